@@ -1,0 +1,117 @@
+// hjbench: command-line entry point. Parses the command, runs one library function, maps errors
+// to the exit codes of conventions.md (0 ok, 2 usage, 3 validation, 4 numerical, 1 other).
+//
+//   mpirun -n 4 hjbench solve data/configs/air3d.ini --output.file out/air3d.h5 -- -log_view
+//   hjbench info out/air3d.h5
+//   hjbench problems
+#include <petscsys.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "solver/algorithms/registry.hpp"
+#include "solver/core/error.hpp"
+#include "solver/core/version.hpp"
+#include "solver/io/hdf5_table.hpp"
+
+namespace {
+
+const char* usage =
+    "usage: hjbench COMMAND [options] [-- PETSc options]\n"
+    "commands:\n"
+    "  solve [CONFIG.ini] [--key value ...]  solve an HJ(I) equation and write an HDF5 table\n"
+    "                                        (hjbench solve --help lists every option)\n"
+    "  info FILE.h5                          summarise a value table\n"
+    "  problems                              list the problems and their parameters\n"
+    "  version                               print the version\n";
+
+int run(const std::vector<std::string>& args, const std::string& petsc_options, const std::string& command_line) {
+  int rank;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (rank == 0) std::cout << usage;
+    if (args.empty()) throw hjb::UsageError("no command given");
+    return 0;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "solve") {
+    hjb::SolveConfig config;
+    std::string help;
+    if (!hjb::parse_solve_arguments(rest, config, help)) {
+      if (rank == 0) std::cout << help;
+      return 0;
+    }
+    config.command_line = command_line;
+    config.petsc_options = petsc_options;
+    const auto summary = hjb::run_solve(PETSC_COMM_WORLD, config);
+    PetscPrintf(PETSC_COMM_WORLD, "%s\nwrote %s\n", summary.brief().c_str(), config.output.c_str());
+    return 0;
+  }
+  if (command == "info") {
+    HJB_CHECK(rest.size() == 1, hjb::UsageError, "usage: hjbench info FILE.h5");
+    const auto table = hjb::read_table(rest[0]);
+    if (rank == 0) std::cout << hjb::describe_table(table, rest[0]);
+    return 0;
+  }
+  if (command == "problems") {
+    if (rank == 0)
+      for (const auto& e : hjb::problem_registry()) {
+        std::cout << e.name << ": " << e.description << "\n  dimensions:";
+        for (const auto& [d, f] : e.solve_by_dimension) std::cout << " " << d;
+        std::cout << "\n  parameters (--problem.NAME):";
+        for (const auto& n : e.parameter_names) std::cout << " " << n;
+        std::cout << "\n";
+      }
+    return 0;
+  }
+  if (command == "version") {
+    if (rank == 0) std::cout << "hjbench " << hjb::project_version << " (" << hjb::git_version << ")\n";
+    return 0;
+  }
+  throw hjb::UsageError("unknown command '" + command + "'\n" + usage);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Tokens after a literal "--" belong to PETSc.
+  std::vector<std::string> args;
+  std::vector<char*> petsc_argv = {argv[0]};
+  std::string petsc_options, command_line = argv[0];
+  bool petsc_part = false;
+  for (int i = 1; i < argc; ++i) {
+    command_line += std::string(" ") + argv[i];
+    if (!petsc_part && std::string(argv[i]) == "--") {
+      petsc_part = true;
+    } else if (petsc_part) {
+      petsc_argv.push_back(argv[i]);
+      petsc_options += (petsc_options.empty() ? "" : " ") + std::string(argv[i]);
+    } else {
+      args.emplace_back(argv[i]);
+    }
+  }
+  int petsc_argc = static_cast<int>(petsc_argv.size());
+  petsc_argv.push_back(nullptr);  // argv[argc] == NULL, as MPI_Init expects
+  char** petsc_args = petsc_argv.data();
+  if (PetscInitialize(&petsc_argc, &petsc_args, nullptr, nullptr) != 0) return 1;
+  int rank;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  int code = 0;
+  try {
+    code = run(args, petsc_options, command_line);
+  } catch (const hjb::Error& e) {
+    if (rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
+    code = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    if (rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
+    code = 1;
+  }
+  // Every rank exits with the same code: the most severe (largest) one seen.
+  int agreed = code;
+  MPI_Allreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
+  PetscFinalize();
+  return agreed;
+}

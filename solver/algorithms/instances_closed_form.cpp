@@ -1,0 +1,47 @@
+// Instantiated solvers of the problems with closed-form solutions: double integrator, eikonal, LQR.
+#include "solver/algorithms/instances.hpp"
+#include "solver/algorithms/time_dependent_run.hpp"
+#include "solver/problems/double_integrator.hpp"
+#include "solver/problems/eikonal.hpp"
+#include "solver/problems/lqr.hpp"
+
+namespace hjb::instances {
+
+template <class P>
+static std::vector<std::string> names_of() {
+  P p;
+  std::vector<std::string> names;
+  p.visit_parameters([&](const char* n, double&) { names.emplace_back(n); });
+  return names;
+}
+
+TimeDependentSummary solve_double_integrator(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::DoubleIntegrator>(c, s);
+}
+template <int D>
+TimeDependentSummary solve_eikonal(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::Eikonal<D>>(c, s);
+}
+template <int D>
+TimeDependentSummary solve_lqr(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::LQR<D>>(c, s);
+}
+template TimeDependentSummary solve_eikonal<1>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_eikonal<2>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_eikonal<3>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_eikonal<4>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_lqr<1>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_lqr<2>(MPI_Comm, const SolveConfig&);
+template TimeDependentSummary solve_lqr<3>(MPI_Comm, const SolveConfig&);
+
+std::vector<std::string> parameter_names_double_integrator() { return names_of<problems::DoubleIntegrator>(); }
+std::vector<std::string> parameter_names_eikonal() { return names_of<problems::Eikonal<1>>(); }
+std::vector<std::string> parameter_names_lqr(int dim) {
+  switch (dim) {
+    case 1: return names_of<problems::LQR<1>>();
+    case 2: return names_of<problems::LQR<2>>();
+    default: return names_of<problems::LQR<3>>();
+  }
+}
+
+}  // namespace hjb::instances

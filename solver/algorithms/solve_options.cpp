@@ -1,0 +1,92 @@
+// Parsing, presets and validation of the time-dependent solver options.
+#include <cmath>
+#include <sstream>
+
+#include "solver/algorithms/time_dependent_options.hpp"
+#include "solver/core/error.hpp"
+
+namespace hjb {
+
+void TimeDependentOptions::validate() const {
+  HJB_CHECK(std::isfinite(cfl) && cfl > 0.0, UsageError, "--scheme.cfl must be positive, got " << cfl);
+  HJB_CHECK(cfl <= 1.0, UsageError, "--scheme.cfl must not exceed 1 (the stability limit), got " << cfl);
+  HJB_CHECK(std::isfinite(horizon) && horizon > 0.0, UsageError,
+            "--time.horizon must be positive (the table covers t in [-horizon, 0]), got " << horizon);
+  HJB_CHECK(snapshots >= 1, UsageError, "--time.snapshots must be at least 1, got " << snapshots);
+  HJB_CHECK(progress_seconds >= 0.0, UsageError,
+            "--output.progress_seconds must be non-negative, got " << progress_seconds);
+}
+
+void apply_accuracy_preset(const std::string& name, TimeDependentOptions& o) {
+  if (name == "low") {
+    o.derivative = DerivativeScheme::upwind1;
+    o.integrator = TimeIntegrator::rk1;
+  } else if (name == "medium") {
+    o.derivative = DerivativeScheme::eno2;
+    o.integrator = TimeIntegrator::rk2;
+  } else if (name == "high") {
+    o.derivative = DerivativeScheme::weno3;
+    o.integrator = TimeIntegrator::rk3;
+  } else if (name == "very_high") {
+    o.derivative = DerivativeScheme::weno5;
+    o.integrator = TimeIntegrator::rk3;
+  } else {
+    throw UsageError("--scheme.accuracy: unknown preset '" + name + "' (choose low, medium, high, very_high)");
+  }
+}
+
+namespace {
+template <class E, std::size_t N>
+E parse_enum(const std::string& s, const char* option, const std::pair<const char*, E> (&table)[N]) {
+  std::string choices;
+  for (const auto& [name, value] : table) {
+    if (s == name) return value;
+    choices += (choices.empty() ? "" : ", ") + std::string(name);
+  }
+  throw UsageError(std::string(option) + ": unknown value '" + s + "' (choose " + choices + ")");
+}
+template <class E, std::size_t N>
+std::string name_of(E e, const std::pair<const char*, E> (&table)[N]) {
+  for (const auto& [name, value] : table)
+    if (value == e) return name;
+  return "?";
+}
+constexpr std::pair<const char*, DerivativeScheme> derivative_names[] = {{"upwind1", DerivativeScheme::upwind1},
+                                                                         {"eno2", DerivativeScheme::eno2},
+                                                                         {"weno3", DerivativeScheme::weno3},
+                                                                         {"weno5", DerivativeScheme::weno5}};
+constexpr std::pair<const char*, TimeIntegrator> integrator_names[] = {
+    {"rk1", TimeIntegrator::rk1}, {"rk2", TimeIntegrator::rk2}, {"rk3", TimeIntegrator::rk3}};
+constexpr std::pair<const char*, Dissipation> dissipation_names[] = {{"local", Dissipation::local},
+                                                                     {"global", Dissipation::global}};
+constexpr std::pair<const char*, BoundaryCondition> boundary_names[] = {
+    {"extrapolate", BoundaryCondition::extrapolate},
+    {"extrapolate_away_from_zero", BoundaryCondition::extrapolate_away_from_zero}};
+constexpr std::pair<const char*, ReachMode> mode_names[] = {{"brs", ReachMode::set}, {"brt", ReachMode::tube}};
+}  // namespace
+
+DerivativeScheme parse_derivative_scheme(const std::string& s) {
+  return parse_enum(s, "--scheme.derivative", derivative_names);
+}
+TimeIntegrator parse_time_integrator(const std::string& s) {
+  return parse_enum(s, "--scheme.time_integrator", integrator_names);
+}
+Dissipation parse_dissipation(const std::string& s) { return parse_enum(s, "--scheme.dissipation", dissipation_names); }
+BoundaryCondition parse_boundary_condition(const std::string& s) {
+  return parse_enum(s, "--scheme.boundary", boundary_names);
+}
+ReachMode parse_reach_mode(const std::string& s) { return parse_enum(s, "--solve.mode", mode_names); }
+std::string to_string(DerivativeScheme s) { return name_of(s, derivative_names); }
+std::string to_string(TimeIntegrator s) { return name_of(s, integrator_names); }
+std::string to_string(Dissipation s) { return name_of(s, dissipation_names); }
+std::string to_string(BoundaryCondition s) { return name_of(s, boundary_names); }
+std::string to_string(ReachMode s) { return name_of(s, mode_names); }
+
+std::string TimeDependentSummary::brief() const {
+  std::ostringstream os;
+  os << "reached t = " << final_time << " in " << steps << " steps, " << wall_seconds << " s wall, "
+     << node_stage_updates / std::max(wall_seconds, 1e-12) / 1e6 << " M node-stage updates/s";
+  return os.str();
+}
+
+}  // namespace hjb

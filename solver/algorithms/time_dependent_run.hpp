@@ -1,0 +1,141 @@
+// The generic `solve` driver for one problem type: configure, partition, march, publish the table.
+#pragma once
+#include <unistd.h>
+
+#include <filesystem>
+#include <hdf5.h>
+
+#include "grids/tensor_grid.hpp"
+#include "solver/algorithms/registry.hpp"
+#include "solver/algorithms/time_dependent.hpp"
+#include "solver/core/version.hpp"
+#include "solver/io/hdf5_table.hpp"
+
+namespace hjb {
+
+/// Axis names of a problem: P::axis_names() when provided, else x0, x1, ...
+template <ControlProblem P>
+std::array<std::string, P::dim> axis_names() {
+  std::array<std::string, P::dim> names;
+  if constexpr (requires { P::axis_names(); }) {
+    const auto given = P::axis_names();
+    for (int a = 0; a < P::dim; ++a) names[a] = given[a];
+  } else {
+    for (int a = 0; a < P::dim; ++a) names[a] = "x" + std::to_string(a);
+  }
+  return names;
+}
+
+/// The problem with the user's parameters applied. Throws UsageError for a parameter the problem
+/// does not have, naming the valid ones.
+template <ControlProblem P>
+P configure_problem(const SolveConfig& config) {
+  P problem;
+  std::map<std::string, double> left = config.problem_parameters;
+  std::string valid;
+  problem.visit_parameters([&](const char* name, double& value) {
+    valid += std::string(valid.empty() ? "" : ", ") + name;
+    if (auto it = left.find(name); it != left.end()) {
+      HJB_CHECK(std::isfinite(it->second), UsageError, "--problem." << name << " must be finite");
+      value = it->second;
+      left.erase(it);
+    }
+  });
+  HJB_CHECK(left.empty(), UsageError,
+            "--problem." << left.begin()->first << " is not a parameter of problem '" << P::name()
+                         << "' (its parameters: " << valid << ")");
+  if (config.control_mode == "max") problem.control_mode = Optimize::maximize;
+  else if (config.control_mode == "min") problem.control_mode = Optimize::minimize;
+  else HJB_CHECK(config.control_mode.empty(), UsageError,
+                 "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
+  return problem;
+}
+
+template <ControlProblem P>
+std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  HJB_CHECK(static_cast<int>(config.shape.size()) == D, UsageError,
+            "--grid.shape has " << config.shape.size() << " sizes but problem '" << P::name() << "' is " << D
+                                << "-dimensional");
+  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
+            "--grid.lo has " << config.lo.size() << " values, expected " << D);
+  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
+            "--grid.hi has " << config.hi.size() << " values, expected " << D);
+  const auto domain = problem.domain();
+  const auto names = axis_names<P>();
+  std::array<Axis, D> axes;
+  for (int a = 0; a < D; ++a) {
+    axes[a] = {names[a], domain[a].lo, domain[a].hi, config.shape[a], domain[a].periodic};
+    if (!config.lo.empty()) axes[a].lo = config.lo[a];
+    if (!config.hi.empty()) axes[a].hi = config.hi[a];
+    HJB_CHECK(config.shape[a] >= 2, UsageError,
+              "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
+    HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,
+              "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo << " >= " << axes[a].hi
+                                                           << ")");
+  }
+  return axes;
+}
+
+/// Rank 0 checks that the output's directory exists and is writable; the verdict is shared.
+void check_output_path(MPI_Comm comm, const std::string& path);
+
+/// Library and build versions recorded in every table.
+std::map<std::string, std::string> version_attributes();
+
+template <ControlProblem P>
+TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  config.options.validate();
+  const P problem = configure_problem<P>(config);
+  const auto axes = configure_axes(problem, config);
+  check_output_path(comm, config.output);
+  TensorGrid<D> grid(comm, axes);
+  TimeDependentSolver<P> solver(problem, grid, config.options);
+
+  TableMetadata meta;
+  meta.problem = P::name();
+  P copy = problem;
+  copy.visit_parameters([&](const char* name, double& value) { meta.problem_parameters[name] = value; });
+  meta.strings = version_attributes();
+  const auto& o = config.options;
+  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" + to_string(o.integrator) +
+                           ", " + to_string(o.dissipation) + " Lax-Friedrichs";
+  meta.strings["scheme.accuracy"] = config.accuracy;
+  meta.strings["scheme.derivative"] = to_string(o.derivative);
+  meta.strings["scheme.time_integrator"] = to_string(o.integrator);
+  meta.strings["scheme.dissipation"] = to_string(o.dissipation);
+  meta.strings["scheme.boundary"] = to_string(o.boundary);
+  meta.strings["mode"] = to_string(o.mode);
+  meta.strings["control_mode"] = problem.control_mode == Optimize::maximize ? "max" : "min";
+  meta.strings["command_line"] = config.command_line;
+  meta.strings["petsc_options"] = config.petsc_options;
+  meta.numbers["scheme.cfl"] = o.cfl;
+  meta.numbers["horizon"] = o.horizon;
+
+  std::vector<double> times;
+  for (int k = 0; k <= o.snapshots; ++k) times.push_back(k == 0 ? 0.0 : -o.horizon * k / o.snapshots);
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
+  std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
+
+  Vec v = grid.create_vector();
+  try {
+    solver.set_initial(v);
+    TableWriter writer(comm, config.output, axis_list, start, extent, times, meta);
+    const auto summary = solver.solve(v, [&](int k, double, Vec values) {
+      const PetscScalar* data;
+      HJB_PETSC(VecGetArrayRead(values, &data));
+      writer.write_snapshot(k, data);
+      HJB_PETSC(VecRestoreArrayRead(values, &data));
+    });
+    writer.commit();
+    HJB_PETSC(VecDestroy(&v));
+    return summary;
+  } catch (...) {
+    VecDestroy(&v);
+    throw;
+  }
+}
+
+}  // namespace hjb

@@ -1,0 +1,424 @@
+// Collective HDF5 writer and serial reader of the value-table schema (see hdf5_table.hpp).
+#include "solver/io/hdf5_table.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "solver/core/error.hpp"
+
+namespace hjb {
+namespace {
+
+std::string snapshot_name(int k) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "snapshot_%04d", k);
+  return buf;
+}
+
+void check_h5(herr_t status, const std::string& what) {
+  if (status < 0) throw RuntimeError("HDF5 failed to " + what);
+}
+hid_t check_id(hid_t id, const std::string& what) {
+  if (id < 0) throw RuntimeError("HDF5 failed to " + what);
+  return id;
+}
+
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name);
+  const char* data = value.c_str();
+  check_h5(H5Awrite(attr, type, &data), "write attribute " + name);
+  H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+}
+
+void write_number_attribute(hid_t obj, const std::string& name, double value) {
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
+                        "create attribute " + name);
+  check_h5(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
+  H5Aclose(attr);
+  H5Sclose(space);
+}
+
+/// Visits all attributes of an object, reading strings and scalar numbers.
+struct AttributeReader {
+  std::map<std::string, std::string>* strings;
+  std::map<std::string, double>* numbers;
+  static herr_t visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
+    auto* self = static_cast<AttributeReader*>(self_ptr);
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr < 0) return 0;
+    hid_t type = H5Aget_type(attr);
+    hid_t space = H5Aget_space(attr);
+    if (H5Sget_simple_extent_npoints(space) == 1) {
+      if (H5Tget_class(type) == H5T_STRING && self->strings) {
+        if (H5Tis_variable_str(type) > 0) {
+          char* data = nullptr;
+          hid_t mem = H5Tcopy(H5T_C_S1);
+          H5Tset_size(mem, H5T_VARIABLE);
+          H5Tset_cset(mem, H5Tget_cset(type));  // HDF5 1.10 does not convert between character sets
+          if (H5Aread(attr, mem, &data) >= 0 && data) {
+            (*self->strings)[name] = data;
+            H5free_memory(data);
+          }
+          H5Tclose(mem);
+        } else {
+          std::string s(H5Tget_size(type), '\0');
+          H5Aread(attr, type, s.data());
+          (*self->strings)[name] = s.c_str();
+        }
+      } else if ((H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) && self->numbers) {
+        double v = 0;
+        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) (*self->numbers)[name] = v;
+      }
+    }
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Aclose(attr);
+    return 0;
+  }
+};
+
+std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
+  hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  HJB_CHECK(ds >= 0, ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
+  hid_t space = H5Dget_space(ds);
+  std::vector<double> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
+  H5Sclose(space);
+  H5Dclose(ds);
+  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read dataset " << name << " (corrupt file?)");
+  return data;
+}
+
+hid_t open_for_reading(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such file");
+  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
+  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  HJB_CHECK(file >= 0, ValidationError, path << ": cannot open for reading");
+  return file;
+}
+
+}  // namespace
+
+struct TableWriter::Impl {
+  MPI_Comm comm;
+  int rank = 0;
+  std::string path, tmp_path;
+  std::vector<Axis> axes;
+  std::vector<hsize_t> start, extent;
+  std::vector<double> times;
+  hid_t file = -1;
+  std::vector<hid_t> snapshots;
+  bool committed = false;
+
+  void close_all() {
+    for (hid_t& d : snapshots)
+      if (d >= 0) {
+        H5Dclose(d);
+        d = -1;
+      }
+    if (file >= 0) {
+      H5Fclose(file);
+      file = -1;
+    }
+  }
+};
+
+TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
+                         const std::vector<std::int64_t>& owned_start, const std::vector<std::int64_t>& owned_extent,
+                         const std::vector<double>& times, const TableMetadata& metadata)
+    : m_impl(std::make_unique<Impl>()) {
+  Impl& m = *m_impl;
+  m.comm = comm;
+  MPI_Comm_rank(comm, &m.rank);
+  m.path = path;
+  m.tmp_path = path + ".tmp";
+  m.axes = axes;
+  m.times = times;
+  m.start.assign(owned_start.begin(), owned_start.end());
+  m.extent.assign(owned_extent.begin(), owned_extent.end());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  m.file = H5Fcreate(m.tmp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  HJB_CHECK(m.file >= 0, ValidationError, "cannot create output file " << m.tmp_path);
+
+  write_number_attribute(m.file, "schema_version", table_schema_version);
+  write_string_attribute(m.file, "problem", metadata.problem);
+  std::string axis_names;
+  for (const Axis& ax : axes) axis_names += (axis_names.empty() ? "" : ",") + ax.name;
+  write_string_attribute(m.file, "axes", axis_names);
+  for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
+  for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
+  hid_t problem = check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem");
+  write_string_attribute(problem, "name", metadata.problem);
+  for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
+  H5Gclose(problem);
+
+  // Axes (written by rank 0; creation is collective).
+  hid_t axes_group = check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes");
+  std::vector<hid_t> axis_sets;
+  for (const Axis& ax : axes) {
+    const hsize_t n = static_cast<hsize_t>(ax.n);
+    hid_t space = H5Screate_simple(1, &n, nullptr);
+    hid_t ds = check_id(H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                   H5P_DEFAULT),
+                        "create axis " + ax.name);
+    std::vector<double> coords(n);
+    for (hsize_t i = 0; i < n; ++i) coords[i] = ax.coordinate(static_cast<std::int64_t>(i));
+    if (m.rank != 0) H5Sselect_none(space);
+    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, coords.data()), "write axis " + ax.name);
+    write_number_attribute(ds, "lo", ax.lo);
+    write_number_attribute(ds, "hi", ax.hi);
+    write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
+    check_h5(H5DSset_scale(ds, ax.name.c_str()), "make " + ax.name + " a dimension scale");
+    axis_sets.push_back(ds);
+    H5Sclose(space);
+  }
+  {
+    const hsize_t s = times.size();
+    hid_t space = H5Screate_simple(1, &s, nullptr);
+    hid_t ds = check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        "create /time");
+    if (m.rank != 0) H5Sselect_none(space);
+    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
+    H5Dclose(ds);
+    H5Sclose(space);
+  }
+  hid_t values = check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value");
+  std::vector<hsize_t> dims;
+  for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
+  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const std::string name = snapshot_name(static_cast<int>(k));
+    hid_t ds = check_id(H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        "create /value/" + name);
+    write_number_attribute(ds, "time", times[k]);
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
+    m.snapshots.push_back(ds);
+  }
+  H5Sclose(space);
+  check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values, "final",
+                          H5P_DEFAULT, H5P_DEFAULT),
+           "link /value/final");
+  for (hid_t ds : axis_sets) H5Dclose(ds);
+  H5Gclose(axes_group);
+  H5Gclose(values);
+}
+
+TableWriter::~TableWriter() {
+  if (!m_impl) return;
+  m_impl->close_all();
+  if (!m_impl->committed && m_impl->rank == 0) std::remove(m_impl->tmp_path.c_str());
+}
+
+void TableWriter::write_snapshot(int k, const double* owned) {
+  Impl& m = *m_impl;
+  HJB_CHECK(k >= 0 && k < static_cast<int>(m.snapshots.size()), RuntimeError, "snapshot index " << k << " out of range");
+  hid_t ds = m.snapshots[k];
+  hid_t filespace = H5Dget_space(ds);
+  check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
+           "select hyperslab");
+  hid_t memspace = H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr);
+  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  const herr_t status = H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned);
+  H5Pclose(dxpl);
+  H5Sclose(memspace);
+  H5Sclose(filespace);
+  check_h5(status, "write snapshot " + std::to_string(k));
+}
+
+void TableWriter::commit() {
+  Impl& m = *m_impl;
+  m.close_all();
+  int ok = 1;
+  std::string error;
+  if (m.rank == 0) {
+    const std::string file_name = std::filesystem::path(m.path).filename().string();
+    const std::string xdmf = xdmf_for_table(file_name, m.axes, m.times);
+    std::string xmf_path = m.path;
+    if (xmf_path.size() > 3 && xmf_path.substr(xmf_path.size() - 3) == ".h5") xmf_path.resize(xmf_path.size() - 3);
+    xmf_path += ".xmf";
+    if (!xdmf.empty()) {
+      std::ofstream out(xmf_path + ".tmp");
+      out << xdmf;
+      out.close();
+      if (!out || std::rename((xmf_path + ".tmp").c_str(), xmf_path.c_str()) != 0) {
+        ok = 0;
+        error = "cannot write XDMF sidecar " + xmf_path;
+      }
+    }
+    if (ok && std::rename(m.tmp_path.c_str(), m.path.c_str()) != 0) {
+      ok = 0;
+      error = "cannot rename " + m.tmp_path + " to " + m.path;
+    }
+  }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, m.comm);
+  if (!ok) throw RuntimeError(error.empty() ? "writing the table failed on rank 0" : error);
+  m.committed = true;
+}
+
+std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes, const std::vector<double>& times) {
+  const std::size_t d = axes.size();
+  if (d != 2 && d != 3) return {};
+  std::ostringstream os;
+  os << std::setprecision(17);
+  std::string dims;
+  for (const Axis& ax : axes) dims += (dims.empty() ? "" : " ") + std::to_string(ax.n);
+  auto item = [&](const std::string& dimensions, const std::string& dataset) {
+    os << "          <DataItem Dimensions=\"" << dimensions
+       << "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5 << ":" << dataset << "</DataItem>\n";
+  };
+  os << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n"
+     << "    <Grid Name=\"value\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    os << "      <Grid Name=\"" << snapshot_name(static_cast<int>(k)) << "\" GridType=\"Uniform\">\n"
+       << "        <Time Value=\"" << times[k] << "\"/>\n"
+       << "        <Topology TopologyType=\"" << d << "DRectMesh\" Dimensions=\"" << dims << "\"/>\n"
+       << "        <Geometry GeometryType=\"" << (d == 2 ? "VXVY" : "VXVYVZ") << "\">\n";
+    // XDMF's X varies fastest: it is the table's last axis.
+    for (std::size_t a = d; a-- > 0;) item(std::to_string(axes[a].n), "/axes/" + axes[a].name);
+    os << "        </Geometry>\n"
+       << "        <Attribute Name=\"value\" AttributeType=\"Scalar\" Center=\"Node\">\n";
+    item(dims, "/value/" + snapshot_name(static_cast<int>(k)));
+    os << "        </Attribute>\n      </Grid>\n";
+  }
+  os << "    </Grid>\n  </Domain>\n</Xdmf>\n";
+  return os.str();
+}
+
+Table read_table(const std::string& path) {
+  hid_t file = open_for_reading(path);
+  Table t;
+  try {
+    AttributeReader root{&t.strings, &t.numbers};
+    hsize_t idx = 0;
+    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
+    HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
+              path << ": not an hjbench table (no schema_version attribute)");
+    t.schema_version = static_cast<int>(t.numbers["schema_version"]);
+    hid_t problem = H5Gopen2(file, "problem", H5P_DEFAULT);
+    if (problem >= 0) {
+      AttributeReader pr{nullptr, &t.problem_parameters};
+      idx = 0;
+      H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
+      H5Gclose(problem);
+    }
+    t.times = read_dataset(file, "time", path);
+    hid_t ds = H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT);
+    HJB_CHECK(ds >= 0, ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
+    hid_t value_space = H5Dget_space(ds);
+    const int rank = H5Sget_simple_extent_ndims(value_space);
+    H5Sclose(value_space);
+    H5Dclose(ds);
+    // Axis order is recorded in the root attribute "axes" (comma-separated names).
+    HJB_CHECK(t.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
+    std::stringstream names(t.strings["axes"]);
+    std::string name;
+    while (std::getline(names, name, ',')) {
+      Axis ax;
+      ax.name = name;
+      std::map<std::string, double> attrs;
+      hid_t axis = H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT);
+      HJB_CHECK(axis >= 0, ValidationError, path << ": axis dataset /axes/" << name << " missing");
+      AttributeReader ar{nullptr, &attrs};
+      idx = 0;
+      H5Aiterate2(axis, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &ar);
+      hid_t space = H5Dget_space(axis);
+      ax.n = H5Sget_simple_extent_npoints(space);
+      H5Sclose(space);
+      H5Dclose(axis);
+      ax.lo = attrs["lo"];
+      ax.hi = attrs["hi"];
+      ax.periodic = attrs["periodic"] != 0.0;
+      t.axes.push_back(ax);
+    }
+    HJB_CHECK(static_cast<int>(t.axes.size()) == rank, ValidationError,
+              path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
+    for (std::size_t k = 0; k < t.times.size(); ++k)
+      t.values.push_back(read_dataset(file, "value/" + snapshot_name(static_cast<int>(k)), path));
+  } catch (...) {
+    H5Fclose(file);
+    throw;
+  }
+  H5Fclose(file);
+  return t;
+}
+
+std::vector<double> read_snapshot_block(const std::string& path, int k, const std::vector<std::int64_t>& start,
+                                        const std::vector<std::int64_t>& extent) {
+  hid_t file = open_for_reading(path);
+  const std::string name = "value/" + snapshot_name(k);
+  hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  if (ds < 0) {
+    H5Fclose(file);
+    throw ValidationError(path + ": no dataset /" + name);
+  }
+  std::vector<hsize_t> s(start.begin(), start.end()), e(extent.begin(), extent.end());
+  hid_t filespace = H5Dget_space(ds);
+  H5Sselect_hyperslab(filespace, H5S_SELECT_SET, s.data(), nullptr, e.data(), nullptr);
+  hid_t memspace = H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr);
+  std::vector<double> out(H5Sget_simple_extent_npoints(memspace));
+  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, out.data());
+  H5Sclose(memspace);
+  H5Sclose(filespace);
+  H5Dclose(ds);
+  H5Fclose(file);
+  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read block of /" << name);
+  return out;
+}
+
+std::string describe_table(const Table& t, const std::string& path) {
+  std::ostringstream os;
+  os << path << ": hjbench table, schema version " << t.schema_version << "\n";
+  auto str = [&](const char* key) {
+    auto it = t.strings.find(key);
+    return it == t.strings.end() ? std::string("?") : it->second;
+  };
+  os << "  problem      " << str("problem") << "\n";
+  os << "  scheme       " << str("scheme") << "\n";
+  os << "  mode         " << str("mode") << "\n";
+  std::int64_t nodes = 1;
+  os << "  axes\n";
+  for (const Axis& ax : t.axes) {
+    nodes *= ax.n;
+    os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n << " nodes in ["
+       << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing " << ax.spacing() << "\n";
+  }
+  os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
+  for (std::size_t k = 0; k < t.times.size(); ++k) {
+    const auto& v = t.values[k];
+    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+    const double inside = std::count_if(v.begin(), v.end(), [](double x) { return x <= 0.0; });
+    os << "    t = " << std::setw(10) << t.times[k] << "  min " << std::setw(12) << *mn << "  max " << std::setw(12)
+       << *mx << "  fraction V<=0 " << inside / static_cast<double>(v.size()) << "\n";
+  }
+  os << "  parameters  ";
+  for (const auto& [k, v] : t.problem_parameters) os << " " << k << "=" << v;
+  os << "\n  attributes\n";
+  for (const auto& [k, v] : t.strings)
+    if (k != "problem" && k != "scheme" && k != "mode") os << "    " << k << ": " << v << "\n";
+  for (const auto& [k, v] : t.numbers) os << "    " << k << ": " << v << "\n";
+  return os.str();
+}
+
+}  // namespace hjb

@@ -1,0 +1,44 @@
+// Dubins car reaching a disc, with an optional bounded position disturbance (wind).
+#pragma once
+#include <cmath>
+#include <numbers>
+
+#include "solver/core/control_problem.hpp"
+
+namespace hjb::problems {
+
+/// State (x, y, theta); dx/dt = v cos theta + b1, dy/dt = v sin theta + b2, dtheta/dt = w a,
+/// a in [-1, 1] (minimises: reach the target), b in the disc of radius `disturbance_radius`.
+/// V(x, 0) = |(x, y)| - target_radius.
+struct DubinsCar {
+  static constexpr int dim = 3, control_dim = 1, disturbance_dim = 2;
+  static std::array<const char*, 3> axis_names() { return {"x", "y", "theta"}; }
+  static std::string name() { return "dubins_car"; }
+
+  double speed = 1.0, max_turn_rate = 1.0, disturbance_radius = 0.0, target_radius = 1.0;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("speed", speed);
+    f("max_turn_rate", max_turn_rate);
+    f("disturbance_radius", disturbance_radius);
+    f("target_radius", target_radius);
+  }
+
+  AffineDynamics<3, 1, 2> affine(const State<3>& s, double) const {
+    AffineDynamics<3, 1, 2> f;
+    f.drift = {speed * std::cos(s[2]), speed * std::sin(s[2]), 0.0};
+    f.control = {{{0.0}, {0.0}, {max_turn_rate}}};
+    f.disturbance = {{{1.0, 0.0}, {0.0, 1.0}, {0.0, 0.0}}};
+    return f;
+  }
+  Box<1> control_set() const { return {{-1.0}, {1.0}}; }
+  Ball<2> disturbance_set() const { return {{0.0, 0.0}, disturbance_radius}; }
+  double target(const State<3>& s) const { return std::hypot(s[0], s[1]) - target_radius; }
+  std::array<AxisDomain, 3> domain() const {
+    return {{{-5.0, 5.0, false}, {-5.0, 5.0, false}, {-std::numbers::pi, std::numbers::pi, true}}};
+  }
+};
+
+}  // namespace hjb::problems
