@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Writes a small Air3D table on 2 ranks and checks it with h5py (check_table.py).
+# Usage: h5py_reads_table.sh PATH/TO/hjbench PYTHON CHECK_SCRIPT
+set -eu
+HJBENCH=$1 PYTHON=$2 CHECK=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mpirun -n 2 "$HJBENCH" solve --problem.name air3d --grid.shape 21,19,16 --time.horizon 0.2 --time.snapshots 2 \
+  --solve.mode brt --output.file "$work/air3d.h5" --output.quiet
+"$PYTHON" "$CHECK" "$work/air3d.h5" "$work/air3d.xmf"
