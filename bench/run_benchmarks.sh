@@ -6,8 +6,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%F)"
 for accuracy in very_high low; do
-  one=$(mpirun -n 1 "$root/build/bench_air3d" --accuracy $accuracy "$@" | tee /dev/stderr)
-  two=$(mpirun -n 2 "$root/build/bench_air3d" --accuracy $accuracy "$@" | tee /dev/stderr)
+  one=$(mpirun -n 1 "$root/build/bench_air3d" --accuracy $accuracy "$@")
+  echo "$one"
+  two=$(mpirun -n 2 "$root/build/bench_air3d" --accuracy $accuracy "$@")
+  echo "$two"
   w1=$(sed -E 's/.*wall=([0-9.]+).*/\1/' <<< "$one")
   w2=$(sed -E 's/.*wall=([0-9.]+).*/\1/' <<< "$two")
   echo "$accuracy: speed-up 1 -> 2 ranks = $(awk "BEGIN{printf \"%.2f\", $w1/$w2}")"

@@ -47,13 +47,14 @@ class TimeDependentSolver {
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
   }
 
-  /// Sets v to the initial (terminal-time) value l(x). Collective only through VecGetArray.
-  void set_initial(Vec v) const {
+  /// Sets v to the initial (terminal-time) value l(x), or max(l, -obstacle) with an obstacle.
+  void set_initial(Vec v) {
     PetscScalar* out;
     HJB_PETSC(VecGetArray(v, &out));
     for (std::int64_t l = 0; l < m_grid.owned_count(); ++l)
       out[l] = m_problem.target(m_grid.coordinates(m_grid.owned_node(l)));
     HJB_PETSC(VecRestoreArray(v, &out));
+    apply_obstacle(v);
   }
 
   /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t_k = -k horizon / snapshots,
@@ -217,7 +218,8 @@ class TimeDependentSolver {
     return max_rate;
   }
 
-  /// V = max(V, -obstacle(x)): the obstacle set {obstacle <= 0} can never be entered.
+  /// V = max(V, -obstacle(x)): states in the obstacle {obstacle <= 0} never count as reaching the
+  /// target (Mitchell's ToolboxLS convention for reach-avoid with static obstacles).
   void apply_obstacle(Vec v) {
     if constexpr (has_obstacle<P>) {
       PetscScalar* o;

@@ -1,0 +1,113 @@
+// Properties of the time-dependent solver that hold for any problem: tubes only grow, obstacles
+// are never entered, snapshots arrive at their times, and NaN/Inf stops every rank with the same
+// error naming the step and node.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "solver/problems/dubins_car.hpp"
+#include "test_solver_helpers.hpp"
+
+using namespace hjb;
+
+namespace {
+
+TimeDependentOptions quick(ReachMode mode) {
+  TimeDependentOptions o;
+  o.derivative = DerivativeScheme::eno2;
+  o.integrator = TimeIntegrator::rk2;
+  o.mode = mode;
+  o.horizon = 1.0;
+  o.progress_seconds = INFINITY;
+  return o;
+}
+
+/// Dubins car whose dynamics turn NaN on the half-plane x > 2 after time t < -0.2.
+struct PoisonedCar : problems::DubinsCar {
+  AffineDynamics<3, 1, 2> affine(const State<3>& s, double t) const {
+    auto f = DubinsCar::affine(s, t);
+    if (s[0] > 2.0 && t < -0.2) f.drift[0] = NAN;
+    return f;
+  }
+};
+
+}  // namespace
+
+TEST(SolverBehaviour, TubeSnapshotsDecreaseMonotonicallyAndArriveAtTheirTimes) {
+  problems::DubinsCar car;
+  const auto axes = hjb::testing::problem_axes(car, {31, 31, 24});
+  TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
+  auto o = quick(ReachMode::tube);
+  o.snapshots = 4;
+  TimeDependentSolver<problems::DubinsCar> solver(car, grid, o);
+  Vec v = grid.create_vector(), previous;
+  VecDuplicate(v, &previous);
+  solver.set_initial(v);
+  std::vector<double> times;
+  double max_increase = -INFINITY;
+  solver.solve(v, [&](int k, double t, Vec values) {
+    times.push_back(t);
+    if (k > 0) {
+      Vec d;
+      VecDuplicate(values, &d);
+      VecWAXPY(d, -1.0, previous, values);  // d = values - previous
+      PetscReal m;
+      VecMax(d, nullptr, &m);
+      max_increase = std::max(max_increase, static_cast<double>(m));
+      VecDestroy(&d);
+    }
+    VecCopy(values, previous);
+  });
+  EXPECT_EQ(times, (std::vector<double>{0.0, -0.25, -0.5, -0.75, -1.0}));
+  EXPECT_LE(max_increase, 0.0) << "a backward reachable tube can only grow";
+  VecDestroy(&v);
+  VecDestroy(&previous);
+}
+
+TEST(SolverBehaviour, ObstaclesAreNeverEnteredAndOnlyRaiseTheValue) {
+  problems::DubinsCar free_car, blocked_car;
+  blocked_car.obstacle_x = 2.0;
+  blocked_car.obstacle_radius = 0.75;
+  const auto axes = hjb::testing::problem_axes(free_car, {41, 41, 24});
+  // First order + forward Euler under the CFL limit is a monotone scheme, so the comparison
+  // principle (a larger initial value and a projection from above give a larger solution) holds
+  // exactly for the discrete solutions too.
+  auto o = quick(ReachMode::tube);
+  o.derivative = DerivativeScheme::upwind1;
+  o.integrator = TimeIntegrator::rk1;
+  const auto free_v = hjb::testing::solve_and_gather(PETSC_COMM_WORLD, free_car, axes, o);
+  const auto blocked_v = hjb::testing::solve_and_gather(PETSC_COMM_WORLD, blocked_car, axes, o);
+  TensorGrid<3> grid(PETSC_COMM_SELF, axes);
+  long violations = 0, raised = 0;
+  for (std::int64_t k = 0; k < grid.global_count(); ++k) {
+    const auto x = grid.coordinates(grid.from_natural_index(k));
+    if (blocked_car.obstacle(x) <= 0.0 && blocked_v[k] < -blocked_car.obstacle(x)) ++violations;
+    if (blocked_v[k] < free_v[k] - 1e-12) ++violations;
+    if (blocked_v[k] > free_v[k] + 1e-6) ++raised;
+  }
+  EXPECT_EQ(violations, 0);
+  EXPECT_GT(raised, 0) << "the obstacle must change the solution somewhere";
+}
+
+TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
+  PoisonedCar car;
+  const auto axes = hjb::testing::problem_axes<problems::DubinsCar>(car, {21, 21, 16});
+  TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
+  TimeDependentSolver<PoisonedCar> solver(car, grid, quick(ReachMode::set));
+  Vec v = grid.create_vector();
+  solver.set_initial(v);
+  int caught = 0;
+  std::string message;
+  try {
+    solver.solve(v, [](int, double, Vec) {});
+  } catch (const NumericalError& e) {
+    caught = 1;
+    message = e.what();
+  }
+  VecDestroy(&v);
+  int everywhere;
+  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
+  EXPECT_EQ(everywhere, 1) << "every rank must raise the NumericalError";
+  EXPECT_NE(message.find("non-finite value at step"), std::string::npos) << message;
+  EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
+}
