@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -65,7 +66,7 @@ TimeDependentSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   return it->second(comm, config);
 }
 
-void check_output_path(MPI_Comm comm, const std::string& path) {
+void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   std::string error;
@@ -74,16 +75,33 @@ void check_output_path(MPI_Comm comm, const std::string& path) {
     const fs::path p(path);
     const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
     std::error_code ec;
-    if (path.empty()) error = "--output.file is empty";
-    else if (fs::is_directory(p, ec)) error = "--output.file " + path + " is a directory";
-    else if (!fs::is_directory(dir, ec)) error = "--output.file: directory " + dir.string() + " does not exist";
-    else if (access(dir.c_str(), W_OK) != 0) error = "--output.file: directory " + dir.string() + " is not writable";
+    if (path.empty()) error = option + " is empty";
+    else if (fs::is_directory(p, ec)) error = option + " " + path + " is a directory";
+    else if (!fs::is_directory(dir, ec)) error = option + ": directory " + dir.string() + " does not exist";
+    else if (access(dir.c_str(), W_OK) != 0) error = option + ": directory " + dir.string() + " is not writable";
   }
   int length = static_cast<int>(error.size());
   MPI_Bcast(&length, 1, MPI_INT, 0, comm);
   error.resize(length);
   MPI_Bcast(error.data(), length, MPI_CHAR, 0, comm);
   if (!error.empty()) throw ValidationError(error);
+}
+
+void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSummary& summary) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  int ok = 1;
+  if (rank == 0) {
+    std::ofstream out(path + ".tmp");
+    out << "step,t,dt,elapsed_seconds\n" << std::setprecision(17);
+    for (std::size_t k = 0; k < summary.step_times.size(); ++k)
+      out << k + 1 << "," << summary.step_times[k] << "," << summary.step_sizes[k] << "," << summary.step_wall[k]
+          << "\n";
+    out.close();
+    ok = out && std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
+  }
+  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
+  HJB_CHECK(ok, RuntimeError, "cannot write the history file " << path);
 }
 
 std::map<std::string, std::string> version_attributes() {
@@ -129,7 +147,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
+  std::string times, shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                          "INI file with the same keys ([grid] shape = ...); "
@@ -147,7 +165,10 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   time.add_options()("time.horizon", po::value(&config.options.horizon)->default_value(1.0),
                      "horizon T > 0: the table covers t in [-T, 0]")(
       "time.snapshots", po::value(&config.options.snapshots)->default_value(1),
-      "number of equal intervals of [-T, 0] whose end points are stored");
+      "number of equal intervals of [-T, 0] whose end points are stored")(
+      "time.times", po::value(&times),
+      "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
+      "the horizon and replaces --time.horizon/--time.snapshots");
   po::options_description scheme("Scheme");
   scheme.add_options()("scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
                        "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
@@ -162,6 +183,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
       "output.file", po::value(&config.output)->default_value("out/table.h5"), "HDF5 table to write")(
+      "output.history", po::value(&config.history), "optional CSV of every step: step, t, dt, elapsed seconds")(
       "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
       "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.quiet),
                                                           "no progress lines");
@@ -196,6 +218,12 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.shape = parse_list<std::int64_t>(shape, "grid.shape");
   if (!lo.empty()) config.lo = parse_list<double>(lo, "grid.lo");
   if (!hi.empty()) config.hi = parse_list<double>(hi, "grid.hi");
+  if (!times.empty()) {
+    HJB_CHECK(!vm.count("time.horizon") || vm["time.horizon"].defaulted(), UsageError,
+              "--time.times and --time.horizon are exclusive (the last of --time.times is the horizon)");
+    config.options.snapshot_taus = parse_list<double>(times, "time.times");
+    config.options.horizon = config.options.snapshot_taus.back();
+  }
   apply_accuracy_preset(config.accuracy, config.options);
   if (!derivative.empty()) config.options.derivative = parse_derivative_scheme(derivative);
   if (!integrator.empty()) config.options.integrator = parse_time_integrator(integrator);

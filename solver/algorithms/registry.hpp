@@ -22,6 +22,7 @@ struct SolveConfig {
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";
+  std::string history;  ///< optional CSV of the steps
   std::string command_line, petsc_options;
   bool quiet = false;
 };

@@ -13,8 +13,21 @@ void TimeDependentOptions::validate() const {
   HJB_CHECK(std::isfinite(horizon) && horizon > 0.0, UsageError,
             "--time.horizon must be positive (the table covers t in [-horizon, 0]), got " << horizon);
   HJB_CHECK(snapshots >= 1, UsageError, "--time.snapshots must be at least 1, got " << snapshots);
+  for (std::size_t k = 0; k < snapshot_taus.size(); ++k) {
+    const double previous = k == 0 ? 0.0 : snapshot_taus[k - 1];
+    HJB_CHECK(std::isfinite(snapshot_taus[k]) && snapshot_taus[k] > previous, UsageError,
+              "--time.times must list increasing times after 0 (as positive time-to-go), got " << snapshot_taus[k]
+                                                                                               << " after " << previous);
+  }
   HJB_CHECK(progress_seconds >= 0.0, UsageError,
             "--output.progress_seconds must be non-negative, got " << progress_seconds);
+}
+
+std::vector<double> TimeDependentOptions::snapshot_schedule() const {
+  if (!snapshot_taus.empty()) return snapshot_taus;
+  std::vector<double> taus;
+  for (int k = 1; k <= snapshots; ++k) taus.push_back(k == snapshots ? horizon : horizon * k / snapshots);
+  return taus;
 }
 
 void apply_accuracy_preset(const std::string& name, TimeDependentOptions& o) {

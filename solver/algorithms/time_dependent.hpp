@@ -57,27 +57,31 @@ class TimeDependentSolver {
     apply_obstacle(v);
   }
 
-  /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t_k = -k horizon / snapshots,
-  /// k = 0..snapshots. Collective. Throws NumericalError (same on every rank) on NaN/Inf.
+  /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t = 0 (k = 0) and at
+  /// each time of options.snapshot_schedule(). Collective. Throws NumericalError (same on every
+  /// rank) on NaN/Inf.
   TimeDependentSummary solve(Vec v, const SnapshotCallback& on_snapshot) {
     TimeDependentSummary summary;
     const double start = MPI_Wtime();
     Vec stage1, stage2;
     HJB_PETSC(VecDuplicate(v, &stage1));
     HJB_PETSC(VecDuplicate(v, &stage2));
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.horizon);
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.snapshot_schedule().back());
     double tau = 0.0;
     on_snapshot(0, 0.0, v);
     try {
-      for (int k = 1; k <= m_options.snapshots; ++k) {
-        const double tau_next = (k == m_options.snapshots) ? m_options.horizon
-                                                           : m_options.horizon * k / m_options.snapshots;
+      const auto schedule = m_options.snapshot_schedule();
+      for (int k = 1; k <= static_cast<int>(schedule.size()); ++k) {
+        const double tau_next = schedule[k - 1];
         while (tau < tau_next) {
           const double dt = step(v, stage1, stage2, tau, tau_next - tau);
           tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
           ++summary.steps;
           summary.node_stage_updates += static_cast<double>(m_grid.global_count()) * stages();
           guard_finite(v, summary.steps, -tau);
+          summary.step_times.push_back(-tau);
+          summary.step_sizes.push_back(dt);
+          summary.step_wall.push_back(MPI_Wtime() - start);
           progress.report(summary.steps, tau, dt);
         }
         on_snapshot(k, -tau, v);

@@ -1,6 +1,7 @@
 // Options of the time-dependent (method-of-lines) HJ solver, with accuracy presets and validation.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "grids/halo_exchange.hpp"
 #include "solver/schemes/upwind_derivatives.hpp"
@@ -20,10 +21,15 @@ struct TimeDependentOptions {
   double cfl = 0.75;       ///< fraction of the stable step 1 / max_x sum_i alpha_i / h_i
   double horizon = 1.0;    ///< tau_final: the table holds V(x, t) for t in [-horizon, 0]
   int snapshots = 1;       ///< number of equal intervals; snapshots + 1 tables including t = 0
+  /// Explicit snapshot times as tau = -t > 0, increasing; when given they replace `snapshots`
+  /// and the horizon is the last of them.
+  std::vector<double> snapshot_taus;
   double progress_seconds = 10.0;  ///< rank-0 progress line period (0: every step)
 
   /// Throws UsageError naming the offending option (its --long name) when a value is invalid.
   void validate() const;
+  /// The tau values of the snapshots after t = 0 (increasing, the last one is the horizon).
+  std::vector<double> snapshot_schedule() const;
 };
 
 /// Applies an accuracy preset: low (upwind1 + RK1), medium (ENO2 + RK2), high (WENO3 + RK3),
@@ -47,6 +53,7 @@ struct TimeDependentSummary {
   double final_time = 0.0;        ///< t = -tau reached
   double wall_seconds = 0.0;
   double node_stage_updates = 0;  ///< global nodes x stages, summed over steps
+  std::vector<double> step_times, step_sizes, step_wall;  ///< per step: t reached, dt, elapsed seconds
   std::string brief() const;
 };
 

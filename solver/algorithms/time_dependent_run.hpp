@@ -78,7 +78,10 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
 }
 
 /// Rank 0 checks that the output's directory exists and is writable; the verdict is shared.
-void check_output_path(MPI_Comm comm, const std::string& path);
+void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option = "--output.file");
+
+/// Rank 0 writes the per-step history (CSV: step, t, dt, elapsed seconds) atomically.
+void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSummary& summary);
 
 /// Library and build versions recorded in every table.
 std::map<std::string, std::string> version_attributes();
@@ -90,6 +93,7 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   const P problem = configure_problem<P>(config);
   const auto axes = configure_axes(problem, config);
   check_output_path(comm, config.output);
+  if (!config.history.empty()) check_output_path(comm, config.history, "--output.history");
   TensorGrid<D> grid(comm, axes);
   TimeDependentSolver<P> solver(problem, grid, config.options);
 
@@ -111,10 +115,10 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   meta.strings["command_line"] = config.command_line;
   meta.strings["petsc_options"] = config.petsc_options;
   meta.numbers["scheme.cfl"] = o.cfl;
-  meta.numbers["horizon"] = o.horizon;
+  meta.numbers["horizon"] = o.snapshot_schedule().back();
 
-  std::vector<double> times;
-  for (int k = 0; k <= o.snapshots; ++k) times.push_back(k == 0 ? 0.0 : -o.horizon * k / o.snapshots);
+  std::vector<double> times{0.0};
+  for (double tau : o.snapshot_schedule()) times.push_back(-tau);
   std::vector<Axis> axis_list(axes.begin(), axes.end());
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
@@ -130,6 +134,7 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
       HJB_PETSC(VecRestoreArrayRead(values, &data));
     });
     writer.commit();
+    if (!config.history.empty()) write_history(comm, config.history, summary);
     HJB_PETSC(VecDestroy(&v));
     return summary;
   } catch (...) {

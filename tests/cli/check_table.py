@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 import h5py
 import numpy as np
 
-table, xmf = sys.argv[1], sys.argv[2]
+table, xmf, history = sys.argv[1], sys.argv[2], sys.argv[3]
 with h5py.File(table, "r") as f:
     assert f.attrs["schema_version"] == 1, "schema_version"
     assert f.attrs["problem"] == "air3d"
@@ -37,4 +37,9 @@ with h5py.File(table, "r") as f:
     for t in items:
         path = t.split(":", 1)[1]
         assert path in f, f"XDMF references {path}, which the table does not have"
+# The step history: one row per step, t decreasing to the horizon, dt > 0.
+rows = np.loadtxt(history, delimiter=",", skiprows=1, ndmin=2)
+assert rows.shape[1] == 4 and rows.shape[0] >= 2, rows.shape
+assert np.all(np.diff(rows[:, 1]) < 0) and np.isclose(rows[-1, 1], -0.2), rows[:, 1]
+assert np.all(rows[:, 2] > 0)
 print("1 passed, 0 failed")

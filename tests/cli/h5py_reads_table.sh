@@ -5,6 +5,6 @@ set -eu
 HJBENCH=$1 PYTHON=$2 CHECK=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mpirun -n 2 "$HJBENCH" solve --problem.name air3d --grid.shape 21,19,16 --time.horizon 0.2 --time.snapshots 2 \
-  --solve.mode brt --output.file "$work/air3d.h5" --output.quiet
-"$PYTHON" "$CHECK" "$work/air3d.h5" "$work/air3d.xmf"
+mpirun -n 2 "$HJBENCH" solve --problem.name air3d --grid.shape 21,19,16 --time.times 0.1,0.2 \
+  --solve.mode brt --output.file "$work/air3d.h5" --output.history "$work/history.csv" --output.quiet
+"$PYTHON" "$CHECK" "$work/air3d.h5" "$work/air3d.xmf" "$work/history.csv"

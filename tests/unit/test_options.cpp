@@ -51,6 +51,15 @@ TEST(SolveOptions, ExplicitSchemeOverridesThePreset) {
   EXPECT_EQ(c.options.integrator, TimeIntegrator::rk2);
 }
 
+TEST(SolveOptions, ExplicitSnapshotTimesSetTheScheduleAndTheHorizon) {
+  const auto c = parse({"--problem.name", "air3d", "--grid.shape", "11,11,10", "--time.times", "0.5,1,2.8"});
+  EXPECT_EQ(c.options.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 2.8}));
+  EXPECT_EQ(c.options.horizon, 2.8);
+  const auto even = parse({"--problem.name", "air3d", "--grid.shape", "11,11,10", "--time.horizon", "2",
+                           "--time.snapshots", "4"});
+  EXPECT_EQ(even.options.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 1.5, 2.0}));
+}
+
 TEST(SolveOptions, BadValuesNameTheOption) {
   const std::vector<std::string> ok = {"--problem.name", "air3d", "--grid.shape", "11,11,10"};
   auto with = [&](std::vector<std::string> extra) {
@@ -67,4 +76,6 @@ TEST(SolveOptions, BadValuesNameTheOption) {
   expect_error<UsageError>(with({"--scheme.derivative", "weno7"}), "--scheme.derivative");
   expect_error<UsageError>(with({"--no.such.option", "1"}), "no.such.option");
   expect_error<ValidationError>({"/nonexistent/config.ini"}, "/nonexistent/config.ini");
+  expect_error<UsageError>(with({"--time.times", "1,0.5"}), "--time.times");
+  expect_error<UsageError>(with({"--time.times", "1", "--time.horizon", "2"}), "--time.times");
 }
