@@ -27,7 +27,8 @@ const char* usage =
     "  problems                              list the problems and their parameters\n"
     "  version                               print the version\n";
 
-int run(const std::vector<std::string>& args, const std::string& petsc_options, const std::string& command_line) {
+int run(const std::vector<std::string>& args, const std::string& petsc_options,
+        const std::string& command_line) {
   int rank;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

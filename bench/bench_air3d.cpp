@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
     const auto domain = problem.domain();
     std::array<Axis, 3> axes;
     const char* names[3] = {"x", "y", "psi"};
-    for (int a = 0; a < 3; ++a) axes[a] = {names[a], domain[a].lo, domain[a].hi, shape[a], domain[a].periodic};
+    for (int a = 0; a < 3; ++a)
+      axes[a] = {names[a], domain[a].lo, domain[a].hi, shape[a], domain[a].periodic};
     TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
     TimeDependentOptions o;
     apply_accuracy_preset(accuracy, o);
@@ -56,8 +57,8 @@ int main(int argc, char** argv) {
     PetscPrintf(PETSC_COMM_WORLD,
                 "bench_air3d ranks=%d shape=%ldx%ldx%ld accuracy=%s steps=%ld wall=%.2f s "
                 "node-stage-updates/s=%.3e per-core=%.3e\n",
-                grid.size(), (long)shape[0], (long)shape[1], (long)shape[2], accuracy.c_str(), s.steps, s.wall_seconds,
-                rate, rate / grid.size());
+                grid.size(), (long)shape[0], (long)shape[1], (long)shape[2], accuracy.c_str(), s.steps,
+                s.wall_seconds, rate, rate / grid.size());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_air3d: %s\n", e.what());
     code = 1;

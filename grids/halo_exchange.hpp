@@ -63,7 +63,8 @@ class HaloExchange {
     Vec global = grid.create_vector();
     HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), &m_halo_values));
     IS is;
-    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), from.data(), PETSC_COPY_VALUES, &is));
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), from.data(),
+                              PETSC_COPY_VALUES, &is));
     HJB_PETSC(VecScatterCreate(global, is, m_halo_values, nullptr, &m_scatter));
     HJB_PETSC(ISDestroy(&is));
     HJB_PETSC(VecDestroy(&global));

@@ -6,13 +6,13 @@
 
 #include "solver/core/error.hpp"
 
-#define HJB_PETSC(call)                                                                          \
-  do {                                                                                           \
-    const PetscErrorCode hjb_petsc_ierr_ = (call);                                               \
-    if (hjb_petsc_ierr_) {                                                                       \
-      const char* hjb_petsc_text_ = nullptr;                                                     \
-      PetscErrorMessage(hjb_petsc_ierr_, &hjb_petsc_text_, nullptr);                             \
-      throw hjb::RuntimeError(std::string("PETSc error in ") + #call + ": " +                    \
-                              (hjb_petsc_text_ ? hjb_petsc_text_ : "unknown"));                  \
-    }                                                                                            \
+#define HJB_PETSC(call)                                                         \
+  do {                                                                          \
+    const PetscErrorCode hjb_petsc_ierr_ = (call);                              \
+    if (hjb_petsc_ierr_) {                                                      \
+      const char* hjb_petsc_text_ = nullptr;                                    \
+      PetscErrorMessage(hjb_petsc_ierr_, &hjb_petsc_text_, nullptr);            \
+      throw hjb::RuntimeError(std::string("PETSc error in ") + #call + ": " +   \
+                              (hjb_petsc_text_ ? hjb_petsc_text_ : "unknown")); \
+    }                                                                           \
   } while (0)

@@ -30,8 +30,9 @@ class TensorGrid {
     m_global_count = 1;
     for (int a = 0; a < D; ++a) {
       const Axis& ax = axes[a];
-      HJB_CHECK(ax.n >= (ax.periodic ? 1 : 2), ValidationError,
-                "axis '" << ax.name << "' needs at least " << (ax.periodic ? 1 : 2) << " nodes, got " << ax.n);
+      HJB_CHECK(
+          ax.n >= (ax.periodic ? 1 : 2), ValidationError,
+          "axis '" << ax.name << "' needs at least " << (ax.periodic ? 1 : 2) << " nodes, got " << ax.n);
       HJB_CHECK(ax.hi > ax.lo, ValidationError,
                 "axis '" << ax.name << "': upper bound " << ax.hi << " must exceed lower bound " << ax.lo);
       shape[a] = ax.n;
@@ -39,10 +40,11 @@ class TensorGrid {
                 "grid size overflows 64-bit indices");
       m_global_count *= ax.n;
     }
-    HJB_CHECK(m_global_count <= static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()), ValidationError,
-              "the grid has " << m_global_count << " nodes, more than this PETSc build's " << sizeof(PetscInt) * 8
-                              << "-bit indices allow; use a PETSc built with 64-bit indices "
-                                 "(Debian package libpetsc64-real-dev)");
+    HJB_CHECK(
+        m_global_count <= static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()), ValidationError,
+        "the grid has " << m_global_count << " nodes, more than this PETSc build's " << sizeof(PetscInt) * 8
+                        << "-bit indices allow; use a PETSc built with 64-bit indices "
+                           "(Debian package libpetsc64-real-dev)");
     const auto dims = process_dimensions(m_size, shape);
     for (int a = 0; a < D; ++a) m_split[a] = BalancedSplit{axes[a].n, dims[a]};
     // Block coordinates of every rank (row-major over the process grid) and PETSc offsets.
@@ -137,7 +139,8 @@ class TensorGrid {
   /// A new distributed vector with this grid's layout. Collective. The caller owns (VecDestroy) it.
   Vec create_vector() const {
     Vec v;
-    HJB_PETSC(VecCreateMPI(m_comm, static_cast<PetscInt>(m_owned_count), static_cast<PetscInt>(m_global_count), &v));
+    HJB_PETSC(VecCreateMPI(m_comm, static_cast<PetscInt>(m_owned_count),
+                           static_cast<PetscInt>(m_global_count), &v));
     return v;
   }
 

@@ -34,13 +34,18 @@ template TimeDependentSummary solve_lqr<1>(MPI_Comm, const SolveConfig&);
 template TimeDependentSummary solve_lqr<2>(MPI_Comm, const SolveConfig&);
 template TimeDependentSummary solve_lqr<3>(MPI_Comm, const SolveConfig&);
 
-std::vector<std::string> parameter_names_double_integrator() { return names_of<problems::DoubleIntegrator>(); }
+std::vector<std::string> parameter_names_double_integrator() {
+  return names_of<problems::DoubleIntegrator>();
+}
 std::vector<std::string> parameter_names_eikonal() { return names_of<problems::Eikonal<1>>(); }
 std::vector<std::string> parameter_names_lqr(int dim) {
   switch (dim) {
-    case 1: return names_of<problems::LQR<1>>();
-    case 2: return names_of<problems::LQR<2>>();
-    default: return names_of<problems::LQR<3>>();
+    case 1:
+      return names_of<problems::LQR<1>>();
+    case 2:
+      return names_of<problems::LQR<2>>();
+    default:
+      return names_of<problems::LQR<3>>();
   }
 }
 

@@ -15,11 +15,15 @@ std::vector<std::string> parameter_names() {
   return names;
 }
 
-TimeDependentSummary solve_air3d(MPI_Comm c, const SolveConfig& s) { return run_time_dependent<problems::Air3D>(c, s); }
+TimeDependentSummary solve_air3d(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::Air3D>(c, s);
+}
 TimeDependentSummary solve_dubins_car(MPI_Comm c, const SolveConfig& s) {
   return run_time_dependent<problems::DubinsCar>(c, s);
 }
-TimeDependentSummary solve_car4d(MPI_Comm c, const SolveConfig& s) { return run_time_dependent<problems::Car4D>(c, s); }
+TimeDependentSummary solve_car4d(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::Car4D>(c, s);
+}
 std::vector<std::string> parameter_names_air3d() { return parameter_names<problems::Air3D>(); }
 std::vector<std::string> parameter_names_dubins_car() { return parameter_names<problems::DubinsCar>(); }
 std::vector<std::string> parameter_names_car4d() { return parameter_names<problems::Car4D>(); }

@@ -26,17 +26,30 @@ const std::vector<ProblemEntry>& problem_registry() {
   static const std::vector<ProblemEntry> registry = [] {
     using namespace instances;
     std::vector<ProblemEntry> r;
-    r.push_back({"air3d", "Air3D pursuit-evasion game (3-D, evader maximises)", parameter_names_air3d(),
+    r.push_back({"air3d",
+                 "Air3D pursuit-evasion game (3-D, evader maximises)",
+                 parameter_names_air3d(),
                  {{3, solve_air3d}}});
-    r.push_back({"dubins_car", "Dubins car reaching a disc, optional wind disturbance (3-D)",
-                 parameter_names_dubins_car(), {{3, solve_dubins_car}}});
-    r.push_back({"car4d", "4-D car with a disc-shaped position disturbance", parameter_names_car4d(),
+    r.push_back({"dubins_car",
+                 "Dubins car reaching a disc, optional wind disturbance (3-D)",
+                 parameter_names_dubins_car(),
+                 {{3, solve_dubins_car}}});
+    r.push_back({"car4d",
+                 "4-D car with a disc-shaped position disturbance",
+                 parameter_names_car4d(),
                  {{4, solve_car4d}}});
-    r.push_back({"double_integrator", "double integrator reaching a ball (2-D)", parameter_names_double_integrator(),
+    r.push_back({"double_integrator",
+                 "double integrator reaching a ball (2-D)",
+                 parameter_names_double_integrator(),
                  {{2, solve_double_integrator}}});
-    r.push_back({"eikonal", "unit-speed front propagation, Hopf-Lax closed form (1-4 D)", parameter_names_eikonal(),
-                 {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
-    r.push_back({"lqr", "linear-quadratic regulator, Riccati closed form (1-3 D)", parameter_names_lqr(3),
+    r.push_back(
+        {"eikonal",
+         "unit-speed front propagation, Hopf-Lax closed form (1-4 D)",
+         parameter_names_eikonal(),
+         {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
+    r.push_back({"lqr",
+                 "linear-quadratic regulator, Riccati closed form (1-3 D)",
+                 parameter_names_lqr(3),
                  {{1, solve_lqr<1>}, {2, solve_lqr<2>}, {3, solve_lqr<3>}}});
     return r;
   }();
@@ -59,9 +72,10 @@ TimeDependentSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   auto it = entry.solve_by_dimension.find(dim);
   if (it == entry.solve_by_dimension.end()) {
     std::string dims;
-    for (const auto& [d, f] : entry.solve_by_dimension) dims += (dims.empty() ? "" : " or ") + std::to_string(d);
-    throw UsageError("--grid.shape has " + std::to_string(dim) + " sizes but problem '" + entry.name + "' is " +
-                     dims + "-dimensional");
+    for (const auto& [d, f] : entry.solve_by_dimension)
+      dims += (dims.empty() ? "" : " or ") + std::to_string(d);
+    throw UsageError("--grid.shape has " + std::to_string(dim) + " sizes but problem '" + entry.name +
+                     "' is " + dims + "-dimensional");
   }
   return it->second(comm, config);
 }
@@ -75,10 +89,14 @@ void check_output_path(MPI_Comm comm, const std::string& path, const std::string
     const fs::path p(path);
     const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
     std::error_code ec;
-    if (path.empty()) error = option + " is empty";
-    else if (fs::is_directory(p, ec)) error = option + " " + path + " is a directory";
-    else if (!fs::is_directory(dir, ec)) error = option + ": directory " + dir.string() + " does not exist";
-    else if (access(dir.c_str(), W_OK) != 0) error = option + ": directory " + dir.string() + " is not writable";
+    if (path.empty())
+      error = option + " is empty";
+    else if (fs::is_directory(p, ec))
+      error = option + " " + path + " is a directory";
+    else if (!fs::is_directory(dir, ec))
+      error = option + ": directory " + dir.string() + " does not exist";
+    else if (access(dir.c_str(), W_OK) != 0)
+      error = option + ": directory " + dir.string() + " is not writable";
   }
   int length = static_cast<int>(error.size());
   MPI_Bcast(&length, 1, MPI_INT, 0, comm);
@@ -95,8 +113,8 @@ void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSu
     std::ofstream out(path + ".tmp");
     out << "step,t,dt,elapsed_seconds\n" << std::setprecision(17);
     for (std::size_t k = 0; k < summary.step_times.size(); ++k)
-      out << k + 1 << "," << summary.step_times[k] << "," << summary.step_sizes[k] << "," << summary.step_wall[k]
-          << "\n";
+      out << k + 1 << "," << summary.step_times[k] << "," << summary.step_sizes[k] << ","
+          << summary.step_wall[k] << "\n";
     out.close();
     ok = out && std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
   }
@@ -114,10 +132,11 @@ std::map<std::string, std::string> version_attributes() {
   mpi_version = mpi_version.substr(0, mpi_version.find_first_of(",\n"));
   std::ostringstream petsc;
   petsc << PETSC_VERSION_MAJOR << "." << PETSC_VERSION_MINOR << "." << PETSC_VERSION_SUBMINOR;
-  return {{"project_version", std::string(project_version) + " (" + git_version + ")"},
-          {"hdf5_version", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
-          {"petsc_version", petsc.str()},
-          {"mpi_version", mpi_version}};
+  return {
+      {"project_version", std::string(project_version) + " (" + git_version + ")"},
+      {"hdf5_version", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
+      {"petsc_version", petsc.str()},
+      {"mpi_version", mpi_version}};
 }
 
 namespace {
@@ -133,7 +152,8 @@ std::vector<T> parse_list(const std::string& text, const std::string& option) {
     std::string rest;
     ts >> value;
     HJB_CHECK(!ts.fail() && !(ts >> rest), UsageError,
-              "--" << option << ": '" << token << "' is not a number (expected a comma-separated list, e.g. 101,101,100)");
+              "--" << option << ": '" << token
+                   << "' is not a number (expected a comma-separated list, e.g. 101,101,100)");
     out.push_back(value);
   }
   HJB_CHECK(!out.empty(), UsageError, "--" << option << " is empty");
@@ -150,13 +170,15 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   std::string times, shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
-                                                         "INI file with the same keys ([grid] shape = ...); "
-                                                         "the command line wins");
+                                                     "INI file with the same keys ([grid] shape = ...); "
+                                                     "the command line wins");
   po::options_description problem("Problem");
-  problem.add_options()("problem.name", po::value(&config.problem), "problem to solve (see `hjbench problems`)")(
+  problem.add_options()("problem.name", po::value(&config.problem),
+                        "problem to solve (see `hjbench problems`)")(
       "problem.control_mode", po::value(&config.control_mode), "override the control's sense: max or min");
   for (const auto& n : parameter_names)
-    problem.add_options()(("problem." + n).c_str(), po::value<double>(), "problem parameter (see `hjbench problems`)");
+    problem.add_options()(("problem." + n).c_str(), po::value<double>(),
+                          "problem parameter (see `hjbench problems`)");
   po::options_description grid("Grid");
   grid.add_options()("grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
@@ -170,8 +192,9 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
       "the horizon and replaces --time.horizon/--time.snapshots");
   po::options_description scheme("Scheme");
-  scheme.add_options()("scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
-                       "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
+  scheme.add_options()(
+      "scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
+      "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
       "scheme.derivative", po::value(&derivative), "override: upwind1, eno2, weno3, weno5")(
       "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
       "scheme.dissipation", po::value(&dissipation)->default_value("local"),
@@ -183,10 +206,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
       "output.file", po::value(&config.output)->default_value("out/table.h5"), "HDF5 table to write")(
-      "output.history", po::value(&config.history), "optional CSV of every step: step, t, dt, elapsed seconds")(
+      "output.history", po::value(&config.history),
+      "optional CSV of every step: step, t, dt, elapsed seconds")(
       "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
       "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.quiet),
-                                                          "no progress lines");
+                                                        "no progress lines");
   po::options_description all("hjbench solve [CONFIG.ini] [options] [-- PETSc options]");
   all.add(general).add(problem).add(grid).add(time).add(scheme).add(solve);
   po::positional_options_description positional;

@@ -18,7 +18,7 @@ struct SolveConfig {
   std::map<std::string, double> problem_parameters;  ///< only those given by the user
   std::string control_mode;                          ///< "", "max" or "min"
   std::vector<std::int64_t> shape;
-  std::vector<double> lo, hi;                        ///< empty: the problem's domain
+  std::vector<double> lo, hi;  ///< empty: the problem's domain
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -16,8 +16,8 @@ void TimeDependentOptions::validate() const {
   for (std::size_t k = 0; k < snapshot_taus.size(); ++k) {
     const double previous = k == 0 ? 0.0 : snapshot_taus[k - 1];
     HJB_CHECK(std::isfinite(snapshot_taus[k]) && snapshot_taus[k] > previous, UsageError,
-              "--time.times must list increasing times after 0 (as positive time-to-go), got " << snapshot_taus[k]
-                                                                                               << " after " << previous);
+              "--time.times must list increasing times after 0 (as positive time-to-go), got "
+                  << snapshot_taus[k] << " after " << previous);
   }
   HJB_CHECK(progress_seconds >= 0.0, UsageError,
             "--output.progress_seconds must be non-negative, got " << progress_seconds);
@@ -44,7 +44,8 @@ void apply_accuracy_preset(const std::string& name, TimeDependentOptions& o) {
     o.derivative = DerivativeScheme::weno5;
     o.integrator = TimeIntegrator::rk3;
   } else {
-    throw UsageError("--scheme.accuracy: unknown preset '" + name + "' (choose low, medium, high, very_high)");
+    throw UsageError("--scheme.accuracy: unknown preset '" + name +
+                     "' (choose low, medium, high, very_high)");
   }
 }
 
@@ -64,10 +65,11 @@ std::string name_of(E e, const std::pair<const char*, E> (&table)[N]) {
     if (value == e) return name;
   return "?";
 }
-constexpr std::pair<const char*, DerivativeScheme> derivative_names[] = {{"upwind1", DerivativeScheme::upwind1},
-                                                                         {"eno2", DerivativeScheme::eno2},
-                                                                         {"weno3", DerivativeScheme::weno3},
-                                                                         {"weno5", DerivativeScheme::weno5}};
+constexpr std::pair<const char*, DerivativeScheme> derivative_names[] = {
+    {"upwind1", DerivativeScheme::upwind1},
+    {"eno2", DerivativeScheme::eno2},
+    {"weno3", DerivativeScheme::weno3},
+    {"weno5", DerivativeScheme::weno5}};
 constexpr std::pair<const char*, TimeIntegrator> integrator_names[] = {
     {"rk1", TimeIntegrator::rk1}, {"rk2", TimeIntegrator::rk2}, {"rk3", TimeIntegrator::rk3}};
 constexpr std::pair<const char*, Dissipation> dissipation_names[] = {{"local", Dissipation::local},
@@ -75,7 +77,8 @@ constexpr std::pair<const char*, Dissipation> dissipation_names[] = {{"local", D
 constexpr std::pair<const char*, BoundaryCondition> boundary_names[] = {
     {"extrapolate", BoundaryCondition::extrapolate},
     {"extrapolate_away_from_zero", BoundaryCondition::extrapolate_away_from_zero}};
-constexpr std::pair<const char*, ReachMode> mode_names[] = {{"brs", ReachMode::set}, {"brt", ReachMode::tube}};
+constexpr std::pair<const char*, ReachMode> mode_names[] = {{"brs", ReachMode::set},
+                                                            {"brt", ReachMode::tube}};
 }  // namespace
 
 DerivativeScheme parse_derivative_scheme(const std::string& s) {
@@ -84,7 +87,9 @@ DerivativeScheme parse_derivative_scheme(const std::string& s) {
 TimeIntegrator parse_time_integrator(const std::string& s) {
   return parse_enum(s, "--scheme.time_integrator", integrator_names);
 }
-Dissipation parse_dissipation(const std::string& s) { return parse_enum(s, "--scheme.dissipation", dissipation_names); }
+Dissipation parse_dissipation(const std::string& s) {
+  return parse_enum(s, "--scheme.dissipation", dissipation_names);
+}
 BoundaryCondition parse_boundary_condition(const std::string& s) {
   return parse_enum(s, "--scheme.boundary", boundary_names);
 }

@@ -66,7 +66,8 @@ class TimeDependentSolver {
     Vec stage1, stage2;
     HJB_PETSC(VecDuplicate(v, &stage1));
     HJB_PETSC(VecDuplicate(v, &stage2));
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.snapshot_schedule().back());
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds,
+                              m_options.snapshot_schedule().back());
     double tau = 0.0;
     on_snapshot(0, 0.0, v);
     try {
@@ -135,10 +136,14 @@ class TimeDependentSolver {
     PetscScalar* o;
     const bool aliased_from = (out == from), aliased_base = (base == nullptr || base == out);
     HJB_PETSC(VecGetArray(out, &o));
-    if (!aliased_from) HJB_PETSC(VecGetArrayRead(from, &f));
-    else f = o;
-    if (!aliased_base) HJB_PETSC(VecGetArrayRead(base, &b));
-    else b = o;
+    if (!aliased_from)
+      HJB_PETSC(VecGetArrayRead(from, &f));
+    else
+      f = o;
+    if (!aliased_base)
+      HJB_PETSC(VecGetArrayRead(base, &b));
+    else
+      b = o;
     const std::int64_t n = m_grid.owned_count();
     const double* r = m_rate.data();
     for (std::int64_t l = 0; l < n; ++l) o[l] = keep * b[l] + weight * (f[l] + dt * r[l]);
@@ -169,10 +174,14 @@ class TimeDependentSolver {
     m_halo.exchange(v, m_padded.data());
     m_halo.fill_boundary(m_padded.data(), m_options.boundary);
     switch (m_options.derivative) {
-      case DerivativeScheme::upwind1: return evaluate_rate_with<DerivativeScheme::upwind1>(-tau);
-      case DerivativeScheme::eno2: return evaluate_rate_with<DerivativeScheme::eno2>(-tau);
-      case DerivativeScheme::weno3: return evaluate_rate_with<DerivativeScheme::weno3>(-tau);
-      case DerivativeScheme::weno5: return evaluate_rate_with<DerivativeScheme::weno5>(-tau);
+      case DerivativeScheme::upwind1:
+        return evaluate_rate_with<DerivativeScheme::upwind1>(-tau);
+      case DerivativeScheme::eno2:
+        return evaluate_rate_with<DerivativeScheme::eno2>(-tau);
+      case DerivativeScheme::weno3:
+        return evaluate_rate_with<DerivativeScheme::weno3>(-tau);
+      case DerivativeScheme::weno5:
+        return evaluate_rate_with<DerivativeScheme::weno5>(-tau);
     }
     return 0.0;
   }

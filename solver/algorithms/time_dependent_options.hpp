@@ -18,9 +18,9 @@ struct TimeDependentOptions {
   Dissipation dissipation = Dissipation::local;
   BoundaryCondition boundary = BoundaryCondition::extrapolate_away_from_zero;
   ReachMode mode = ReachMode::set;
-  double cfl = 0.75;       ///< fraction of the stable step 1 / max_x sum_i alpha_i / h_i
-  double horizon = 1.0;    ///< tau_final: the table holds V(x, t) for t in [-horizon, 0]
-  int snapshots = 1;       ///< number of equal intervals; snapshots + 1 tables including t = 0
+  double cfl = 0.75;     ///< fraction of the stable step 1 / max_x sum_i alpha_i / h_i
+  double horizon = 1.0;  ///< tau_final: the table holds V(x, t) for t in [-horizon, 0]
+  int snapshots = 1;     ///< number of equal intervals; snapshots + 1 tables including t = 0
   /// Explicit snapshot times as tau = -t > 0, increasing; when given they replace `snapshots`
   /// and the horizon is the last of them.
   std::vector<double> snapshot_taus;
@@ -50,9 +50,9 @@ std::string to_string(ReachMode s);
 /// What a solve did.
 struct TimeDependentSummary {
   long steps = 0;
-  double final_time = 0.0;        ///< t = -tau reached
+  double final_time = 0.0;  ///< t = -tau reached
   double wall_seconds = 0.0;
-  double node_stage_updates = 0;  ///< global nodes x stages, summed over steps
+  double node_stage_updates = 0;                          ///< global nodes x stages, summed over steps
   std::vector<double> step_times, step_sizes, step_wall;  ///< per step: t reached, dt, elapsed seconds
   std::string brief() const;
 };

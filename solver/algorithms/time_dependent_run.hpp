@@ -1,9 +1,9 @@
 // The generic `solve` driver for one problem type: configure, partition, march, publish the table.
 #pragma once
+#include <hdf5.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <hdf5.h>
 
 #include "grids/tensor_grid.hpp"
 #include "solver/algorithms/registry.hpp"
@@ -44,10 +44,13 @@ P configure_problem(const SolveConfig& config) {
   HJB_CHECK(left.empty(), UsageError,
             "--problem." << left.begin()->first << " is not a parameter of problem '" << P::name()
                          << "' (its parameters: " << valid << ")");
-  if (config.control_mode == "max") problem.control_mode = Optimize::maximize;
-  else if (config.control_mode == "min") problem.control_mode = Optimize::minimize;
-  else HJB_CHECK(config.control_mode.empty(), UsageError,
-                 "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
+  if (config.control_mode == "max")
+    problem.control_mode = Optimize::maximize;
+  else if (config.control_mode == "min")
+    problem.control_mode = Optimize::minimize;
+  else
+    HJB_CHECK(config.control_mode.empty(), UsageError,
+              "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
   return problem;
 }
 
@@ -71,8 +74,8 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
     HJB_CHECK(config.shape[a] >= 2, UsageError,
               "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
     HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,
-              "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo << " >= " << axes[a].hi
-                                                           << ")");
+              "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo
+                                                          << " >= " << axes[a].hi << ")");
   }
   return axes;
 }
@@ -103,8 +106,8 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   copy.visit_parameters([&](const char* name, double& value) { meta.problem_parameters[name] = value; });
   meta.strings = version_attributes();
   const auto& o = config.options;
-  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" + to_string(o.integrator) +
-                           ", " + to_string(o.dissipation) + " Lax-Friedrichs";
+  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
+                           to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
   meta.strings["scheme.accuracy"] = config.accuracy;
   meta.strings["scheme.derivative"] = to_string(o.derivative);
   meta.strings["scheme.time_integrator"] = to_string(o.integrator);

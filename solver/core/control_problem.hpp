@@ -36,9 +36,9 @@ struct AxisDomain {
 /// The pointwise affine decomposition of the dynamics at one (x, t).
 template <int D, int MA, int MB>
 struct AffineDynamics {
-  State<D> drift{};                 ///< f0(x, t)
-  Matrix<D, MA> control{};          ///< G(x, t)
-  Matrix<D, MB> disturbance{};      ///< K(x, t)
+  State<D> drift{};             ///< f0(x, t)
+  Matrix<D, MA> control{};      ///< G(x, t)
+  Matrix<D, MB> disturbance{};  ///< K(x, t)
 };
 
 /// What every problem provides. `visit_parameters(f)` calls f(name, double&) for each tunable
@@ -51,8 +51,8 @@ concept ControlProblem = requires(const P& p, P& mp, const State<P::dim>& x, dou
   { P::name() } -> std::convertible_to<std::string>;
   { p.affine(x, t) } -> std::same_as<AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>>;
   { p.target(x) } -> std::convertible_to<double>;
-  { p.control_set() };
-  { p.disturbance_set() };
+  {p.control_set()};
+  {p.disturbance_set()};
   { p.domain() } -> std::same_as<std::array<AxisDomain, P::dim>>;
   { p.control_mode } -> std::convertible_to<Optimize>;
   mp.visit_parameters([](const char*, double&) {});
@@ -82,7 +82,8 @@ State<P::dim> dynamics(const P& problem, const State<P::dim>& x, const Point<P::
 
 namespace detail {
 template <std::size_t D, std::size_t M>
-std::array<double, M> transpose_times(const std::array<std::array<double, M>, D>& g, const std::array<double, D>& p) {
+std::array<double, M> transpose_times(const std::array<std::array<double, M>, D>& g,
+                                      const std::array<double, D>& p) {
   std::array<double, M> c{};
   for (std::size_t i = 0; i < D; ++i)
     for (std::size_t j = 0; j < M; ++j) c[j] += g[i][j] * p[i];
@@ -108,7 +109,8 @@ OptimalInputs<P> optimal_inputs(const P& problem, const State<P::dim>& x, const 
 
 /// H(x, p, t) from an already evaluated affine decomposition (the hot path of the schemes).
 template <ControlProblem P>
-inline double hamiltonian(const P& problem, const AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>& f,
+inline double hamiltonian(const P& problem,
+                          const AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>& f,
                           const State<P::dim>& x, const State<P::dim>& p, double t) {
   double h = 0.0;
   for (int i = 0; i < P::dim; ++i) h += p[i] * f.drift[i];
@@ -129,8 +131,8 @@ double hamiltonian(const P& problem, const State<P::dim>& x, const State<P::dim>
 /// Bound on |dH/dp_i| over all costates (Mitchell, ToolboxLS manual eq. 25):
 /// alpha_i = |f0_i| + sum_j |G_ij| max|a_j| + sum_j |K_ij| max|b_j|.
 template <ControlProblem P>
-inline State<P::dim> partial_max_magnitudes(const P& problem,
-                                            const AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>& f) {
+inline State<P::dim> partial_max_magnitudes(
+    const P& problem, const AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>& f) {
   State<P::dim> alpha{};
   const auto ma = problem.control_set().max_magnitudes();
   for (int i = 0; i < P::dim; ++i) {

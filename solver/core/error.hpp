@@ -10,10 +10,10 @@ namespace hjb {
 enum class ExitCode : int {
   success = 0,
   runtime_failure = 1,
-  usage = 2,             ///< bad option, unknown name, unparsable value
-  validation = 3,        ///< inconsistent parameters, unreadable/unwritable paths
-  numerical = 4,         ///< NaN/Inf, divergence, no convergence
-  interrupted = 5,       ///< stopped on signal or wall time after a checkpoint
+  usage = 2,        ///< bad option, unknown name, unparsable value
+  validation = 3,   ///< inconsistent parameters, unreadable/unwritable paths
+  numerical = 4,    ///< NaN/Inf, divergence, no convergence
+  interrupted = 5,  ///< stopped on signal or wall time after a checkpoint
 };
 
 /// Base of all hjbench errors: a message for the user and the exit code it maps to.
@@ -44,10 +44,10 @@ struct RuntimeError : Error {
 /// Always-on check: throws ErrorType with a streamed message when cond is false.
 /// Usage: HJB_CHECK(n > 0, hjb::UsageError, "--grid.shape: sizes must be positive, got " << n);
 #define HJB_CHECK(cond, ErrorType, message_stream) \
-  do {                                              \
-    if (!(cond)) {                                  \
-      std::ostringstream hjb_check_os_;             \
-      hjb_check_os_ << message_stream;              \
-      throw ErrorType(hjb_check_os_.str());         \
-    }                                               \
+  do {                                             \
+    if (!(cond)) {                                 \
+      std::ostringstream hjb_check_os_;            \
+      hjb_check_os_ << message_stream;             \
+      throw ErrorType(hjb_check_os_.str());        \
+    }                                              \
   } while (0)

@@ -12,7 +12,9 @@ using Point = std::array<double, M>;
 
 /// Whether a player maximises or minimises the value.
 enum class Optimize { maximize, minimize };
-inline Optimize opposite(Optimize o) { return o == Optimize::maximize ? Optimize::minimize : Optimize::maximize; }
+inline Optimize opposite(Optimize o) {
+  return o == Optimize::maximize ? Optimize::minimize : Optimize::maximize;
+}
 
 /// The optimum of the linear function c·a over a set, and the argument attaining it.
 template <int M>

@@ -36,7 +36,8 @@ void write_string_attribute(hid_t obj, const std::string& name, const std::strin
   H5Tset_size(type, H5T_VARIABLE);
   H5Tset_cset(type, H5T_CSET_UTF8);
   hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "create attribute " + name);
+  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                        "create attribute " + name);
   const char* data = value.c_str();
   check_h5(H5Awrite(attr, type, &data), "write attribute " + name);
   H5Aclose(attr);
@@ -140,8 +141,9 @@ struct TableWriter::Impl {
 };
 
 TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
-                         const std::vector<std::int64_t>& owned_start, const std::vector<std::int64_t>& owned_extent,
-                         const std::vector<double>& times, const TableMetadata& metadata)
+                         const std::vector<std::int64_t>& owned_start,
+                         const std::vector<std::int64_t>& owned_extent, const std::vector<double>& times,
+                         const TableMetadata& metadata)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
   m.comm = comm;
@@ -167,24 +169,27 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   write_string_attribute(m.file, "axes", axis_names);
   for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
   for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
-  hid_t problem = check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem");
+  hid_t problem =
+      check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem");
   write_string_attribute(problem, "name", metadata.problem);
   for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
   H5Gclose(problem);
 
   // Axes (written by rank 0; creation is collective).
-  hid_t axes_group = check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes");
+  hid_t axes_group =
+      check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes");
   std::vector<hid_t> axis_sets;
   for (const Axis& ax : axes) {
     const hsize_t n = static_cast<hsize_t>(ax.n);
     hid_t space = H5Screate_simple(1, &n, nullptr);
-    hid_t ds = check_id(H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                   H5P_DEFAULT),
-                        "create axis " + ax.name);
+    hid_t ds = check_id(
+        H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "create axis " + ax.name);
     std::vector<double> coords(n);
     for (hsize_t i = 0; i < n; ++i) coords[i] = ax.coordinate(static_cast<std::int64_t>(i));
     if (m.rank != 0) H5Sselect_none(space);
-    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, coords.data()), "write axis " + ax.name);
+    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, coords.data()),
+             "write axis " + ax.name);
     write_number_attribute(ds, "lo", ax.lo);
     write_number_attribute(ds, "hi", ax.hi);
     write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
@@ -195,29 +200,32 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   {
     const hsize_t s = times.size();
     hid_t space = H5Screate_simple(1, &s, nullptr);
-    hid_t ds = check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        "create /time");
+    hid_t ds =
+        check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 "create /time");
     if (m.rank != 0) H5Sselect_none(space);
     check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
     H5Dclose(ds);
     H5Sclose(space);
   }
-  hid_t values = check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value");
+  hid_t values =
+      check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value");
   std::vector<hsize_t> dims;
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
   hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   for (std::size_t k = 0; k < times.size(); ++k) {
     const std::string name = snapshot_name(static_cast<int>(k));
-    hid_t ds = check_id(H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        "create /value/" + name);
+    hid_t ds = check_id(
+        H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "create /value/" + name);
     write_number_attribute(ds, "time", times[k]);
     for (std::size_t a = 0; a < axes.size(); ++a)
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
     m.snapshots.push_back(ds);
   }
   H5Sclose(space);
-  check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values, "final",
-                          H5P_DEFAULT, H5P_DEFAULT),
+  check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
+                          "final", H5P_DEFAULT, H5P_DEFAULT),
            "link /value/final");
   for (hid_t ds : axis_sets) H5Dclose(ds);
   H5Gclose(axes_group);
@@ -232,7 +240,8 @@ TableWriter::~TableWriter() {
 
 void TableWriter::write_snapshot(int k, const double* owned) {
   Impl& m = *m_impl;
-  HJB_CHECK(k >= 0 && k < static_cast<int>(m.snapshots.size()), RuntimeError, "snapshot index " << k << " out of range");
+  HJB_CHECK(k >= 0 && k < static_cast<int>(m.snapshots.size()), RuntimeError,
+            "snapshot index " << k << " out of range");
   hid_t ds = m.snapshots[k];
   hid_t filespace = H5Dget_space(ds);
   check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
@@ -256,7 +265,8 @@ void TableWriter::commit() {
     const std::string file_name = std::filesystem::path(m.path).filename().string();
     const std::string xdmf = xdmf_for_table(file_name, m.axes, m.times);
     std::string xmf_path = m.path;
-    if (xmf_path.size() > 3 && xmf_path.substr(xmf_path.size() - 3) == ".h5") xmf_path.resize(xmf_path.size() - 3);
+    if (xmf_path.size() > 3 && xmf_path.substr(xmf_path.size() - 3) == ".h5")
+      xmf_path.resize(xmf_path.size() - 3);
     xmf_path += ".xmf";
     if (!xdmf.empty()) {
       std::ofstream out(xmf_path + ".tmp");
@@ -277,7 +287,8 @@ void TableWriter::commit() {
   m.committed = true;
 }
 
-std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes, const std::vector<double>& times) {
+std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes,
+                           const std::vector<double>& times) {
   const std::size_t d = axes.size();
   if (d != 2 && d != 3) return {};
   std::ostringstream os;
@@ -286,7 +297,8 @@ std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes,
   for (const Axis& ax : axes) dims += (dims.empty() ? "" : " ") + std::to_string(ax.n);
   auto item = [&](const std::string& dimensions, const std::string& dataset) {
     os << "          <DataItem Dimensions=\"" << dimensions
-       << "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5 << ":" << dataset << "</DataItem>\n";
+       << "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5 << ":" << dataset
+       << "</DataItem>\n";
   };
   os << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n"
      << "    <Grid Name=\"value\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
@@ -364,7 +376,8 @@ Table read_table(const std::string& path) {
   return t;
 }
 
-std::vector<double> read_snapshot_block(const std::string& path, int k, const std::vector<std::int64_t>& start,
+std::vector<double> read_snapshot_block(const std::string& path, int k,
+                                        const std::vector<std::int64_t>& start,
                                         const std::vector<std::int64_t>& extent) {
   hid_t file = open_for_reading(path);
   const std::string name = "value/" + snapshot_name(k);
@@ -401,16 +414,17 @@ std::string describe_table(const Table& t, const std::string& path) {
   os << "  axes\n";
   for (const Axis& ax : t.axes) {
     nodes *= ax.n;
-    os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n << " nodes in ["
-       << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing " << ax.spacing() << "\n";
+    os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n
+       << " nodes in [" << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing "
+       << ax.spacing() << "\n";
   }
   os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
   for (std::size_t k = 0; k < t.times.size(); ++k) {
     const auto& v = t.values[k];
     const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
     const double inside = std::count_if(v.begin(), v.end(), [](double x) { return x <= 0.0; });
-    os << "    t = " << std::setw(10) << t.times[k] << "  min " << std::setw(12) << *mn << "  max " << std::setw(12)
-       << *mx << "  fraction V<=0 " << inside / static_cast<double>(v.size()) << "\n";
+    os << "    t = " << std::setw(10) << t.times[k] << "  min " << std::setw(12) << *mn << "  max "
+       << std::setw(12) << *mx << "  fraction V<=0 " << inside / static_cast<double>(v.size()) << "\n";
   }
   os << "  parameters  ";
   for (const auto& [k, v] : t.problem_parameters) os << " " << k << "=" << v;

@@ -25,8 +25,8 @@ inline constexpr int table_schema_version = 1;
 
 struct TableMetadata {
   std::string problem;
-  std::map<std::string, std::string> strings;     ///< root string attributes (scheme, command line, ...)
-  std::map<std::string, double> numbers;          ///< root numeric attributes (horizon, cfl, ...)
+  std::map<std::string, std::string> strings;  ///< root string attributes (scheme, command line, ...)
+  std::map<std::string, double> numbers;       ///< root numeric attributes (horizon, cfl, ...)
   std::map<std::string, double> problem_parameters;
 };
 
@@ -69,7 +69,8 @@ struct Table {
 Table read_table(const std::string& path);
 
 /// Reads this rank's block of snapshot k (independent parallel-safe access). Throws ValidationError.
-std::vector<double> read_snapshot_block(const std::string& path, int k, const std::vector<std::int64_t>& start,
+std::vector<double> read_snapshot_block(const std::string& path, int k,
+                                        const std::vector<std::int64_t>& start,
                                         const std::vector<std::int64_t>& extent);
 
 /// The XDMF sidecar text for a 2-D or 3-D table (empty for other dimensions).

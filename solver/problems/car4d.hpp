@@ -33,11 +33,16 @@ struct Car4D {
     f.disturbance = {{{1.0, 0.0}, {0.0, 1.0}, {0.0, 0.0}, {0.0, 0.0}}};
     return f;
   }
-  Box<2> control_set() const { return {{-max_acceleration, -max_curvature}, {max_acceleration, max_curvature}}; }
+  Box<2> control_set() const {
+    return {{-max_acceleration, -max_curvature}, {max_acceleration, max_curvature}};
+  }
   Ball<2> disturbance_set() const { return {{0.0, 0.0}, disturbance_radius}; }
   double target(const State<4>& s) const { return std::hypot(s[0], s[1]) - target_radius; }
   std::array<AxisDomain, 4> domain() const {
-    return {{{-5.0, 5.0, false}, {-5.0, 5.0, false}, {-1.0, 1.0, false}, {-std::numbers::pi, std::numbers::pi, true}}};
+    return {{{-5.0, 5.0, false},
+             {-5.0, 5.0, false},
+             {-1.0, 1.0, false},
+             {-std::numbers::pi, std::numbers::pi, true}}};
   }
 };
 

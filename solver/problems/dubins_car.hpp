@@ -42,7 +42,8 @@ struct DubinsCar {
   double target(const State<3>& s) const { return std::hypot(s[0], s[1]) - target_radius; }
   /// Signed distance to the disc obstacle (negative inside); +infinity without an obstacle.
   double obstacle(const State<3>& s) const {
-    return obstacle_radius > 0.0 ? std::hypot(s[0] - obstacle_x, s[1] - obstacle_y) - obstacle_radius : INFINITY;
+    return obstacle_radius > 0.0 ? std::hypot(s[0] - obstacle_x, s[1] - obstacle_y) - obstacle_radius
+                                 : INFINITY;
   }
   std::array<AxisDomain, 3> domain() const {
     return {{{-5.0, 5.0, false}, {-5.0, 5.0, false}, {-std::numbers::pi, std::numbers::pi, true}}};

@@ -18,10 +18,14 @@ constexpr int stencil_half_width(DerivativeScheme s) {
 /// Formal order of accuracy on smooth data.
 constexpr int formal_order(DerivativeScheme s) {
   switch (s) {
-    case DerivativeScheme::upwind1: return 1;
-    case DerivativeScheme::eno2: return 2;
-    case DerivativeScheme::weno3: return 3;
-    case DerivativeScheme::weno5: return 5;
+    case DerivativeScheme::upwind1:
+      return 1;
+    case DerivativeScheme::eno2:
+      return 2;
+    case DerivativeScheme::weno3:
+      return 3;
+    case DerivativeScheme::weno5:
+      return 5;
   }
   return 0;
 }
@@ -53,9 +57,11 @@ inline double weno5(double v1, double v2, double v3, double v4, double v5) {
   const double p0 = v1 / 3.0 - 7.0 / 6.0 * v2 + 11.0 / 6.0 * v3;
   const double p1 = -v2 / 6.0 + 5.0 / 6.0 * v3 + v4 / 3.0;
   const double p2 = v3 / 3.0 + 5.0 / 6.0 * v4 - v5 / 6.0;
-  const double s0 = 13.0 / 12.0 * (v1 - 2 * v2 + v3) * (v1 - 2 * v2 + v3) + 0.25 * (v1 - 4 * v2 + 3 * v3) * (v1 - 4 * v2 + 3 * v3);
+  const double s0 = 13.0 / 12.0 * (v1 - 2 * v2 + v3) * (v1 - 2 * v2 + v3) +
+                    0.25 * (v1 - 4 * v2 + 3 * v3) * (v1 - 4 * v2 + 3 * v3);
   const double s1 = 13.0 / 12.0 * (v2 - 2 * v3 + v4) * (v2 - 2 * v3 + v4) + 0.25 * (v2 - v4) * (v2 - v4);
-  const double s2 = 13.0 / 12.0 * (v3 - 2 * v4 + v5) * (v3 - 2 * v4 + v5) + 0.25 * (3 * v3 - 4 * v4 + v5) * (3 * v3 - 4 * v4 + v5);
+  const double s2 = 13.0 / 12.0 * (v3 - 2 * v4 + v5) * (v3 - 2 * v4 + v5) +
+                    0.25 * (3 * v3 - 4 * v4 + v5) * (3 * v3 - 4 * v4 + v5);
   const double e0 = s0 + weno_epsilon, e1 = s1 + weno_epsilon, e2 = s2 + weno_epsilon;
   const double a0 = 0.1 / (e0 * e0), a1 = 0.6 / (e1 * e1), a2 = 0.3 / (e2 * e2);
   return (a0 * p0 + a1 * p1 + a2 * p2) / (a0 + a1 + a2);
@@ -64,8 +70,8 @@ inline double weno5(double v1, double v2, double v3, double v4, double v5) {
 /// Left and right derivatives along a stride-`s` axis for `count` consecutive nodes v[0..count).
 /// Reads v[j + k s] for |k| <= stencil_half_width(S).
 template <DerivativeScheme S>
-inline void one_sided_derivatives(const double* __restrict v, std::ptrdiff_t s, std::int64_t count, double inv_h,
-                                  double* __restrict left, double* __restrict right) {
+inline void one_sided_derivatives(const double* __restrict v, std::ptrdiff_t s, std::int64_t count,
+                                  double inv_h, double* __restrict left, double* __restrict right) {
 #pragma GCC ivdep
   for (std::int64_t j = 0; j < count; ++j) {
     const double* c = v + j;
@@ -78,8 +84,8 @@ inline void one_sided_derivatives(const double* __restrict v, std::ptrdiff_t s, 
       left[j] = (c[0] - c[-s] + 0.5 * min_abs(dm2, d0)) * inv_h;
       right[j] = (c[s] - c[0] - 0.5 * min_abs(d0, dp2)) * inv_h;
     } else if constexpr (S == DerivativeScheme::weno3) {
-      const double dm2 = (c[-s] - c[-2 * s]) * inv_h, dm1 = (c[0] - c[-s]) * inv_h, dp1 = (c[s] - c[0]) * inv_h,
-                   dp2 = (c[2 * s] - c[s]) * inv_h;
+      const double dm2 = (c[-s] - c[-2 * s]) * inv_h, dm1 = (c[0] - c[-s]) * inv_h,
+                   dp1 = (c[s] - c[0]) * inv_h, dp2 = (c[2 * s] - c[s]) * inv_h;
       left[j] = weno3(dm2, dm1, dp1);
       right[j] = weno3(dp2, dp1, dm1);
     } else {

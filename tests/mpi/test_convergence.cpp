@@ -47,19 +47,20 @@ ErrorNorms eikonal_error(std::int64_t n, const TimeDependentOptions& o) {
 
 /// Observed orders between successive refinements (factor 2 in h); prints a table.
 template <class ErrorAt>
-std::vector<double> observed_orders(const char* label, const std::vector<std::int64_t>& sizes, ErrorAt&& error_at) {
+std::vector<double> observed_orders(const char* label, const std::vector<std::int64_t>& sizes,
+                                    ErrorAt&& error_at) {
   std::vector<double> orders;
   ErrorNorms previous{};
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     const ErrorNorms e = error_at(sizes[i]);
     if (i == 0) {
-      PetscPrintf(PETSC_COMM_WORLD, "  %-28s n = %4ld  L1 error %.3e  max error %.3e\n", label, (long)sizes[i], e.l1,
-                  e.max);
+      PetscPrintf(PETSC_COMM_WORLD, "  %-28s n = %4ld  L1 error %.3e  max error %.3e\n", label,
+                  (long)sizes[i], e.l1, e.max);
     } else {
       const double order = std::log2(previous.l1 / e.l1);
       orders.push_back(order);
-      PetscPrintf(PETSC_COMM_WORLD, "  %-28s n = %4ld  L1 error %.3e  max error %.3e  observed order %.2f\n", label,
-                  (long)sizes[i], e.l1, e.max, order);
+      PetscPrintf(PETSC_COMM_WORLD, "  %-28s n = %4ld  L1 error %.3e  max error %.3e  observed order %.2f\n",
+                  label, (long)sizes[i], e.l1, e.max, order);
     }
     previous = e;
   }
@@ -82,8 +83,10 @@ TEST(Convergence, HopfLaxShrinkingCircle2D) {
   const auto first = options(DerivativeScheme::upwind1, TimeIntegrator::rk1, 0.5);
   const auto weno = options(DerivativeScheme::weno5, TimeIntegrator::rk3, 0.5);
   const std::vector<std::int64_t> sizes{41, 81, 161};
-  const auto o1 = observed_orders("2-D first order + RK1", sizes, [&](auto n) { return eikonal_error<2>(n, first); });
-  const auto o5 = observed_orders("2-D WENO5 + TVD-RK3", sizes, [&](auto n) { return eikonal_error<2>(n, weno); });
+  const auto o1 =
+      observed_orders("2-D first order + RK1", sizes, [&](auto n) { return eikonal_error<2>(n, first); });
+  const auto o5 =
+      observed_orders("2-D WENO5 + TVD-RK3", sizes, [&](auto n) { return eikonal_error<2>(n, weno); });
   EXPECT_GE(o1.back(), 0.8);
   EXPECT_GE(o5.back(), 2.5);
   EXPECT_GT(o5.back(), o1.back() + 1.0);
@@ -93,8 +96,10 @@ TEST(Convergence, HopfLaxShrinkingSphere3D) {
   const auto first = options(DerivativeScheme::upwind1, TimeIntegrator::rk1, 0.5);
   const auto weno = options(DerivativeScheme::weno5, TimeIntegrator::rk3, 0.5);
   const std::vector<std::int64_t> sizes{25, 49, 97};
-  const auto o1 = observed_orders("3-D first order + RK1", sizes, [&](auto n) { return eikonal_error<3>(n, first); });
-  const auto o5 = observed_orders("3-D WENO5 + TVD-RK3", sizes, [&](auto n) { return eikonal_error<3>(n, weno); });
+  const auto o1 =
+      observed_orders("3-D first order + RK1", sizes, [&](auto n) { return eikonal_error<3>(n, first); });
+  const auto o5 =
+      observed_orders("3-D WENO5 + TVD-RK3", sizes, [&](auto n) { return eikonal_error<3>(n, weno); });
   EXPECT_GE(o1.back(), 0.8);
   EXPECT_GE(o5.back(), 2.5);
   EXPECT_GT(o5.back(), o1.back() + 1.0);
@@ -121,8 +126,8 @@ ErrorNorms lqr_error(std::int64_t n, const TimeDependentOptions& o) {
     if (std::abs(x[0]) > 0.5 || std::abs(x[1]) > 0.5) continue;
     double exact = 0.0;
     for (int i = 0; i < 2; ++i)
-      exact += std::sqrt(problem.q[i] * problem.r[i]) * std::tanh(std::sqrt(problem.q[i] / problem.r[i]) * o.horizon) *
-               x[i] * x[i];
+      exact += std::sqrt(problem.q[i] * problem.r[i]) *
+               std::tanh(std::sqrt(problem.q[i] / problem.r[i]) * o.horizon) * x[i] * x[i];
     const double err = std::abs(v[k] - exact);
     e.l1 += err;
     e.max = std::max(e.max, err);
@@ -138,8 +143,10 @@ TEST(Convergence, LqrMatchesTheRiccatiSolution) {
   const auto first = options(DerivativeScheme::upwind1, TimeIntegrator::rk1, 1.0);
   const auto weno = options(DerivativeScheme::weno5, TimeIntegrator::rk3, 1.0);
   const std::vector<std::int64_t> sizes{21, 41, 81};
-  const auto o1 = observed_orders("2-D LQR first order + RK1", sizes, [&](auto n) { return lqr_error(n, first); });
-  const auto o5 = observed_orders("2-D LQR WENO5 + TVD-RK3", sizes, [&](auto n) { return lqr_error(n, weno); });
+  const auto o1 =
+      observed_orders("2-D LQR first order + RK1", sizes, [&](auto n) { return lqr_error(n, first); });
+  const auto o5 =
+      observed_orders("2-D LQR WENO5 + TVD-RK3", sizes, [&](auto n) { return lqr_error(n, weno); });
   EXPECT_GE(o1.back(), 0.8);
   EXPECT_GE(o5.back(), 2.5);  // space is exact on quadratics: the RK3 time error remains
 }

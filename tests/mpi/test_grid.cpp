@@ -91,8 +91,10 @@ void check_halo_exchange(int width) {
       if (local < 0 || local >= grid.owned_extent()[a]) ++outside;
       std::int64_t gi = grid.owned_start()[a] + local;
       const std::int64_t n = grid.axis(a).n;
-      if (grid.axis(a).periodic) gi = ((gi % n) + n) % n;
-      else if (gi < 0 || gi >= n) in_domain = false;
+      if (grid.axis(a).periodic)
+        gi = ((gi % n) + n) % n;
+      else if (gi < 0 || gi >= n)
+        in_domain = false;
       g[a] = gi;
     }
     if (outside > 1 || !in_domain) continue;

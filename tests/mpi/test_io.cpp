@@ -1,11 +1,11 @@
 // HDF5 tables: collective write -> read round trip, atomic publication, XDMF sidecar.
 #include <gtest/gtest.h>
 #include <petscsys.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "grids/tensor_grid.hpp"
 #include "solver/io/hdf5_table.hpp"
@@ -73,7 +73,8 @@ TEST(Hdf5Table, WriteReadRoundTripIsExactAndPublishedAtomically) {
   bad += t.problem_parameters.at("speed") != 5.0 || t.numbers.at("horizon") != 1.0;
   bad += t.axes[2].name != "psi" || !t.axes[2].periodic || t.axes[1].n != 6;
   for (int k = 0; k < 3; ++k)
-    for (std::int64_t n = 0; n < grid.global_count(); ++n) bad += t.values[k][n] != f(grid.from_natural_index(n), k);
+    for (std::int64_t n = 0; n < grid.global_count(); ++n)
+      bad += t.values[k][n] != f(grid.from_natural_index(n), k);
   // Each rank reads its own block back.
   const auto block = read_snapshot_block(path, 2, {grid.owned_start().begin(), grid.owned_start().end()},
                                          {grid.owned_extent().begin(), grid.owned_extent().end()});
@@ -83,8 +84,8 @@ TEST(Hdf5Table, WriteReadRoundTripIsExactAndPublishedAtomically) {
   std::ifstream xmf(dir + "/table.xmf");
   std::stringstream text;
   text << xmf.rdbuf();
-  for (const char* needle : {"table.h5:/value/snapshot_0000", "table.h5:/value/snapshot_0002", "table.h5:/axes/psi",
-                             "3DRectMesh", "Dimensions=\"7 6 5\"", "VXVYVZ"})
+  for (const char* needle : {"table.h5:/value/snapshot_0000", "table.h5:/value/snapshot_0002",
+                             "table.h5:/axes/psi", "3DRectMesh", "Dimensions=\"7 6 5\"", "VXVYVZ"})
     bad += text.str().find(needle) == std::string::npos;
   EXPECT_EQ(failures_over_ranks(bad), 0);
   MPI_Barrier(world());
@@ -100,7 +101,7 @@ TEST(Hdf5Table, AnUncommittedWriterLeavesNothingBehind) {
   {
     TableWriter writer(world(), dir + "/abandoned.h5", {axes.begin(), axes.end()},
                        {grid.owned_start().begin(), grid.owned_start().end()},
-                       {grid.owned_extent().begin(), grid.owned_extent().end()}, {0.0}, TableMetadata{"x"});
+                       {grid.owned_extent().begin(), grid.owned_extent().end()}, {0.0}, TableMetadata{"x", {}, {}, {}});
   }
   MPI_Barrier(world());
   int left = fs::exists(dir + "/abandoned.h5") || fs::exists(dir + "/abandoned.h5.tmp");
@@ -113,7 +114,8 @@ TEST(Hdf5Table, AnUncommittedWriterLeavesNothingBehind) {
 TEST(Hdf5Table, ReadingGarbageNamesThePath) {
   int rank;
   MPI_Comm_rank(world(), &rank);
-  const std::string path = (fs::temp_directory_path() / ("hjb_garbage_" + std::to_string(getpid()) + ".h5")).string();
+  const std::string path =
+      (fs::temp_directory_path() / ("hjb_garbage_" + std::to_string(getpid()) + ".h5")).string();
   std::ofstream(path) << "this is not HDF5";
   int bad = 0;
   try {

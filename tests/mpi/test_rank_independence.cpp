@@ -14,7 +14,8 @@ namespace {
 
 /// max |distributed - serial|, computed on rank 0 and shared.
 template <ControlProblem P>
-double rank_difference(const P& problem, const std::array<std::int64_t, P::dim>& shape, const TimeDependentOptions& o) {
+double rank_difference(const P& problem, const std::array<std::int64_t, P::dim>& shape,
+                       const TimeDependentOptions& o) {
   const auto axes = hjb::testing::problem_axes(problem, shape);
   const auto distributed = hjb::testing::solve_and_gather(PETSC_COMM_WORLD, problem, axes, o);
   int rank;

@@ -23,7 +23,8 @@ std::vector<double> solve_and_gather(MPI_Comm comm, const P& problem, const std:
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
   const PetscScalar* data;
   VecGetArrayRead(v, &data);
-  for (std::int64_t l = 0; l < grid.owned_count(); ++l) local[grid.natural_index(grid.owned_node(l))] = data[l];
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l)
+    local[grid.natural_index(grid.owned_node(l))] = data[l];
   VecRestoreArrayRead(v, &data);
   VecDestroy(&v);
   // Each node is owned once, so the sum is an exact gather.

@@ -33,7 +33,8 @@ void expect_error(const std::vector<std::string>& args, const std::string& needl
 
 TEST(SolveOptions, CommandLineOverridesTheConfigFile) {
   const std::string path = testing::TempDir() + "/hjb_options_test.ini";
-  std::ofstream(path) << "[problem]\nname = air3d\nevader_speed = 4\n[grid]\nshape = 11,11,10\n[time]\nhorizon = 0.5\n";
+  std::ofstream(path)
+      << "[problem]\nname = air3d\nevader_speed = 4\n[grid]\nshape = 11,11,10\n[time]\nhorizon = 0.5\n";
   const auto c = parse({path, "--time.horizon", "0.25", "--scheme.accuracy", "low"});
   EXPECT_EQ(c.problem, "air3d");
   EXPECT_EQ(c.options.horizon, 0.25);
@@ -45,8 +46,8 @@ TEST(SolveOptions, CommandLineOverridesTheConfigFile) {
 }
 
 TEST(SolveOptions, ExplicitSchemeOverridesThePreset) {
-  const auto c = parse({"--problem.name", "eikonal", "--grid.shape", "11,11", "--scheme.accuracy", "very_high",
-                        "--scheme.time_integrator", "rk2"});
+  const auto c = parse({"--problem.name", "eikonal", "--grid.shape", "11,11", "--scheme.accuracy",
+                        "very_high", "--scheme.time_integrator", "rk2"});
   EXPECT_EQ(c.options.derivative, DerivativeScheme::weno5);
   EXPECT_EQ(c.options.integrator, TimeIntegrator::rk2);
 }

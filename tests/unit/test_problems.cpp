@@ -46,7 +46,8 @@ std::vector<Point<1>> interval(double lo, double hi, int n) {
 }
 std::vector<Point<2>> disc_boundary(double r, int n) {
   std::vector<Point<2>> s;
-  for (int k = 0; k < n; ++k) s.push_back({r * std::cos(2 * std::numbers::pi * k / n), r * std::sin(2 * std::numbers::pi * k / n)});
+  for (int k = 0; k < n; ++k)
+    s.push_back({r * std::cos(2 * std::numbers::pi * k / n), r * std::sin(2 * std::numbers::pi * k / n)});
   return s;
 }
 
@@ -128,7 +129,8 @@ TEST(Problems, LqrHamiltonianIsTheRiccatiQuadraticForm) {
   lqr.r = {2.0, 0.5};
   const State<2> x{0.3, -0.2}, p{0.1, 0.4};
   // H = x^T Q x + p^T A x - (1/4) sum_j (B^T p)_j^2 / r_j  (B = I).
-  const double expected = (x[0] * x[0] + x[1] * x[1]) + p[0] * x[1] - 0.25 * (p[0] * p[0] / 2.0 + p[1] * p[1] / 0.5);
+  const double expected =
+      (x[0] * x[0] + x[1] * x[1]) + p[0] * x[1] - 0.25 * (p[0] * p[0] / 2.0 + p[1] * p[1] / 0.5);
   EXPECT_NEAR(hamiltonian(lqr, x, p, 0.0), expected, 1e-15);
 }
 

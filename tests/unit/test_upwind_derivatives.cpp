@@ -37,7 +37,6 @@ void expect_exact_on_polynomials(int degree) {
 
 }  // namespace
 
-
 TEST(UpwindDerivatives, ExactOnPolynomialsOfTheirDegree) {
   expect_exact_on_polynomials<DerivativeScheme::upwind1>(1);
   expect_exact_on_polynomials<DerivativeScheme::eno2>(2);
@@ -55,8 +54,8 @@ double observed_order() {
   const double e1 = std::max(std::abs(l1 - exact), std::abs(r1 - exact));
   const double e2 = std::max(std::abs(l2 - exact), std::abs(r2 - exact));
   const double order = std::log2(e1 / e2);
-  std::printf("  %-8s error(h=%.2f) = %.3e  error(h=%.2f) = %.3e  observed order %.2f\n", to_string(S).c_str(), h1, e1,
-              h2, e2, order);
+  std::printf("  %-8s error(h=%.2f) = %.3e  error(h=%.2f) = %.3e  observed order %.2f\n",
+              to_string(S).c_str(), h1, e1, h2, e2, order);
   return order;
 }
 
