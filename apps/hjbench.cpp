@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/rl_commands.hpp"
 #include "solver/algorithms/registry.hpp"
 #include "solver/core/error.hpp"
 #include "solver/core/version.hpp"
@@ -25,6 +26,8 @@ const char* usage =
     "                                        (hjbench solve --help lists every option)\n"
     "  info FILE.h5                          summarise a value table\n"
     "  problems                              list the problems and their parameters\n"
+    "  train --algo ppo|sac [--problem P]    train an RL agent on a problem's MDP, write a policy file\n"
+    "  rollout POLICY.h5 [--episodes N]      evaluate a policy: mean return +- standard error\n"
     "  version                               print the version\n";
 
 int run(const std::vector<std::string>& args, const std::string& petsc_options,
@@ -68,6 +71,8 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
       }
     return 0;
   }
+  if (command == "train") return hjb::apps::run_train(rest);
+  if (command == "rollout") return hjb::apps::run_rollout(rest);
   if (command == "version") {
     if (rank == 0) std::cout << "hjbench " << hjb::project_version << " (" << hjb::git_version << ")\n";
     return 0;

@@ -1,0 +1,294 @@
+// PPO training loop with hand-written gradients of the clipped objective (see ppo.hpp).
+#include "rl_baselines/agents/ppo.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numbers>
+#include <numeric>
+
+#include "solver/core/error.hpp"
+
+namespace hjb::rl {
+
+namespace {
+constexpr float half_log_two_pi = 0.91893853320467274f;
+constexpr float min_log_std = -5.0f, max_log_std = 2.0f;
+}  // namespace
+
+void PpoOptions::validate() const {
+  HJB_CHECK(environments >= 1, UsageError, "--ppo.environments must be positive, got " << environments);
+  HJB_CHECK(rollout_steps >= 1, UsageError, "--ppo.rollout_steps must be positive, got " << rollout_steps);
+  HJB_CHECK(epochs >= 1, UsageError, "--ppo.epochs must be positive, got " << epochs);
+  HJB_CHECK(minibatch >= 1 && minibatch <= environments * rollout_steps, UsageError,
+            "--ppo.minibatch must be in [1, environments x rollout_steps], got " << minibatch);
+  HJB_CHECK(gamma > 0 && gamma <= 1, UsageError, "--ppo.gamma must be in (0, 1], got " << gamma);
+  HJB_CHECK(gae_lambda >= 0 && gae_lambda <= 1, UsageError, "--ppo.gae_lambda must be in [0, 1], got " << gae_lambda);
+  HJB_CHECK(clip_range > 0, UsageError, "--ppo.clip_range must be positive, got " << clip_range);
+  HJB_CHECK(learning_rate > 0, UsageError, "--ppo.learning_rate must be positive, got " << learning_rate);
+  HJB_CHECK(max_gradient_norm > 0, UsageError, "--ppo.max_gradient_norm must be positive");
+  HJB_CHECK(!hidden.empty(), UsageError, "--ppo.hidden needs at least one layer");
+}
+
+std::map<std::string, double> PpoOptions::as_map() const {
+  std::map<std::string, double> m{{"environments", environments},
+                                  {"rollout_steps", rollout_steps},
+                                  {"epochs", epochs},
+                                  {"minibatch", minibatch},
+                                  {"gamma", gamma},
+                                  {"gae_lambda", gae_lambda},
+                                  {"clip_range", clip_range},
+                                  {"value_clip", value_clip},
+                                  {"entropy_coefficient", entropy_coefficient},
+                                  {"value_coefficient", value_coefficient},
+                                  {"learning_rate", learning_rate},
+                                  {"anneal_learning_rate", anneal_learning_rate},
+                                  {"max_gradient_norm", max_gradient_norm},
+                                  {"initial_log_std", initial_log_std},
+                                  {"state_dependent_std", state_dependent_std},
+                                  {"normalize_observations", normalize_observations},
+                                  {"normalize_rewards", normalize_rewards},
+                                  {"normalize_advantages", normalize_advantages},
+                                  {"activation_relu", activation == Activation::relu}};
+  for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
+  return m;
+}
+
+std::vector<double> generalized_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
+                                           const std::vector<double>& next_values, const std::vector<bool>& dones,
+                                           double gamma, double lambda) {
+  std::vector<double> adv(rewards.size());
+  double running = 0.0;
+  for (std::size_t t = rewards.size(); t-- > 0;) {
+    const double keep = dones[t] ? 0.0 : 1.0;
+    const double delta = rewards[t] + gamma * keep * next_values[t] - values[t];
+    running = delta + gamma * lambda * keep * running;
+    adv[t] = running;
+  }
+  return adv;
+}
+
+double clipped_surrogate(const std::vector<double>& log_prob, const std::vector<double>& old_log_prob,
+                         const std::vector<double>& advantages, double clip_range, std::vector<double>* d_log_prob) {
+  const double n = static_cast<double>(log_prob.size());
+  double loss = 0.0;
+  if (d_log_prob) d_log_prob->assign(log_prob.size(), 0.0);
+  for (std::size_t i = 0; i < log_prob.size(); ++i) {
+    const double ratio = std::exp(log_prob[i] - old_log_prob[i]), a = advantages[i];
+    const double unclipped = ratio * a, clipped = std::clamp(ratio, 1.0 - clip_range, 1.0 + clip_range) * a;
+    loss -= std::min(unclipped, clipped) / n;
+    // The gradient flows only where the unclipped term is the minimum.
+    if (d_log_prob && unclipped <= clipped) (*d_log_prob)[i] = -a * ratio / n;
+  }
+  return loss;
+}
+
+Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_steps, std::uint64_t seed,
+                 const CurveCallback& on_progress) {
+  o.validate();
+  HJB_CHECK(total_steps > 0, UsageError, "--steps must be positive, got " << total_steps);
+  const auto start = std::chrono::steady_clock::now();
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const int obs_dim = prototype.observation_dim(), k = prototype.action_dim();
+  const int envs = o.environments, horizon = o.rollout_steps, batch = envs * horizon;
+
+  Policy policy;
+  policy.algorithm = "ppo";
+  policy.problem = prototype.problem_name();
+  policy.kind = PolicyKind::gaussian;
+  policy.state_dependent_std = o.state_dependent_std;
+  policy.normalize_observations = o.normalize_observations;
+  policy.observation_normalizer.resize(obs_dim);
+  policy.action_low = prototype.action_low();
+  policy.action_high = prototype.action_high();
+  policy.hyperparameters = o.as_map();
+  policy.seed = seed;
+  std::vector<int> actor_sizes{obs_dim}, critic_sizes{obs_dim};
+  for (int h : o.hidden) {
+    actor_sizes.push_back(h);
+    critic_sizes.push_back(h);
+  }
+  actor_sizes.push_back(o.state_dependent_std ? 2 * k : k);
+  critic_sizes.push_back(1);
+  policy.actor = Mlp(actor_sizes, o.activation);
+  policy.actor.init_orthogonal(rng, std::sqrt(2.0f), 0.01f);
+  policy.log_std = Vector::Constant(k, static_cast<float>(o.initial_log_std));
+  if (o.state_dependent_std) policy.actor.biases().back().tail(k).setConstant(static_cast<float>(o.initial_log_std));
+  Mlp critic(critic_sizes, o.activation);
+  critic.init_orthogonal(rng, std::sqrt(2.0f), 1.0f);
+
+  Adam actor_adam, critic_adam;
+  MlpGradients actor_grads = policy.actor.zero_gradients(), critic_grads = critic.zero_gradients();
+  Vector log_std_grad = Vector::Zero(k);
+  auto actor_params = [&] {
+    auto p = policy.actor.parameters(actor_grads);
+    if (!o.state_dependent_std) p.push_back({policy.log_std.data(), log_std_grad.data(), k});
+    return p;
+  };
+
+  VectorEnvironment venv(prototype, envs, rng());
+  RunningNormalizer return_stats;
+  return_stats.resize(1);
+  std::vector<double> discounted_return(envs, 0.0);
+
+  // Rollout storage (column = t * envs + i).
+  Matrix obs_buf(obs_dim, batch), act_buf(k, batch);
+  std::vector<double> logp_buf(batch), value_buf(batch), reward_buf(batch), adv_buf(batch), ret_buf(batch);
+  std::vector<bool> done_buf(batch);
+  Eigen::MatrixXd raw_obs(obs_dim, envs);
+  std::vector<double> final_obs(obs_dim), env_action(k);
+  for (int i = 0; i < envs; ++i) venv.observe(i, raw_obs.col(i).data());
+  MlpWorkspace aws, cws;
+
+  auto std_dev_of = [&](const Matrix& out, Eigen::Index col) -> Vector {
+    if (!o.state_dependent_std) return policy.log_std;
+    return out.col(col).tail(k).cwiseMax(min_log_std).cwiseMin(max_log_std);
+  };
+
+  long steps_done = 0;
+  std::vector<double> recent_returns;
+  while (steps_done < total_steps) {
+    // ---- collect a rollout ----
+    for (int t = 0; t < horizon; ++t) {
+      if (o.normalize_observations) policy.observation_normalizer.update(raw_obs);
+      const Matrix obs = policy.prepare(raw_obs);
+      const Matrix& out = policy.actor.forward(obs, aws);
+      const Matrix& values = critic.forward(obs, cws);
+      for (int i = 0; i < envs; ++i) {
+        const int col = t * envs + i;
+        const Vector log_std = std_dev_of(out, i);
+        double logp = 0.0;
+        for (int j = 0; j < k; ++j) {
+          const float eps = normal(rng);
+          const float a = out(j, i) + std::exp(log_std[j]) * eps;
+          act_buf(j, col) = a;
+          logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi;
+        }
+        obs_buf.col(col) = obs.col(i);
+        logp_buf[col] = logp;
+        value_buf[col] = values(0, i);
+        const Vector clipped = act_buf.col(col).cwiseMax(-1.0f).cwiseMin(1.0f);
+        policy.to_environment(clipped.data(), env_action.data());
+        const StepResult r = venv.step(i, env_action.data(), final_obs.data());
+        double reward = r.reward;
+        if (o.normalize_rewards) {
+          discounted_return[i] = discounted_return[i] * o.gamma + reward;
+          return_stats.update(Eigen::MatrixXd::Constant(1, 1, discounted_return[i]));
+          reward = std::clamp(reward / std::sqrt(return_stats.variance[0] + 1e-8), -10.0, 10.0);
+        }
+        if (r.terminated || r.truncated) discounted_return[i] = 0.0;
+        if (r.truncated) {  // time limit: bootstrap from the value of the last observation
+          Eigen::MatrixXd last = Eigen::Map<Eigen::VectorXd>(final_obs.data(), obs_dim);
+          reward += o.gamma * critic.predict(policy.prepare(last).col(0))[0];
+        }
+        reward_buf[col] = reward;
+        done_buf[col] = r.terminated || r.truncated;
+        venv.observe(i, raw_obs.col(i).data());
+      }
+    }
+    steps_done += batch;
+    // ---- advantages ----
+    const Matrix last_values = critic.forward(policy.prepare(raw_obs), cws);
+    for (int i = 0; i < envs; ++i) {
+      std::vector<double> r(horizon), v(horizon), nv(horizon);
+      std::vector<bool> d(horizon);
+      for (int t = 0; t < horizon; ++t) {
+        const int col = t * envs + i;
+        r[t] = reward_buf[col];
+        v[t] = value_buf[col];
+        d[t] = done_buf[col];
+        nv[t] = (t + 1 < horizon) ? value_buf[col + envs] : last_values(0, i);
+      }
+      const auto adv = generalized_advantages(r, v, nv, d, o.gamma, o.gae_lambda);
+      for (int t = 0; t < horizon; ++t) {
+        adv_buf[t * envs + i] = adv[t];
+        ret_buf[t * envs + i] = adv[t] + v[t];
+      }
+    }
+    // ---- optimise ----
+    const double progress = static_cast<double>(steps_done - batch) / static_cast<double>(total_steps);
+    const float lr = static_cast<float>(o.learning_rate * (o.anneal_learning_rate ? std::max(0.0, 1.0 - progress) : 1.0));
+    std::vector<int> order(batch);
+    std::iota(order.begin(), order.end(), 0);
+    const int m = o.minibatch;
+    Matrix mb_obs(obs_dim, m), mb_act(k, m), d_out, d_value(1, m);
+    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+      std::shuffle(order.begin(), order.end(), rng);
+      for (int begin = 0; begin + m <= batch; begin += m) {
+        std::vector<double> adv(m);
+        for (int s = 0; s < m; ++s) {
+          mb_obs.col(s) = obs_buf.col(order[begin + s]);
+          mb_act.col(s) = act_buf.col(order[begin + s]);
+          adv[s] = adv_buf[order[begin + s]];
+        }
+        if (o.normalize_advantages && m > 1) {
+          const double mean = std::accumulate(adv.begin(), adv.end(), 0.0) / m;
+          double var = 0.0;
+          for (double a : adv) var += (a - mean) * (a - mean);
+          const double sd = std::sqrt(var / (m - 1)) + 1e-8;
+          for (double& a : adv) a = (a - mean) / sd;
+        }
+        // Actor: clipped surrogate and entropy bonus.
+        const Matrix& out = policy.actor.forward(mb_obs, aws);
+        d_out = Matrix::Zero(out.rows(), m);
+        log_std_grad.setZero();
+        for (int s = 0; s < m; ++s) {
+          const Vector log_std = std_dev_of(out, s);
+          double logp = 0.0;
+          for (int j = 0; j < k; ++j) {
+            const double z = (mb_act(j, s) - out(j, s)) / std::exp(log_std[j]);
+            logp += -0.5 * z * z - log_std[j] - half_log_two_pi;
+          }
+          const double ratio = std::exp(logp - logp_buf[order[begin + s]]), a = adv[s];
+          const double unclipped = ratio * a,
+                       clipped = std::clamp(ratio, 1.0 - o.clip_range, 1.0 + o.clip_range) * a;
+          const double d_logp = (unclipped <= clipped) ? -a * ratio / m : 0.0;
+          for (int j = 0; j < k; ++j) {
+            const double sigma = std::exp(log_std[j]), z = (mb_act(j, s) - out(j, s)) / sigma;
+            d_out(j, s) = static_cast<float>(d_logp * z / sigma);  // dlogp/dmu = z / sigma
+            const double d_log_std = d_logp * (z * z - 1.0) - o.entropy_coefficient / m;
+            if (o.state_dependent_std) {
+              const float raw = out(k + j, s);
+              if (raw > min_log_std && raw < max_log_std) d_out(k + j, s) = static_cast<float>(d_log_std);
+            } else {
+              log_std_grad[j] += static_cast<float>(d_log_std);
+            }
+          }
+        }
+        policy.actor.backward(aws, d_out, actor_grads);
+        const auto ap = actor_params();
+        clip_gradient_norm(ap, o.max_gradient_norm);
+        actor_adam.step(ap, lr);
+        // Critic: (optionally clipped) squared error to the GAE returns.
+        const Matrix& v = critic.forward(mb_obs, cws);
+        for (int s = 0; s < m; ++s) {
+          const int idx = order[begin + s];
+          const double target = ret_buf[idx], diff = v(0, s) - target;
+          double grad = diff;
+          if (o.value_clip > 0) {
+            const double old = value_buf[idx];
+            const double vc = old + std::clamp(v(0, s) - old, -o.value_clip, o.value_clip);
+            if ((vc - target) * (vc - target) > diff * diff)
+              grad = (std::abs(v(0, s) - old) < o.value_clip) ? (vc - target) : 0.0;
+          }
+          d_value(0, s) = static_cast<float>(o.value_coefficient * grad / m);
+        }
+        critic.backward(cws, d_value, critic_grads);
+        const auto cp = critic.parameters(critic_grads);
+        clip_gradient_norm(cp, o.max_gradient_norm);
+        critic_adam.step(cp, lr);
+      }
+    }
+    const auto finished = venv.take_finished_returns();
+    if (on_progress && !finished.empty()) {
+      const double mean = std::accumulate(finished.begin(), finished.end(), 0.0) / finished.size();
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      on_progress({static_cast<double>(steps_done), wall, mean});
+    }
+  }
+  policy.env_steps = static_cast<double>(steps_done);
+  return policy;
+}
+
+}  // namespace hjb::rl

@@ -1,0 +1,224 @@
+// SAC training loop with hand-written gradients (see sac.hpp).
+#include "rl_baselines/agents/sac.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "solver/core/error.hpp"
+
+namespace hjb::rl {
+
+namespace {
+constexpr float min_log_std = -20.0f, max_log_std = 2.0f;
+}
+
+void SacOptions::validate() const {
+  HJB_CHECK(batch >= 1, UsageError, "--sac.batch must be positive, got " << batch);
+  HJB_CHECK(buffer >= batch, UsageError, "--sac.buffer must be at least --sac.batch, got " << buffer);
+  HJB_CHECK(learning_starts >= 0, UsageError, "--sac.learning_starts must be non-negative");
+  HJB_CHECK(gamma > 0 && gamma <= 1, UsageError, "--sac.gamma must be in (0, 1], got " << gamma);
+  HJB_CHECK(tau > 0 && tau <= 1, UsageError, "--sac.tau must be in (0, 1], got " << tau);
+  HJB_CHECK(actor_learning_rate > 0 && critic_learning_rate > 0 && alpha_learning_rate > 0, UsageError,
+            "--sac.*_learning_rate must be positive");
+  HJB_CHECK(initial_alpha > 0, UsageError, "--sac.initial_alpha must be positive");
+  HJB_CHECK(!hidden.empty(), UsageError, "--sac.hidden needs at least one layer");
+}
+
+std::map<std::string, double> SacOptions::as_map() const {
+  std::map<std::string, double> m{{"batch", batch},
+                                  {"buffer", buffer},
+                                  {"learning_starts", learning_starts},
+                                  {"gamma", gamma},
+                                  {"tau", tau},
+                                  {"actor_learning_rate", actor_learning_rate},
+                                  {"critic_learning_rate", critic_learning_rate},
+                                  {"alpha_learning_rate", alpha_learning_rate},
+                                  {"initial_alpha", initial_alpha},
+                                  {"target_entropy", target_entropy},
+                                  {"activation_relu", activation == Activation::relu}};
+  for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
+  return m;
+}
+
+Policy train_sac(const Environment& prototype, const SacOptions& o, long total_steps, std::uint64_t seed,
+                 const CurveCallback& on_progress) {
+  o.validate();
+  HJB_CHECK(total_steps > 0, UsageError, "--steps must be positive, got " << total_steps);
+  const auto start = std::chrono::steady_clock::now();
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  const int obs_dim = prototype.observation_dim(), k = prototype.action_dim(), b = o.batch;
+  const double target_entropy = o.target_entropy != 0.0 ? o.target_entropy : -static_cast<double>(k);
+
+  Policy policy;
+  policy.algorithm = "sac";
+  policy.problem = prototype.problem_name();
+  policy.kind = PolicyKind::squashed_gaussian;
+  policy.state_dependent_std = true;
+  policy.normalize_observations = false;
+  policy.observation_normalizer.resize(obs_dim);
+  policy.log_std = Vector::Zero(k);
+  policy.action_low = prototype.action_low();
+  policy.action_high = prototype.action_high();
+  policy.hyperparameters = o.as_map();
+  policy.seed = seed;
+  std::vector<int> actor_sizes{obs_dim}, q_sizes{obs_dim + k};
+  for (int h : o.hidden) {
+    actor_sizes.push_back(h);
+    q_sizes.push_back(h);
+  }
+  actor_sizes.push_back(2 * k);
+  q_sizes.push_back(1);
+  Mlp& actor = policy.actor;
+  actor = Mlp(actor_sizes, o.activation);
+  actor.init_scaled_uniform(rng);
+  Mlp q1(q_sizes, o.activation), q2(q_sizes, o.activation);
+  q1.init_scaled_uniform(rng);
+  q2.init_scaled_uniform(rng);
+  Mlp q1_target = q1, q2_target = q2;
+  float log_alpha = std::log(static_cast<float>(o.initial_alpha)), log_alpha_grad = 0.0f;
+  Adam actor_adam, q1_adam, q2_adam, alpha_adam;
+  MlpGradients actor_grads = actor.zero_gradients(), q1_grads = q1.zero_gradients(), q2_grads = q2.zero_gradients();
+
+  // Replay buffer.
+  const int capacity = static_cast<int>(std::min<long>(o.buffer, total_steps));
+  Matrix buf_obs(obs_dim, capacity), buf_next(obs_dim, capacity), buf_act(k, capacity);
+  std::vector<float> buf_reward(capacity);
+  std::vector<char> buf_terminal(capacity);
+  int stored = 0, cursor = 0;
+
+  auto env = prototype.clone();
+  env->reset(rng());
+  std::vector<double> obs(obs_dim), next_obs(obs_dim), env_action(k);
+  double episode_return = 0.0;
+  std::vector<double> finished;
+  MlpWorkspace aws, q1ws, q2ws, tws1, tws2, aws_next;
+  Matrix mb_obs(obs_dim, b), mb_next(obs_dim, b), mb_act(k, b), q_in(obs_dim + k, b), d_q(1, b), d_out;
+  Matrix eps(k, b), q_input_grad;
+  std::vector<int> picks(b);
+  const long report_every = std::max<long>(1, std::min<long>(1000, total_steps / 20));
+
+  for (long step = 0; step < total_steps; ++step) {
+    env->observe(obs.data());
+    Vector a(k);
+    if (step < o.learning_starts) {
+      for (int j = 0; j < k; ++j) a[j] = uniform(rng);
+    } else {
+      const Vector out = actor.predict(Eigen::Map<Eigen::VectorXd>(obs.data(), obs_dim).cast<float>());
+      for (int j = 0; j < k; ++j) {
+        const float ls = std::clamp(out[k + j], min_log_std, max_log_std);
+        a[j] = std::tanh(out[j] + std::exp(ls) * normal(rng));
+      }
+    }
+    policy.to_environment(a.data(), env_action.data());
+    const StepResult r = env->step(env_action.data());
+    env->observe(next_obs.data());
+    buf_obs.col(cursor) = Eigen::Map<Eigen::VectorXd>(obs.data(), obs_dim).cast<float>();
+    buf_next.col(cursor) = Eigen::Map<Eigen::VectorXd>(next_obs.data(), obs_dim).cast<float>();
+    buf_act.col(cursor) = a;
+    buf_reward[cursor] = static_cast<float>(r.reward);
+    buf_terminal[cursor] = r.terminated;
+    cursor = (cursor + 1) % capacity;
+    stored = std::min(stored + 1, capacity);
+    episode_return += r.reward;
+    if (r.terminated || r.truncated) {
+      finished.push_back(episode_return);
+      episode_return = 0.0;
+      env->reset();
+    }
+
+    if (step >= o.learning_starts && stored >= b) {
+      std::uniform_int_distribution<int> pick(0, stored - 1);
+      for (int s = 0; s < b; ++s) {
+        picks[s] = pick(rng);
+        mb_obs.col(s) = buf_obs.col(picks[s]);
+        mb_next.col(s) = buf_next.col(picks[s]);
+        mb_act.col(s) = buf_act.col(picks[s]);
+      }
+      const float alpha = std::exp(log_alpha);
+      // ---- critic targets: y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')) ----
+      const Matrix& next_out = actor.forward(mb_next, aws_next);
+      Matrix next_act(k, b);
+      std::vector<double> next_logp(b, 0.0);
+      for (int s = 0; s < b; ++s)
+        for (int j = 0; j < k; ++j) {
+          const float ls = std::clamp(next_out(k + j, s), min_log_std, max_log_std), e = normal(rng);
+          const float u = next_out(j, s) + std::exp(ls) * e;
+          next_act(j, s) = std::tanh(u);
+          next_logp[s] += squashed_log_prob(u, e, ls);
+        }
+      q_in.topRows(obs_dim) = mb_next;
+      q_in.bottomRows(k) = next_act;
+      const Matrix& t1 = q1_target.forward(q_in, tws1);
+      const Matrix& t2 = q2_target.forward(q_in, tws2);
+      std::vector<float> y(b);
+      for (int s = 0; s < b; ++s)
+        y[s] = static_cast<float>(soft_bellman_target(buf_reward[picks[s]], buf_terminal[picks[s]], o.gamma, t1(0, s),
+                                                      t2(0, s), alpha, next_logp[s]));
+      // ---- critics: mean squared error / 2 ----
+      q_in.topRows(obs_dim) = mb_obs;
+      q_in.bottomRows(k) = mb_act;
+      for (auto [q, ws, grads, adam] : {std::tuple{&q1, &q1ws, &q1_grads, &q1_adam}, std::tuple{&q2, &q2ws, &q2_grads, &q2_adam}}) {
+        const Matrix& qv = q->forward(q_in, *ws);
+        for (int s = 0; s < b; ++s) d_q(0, s) = (qv(0, s) - y[s]) / b;
+        q->backward(*ws, d_q, *grads);
+        adam->step(q->parameters(*grads), static_cast<float>(o.critic_learning_rate));
+      }
+      // ---- actor: mean(alpha log pi(a|s) - min Q(s, a)), a reparameterised ----
+      const Matrix& out = actor.forward(mb_obs, aws);
+      Matrix u(k, b), t(k, b), ls(k, b);
+      std::vector<double> logp(b, 0.0);
+      for (int s = 0; s < b; ++s)
+        for (int j = 0; j < k; ++j) {
+          ls(j, s) = std::clamp(out(k + j, s), min_log_std, max_log_std);
+          eps(j, s) = normal(rng);
+          u(j, s) = out(j, s) + std::exp(ls(j, s)) * eps(j, s);
+          t(j, s) = std::tanh(u(j, s));
+          logp[s] += squashed_log_prob(u(j, s), eps(j, s), ls(j, s));
+        }
+      q_in.bottomRows(k) = t;
+      const Matrix v1 = q1.forward(q_in, q1ws);
+      const Matrix v2 = q2.forward(q_in, q2ws);
+      Matrix d1 = Matrix::Zero(1, b), d2 = Matrix::Zero(1, b);
+      for (int s = 0; s < b; ++s) (v1(0, s) <= v2(0, s) ? d1 : d2)(0, s) = -1.0f / b;
+      Matrix da = Matrix::Zero(k, b);
+      MlpGradients scratch1 = q1_grads, scratch2 = q2_grads;  // gradients of Q's weights are not used here
+      q1.backward(q1ws, d1, scratch1, &q_input_grad);
+      da += q_input_grad.bottomRows(k);
+      q2.backward(q2ws, d2, scratch2, &q_input_grad);
+      da += q_input_grad.bottomRows(k);
+      d_out = Matrix::Zero(2 * k, b);
+      for (int s = 0; s < b; ++s)
+        for (int j = 0; j < k; ++j) {
+          const double tt = t(j, s), one_minus = 1.0 - tt * tt;
+          const double d_u = alpha / b * 2.0 * tt * one_minus / (one_minus + 1e-6) + da(j, s) * one_minus;
+          d_out(j, s) = static_cast<float>(d_u);
+          const float raw = out(k + j, s);
+          if (raw > min_log_std && raw < max_log_std)
+            d_out(k + j, s) = static_cast<float>(d_u * std::exp(ls(j, s)) * eps(j, s) - alpha / b);
+        }
+      actor.backward(aws, d_out, actor_grads);
+      actor_adam.step(actor.parameters(actor_grads), static_cast<float>(o.actor_learning_rate));
+      // ---- temperature: loss -log_alpha (log pi + target entropy) ----
+      const double mean_logp = std::accumulate(logp.begin(), logp.end(), 0.0) / b;
+      log_alpha_grad = static_cast<float>(-(mean_logp + target_entropy));
+      alpha_adam.step({{&log_alpha, &log_alpha_grad, 1}}, static_cast<float>(o.alpha_learning_rate));
+      // ---- targets ----
+      q1_target.soft_update(q1, static_cast<float>(o.tau));
+      q2_target.soft_update(q2, static_cast<float>(o.tau));
+    }
+    if (on_progress && (step + 1) % report_every == 0 && !finished.empty()) {
+      const double mean = std::accumulate(finished.begin(), finished.end(), 0.0) / finished.size();
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      on_progress({static_cast<double>(step + 1), wall, mean});
+      finished.clear();
+    }
+  }
+  policy.env_steps = static_cast<double>(total_steps);
+  policy.hyperparameters["final_alpha"] = std::exp(log_alpha);
+  return policy;
+}
+
+}  // namespace hjb::rl

@@ -1,0 +1,41 @@
+// Soft Actor-Critic (Haarnoja et al. 2018, with automatic temperature): twin Q networks, Polyak-
+// averaged targets, tanh-squashed Gaussian actor, replay buffer, one update per environment step.
+#pragma once
+#include "rl_baselines/agents/policy.hpp"
+#include "rl_baselines/agents/ppo.hpp"
+#include "rl_baselines/env/environment.hpp"
+
+namespace hjb::rl {
+
+struct SacOptions {
+  int batch = 128;
+  int buffer = 1000000;
+  int learning_starts = 1000;  ///< uniform random actions before the first update
+  double gamma = 0.99, tau = 0.005;
+  double actor_learning_rate = 1e-3, critic_learning_rate = 1e-3, alpha_learning_rate = 1e-3;
+  double initial_alpha = 1.0;
+  double target_entropy = 0.0;  ///< 0: -action_dim
+  std::vector<int> hidden{64, 64};
+  Activation activation = Activation::relu;
+
+  void validate() const;  ///< throws UsageError naming --sac.NAME
+  std::map<std::string, double> as_map() const;
+};
+
+Policy train_sac(const Environment& env, const SacOptions& options, long total_steps, std::uint64_t seed,
+                 const CurveCallback& on_progress = {});
+
+/// The soft Bellman target y = r + gamma (1 - terminated) (min(Q1', Q2') - alpha log pi(a'|s')).
+inline double soft_bellman_target(double reward, bool terminated, double gamma, double q1_next, double q2_next,
+                                  double alpha, double next_log_prob) {
+  return reward + gamma * (terminated ? 0.0 : 1.0) * (std::min(q1_next, q2_next) - alpha * next_log_prob);
+}
+
+/// log pi(a|s) of the tanh-squashed Gaussian at pre-squash noise eps and log std (one component):
+/// -eps^2/2 - log sigma - log(2 pi)/2 - log(1 - tanh(u)^2 + 1e-6), u = mu + sigma eps.
+inline double squashed_log_prob(double u, double eps, double log_std) {
+  const double t = std::tanh(u);
+  return -0.5 * eps * eps - log_std - 0.91893853320467274 - std::log(1.0 - t * t + 1e-6);
+}
+
+}  // namespace hjb::rl

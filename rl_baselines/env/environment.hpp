@@ -1,0 +1,139 @@
+// RL environments built from the shared problem definitions: the step is the problem's own
+// `discrete_step`, the reward its `step_cost` through the one mapping of solver/core/rl_mapping.hpp.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "solver/core/control_problem.hpp"
+#include "solver/core/rl_mapping.hpp"
+
+namespace hjb::rl {
+
+/// A problem usable as an MDP: it states its step map, step cost, start distribution,
+/// observation, action box, episode length and discount.
+template <class P>
+concept MdpProblem = ControlProblem<P> && requires(const P& p, const State<P::dim>& x,
+                                                   const Point<P::control_dim>& a, std::mt19937_64& rng) {
+  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
+  { p.step_cost(x, a) } -> std::convertible_to<double>;
+  { p.sample_start(rng) } -> std::same_as<State<P::dim>>;
+  { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
+  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+  { p.episode_steps } -> std::convertible_to<double>;
+  { p.discount } -> std::convertible_to<double>;
+};
+
+struct StepResult {
+  double reward = 0.0;
+  bool terminated = false;  ///< reached a terminal state (no bootstrapping)
+  bool truncated = false;   ///< hit the episode limit (bootstrap from the last observation)
+};
+
+/// Type-erased environment so agents are compiled once, not per problem.
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  virtual std::string problem_name() const = 0;
+  virtual int observation_dim() const = 0;
+  virtual int action_dim() const = 0;
+  virtual std::vector<double> action_low() const = 0;
+  virtual std::vector<double> action_high() const = 0;
+  virtual int episode_limit() const = 0;
+  virtual double discount() const = 0;
+  /// Starts an episode from the problem's start distribution, reseeding the generator.
+  virtual void reset(std::uint64_t seed) = 0;
+  /// Starts an episode, continuing the generator.
+  virtual void reset() = 0;
+  /// Applies an action (environment units; the problem clips it as its MDP does).
+  virtual StepResult step(const double* action) = 0;
+  virtual void observe(double* observation) const = 0;
+  virtual std::vector<double> state() const = 0;
+  virtual std::unique_ptr<Environment> clone() const = 0;
+};
+
+template <MdpProblem P>
+class ProblemEnvironment final : public Environment {
+ public:
+  explicit ProblemEnvironment(P problem) : m_problem(std::move(problem)) {}
+  std::string problem_name() const override { return P::name(); }
+  int observation_dim() const override { return P::observation_dim; }
+  int action_dim() const override { return P::control_dim; }
+  std::vector<double> action_low() const override {
+    const auto b = m_problem.action_box();
+    return {b.lo.begin(), b.lo.end()};
+  }
+  std::vector<double> action_high() const override {
+    const auto b = m_problem.action_box();
+    return {b.hi.begin(), b.hi.end()};
+  }
+  int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
+  double discount() const override { return m_problem.discount; }
+  void reset(std::uint64_t seed) override {
+    m_rng.seed(seed);
+    reset();
+  }
+  void reset() override {
+    m_state = m_problem.sample_start(m_rng);
+    m_steps = 0;
+  }
+  StepResult step(const double* action) override {
+    Point<P::control_dim> a;
+    for (int j = 0; j < P::control_dim; ++j) a[j] = action[j];
+    StepResult r;
+    r.reward = rl_mapping::reward_from_step_cost(m_problem.step_cost(m_state, a));
+    m_state = m_problem.discrete_step(m_state, a);
+    ++m_steps;
+    if constexpr (requires { m_problem.is_terminal(m_state); }) {
+      if (m_problem.is_terminal(m_state)) {
+        r.terminated = true;
+        r.reward += m_problem.terminal_reward(m_state);
+      }
+    }
+    r.truncated = !r.terminated && m_steps >= episode_limit();
+    return r;
+  }
+  void observe(double* observation) const override {
+    const auto o = m_problem.observe(m_state);
+    for (int i = 0; i < P::observation_dim; ++i) observation[i] = o[i];
+  }
+  std::vector<double> state() const override { return {m_state.begin(), m_state.end()}; }
+  std::unique_ptr<Environment> clone() const override { return std::make_unique<ProblemEnvironment>(*this); }
+  const P& problem() const { return m_problem; }
+
+ private:
+  P m_problem;
+  State<P::dim> m_state{};
+  std::mt19937_64 m_rng{0};
+  int m_steps = 0;
+};
+
+/// The registered MDP problems ("pendulum", "mountain_car") with parameters applied. Throws
+/// UsageError for an unknown name or parameter.
+std::unique_ptr<Environment> make_environment(const std::string& name,
+                                              const std::map<std::string, double>& parameters = {});
+std::vector<std::string> environment_names();
+
+/// N environments in lockstep with automatic reset; episode seeds derive from one seed.
+class VectorEnvironment {
+ public:
+  VectorEnvironment(const Environment& prototype, int count, std::uint64_t seed);
+  int size() const { return static_cast<int>(m_envs.size()); }
+  Environment& operator[](int i) { return *m_envs[i]; }
+  /// Steps environment i; on termination or truncation stores the final observation in
+  /// `final_observation` (for bootstrapping), records the episode return and resets.
+  StepResult step(int i, const double* action, double* final_observation);
+  void observe(int i, double* observation) const { m_envs[i]->observe(observation); }
+  /// Returns of episodes finished since the last call.
+  std::vector<double> take_finished_returns();
+
+ private:
+  std::vector<std::unique_ptr<Environment>> m_envs;
+  std::vector<double> m_running_return, m_finished;
+  std::mt19937_64 m_seeds;
+};
+
+}  // namespace hjb::rl

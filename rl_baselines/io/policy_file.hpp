@@ -1,0 +1,24 @@
+// Policy files (HDF5): actor weights, normalisation statistics, action bounds, problem,
+// algorithm, hyperparameters, seed and version; written atomically (PATH.tmp, then rename).
+//
+//   /                     attributes: format = "hjbench-policy", format_version = 1, algorithm,
+//                         problem, kind, activation, layer_sizes, state_dependent_std,
+//                         normalize_observations, seed, env_steps, project_version
+//   /actor/weight_K       float32 (out, in), row-major as h5py shows it
+//   /actor/bias_K         float32 (out)
+//   /log_std              float32 (action_dim)
+//   /observation_mean, /observation_variance   float64 (observation_dim); attribute count
+//   /action_low, /action_high                  float64 (action_dim)
+//   /hyperparameters      attributes: every training option
+#pragma once
+#include <string>
+
+#include "rl_baselines/agents/policy.hpp"
+
+namespace hjb::rl {
+
+void save_policy(const std::string& path, const Policy& policy);
+/// Throws ValidationError naming the path for a missing, corrupt or foreign file.
+Policy load_policy(const std::string& path);
+
+}  // namespace hjb::rl

@@ -1,0 +1,68 @@
+// Gymnasium's MountainCarContinuous-v0, exactly, with its continuous-time counterpart.
+#pragma once
+#include <cmath>
+#include <random>
+
+#include "solver/core/control_problem.hpp"
+
+namespace hjb::problems {
+
+/// State (position, velocity). MDP (Gymnasium 0.29 `Continuous_MountainCarEnv.step`):
+///   force = clip(a, -1, 1); v += 0.0015 force - 0.0025 cos(3 p); v = clip(v, -0.07, 0.07);
+///   p += v; p = clip(p, -1.2, 0.6); if p == -1.2 and v < 0: v = 0;
+///   terminated when p >= 0.45 and v >= 0; reward = 100 [terminated] - 0.1 a^2 (unclipped a);
+///   start p ~ U(-0.6, -0.4), v = 0; 999 steps per episode.
+/// Continuous model (one time unit per step): dp/dt = v, dv/dt = 0.0015 a - 0.0025 cos(3 p),
+/// |a| <= 1, cost rate 0.1 a^2, target set {p >= 0.45}.
+struct MountainCar {
+  static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
+  static std::string name() { return "mountain_car"; }
+  static std::array<const char*, 2> axis_names() { return {"position", "velocity"}; }
+
+  double power = 0.0015, goal_position = 0.45, goal_reward = 100.0, episode_steps = 999, discount = 0.99;
+  static constexpr double min_position = -1.2, max_position = 0.6, max_speed = 0.07;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("power", power);
+    f("goal_position", goal_position);
+    f("goal_reward", goal_reward);
+    f("episode_steps", episode_steps);
+    f("discount", discount);
+  }
+
+  AffineDynamics<2, 1, 0> affine(const State<2>& s, double) const {
+    AffineDynamics<2, 1, 0> f;
+    f.drift = {s[1], -0.0025 * std::cos(3.0 * s[0])};
+    f.control = {{{0.0}, {power}}};
+    return f;
+  }
+  QuadraticCostBox<1> control_set() const { return {{0.1}, {1.0}}; }
+  Box<0> disturbance_set() const { return {}; }
+  double target(const State<2>& s) const { return goal_position - s[0]; }
+  std::array<AxisDomain, 2> domain() const {
+    return {{{min_position, max_position, false}, {-max_speed, max_speed, false}}};
+  }
+
+  double time_step() const { return 1.0; }
+  State<2> discrete_step(const State<2>& s, const Point<1>& a) const {
+    const double force = std::clamp(a[0], -1.0, 1.0);
+    double v = std::clamp(s[1] + force * power - 0.0025 * std::cos(3.0 * s[0]), -max_speed, max_speed);
+    double p = std::clamp(s[0] + v, min_position, max_position);
+    if (p == min_position && v < 0) v = 0;
+    return {p, v};
+  }
+  double step_cost(const State<2>&, const Point<1>& a) const { return 0.1 * a[0] * a[0]; }
+  bool is_terminal(const State<2>& s) const { return s[0] >= goal_position && s[1] >= 0.0; }
+  double terminal_reward(const State<2>&) const { return goal_reward; }
+  template <class Rng>
+  State<2> sample_start(Rng& rng) const {
+    return {std::uniform_real_distribution<double>(-0.6, -0.4)(rng), 0.0};
+  }
+  static constexpr int observation_dim = 2;
+  std::array<double, 2> observe(const State<2>& s) const { return s; }
+  Box<1> action_box() const { return {{-1.0}, {1.0}}; }
+};
+
+}  // namespace hjb::problems

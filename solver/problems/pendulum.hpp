@@ -1,0 +1,84 @@
+// Gymnasium's Pendulum-v1, exactly: its step map, costs, start distribution and observation,
+// plus the continuous-time model it discretises (for the HJB solvers).
+#pragma once
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "solver/core/control_problem.hpp"
+
+namespace hjb::problems {
+
+/// State (theta, omega), theta = 0 upright. Continuous model: dtheta/dt = omega,
+/// domega/dt = 3g/(2l) sin theta + 3/(m l^2) u, |u| <= max_torque, cost rate
+/// (angle_normalize(theta)^2 + 0.1 omega^2 + 0.001 u^2) / dt. The MDP (Gymnasium 0.29
+/// `PendulumEnv.step`): semi-implicit Euler with omega clipped to +-max_speed, reward = -cost of
+/// the step computed from the pre-step state and the clipped torque, 200 steps per episode.
+struct Pendulum {
+  static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
+  static std::string name() { return "pendulum"; }
+  static std::array<const char*, 2> axis_names() { return {"theta", "omega"}; }
+
+  double g = 10.0, m = 1.0, l = 1.0, dt = 0.05, max_speed = 8.0, max_torque = 2.0;
+  double episode_steps = 200, discount = 0.99;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("g", g);
+    f("m", m);
+    f("l", l);
+    f("dt", dt);
+    f("max_speed", max_speed);
+    f("max_torque", max_torque);
+    f("episode_steps", episode_steps);
+    f("discount", discount);
+  }
+
+  static double angle_normalize(double x) {
+    return std::fmod(std::fmod(x + std::numbers::pi, 2 * std::numbers::pi) + 2 * std::numbers::pi,
+                     2 * std::numbers::pi) -
+           std::numbers::pi;
+  }
+
+  AffineDynamics<2, 1, 0> affine(const State<2>& s, double) const {
+    AffineDynamics<2, 1, 0> f;
+    f.drift = {s[1], 3.0 * g / (2.0 * l) * std::sin(s[0])};
+    f.control = {{{0.0}, {3.0 / (m * l * l)}}};
+    return f;
+  }
+  QuadraticCostBox<1> control_set() const { return {{0.001 / dt}, {max_torque}}; }
+  Box<0> disturbance_set() const { return {}; }
+  double running_cost(const State<2>& s, double) const {
+    const double th = angle_normalize(s[0]);
+    return (th * th + 0.1 * s[1] * s[1]) / dt;
+  }
+  double target(const State<2>&) const { return 0.0; }
+  std::array<AxisDomain, 2> domain() const {
+    return {{{-std::numbers::pi, std::numbers::pi, true}, {-max_speed, max_speed, false}}};
+  }
+
+  // --- the MDP (shared by the RL environment and the discrete-time solvers) ---
+  double time_step() const { return dt; }
+  double clip_action(double u) const { return std::clamp(u, -max_torque, max_torque); }
+  State<2> discrete_step(const State<2>& s, const Point<1>& a) const {
+    const double u = clip_action(a[0]);
+    double omega = s[1] + (3.0 * g / (2.0 * l) * std::sin(s[0]) + 3.0 / (m * l * l) * u) * dt;
+    omega = std::clamp(omega, -max_speed, max_speed);
+    return {s[0] + omega * dt, omega};
+  }
+  double step_cost(const State<2>& s, const Point<1>& a) const {
+    const double u = clip_action(a[0]), th = angle_normalize(s[0]);
+    return th * th + 0.1 * s[1] * s[1] + 0.001 * u * u;
+  }
+  template <class Rng>
+  State<2> sample_start(Rng& rng) const {
+    return {std::uniform_real_distribution<double>(-std::numbers::pi, std::numbers::pi)(rng),
+            std::uniform_real_distribution<double>(-1.0, 1.0)(rng)};
+  }
+  static constexpr int observation_dim = 3;
+  std::array<double, 3> observe(const State<2>& s) const { return {std::cos(s[0]), std::sin(s[0]), s[1]}; }
+  Box<1> action_box() const { return {{-max_torque}, {max_torque}}; }
+};
+
+}  // namespace hjb::problems
