@@ -92,6 +92,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   std::normal_distribution<float> normal(0.0f, 1.0f);
   const int obs_dim = prototype.observation_dim(), k = prototype.action_dim();
   const int envs = o.environments, horizon = o.rollout_steps, batch = envs * horizon;
+  HJB_CHECK(k <= 8, UsageError, "PPO supports at most 8 action dimensions, got " << k);
 
   Policy policy;
   policy.algorithm = "ppo";
@@ -235,19 +236,16 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         log_std_grad.setZero();
         for (int s = 0; s < m; ++s) {
           const Vector log_std = std_dev_of(out, s);
-          double logp = 0.0;
-          for (int j = 0; j < k; ++j) {
-            const double z = (mb_act(j, s) - out(j, s)) / std::exp(log_std[j]);
-            logp += -0.5 * z * z - log_std[j] - half_log_two_pi;
-          }
+          double logp = 0.0, d_mu[8], d_ls[8];
+          for (int j = 0; j < k; ++j) logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu[j], &d_ls[j]);
           const double ratio = std::exp(logp - logp_buf[order[begin + s]]), a = adv[s];
           const double unclipped = ratio * a,
                        clipped = std::clamp(ratio, 1.0 - o.clip_range, 1.0 + o.clip_range) * a;
           const double d_logp = (unclipped <= clipped) ? -a * ratio / m : 0.0;
           for (int j = 0; j < k; ++j) {
-            const double sigma = std::exp(log_std[j]), z = (mb_act(j, s) - out(j, s)) / sigma;
-            d_out(j, s) = static_cast<float>(d_logp * z / sigma);  // dlogp/dmu = z / sigma
-            const double d_log_std = d_logp * (z * z - 1.0) - o.entropy_coefficient / m;
+            d_out(j, s) = static_cast<float>(d_logp * d_mu[j]);
+            // The entropy sum_j (log_std_j + const) adds -c_ent / m per sample to dL/dlog_std.
+            const double d_log_std = d_logp * d_ls[j] - o.entropy_coefficient / m;
             if (o.state_dependent_std) {
               const float raw = out(k + j, s);
               if (raw > min_log_std && raw < max_log_std) d_out(k + j, s) = static_cast<float>(d_log_std);

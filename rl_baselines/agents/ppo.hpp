@@ -3,6 +3,7 @@
 // state-independent or state-dependent Gaussian noise, entropy bonus, minibatch epochs,
 // linear learning-rate decay.
 #pragma once
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -53,6 +54,16 @@ Policy train_ppo(const Environment& env, const PpoOptions& options, long total_s
 std::vector<double> generalized_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
                                            const std::vector<double>& next_values, const std::vector<bool>& dones,
                                            double gamma, double lambda);
+
+/// log N(a; mu, exp(log_std)) of one component and its derivatives d/dmu = z / sigma and
+/// d/dlog_std = z^2 - 1, with z = (a - mu) / sigma.
+inline double gaussian_log_prob(double a, double mu, double log_std, double* d_mu = nullptr,
+                                double* d_log_std = nullptr) {
+  const double sigma = std::exp(log_std), z = (a - mu) / sigma;
+  if (d_mu) *d_mu = z / sigma;
+  if (d_log_std) *d_log_std = z * z - 1.0;
+  return -0.5 * z * z - log_std - 0.91893853320467274;
+}
 
 /// Clipped surrogate loss L = -mean(min(r A, clip(r, 1 - eps, 1 + eps) A)), r = exp(logp - logp_old),
 /// and dL/dlogp per sample.

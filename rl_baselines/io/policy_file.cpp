@@ -188,6 +188,20 @@ Policy load_policy(const std::string& path) {
     p.action_high = r.array<double>("action_high", H5T_NATIVE_DOUBLE);
     HJB_CHECK(p.action_low.size() == p.action_high.size() && !p.action_low.empty(), ValidationError,
               path << ": bad action bounds");
+    hid_t hyper = H5Gopen2(file, "hyperparameters", H5P_DEFAULT);
+    if (hyper >= 0) {
+      H5O_info_t info;
+      H5Oget_info(hyper, &info);
+      for (hsize_t i = 0; i < info.num_attrs; ++i) {
+        hid_t attr = H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+        char name[256] = {0};
+        H5Aget_name(attr, sizeof name, name);
+        double v = 0;
+        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) p.hyperparameters[name] = v;
+        H5Aclose(attr);
+      }
+      H5Gclose(hyper);
+    }
   } catch (...) {
     H5Fclose(file);
     throw;
