@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the throughput benchmarks at 1 and 2 ranks in one go and prints the scaling ratio.
+# Runs the throughput benchmarks: Air3D at 1 and 2 ranks (with the scaling ratio), then the RL
+# benchmark on one core.
 # Usage: bench/run_benchmarks.sh [extra bench_air3d arguments]   (after scripts/build.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,3 +15,5 @@ for accuracy in very_high low; do
   w2=$(sed -E 's/.*wall=([0-9.]+).*/\1/' <<< "$two")
   echo "$accuracy: speed-up 1 -> 2 ranks = $(awk "BEGIN{printf \"%.2f\", $w1/$w2}")"
 done
+echo "RL (one core):"
+"$root/build/bench_rl"

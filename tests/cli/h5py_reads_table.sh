@@ -8,3 +8,6 @@ trap 'rm -rf "$work"' EXIT
 mpirun -n 2 "$HJBENCH" solve --problem.name air3d --grid.shape 21,19,16 --time.times 0.1,0.2 \
   --solve.mode brt --output.file "$work/air3d.h5" --output.history "$work/history.csv" --output.quiet
 "$PYTHON" "$CHECK" "$work/air3d.h5" "$work/air3d.xmf" "$work/history.csv"
+# The slice plot works on the table.
+"$PYTHON" "$(dirname "$CHECK")/../../scripts/plot_slice.py" "$work/air3d.h5" --axis psi --at 3.14 --output "$work/slice.png"
+[[ -s "$work/slice.png" ]]

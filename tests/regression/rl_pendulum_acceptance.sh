@@ -21,5 +21,9 @@ for seed in 1 2 3 4 5; do
   awk "BEGIN{exit !($mean >= $bound)}" || { verdict=FAIL; failures=$((failures + 1)); }
   echo "$verdict  $ALGO seed $seed: $steps steps in $wall s, evaluation mean return $mean +- $se (bound $bound)"
 done
+# The learning-curve plot reads the five curves.
+/usr/bin/python3 "$(dirname "$0")/../../scripts/plot_learning_curves.py" "$out"/${ALGO}_pendulum_seed*_curve.csv \
+  --output "$out/${ALGO}_learning_curves.png" --optimum -135 > /dev/null && [[ -s "$out/${ALGO}_learning_curves.png" ]] \
+  || { echo "FAIL: plot_learning_curves.py"; failures=$((failures + 1)); }
 echo "$((5 - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
