@@ -12,6 +12,10 @@ template <int D>
 TimeDependentSummary solve_eikonal(MPI_Comm, const SolveConfig&);
 template <int D>
 TimeDependentSummary solve_lqr(MPI_Comm, const SolveConfig&);
+TimeDependentSummary solve_pendulum(MPI_Comm, const SolveConfig&);
+TimeDependentSummary solve_mountain_car(MPI_Comm, const SolveConfig&);
+std::vector<std::string> parameter_names_pendulum();
+std::vector<std::string> parameter_names_mountain_car();
 std::vector<std::string> parameter_names_air3d();
 std::vector<std::string> parameter_names_dubins_car();
 std::vector<std::string> parameter_names_car4d();

@@ -4,6 +4,8 @@
 #include "solver/problems/double_integrator.hpp"
 #include "solver/problems/eikonal.hpp"
 #include "solver/problems/lqr.hpp"
+#include "solver/problems/mountain_car.hpp"
+#include "solver/problems/pendulum.hpp"
 
 namespace hjb::instances {
 
@@ -34,6 +36,14 @@ template TimeDependentSummary solve_lqr<1>(MPI_Comm, const SolveConfig&);
 template TimeDependentSummary solve_lqr<2>(MPI_Comm, const SolveConfig&);
 template TimeDependentSummary solve_lqr<3>(MPI_Comm, const SolveConfig&);
 
+TimeDependentSummary solve_pendulum(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::Pendulum>(c, s);
+}
+TimeDependentSummary solve_mountain_car(MPI_Comm c, const SolveConfig& s) {
+  return run_time_dependent<problems::MountainCar>(c, s);
+}
+std::vector<std::string> parameter_names_pendulum() { return names_of<problems::Pendulum>(); }
+std::vector<std::string> parameter_names_mountain_car() { return names_of<problems::MountainCar>(); }
 std::vector<std::string> parameter_names_double_integrator() {
   return names_of<problems::DoubleIntegrator>();
 }

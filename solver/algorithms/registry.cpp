@@ -47,6 +47,10 @@ const std::vector<ProblemEntry>& problem_registry() {
          "unit-speed front propagation, Hopf-Lax closed form (1-4 D)",
          parameter_names_eikonal(),
          {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
+    r.push_back({"pendulum", "Gymnasium Pendulum-v1's continuous-time model (2-D, finite horizon)",
+                 parameter_names_pendulum(), {{2, solve_pendulum}}});
+    r.push_back({"mountain_car", "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)",
+                 parameter_names_mountain_car(), {{2, solve_mountain_car}}});
     r.push_back({"lqr",
                  "linear-quadratic regulator, Riccati closed form (1-3 D)",
                  parameter_names_lqr(3),
