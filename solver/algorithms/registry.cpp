@@ -126,6 +126,13 @@ void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSu
   HJB_CHECK(ok, RuntimeError, "cannot write the history file " << path);
 }
 
+void remove_file_on_rank0(MPI_Comm comm, const std::string& path) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) std::remove(path.c_str());
+  MPI_Barrier(comm);
+}
+
 std::map<std::string, std::string> version_attributes() {
   unsigned major, minor, release;
   H5get_libversion(&major, &minor, &release);
@@ -210,6 +217,17 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
       "output.file", po::value(&config.output)->default_value("out/table.h5"), "HDF5 table to write")(
+      "checkpoint.every_steps", po::value(&config.control.checkpoint_every_steps)->default_value(0),
+      "write a checkpoint every N steps (0: off)")(
+      "checkpoint.every_seconds", po::value(&config.control.checkpoint_every_seconds)->default_value(0),
+      "write a checkpoint every T seconds of wall time (0: off)")(
+      "checkpoint.file", po::value(&config.checkpoint_file),
+      "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
+      "restart", po::value(&config.restart),
+      "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
+      "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
+      "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
+      "SIGTERM do the same")(
       "output.history", po::value(&config.history),
       "optional CSV of every step: step, t, dt, elapsed seconds")(
       "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
@@ -260,6 +278,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.options.mode = parse_reach_mode(mode);
   if (config.quiet) config.options.progress_seconds = std::numeric_limits<double>::infinity();
   config.options.validate();
+  config.control.validate();
+  if (config.checkpoint_file.empty()) config.checkpoint_file = config.output + ".ckpt";
   find_problem(config.problem);
   return true;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/algorithms/run_control.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
 
 namespace hjb {
@@ -23,6 +24,9 @@ struct SolveConfig {
   TimeDependentOptions options;
   std::string output = "out/table.h5";
   std::string history;  ///< optional CSV of the steps
+  RunControlOptions control;
+  std::string checkpoint_file;  ///< default: output + ".ckpt"
+  std::string restart;          ///< checkpoint to resume from
   std::string command_line, petsc_options;
   bool quiet = false;
 };

@@ -57,22 +57,29 @@ class TimeDependentSolver {
     apply_obstacle(v);
   }
 
+  /// Called after every step with the progress and the values; returning true stops the solve
+  /// (the caller has written a checkpoint). Its decision must be the same on every rank.
+  using StepHook = std::function<bool(const SolveProgress&, Vec values)>;
+
   /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t = 0 (k = 0) and at
-  /// each time of options.snapshot_schedule(). Collective. Throws NumericalError (same on every
-  /// rank) on NaN/Inf.
-  TimeDependentSummary solve(Vec v, const SnapshotCallback& on_snapshot) {
+  /// each time of options.snapshot_schedule(). A resumed run passes the checkpoint's progress in
+  /// `from` with v holding the checkpointed values. Collective. Throws NumericalError (same on
+  /// every rank) on NaN/Inf.
+  TimeDependentSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
+                             const StepHook& after_step = {}) {
     TimeDependentSummary summary;
     const double start = MPI_Wtime();
     Vec stage1, stage2;
     HJB_PETSC(VecDuplicate(v, &stage1));
     HJB_PETSC(VecDuplicate(v, &stage2));
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds,
-                              m_options.snapshot_schedule().back());
-    double tau = 0.0;
-    on_snapshot(0, 0.0, v);
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.snapshot_schedule().back());
+    double tau = from.tau;
+    summary.steps = from.steps;
+    summary.progress = from;
+    if (from.next_snapshot <= 1 && from.steps == 0) on_snapshot(0, 0.0, v);
     try {
       const auto schedule = m_options.snapshot_schedule();
-      for (int k = 1; k <= static_cast<int>(schedule.size()); ++k) {
+      for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
         const double tau_next = schedule[k - 1];
         while (tau < tau_next) {
           const double dt = step(v, stage1, stage2, tau, tau_next - tau);
@@ -84,8 +91,15 @@ class TimeDependentSolver {
           summary.step_sizes.push_back(dt);
           summary.step_wall.push_back(MPI_Wtime() - start);
           progress.report(summary.steps, tau, dt);
+          summary.progress = {tau, summary.steps, k};
+          if (after_step && after_step(summary.progress, v)) {
+            summary.interrupted = true;
+            break;
+          }
         }
+        if (summary.interrupted) break;
         on_snapshot(k, -tau, v);
+        summary.progress.next_snapshot = k + 1;
       }
     } catch (...) {
       VecDestroy(&stage1);

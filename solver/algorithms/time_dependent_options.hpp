@@ -47,8 +47,17 @@ std::string to_string(Dissipation s);
 std::string to_string(BoundaryCondition s);
 std::string to_string(ReachMode s);
 
+/// Where a run is: used to resume from a checkpoint and reported to the step hook.
+struct SolveProgress {
+  double tau = 0.0;       ///< time-to-go reached
+  long steps = 0;         ///< steps taken so far
+  int next_snapshot = 1;  ///< index of the next snapshot to emit (0 is t = 0)
+};
+
 /// What a solve did.
 struct TimeDependentSummary {
+  bool interrupted = false;  ///< the step hook asked to stop (checkpoint written by the caller)
+  SolveProgress progress;
   long steps = 0;
   double final_time = 0.0;  ///< t = -tau reached
   double wall_seconds = 0.0;

@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iomanip>
+#include <sstream>
 
 #include "grids/tensor_grid.hpp"
 #include "solver/algorithms/registry.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 #include "solver/core/version.hpp"
+#include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_table.hpp"
 
 namespace hjb {
@@ -83,6 +86,26 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
 /// Rank 0 checks that the output's directory exists and is writable; the verdict is shared.
 void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option = "--output.file");
 
+/// Everything that must agree for a checkpoint or partial table to continue the same computation:
+/// problem and parameters, control mode, axes, scheme, mode and snapshot schedule (not the rank count).
+template <ControlProblem P>
+std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes, const TimeDependentOptions& o) {
+  std::ostringstream os;
+  os << std::setprecision(17) << "problem=" << P::name()
+     << ";control=" << (problem.control_mode == Optimize::maximize ? "max" : "min") << ";parameters=";
+  P copy = problem;
+  copy.visit_parameters([&](const char* name, double& value) { os << name << ":" << value << ","; });
+  os << ";axes=";
+  for (const Axis& ax : axes) os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
+  os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << "," << to_string(o.dissipation)
+     << "," << to_string(o.boundary) << ",cfl:" << o.cfl << ";mode=" << to_string(o.mode) << ";schedule=";
+  for (double tau : o.snapshot_schedule()) os << tau << ",";
+  return os.str();
+}
+
+/// Rank 0 removes a file if it exists; collective (barrier).
+void remove_file_on_rank0(MPI_Comm comm, const std::string& path);
+
 /// Rank 0 writes the per-step history (CSV: step, t, dt, elapsed seconds) atomically.
 void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSummary& summary);
 
@@ -126,18 +149,63 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
 
+  const std::string identity = run_identity(problem, axes, o);
+  meta.strings["run_identity"] = identity;
   Vec v = grid.create_vector();
   try {
-    solver.set_initial(v);
-    TableWriter writer(comm, config.output, axis_list, start, extent, times, meta);
-    const auto summary = solver.solve(v, [&](int k, double, Vec values) {
+    SolveProgress from;
+    std::unique_ptr<TableWriter> writer;
+    if (!config.restart.empty()) {
+      const CheckpointHeader header = read_checkpoint_header(config.restart, identity);
+      const auto state = read_checkpoint_state(config.restart, start, extent);
+      PetscScalar* data;
+      HJB_PETSC(VecGetArray(v, &data));
+      std::copy(state.begin(), state.end(), data);
+      HJB_PETSC(VecRestoreArray(v, &data));
+      from = {header.tau, header.steps, header.next_snapshot};
+      writer = TableWriter::resume(comm, config.output, axis_list, start, extent, times, identity);
+      PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(), header.steps,
+                  -header.tau, grid.size());
+    } else {
+      solver.set_initial(v);
+      writer = std::make_unique<TableWriter>(comm, config.output, axis_list, start, extent, times, meta);
+    }
+    RunControl control(comm, config.control);
+    auto checkpoint = [&](const SolveProgress& p, Vec values) {
+      writer->flush();  // the snapshots the checkpoint counts as written are on disk
       const PetscScalar* data;
       HJB_PETSC(VecGetArrayRead(values, &data));
-      writer.write_snapshot(k, data);
+      write_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, axis_list, start,
+                       extent, data);
       HJB_PETSC(VecRestoreArrayRead(values, &data));
-    });
-    writer.commit();
+      control.checkpoint_written();
+    };
+    const auto summary = solver.solve(
+        v,
+        [&](int k, double, Vec values) {
+          const PetscScalar* data;
+          HJB_PETSC(VecGetArrayRead(values, &data));
+          writer->write_snapshot(k, data);
+          HJB_PETSC(VecRestoreArrayRead(values, &data));
+        },
+        from,
+        [&](const SolveProgress& p, Vec values) {
+          const StepDecision d = control.after_step(p.steps);
+          if (d == StepDecision::proceed) return false;
+          checkpoint(p, values);
+          return d == StepDecision::stop;
+        });
+    if (summary.interrupted) {
+      writer->suspend();
+      std::ostringstream os;
+      os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
+         << " (t = " << -summary.progress.tau << "); checkpoint written to " << config.checkpoint_file
+         << "; resume with --restart " << config.checkpoint_file;
+      throw InterruptedError(os.str());
+    }
+    writer->commit();
     if (!config.history.empty()) write_history(comm, config.history, summary);
+    remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
     HJB_PETSC(VecDestroy(&v));
     return summary;
   } catch (...) {

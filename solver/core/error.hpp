@@ -35,6 +35,9 @@ struct ValidationError : Error {
 struct NumericalError : Error {
   explicit NumericalError(const std::string& m) : Error(ExitCode::numerical, m) {}
 };
+struct InterruptedError : Error {
+  explicit InterruptedError(const std::string& m) : Error(ExitCode::interrupted, m) {}
+};
 struct RuntimeError : Error {
   explicit RuntimeError(const std::string& m) : Error(ExitCode::runtime_failure, m) {}
 };

@@ -13,45 +13,17 @@
 #include <sstream>
 
 #include "solver/core/error.hpp"
+#include "solver/io/hdf5_util.hpp"
 
 namespace hjb {
+using namespace h5;
+
 namespace {
 
 std::string snapshot_name(int k) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "snapshot_%04d", k);
   return buf;
-}
-
-void check_h5(herr_t status, const std::string& what) {
-  if (status < 0) throw RuntimeError("HDF5 failed to " + what);
-}
-hid_t check_id(hid_t id, const std::string& what) {
-  if (id < 0) throw RuntimeError("HDF5 failed to " + what);
-  return id;
-}
-
-void write_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                        "create attribute " + name);
-  const char* data = value.c_str();
-  check_h5(H5Awrite(attr, type, &data), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
-}
-
-void write_number_attribute(hid_t obj, const std::string& name, double value) {
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
-                        "create attribute " + name);
-  check_h5(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
 }
 
 /// Visits all attributes of an object, reading strings and scalar numbers.
@@ -125,7 +97,7 @@ struct TableWriter::Impl {
   std::vector<double> times;
   hid_t file = -1;
   std::vector<hid_t> snapshots;
-  bool committed = false;
+  bool committed = false, keep_temporary = false;
 
   void close_all() {
     for (hid_t& d : snapshots)
@@ -232,10 +204,64 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   H5Gclose(values);
 }
 
+TableWriter::TableWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
 TableWriter::~TableWriter() {
   if (!m_impl) return;
   m_impl->close_all();
-  if (!m_impl->committed && m_impl->rank == 0) std::remove(m_impl->tmp_path.c_str());
+  if (!m_impl->committed && !m_impl->keep_temporary && m_impl->rank == 0) std::remove(m_impl->tmp_path.c_str());
+}
+
+std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
+                                                 const std::vector<std::int64_t>& owned_start,
+                                                 const std::vector<std::int64_t>& owned_extent,
+                                                 const std::vector<double>& times, const std::string& identity) {
+  auto m = std::make_unique<Impl>();
+  m->comm = comm;
+  MPI_Comm_rank(comm, &m->rank);
+  m->path = path;
+  m->tmp_path = path + ".tmp";
+  m->axes = axes;
+  m->times = times;
+  m->start.assign(owned_start.begin(), owned_start.end());
+  m->extent.assign(owned_extent.begin(), owned_extent.end());
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  int exists = std::filesystem::is_regular_file(m->tmp_path);
+  MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
+  HJB_CHECK(exists, ValidationError,
+            "cannot resume: the partial table " << m->tmp_path << " is missing (it holds the snapshots written before "
+                                                   "the interruption)");
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  m->file = H5Fopen(m->tmp_path.c_str(), H5F_ACC_RDWR, fapl);
+  H5Pclose(fapl);
+  HJB_CHECK(m->file >= 0, ValidationError, "cannot reopen the partial table " << m->tmp_path);
+  std::map<std::string, std::string> strings;
+  AttributeReader reader{&strings, nullptr};
+  hsize_t idx = 0;
+  H5Aiterate2(m->file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &reader);
+  TableWriter writer(std::move(m));  // closes the file if a check below throws
+  Impl& w = *writer.m_impl;
+  w.keep_temporary = true;
+  HJB_CHECK(strings["run_identity"] == identity, ValidationError,
+            "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: " << strings["run_identity"]
+                                  << "\n  this: " << identity);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    hid_t ds = H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT);
+    HJB_CHECK(ds >= 0, ValidationError, w.tmp_path << ": snapshot " << k << " missing");
+    w.snapshots.push_back(ds);
+  }
+  w.keep_temporary = false;
+  return std::make_unique<TableWriter>(std::move(writer));
+}
+
+void TableWriter::flush() {
+  if (m_impl->file >= 0) check_h5(H5Fflush(m_impl->file, H5F_SCOPE_GLOBAL), "flush " + m_impl->tmp_path);
+}
+
+void TableWriter::suspend() {
+  m_impl->close_all();
+  m_impl->keep_temporary = true;
 }
 
 void TableWriter::write_snapshot(int k, const double* owned) {

@@ -42,14 +42,28 @@ class TableWriter {
   ~TableWriter();
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;
+  TableWriter(TableWriter&&) = default;
+
+  /// Reopens PATH.tmp left by a suspended writer to write the remaining snapshots (restart, on any
+  /// number of ranks). Collective. Throws ValidationError when the file is missing or its root
+  /// attribute `run_identity` differs from `identity`.
+  static std::unique_ptr<TableWriter> resume(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
+                                             const std::vector<std::int64_t>& owned_start,
+                                             const std::vector<std::int64_t>& owned_extent,
+                                             const std::vector<double>& times, const std::string& identity);
 
   /// Writes snapshot k from this rank's owned values (row-major over the block). Collective.
   void write_snapshot(int k, const double* owned);
+  /// Flushes everything written so far to disk (before a checkpoint refers to it). Collective.
+  void flush();
+  /// Closes the file and keeps PATH.tmp for a later resume(). Collective.
+  void suspend();
   /// Closes the file, writes the XDMF sidecar (2-D/3-D) and renames PATH.tmp to PATH. Collective.
   void commit();
 
  private:
   struct Impl;
+  explicit TableWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Checkpoint/restart of `hjbench solve`: SIGUSR1 on 2 ranks -> exit 5 with a checkpoint and no
+# table; restart on 3 ranks -> the same table as an uninterrupted run (<= 1e-12); SIGTERM to the
+# ranks and --walltime behave alike; a checkpoint of another grid is refused.
+# Usage: checkpoint_restart.sh HJBENCH PYTHON
+set -u
+HJBENCH=$1 PYTHON=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null' EXIT
+cd "$work"
+failures=0 cases=0
+ok() { cases=$((cases + 1)); echo "ok   $*"; }
+fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
+args=(--problem.name air3d --grid.shape 41,41,40 --time.horizon 2.8 --time.snapshots 4 --solve.mode brt --output.quiet)
+
+"$HJBENCH" solve "${args[@]}" --output.file full.h5 > /dev/null || fail "uninterrupted run"
+
+# Run on 2 ranks, checkpoint every 10 steps; signal once the first checkpoint exists.
+interrupt() {  # interrupt SIGNAL TARGET(mpirun|ranks) OUTPUT
+  mpirun -n 2 "$HJBENCH" solve "${args[@]}" --checkpoint.every_steps 10 --output.file "$3" > "$3.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do [[ -e "$3.ckpt" ]] && break; sleep 0.05; done
+  if [[ $2 == mpirun ]]; then kill "-$1" "$pid"; else pkill "-$1" -f "^$HJBENCH solve .*--output.file $3"; fi
+  wait "$pid"
+}
+compare() {  # compare A B: max |difference| over all snapshots <= 1e-12
+  "$PYTHON" - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+d = max(float(np.max(np.abs(a["value/" + k][...] - b["value/" + k][...]))) for k in a["value"] if k != "final")
+print(f"max |difference| = {d:.3e}")
+sys.exit(0 if d <= 1e-12 else 1)
+PY
+}
+
+interrupt USR1 mpirun part.h5; code=$?
+if [[ $code -eq 5 && -e part.h5.ckpt && -e part.h5.tmp && ! -e part.h5 ]] && grep -q "SIGUSR1" part.h5.log; then
+  ok "SIGUSR1 on 2 ranks: exit 5, checkpoint and partial table kept, no table published"
+else fail "SIGUSR1: exit $code, files: $(ls)"; cat part.h5.log; fi
+mpirun -n 3 "$HJBENCH" solve "${args[@]}" --output.file part.h5 --restart part.h5.ckpt > restart.log 2>&1 \
+  && ok "restart on 3 ranks" || { fail "restart on 3 ranks"; cat restart.log; }
+compare full.h5 part.h5 && ok "restarted table equals the uninterrupted one" || fail "restarted table differs"
+[[ ! -e part.h5.ckpt && ! -e part.h5.tmp ]] && ok "checkpoint and partial table removed after success" || fail "leftovers: $(ls)"
+
+interrupt TERM ranks term.h5; code=$?
+[[ $code -eq 5 && -e term.h5.ckpt && ! -e term.h5 ]] && grep -q "SIGTERM" term.h5.log && ok "SIGTERM to the ranks (as Slurm sends it): exit 5 with a checkpoint" \
+  || { fail "SIGTERM: exit $code"; cat term.h5.log; }
+"$HJBENCH" solve "${args[@]}" --output.file term.h5 --restart term.h5.ckpt > /dev/null 2>&1 && compare full.h5 term.h5 \
+  && ok "restart after SIGTERM on 1 rank equals the uninterrupted table" || fail "restart after SIGTERM"
+
+"$HJBENCH" solve "${args[@]}" --output.file wall.h5 --walltime 0.5 > wall.log 2>&1; code=$?
+[[ $code -eq 5 && -e wall.h5.ckpt ]] && grep -q "wall-time" wall.log && ok "--walltime 0.5: exit 5 with a checkpoint" \
+  || { fail "--walltime: exit $code"; cat wall.log; }
+"$HJBENCH" solve "${args[@]/41,41,40/31,31,30}" --output.file wall.h5 --restart wall.h5.ckpt > other.log 2>&1; code=$?
+[[ $code -eq 3 ]] && grep -q "another run" other.log && ok "a checkpoint of another grid is refused (exit 3)" \
+  || { fail "foreign checkpoint: exit $code"; cat other.log; }
+
+echo "$((cases - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
