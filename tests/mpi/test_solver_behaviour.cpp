@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/problems/dubins_car.hpp"
 #include "test_solver_helpers.hpp"
 
@@ -31,7 +35,65 @@ struct PoisonedCar : problems::DubinsCar {
   }
 };
 
+/// Dubins car whose dynamics turn NaN on the last rank only, after the first few steps.
+struct PoisonedOnOneRank : problems::DubinsCar {
+  int rank = 0, poisoned = 0;
+  PoisonedOnOneRank() {
+    int size;
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+    MPI_Comm_size(PETSC_COMM_WORLD, &size);
+    poisoned = size - 1;
+  }
+  AffineDynamics<3, 1, 2> affine(const State<3>& s, double t) const {
+    auto f = DubinsCar::affine(s, t);
+    if (rank == poisoned && t < -0.1) f.drift[1] = NAN;
+    return f;
+  }
+};
+
 }  // namespace
+
+TEST(SolverBehaviour, NanOnOneRankStopsEveryRankWithExitCode4AndNoTable) {
+  std::string dir = std::filesystem::temp_directory_path().string() + "/hjb_nan_" + std::to_string(getpid());
+  int length = static_cast<int>(dir.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  dir.resize(length);
+  MPI_Bcast(dir.data(), length, MPI_CHAR, 0, PETSC_COMM_WORLD);
+  int rank;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (rank == 0) std::filesystem::create_directories(dir);
+  MPI_Barrier(PETSC_COMM_WORLD);
+  SolveConfig config;
+  config.problem = "dubins_car";
+  config.shape = {21, 21, 16};
+  config.options = quick(ReachMode::tube);
+  config.output = dir + "/table.h5";
+  config.checkpoint_file = config.output + ".ckpt";
+  int code = 0;
+  std::string message;
+  try {
+    run_time_dependent<PoisonedOnOneRank>(PETSC_COMM_WORLD, config);
+  } catch (const Error& e) {
+    code = static_cast<int>(e.code());
+    message = e.what();
+  }
+  int lowest, highest;
+  MPI_Allreduce(&code, &lowest, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
+  MPI_Allreduce(&code, &highest, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
+  EXPECT_EQ(lowest, 4) << message;
+  EXPECT_EQ(highest, 4) << message;
+  MPI_Barrier(PETSC_COMM_WORLD);
+  int files = 0;
+  if (rank == 0) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::printf("  left behind: %s\n", entry.path().c_str());
+      ++files;
+    }
+    std::filesystem::remove_all(dir);
+  }
+  MPI_Bcast(&files, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  EXPECT_EQ(files, 0) << "no table (nor temporary file) may be left";
+}
 
 TEST(SolverBehaviour, TubeSnapshotsDecreaseMonotonicallyAndArriveAtTheirTimes) {
   problems::DubinsCar car;
