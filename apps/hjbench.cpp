@@ -51,7 +51,9 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
     config.command_line = command_line;
     config.petsc_options = petsc_options;
     const auto summary = hjb::run_solve(PETSC_COMM_WORLD, config);
-    PetscPrintf(PETSC_COMM_WORLD, "%s\nwrote %s\n", summary.brief().c_str(), config.output.c_str());
+    if (!summary.dry_run)
+      PetscPrintf(PETSC_COMM_WORLD, "%s\npeak resident memory per rank (largest): %.1f MiB\nwrote %s\n",
+                  summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0), config.output.c_str());
     return 0;
   }
   if (command == "info") {

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "solver/algorithms/instances.hpp"
+#include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/core/error.hpp"
 #include "solver/core/version.hpp"
@@ -178,7 +179,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string times, shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
+  std::string memory_budget, times, shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
@@ -225,6 +226,10 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
       "restart", po::value(&config.restart),
       "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
+      "dry-run", po::bool_switch(&config.dry_run),
+      "print the grid, partition and memory plan per rank, then stop (nothing is written)")(
+      "memory-per-rank", po::value(&memory_budget),
+      "refuse (exit 3) a run whose planned memory per rank exceeds this size (e.g. 2G, 512M)")(
       "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
       "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
       "SIGTERM do the same")(
@@ -280,6 +285,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.options.validate();
   config.control.validate();
   if (config.checkpoint_file.empty()) config.checkpoint_file = config.output + ".ckpt";
+  if (!memory_budget.empty()) config.memory_per_rank = parse_bytes(memory_budget, "--memory-per-rank");
   find_problem(config.problem);
   return true;
 }

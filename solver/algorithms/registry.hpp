@@ -27,6 +27,8 @@ struct SolveConfig {
   RunControlOptions control;
   std::string checkpoint_file;  ///< default: output + ".ckpt"
   std::string restart;          ///< checkpoint to resume from
+  bool dry_run = false;         ///< plan (sizes, memory) and stop before allocating or writing
+  double memory_per_rank = 0;   ///< bytes; 0: no budget
   std::string command_line, petsc_options;
   bool quiet = false;
 };

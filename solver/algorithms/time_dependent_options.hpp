@@ -62,6 +62,8 @@ struct TimeDependentSummary {
   double final_time = 0.0;  ///< t = -tau reached
   double wall_seconds = 0.0;
   double node_stage_updates = 0;                          ///< global nodes x stages, summed over steps
+  double peak_resident_bytes = 0;  ///< largest peak resident memory over ranks (set by the driver)
+  bool dry_run = false;
   std::vector<double> step_times, step_sizes, step_wall;  ///< per step: t reached, dt, elapsed seconds
   std::string brief() const;
 };

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "grids/tensor_grid.hpp"
+#include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/registry.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 #include "solver/core/version.hpp"
@@ -103,6 +104,40 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
   return os.str();
 }
 
+/// Plans the memory of this rank, reduces the plan over ranks (component-wise maximum), prints
+/// it for --dry-run and enforces --memory-per-rank (ValidationError). Returns true for a dry run.
+/// Collective.
+template <int D>
+bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
+  const MemoryPlan mine = plan_time_dependent_memory(grid, config.options);
+  double parts[7] = {mine.state_bytes, mine.padded_bytes,        mine.halo_bytes, mine.baseline_bytes,
+                     mine.total(),       static_cast<double>(mine.halo), mine.mpi_io_bytes};
+  double worst[7];
+  MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
+  const double table_bytes = 8.0 * static_cast<double>(grid.global_count()) *
+                             static_cast<double>(config.options.snapshot_schedule().size() + 1);
+  if (config.dry_run) {
+    std::ostringstream os;
+    os << "dry run: " << config.problem << " on " << grid.size() << " ranks, grid ";
+    for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.axis(a).n;
+    os << " = " << grid.global_count() << " nodes, process grid ";
+    for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
+    os << "\n  memory per rank (largest): values + RK stages + rate " << format_bytes(worst[0]) << ", padded block "
+       << format_bytes(worst[1]) << ", halo exchange " << format_bytes(worst[2]) << " (" << worst[5]
+       << " nodes), MPI-IO buffer " << format_bytes(worst[6]) << ", process baseline " << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
+       << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
+       << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
+       << format_bytes(8.0 * static_cast<double>(grid.global_count())) << "\n";
+    PetscPrintf(grid.comm(), "%s", os.str().c_str());
+  }
+  HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
+            "--memory-per-rank: the run needs about " << format_bytes(worst[4])
+                                                      << " on its largest rank but the budget is "
+                                                      << format_bytes(config.memory_per_rank)
+                                                      << "; use more ranks or a coarser grid");
+  return config.dry_run;
+}
+
 /// Rank 0 removes a file if it exists; collective (barrier).
 void remove_file_on_rank0(MPI_Comm comm, const std::string& path);
 
@@ -121,6 +156,11 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   check_output_path(comm, config.output);
   if (!config.history.empty()) check_output_path(comm, config.history, "--output.history");
   TensorGrid<D> grid(comm, axes);
+  if (check_memory_plan(grid, config)) {
+    TimeDependentSummary dry;
+    dry.dry_run = true;
+    return dry;
+  }
   TimeDependentSolver<P> solver(problem, grid, config.options);
 
   TableMetadata meta;
@@ -207,7 +247,10 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
     if (!config.history.empty()) write_history(comm, config.history, summary);
     remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
     HJB_PETSC(VecDestroy(&v));
-    return summary;
+    auto result = summary;
+    const double peak = peak_resident_bytes();
+    MPI_Allreduce(&peak, &result.peak_resident_bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
+    return result;
   } catch (...) {
     VecDestroy(&v);
     throw;
