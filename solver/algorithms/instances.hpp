@@ -13,6 +13,7 @@ TimeDependentSummary solve_eikonal(MPI_Comm, const SolveConfig&);
 template <int D>
 TimeDependentSummary solve_lqr(MPI_Comm, const SolveConfig&);
 TimeDependentSummary solve_pendulum(MPI_Comm, const SolveConfig&);
+TimeDependentSummary solve_pendulum_stationary(MPI_Comm, const SolveConfig&);
 TimeDependentSummary solve_mountain_car(MPI_Comm, const SolveConfig&);
 std::vector<std::string> parameter_names_pendulum();
 std::vector<std::string> parameter_names_mountain_car();

@@ -1,5 +1,6 @@
 // Instantiated solvers of the problems with closed-form solutions: double integrator, eikonal, LQR.
 #include "solver/algorithms/instances.hpp"
+#include "solver/algorithms/stationary_run.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/problems/double_integrator.hpp"
 #include "solver/problems/eikonal.hpp"
@@ -38,6 +39,9 @@ template TimeDependentSummary solve_lqr<3>(MPI_Comm, const SolveConfig&);
 
 TimeDependentSummary solve_pendulum(MPI_Comm c, const SolveConfig& s) {
   return run_time_dependent<problems::Pendulum>(c, s);
+}
+TimeDependentSummary solve_pendulum_stationary(MPI_Comm c, const SolveConfig& s) {
+  return run_stationary<problems::Pendulum>(c, s);
 }
 TimeDependentSummary solve_mountain_car(MPI_Comm c, const SolveConfig& s) {
   return run_time_dependent<problems::MountainCar>(c, s);

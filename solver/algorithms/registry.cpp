@@ -48,8 +48,9 @@ const std::vector<ProblemEntry>& problem_registry() {
          "unit-speed front propagation, Hopf-Lax closed form (1-4 D)",
          parameter_names_eikonal(),
          {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
-    r.push_back({"pendulum", "Gymnasium Pendulum-v1's continuous-time model (2-D, finite horizon)",
-                 parameter_names_pendulum(), {{2, solve_pendulum}}});
+    r.push_back({"pendulum",
+                 "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)",
+                 parameter_names_pendulum(), {{2, solve_pendulum}}, solve_pendulum_stationary});
     r.push_back({"mountain_car", "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)",
                  parameter_names_mountain_car(), {{2, solve_mountain_car}}});
     r.push_back({"lqr",
@@ -73,6 +74,14 @@ const ProblemEntry& find_problem(const std::string& name) {
 
 TimeDependentSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
+  if (config.algorithm != "time_dependent") {
+    HJB_CHECK(entry.solve_stationary, UsageError,
+              "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
+                                   << "' has no discrete-time MDP (stationary solvers: pendulum)");
+    HJB_CHECK(config.shape.size() == 2, UsageError,
+              "--grid.shape has " << config.shape.size() << " sizes but problem '" << entry.name << "' is 2-dimensional");
+    return entry.solve_stationary(comm, config);
+  }
   const int dim = static_cast<int>(config.shape.size());
   auto it = entry.solve_by_dimension.find(dim);
   if (it == entry.solve_by_dimension.end()) {
@@ -226,6 +235,16 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
       "restart", po::value(&config.restart),
       "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
+      "solve.algorithm", po::value(&config.algorithm)->default_value("time_dependent"),
+      "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted)")(
+      "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
+      "actions per control dimension, evenly spaced over the action box")(
+      "stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
+      "discount factor per step (0: the problem's)")(
+      "stationary.tolerance", po::value(&config.stationary.tolerance)->default_value(1e-8),
+      "stop when the max-norm Bellman residual is below this")(
+      "stationary.max_iterations", po::value(&config.stationary.max_iterations)->default_value(0),
+      "iteration limit (0: 200 for policy iteration, 100000 for value iteration)")(
       "dry-run", po::bool_switch(&config.dry_run),
       "print the grid, partition and memory plan per rank, then stop (nothing is written)")(
       "memory-per-rank", po::value(&memory_budget),
@@ -284,6 +303,14 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   if (config.quiet) config.options.progress_seconds = std::numeric_limits<double>::infinity();
   config.options.validate();
   config.control.validate();
+  HJB_CHECK(config.algorithm == "time_dependent" || config.algorithm == "value_iteration" ||
+                config.algorithm == "policy_iteration",
+            UsageError,
+            "--solve.algorithm: unknown value '" << config.algorithm
+                                                 << "' (choose time_dependent, value_iteration, policy_iteration)");
+  config.stationary.policy_iteration = config.algorithm == "policy_iteration";
+  config.stationary.progress_seconds = config.options.progress_seconds;
+  config.stationary.validate();
   if (config.checkpoint_file.empty()) config.checkpoint_file = config.output + ".ckpt";
   if (!memory_budget.empty()) config.memory_per_rank = parse_bytes(memory_budget, "--memory-per-rank");
   find_problem(config.problem);

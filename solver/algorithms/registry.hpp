@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "solver/algorithms/run_control.hpp"
+#include "solver/algorithms/stationary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
 
 namespace hjb {
@@ -28,6 +29,8 @@ struct SolveConfig {
   std::string checkpoint_file;  ///< default: output + ".ckpt"
   std::string restart;          ///< checkpoint to resume from
   bool dry_run = false;         ///< plan (sizes, memory) and stop before allocating or writing
+  std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration
+  StationaryOptions stationary;
   double memory_per_rank = 0;   ///< bytes; 0: no budget
   std::string command_line, petsc_options;
   bool quiet = false;
@@ -39,6 +42,8 @@ struct ProblemEntry {
   std::string name, description;
   std::vector<std::string> parameter_names;
   std::map<int, std::function<TimeDependentSummary(MPI_Comm, const SolveConfig&)>> solve_by_dimension;
+  /// Stationary (value/policy iteration) solver, for problems with a discrete step and discount.
+  std::function<TimeDependentSummary(MPI_Comm, const SolveConfig&)> solve_stationary;
 };
 
 const std::vector<ProblemEntry>& problem_registry();

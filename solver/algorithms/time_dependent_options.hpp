@@ -64,6 +64,7 @@ struct TimeDependentSummary {
   double node_stage_updates = 0;                          ///< global nodes x stages, summed over steps
   double peak_resident_bytes = 0;  ///< largest peak resident memory over ranks (set by the driver)
   bool dry_run = false;
+  std::string message;  ///< replaces brief() when set (stationary solves)
   std::vector<double> step_times, step_sizes, step_wall;  ///< per step: t reached, dt, elapsed seconds
   std::string brief() const;
 };

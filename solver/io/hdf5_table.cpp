@@ -97,10 +97,16 @@ struct TableWriter::Impl {
   std::vector<double> times;
   hid_t file = -1;
   std::vector<hid_t> snapshots;
+  std::map<std::string, hid_t> extras;
   bool committed = false, keep_temporary = false;
 
   void close_all() {
     for (hid_t& d : snapshots)
+      if (d >= 0) {
+        H5Dclose(d);
+        d = -1;
+      }
+    for (auto& [name, d] : extras)
       if (d >= 0) {
         H5Dclose(d);
         d = -1;
@@ -115,7 +121,8 @@ struct TableWriter::Impl {
 TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
                          const std::vector<std::int64_t>& owned_start,
                          const std::vector<std::int64_t>& owned_extent, const std::vector<double>& times,
-                         const TableMetadata& metadata)
+                         const TableMetadata& metadata,
+                         const std::vector<std::string>& extra_datasets)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
   m.comm = comm;
@@ -195,6 +202,16 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
     m.snapshots.push_back(ds);
   }
+  for (const std::string& name : extra_datasets) {
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t ds = check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+                        "create " + name);
+    H5Pclose(lcpl);
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
+    m.extras[name] = ds;
+  }
   H5Sclose(space);
   check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
                           "final", H5P_DEFAULT, H5P_DEFAULT),
@@ -264,11 +281,21 @@ void TableWriter::suspend() {
   m_impl->keep_temporary = true;
 }
 
+void TableWriter::write_extra(const std::string& name, const double* owned) {
+  auto it = m_impl->extras.find(name);
+  HJB_CHECK(it != m_impl->extras.end(), RuntimeError, "no extra dataset " << name);
+  write_block(it->second, owned, name);
+}
+
 void TableWriter::write_snapshot(int k, const double* owned) {
   Impl& m = *m_impl;
   HJB_CHECK(k >= 0 && k < static_cast<int>(m.snapshots.size()), RuntimeError,
             "snapshot index " << k << " out of range");
-  hid_t ds = m.snapshots[k];
+  write_block(m.snapshots[k], owned, "snapshot " + std::to_string(k));
+}
+
+void TableWriter::write_block(std::int64_t ds, const double* owned, const std::string& what) {
+  Impl& m = *m_impl;
   hid_t filespace = H5Dget_space(ds);
   check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
            "select hyperslab");
@@ -279,7 +306,7 @@ void TableWriter::write_snapshot(int k, const double* owned) {
   H5Pclose(dxpl);
   H5Sclose(memspace);
   H5Sclose(filespace);
-  check_h5(status, "write snapshot " + std::to_string(k));
+  check_h5(status, "write " + what);
 }
 
 void TableWriter::commit() {

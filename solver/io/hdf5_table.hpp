@@ -7,6 +7,7 @@
 //                          dimension k is attached to /axes/<name of axis k>
 //   /value/final           soft link to the last snapshot
 //   /problem               attributes: the problem's parameters
+//   /policy/action_J       (stationary solves) component J of the optimal feedback control
 // The file is written as PATH.tmp and renamed to PATH when complete (data/README.md).
 #pragma once
 #include <mpi.h>
@@ -38,7 +39,8 @@ class TableWriter {
   /// owned_start/owned_extent: this rank's block (row-major, axis 0 slowest).
   TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
               const std::vector<std::int64_t>& owned_start, const std::vector<std::int64_t>& owned_extent,
-              const std::vector<double>& times, const TableMetadata& metadata);
+              const std::vector<double>& times, const TableMetadata& metadata,
+              const std::vector<std::string>& extra_datasets = {});
   ~TableWriter();
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;
@@ -54,6 +56,9 @@ class TableWriter {
 
   /// Writes snapshot k from this rank's owned values (row-major over the block). Collective.
   void write_snapshot(int k, const double* owned);
+  /// Writes one of the extra datasets named at construction (e.g. "policy/action_0"), shaped
+  /// like the grid. Collective.
+  void write_extra(const std::string& name, const double* owned);
   /// Flushes everything written so far to disk (before a checkpoint refers to it). Collective.
   void flush();
   /// Closes the file and keeps PATH.tmp for a later resume(). Collective.
@@ -64,6 +69,7 @@ class TableWriter {
  private:
   struct Impl;
   explicit TableWriter(std::unique_ptr<Impl> impl);
+  void write_block(std::int64_t dataset, const double* owned, const std::string& what);
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,0 +1,335 @@
+// Stationary (infinite-horizon, discounted) problems as controlled Markov chains: value iteration
+// and Howard policy iteration with a PETSc KSP, on semi-Lagrangian transitions of the problem's
+// own discrete step (multilinear interpolation at the foot points).
+//
+//   V(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ],   x' = step(x, a) = sum_j w_j x_j
+//
+// with a finite action set (a Cartesian grid over the problem's action box). Foot points may land
+// many cells away: the off-rank nodes they need are gathered by one VecScatter built from their
+// exact set.
+#pragma once
+#include <petscksp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "grids/interpolation.hpp"
+#include "grids/tensor_grid.hpp"
+#include "solver/algorithms/progress.hpp"
+#include "solver/core/control_problem.hpp"
+
+namespace hjb {
+
+struct StationaryOptions {
+  bool policy_iteration = true;  ///< else value iteration
+  int actions = 21;              ///< per control dimension, evenly spaced over the action box
+  double discount = 0.0;         ///< 0: the problem's own
+  double tolerance = 1e-8;       ///< max-norm Bellman residual max|T V - V|
+  long max_iterations = 0;       ///< 0: 200 for policy iteration, 100000 for value iteration
+  double progress_seconds = 10.0;
+  void validate() const;  ///< throws UsageError naming --stationary.*
+};
+
+struct StationarySummary {
+  long iterations = 0, linear_iterations = 0, polish_sweeps = 0;
+  double residual = 0.0, wall_seconds = 0.0;
+  bool converged = false, interrupted = false;
+  std::string brief() const;
+};
+
+/// The MDP pieces the stationary solver needs from a problem.
+template <class P>
+concept StationaryProblem = ControlProblem<P> && requires(const P& p, const State<P::dim>& x,
+                                                          const Point<P::control_dim>& a) {
+  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
+  { p.step_cost(x, a) } -> std::convertible_to<double>;
+  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+  { p.discount } -> std::convertible_to<double>;
+};
+
+template <StationaryProblem P>
+class StationarySolver {
+ public:
+  static constexpr int D = P::dim, M = P::control_dim, corners = 1 << D;
+  /// Called after every iteration with (iteration, values); returning true stops (checkpointed).
+  using IterationHook = std::function<bool(long iteration, Vec values)>;
+
+  /// Collective: builds the transitions of all owned nodes and the scatter of the nodes they read.
+  StationarySolver(const P& problem, const TensorGrid<D>& grid, const StationaryOptions& options)
+      : m_problem(problem), m_grid(grid), m_options(options) {
+    options.validate();
+    m_gamma = options.discount > 0 ? options.discount : problem.discount;
+    HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError, "--stationary.discount must be in (0, 1), got " << m_gamma);
+    // Action grid.
+    const Box<M> box = problem.action_box();
+    long count = 1;
+    for (int j = 0; j < M; ++j) count *= options.actions;
+    for (long k = 0; k < count; ++k) {
+      Point<M> a;
+      long rest = k;
+      for (int j = M - 1; j >= 0; --j) {
+        const int i = static_cast<int>(rest % options.actions);
+        rest /= options.actions;
+        a[j] = options.actions == 1 ? 0.5 * (box.lo[j] + box.hi[j])
+                                    : box.lo[j] + (box.hi[j] - box.lo[j]) * i / (options.actions - 1);
+      }
+      m_actions.push_back(a);
+    }
+    // Transitions: cost, corner slots and weights for every (owned node, action).
+    const std::int64_t n = grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
+    m_cost.resize(n * k_count);
+    m_slot.resize(n * k_count * corners);
+    m_weight.resize(n * k_count * corners);
+    std::unordered_map<PetscInt, int> slot_of;
+    std::vector<PetscInt> needed;
+    for (std::int64_t l = 0; l < n; ++l) {
+      const auto x = grid.coordinates(grid.owned_node(l));
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const std::int64_t row = l * k_count + k;
+        m_cost[row] = problem.step_cost(x, m_actions[k]);
+        const auto y = problem.discrete_step(x, m_actions[k]);
+        Index<D> base;
+        std::array<double, D> w;
+        for (int a = 0; a < D; ++a) locate(grid.axis(a), y[a], base[a], w[a]);
+        for (int c = 0; c < corners; ++c) {
+          Index<D> g = base;
+          double weight = 1.0;
+          for (int a = 0; a < D; ++a) {
+            const bool up = (c >> a) & 1;
+            g[a] += up;
+            if (g[a] == grid.axis(a).n) g[a] = 0;  // periodic wrap (locate clamps other axes)
+            weight *= up ? w[a] : 1.0 - w[a];
+          }
+          const PetscInt idx = grid.petsc_index(g);
+          auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
+          if (inserted) needed.push_back(idx);
+          m_slot[row * corners + c] = it->second;
+          m_weight[row * corners + c] = weight;
+        }
+      }
+    }
+    m_needed_index = needed;
+    Vec global = grid.create_vector();
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), &m_needed));
+    IS is;
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(), PETSC_COPY_VALUES, &is));
+    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, &m_scatter));
+    HJB_PETSC(ISDestroy(&is));
+    HJB_PETSC(VecDestroy(&global));
+    m_policy.assign(n, 0);
+  }
+  ~StationarySolver() {
+    VecScatterDestroy(&m_scatter);
+    VecDestroy(&m_needed);
+  }
+  StationarySolver(const StationarySolver&) = delete;
+  StationarySolver& operator=(const StationarySolver&) = delete;
+
+  const std::vector<Point<M>>& actions() const { return m_actions; }
+  double discount() const { return m_gamma; }
+  /// The greedy policy of the last Bellman evaluation (index into actions()).
+  const std::vector<int>& policy() const { return m_policy; }
+
+  /// Solves from the values in v (zero for a fresh start, a checkpoint's for a restart; the
+  /// iteration count continues from `first_iteration`). Collective.
+  StationarySummary solve(Vec v, long first_iteration = 0, const IterationHook& after_iteration = {}) {
+    StationarySummary s;
+    const double start = MPI_Wtime();
+    const long max_iter =
+        m_options.max_iterations > 0 ? m_options.max_iterations : (m_options.policy_iteration ? 200 : 100000);
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, 0.0);
+    Vec next;
+    HJB_PETSC(VecDuplicate(v, &next));
+    s.iterations = first_iteration;
+    // Greedy step on the starting values: policy and residual.
+    s.residual = bellman(v, next);
+    bool policy_stable = false;
+    while (s.residual > m_options.tolerance && !policy_stable && s.iterations < max_iter) {
+      if (m_options.policy_iteration) {
+        s.linear_iterations += evaluate_policy(v);
+      } else {
+        HJB_PETSC(VecCopy(next, v));
+      }
+      ++s.iterations;
+      const std::vector<int> previous = m_policy;
+      s.residual = bellman(v, next);
+      // Howard's algorithm has converged when the greedy policy of V^pi is pi itself.
+      if (m_options.policy_iteration) {
+        long changed = 0, changed_anywhere = 0;
+        for (std::size_t l = 0; l < previous.size(); ++l) changed += previous[l] != m_policy[l];
+        MPI_Allreduce(&changed, &changed_anywhere, 1, MPI_LONG, MPI_SUM, m_grid.comm());
+        policy_stable = changed_anywhere == 0;
+      }
+      PetscPrintf(m_grid.comm(), "%s %6ld  Bellman residual %.3e  elapsed %.1f s\n",
+                  m_options.policy_iteration ? "policy iteration" : "value iteration", s.iterations, s.residual,
+                  MPI_Wtime() - start);
+      if (after_iteration && after_iteration(s.iterations, v)) {
+        s.interrupted = true;
+        break;
+      }
+    }
+    s.converged = s.residual <= m_options.tolerance || policy_stable;
+    if (s.converged && m_options.policy_iteration) {
+      s.polish_sweeps = polish(v, next);
+      const std::vector<int> final_policy = m_policy;
+      s.residual = bellman(v, next);  // residual of the published values
+      m_policy = final_policy;
+    }
+    VecDestroy(&next);
+    s.wall_seconds = MPI_Wtime() - start;
+    return s;
+  }
+
+  /// out = T v (Bellman operator), sets the greedy policy; returns max|T v - v| over all ranks.
+  /// Collective.
+  double bellman(Vec v, Vec out) {
+    gather(v);
+    const PetscScalar* needed;
+    const PetscScalar* in;
+    PetscScalar* o;
+    HJB_PETSC(VecGetArrayRead(m_needed, &needed));
+    HJB_PETSC(VecGetArrayRead(v, &in));
+    HJB_PETSC(VecGetArray(out, &o));
+    const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
+    double residual = 0.0;
+    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+      double best = std::numeric_limits<double>::infinity();
+      int arg = 0;
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const double q = q_value(l * k_count + k, needed);
+        if (q < best) {
+          best = q;
+          arg = static_cast<int>(k);
+        }
+      }
+      o[l] = best;
+      m_policy[l] = arg;
+      residual = std::max(residual, std::abs(best - in[l]));
+      if (!std::isfinite(best)) residual = std::numeric_limits<double>::infinity();
+    }
+    HJB_PETSC(VecRestoreArray(out, &o));
+    HJB_PETSC(VecRestoreArrayRead(v, &in));
+    HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
+    double global;
+    MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
+    return global;
+  }
+
+ private:
+  double q_value(std::int64_t row, const PetscScalar* needed) const {
+    double ev = 0.0;
+    for (int c = 0; c < corners; ++c) ev += m_weight[row * corners + c] * needed[m_slot[row * corners + c]];
+    return m_cost[row] + m_gamma * ev;
+  }
+
+  void gather(Vec v) {
+    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+  }
+
+  /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...), using v
+  /// as the initial guess. Returns the Krylov iterations. Collective.
+  long evaluate_policy(Vec v) {
+    const std::int64_t n = m_grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
+    PetscInt first, last;
+    HJB_PETSC(VecGetOwnershipRange(v, &first, &last));
+    Mat a;
+    HJB_PETSC(MatCreateAIJ(m_grid.comm(), static_cast<PetscInt>(n), static_cast<PetscInt>(n), PETSC_DETERMINE,
+                           PETSC_DETERMINE, corners + 1, nullptr, corners, nullptr, &a));
+    HJB_PETSC(MatSetOption(a, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+    Vec rhs;
+    HJB_PETSC(VecDuplicate(v, &rhs));
+    PetscScalar* r;
+    HJB_PETSC(VecGetArray(rhs, &r));
+    for (std::int64_t l = 0; l < n; ++l) {
+      const std::int64_t row = l * k_count + m_policy[l];
+      const PetscInt i = first + static_cast<PetscInt>(l);
+      HJB_PETSC(MatSetValue(a, i, i, 1.0, ADD_VALUES));
+      for (int c = 0; c < corners; ++c) {
+        const double w = m_weight[row * corners + c];
+        if (w != 0.0)
+          HJB_PETSC(MatSetValue(a, i, m_needed_index[m_slot[row * corners + c]], -m_gamma * w, ADD_VALUES));
+      }
+      r[l] = m_cost[row];
+    }
+    HJB_PETSC(VecRestoreArray(rhs, &r));
+    HJB_PETSC(MatAssemblyBegin(a, MAT_FINAL_ASSEMBLY));
+    HJB_PETSC(MatAssemblyEnd(a, MAT_FINAL_ASSEMBLY));
+    KSP ksp;
+    HJB_PETSC(KSPCreate(m_grid.comm(), &ksp));
+    HJB_PETSC(KSPSetOperators(ksp, a, a));
+    HJB_PETSC(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
+    HJB_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+    HJB_PETSC(KSPSetFromOptions(ksp));
+    HJB_PETSC(KSPSolve(ksp, rhs, v));
+    PetscInt its;
+    KSPConvergedReason reason;
+    HJB_PETSC(KSPGetIterationNumber(ksp, &its));
+    HJB_PETSC(KSPGetConvergedReason(ksp, &reason));
+    HJB_PETSC(KSPDestroy(&ksp));
+    HJB_PETSC(MatDestroy(&a));
+    HJB_PETSC(VecDestroy(&rhs));
+    HJB_CHECK(reason > 0, NumericalError,
+              "policy evaluation: the linear solver did not converge (KSP reason " << static_cast<int>(reason)
+                                                                                    << "); try -ksp_type gmres -pc_type bjacobi");
+    return its;
+  }
+
+  /// The final policy's values by fixed-policy sweeps v <- c_pi + gamma P_pi v started from zero
+  /// and run until the change stops decreasing (the rounding floor). Every operation is pointwise,
+  /// so the result does not depend on the rank count, on restarts, or on the Krylov solver's
+  /// partition-dependent rounding. Costs about log(eps) / log(gamma) cheap sweeps. Collective.
+  long polish(Vec v, Vec next) {
+    const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
+    HJB_PETSC(VecSet(v, 0.0));
+    double previous = std::numeric_limits<double>::infinity();
+    long sweeps = 0, stalled = 0;
+    for (; sweeps < 1000000; ++sweeps) {
+      gather(v);
+      const PetscScalar* needed;
+      const PetscScalar* in;
+      PetscScalar* o;
+      HJB_PETSC(VecGetArrayRead(m_needed, &needed));
+      HJB_PETSC(VecGetArrayRead(v, &in));
+      HJB_PETSC(VecGetArray(next, &o));
+      double change = 0.0;
+      for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+        o[l] = q_value(l * k_count + m_policy[l], needed);
+        change = std::max(change, std::abs(o[l] - in[l]));
+      }
+      HJB_PETSC(VecRestoreArray(next, &o));
+      HJB_PETSC(VecRestoreArrayRead(v, &in));
+      HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
+      HJB_PETSC(VecCopy(next, v));
+      // Agreeing on the change costs a reduction; every 16 sweeps is enough (the test is the same
+      // on every rank count, so the result stays rank-independent).
+      if (sweeps % 16 != 15) continue;
+      double global;
+      MPI_Allreduce(&change, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
+      if (global == 0.0) return sweeps + 1;
+      stalled = (global >= previous) ? stalled + 1 : 0;
+      if (stalled >= 4) return sweeps + 1;  // no longer contracting: at the rounding floor
+      previous = std::min(previous, global);
+    }
+    return sweeps;
+  }
+
+  P m_problem;
+  const TensorGrid<D>& m_grid;
+  StationaryOptions m_options;
+  double m_gamma = 0.99;
+  std::vector<Point<M>> m_actions;
+  std::vector<double> m_cost, m_weight;
+  std::vector<int> m_slot;
+  std::vector<PetscInt> m_needed_index;
+  std::vector<int> m_policy;
+  Vec m_needed = nullptr;
+  VecScatter m_scatter = nullptr;
+};
+
+}  // namespace hjb

@@ -1,0 +1,118 @@
+// The `solve --solve.algorithm value_iteration|policy_iteration` driver: configure, iterate with
+// checkpoints and signal handling, publish the value and the optimal feedback control.
+#pragma once
+#include "solver/algorithms/stationary.hpp"
+#include "solver/algorithms/time_dependent_run.hpp"
+
+namespace hjb {
+
+template <StationaryProblem P>
+std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>& axes, const StationaryOptions& o,
+                                double gamma) {
+  std::ostringstream os;
+  os << std::setprecision(17) << "problem=" << P::name() << ";parameters=";
+  P copy = problem;
+  copy.visit_parameters([&](const char* name, double& value) { os << name << ":" << value << ","; });
+  os << ";axes=";
+  for (const Axis& ax : axes) os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
+  os << ";algorithm=" << (o.policy_iteration ? "policy_iteration" : "value_iteration") << ";actions=" << o.actions
+     << ";discount=" << gamma << ";tolerance=" << o.tolerance;
+  return os.str();
+}
+
+template <StationaryProblem P>
+TimeDependentSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  const P problem = configure_problem<P>(config);
+  const auto axes = configure_axes(problem, config);
+  check_output_path(comm, config.output);
+  HJB_CHECK(!config.dry_run, UsageError, "--dry-run plans time-dependent solves only");
+  TensorGrid<D> grid(comm, axes);
+  StationarySolver<P> solver(problem, grid, config.stationary);
+  const std::string identity = stationary_identity(problem, axes, config.stationary, solver.discount());
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
+  std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
+  Vec v = grid.create_vector();
+  try {
+    long first = 0;
+    if (!config.restart.empty()) {
+      const CheckpointHeader header = read_checkpoint_header(config.restart, identity);
+      const auto state = read_checkpoint_state(config.restart, start, extent);
+      PetscScalar* data;
+      HJB_PETSC(VecGetArray(v, &data));
+      std::copy(state.begin(), state.end(), data);
+      HJB_PETSC(VecRestoreArray(v, &data));
+      first = header.steps;
+      PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.restart.c_str(), first, grid.size());
+    } else {
+      HJB_PETSC(VecSet(v, 0.0));
+    }
+    RunControl control(comm, config.control);
+    const StationarySummary s = solver.solve(v, first, [&](long iteration, Vec values) {
+      const StepDecision d = control.after_step(iteration);
+      if (d == StepDecision::proceed) return false;
+      const PetscScalar* data;
+      HJB_PETSC(VecGetArrayRead(values, &data));
+      write_checkpoint(comm, config.checkpoint_file, {identity, 0.0, iteration, 0}, axis_list, start, extent, data);
+      HJB_PETSC(VecRestoreArrayRead(values, &data));
+      control.checkpoint_written();
+      return d == StepDecision::stop;
+    });
+    if (s.interrupted) {
+      std::ostringstream os;
+      os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations << "; checkpoint written to "
+         << config.checkpoint_file << "; resume with --restart " << config.checkpoint_file;
+      throw InterruptedError(os.str());
+    }
+    HJB_CHECK(std::isfinite(s.residual), NumericalError,
+              "non-finite Bellman residual at iteration " << s.iterations << "; no table is written");
+    if (!s.converged)
+      PetscPrintf(comm, "warning: not converged: Bellman residual %.3e > tolerance %.3e after %ld iterations\n",
+                  s.residual, config.stationary.tolerance, s.iterations);
+    // Publish V and the greedy feedback control.
+    TableMetadata meta;
+    meta.problem = P::name();
+    P copy = problem;
+    copy.visit_parameters([&](const char* name, double& value) { meta.problem_parameters[name] = value; });
+    meta.strings = version_attributes();
+    meta.strings["scheme"] = std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
+                             " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
+    meta.strings["mode"] = "stationary";
+    meta.strings["run_identity"] = identity;
+    meta.strings["command_line"] = config.command_line;
+    meta.strings["petsc_options"] = config.petsc_options;
+    meta.strings["converged"] = s.converged ? "yes" : "no";
+    meta.numbers["discount"] = solver.discount();
+    meta.numbers["bellman_residual"] = s.residual;
+    meta.numbers["iterations"] = static_cast<double>(s.iterations);
+    meta.numbers["actions"] = static_cast<double>(solver.actions().size());
+    std::vector<std::string> extras;
+    for (int j = 0; j < P::control_dim; ++j) extras.push_back("policy/action_" + std::to_string(j));
+    TableWriter writer(comm, config.output, axis_list, start, extent, {0.0}, meta, extras);
+    const PetscScalar* data;
+    HJB_PETSC(VecGetArrayRead(v, &data));
+    writer.write_snapshot(0, data);
+    HJB_PETSC(VecRestoreArrayRead(v, &data));
+    std::vector<double> control_values(grid.owned_count());
+    for (int j = 0; j < P::control_dim; ++j) {
+      for (std::int64_t l = 0; l < grid.owned_count(); ++l) control_values[l] = solver.actions()[solver.policy()[l]][j];
+      writer.write_extra(extras[j], control_values.data());
+    }
+    writer.commit();
+    remove_file_on_rank0(comm, config.checkpoint_file);
+    HJB_PETSC(VecDestroy(&v));
+    TimeDependentSummary summary;
+    summary.steps = s.iterations;
+    summary.wall_seconds = s.wall_seconds;
+    summary.message = s.brief();
+    const double peak = peak_resident_bytes();
+    MPI_Allreduce(&peak, &summary.peak_resident_bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
+    return summary;
+  } catch (...) {
+    VecDestroy(&v);
+    throw;
+  }
+}
+
+}  // namespace hjb
