@@ -2,6 +2,7 @@
 #include "rl_baselines/env/environment.hpp"
 
 #include "solver/core/error.hpp"
+#include "solver/core/parameters.hpp"
 #include "solver/problems/mountain_car.hpp"
 #include "solver/problems/pendulum.hpp"
 
@@ -11,17 +12,7 @@ namespace {
 template <class P>
 std::unique_ptr<Environment> build(const std::map<std::string, double>& parameters) {
   P problem;
-  std::map<std::string, double> left = parameters;
-  std::string valid;
-  problem.visit_parameters([&](const char* name, double& value) {
-    valid += std::string(valid.empty() ? "" : ", ") + name;
-    if (auto it = left.find(name); it != left.end()) {
-      value = it->second;
-      left.erase(it);
-    }
-  });
-  HJB_CHECK(left.empty(), UsageError,
-            "--problem." << left.begin()->first << " is not a parameter of '" << P::name() << "' (" << valid << ")");
+  apply_parameters(problem, parameters, "--problem.");
   return std::make_unique<ProblemEnvironment<P>>(problem);
 }
 }  // namespace

@@ -1,5 +1,6 @@
 // Instantiated solvers of the problems with closed-form solutions: double integrator, eikonal, LQR.
 #include "solver/algorithms/instances.hpp"
+#include "solver/core/parameters.hpp"
 #include "solver/algorithms/stationary_run.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/problems/double_integrator.hpp"
@@ -9,14 +10,6 @@
 #include "solver/problems/pendulum.hpp"
 
 namespace hjb::instances {
-
-template <class P>
-static std::vector<std::string> names_of() {
-  P p;
-  std::vector<std::string> names;
-  p.visit_parameters([&](const char* n, double&) { names.emplace_back(n); });
-  return names;
-}
 
 TimeDependentSummary solve_double_integrator(MPI_Comm c, const SolveConfig& s) {
   return run_time_dependent<problems::DoubleIntegrator>(c, s);
@@ -46,20 +39,20 @@ TimeDependentSummary solve_pendulum_stationary(MPI_Comm c, const SolveConfig& s)
 TimeDependentSummary solve_mountain_car(MPI_Comm c, const SolveConfig& s) {
   return run_time_dependent<problems::MountainCar>(c, s);
 }
-std::vector<std::string> parameter_names_pendulum() { return names_of<problems::Pendulum>(); }
-std::vector<std::string> parameter_names_mountain_car() { return names_of<problems::MountainCar>(); }
+std::vector<std::string> parameter_names_pendulum() { return parameter_names_of<problems::Pendulum>(); }
+std::vector<std::string> parameter_names_mountain_car() { return parameter_names_of<problems::MountainCar>(); }
 std::vector<std::string> parameter_names_double_integrator() {
-  return names_of<problems::DoubleIntegrator>();
+  return parameter_names_of<problems::DoubleIntegrator>();
 }
-std::vector<std::string> parameter_names_eikonal() { return names_of<problems::Eikonal<1>>(); }
+std::vector<std::string> parameter_names_eikonal() { return parameter_names_of<problems::Eikonal<1>>(); }
 std::vector<std::string> parameter_names_lqr(int dim) {
   switch (dim) {
     case 1:
-      return names_of<problems::LQR<1>>();
+      return parameter_names_of<problems::LQR<1>>();
     case 2:
-      return names_of<problems::LQR<2>>();
+      return parameter_names_of<problems::LQR<2>>();
     default:
-      return names_of<problems::LQR<3>>();
+      return parameter_names_of<problems::LQR<3>>();
   }
 }
 

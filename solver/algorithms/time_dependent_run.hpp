@@ -11,6 +11,7 @@
 #include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/registry.hpp"
 #include "solver/algorithms/time_dependent.hpp"
+#include "solver/core/parameters.hpp"
 #include "solver/core/version.hpp"
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_table.hpp"
@@ -35,19 +36,7 @@ std::array<std::string, P::dim> axis_names() {
 template <ControlProblem P>
 P configure_problem(const SolveConfig& config) {
   P problem;
-  std::map<std::string, double> left = config.problem_parameters;
-  std::string valid;
-  problem.visit_parameters([&](const char* name, double& value) {
-    valid += std::string(valid.empty() ? "" : ", ") + name;
-    if (auto it = left.find(name); it != left.end()) {
-      HJB_CHECK(std::isfinite(it->second), UsageError, "--problem." << name << " must be finite");
-      value = it->second;
-      left.erase(it);
-    }
-  });
-  HJB_CHECK(left.empty(), UsageError,
-            "--problem." << left.begin()->first << " is not a parameter of problem '" << P::name()
-                         << "' (its parameters: " << valid << ")");
+  apply_parameters(problem, config.problem_parameters, "--problem.");
   if (config.control_mode == "max")
     problem.control_mode = Optimize::maximize;
   else if (config.control_mode == "min")
