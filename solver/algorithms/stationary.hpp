@@ -14,6 +14,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -156,6 +157,7 @@ class StationarySolver {
         HJB_PETSC(VecCopy(next, v));
       }
       ++s.iterations;
+      m_iteration = s.iterations;
       const std::vector<int> previous = m_policy;
       s.residual = bellman(v, next);
       // Howard's algorithm has converged when the greedy policy of V^pi is pi itself.
@@ -197,6 +199,7 @@ class StationarySolver {
     HJB_PETSC(VecGetArray(out, &o));
     const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
     double residual = 0.0;
+    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
     for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
       double best = std::numeric_limits<double>::infinity();
       int arg = 0;
@@ -210,13 +213,25 @@ class StationarySolver {
       o[l] = best;
       m_policy[l] = arg;
       residual = std::max(residual, std::abs(best - in[l]));
-      if (!std::isfinite(best)) residual = std::numeric_limits<double>::infinity();
+      if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
+        first_bad = m_grid.natural_index(m_grid.owned_node(l));
     }
     HJB_PETSC(VecRestoreArray(out, &o));
     HJB_PETSC(VecRestoreArrayRead(v, &in));
     HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
     double global;
     MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
+    std::int64_t bad;
+    MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, m_grid.comm());
+    if (bad != std::numeric_limits<std::int64_t>::max()) {
+      // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
+      const auto x = m_grid.coordinates(m_grid.from_natural_index(bad));
+      std::ostringstream os;
+      os << "non-finite value in the Bellman update (iteration " << m_iteration << ") at node (";
+      for (int a = 0; a < D; ++a) os << (a ? ", " : "") << m_grid.axis(a).name << " = " << x[a];
+      os << "); no table is written";
+      throw NumericalError(os.str());
+    }
     return global;
   }
 
@@ -323,6 +338,7 @@ class StationarySolver {
   const TensorGrid<D>& m_grid;
   StationaryOptions m_options;
   double m_gamma = 0.99;
+  long m_iteration = 0;
   std::vector<Point<M>> m_actions;
   std::vector<double> m_cost, m_weight;
   std::vector<int> m_slot;

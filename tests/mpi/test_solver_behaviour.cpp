@@ -173,3 +173,40 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
   EXPECT_NE(message.find("non-finite value at step"), std::string::npos) << message;
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
+
+#include "solver/algorithms/stationary.hpp"
+#include "solver/problems/pendulum.hpp"
+
+namespace {
+/// Pendulum whose step cost is NaN in one corner of the state space (owned by one rank).
+struct PoisonedPendulum : problems::Pendulum {
+  double step_cost(const State<2>& s, const Point<1>& a) const {
+    return (s[0] > 2.5 && s[1] > 6.0) ? NAN : Pendulum::step_cost(s, a);
+  }
+};
+}  // namespace
+
+TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
+  PoisonedPendulum pendulum;
+  const auto axes = hjb::testing::problem_axes<problems::Pendulum>(pendulum, {31, 31});
+  TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
+  StationaryOptions o;
+  o.actions = 5;
+  o.progress_seconds = INFINITY;
+  StationarySolver<PoisonedPendulum> solver(pendulum, grid, o);
+  Vec v = grid.create_vector();
+  VecSet(v, 0.0);
+  int caught = 0;
+  std::string message;
+  try {
+    solver.solve(v);
+  } catch (const NumericalError& e) {
+    caught = 1;
+    message = e.what();
+  }
+  VecDestroy(&v);
+  int everywhere;
+  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
+  EXPECT_EQ(everywhere, 1);
+  EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
+}
