@@ -26,6 +26,13 @@ double peak_resident_bytes() {
   return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports kilobytes
 }
 
+double largest_peak_resident_bytes(MPI_Comm comm) {
+  const double mine = peak_resident_bytes();
+  double largest = mine;
+  MPI_Allreduce(&mine, &largest, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return largest;
+}
+
 double parse_bytes(const std::string& text, const std::string& option) {
   std::istringstream in(text);
   double value = 0;

@@ -28,6 +28,8 @@ struct MemoryPlan {
 double current_resident_bytes();
 /// Peak resident set size of this process so far, in bytes (getrusage).
 double peak_resident_bytes();
+/// The largest peak resident set size over the ranks of comm. Collective.
+double largest_peak_resident_bytes(MPI_Comm comm);
 /// Parses "512M", "2G", "1.5GB", "1000000" (bytes). Throws UsageError naming `option`.
 double parse_bytes(const std::string& text, const std::string& option);
 std::string format_bytes(double bytes);

@@ -106,8 +106,7 @@ TimeDependentSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     summary.steps = s.iterations;
     summary.wall_seconds = s.wall_seconds;
     summary.message = s.brief();
-    const double peak = peak_resident_bytes();
-    MPI_Allreduce(&peak, &summary.peak_resident_bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
+    summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
     return summary;
   } catch (...) {
     VecDestroy(&v);

@@ -237,8 +237,7 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
     remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
     HJB_PETSC(VecDestroy(&v));
     auto result = summary;
-    const double peak = peak_resident_bytes();
-    MPI_Allreduce(&peak, &result.peak_resident_bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
+    result.peak_resident_bytes = largest_peak_resident_bytes(comm);
     return result;
   } catch (...) {
     VecDestroy(&v);
