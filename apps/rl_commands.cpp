@@ -13,7 +13,9 @@
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
 #include "rl_baselines/io/policy_file.hpp"
+#include "grids/interpolation.hpp"
 #include "solver/core/error.hpp"
+#include "solver/io/hdf5_table.hpp"
 
 namespace po = boost::program_options;
 
@@ -170,14 +172,17 @@ int run_train(const std::vector<std::string>& args) {
 }
 
 int run_rollout(const std::vector<std::string>& args) {
-  std::string path, problem;
+  std::string path, problem, table_path;
   int episodes = 100;
   std::uint64_t seed = 1000000;
   po::options_description opts("hjbench rollout POLICY.h5 [--episodes N] [--seed S] [--problem NAME]");
   opts.add_options()("help,h", "print this help")("policy", po::value(&path), "policy file")(
       "episodes", po::value(&episodes)->default_value(100), "number of seeded episodes")(
       "seed", po::value(&seed)->default_value(1000000), "episode e starts from reset(seed + e)")(
-      "problem", po::value(&problem), "problem to evaluate on (default: the policy's)");
+      "problem", po::value(&problem), "problem to evaluate on (default: the policy's)")(
+      "table", po::value(&table_path),
+      "a stationary value table of the same problem (hjbench solve --solve.algorithm ...): also print the "
+      "optimality gap J(x0) - V*(x0) of the policy's discounted cost");
   po::positional_options_description pos;
   pos.add("policy", 1);
   po::variables_map vm;
@@ -199,6 +204,29 @@ int run_rollout(const std::vector<std::string>& args) {
   HJB_CHECK(policy.problem == problem, ValidationError,
             path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
   print_evaluation(policy.algorithm + " policy " + path + " on " + problem, rl::evaluate_policy(policy, *env, episodes, seed));
+  if (!table_path.empty()) {
+    const Table table = read_table(table_path);
+    HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,
+              table_path << ": a table of problem '" << (table.strings.count("problem") ? table.strings.at("problem") : "?")
+                         << "', not '" << problem << "'");
+    HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" && table.numbers.count("discount"),
+              ValidationError, table_path << ": not a stationary (discounted) value table");
+    HJB_CHECK(table.axes.size() == 2, ValidationError, table_path << ": expected a 2-D table");
+    const double gamma = table.numbers.at("discount");
+    std::array<Axis, 2> axes{table.axes[0], table.axes[1]};
+    const std::vector<double>& v = table.values.back();
+    auto v_star = [&](const std::vector<double>& state) {
+      return multilinear<2>(axes, {state[0], state[1]}, [&](const Index<2>& g) {
+        const std::int64_t i = g[0] % axes[0].n, j = g[1] % axes[1].n;  // wrap periodic axes
+        return v[i * axes[1].n + j];
+      });
+    };
+    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, gamma, v_star);
+    std::printf("optimality gap (discount %.4g, table %s): policy cost %.3f, optimal V* %.3f, gap %.3f +- %.3f "
+                "(standard error) over %d episodes\n",
+                gamma, table_path.c_str(), gap.mean_cost, gap.mean_optimal, gap.mean_gap, gap.gap_standard_error,
+                episodes);
+  }
   return 0;
 }
 

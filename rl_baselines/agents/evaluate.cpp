@@ -37,4 +37,39 @@ Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, i
   return e;
 }
 
+OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes, std::uint64_t seed,
+                             double gamma, const std::function<double(const std::vector<double>&)>& optimal_value) {
+  HJB_CHECK(policy.problem == prototype.problem_name(), ValidationError,
+            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name() << "'");
+  HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
+  auto env = prototype.clone();
+  std::vector<double> obs(prototype.observation_dim()), action(prototype.action_dim());
+  OptimalityGap g;
+  std::vector<double> gaps;
+  for (int ep = 0; ep < episodes; ++ep) {
+    env->reset(seed + static_cast<std::uint64_t>(ep));
+    const double v_star = optimal_value(env->state());
+    double cost = 0.0, discount = 1.0;
+    for (;;) {
+      env->observe(obs.data());
+      policy.act(obs.data(), action.data());
+      const StepResult r = env->step(action.data());
+      cost += discount * rl_mapping::value_from_return(r.reward);  // cost of the step = -reward
+      discount *= gamma;
+      if (r.terminated || r.truncated) break;
+    }
+    g.discounted_cost.push_back(cost);
+    g.optimal_value.push_back(v_star);
+    gaps.push_back(cost - v_star);
+  }
+  const double n = static_cast<double>(episodes);
+  g.mean_cost = std::accumulate(g.discounted_cost.begin(), g.discounted_cost.end(), 0.0) / n;
+  g.mean_optimal = std::accumulate(g.optimal_value.begin(), g.optimal_value.end(), 0.0) / n;
+  g.mean_gap = std::accumulate(gaps.begin(), gaps.end(), 0.0) / n;
+  double var = 0.0;
+  for (double x : gaps) var += (x - g.mean_gap) * (x - g.mean_gap);
+  g.gap_standard_error = episodes > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
+  return g;
+}
+
 }  // namespace hjb::rl

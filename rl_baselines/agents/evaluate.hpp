@@ -1,6 +1,7 @@
 // Deterministic evaluation of a policy on seeded episodes: mean return and its standard error.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "rl_baselines/agents/policy.hpp"
@@ -12,6 +13,18 @@ struct Evaluation {
   std::vector<double> returns;
   double mean = 0.0, standard_error = 0.0;
 };
+
+/// How far a policy is from optimal, per episode start x0: its discounted cost
+/// J(x0) = sum_k gamma^k cost_k over the episode and the optimal value V*(x0) from a table.
+struct OptimalityGap {
+  std::vector<double> discounted_cost, optimal_value;
+  double mean_cost = 0.0, mean_optimal = 0.0, mean_gap = 0.0, gap_standard_error = 0.0;
+};
+
+/// Same episodes as evaluate_policy; `optimal_value(state)` gives V* at a start state (e.g.
+/// interpolated in an hjbench table solved with the same discount).
+OptimalityGap optimality_gap(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed,
+                             double gamma, const std::function<double(const std::vector<double>&)>& optimal_value);
 
 /// Runs `episodes` episodes; episode e starts from env.reset(seed + e). Throws ValidationError if
 /// the policy was trained on another problem or with other dimensions.
