@@ -23,7 +23,8 @@ void PpoOptions::validate() const {
   HJB_CHECK(minibatch >= 1 && minibatch <= environments * rollout_steps, UsageError,
             "--ppo.minibatch must be in [1, environments x rollout_steps], got " << minibatch);
   HJB_CHECK(gamma > 0 && gamma <= 1, UsageError, "--ppo.gamma must be in (0, 1], got " << gamma);
-  HJB_CHECK(gae_lambda >= 0 && gae_lambda <= 1, UsageError, "--ppo.gae_lambda must be in [0, 1], got " << gae_lambda);
+  HJB_CHECK(gae_lambda >= 0 && gae_lambda <= 1, UsageError,
+            "--ppo.gae_lambda must be in [0, 1], got " << gae_lambda);
   HJB_CHECK(clip_range > 0, UsageError, "--ppo.clip_range must be positive, got " << clip_range);
   HJB_CHECK(learning_rate > 0, UsageError, "--ppo.learning_rate must be positive, got " << learning_rate);
   HJB_CHECK(max_gradient_norm > 0, UsageError, "--ppo.max_gradient_norm must be positive");
@@ -54,9 +55,10 @@ std::map<std::string, double> PpoOptions::as_map() const {
   return m;
 }
 
-std::vector<double> generalized_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
-                                           const std::vector<double>& next_values, const std::vector<bool>& dones,
-                                           double gamma, double lambda) {
+std::vector<double> generalized_advantages(const std::vector<double>& rewards,
+                                           const std::vector<double>& values,
+                                           const std::vector<double>& next_values,
+                                           const std::vector<bool>& dones, double gamma, double lambda) {
   std::vector<double> adv(rewards.size());
   double running = 0.0;
   for (std::size_t t = rewards.size(); t-- > 0;) {
@@ -69,7 +71,8 @@ std::vector<double> generalized_advantages(const std::vector<double>& rewards, c
 }
 
 double clipped_surrogate(const std::vector<double>& log_prob, const std::vector<double>& old_log_prob,
-                         const std::vector<double>& advantages, double clip_range, std::vector<double>* d_log_prob) {
+                         const std::vector<double>& advantages, double clip_range,
+                         std::vector<double>* d_log_prob) {
   const double n = static_cast<double>(log_prob.size());
   double loss = 0.0;
   if (d_log_prob) d_log_prob->assign(log_prob.size(), 0.0);
@@ -115,7 +118,8 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   policy.actor = Mlp(actor_sizes, o.activation);
   policy.actor.init_orthogonal(rng, std::sqrt(2.0f), 0.01f);
   policy.log_std = Vector::Constant(k, static_cast<float>(o.initial_log_std));
-  if (o.state_dependent_std) policy.actor.biases().back().tail(k).setConstant(static_cast<float>(o.initial_log_std));
+  if (o.state_dependent_std)
+    policy.actor.biases().back().tail(k).setConstant(static_cast<float>(o.initial_log_std));
   Mlp critic(critic_sizes, o.activation);
   critic.init_orthogonal(rng, std::sqrt(2.0f), 1.0f);
 
@@ -142,9 +146,14 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   for (int i = 0; i < envs; ++i) venv.observe(i, raw_obs.col(i).data());
   MlpWorkspace aws, cws;
 
-  auto std_dev_of = [&](const Matrix& out, Eigen::Index col) -> Vector {
-    if (!o.state_dependent_std) return policy.log_std;
-    return out.col(col).tail(k).cwiseMax(min_log_std).cwiseMin(max_log_std);
+  // Log standard deviation of sample `col` (the free parameter, or the clamped second head),
+  // written into a preallocated vector: this runs once per sample on the training hot path.
+  Vector log_std(k);
+  auto log_std_of = [&](const Matrix& out, Eigen::Index col) {
+    if (o.state_dependent_std)
+      log_std = out.col(col).tail(k).cwiseMax(min_log_std).cwiseMin(max_log_std);
+    else
+      log_std = policy.log_std;
   };
 
   long steps_done = 0;
@@ -158,7 +167,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
       const Matrix& values = critic.forward(obs, cws);
       for (int i = 0; i < envs; ++i) {
         const int col = t * envs + i;
-        const Vector log_std = std_dev_of(out, i);
+        log_std_of(out, i);
         double logp = 0.0;
         for (int j = 0; j < k; ++j) {
           const float eps = normal(rng);
@@ -209,7 +218,8 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     }
     // ---- optimise ----
     const double progress = static_cast<double>(steps_done - batch) / static_cast<double>(total_steps);
-    const float lr = static_cast<float>(o.learning_rate * (o.anneal_learning_rate ? std::max(0.0, 1.0 - progress) : 1.0));
+    const float lr =
+        static_cast<float>(o.learning_rate * (o.anneal_learning_rate ? std::max(0.0, 1.0 - progress) : 1.0));
     std::vector<int> order(batch);
     std::iota(order.begin(), order.end(), 0);
     const int m = o.minibatch;
@@ -235,9 +245,10 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         d_out = Matrix::Zero(out.rows(), m);
         log_std_grad.setZero();
         for (int s = 0; s < m; ++s) {
-          const Vector log_std = std_dev_of(out, s);
+          log_std_of(out, s);
           double logp = 0.0, d_mu[8], d_ls[8];
-          for (int j = 0; j < k; ++j) logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu[j], &d_ls[j]);
+          for (int j = 0; j < k; ++j)
+            logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu[j], &d_ls[j]);
           const double ratio = std::exp(logp - logp_buf[order[begin + s]]), a = adv[s];
           const double unclipped = ratio * a,
                        clipped = std::clamp(ratio, 1.0 - o.clip_range, 1.0 + o.clip_range) * a;

@@ -9,37 +9,17 @@
 
 #include "solver/core/error.hpp"
 #include "solver/core/version.hpp"
+#include "solver/io/hdf5_util.hpp"
 
 namespace hjb::rl {
 
 namespace {
 
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw RuntimeError("HDF5 failed to " + what);
-}
-
-void write_string(hid_t obj, const std::string& name, const std::string& value) {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, value.size() + 1);
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
-  check(H5Awrite(attr, type, value.c_str()), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
-}
-void write_number(hid_t obj, const std::string& name, double value) {
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
-}
 void write_array(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
                  std::vector<hsize_t> dims) {
   hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   hid_t ds = H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  h5::check_h5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   H5Dclose(ds);
   H5Sclose(space);
 }
@@ -48,24 +28,14 @@ struct Reader {
   hid_t file;
   std::string path;
   std::string string_attr(hid_t obj, const std::string& name) const {
-    hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
-    HJB_CHECK(attr >= 0, ValidationError, path << ": not an hjbench policy file (attribute " << name << " missing)");
-    hid_t type = H5Aget_type(attr);
-    std::string s(H5Tget_size(type), '\0');
-    const herr_t status = H5Aread(attr, type, s.data());
-    H5Tclose(type);
-    H5Aclose(attr);
-    HJB_CHECK(status >= 0, ValidationError, path << ": cannot read attribute " << name);
-    return s.c_str();
+    const auto s = h5::read_string_attribute(obj, name);
+    HJB_CHECK(s, ValidationError, path << ": not an hjbench policy file (attribute " << name << " missing)");
+    return *s;
   }
   double number_attr(hid_t obj, const std::string& name) const {
-    hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
-    HJB_CHECK(attr >= 0, ValidationError, path << ": not an hjbench policy file (attribute " << name << " missing)");
-    double v = 0;
-    const herr_t status = H5Aread(attr, H5T_NATIVE_DOUBLE, &v);
-    H5Aclose(attr);
-    HJB_CHECK(status >= 0, ValidationError, path << ": cannot read attribute " << name);
-    return v;
+    const auto v = h5::read_number_attribute(obj, name);
+    HJB_CHECK(v, ValidationError, path << ": not an hjbench policy file (attribute " << name << " missing)");
+    return *v;
   }
   template <class T>
   std::vector<T> array(const std::string& name, hid_t mem_type, std::vector<hsize_t>* dims = nullptr) const {
@@ -93,27 +63,29 @@ void save_policy(const std::string& path, const Policy& p) {
   hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   HJB_CHECK(file >= 0, ValidationError, "cannot create policy file " << tmp);
   try {
-    write_string(file, "format", "hjbench-policy");
-    write_number(file, "format_version", 1);
-    write_string(file, "algorithm", p.algorithm);
-    write_string(file, "problem", p.problem);
-    write_string(file, "kind", p.kind == PolicyKind::gaussian ? "gaussian" : "squashed_gaussian");
-    write_string(file, "activation", to_string(p.actor.hidden_activation()));
+    h5::write_string_attribute(file, "format", "hjbench-policy");
+    h5::write_number_attribute(file, "format_version", 1);
+    h5::write_string_attribute(file, "algorithm", p.algorithm);
+    h5::write_string_attribute(file, "problem", p.problem);
+    h5::write_string_attribute(file, "kind",
+                               p.kind == PolicyKind::gaussian ? "gaussian" : "squashed_gaussian");
+    h5::write_string_attribute(file, "activation", to_string(p.actor.hidden_activation()));
     std::string sizes;
     for (int s : p.actor.sizes()) sizes += (sizes.empty() ? "" : ",") + std::to_string(s);
-    write_string(file, "layer_sizes", sizes);
-    write_number(file, "state_dependent_std", p.state_dependent_std);
-    write_number(file, "normalize_observations", p.normalize_observations);
-    write_number(file, "seed", static_cast<double>(p.seed));
-    write_number(file, "env_steps", p.env_steps);
-    write_string(file, "project_version", std::string(project_version) + " (" + git_version + ")");
+    h5::write_string_attribute(file, "layer_sizes", sizes);
+    h5::write_number_attribute(file, "state_dependent_std", p.state_dependent_std);
+    h5::write_number_attribute(file, "normalize_observations", p.normalize_observations);
+    h5::write_number_attribute(file, "seed", static_cast<double>(p.seed));
+    h5::write_number_attribute(file, "env_steps", p.env_steps);
+    h5::write_string_attribute(file, "project_version",
+                               std::string(project_version) + " (" + git_version + ")");
     hid_t actor = H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     for (std::size_t l = 0; l < p.actor.weights().size(); ++l) {
       const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w = p.actor.weights()[l];
       write_array(actor, "weight_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, w.data(),
                   {static_cast<hsize_t>(w.rows()), static_cast<hsize_t>(w.cols())});
-      write_array(actor, "bias_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, p.actor.biases()[l].data(),
-                  {static_cast<hsize_t>(p.actor.biases()[l].size())});
+      write_array(actor, "bias_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
+                  p.actor.biases()[l].data(), {static_cast<hsize_t>(p.actor.biases()[l].size())});
     }
     H5Gclose(actor);
     write_array(file, "log_std", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, p.log_std.data(),
@@ -123,11 +95,13 @@ void save_policy(const std::string& path, const Policy& p) {
                 {static_cast<hsize_t>(n.mean.size())});
     write_array(file, "observation_variance", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n.variance.data(),
                 {static_cast<hsize_t>(n.variance.size())});
-    write_number(file, "observation_count", n.count);
-    write_array(file, "action_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_low.data(), {p.action_low.size()});
-    write_array(file, "action_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_high.data(), {p.action_high.size()});
+    h5::write_number_attribute(file, "observation_count", n.count);
+    write_array(file, "action_low", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_low.data(),
+                {p.action_low.size()});
+    write_array(file, "action_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_high.data(),
+                {p.action_high.size()});
     hid_t hyper = H5Gcreate2(file, "hyperparameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    for (const auto& [k, v] : p.hyperparameters) write_number(hyper, k, v);
+    for (const auto& [k, v] : p.hyperparameters) h5::write_number_attribute(hyper, k, v);
     H5Gclose(hyper);
   } catch (...) {
     H5Fclose(file);
@@ -135,13 +109,15 @@ void save_policy(const std::string& path, const Policy& p) {
     throw;
   }
   H5Fclose(file);
-  HJB_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, ValidationError, "cannot rename " << tmp << " to " << path);
+  HJB_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, ValidationError,
+            "cannot rename " << tmp << " to " << path);
 }
 
 Policy load_policy(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such policy file");
-  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (corrupt policy file?)");
+  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
+            path << ": not an HDF5 file (corrupt policy file?)");
   hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   HJB_CHECK(file >= 0, ValidationError, path << ": cannot open");
   Reader r{file, path};
@@ -170,17 +146,19 @@ Policy load_policy(const std::string& path) {
                     dims[1] == static_cast<hsize_t>(sizes[l]),
                 ValidationError, path << ": actor/weight_" << l << " has the wrong shape");
       p.actor.weights()[l] =
-          Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(w.data(), dims[0], dims[1]);
+          Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+              w.data(), dims[0], dims[1]);
       const auto b = r.array<float>("actor/bias_" + std::to_string(l), H5T_NATIVE_FLOAT);
-      HJB_CHECK(b.size() == static_cast<std::size_t>(sizes[l + 1]), ValidationError, path << ": bad bias size");
+      HJB_CHECK(b.size() == static_cast<std::size_t>(sizes[l + 1]), ValidationError,
+                path << ": bad bias size");
       p.actor.biases()[l] = Eigen::Map<const Vector>(b.data(), b.size());
     }
     const auto ls = r.array<float>("log_std", H5T_NATIVE_FLOAT);
     p.log_std = Eigen::Map<const Vector>(ls.data(), ls.size());
     const auto mean = r.array<double>("observation_mean", H5T_NATIVE_DOUBLE);
     const auto var = r.array<double>("observation_variance", H5T_NATIVE_DOUBLE);
-    HJB_CHECK(mean.size() == static_cast<std::size_t>(sizes.front()) && var.size() == mean.size(), ValidationError,
-              path << ": observation statistics do not match the network input");
+    HJB_CHECK(mean.size() == static_cast<std::size_t>(sizes.front()) && var.size() == mean.size(),
+              ValidationError, path << ": observation statistics do not match the network input");
     p.observation_normalizer.mean = Eigen::Map<const Eigen::VectorXd>(mean.data(), mean.size());
     p.observation_normalizer.variance = Eigen::Map<const Eigen::VectorXd>(var.data(), var.size());
     p.observation_normalizer.count = r.number_attr(file, "observation_count");

@@ -48,11 +48,16 @@ const std::vector<ProblemEntry>& problem_registry() {
          "unit-speed front propagation, Hopf-Lax closed form (1-4 D)",
          parameter_names_eikonal(),
          {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
-    r.push_back({"pendulum",
-                 "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)",
-                 parameter_names_pendulum(), {{2, solve_pendulum}}, solve_pendulum_stationary});
-    r.push_back({"mountain_car", "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)",
-                 parameter_names_mountain_car(), {{2, solve_mountain_car}}});
+    r.push_back(
+        {"pendulum",
+         "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)",
+         parameter_names_pendulum(),
+         {{2, solve_pendulum}},
+         solve_pendulum_stationary});
+    r.push_back({"mountain_car",
+                 "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)",
+                 parameter_names_mountain_car(),
+                 {{2, solve_mountain_car}}});
     r.push_back({"lqr",
                  "linear-quadratic regulator, Riccati closed form (1-3 D)",
                  parameter_names_lqr(3),
@@ -78,8 +83,6 @@ TimeDependentSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
     HJB_CHECK(entry.solve_stationary, UsageError,
               "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
                                    << "' has no discrete-time MDP (stationary solvers: pendulum)");
-    HJB_CHECK(config.shape.size() == 2, UsageError,
-              "--grid.shape has " << config.shape.size() << " sizes but problem '" << entry.name << "' is 2-dimensional");
     return entry.solve_stationary(comm, config);
   }
   const int dim = static_cast<int>(config.shape.size());
@@ -188,7 +191,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string memory_budget, times, shape, lo, hi, derivative, integrator, dissipation, boundary, mode = "brs", config_file;
+  std::string memory_budget, times, shape, lo, hi, derivative, integrator, dissipation, boundary,
+      mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
@@ -251,9 +255,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "refuse (exit 3) a run whose planned memory per rank exceeds this size (e.g. 2G, 512M)")(
       "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
       "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
-      "SIGTERM do the same")(
-      "output.history", po::value(&config.history),
-      "optional CSV of every step: step, t, dt, elapsed seconds")(
+      "SIGTERM do the same")("output.history", po::value(&config.history),
+                             "optional CSV of every step: step, t, dt, elapsed seconds")(
       "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
       "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.quiet),
                                                         "no progress lines");
@@ -306,8 +309,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   HJB_CHECK(config.algorithm == "time_dependent" || config.algorithm == "value_iteration" ||
                 config.algorithm == "policy_iteration",
             UsageError,
-            "--solve.algorithm: unknown value '" << config.algorithm
-                                                 << "' (choose time_dependent, value_iteration, policy_iteration)");
+            "--solve.algorithm: unknown value '"
+                << config.algorithm << "' (choose time_dependent, value_iteration, policy_iteration)");
   config.stationary.policy_iteration = config.algorithm == "policy_iteration";
   config.stationary.progress_seconds = config.options.progress_seconds;
   config.stationary.validate();

@@ -109,26 +109,3 @@ std::string TimeDependentSummary::brief() const {
 }
 
 }  // namespace hjb
-
-// ---- stationary solver options ----
-#include "solver/algorithms/stationary.hpp"
-
-namespace hjb {
-
-void StationaryOptions::validate() const {
-  HJB_CHECK(actions >= 1, UsageError, "--stationary.actions must be positive, got " << actions);
-  HJB_CHECK(discount >= 0 && discount < 1, UsageError,
-            "--stationary.discount must be in (0, 1) (0: the problem's), got " << discount);
-  HJB_CHECK(tolerance > 0, UsageError, "--stationary.tolerance must be positive, got " << tolerance);
-  HJB_CHECK(max_iterations >= 0, UsageError, "--stationary.max_iterations must be non-negative");
-}
-
-std::string StationarySummary::brief() const {
-  std::ostringstream os;
-  os << (converged ? "converged" : "stopped") << " after " << iterations << " iterations (Bellman residual "
-     << residual << ", " << linear_iterations << " Krylov iterations, " << polish_sweeps << " final sweeps), "
-     << wall_seconds << " s wall";
-  return os.str();
-}
-
-}  // namespace hjb

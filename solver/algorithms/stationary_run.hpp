@@ -7,16 +7,12 @@
 namespace hjb {
 
 template <StationaryProblem P>
-std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>& axes, const StationaryOptions& o,
-                                double gamma) {
+std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>& axes,
+                                const StationaryOptions& o, double gamma) {
   std::ostringstream os;
-  os << std::setprecision(17) << "problem=" << P::name() << ";parameters=";
-  P copy = problem;
-  copy.visit_parameters([&](const char* name, double& value) { os << name << ":" << value << ","; });
-  os << ";axes=";
-  for (const Axis& ax : axes) os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
-  os << ";algorithm=" << (o.policy_iteration ? "policy_iteration" : "value_iteration") << ";actions=" << o.actions
-     << ";discount=" << gamma << ";tolerance=" << o.tolerance;
+  os << std::setprecision(17) << problem_and_grid_identity(problem, axes);
+  os << ";algorithm=" << (o.policy_iteration ? "policy_iteration" : "value_iteration")
+     << ";actions=" << o.actions << ";discount=" << gamma << ";tolerance=" << o.tolerance;
   return os.str();
 }
 
@@ -37,14 +33,10 @@ TimeDependentSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   try {
     long first = 0;
     if (!config.restart.empty()) {
-      const CheckpointHeader header = read_checkpoint_header(config.restart, identity);
-      const auto state = read_checkpoint_state(config.restart, start, extent);
-      PetscScalar* data;
-      HJB_PETSC(VecGetArray(v, &data));
-      std::copy(state.begin(), state.end(), data);
-      HJB_PETSC(VecRestoreArray(v, &data));
+      const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
       first = header.steps;
-      PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.restart.c_str(), first, grid.size());
+      PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.restart.c_str(), first,
+                  grid.size());
     } else {
       HJB_PETSC(VecSet(v, 0.0));
     }
@@ -52,32 +44,32 @@ TimeDependentSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     const StationarySummary s = solver.solve(v, first, [&](long iteration, Vec values) {
       const StepDecision d = control.after_step(iteration);
       if (d == StepDecision::proceed) return false;
-      const PetscScalar* data;
-      HJB_PETSC(VecGetArrayRead(values, &data));
-      write_checkpoint(comm, config.checkpoint_file, {identity, 0.0, iteration, 0}, axis_list, start, extent, data);
-      HJB_PETSC(VecRestoreArrayRead(values, &data));
+      save_checkpoint(comm, config.checkpoint_file, {identity, 0.0, iteration, 0}, values, axis_list, start,
+                      extent);
       control.checkpoint_written();
       return d == StepDecision::stop;
     });
     if (s.interrupted) {
       std::ostringstream os;
-      os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations << "; checkpoint written to "
-         << config.checkpoint_file << "; resume with --restart " << config.checkpoint_file;
+      os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations
+         << "; checkpoint written to " << config.checkpoint_file << "; resume with --restart "
+         << config.checkpoint_file;
       throw InterruptedError(os.str());
     }
     HJB_CHECK(std::isfinite(s.residual), NumericalError,
               "non-finite Bellman residual at iteration " << s.iterations << "; no table is written");
     if (!s.converged)
-      PetscPrintf(comm, "warning: not converged: Bellman residual %.3e > tolerance %.3e after %ld iterations\n",
+      PetscPrintf(comm,
+                  "warning: not converged: Bellman residual %.3e > tolerance %.3e after %ld iterations\n",
                   s.residual, config.stationary.tolerance, s.iterations);
     // Publish V and the greedy feedback control.
     TableMetadata meta;
     meta.problem = P::name();
-    P copy = problem;
-    copy.visit_parameters([&](const char* name, double& value) { meta.problem_parameters[name] = value; });
+    meta.problem_parameters = parameter_values(problem);
     meta.strings = version_attributes();
-    meta.strings["scheme"] = std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
-                             " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
+    meta.strings["scheme"] =
+        std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
+        " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
     meta.strings["mode"] = "stationary";
     meta.strings["run_identity"] = identity;
     meta.strings["command_line"] = config.command_line;
@@ -96,7 +88,8 @@ TimeDependentSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     HJB_PETSC(VecRestoreArrayRead(v, &data));
     std::vector<double> control_values(grid.owned_count());
     for (int j = 0; j < P::control_dim; ++j) {
-      for (std::int64_t l = 0; l < grid.owned_count(); ++l) control_values[l] = solver.actions()[solver.policy()[l]][j];
+      for (std::int64_t l = 0; l < grid.owned_count(); ++l)
+        control_values[l] = solver.actions()[solver.policy()[l]][j];
       writer.write_extra(extras[j], control_values.data());
     }
     writer.commit();

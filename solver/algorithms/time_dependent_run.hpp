@@ -76,19 +76,62 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
 /// Rank 0 checks that the output's directory exists and is writable; the verdict is shared.
 void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option = "--output.file");
 
-/// Everything that must agree for a checkpoint or partial table to continue the same computation:
-/// problem and parameters, control mode, axes, scheme, mode and snapshot schedule (not the rank count).
+/// The problem's parameters by name (table attributes and run identities).
 template <ControlProblem P>
-std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes, const TimeDependentOptions& o) {
+std::map<std::string, double> parameter_values(const P& problem) {
+  std::map<std::string, double> values;
+  P copy = problem;
+  copy.visit_parameters([&](const char* name, double& value) { values[name] = value; });
+  return values;
+}
+
+/// The part of a run identity every solver shares: problem, parameters, control sense and grid.
+template <ControlProblem P>
+std::string problem_and_grid_identity(const P& problem, const std::array<Axis, P::dim>& axes) {
   std::ostringstream os;
   os << std::setprecision(17) << "problem=" << P::name()
      << ";control=" << (problem.control_mode == Optimize::maximize ? "max" : "min") << ";parameters=";
-  P copy = problem;
-  copy.visit_parameters([&](const char* name, double& value) { os << name << ":" << value << ","; });
+  for (const auto& [name, value] : parameter_values(problem)) os << name << ":" << value << ",";
   os << ";axes=";
-  for (const Axis& ax : axes) os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
-  os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << "," << to_string(o.dissipation)
-     << "," << to_string(o.boundary) << ",cfl:" << o.cfl << ";mode=" << to_string(o.mode) << ";schedule=";
+  for (const Axis& ax : axes)
+    os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
+  return os.str();
+}
+
+/// Fills v (this rank's block) from a checkpoint whose run identity must be `identity`; returns
+/// its header. Throws ValidationError.
+inline CheckpointHeader load_checkpoint(const std::string& path, const std::string& identity, Vec v,
+                                        const std::vector<std::int64_t>& start,
+                                        const std::vector<std::int64_t>& extent) {
+  const CheckpointHeader header = read_checkpoint_header(path, identity);
+  const auto state = read_checkpoint_state(path, start, extent);
+  PetscScalar* data;
+  HJB_PETSC(VecGetArray(v, &data));
+  std::copy(state.begin(), state.end(), data);
+  HJB_PETSC(VecRestoreArray(v, &data));
+  return header;
+}
+
+/// Writes v as a checkpoint. Collective.
+inline void save_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHeader& header, Vec v,
+                            const std::vector<Axis>& axes, const std::vector<std::int64_t>& start,
+                            const std::vector<std::int64_t>& extent) {
+  const PetscScalar* data;
+  HJB_PETSC(VecGetArrayRead(v, &data));
+  write_checkpoint(comm, path, header, axes, start, extent, data);
+  HJB_PETSC(VecRestoreArrayRead(v, &data));
+}
+
+/// Everything that must agree for a checkpoint or partial table to continue the same computation:
+/// problem and parameters, control mode, axes, scheme, mode and snapshot schedule (not the rank count).
+template <ControlProblem P>
+std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
+                         const TimeDependentOptions& o) {
+  std::ostringstream os;
+  os << std::setprecision(17) << problem_and_grid_identity(problem, axes);
+  os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << ","
+     << to_string(o.dissipation) << "," << to_string(o.boundary) << ",cfl:" << o.cfl
+     << ";mode=" << to_string(o.mode) << ";schedule=";
   for (double tau : o.snapshot_schedule()) os << tau << ",";
   return os.str();
 }
@@ -99,8 +142,9 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 template <int D>
 bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
   const MemoryPlan mine = plan_time_dependent_memory(grid, config.options);
-  double parts[7] = {mine.state_bytes, mine.padded_bytes,        mine.halo_bytes, mine.baseline_bytes,
-                     mine.total(),       static_cast<double>(mine.halo), mine.mpi_io_bytes};
+  double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
+                     mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
+                     mine.mpi_io_bytes};
   double worst[7];
   MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
   const double table_bytes = 8.0 * static_cast<double>(grid.global_count()) *
@@ -111,19 +155,19 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.axis(a).n;
     os << " = " << grid.global_count() << " nodes, process grid ";
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
-    os << "\n  memory per rank (largest): values + RK stages + rate " << format_bytes(worst[0]) << ", padded block "
-       << format_bytes(worst[1]) << ", halo exchange " << format_bytes(worst[2]) << " (" << worst[5]
-       << " nodes), MPI-IO buffer " << format_bytes(worst[6]) << ", process baseline " << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
+    os << "\n  memory per rank (largest): values + RK stages + rate " << format_bytes(worst[0])
+       << ", padded block " << format_bytes(worst[1]) << ", halo exchange " << format_bytes(worst[2]) << " ("
+       << worst[5] << " nodes), MPI-IO buffer " << format_bytes(worst[6]) << ", process baseline "
+       << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
        << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
        << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
        << format_bytes(8.0 * static_cast<double>(grid.global_count())) << "\n";
     PetscPrintf(grid.comm(), "%s", os.str().c_str());
   }
   HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
-            "--memory-per-rank: the run needs about " << format_bytes(worst[4])
-                                                      << " on its largest rank but the budget is "
-                                                      << format_bytes(config.memory_per_rank)
-                                                      << "; use more ranks or a coarser grid");
+            "--memory-per-rank: the run needs about "
+                << format_bytes(worst[4]) << " on its largest rank but the budget is "
+                << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid");
   return config.dry_run;
 }
 
@@ -154,8 +198,7 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
 
   TableMetadata meta;
   meta.problem = P::name();
-  P copy = problem;
-  copy.visit_parameters([&](const char* name, double& value) { meta.problem_parameters[name] = value; });
+  meta.problem_parameters = parameter_values(problem);
   meta.strings = version_attributes();
   const auto& o = config.options;
   meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
@@ -185,16 +228,11 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
     SolveProgress from;
     std::unique_ptr<TableWriter> writer;
     if (!config.restart.empty()) {
-      const CheckpointHeader header = read_checkpoint_header(config.restart, identity);
-      const auto state = read_checkpoint_state(config.restart, start, extent);
-      PetscScalar* data;
-      HJB_PETSC(VecGetArray(v, &data));
-      std::copy(state.begin(), state.end(), data);
-      HJB_PETSC(VecRestoreArray(v, &data));
+      const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
       from = {header.tau, header.steps, header.next_snapshot};
       writer = TableWriter::resume(comm, config.output, axis_list, start, extent, times, identity);
-      PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(), header.steps,
-                  -header.tau, grid.size());
+      PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
+                  header.steps, -header.tau, grid.size());
     } else {
       solver.set_initial(v);
       writer = std::make_unique<TableWriter>(comm, config.output, axis_list, start, extent, times, meta);
@@ -202,11 +240,8 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
     RunControl control(comm, config.control);
     auto checkpoint = [&](const SolveProgress& p, Vec values) {
       writer->flush();  // the snapshots the checkpoint counts as written are on disk
-      const PetscScalar* data;
-      HJB_PETSC(VecGetArrayRead(values, &data));
-      write_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, axis_list, start,
-                       extent, data);
-      HJB_PETSC(VecRestoreArrayRead(values, &data));
+      save_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, values,
+                      axis_list, start, extent);
       control.checkpoint_written();
     };
     const auto summary = solver.solve(

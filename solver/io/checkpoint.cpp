@@ -32,7 +32,8 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
   write_number_attribute(file, "steps", static_cast<double>(header.steps));
   write_number_attribute(file, "next_snapshot", header.next_snapshot);
   write_string_attribute(file, "project_version", std::string(project_version) + " (" + git_version + ")");
-  std::vector<hsize_t> dims, start(owned_start.begin(), owned_start.end()), extent(owned_extent.begin(), owned_extent.end());
+  std::vector<hsize_t> dims, start(owned_start.begin(), owned_start.end()),
+      extent(owned_extent.begin(), owned_extent.end());
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
   hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
   hid_t ds = check_id(H5Dcreate2(file, "state", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -59,35 +60,22 @@ namespace {
 hid_t open_checkpoint(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such checkpoint");
-  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (corrupt checkpoint?)");
+  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
+            path << ": not an HDF5 file (corrupt checkpoint?)");
   hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   HJB_CHECK(file >= 0, ValidationError, path << ": cannot open checkpoint");
   return file;
 }
 
 std::string read_string(hid_t file, const std::string& path, const char* name) {
-  hid_t attr = H5Aopen(file, name, H5P_DEFAULT);
-  HJB_CHECK(attr >= 0, ValidationError, path << ": not an hjbench checkpoint (attribute " << name << " missing)");
-  hid_t type = H5Aget_type(attr);
-  hid_t mem = H5Tcopy(H5T_C_S1);
-  H5Tset_size(mem, H5T_VARIABLE);
-  H5Tset_cset(mem, H5Tget_cset(type));
-  char* data = nullptr;
-  const herr_t status = H5Aread(attr, mem, &data);
-  std::string s = (status >= 0 && data) ? data : "";
-  if (data) H5free_memory(data);
-  H5Tclose(mem);
-  H5Tclose(type);
-  H5Aclose(attr);
-  return s;
+  const auto s = read_string_attribute(file, name);
+  HJB_CHECK(s, ValidationError, path << ": not an hjbench checkpoint (attribute " << name << " missing)");
+  return *s;
 }
 double read_number(hid_t file, const std::string& path, const char* name) {
-  hid_t attr = H5Aopen(file, name, H5P_DEFAULT);
-  HJB_CHECK(attr >= 0, ValidationError, path << ": not an hjbench checkpoint (attribute " << name << " missing)");
-  double v = 0;
-  H5Aread(attr, H5T_NATIVE_DOUBLE, &v);
-  H5Aclose(attr);
-  return v;
+  const auto v = read_number_attribute(file, name);
+  HJB_CHECK(v, ValidationError, path << ": not an hjbench checkpoint (attribute " << name << " missing)");
+  return *v;
 }
 
 }  // namespace
@@ -113,7 +101,8 @@ CheckpointHeader read_checkpoint_header(const std::string& path, const std::stri
   return h;
 }
 
-std::vector<double> read_checkpoint_state(const std::string& path, const std::vector<std::int64_t>& owned_start,
+std::vector<double> read_checkpoint_state(const std::string& path,
+                                          const std::vector<std::int64_t>& owned_start,
                                           const std::vector<std::int64_t>& owned_extent) {
   hid_t file = open_checkpoint(path);
   hid_t ds = H5Dopen2(file, "state", H5P_DEFAULT);

@@ -32,35 +32,10 @@ struct AttributeReader {
   std::map<std::string, double>* numbers;
   static herr_t visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
     auto* self = static_cast<AttributeReader*>(self_ptr);
-    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
-    if (attr < 0) return 0;
-    hid_t type = H5Aget_type(attr);
-    hid_t space = H5Aget_space(attr);
-    if (H5Sget_simple_extent_npoints(space) == 1) {
-      if (H5Tget_class(type) == H5T_STRING && self->strings) {
-        if (H5Tis_variable_str(type) > 0) {
-          char* data = nullptr;
-          hid_t mem = H5Tcopy(H5T_C_S1);
-          H5Tset_size(mem, H5T_VARIABLE);
-          H5Tset_cset(mem, H5Tget_cset(type));  // HDF5 1.10 does not convert between character sets
-          if (H5Aread(attr, mem, &data) >= 0 && data) {
-            (*self->strings)[name] = data;
-            H5free_memory(data);
-          }
-          H5Tclose(mem);
-        } else {
-          std::string s(H5Tget_size(type), '\0');
-          H5Aread(attr, type, s.data());
-          (*self->strings)[name] = s.c_str();
-        }
-      } else if ((H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) && self->numbers) {
-        double v = 0;
-        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) (*self->numbers)[name] = v;
-      }
-    }
-    H5Sclose(space);
-    H5Tclose(type);
-    H5Aclose(attr);
+    if (self->strings)
+      if (auto text = read_string_attribute(obj, name)) (*self->strings)[name] = *text;
+    if (self->numbers)
+      if (auto number = read_number_attribute(obj, name)) (*self->numbers)[name] = *number;
     return 0;
   }
 };
@@ -121,8 +96,7 @@ struct TableWriter::Impl {
 TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
                          const std::vector<std::int64_t>& owned_start,
                          const std::vector<std::int64_t>& owned_extent, const std::vector<double>& times,
-                         const TableMetadata& metadata,
-                         const std::vector<std::string>& extra_datasets)
+                         const TableMetadata& metadata, const std::vector<std::string>& extra_datasets)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
   m.comm = comm;
@@ -205,8 +179,9 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   for (const std::string& name : extra_datasets) {
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t ds = check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
-                        "create " + name);
+    hid_t ds =
+        check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+                 "create " + name);
     H5Pclose(lcpl);
     for (std::size_t a = 0; a < axes.size(); ++a)
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
@@ -226,13 +201,16 @@ TableWriter::TableWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
 TableWriter::~TableWriter() {
   if (!m_impl) return;
   m_impl->close_all();
-  if (!m_impl->committed && !m_impl->keep_temporary && m_impl->rank == 0) std::remove(m_impl->tmp_path.c_str());
+  if (!m_impl->committed && !m_impl->keep_temporary && m_impl->rank == 0)
+    std::remove(m_impl->tmp_path.c_str());
 }
 
-std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
+std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::string& path,
+                                                 const std::vector<Axis>& axes,
                                                  const std::vector<std::int64_t>& owned_start,
                                                  const std::vector<std::int64_t>& owned_extent,
-                                                 const std::vector<double>& times, const std::string& identity) {
+                                                 const std::vector<double>& times,
+                                                 const std::string& identity) {
   auto m = std::make_unique<Impl>();
   m->comm = comm;
   MPI_Comm_rank(comm, &m->rank);
@@ -246,7 +224,8 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
   int exists = std::filesystem::is_regular_file(m->tmp_path);
   MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
   HJB_CHECK(exists, ValidationError,
-            "cannot resume: the partial table " << m->tmp_path << " is missing (it holds the snapshots written before "
+            "cannot resume: the partial table " << m->tmp_path
+                                                << " is missing (it holds the snapshots written before "
                                                    "the interruption)");
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
@@ -261,8 +240,8 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
   Impl& w = *writer.m_impl;
   w.keep_temporary = true;
   HJB_CHECK(strings["run_identity"] == identity, ValidationError,
-            "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: " << strings["run_identity"]
-                                  << "\n  this: " << identity);
+            "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: "
+                                  << strings["run_identity"] << "\n  this: " << identity);
   for (std::size_t k = 0; k < times.size(); ++k) {
     hid_t ds = H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT);
     HJB_CHECK(ds >= 0, ValidationError, w.tmp_path << ": snapshot " << k << " missing");
