@@ -1,5 +1,6 @@
 // hjbench: command-line entry point. Parses the command, runs one library function, maps errors
-// to the exit codes of conventions.md (0 ok, 2 usage, 3 validation, 4 numerical, 1 other).
+// to the exit codes of the README (0 ok, 2 usage, 3 validation, 4 numerical, 5 stopped with a
+// checkpoint, 1 other).
 //
 //   mpirun -n 4 hjbench solve data/configs/air3d.ini --output.file out/air3d.h5 -- -log_view
 //   hjbench info out/air3d.h5
@@ -12,7 +13,8 @@
 #include <vector>
 
 #include "apps/rl_commands.hpp"
-#include "solver/algorithms/registry.hpp"
+#include "solver/algorithms/problem_registry.hpp"
+#include "solver/algorithms/solve_arguments.hpp"
 #include "solver/core/error.hpp"
 #include "solver/core/version.hpp"
 #include "solver/io/hdf5_table.hpp"
@@ -51,9 +53,14 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
     config.command_line = command_line;
     config.petsc_options = petsc_options;
     const auto summary = hjb::run_solve(PETSC_COMM_WORLD, config);
-    if (!summary.dry_run)
-      PetscPrintf(PETSC_COMM_WORLD, "%s\npeak resident memory per rank (largest): %.1f MiB\nwrote %s\n",
-                  summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0), config.output.c_str());
+    if (summary.dry_run) return 0;
+    if (summary.interrupted()) {
+      // The checkpoint is on disk; the message says how to resume.
+      if (rank == 0) std::cerr << "hjbench: " << summary.message << "\n";
+      return static_cast<int>(hjb::ExitCode::interrupted);
+    }
+    PetscPrintf(PETSC_COMM_WORLD, "%s\npeak resident memory per rank (largest): %.1f MiB\nwrote %s\n",
+                summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0), config.output.c_str());
     return 0;
   }
   if (command == "info") {
@@ -66,7 +73,8 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
     if (rank == 0)
       for (const auto& e : hjb::problem_registry()) {
         std::cout << e.name << ": " << e.description << "\n  dimensions:";
-        for (const auto& [d, f] : e.solve_by_dimension) std::cout << " " << d;
+        for (const auto& [d, f] : e.time_dependent) std::cout << " " << d;
+        if (!e.stationary.empty()) std::cout << "\n  stationary (value/policy iteration): yes";
         std::cout << "\n  parameters (--problem.NAME):";
         for (const auto& n : e.parameter_names) std::cout << " " << n;
         std::cout << "\n";

@@ -13,7 +13,7 @@
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
 #include "rl_baselines/io/policy_file.hpp"
-#include "grids/interpolation.hpp"
+#include "grids/multilinear.hpp"
 #include "solver/core/error.hpp"
 #include "solver/io/hdf5_table.hpp"
 

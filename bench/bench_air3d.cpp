@@ -48,16 +48,15 @@ int main(int argc, char** argv) {
     o.horizon = horizon;
     o.progress_seconds = INFINITY;
     TimeDependentSolver<problems::Air3D> solver(problem, grid, o);
-    Vec v = grid.create_vector();
+    const OwnedVec v = grid.create_vector();
     solver.set_initial(v);
     MPI_Barrier(PETSC_COMM_WORLD);
     const auto s = solver.solve(v, [](int, double, Vec) {});
-    VecDestroy(&v);
     const double rate = s.node_stage_updates / s.wall_seconds;
     PetscPrintf(PETSC_COMM_WORLD,
                 "bench_air3d ranks=%d shape=%ldx%ldx%ld accuracy=%s steps=%ld wall=%.2f s "
                 "node-stage-updates/s=%.3e per-core=%.3e\n",
-                grid.size(), (long)shape[0], (long)shape[1], (long)shape[2], accuracy.c_str(), s.steps,
+                grid.size(), (long)shape[0], (long)shape[1], (long)shape[2], accuracy.c_str(), s.iterations,
                 s.wall_seconds, rate, rate / grid.size());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_air3d: %s\n", e.what());

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
 
 namespace hjb {
@@ -60,18 +61,12 @@ class HaloExchange {
       m_halo_positions.push_back(k);
       from.push_back(grid.petsc_index(g));
     }
-    Vec global = grid.create_vector();
-    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), &m_halo_values));
-    IS is;
+    const OwnedVec global = grid.create_vector();
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), m_halo_values.out()));
+    OwnedIs is;
     HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(from.size()), from.data(),
-                              PETSC_COPY_VALUES, &is));
-    HJB_PETSC(VecScatterCreate(global, is, m_halo_values, nullptr, &m_scatter));
-    HJB_PETSC(ISDestroy(&is));
-    HJB_PETSC(VecDestroy(&global));
-  }
-  ~HaloExchange() {
-    VecScatterDestroy(&m_scatter);
-    VecDestroy(&m_halo_values);
+                              PETSC_COPY_VALUES, is.out()));
+    HJB_PETSC(VecScatterCreate(global, is, m_halo_values, nullptr, m_scatter.out()));
   }
   HaloExchange(const HaloExchange&) = delete;
   HaloExchange& operator=(const HaloExchange&) = delete;
@@ -93,6 +88,7 @@ class HaloExchange {
   /// (periodic wrap included). Positions beyond a non-periodic boundary are left untouched; see
   /// fill_boundary.
   void exchange(Vec v, double* padded) const {
+    const ScopedLogEvent timed(log_events().halo_exchange);
     HJB_PETSC(VecScatterBegin(m_scatter, v, m_halo_values, INSERT_VALUES, SCATTER_FORWARD));
     const PetscScalar* owned;
     HJB_PETSC(VecGetArrayRead(v, &owned));
@@ -159,8 +155,8 @@ class HaloExchange {
   Index<D> m_padded_extent{}, m_stride{};
   std::int64_t m_padded_count = 0;
   std::vector<std::int64_t> m_row_starts, m_halo_positions;  ///< padded offsets
-  Vec m_halo_values = nullptr;
-  VecScatter m_scatter = nullptr;
+  OwnedVec m_halo_values;
+  OwnedScatter m_scatter;
 };
 
 }  // namespace hjb

@@ -10,14 +10,13 @@
 #include <vector>
 
 #include "grids/axis.hpp"
+#include "grids/index.hpp"
 #include "grids/partition.hpp"
 #include "grids/petsc_check.hpp"
+#include "grids/petsc_owner.hpp"
 #include "solver/core/error.hpp"
 
 namespace hjb {
-
-template <int D>
-using Index = std::array<std::int64_t, D>;
 
 template <int D>
 class TensorGrid {
@@ -137,11 +136,11 @@ class TensorGrid {
     return x;
   }
 
-  /// A new distributed vector with this grid's layout. Collective. The caller owns (VecDestroy) it.
-  Vec create_vector() const {
-    Vec v;
+  /// A new distributed vector with this grid's layout, destroyed with its owner. Collective.
+  OwnedVec create_vector() const {
+    OwnedVec v;
     HJB_PETSC(VecCreateMPI(m_comm, static_cast<PetscInt>(m_owned_count),
-                           static_cast<PetscInt>(m_global_count), &v));
+                           static_cast<PetscInt>(m_global_count), v.out()));
     return v;
   }
 

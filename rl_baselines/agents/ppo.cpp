@@ -12,7 +12,8 @@
 namespace hjb::rl {
 
 namespace {
-constexpr float half_log_two_pi = 0.91893853320467274f;
+// Sampling works in float (the network's precision); the constant is rounded once, as it always was.
+constexpr float half_log_two_pi_float = static_cast<float>(half_log_two_pi);
 constexpr float min_log_std = -5.0f, max_log_std = 2.0f;
 }  // namespace
 
@@ -95,7 +96,6 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   std::normal_distribution<float> normal(0.0f, 1.0f);
   const int obs_dim = prototype.observation_dim(), k = prototype.action_dim();
   const int envs = o.environments, horizon = o.rollout_steps, batch = envs * horizon;
-  HJB_CHECK(k <= 8, UsageError, "PPO supports at most 8 action dimensions, got " << k);
 
   Policy policy;
   policy.algorithm = "ppo";
@@ -173,7 +173,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
           const float eps = normal(rng);
           const float a = out(j, i) + std::exp(log_std[j]) * eps;
           act_buf(j, col) = a;
-          logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi;
+          logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi_float;
         }
         obs_buf.col(col) = obs.col(i);
         logp_buf[col] = logp;
@@ -224,6 +224,9 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     std::iota(order.begin(), order.end(), 0);
     const int m = o.minibatch;
     Matrix mb_obs(obs_dim, m), mb_act(k, m), d_out, d_value(1, m);
+    // Per-sample log-probabilities of the minibatch and their derivatives (allocated once).
+    std::vector<double> mb_log_prob(m), mb_old_log_prob(m), d_log_prob(m);
+    Eigen::MatrixXd d_mu(k, m), d_ls(k, m);
     for (int epoch = 0; epoch < o.epochs; ++epoch) {
       std::shuffle(order.begin(), order.end(), rng);
       for (int begin = 0; begin + m <= batch; begin += m) {
@@ -232,6 +235,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
           mb_obs.col(s) = obs_buf.col(order[begin + s]);
           mb_act.col(s) = act_buf.col(order[begin + s]);
           adv[s] = adv_buf[order[begin + s]];
+          mb_old_log_prob[s] = logp_buf[order[begin + s]];
         }
         if (o.normalize_advantages && m > 1) {
           const double mean = std::accumulate(adv.begin(), adv.end(), 0.0) / m;
@@ -242,21 +246,21 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         }
         // Actor: clipped surrogate and entropy bonus.
         const Matrix& out = policy.actor.forward(mb_obs, aws);
+        for (int s = 0; s < m; ++s) {
+          log_std_of(out, s);
+          double logp = 0.0;
+          for (int j = 0; j < k; ++j)
+            logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu(j, s), &d_ls(j, s));
+          mb_log_prob[s] = logp;
+        }
+        clipped_surrogate(mb_log_prob, mb_old_log_prob, adv, o.clip_range, &d_log_prob);
         d_out = Matrix::Zero(out.rows(), m);
         log_std_grad.setZero();
         for (int s = 0; s < m; ++s) {
-          log_std_of(out, s);
-          double logp = 0.0, d_mu[8], d_ls[8];
-          for (int j = 0; j < k; ++j)
-            logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu[j], &d_ls[j]);
-          const double ratio = std::exp(logp - logp_buf[order[begin + s]]), a = adv[s];
-          const double unclipped = ratio * a,
-                       clipped = std::clamp(ratio, 1.0 - o.clip_range, 1.0 + o.clip_range) * a;
-          const double d_logp = (unclipped <= clipped) ? -a * ratio / m : 0.0;
           for (int j = 0; j < k; ++j) {
-            d_out(j, s) = static_cast<float>(d_logp * d_mu[j]);
+            d_out(j, s) = static_cast<float>(d_log_prob[s] * d_mu(j, s));
             // The entropy sum_j (log_std_j + const) adds -c_ent / m per sample to dL/dlog_std.
-            const double d_log_std = d_logp * d_ls[j] - o.entropy_coefficient / m;
+            const double d_log_std = d_log_prob[s] * d_ls(j, s) - o.entropy_coefficient / m;
             if (o.state_dependent_std) {
               const float raw = out(k + j, s);
               if (raw > min_log_std && raw < max_log_std) d_out(k + j, s) = static_cast<float>(d_log_std);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rl_baselines/agents/gaussian.hpp"
 #include "rl_baselines/agents/policy.hpp"
 #include "rl_baselines/env/environment.hpp"
 
@@ -62,7 +63,7 @@ inline double gaussian_log_prob(double a, double mu, double log_std, double* d_m
   const double sigma = std::exp(log_std), z = (a - mu) / sigma;
   if (d_mu) *d_mu = z / sigma;
   if (d_log_std) *d_log_std = z * z - 1.0;
-  return -0.5 * z * z - log_std - 0.91893853320467274;
+  return -0.5 * z * z - log_std - half_log_two_pi;
 }
 
 /// Clipped surrogate loss L = -mean(min(r A, clip(r, 1 - eps, 1 + eps) A)), r = exp(logp - logp_old),

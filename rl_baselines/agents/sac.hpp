@@ -1,6 +1,7 @@
 // Soft Actor-Critic (Haarnoja et al. 2018, with automatic temperature): twin Q networks, Polyak-
 // averaged targets, tanh-squashed Gaussian actor, replay buffer, one update per environment step.
 #pragma once
+#include "rl_baselines/agents/gaussian.hpp"
 #include "rl_baselines/agents/policy.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/env/environment.hpp"
@@ -35,7 +36,7 @@ inline double soft_bellman_target(double reward, bool terminated, double gamma, 
 /// -eps^2/2 - log sigma - log(2 pi)/2 - log(1 - tanh(u)^2 + 1e-6), u = mu + sigma eps.
 inline double squashed_log_prob(double u, double eps, double log_std) {
   const double t = std::tanh(u);
-  return -0.5 * eps * eps - log_std - 0.91893853320467274 - std::log(1.0 - t * t + 1e-6);
+  return -0.5 * eps * eps - log_std - half_log_two_pi - std::log(1.0 - t * t + 1e-6);
 }
 
 }  // namespace hjb::rl

@@ -17,11 +17,10 @@ namespace {
 
 void write_array(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
                  std::vector<hsize_t> dims) {
-  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-  hid_t ds = H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const h5::Handle space = h5::dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+  const h5::Handle ds = h5::dataset(h5::check_id(
+      H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create " + name));
   h5::check_h5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-  H5Dclose(ds);
-  H5Sclose(space);
 }
 
 struct Reader {
@@ -39,16 +38,14 @@ struct Reader {
   }
   template <class T>
   std::vector<T> array(const std::string& name, hid_t mem_type, std::vector<hsize_t>* dims = nullptr) const {
-    hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
-    HJB_CHECK(ds >= 0, ValidationError, path << ": dataset " << name << " missing (corrupt policy file?)");
-    hid_t space = H5Dget_space(ds);
+    const h5::Handle ds = h5::dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, path << ": dataset " << name << " missing (corrupt policy file?)");
+    const h5::Handle space = h5::dataspace(H5Dget_space(ds));
     const int rank = H5Sget_simple_extent_ndims(space);
     std::vector<hsize_t> d(rank);
     H5Sget_simple_extent_dims(space, d.data(), nullptr);
     std::vector<T> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
     const herr_t status = H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
-    H5Sclose(space);
-    H5Dclose(ds);
     HJB_CHECK(status >= 0, ValidationError, path << ": cannot read " << name << " (corrupt policy file?)");
     if (dims) *dims = d;
     return out;
@@ -60,9 +57,18 @@ struct Reader {
 void save_policy(const std::string& path, const Policy& p) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const std::string tmp = path + ".tmp";
-  hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  HJB_CHECK(file >= 0, ValidationError, "cannot create policy file " << tmp);
-  try {
+  // Removes the temporary file unless it was renamed (declared before `file`, so it runs after
+  // the file is closed).
+  struct RemoveUnlessPublished {
+    const std::string& path;
+    bool published = false;
+    ~RemoveUnlessPublished() {
+      if (!published) std::remove(path.c_str());
+    }
+  } cleanup{tmp};
+  h5::Handle file = h5::file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  HJB_CHECK(file.valid(), ValidationError, "cannot create policy file " << tmp);
+  {
     h5::write_string_attribute(file, "format", "hjbench-policy");
     h5::write_number_attribute(file, "format_version", 1);
     h5::write_string_attribute(file, "algorithm", p.algorithm);
@@ -79,7 +85,8 @@ void save_policy(const std::string& path, const Policy& p) {
     h5::write_number_attribute(file, "env_steps", p.env_steps);
     h5::write_string_attribute(file, "project_version",
                                std::string(project_version) + " (" + git_version + ")");
-    hid_t actor = H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const h5::Handle actor =
+        h5::group(h5::check_id(H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /actor"));
     for (std::size_t l = 0; l < p.actor.weights().size(); ++l) {
       const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w = p.actor.weights()[l];
       write_array(actor, "weight_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, w.data(),
@@ -87,7 +94,6 @@ void save_policy(const std::string& path, const Policy& p) {
       write_array(actor, "bias_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
                   p.actor.biases()[l].data(), {static_cast<hsize_t>(p.actor.biases()[l].size())});
     }
-    H5Gclose(actor);
     write_array(file, "log_std", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, p.log_std.data(),
                 {static_cast<hsize_t>(p.log_std.size())});
     const auto& n = p.observation_normalizer;
@@ -100,17 +106,14 @@ void save_policy(const std::string& path, const Policy& p) {
                 {p.action_low.size()});
     write_array(file, "action_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_high.data(),
                 {p.action_high.size()});
-    hid_t hyper = H5Gcreate2(file, "hyperparameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    const h5::Handle hyper = h5::group(h5::check_id(
+        H5Gcreate2(file, "hyperparameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /hyperparameters"));
     for (const auto& [k, v] : p.hyperparameters) h5::write_number_attribute(hyper, k, v);
-    H5Gclose(hyper);
-  } catch (...) {
-    H5Fclose(file);
-    std::remove(tmp.c_str());
-    throw;
   }
-  H5Fclose(file);
+  HJB_CHECK(file.close() >= 0, RuntimeError, "cannot write policy file " << tmp << " (disk full?)");
   HJB_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, ValidationError,
             "cannot rename " << tmp << " to " << path);
+  cleanup.published = true;
 }
 
 Policy load_policy(const std::string& path) {
@@ -118,11 +121,11 @@ Policy load_policy(const std::string& path) {
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such policy file");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
             path << ": not an HDF5 file (corrupt policy file?)");
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  HJB_CHECK(file >= 0, ValidationError, path << ": cannot open");
+  const h5::Handle file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  HJB_CHECK(file.valid(), ValidationError, path << ": cannot open");
   Reader r{file, path};
   Policy p;
-  try {
+  {
     HJB_CHECK(r.string_attr(file, "format") == "hjbench-policy", ValidationError,
               path << ": not an hjbench policy file");
     p.algorithm = r.string_attr(file, "algorithm");
@@ -166,25 +169,20 @@ Policy load_policy(const std::string& path) {
     p.action_high = r.array<double>("action_high", H5T_NATIVE_DOUBLE);
     HJB_CHECK(p.action_low.size() == p.action_high.size() && !p.action_low.empty(), ValidationError,
               path << ": bad action bounds");
-    hid_t hyper = H5Gopen2(file, "hyperparameters", H5P_DEFAULT);
-    if (hyper >= 0) {
+    const h5::Handle hyper = h5::group(H5Gopen2(file, "hyperparameters", H5P_DEFAULT));
+    if (hyper.valid()) {
       H5O_info_t info;
       H5Oget_info(hyper, &info);
       for (hsize_t i = 0; i < info.num_attrs; ++i) {
-        hid_t attr = H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+        const h5::Handle attr =
+            h5::attribute(H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
         char name[256] = {0};
         H5Aget_name(attr, sizeof name, name);
         double v = 0;
         if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) p.hyperparameters[name] = v;
-        H5Aclose(attr);
       }
-      H5Gclose(hyper);
     }
-  } catch (...) {
-    H5Fclose(file);
-    throw;
   }
-  H5Fclose(file);
   return p;
 }
 

@@ -1,26 +1,19 @@
-// Entry points of the pre-instantiated solvers (one translation unit per problem family keeps
-// compile times bounded and lets the build use both cores).
+// The pre-instantiated solvers of the catalog's problems. The catalog is split into groups by
+// position, one translation unit per group (instances_group_<G>.cpp), so compile times stay
+// bounded and the build uses several cores; adding a problem to the catalog needs no change here.
 #pragma once
-#include "solver/algorithms/registry.hpp"
+#include <vector>
+
+#include "solver/algorithms/problem_registry.hpp"
 
 namespace hjb::instances {
-TimeDependentSummary solve_air3d(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_dubins_car(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_car4d(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_double_integrator(MPI_Comm, const SolveConfig&);
-template <int D>
-TimeDependentSummary solve_eikonal(MPI_Comm, const SolveConfig&);
-template <int D>
-TimeDependentSummary solve_lqr(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_pendulum(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_pendulum_stationary(MPI_Comm, const SolveConfig&);
-TimeDependentSummary solve_mountain_car(MPI_Comm, const SolveConfig&);
-std::vector<std::string> parameter_names_pendulum();
-std::vector<std::string> parameter_names_mountain_car();
-std::vector<std::string> parameter_names_air3d();
-std::vector<std::string> parameter_names_dubins_car();
-std::vector<std::string> parameter_names_car4d();
-std::vector<std::string> parameter_names_double_integrator();
-std::vector<std::string> parameter_names_eikonal();
-std::vector<std::string> parameter_names_lqr(int dim);
+
+inline constexpr int group_count = 4;
+
+/// Adds the solvers of the catalog entries at positions i with i % group_count == G to the
+/// registry (merging the dimensions of a family into one entry). Explicitly instantiated for
+/// G = 0 .. group_count - 1 in instances_group_<G>.cpp.
+template <int G>
+void add_group(std::vector<ProblemEntry>& registry);
+
 }  // namespace hjb::instances

@@ -56,6 +56,7 @@ StepDecision RunControl::after_step(long step) {
   if (agreed & stop_bit) {
     int sig = static_cast<int>(g_signal), any_sig = 0;
     MPI_Allreduce(&sig, &any_sig, 1, MPI_INT, MPI_MAX, m_comm);
+    m_termination = any_sig ? Termination::stopped_by_signal : Termination::wall_time;
     m_reason = any_sig == SIGUSR1 ? "signal SIGUSR1"
                : any_sig == SIGTERM ? "signal SIGTERM"
                                     : "wall-time limit (--walltime " + std::to_string(m_options.walltime_seconds) + " s)";

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "solver/algorithms/solve_summary.hpp"
+
 namespace hjb {
 
 struct RunControlOptions {
@@ -31,6 +33,8 @@ class RunControl {
   StepDecision after_step(long step);
   /// Why the last stop was decided ("signal SIGUSR1", "wall-time limit").
   const std::string& stop_reason() const { return m_reason; }
+  /// The termination of the last stop: stopped_by_signal or wall_time.
+  Termination stop_termination() const { return m_termination; }
   /// Marks that a checkpoint was just written (resets the seconds timer).
   void checkpoint_written();
 
@@ -40,6 +44,7 @@ class RunControl {
   double m_start, m_last_checkpoint, m_last_step;
   long m_steps_seen = 0;
   std::string m_reason;
+  Termination m_termination = Termination::stopped_by_signal;
   void (*m_previous_usr1)(int) = nullptr;
   void (*m_previous_term)(int) = nullptr;
 };

@@ -1,12 +1,12 @@
 // Stationary (infinite-horizon, discounted) problems as controlled Markov chains: value iteration
-// and Howard policy iteration with a PETSc KSP, on semi-Lagrangian transitions of the problem's
-// own discrete step (multilinear interpolation at the foot points).
+// and Howard policy iteration with a PETSc KSP, on the semi-Lagrangian transitions of the
+// problem's own discrete step (solver/schemes/semi_lagrangian.hpp),
 //
-//   V(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ],   x' = step(x, a) = sum_j w_j x_j
+//   V(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ],
 //
 // with a finite action set (a Cartesian grid over the problem's action box). Foot points may land
 // many cells away: the off-rank nodes they need are gathered by one VecScatter built from their
-// exact set.
+// exact set. This file orchestrates; the pointwise parts live in solver/schemes.
 #pragma once
 #include <petscksp.h>
 
@@ -19,29 +19,19 @@
 #include <unordered_map>
 #include <vector>
 
-#include "grids/interpolation.hpp"
+#include "grids/petsc_owner.hpp"
+#include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
 #include "solver/algorithms/progress.hpp"
+#include "solver/algorithms/solve_summary.hpp"
+#include "solver/algorithms/stationary_options.hpp"
 #include "solver/core/control_problem.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 
-struct StationaryOptions {
-  bool policy_iteration = true;  ///< else value iteration
-  int actions = 21;              ///< per control dimension, evenly spaced over the action box
-  double discount = 0.0;         ///< 0: the problem's own
-  double tolerance = 1e-8;       ///< max-norm Bellman residual max|T V - V|
-  long max_iterations = 0;       ///< 0: 200 for policy iteration, 100000 for value iteration
-  double progress_seconds = 10.0;
-  void validate() const;  ///< throws UsageError naming --stationary.*
-};
-
-struct StationarySummary {
-  long iterations = 0, linear_iterations = 0, polish_sweeps = 0;
-  double residual = 0.0, wall_seconds = 0.0;
-  bool converged = false, interrupted = false;
-  std::string brief() const;
-};
+using OwnedMat = PetscOwner<Mat, MatDestroy>;
+using OwnedKsp = PetscOwner<KSP, KSPDestroy>;
 
 /// The MDP pieces the stationary solver needs from a problem.
 template <class P>
@@ -57,8 +47,9 @@ template <StationaryProblem P>
 class StationarySolver {
  public:
   static constexpr int D = P::dim, M = P::control_dim, corners = 1 << D;
-  /// Called after every iteration with (iteration, values); returning true stops (checkpointed).
-  using IterationHook = std::function<bool(long iteration, Vec values)>;
+  /// Called after every iteration with (iteration, values); returning anything but `converged`
+  /// (stopped_by_signal, wall_time) stops with that termination (the caller has checkpointed).
+  using IterationHook = std::function<Termination(long iteration, Vec values)>;
 
   /// Collective: builds the transitions of all owned nodes and the scatter of the nodes they read.
   StationarySolver(const P& problem, const TensorGrid<D>& grid, const StationaryOptions& options)
@@ -66,21 +57,8 @@ class StationarySolver {
     options.validate();
     m_gamma = options.discount > 0 ? options.discount : problem.discount;
     HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError, "--stationary.discount must be in (0, 1), got " << m_gamma);
-    // Action grid.
-    const Box<M> box = problem.action_box();
-    long count = 1;
-    for (int j = 0; j < M; ++j) count *= options.actions;
-    for (long k = 0; k < count; ++k) {
-      Point<M> a;
-      long rest = k;
-      for (int j = M - 1; j >= 0; --j) {
-        const int i = static_cast<int>(rest % options.actions);
-        rest /= options.actions;
-        a[j] = options.actions == 1 ? 0.5 * (box.lo[j] + box.hi[j])
-                                    : box.lo[j] + (box.hi[j] - box.lo[j]) * i / (options.actions - 1);
-      }
-      m_actions.push_back(a);
-    }
+    m_actions = action_grid(problem.action_box(), options.actions);
+    const ScopedLogEvent timed(log_events().transition_build);
     // Transitions: cost, corner slots and weights for every (owned node, action).
     const std::int64_t n = grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
     m_cost.resize(n * k_count);
@@ -92,41 +70,25 @@ class StationarySolver {
       const auto x = grid.coordinates(grid.owned_node(l));
       for (std::int64_t k = 0; k < k_count; ++k) {
         const std::int64_t row = l * k_count + k;
-        m_cost[row] = problem.step_cost(x, m_actions[k]);
-        const auto y = problem.discrete_step(x, m_actions[k]);
-        Index<D> base;
-        std::array<double, D> w;
-        for (int a = 0; a < D; ++a) locate(grid.axis(a), y[a], base[a], w[a]);
+        const Transition<D> t = semi_lagrangian_transition(problem, grid.axes(), x, m_actions[k]);
+        m_cost[row] = t.cost;
         for (int c = 0; c < corners; ++c) {
-          Index<D> g = base;
-          double weight = 1.0;
-          for (int a = 0; a < D; ++a) {
-            const bool up = (c >> a) & 1;
-            g[a] += up;
-            if (g[a] == grid.axis(a).n) g[a] = 0;  // periodic wrap (locate clamps other axes)
-            weight *= up ? w[a] : 1.0 - w[a];
-          }
-          const PetscInt idx = grid.petsc_index(g);
+          const PetscInt idx = grid.petsc_index(t.cell.node[c]);
           auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
           if (inserted) needed.push_back(idx);
           m_slot[row * corners + c] = it->second;
-          m_weight[row * corners + c] = weight;
+          m_weight[row * corners + c] = t.cell.weight[c];
         }
       }
     }
     m_needed_index = needed;
-    Vec global = grid.create_vector();
-    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), &m_needed));
-    IS is;
-    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(), PETSC_COPY_VALUES, &is));
-    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, &m_scatter));
-    HJB_PETSC(ISDestroy(&is));
-    HJB_PETSC(VecDestroy(&global));
+    const OwnedVec global = grid.create_vector();
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
+    OwnedIs is;
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
+                              PETSC_COPY_VALUES, is.out()));
+    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
     m_policy.assign(n, 0);
-  }
-  ~StationarySolver() {
-    VecScatterDestroy(&m_scatter);
-    VecDestroy(&m_needed);
   }
   StationarySolver(const StationarySolver&) = delete;
   StationarySolver& operator=(const StationarySolver&) = delete;
@@ -137,19 +99,24 @@ class StationarySolver {
   const std::vector<int>& policy() const { return m_policy; }
 
   /// Solves from the values in v (zero for a fresh start, a checkpoint's for a restart; the
-  /// iteration count continues from `first_iteration`). Collective.
-  StationarySummary solve(Vec v, long first_iteration = 0, const IterationHook& after_iteration = {}) {
-    StationarySummary s;
+  /// iteration count continues from `first_iteration`). Collective. The summary's termination is
+  /// converged, iteration_limit, or the hook's stop (stopped_by_signal, wall_time).
+  SolveSummary solve(Vec v, long first_iteration = 0, const IterationHook& after_iteration = {}) {
+    const ScopedLogStage stage(stationary_stage());
+    SolveSummary s;
+    s.algorithm = m_options.policy_iteration ? "policy_iteration" : "value_iteration";
     const double start = MPI_Wtime();
     const long max_iter =
         m_options.max_iterations > 0 ? m_options.max_iterations : (m_options.policy_iteration ? 200 : 100000);
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, 0.0);
-    Vec next;
-    HJB_PETSC(VecDuplicate(v, &next));
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds);
+    const char* label = m_options.policy_iteration ? "policy iteration" : "value iteration";
+    OwnedVec next;
+    HJB_PETSC(VecDuplicate(v, next.out()));
     s.iterations = first_iteration;
     // Greedy step on the starting values: policy and residual.
     s.residual = bellman(v, next);
     bool policy_stable = false;
+    s.termination = Termination::iteration_limit;
     while (s.residual > m_options.tolerance && !policy_stable && s.iterations < max_iter) {
       if (m_options.policy_iteration) {
         s.linear_iterations += evaluate_policy(v);
@@ -167,22 +134,24 @@ class StationarySolver {
         MPI_Allreduce(&changed, &changed_anywhere, 1, MPI_LONG, MPI_SUM, m_grid.comm());
         policy_stable = changed_anywhere == 0;
       }
-      PetscPrintf(m_grid.comm(), "%s %6ld  Bellman residual %.3e  elapsed %.1f s\n",
-                  m_options.policy_iteration ? "policy iteration" : "value iteration", s.iterations, s.residual,
-                  MPI_Wtime() - start);
-      if (after_iteration && after_iteration(s.iterations, v)) {
-        s.interrupted = true;
-        break;
+      progress.report_iteration(label, s.iterations, s.residual);
+      if (after_iteration) {
+        const Termination stop = after_iteration(s.iterations, v);
+        if (stop != Termination::converged) {
+          s.termination = stop;
+          break;
+        }
       }
     }
-    s.converged = s.residual <= m_options.tolerance || policy_stable;
-    if (s.converged && m_options.policy_iteration) {
+    if (!s.interrupted() && (s.residual <= m_options.tolerance || policy_stable))
+      s.termination = Termination::converged;
+    if (s.termination == Termination::converged && m_options.policy_iteration) {
       s.polish_sweeps = polish(v, next);
       const std::vector<int> final_policy = m_policy;
       s.residual = bellman(v, next);  // residual of the published values
       m_policy = final_policy;
     }
-    VecDestroy(&next);
+    progress.report_iteration(label, s.iterations, s.residual, true);
     s.wall_seconds = MPI_Wtime() - start;
     return s;
   }
@@ -191,6 +160,7 @@ class StationarySolver {
   /// Collective.
   double bellman(Vec v, Vec out) {
     gather(v);
+    const ScopedLogEvent timed(log_events().bellman_update);
     const PetscScalar* needed;
     const PetscScalar* in;
     PetscScalar* o;
@@ -250,15 +220,16 @@ class StationarySolver {
   /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...), using v
   /// as the initial guess. Returns the Krylov iterations. Collective.
   long evaluate_policy(Vec v) {
+    const ScopedLogEvent timed(log_events().policy_evaluation);
     const std::int64_t n = m_grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
     PetscInt first, last;
     HJB_PETSC(VecGetOwnershipRange(v, &first, &last));
-    Mat a;
+    OwnedMat a;
     HJB_PETSC(MatCreateAIJ(m_grid.comm(), static_cast<PetscInt>(n), static_cast<PetscInt>(n), PETSC_DETERMINE,
-                           PETSC_DETERMINE, corners + 1, nullptr, corners, nullptr, &a));
+                           PETSC_DETERMINE, corners + 1, nullptr, corners, nullptr, a.out()));
     HJB_PETSC(MatSetOption(a, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
-    Vec rhs;
-    HJB_PETSC(VecDuplicate(v, &rhs));
+    OwnedVec rhs;
+    HJB_PETSC(VecDuplicate(v, rhs.out()));
     PetscScalar* r;
     HJB_PETSC(VecGetArray(rhs, &r));
     for (std::int64_t l = 0; l < n; ++l) {
@@ -275,8 +246,8 @@ class StationarySolver {
     HJB_PETSC(VecRestoreArray(rhs, &r));
     HJB_PETSC(MatAssemblyBegin(a, MAT_FINAL_ASSEMBLY));
     HJB_PETSC(MatAssemblyEnd(a, MAT_FINAL_ASSEMBLY));
-    KSP ksp;
-    HJB_PETSC(KSPCreate(m_grid.comm(), &ksp));
+    OwnedKsp ksp;
+    HJB_PETSC(KSPCreate(m_grid.comm(), ksp.out()));
     HJB_PETSC(KSPSetOperators(ksp, a, a));
     HJB_PETSC(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
     HJB_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
@@ -286,12 +257,9 @@ class StationarySolver {
     KSPConvergedReason reason;
     HJB_PETSC(KSPGetIterationNumber(ksp, &its));
     HJB_PETSC(KSPGetConvergedReason(ksp, &reason));
-    HJB_PETSC(KSPDestroy(&ksp));
-    HJB_PETSC(MatDestroy(&a));
-    HJB_PETSC(VecDestroy(&rhs));
     HJB_CHECK(reason > 0, NumericalError,
-              "policy evaluation: the linear solver did not converge (KSP reason " << static_cast<int>(reason)
-                                                                                    << "); try -ksp_type gmres -pc_type bjacobi");
+              "policy evaluation: the linear solver did not converge (KSP reason "
+                  << static_cast<int>(reason) << "); try -ksp_type gmres -pc_type bjacobi");
     return its;
   }
 
@@ -300,6 +268,7 @@ class StationarySolver {
   /// so the result does not depend on the rank count, on restarts, or on the Krylov solver's
   /// partition-dependent rounding. Costs about log(eps) / log(gamma) cheap sweeps. Collective.
   long polish(Vec v, Vec next) {
+    const ScopedLogEvent timed(log_events().policy_sweep);
     const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
     HJB_PETSC(VecSet(v, 0.0));
     double previous = std::numeric_limits<double>::infinity();
@@ -344,8 +313,8 @@ class StationarySolver {
   std::vector<int> m_slot;
   std::vector<PetscInt> m_needed_index;
   std::vector<int> m_policy;
-  Vec m_needed = nullptr;
-  VecScatter m_scatter = nullptr;
+  OwnedVec m_needed;
+  OwnedScatter m_scatter;
 };
 
 }  // namespace hjb

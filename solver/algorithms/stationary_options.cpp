@@ -1,7 +1,6 @@
-// Validation and reporting of the stationary (value/policy iteration) solver options.
-#include <sstream>
+// Validation of the stationary (value/policy iteration) solver options.
+#include "solver/algorithms/stationary_options.hpp"
 
-#include "solver/algorithms/stationary.hpp"
 #include "solver/core/error.hpp"
 
 namespace hjb {
@@ -12,14 +11,7 @@ void StationaryOptions::validate() const {
             "--stationary.discount must be in (0, 1) (0: the problem's), got " << discount);
   HJB_CHECK(tolerance > 0, UsageError, "--stationary.tolerance must be positive, got " << tolerance);
   HJB_CHECK(max_iterations >= 0, UsageError, "--stationary.max_iterations must be non-negative");
-}
-
-std::string StationarySummary::brief() const {
-  std::ostringstream os;
-  os << (converged ? "converged" : "stopped") << " after " << iterations << " iterations (Bellman residual "
-     << residual << ", " << linear_iterations << " Krylov iterations, " << polish_sweeps << " final sweeps), "
-     << wall_seconds << " s wall";
-  return os.str();
+  HJB_CHECK(progress_seconds >= 0, UsageError, "--output.progress_seconds must be non-negative");
 }
 
 }  // namespace hjb

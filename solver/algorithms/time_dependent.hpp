@@ -1,6 +1,7 @@
 // Method-of-lines solver of the backward HJ(I) equation V_t + H(x, grad V, t) = 0, V(x, 0) = l(x),
-// on a distributed tensor grid: upwind derivatives, Lax–Friedrichs numerical Hamiltonian,
-// TVD Runge–Kutta in tau = -t, CFL-adaptive steps, BRS or BRT, obstacles, NaN guard.
+// on a distributed tensor grid. It orchestrates the pointwise parts of solver/schemes (upwind
+// derivatives, Lax–Friedrichs numerical Hamiltonian, TVD Runge–Kutta table, BRT clip, obstacles)
+// with the halo exchange, CFL-adaptive steps landing on snapshot times, and a NaN guard.
 #pragma once
 #include <mpi.h>
 #include <petscvec.h>
@@ -14,18 +15,21 @@
 
 #include "grids/halo_exchange.hpp"
 #include "grids/tensor_grid.hpp"
+#include "grids/profiling.hpp"
 #include "solver/algorithms/progress.hpp"
+#include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
 #include "solver/core/control_problem.hpp"
+#include "solver/schemes/lax_friedrichs.hpp"
+#include "solver/schemes/reachability.hpp"
+#include "solver/schemes/tvd_runge_kutta.hpp"
 #include "solver/schemes/upwind_derivatives.hpp"
 
 namespace hjb {
 
-/// Scheme (Osher & Shu 1991; Mitchell's ToolboxLS; as in hj_reachability): in tau = -t the
-/// equation is V_tau = H(x, grad V, -tau). With one-sided derivatives p-, p+ per axis,
-///   V_tau ~ H(x, (p- + p+)/2) + sum_i alpha_i (p+_i - p-_i) / 2,
-/// alpha_i >= |dH/dp_i| (per node for `local`, the grid maximum for `global`). A BRT replaces
-/// the right-hand side r by min(r, 0) so the zero sublevel set can only grow. The step is
+/// In tau = -t the equation is V_tau = H(x, grad V, -tau); the semi-discrete right-hand side at a
+/// node is the Lax–Friedrichs Ĥ of the one-sided derivatives (alpha_i per node for `local`, the
+/// grid maximum for `global`), clipped by the reach mode. The step is
 /// dt = cfl / max_x sum_i alpha_i / h_i, clipped to land on the snapshot times.
 template <ControlProblem P>
 class TimeDependentSolver {
@@ -57,112 +61,96 @@ class TimeDependentSolver {
     apply_obstacle(v);
   }
 
-  /// Called after every step with the progress and the values; returning true stops the solve
-  /// (the caller has written a checkpoint). Its decision must be the same on every rank.
-  using StepHook = std::function<bool(const SolveProgress&, Vec values)>;
+  /// Called after every step with the progress and the values; returning anything but
+  /// horizon_reached (stopped_by_signal, wall_time) stops the solve with that termination (the
+  /// caller has written a checkpoint). Its decision must be the same on every rank.
+  using StepHook = std::function<Termination(const SolveProgress&, Vec values)>;
 
   /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t = 0 (k = 0) and at
   /// each time of options.snapshot_schedule(). A resumed run passes the checkpoint's progress in
   /// `from` with v holding the checkpointed values. Collective. Throws NumericalError (same on
   /// every rank) on NaN/Inf.
-  TimeDependentSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
-                             const StepHook& after_step = {}) {
-    TimeDependentSummary summary;
+  SolveSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
+                     const StepHook& after_step = {}) {
+    const ScopedLogStage stage(time_marching_stage());
+    SolveSummary summary;
+    summary.algorithm = "time_dependent";
     const double start = MPI_Wtime();
-    Vec stage1, stage2;
-    HJB_PETSC(VecDuplicate(v, &stage1));
-    HJB_PETSC(VecDuplicate(v, &stage2));
+    OwnedVec stage1, stage2;
+    HJB_PETSC(VecDuplicate(v, stage1.out()));
+    HJB_PETSC(VecDuplicate(v, stage2.out()));
     ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.snapshot_schedule().back());
     double tau = from.tau;
-    summary.steps = from.steps;
+    summary.iterations = from.steps;
     summary.progress = from;
     if (from.next_snapshot <= 1 && from.steps == 0) on_snapshot(0, 0.0, v);
-    try {
-      const auto schedule = m_options.snapshot_schedule();
-      for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
-        const double tau_next = schedule[k - 1];
-        while (tau < tau_next) {
-          const double dt = step(v, stage1, stage2, tau, tau_next - tau);
-          tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
-          ++summary.steps;
-          summary.node_stage_updates += static_cast<double>(m_grid.global_count()) * stages();
-          guard_finite(v, summary.steps, -tau);
-          summary.step_times.push_back(-tau);
-          summary.step_sizes.push_back(dt);
-          summary.step_wall.push_back(MPI_Wtime() - start);
-          progress.report(summary.steps, tau, dt);
-          summary.progress = {tau, summary.steps, k};
-          if (after_step && after_step(summary.progress, v)) {
-            summary.interrupted = true;
+    const auto schedule = m_options.snapshot_schedule();
+    for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
+      const double tau_next = schedule[k - 1];
+      while (tau < tau_next) {
+        const double dt = step(v, stage1, stage2, tau, tau_next - tau);
+        tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
+        ++summary.iterations;
+        summary.node_stage_updates += static_cast<double>(m_grid.global_count()) * stages();
+        guard_finite(v, summary.iterations, -tau);
+        summary.step_times.push_back(-tau);
+        summary.step_sizes.push_back(dt);
+        summary.step_wall.push_back(MPI_Wtime() - start);
+        progress.report_step(summary.iterations, tau, dt);
+        summary.progress = {tau, summary.iterations, k};
+        if (after_step) {
+          const Termination stop = after_step(summary.progress, v);
+          if (stop != Termination::horizon_reached) {
+            summary.termination = stop;
             break;
           }
         }
-        if (summary.interrupted) break;
-        on_snapshot(k, -tau, v);
-        summary.progress.next_snapshot = k + 1;
       }
-    } catch (...) {
-      VecDestroy(&stage1);
-      VecDestroy(&stage2);
-      throw;
+      if (summary.interrupted()) break;
+      on_snapshot(k, -tau, v);
+      summary.progress.next_snapshot = k + 1;
     }
-    HJB_PETSC(VecDestroy(&stage1));
-    HJB_PETSC(VecDestroy(&stage2));
     summary.final_time = -tau;
     summary.wall_seconds = MPI_Wtime() - start;
     return summary;
   }
 
-  int stages() const { return static_cast<int>(m_options.integrator) + 1; }
+  int stages() const { return static_cast<int>(tvd_stages(m_options.integrator).size()); }
 
-  /// One TVD-RK step of at most max_dt from tau; returns the step taken. Collective.
+  /// One TVD-RK step of at most max_dt from tau; returns the step taken. The stages of the
+  /// integrator's table write into stage1, stage2, ... and the last one into v. Collective.
   double step(Vec v, Vec stage1, Vec stage2, double tau, double max_dt) {
     if (m_options.dissipation == Dissipation::global) update_global_alpha(-tau);
     const double max_rate = global_max(evaluate_rate(v, tau));
     const double dt = max_rate > 0.0 ? std::min(m_options.cfl / max_rate, max_dt) : max_dt;
-    switch (m_options.integrator) {
-      case TimeIntegrator::rk1:
-        euler_combine(v, v, 1.0, 0.0, dt);
-        break;
-      case TimeIntegrator::rk2:
-        euler_combine(stage1, v, 1.0, 0.0, dt, v);  // stage1 = v + dt L(v)
-        evaluate_rate(stage1, tau + dt);
-        euler_combine(v, stage1, 0.5, 0.5, dt, v);  // v = v/2 + (stage1 + dt L(stage1))/2
-        break;
-      case TimeIntegrator::rk3:
-        euler_combine(stage1, v, 1.0, 0.0, dt, v);
-        evaluate_rate(stage1, tau + dt);
-        euler_combine(stage2, stage1, 0.25, 0.75, dt, v);  // 3/4 v + 1/4 (stage1 + dt L)
-        evaluate_rate(stage2, tau + 0.5 * dt);
-        euler_combine(v, stage2, 2.0 / 3.0, 1.0 / 3.0, dt, v);  // 1/3 v + 2/3 (stage2 + dt L)
-        break;
+    const auto table = tvd_stages(m_options.integrator);
+    const Vec buffers[2] = {stage1, stage2};
+    Vec from = v;
+    for (std::size_t s = 0; s < table.size(); ++s) {
+      if (s > 0) evaluate_rate(from, tau + table[s].rate_time * dt);
+      const Vec out = (s + 1 == table.size()) ? v : buffers[s % 2];
+      combine(table[s], dt, v, from, out);
+      from = out;
     }
     apply_obstacle(v);
     return dt;
   }
 
  private:
-  /// out = keep * base + weight * (from + dt * rate), with rate the last evaluated L. `base`
-  /// defaults to `out`'s own old values (in-place Euler).
-  void euler_combine(Vec out, Vec from, double weight, double keep, double dt, Vec base = nullptr) {
-    const PetscScalar* f;
-    const PetscScalar* b = nullptr;
+  /// out = keep * base + weight * (from + dt * rate) with rate the last evaluated L; any of the
+  /// vectors may be the same.
+  void combine(const TvdStage& stage, double dt, Vec base, Vec from, Vec out) {
     PetscScalar* o;
-    const bool aliased_from = (out == from), aliased_base = (base == nullptr || base == out);
+    const PetscScalar* f = nullptr;
+    const PetscScalar* b = nullptr;
     HJB_PETSC(VecGetArray(out, &o));
-    if (!aliased_from)
-      HJB_PETSC(VecGetArrayRead(from, &f));
-    else
-      f = o;
-    if (!aliased_base)
-      HJB_PETSC(VecGetArrayRead(base, &b));
-    else
-      b = o;
-    const std::int64_t n = m_grid.owned_count();
-    const double* r = m_rate.data();
-    for (std::int64_t l = 0; l < n; ++l) o[l] = keep * b[l] + weight * (f[l] + dt * r[l]);
-    if (!aliased_base) HJB_PETSC(VecRestoreArrayRead(base, &b));
-    if (!aliased_from) HJB_PETSC(VecRestoreArrayRead(from, &f));
+    if (from != out) HJB_PETSC(VecGetArrayRead(from, &f));
+    if (base != out && base != from) HJB_PETSC(VecGetArrayRead(base, &b));
+    const double* from_values = from == out ? o : f;
+    const double* base_values = base == out ? o : (base == from ? from_values : b);
+    tvd_stage_update(stage, dt, base_values, from_values, m_rate.data(), o, m_grid.owned_count());
+    if (b) HJB_PETSC(VecRestoreArrayRead(base, &b));
+    if (f) HJB_PETSC(VecRestoreArrayRead(from, &f));
     HJB_PETSC(VecRestoreArray(out, &o));
   }
 
@@ -186,6 +174,7 @@ class TimeDependentSolver {
   /// m_rate = L(v) at tau; returns this rank's max_x sum_i alpha_i / h_i. Collective (halo exchange).
   double evaluate_rate(Vec v, double tau) {
     m_halo.exchange(v, m_padded.data());
+    const ScopedLogEvent timed(log_events().rate_evaluation);
     m_halo.fill_boundary(m_padded.data(), m_options.boundary);
     switch (m_options.derivative) {
       case DerivativeScheme::upwind1:
@@ -208,7 +197,7 @@ class TimeDependentSolver {
     const auto& stride = m_halo.stride();
     const int w = m_halo.width();
     const bool local_alpha = m_options.dissipation == Dissipation::local;
-    const bool tube = m_options.mode == ReachMode::tube;
+    const ReachMode mode = m_options.mode;
     const Axis& last_axis = m_grid.axis(D - 1);
     double max_rate = 0.0;
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -229,30 +218,26 @@ class TimeDependentSolver {
         x[D - 1] = last_axis.coordinate(m_grid.owned_start()[D - 1] + j);
         const auto f = m_problem.affine(x, t);
         const State<D> alpha = local_alpha ? partial_max_magnitudes(m_problem, f) : m_global_alpha;
-        State<D> p;
-        double dissipation = 0.0, rate = 0.0;
+        State<D> p_left, p_right;
         for (int a = 0; a < D; ++a) {
-          const double pl = m_left[a * row + j], pr = m_right[a * row + j];
-          p[a] = 0.5 * (pl + pr);
-          dissipation += alpha[a] * 0.5 * (pr - pl);
-          rate += alpha[a] * m_inv_spacing[a];
+          p_left[a] = m_left[a * row + j];
+          p_right[a] = m_right[a * row + j];
         }
-        const double value = hamiltonian(m_problem, f, x, p, t) + dissipation;
-        out[j] = tube ? std::min(value, 0.0) : value;
-        max_rate = std::max(max_rate, rate);
+        const auto lf = lax_friedrichs<D>(p_left, p_right, alpha, m_inv_spacing);
+        out[j] = reach_rate(hamiltonian(m_problem, f, x, lf.costate, t) + lf.dissipation, mode);
+        max_rate = std::max(max_rate, lf.cfl_rate);
       }
     }
     return max_rate;
   }
 
-  /// V = max(V, -obstacle(x)): states in the obstacle {obstacle <= 0} never count as reaching the
-  /// target (Mitchell's ToolboxLS convention for reach-avoid with static obstacles).
+  /// Static obstacles (solver/schemes/reachability.hpp).
   void apply_obstacle(Vec v) {
     if constexpr (has_obstacle<P>) {
       PetscScalar* o;
       HJB_PETSC(VecGetArray(v, &o));
       for (std::int64_t l = 0; l < m_grid.owned_count(); ++l)
-        o[l] = std::max(o[l], -m_problem.obstacle(m_grid.coordinates(m_grid.owned_node(l))));
+        o[l] = constrain_by_obstacle(o[l], m_problem.obstacle(m_grid.coordinates(m_grid.owned_node(l))));
       HJB_PETSC(VecRestoreArray(v, &o));
     }
   }

@@ -4,13 +4,12 @@
 #include <vector>
 
 #include "grids/halo_exchange.hpp"
+#include "solver/schemes/lax_friedrichs.hpp"
+#include "solver/schemes/reachability.hpp"
+#include "solver/schemes/tvd_runge_kutta.hpp"
 #include "solver/schemes/upwind_derivatives.hpp"
 
 namespace hjb {
-
-enum class TimeIntegrator { rk1, rk2, rk3 };  ///< TVD Runge–Kutta of order 1, 2, 3 (Shu & Osher 1988)
-enum class Dissipation { local, global };     ///< per-node or grid-wide Lax–Friedrichs coefficients
-enum class ReachMode { set, tube };           ///< BRS (plain PDE) or BRT (Hamiltonian min(H, 0))
 
 struct TimeDependentOptions {
   DerivativeScheme derivative = DerivativeScheme::weno5;
@@ -46,27 +45,5 @@ std::string to_string(TimeIntegrator s);
 std::string to_string(Dissipation s);
 std::string to_string(BoundaryCondition s);
 std::string to_string(ReachMode s);
-
-/// Where a run is: used to resume from a checkpoint and reported to the step hook.
-struct SolveProgress {
-  double tau = 0.0;       ///< time-to-go reached
-  long steps = 0;         ///< steps taken so far
-  int next_snapshot = 1;  ///< index of the next snapshot to emit (0 is t = 0)
-};
-
-/// What a solve did.
-struct TimeDependentSummary {
-  bool interrupted = false;  ///< the step hook asked to stop (checkpoint written by the caller)
-  SolveProgress progress;
-  long steps = 0;
-  double final_time = 0.0;  ///< t = -tau reached
-  double wall_seconds = 0.0;
-  double node_stage_updates = 0;                          ///< global nodes x stages, summed over steps
-  double peak_resident_bytes = 0;  ///< largest peak resident memory over ranks (set by the driver)
-  bool dry_run = false;
-  std::string message;  ///< replaces brief() when set (stationary solves)
-  std::vector<double> step_times, step_sizes, step_wall;  ///< per step: t reached, dt, elapsed seconds
-  std::string brief() const;
-};
 
 }  // namespace hjb

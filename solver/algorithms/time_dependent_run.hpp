@@ -8,119 +8,17 @@
 #include <sstream>
 
 #include "grids/tensor_grid.hpp"
+#include "solver/algorithms/history.hpp"
 #include "solver/algorithms/memory_plan.hpp"
-#include "solver/algorithms/registry.hpp"
+#include "solver/algorithms/output_paths.hpp"
+#include "solver/algorithms/run_setup.hpp"
+#include "solver/algorithms/solve_config.hpp"
 #include "solver/algorithms/time_dependent.hpp"
-#include "solver/core/parameters.hpp"
-#include "solver/core/version.hpp"
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_table.hpp"
+#include "solver/io/version_attributes.hpp"
 
 namespace hjb {
-
-/// Axis names of a problem: P::axis_names() when provided, else x0, x1, ...
-template <ControlProblem P>
-std::array<std::string, P::dim> axis_names() {
-  std::array<std::string, P::dim> names;
-  if constexpr (requires { P::axis_names(); }) {
-    const auto given = P::axis_names();
-    for (int a = 0; a < P::dim; ++a) names[a] = given[a];
-  } else {
-    for (int a = 0; a < P::dim; ++a) names[a] = "x" + std::to_string(a);
-  }
-  return names;
-}
-
-/// The problem with the user's parameters applied. Throws UsageError for a parameter the problem
-/// does not have, naming the valid ones.
-template <ControlProblem P>
-P configure_problem(const SolveConfig& config) {
-  P problem;
-  apply_parameters(problem, config.problem_parameters, "--problem.");
-  if (config.control_mode == "max")
-    problem.control_mode = Optimize::maximize;
-  else if (config.control_mode == "min")
-    problem.control_mode = Optimize::minimize;
-  else
-    HJB_CHECK(config.control_mode.empty(), UsageError,
-              "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
-  return problem;
-}
-
-template <ControlProblem P>
-std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
-  constexpr int D = P::dim;
-  HJB_CHECK(static_cast<int>(config.shape.size()) == D, UsageError,
-            "--grid.shape has " << config.shape.size() << " sizes but problem '" << P::name() << "' is " << D
-                                << "-dimensional");
-  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
-            "--grid.lo has " << config.lo.size() << " values, expected " << D);
-  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
-            "--grid.hi has " << config.hi.size() << " values, expected " << D);
-  const auto domain = problem.domain();
-  const auto names = axis_names<P>();
-  std::array<Axis, D> axes;
-  for (int a = 0; a < D; ++a) {
-    axes[a] = {names[a], domain[a].lo, domain[a].hi, config.shape[a], domain[a].periodic};
-    if (!config.lo.empty()) axes[a].lo = config.lo[a];
-    if (!config.hi.empty()) axes[a].hi = config.hi[a];
-    HJB_CHECK(config.shape[a] >= 2, UsageError,
-              "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
-    HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,
-              "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo
-                                                          << " >= " << axes[a].hi << ")");
-  }
-  return axes;
-}
-
-/// Rank 0 checks that the output's directory exists and is writable; the verdict is shared.
-void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option = "--output.file");
-
-/// The problem's parameters by name (table attributes and run identities).
-template <ControlProblem P>
-std::map<std::string, double> parameter_values(const P& problem) {
-  std::map<std::string, double> values;
-  P copy = problem;
-  copy.visit_parameters([&](const char* name, double& value) { values[name] = value; });
-  return values;
-}
-
-/// The part of a run identity every solver shares: problem, parameters, control sense and grid.
-template <ControlProblem P>
-std::string problem_and_grid_identity(const P& problem, const std::array<Axis, P::dim>& axes) {
-  std::ostringstream os;
-  os << std::setprecision(17) << "problem=" << P::name()
-     << ";control=" << (problem.control_mode == Optimize::maximize ? "max" : "min") << ";parameters=";
-  for (const auto& [name, value] : parameter_values(problem)) os << name << ":" << value << ",";
-  os << ";axes=";
-  for (const Axis& ax : axes)
-    os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
-  return os.str();
-}
-
-/// Fills v (this rank's block) from a checkpoint whose run identity must be `identity`; returns
-/// its header. Throws ValidationError.
-inline CheckpointHeader load_checkpoint(const std::string& path, const std::string& identity, Vec v,
-                                        const std::vector<std::int64_t>& start,
-                                        const std::vector<std::int64_t>& extent) {
-  const CheckpointHeader header = read_checkpoint_header(path, identity);
-  const auto state = read_checkpoint_state(path, start, extent);
-  PetscScalar* data;
-  HJB_PETSC(VecGetArray(v, &data));
-  std::copy(state.begin(), state.end(), data);
-  HJB_PETSC(VecRestoreArray(v, &data));
-  return header;
-}
-
-/// Writes v as a checkpoint. Collective.
-inline void save_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHeader& header, Vec v,
-                            const std::vector<Axis>& axes, const std::vector<std::int64_t>& start,
-                            const std::vector<std::int64_t>& extent) {
-  const PetscScalar* data;
-  HJB_PETSC(VecGetArrayRead(v, &data));
-  write_checkpoint(comm, path, header, axes, start, extent, data);
-  HJB_PETSC(VecRestoreArrayRead(v, &data));
-}
 
 /// Everything that must agree for a checkpoint or partial table to continue the same computation:
 /// problem and parameters, control mode, axes, scheme, mode and snapshot schedule (not the rank count).
@@ -171,17 +69,8 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
   return config.dry_run;
 }
 
-/// Rank 0 removes a file if it exists; collective (barrier).
-void remove_file_on_rank0(MPI_Comm comm, const std::string& path);
-
-/// Rank 0 writes the per-step history (CSV: step, t, dt, elapsed seconds) atomically.
-void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSummary& summary);
-
-/// Library and build versions recorded in every table.
-std::map<std::string, std::string> version_attributes();
-
 template <ControlProblem P>
-TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   config.options.validate();
   const P problem = configure_problem<P>(config);
@@ -190,7 +79,8 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
   if (!config.history.empty()) check_output_path(comm, config.history, "--output.history");
   TensorGrid<D> grid(comm, axes);
   if (check_memory_plan(grid, config)) {
-    TimeDependentSummary dry;
+    SolveSummary dry;
+    dry.algorithm = "time_dependent";
     dry.dry_run = true;
     return dry;
   }
@@ -223,61 +113,55 @@ TimeDependentSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config
 
   const std::string identity = run_identity(problem, axes, o);
   meta.strings["run_identity"] = identity;
-  Vec v = grid.create_vector();
-  try {
-    SolveProgress from;
-    std::unique_ptr<TableWriter> writer;
-    if (!config.restart.empty()) {
-      const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
-      from = {header.tau, header.steps, header.next_snapshot};
-      writer = TableWriter::resume(comm, config.output, axis_list, start, extent, times, identity);
-      PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
-                  header.steps, -header.tau, grid.size());
-    } else {
-      solver.set_initial(v);
-      writer = std::make_unique<TableWriter>(comm, config.output, axis_list, start, extent, times, meta);
-    }
-    RunControl control(comm, config.control);
-    auto checkpoint = [&](const SolveProgress& p, Vec values) {
-      writer->flush();  // the snapshots the checkpoint counts as written are on disk
-      save_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, values,
-                      axis_list, start, extent);
-      control.checkpoint_written();
-    };
-    const auto summary = solver.solve(
-        v,
-        [&](int k, double, Vec values) {
-          const PetscScalar* data;
-          HJB_PETSC(VecGetArrayRead(values, &data));
-          writer->write_snapshot(k, data);
-          HJB_PETSC(VecRestoreArrayRead(values, &data));
-        },
-        from,
-        [&](const SolveProgress& p, Vec values) {
-          const StepDecision d = control.after_step(p.steps);
-          if (d == StepDecision::proceed) return false;
-          checkpoint(p, values);
-          return d == StepDecision::stop;
-        });
-    if (summary.interrupted) {
-      writer->suspend();
-      std::ostringstream os;
-      os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
-         << " (t = " << -summary.progress.tau << "); checkpoint written to " << config.checkpoint_file
-         << "; resume with --restart " << config.checkpoint_file;
-      throw InterruptedError(os.str());
-    }
-    writer->commit();
-    if (!config.history.empty()) write_history(comm, config.history, summary);
-    remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
-    HJB_PETSC(VecDestroy(&v));
-    auto result = summary;
-    result.peak_resident_bytes = largest_peak_resident_bytes(comm);
-    return result;
-  } catch (...) {
-    VecDestroy(&v);
-    throw;
+  const OwnedVec v = grid.create_vector();
+  SolveProgress from;
+  std::unique_ptr<TableWriter> writer;
+  if (!config.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
+    from = {header.tau, header.steps, header.next_snapshot};
+    writer = TableWriter::resume(comm, config.output, axis_list, start, extent, times, identity);
+    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
+                header.steps, -header.tau, grid.size());
+  } else {
+    solver.set_initial(v);
+    writer = std::make_unique<TableWriter>(comm, config.output, axis_list, start, extent, times, meta);
   }
+  RunControl control(comm, config.control);
+  auto checkpoint = [&](const SolveProgress& p, Vec values) {
+    writer->flush();  // the snapshots the checkpoint counts as written are on disk
+    save_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, values,
+                    axis_list, start, extent);
+    control.checkpoint_written();
+  };
+  auto summary = solver.solve(
+      v,
+      [&](int k, double, Vec values) {
+        const PetscScalar* data;
+        HJB_PETSC(VecGetArrayRead(values, &data));
+        writer->write_snapshot(k, data);
+        HJB_PETSC(VecRestoreArrayRead(values, &data));
+      },
+      from,
+      [&](const SolveProgress& p, Vec values) {
+        const StepDecision d = control.after_step(p.steps);
+        if (d == StepDecision::proceed) return Termination::horizon_reached;
+        checkpoint(p, values);
+        return d == StepDecision::stop ? control.stop_termination() : Termination::horizon_reached;
+      });
+  summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  if (summary.interrupted()) {
+    writer->suspend();
+    std::ostringstream os;
+    os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
+       << " (t = " << -summary.progress.tau << "); checkpoint written to " << config.checkpoint_file
+       << "; resume with --restart " << config.checkpoint_file;
+    summary.message = os.str();
+    return summary;
+  }
+  writer->commit();
+  if (!config.history.empty()) write_history(comm, config.history, summary);
+  remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
+  return summary;
 }
 
 }  // namespace hjb

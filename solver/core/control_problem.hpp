@@ -49,6 +49,7 @@ concept ControlProblem = requires(const P& p, P& mp, const State<P::dim>& x, dou
   { P::control_dim } -> std::convertible_to<int>;
   { P::disturbance_dim } -> std::convertible_to<int>;
   { P::name() } -> std::convertible_to<std::string>;
+  { P::description() } -> std::convertible_to<std::string>;
   { p.affine(x, t) } -> std::same_as<AffineDynamics<P::dim, P::control_dim, P::disturbance_dim>>;
   { p.target(x) } -> std::convertible_to<double>;
   {p.control_set()};

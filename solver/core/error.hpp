@@ -1,4 +1,4 @@
-// Error types that carry the process exit code of conventions.md, and the always-on check macro.
+// Error types that carry the process exit code (README, "Exit codes"), and the always-on check macro.
 #pragma once
 #include <sstream>
 #include <stdexcept>
@@ -6,7 +6,7 @@
 
 namespace hjb {
 
-/// Exit codes shared by every command (see docs: conventions).
+/// Exit codes shared by every command.
 enum class ExitCode : int {
   success = 0,
   runtime_failure = 1,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "grids/profiling.hpp"
 #include "solver/core/version.hpp"
 #include "solver/io/hdf5_util.hpp"
 
@@ -20,12 +21,15 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
   int rank;
   MPI_Comm_rank(comm, &rank);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const ScopedLogEvent timed(log_events().checkpoint_write);
   const std::string tmp = path + ".tmp";
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  HJB_CHECK(file >= 0, ValidationError, "cannot create checkpoint " << tmp);
+  Handle file;
+  {
+    const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    file = h5::file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+  }
+  HJB_CHECK(file.valid(), ValidationError, "cannot create checkpoint " << tmp);
   write_string_attribute(file, "format", "hjbench-checkpoint");
   write_string_attribute(file, "run_identity", header.run_identity);
   write_number_attribute(file, "tau", header.tau);
@@ -35,20 +39,18 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
   std::vector<hsize_t> dims, start(owned_start.begin(), owned_start.end()),
       extent(owned_extent.begin(), owned_extent.end());
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
-  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-  hid_t ds = check_id(H5Dcreate2(file, "state", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      "create /state");
-  H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr);
-  hid_t mem = H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr);
-  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
-  H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-  const herr_t status = H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned);
-  H5Pclose(dxpl);
-  H5Sclose(mem);
-  H5Sclose(space);
-  H5Dclose(ds);
-  H5Fclose(file);
-  check_h5(status, "write checkpoint state");
+  {
+    const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+    const Handle ds = dataset(
+        check_id(H5Dcreate2(file, "state", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 "create /state"));
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr);
+    const Handle mem = dataspace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
+    const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned), "write checkpoint state");
+  }
+  check_h5(file.close(), "close checkpoint " + tmp + " (disk full?)");
   int ok = 1;
   if (rank == 0) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
@@ -57,14 +59,14 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
 
 namespace {
 
-hid_t open_checkpoint(const std::string& path) {
+Handle open_checkpoint(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such checkpoint");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
             path << ": not an HDF5 file (corrupt checkpoint?)");
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  HJB_CHECK(file >= 0, ValidationError, path << ": cannot open checkpoint");
-  return file;
+  Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  HJB_CHECK(f.valid(), ValidationError, path << ": cannot open checkpoint");
+  return f;
 }
 
 std::string read_string(hid_t file, const std::string& path, const char* name) {
@@ -81,20 +83,16 @@ double read_number(hid_t file, const std::string& path, const char* name) {
 }  // namespace
 
 CheckpointHeader read_checkpoint_header(const std::string& path, const std::string& expected_identity) {
-  hid_t file = open_checkpoint(path);
   CheckpointHeader h;
-  try {
+  {
+    const Handle file = open_checkpoint(path);
     HJB_CHECK(read_string(file, path, "format") == "hjbench-checkpoint", ValidationError,
               path << ": not an hjbench checkpoint");
     h.run_identity = read_string(file, path, "run_identity");
     h.tau = read_number(file, path, "tau");
     h.steps = static_cast<long>(read_number(file, path, "steps"));
     h.next_snapshot = static_cast<int>(read_number(file, path, "next_snapshot"));
-  } catch (...) {
-    H5Fclose(file);
-    throw;
   }
-  H5Fclose(file);
   HJB_CHECK(h.run_identity == expected_identity, ValidationError,
             path << ": the checkpoint belongs to another run (problem, grid or scheme differ)\n  checkpoint: "
                  << h.run_identity << "\n  this run:   " << expected_identity);
@@ -104,23 +102,16 @@ CheckpointHeader read_checkpoint_header(const std::string& path, const std::stri
 std::vector<double> read_checkpoint_state(const std::string& path,
                                           const std::vector<std::int64_t>& owned_start,
                                           const std::vector<std::int64_t>& owned_extent) {
-  hid_t file = open_checkpoint(path);
-  hid_t ds = H5Dopen2(file, "state", H5P_DEFAULT);
-  if (ds < 0) {
-    H5Fclose(file);
-    throw ValidationError(path + ": checkpoint has no /state");
-  }
+  const Handle file = open_checkpoint(path);
+  const Handle ds = dataset(H5Dopen2(file, "state", H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError, path << ": checkpoint has no /state");
   std::vector<hsize_t> s(owned_start.begin(), owned_start.end()), e(owned_extent.begin(), owned_extent.end());
-  hid_t filespace = H5Dget_space(ds);
+  const Handle filespace = dataspace(H5Dget_space(ds));
   const bool fits = H5Sget_simple_extent_ndims(filespace) == static_cast<int>(s.size());
   H5Sselect_hyperslab(filespace, H5S_SELECT_SET, s.data(), nullptr, e.data(), nullptr);
-  hid_t mem = H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr);
+  const Handle mem = dataspace(H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr));
   std::vector<double> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(mem)));
   const herr_t status = fits ? H5Dread(ds, H5T_NATIVE_DOUBLE, mem, filespace, H5P_DEFAULT, out.data()) : -1;
-  H5Sclose(mem);
-  H5Sclose(filespace);
-  H5Dclose(ds);
-  H5Fclose(file);
   HJB_CHECK(status >= 0, ValidationError, path << ": cannot read the state block (corrupt checkpoint?)");
   return out;
 }

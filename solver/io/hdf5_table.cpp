@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "grids/profiling.hpp"
 #include "solver/core/error.hpp"
 #include "solver/io/hdf5_util.hpp"
 
@@ -41,24 +42,22 @@ struct AttributeReader {
 };
 
 std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
-  hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
-  HJB_CHECK(ds >= 0, ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
-  hid_t space = H5Dget_space(ds);
+  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
+  const Handle space = dataspace(H5Dget_space(ds));
   std::vector<double> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
   const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
-  H5Sclose(space);
-  H5Dclose(ds);
   HJB_CHECK(status >= 0, ValidationError, path << ": cannot read dataset " << name << " (corrupt file?)");
   return data;
 }
 
-hid_t open_for_reading(const std::string& path) {
+Handle open_for_reading(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such file");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
-  hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  HJB_CHECK(file >= 0, ValidationError, path << ": cannot open for reading");
-  return file;
+  Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  HJB_CHECK(f.valid(), ValidationError, path << ": cannot open for reading");
+  return f;
 }
 
 }  // namespace
@@ -70,26 +69,17 @@ struct TableWriter::Impl {
   std::vector<Axis> axes;
   std::vector<hsize_t> start, extent;
   std::vector<double> times;
-  hid_t file = -1;
-  std::vector<hid_t> snapshots;
-  std::map<std::string, hid_t> extras;
+  Handle file;
+  std::vector<Handle> snapshots;
+  std::map<std::string, Handle> extras;
   bool committed = false, keep_temporary = false;
 
-  void close_all() {
-    for (hid_t& d : snapshots)
-      if (d >= 0) {
-        H5Dclose(d);
-        d = -1;
-      }
-    for (auto& [name, d] : extras)
-      if (d >= 0) {
-        H5Dclose(d);
-        d = -1;
-      }
-    if (file >= 0) {
-      H5Fclose(file);
-      file = -1;
-    }
+  /// Closes the datasets, then the file; returns false when closing the file failed (its last
+  /// writes did not reach the disk).
+  bool close_all() {
+    for (Handle& d : snapshots) d.close();
+    for (auto& [name, d] : extras) d.close();
+    return file.close() >= 0;
   }
 };
 
@@ -109,11 +99,12 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   m.extent.assign(owned_extent.begin(), owned_extent.end());
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  m.file = H5Fcreate(m.tmp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  HJB_CHECK(m.file >= 0, ValidationError, "cannot create output file " << m.tmp_path);
+  {
+    const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    m.file = file(H5Fcreate(m.tmp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+  }
+  HJB_CHECK(m.file.valid(), ValidationError, "cannot create output file " << m.tmp_path);
 
   write_number_attribute(m.file, "schema_version", table_schema_version);
   write_string_attribute(m.file, "problem", metadata.problem);
@@ -122,22 +113,23 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   write_string_attribute(m.file, "axes", axis_names);
   for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
   for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
-  hid_t problem =
-      check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem");
-  write_string_attribute(problem, "name", metadata.problem);
-  for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
-  H5Gclose(problem);
+  {
+    const Handle problem =
+        group(check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem"));
+    write_string_attribute(problem, "name", metadata.problem);
+    for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
+  }
 
   // Axes (written by rank 0; creation is collective).
-  hid_t axes_group =
-      check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes");
-  std::vector<hid_t> axis_sets;
+  const Handle axes_group =
+      group(check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes"));
+  std::vector<Handle> axis_sets;
   for (const Axis& ax : axes) {
     const hsize_t n = static_cast<hsize_t>(ax.n);
-    hid_t space = H5Screate_simple(1, &n, nullptr);
-    hid_t ds = check_id(
+    const Handle space = dataspace(H5Screate_simple(1, &n, nullptr));
+    Handle ds = dataset(check_id(
         H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        "create axis " + ax.name);
+        "create axis " + ax.name));
     std::vector<double> coords(n);
     for (hsize_t i = 0; i < n; ++i) coords[i] = ax.coordinate(static_cast<std::int64_t>(i));
     if (m.rank != 0) H5Sselect_none(space);
@@ -147,53 +139,43 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
     write_number_attribute(ds, "hi", ax.hi);
     write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
     check_h5(H5DSset_scale(ds, ax.name.c_str()), "make " + ax.name + " a dimension scale");
-    axis_sets.push_back(ds);
-    H5Sclose(space);
+    axis_sets.push_back(std::move(ds));
   }
   {
     const hsize_t s = times.size();
-    hid_t space = H5Screate_simple(1, &s, nullptr);
-    hid_t ds =
-        check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                 "create /time");
+    const Handle space = dataspace(H5Screate_simple(1, &s, nullptr));
+    const Handle ds = dataset(check_id(
+        H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /time"));
     if (m.rank != 0) H5Sselect_none(space);
     check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
-    H5Dclose(ds);
-    H5Sclose(space);
   }
-  hid_t values =
-      check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value");
+  const Handle values =
+      group(check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value"));
   std::vector<hsize_t> dims;
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
-  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
   for (std::size_t k = 0; k < times.size(); ++k) {
     const std::string name = snapshot_name(static_cast<int>(k));
-    hid_t ds = check_id(
+    Handle ds = dataset(check_id(
         H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        "create /value/" + name);
+        "create /value/" + name));
     write_number_attribute(ds, "time", times[k]);
     for (std::size_t a = 0; a < axes.size(); ++a)
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
-    m.snapshots.push_back(ds);
+    m.snapshots.push_back(std::move(ds));
   }
   for (const std::string& name : extra_datasets) {
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    const Handle lcpl = property_list(H5Pcreate(H5P_LINK_CREATE));
     H5Pset_create_intermediate_group(lcpl, 1);
-    hid_t ds =
-        check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
-                 "create " + name);
-    H5Pclose(lcpl);
+    Handle ds = dataset(check_id(
+        H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), "create " + name));
     for (std::size_t a = 0; a < axes.size(); ++a)
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
-    m.extras[name] = ds;
+    m.extras[name] = std::move(ds);
   }
-  H5Sclose(space);
   check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
                           "final", H5P_DEFAULT, H5P_DEFAULT),
            "link /value/final");
-  for (hid_t ds : axis_sets) H5Dclose(ds);
-  H5Gclose(axes_group);
-  H5Gclose(values);
 }
 
 TableWriter::TableWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -227,11 +209,12 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
             "cannot resume: the partial table " << m->tmp_path
                                                 << " is missing (it holds the snapshots written before "
                                                    "the interruption)");
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-  m->file = H5Fopen(m->tmp_path.c_str(), H5F_ACC_RDWR, fapl);
-  H5Pclose(fapl);
-  HJB_CHECK(m->file >= 0, ValidationError, "cannot reopen the partial table " << m->tmp_path);
+  {
+    const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    m->file = file(H5Fopen(m->tmp_path.c_str(), H5F_ACC_RDWR, fapl));
+  }
+  HJB_CHECK(m->file.valid(), ValidationError, "cannot reopen the partial table " << m->tmp_path);
   std::map<std::string, std::string> strings;
   AttributeReader reader{&strings, nullptr};
   hsize_t idx = 0;
@@ -243,16 +226,16 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
             "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: "
                                   << strings["run_identity"] << "\n  this: " << identity);
   for (std::size_t k = 0; k < times.size(); ++k) {
-    hid_t ds = H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT);
-    HJB_CHECK(ds >= 0, ValidationError, w.tmp_path << ": snapshot " << k << " missing");
-    w.snapshots.push_back(ds);
+    Handle ds = dataset(H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, w.tmp_path << ": snapshot " << k << " missing");
+    w.snapshots.push_back(std::move(ds));
   }
   w.keep_temporary = false;
   return std::make_unique<TableWriter>(std::move(writer));
 }
 
 void TableWriter::flush() {
-  if (m_impl->file >= 0) check_h5(H5Fflush(m_impl->file, H5F_SCOPE_GLOBAL), "flush " + m_impl->tmp_path);
+  if (m_impl->file.valid()) check_h5(H5Fflush(m_impl->file, H5F_SCOPE_GLOBAL), "flush " + m_impl->tmp_path);
 }
 
 void TableWriter::suspend() {
@@ -274,26 +257,22 @@ void TableWriter::write_snapshot(int k, const double* owned) {
 }
 
 void TableWriter::write_block(std::int64_t ds, const double* owned, const std::string& what) {
+  const ScopedLogEvent timed(log_events().table_write);
   Impl& m = *m_impl;
-  hid_t filespace = H5Dget_space(ds);
+  const Handle filespace = dataspace(H5Dget_space(ds));
   check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
            "select hyperslab");
-  hid_t memspace = H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr);
-  hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+  const Handle memspace = dataspace(H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr));
+  const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-  const herr_t status = H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned);
-  H5Pclose(dxpl);
-  H5Sclose(memspace);
-  H5Sclose(filespace);
-  check_h5(status, "write " + what);
+  check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned), "write " + what);
 }
 
 void TableWriter::commit() {
   Impl& m = *m_impl;
-  m.close_all();
-  int ok = 1;
-  std::string error;
-  if (m.rank == 0) {
+  int ok = m.close_all() ? 1 : 0;
+  std::string error = ok ? "" : "cannot complete the table " + m.tmp_path + " (closing it failed: disk full?)";
+  if (m.rank == 0 && ok) {
     const std::string file_name = std::filesystem::path(m.path).filename().string();
     const std::string xdmf = xdmf_for_table(file_name, m.axes, m.times);
     std::string xmf_path = m.path;
@@ -351,29 +330,28 @@ std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes,
 }
 
 Table read_table(const std::string& path) {
-  hid_t file = open_for_reading(path);
+  const Handle file = open_for_reading(path);
   Table t;
-  try {
+  {
     AttributeReader root{&t.strings, &t.numbers};
     hsize_t idx = 0;
     H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
     HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
               path << ": not an hjbench table (no schema_version attribute)");
     t.schema_version = static_cast<int>(t.numbers["schema_version"]);
-    hid_t problem = H5Gopen2(file, "problem", H5P_DEFAULT);
-    if (problem >= 0) {
+    const Handle problem = group(H5Gopen2(file, "problem", H5P_DEFAULT));
+    if (problem.valid()) {
       AttributeReader pr{nullptr, &t.problem_parameters};
       idx = 0;
       H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
-      H5Gclose(problem);
     }
     t.times = read_dataset(file, "time", path);
-    hid_t ds = H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT);
-    HJB_CHECK(ds >= 0, ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
-    hid_t value_space = H5Dget_space(ds);
-    const int rank = H5Sget_simple_extent_ndims(value_space);
-    H5Sclose(value_space);
-    H5Dclose(ds);
+    int rank = 0;
+    {
+      const Handle ds = dataset(H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT));
+      HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
+      rank = H5Sget_simple_extent_ndims(dataspace(H5Dget_space(ds)));
+    }
     // Axis order is recorded in the root attribute "axes" (comma-separated names).
     HJB_CHECK(t.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
     std::stringstream names(t.strings["axes"]);
@@ -382,15 +360,12 @@ Table read_table(const std::string& path) {
       Axis ax;
       ax.name = name;
       std::map<std::string, double> attrs;
-      hid_t axis = H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT);
-      HJB_CHECK(axis >= 0, ValidationError, path << ": axis dataset /axes/" << name << " missing");
+      const Handle axis = dataset(H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT));
+      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
       AttributeReader ar{nullptr, &attrs};
       idx = 0;
       H5Aiterate2(axis, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &ar);
-      hid_t space = H5Dget_space(axis);
-      ax.n = H5Sget_simple_extent_npoints(space);
-      H5Sclose(space);
-      H5Dclose(axis);
+      ax.n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
       ax.lo = attrs["lo"];
       ax.hi = attrs["hi"];
       ax.periodic = attrs["periodic"] != 0.0;
@@ -400,34 +375,23 @@ Table read_table(const std::string& path) {
               path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
     for (std::size_t k = 0; k < t.times.size(); ++k)
       t.values.push_back(read_dataset(file, "value/" + snapshot_name(static_cast<int>(k)), path));
-  } catch (...) {
-    H5Fclose(file);
-    throw;
   }
-  H5Fclose(file);
   return t;
 }
 
 std::vector<double> read_snapshot_block(const std::string& path, int k,
                                         const std::vector<std::int64_t>& start,
                                         const std::vector<std::int64_t>& extent) {
-  hid_t file = open_for_reading(path);
+  const Handle file = open_for_reading(path);
   const std::string name = "value/" + snapshot_name(k);
-  hid_t ds = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
-  if (ds < 0) {
-    H5Fclose(file);
-    throw ValidationError(path + ": no dataset /" + name);
-  }
+  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError, path << ": no dataset /" << name);
   std::vector<hsize_t> s(start.begin(), start.end()), e(extent.begin(), extent.end());
-  hid_t filespace = H5Dget_space(ds);
+  const Handle filespace = dataspace(H5Dget_space(ds));
   H5Sselect_hyperslab(filespace, H5S_SELECT_SET, s.data(), nullptr, e.data(), nullptr);
-  hid_t memspace = H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr);
+  const Handle memspace = dataspace(H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr));
   std::vector<double> out(H5Sget_simple_extent_npoints(memspace));
   const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, out.data());
-  H5Sclose(memspace);
-  H5Sclose(filespace);
-  H5Dclose(ds);
-  H5Fclose(file);
   HJB_CHECK(status >= 0, ValidationError, path << ": cannot read block of /" << name);
   return out;
 }

@@ -1,9 +1,11 @@
-// Small HDF5 helpers shared by the table and checkpoint writers (errors become exceptions).
+// Small HDF5 helpers shared by the table, checkpoint and policy-file code: owned identifiers,
+// attribute reading and writing (errors become exceptions). No MPI calls, no PETSc.
 #pragma once
 #include <hdf5.h>
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "solver/core/error.hpp"
 
@@ -17,67 +19,99 @@ inline hid_t check_id(hid_t id, const std::string& what) {
   return id;
 }
 
+/// Unique ownership of an HDF5 identifier, closed with its own close function when the owner
+/// goes out of scope (so a throw never leaks a file, dataset, dataspace, type or property list).
+class Handle {
+ public:
+  using Close = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Close close) : m_id(id), m_close(close) {}
+  ~Handle() { close(); }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : m_id(std::exchange(other.m_id, -1)), m_close(other.m_close) {}
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      close();
+      m_id = std::exchange(other.m_id, -1);
+      m_close = other.m_close;
+    }
+    return *this;
+  }
+  operator hid_t() const { return m_id; }
+  bool valid() const { return m_id >= 0; }
+  /// Closes now; returns the close function's status (negative: failed, e.g. a full disk on H5Fclose).
+  herr_t close() {
+    herr_t status = 0;
+    if (m_id >= 0 && m_close) status = m_close(m_id);
+    m_id = -1;
+    return status;
+  }
+
+ private:
+  hid_t m_id = -1;
+  Close m_close = nullptr;
+};
+
+inline Handle file(hid_t id) { return {id, H5Fclose}; }
+inline Handle group(hid_t id) { return {id, H5Gclose}; }
+inline Handle dataset(hid_t id) { return {id, H5Dclose}; }
+inline Handle dataspace(hid_t id) { return {id, H5Sclose}; }
+inline Handle datatype(hid_t id) { return {id, H5Tclose}; }
+inline Handle attribute(hid_t id) { return {id, H5Aclose}; }
+inline Handle property_list(hid_t id) { return {id, H5Pclose}; }
+
 inline void write_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
-  hid_t type = H5Tcopy(H5T_C_S1);
+  const Handle type = datatype(H5Tcopy(H5T_C_S1));
   H5Tset_size(type, H5T_VARIABLE);
   H5Tset_cset(type, H5T_CSET_UTF8);
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                        "create attribute " + name);
+  const Handle space = dataspace(H5Screate(H5S_SCALAR));
+  const Handle attr = attribute(check_id(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                                         "create attribute " + name));
   const char* data = value.c_str();
   check_h5(H5Awrite(attr, type, &data), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
 }
 
 inline void write_number_attribute(hid_t obj, const std::string& name, double value) {
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = check_id(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
-                        "create attribute " + name);
+  const Handle space = dataspace(H5Screate(H5S_SCALAR));
+  const Handle attr =
+      attribute(check_id(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
+                         "create attribute " + name));
   check_h5(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
-  H5Aclose(attr);
-  H5Sclose(space);
 }
 
 /// A scalar string attribute, variable- or fixed-length; nullopt when missing or not a string.
 inline std::optional<std::string> read_string_attribute(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) <= 0) return std::nullopt;
-  hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
-  hid_t type = H5Aget_type(attr);
+  const Handle attr = attribute(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  const Handle type = datatype(H5Aget_type(attr));
   std::optional<std::string> out;
   if (H5Tget_class(type) == H5T_STRING) {
     if (H5Tis_variable_str(type) > 0) {
-      hid_t mem = H5Tcopy(H5T_C_S1);
+      const Handle mem = datatype(H5Tcopy(H5T_C_S1));
       H5Tset_size(mem, H5T_VARIABLE);
       H5Tset_cset(mem, H5Tget_cset(type));  // HDF5 1.10 does not convert between character sets
       char* data = nullptr;
       if (H5Aread(attr, mem, &data) >= 0 && data) out = std::string(data);
       if (data) H5free_memory(data);
-      H5Tclose(mem);
     } else {
       std::string s(H5Tget_size(type), '\0');
       if (H5Aread(attr, type, s.data()) >= 0) out = std::string(s.c_str());
     }
   }
-  H5Tclose(type);
-  H5Aclose(attr);
   return out;
 }
 
 /// A scalar numeric attribute as double; nullopt when missing or not numeric.
 inline std::optional<double> read_number_attribute(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) <= 0) return std::nullopt;
-  hid_t attr = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
-  hid_t type = H5Aget_type(attr);
-  std::optional<double> out;
+  const Handle attr = attribute(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  const Handle type = datatype(H5Aget_type(attr));
   const H5T_class_t type_class = H5Tget_class(type);
   double v = 0;
   if ((type_class == H5T_FLOAT || type_class == H5T_INTEGER) && H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0)
-    out = v;
-  H5Tclose(type);
-  H5Aclose(attr);
-  return out;
+    return v;
+  return std::nullopt;
 }
 
 }  // namespace hjb::h5

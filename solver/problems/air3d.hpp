@@ -16,6 +16,7 @@ struct Air3D {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 1;
   static std::array<const char*, 3> axis_names() { return {"x", "y", "psi"}; }
   static std::string name() { return "air3d"; }
+  static std::string description() { return "Air3D pursuit-evasion game (3-D, evader maximises)"; }
 
   double evader_speed = 5.0, pursuer_speed = 5.0;
   double evader_turn_rate = 1.0, pursuer_turn_rate = 1.0;

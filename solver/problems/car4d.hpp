@@ -14,6 +14,7 @@ struct Car4D {
   static constexpr int dim = 4, control_dim = 2, disturbance_dim = 2;
   static std::array<const char*, 4> axis_names() { return {"x", "y", "v", "q"}; }
   static std::string name() { return "car4d"; }
+  static std::string description() { return "4-D car with a disc-shaped position disturbance"; }
 
   double max_acceleration = 1.0, max_curvature = 1.0, disturbance_radius = 0.25, target_radius = 1.0;
   Optimize control_mode = Optimize::minimize;

@@ -15,6 +15,7 @@ struct DoubleIntegrator {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
   static std::array<const char*, 2> axis_names() { return {"position", "velocity"}; }
   static std::string name() { return "double_integrator"; }
+  static std::string description() { return "double integrator reaching a ball (2-D)"; }
 
   double max_acceleration = 1.0, target_radius = 0.25, time_cost = 0.0;
   Optimize control_mode = Optimize::minimize;

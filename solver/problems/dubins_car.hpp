@@ -14,6 +14,7 @@ struct DubinsCar {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 2;
   static std::array<const char*, 3> axis_names() { return {"x", "y", "theta"}; }
   static std::string name() { return "dubins_car"; }
+  static std::string description() { return "Dubins car reaching a disc, optional wind disturbance (3-D)"; }
 
   double speed = 1.0, max_turn_rate = 1.0, disturbance_radius = 0.0, target_radius = 1.0;
   double obstacle_x = 0.0, obstacle_y = 0.0, obstacle_radius = 0.0;  ///< radius 0: no obstacle

@@ -15,6 +15,7 @@ template <int D>
 struct Eikonal {
   static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
   static std::string name() { return "eikonal"; }
+  static std::string description() { return "unit-speed front propagation, Hopf-Lax closed form"; }
 
   double speed = 1.0, radius = 1.0, half_width = 2.0;
   Optimize control_mode = Optimize::maximize;

@@ -14,6 +14,7 @@ template <int D>
 struct LQR {
   static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
   static std::string name() { return "lqr"; }
+  static std::string description() { return "linear-quadratic regulator, Riccati closed form"; }
 
   Matrix<D, D> a{}, b{};
   State<D> q{}, r{}, qf{};

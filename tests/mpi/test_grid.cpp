@@ -39,8 +39,8 @@ std::array<Axis, D> test_axes() {
 }
 
 template <int D>
-Vec vector_of(const TensorGrid<D>& grid, const std::function<double(const Index<D>&)>& f) {
-  Vec v = grid.create_vector();
+OwnedVec vector_of(const TensorGrid<D>& grid, const std::function<double(const Index<D>&)>& f) {
+  OwnedVec v = grid.create_vector();
   PetscScalar* p;
   VecGetArray(v, &p);
   for (std::int64_t l = 0; l < grid.owned_count(); ++l) p[l] = f(grid.owned_node(l));
@@ -53,7 +53,7 @@ void check_partition() {
   TensorGrid<D> grid(world(), test_axes<D>());
   std::vector<long> owned(grid.global_count(), 0);
   PetscInt first, last;
-  Vec v = grid.create_vector();
+  const OwnedVec v = grid.create_vector();
   VecGetOwnershipRange(v, &first, &last);
   long index_errors = 0;
   for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
@@ -62,7 +62,6 @@ void check_partition() {
     if (grid.petsc_index(g) != first + l) ++index_errors;
     if (grid.from_natural_index(grid.natural_index(g)) != g) ++index_errors;
   }
-  VecDestroy(&v);
   std::vector<long> total(owned.size());
   MPI_Allreduce(owned.data(), total.data(), static_cast<int>(owned.size()), MPI_LONG, MPI_SUM, world());
   long not_once = 0;
@@ -75,7 +74,7 @@ template <int D>
 void check_halo_exchange(int width) {
   TensorGrid<D> grid(world(), test_axes<D>());
   // Unique value per node: its natural index.
-  Vec v = vector_of<D>(grid, [&](const Index<D>& g) { return static_cast<double>(grid.natural_index(g)); });
+  const OwnedVec v = vector_of<D>(grid, [&](const Index<D>& g) { return static_cast<double>(grid.natural_index(g)); });
   HaloExchange<D> halo(grid, width, HaloShape::faces);
   std::vector<double> padded(halo.padded_count(), -1.0);
   halo.exchange(v, padded.data());
@@ -103,7 +102,6 @@ void check_halo_exchange(int width) {
   }
   EXPECT_EQ(sum_over_ranks(wrong), 0) << D << "-D halo of width " << width;
   EXPECT_GT(sum_over_ranks(checked), 0);
-  VecDestroy(&v);
 }
 
 template <int D>
@@ -115,7 +113,7 @@ void check_boundary_extrapolation() {
     for (int a = 0; a < D; ++a) s += (a + 1) * 0.25 * x[a];
     return s;
   };
-  Vec v = vector_of<D>(grid, [&](const Index<D>& g) { return f(grid.coordinates(g)); });
+  const OwnedVec v = vector_of<D>(grid, [&](const Index<D>& g) { return f(grid.coordinates(g)); });
   HaloExchange<D> halo(grid, 2, HaloShape::faces);
   std::vector<double> padded(halo.padded_count(), NAN);
   halo.exchange(v, padded.data());
@@ -135,7 +133,6 @@ void check_boundary_extrapolation() {
     ++checked;
   }
   EXPECT_LT(max_over_ranks(err), 1e-12);
-  VecDestroy(&v);
 }
 
 template <int D>
@@ -151,7 +148,7 @@ void check_interpolation() {
     }
     return s + prod;
   };
-  Vec v = vector_of<D>(grid, [&](const Index<D>& g) { return f(grid.coordinates(g)); });
+  const OwnedVec v = vector_of<D>(grid, [&](const Index<D>& g) { return f(grid.coordinates(g)); });
   GridInterpolator<D> interp(grid);
   interp.update(v);
   std::mt19937 rng(42);  // the same points on every rank
@@ -171,7 +168,6 @@ void check_interpolation() {
   }
   EXPECT_EQ(sum_over_ranks(owned), points) << "each point must have exactly one owner";
   EXPECT_LT(max_over_ranks(err), 1e-12);
-  VecDestroy(&v);
 }
 
 }  // namespace
@@ -214,7 +210,7 @@ TEST(TensorGrid, MultilinearInterpolationIsExactForMultilinearFunctions) {
 TEST(TensorGrid, InterpolationWrapsAroundPeriodicAxes) {
   const std::array<Axis, 1> axes{Axis{"theta", 0.0, 1.0, 10, true}};
   TensorGrid<1> grid(world(), axes);
-  Vec v = vector_of<1>(grid, [](const Index<1>& g) { return g[0] == 0 ? 1.0 : (g[0] == 9 ? 3.0 : 0.0); });
+  const OwnedVec v = vector_of<1>(grid, [](const Index<1>& g) { return g[0] == 0 ? 1.0 : (g[0] == 9 ? 3.0 : 0.0); });
   GridInterpolator<1> interp(grid);
   interp.update(v);
   // Between the last node (x = 0.9, value 3) and node 0 at x = 1.0 (value 1); x = -0.05 wraps to 0.95.
@@ -222,5 +218,4 @@ TEST(TensorGrid, InterpolationWrapsAroundPeriodicAxes) {
   for (double x : {0.95, -0.05, 1.95})
     if (interp.owns({x})) err = std::max(err, std::abs(interp({x}) - 2.0));
   EXPECT_LT(max_over_ranks(err), 1e-12);
-  VecDestroy(&v);
 }

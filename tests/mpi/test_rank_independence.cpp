@@ -84,16 +84,15 @@ std::vector<double> stationary_values(MPI_Comm comm, bool policy_iteration) {
   o.tolerance = 1e-10;
   o.progress_seconds = INFINITY;
   StationarySolver<problems::Pendulum> solver(pendulum, grid, o);
-  Vec v = grid.create_vector();
+  const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
   const auto summary = solver.solve(v);
-  EXPECT_TRUE(summary.converged);
+  EXPECT_EQ(summary.termination, Termination::converged);
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
   const PetscScalar* data;
   VecGetArrayRead(v, &data);
   for (std::int64_t l = 0; l < grid.owned_count(); ++l) local[grid.natural_index(grid.owned_node(l))] = data[l];
   VecRestoreArrayRead(v, &data);
-  VecDestroy(&v);
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(global.size()), MPI_DOUBLE, MPI_SUM, comm);
   return global;
 }

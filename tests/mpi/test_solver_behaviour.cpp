@@ -102,28 +102,26 @@ TEST(SolverBehaviour, TubeSnapshotsDecreaseMonotonicallyAndArriveAtTheirTimes) {
   auto o = quick(ReachMode::tube);
   o.snapshots = 4;
   TimeDependentSolver<problems::DubinsCar> solver(car, grid, o);
-  Vec v = grid.create_vector(), previous;
-  VecDuplicate(v, &previous);
+  const OwnedVec v = grid.create_vector();
+  OwnedVec previous;
+  VecDuplicate(v, previous.out());
   solver.set_initial(v);
   std::vector<double> times;
   double max_increase = -INFINITY;
   solver.solve(v, [&](int k, double t, Vec values) {
     times.push_back(t);
     if (k > 0) {
-      Vec d;
-      VecDuplicate(values, &d);
+      OwnedVec d;
+      VecDuplicate(values, d.out());
       VecWAXPY(d, -1.0, previous, values);  // d = values - previous
       PetscReal m;
       VecMax(d, nullptr, &m);
       max_increase = std::max(max_increase, static_cast<double>(m));
-      VecDestroy(&d);
     }
     VecCopy(values, previous);
   });
   EXPECT_EQ(times, (std::vector<double>{0.0, -0.25, -0.5, -0.75, -1.0}));
   EXPECT_LE(max_increase, 0.0) << "a backward reachable tube can only grow";
-  VecDestroy(&v);
-  VecDestroy(&previous);
 }
 
 TEST(SolverBehaviour, ObstaclesAreNeverEnteredAndOnlyRaiseTheValue) {
@@ -156,7 +154,7 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
   const auto axes = hjb::testing::problem_axes<problems::DubinsCar>(car, {21, 21, 16});
   TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
   TimeDependentSolver<PoisonedCar> solver(car, grid, quick(ReachMode::set));
-  Vec v = grid.create_vector();
+  const OwnedVec v = grid.create_vector();
   solver.set_initial(v);
   int caught = 0;
   std::string message;
@@ -166,7 +164,6 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
     caught = 1;
     message = e.what();
   }
-  VecDestroy(&v);
   int everywhere;
   MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
   EXPECT_EQ(everywhere, 1) << "every rank must raise the NumericalError";
@@ -194,7 +191,7 @@ TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
   o.actions = 5;
   o.progress_seconds = INFINITY;
   StationarySolver<PoisonedPendulum> solver(pendulum, grid, o);
-  Vec v = grid.create_vector();
+  const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
   int caught = 0;
   std::string message;
@@ -204,7 +201,6 @@ TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
     caught = 1;
     message = e.what();
   }
-  VecDestroy(&v);
   int everywhere;
   MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
   EXPECT_EQ(everywhere, 1);

@@ -17,7 +17,7 @@ std::vector<double> solve_and_gather(MPI_Comm comm, const P& problem, const std:
                                      const TimeDependentOptions& options) {
   TensorGrid<P::dim> grid(comm, axes);
   TimeDependentSolver<P> solver(problem, grid, options);
-  Vec v = grid.create_vector();
+  const OwnedVec v = grid.create_vector();
   solver.set_initial(v);
   solver.solve(v, [](int, double, Vec) {});
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
@@ -26,7 +26,6 @@ std::vector<double> solve_and_gather(MPI_Comm comm, const P& problem, const std:
   for (std::int64_t l = 0; l < grid.owned_count(); ++l)
     local[grid.natural_index(grid.owned_node(l))] = data[l];
   VecRestoreArrayRead(v, &data);
-  VecDestroy(&v);
   // Each node is owned once, so the sum is an exact gather.
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(global.size()), MPI_DOUBLE, MPI_SUM, comm);
   return global;

@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "solver/algorithms/registry.hpp"
+#include "solver/algorithms/problem_registry.hpp"
+#include "solver/algorithms/solve_arguments.hpp"
 #include "solver/core/error.hpp"
 
 using namespace hjb;

@@ -47,6 +47,10 @@ TEST(PpoLoss, ClippedSurrogateValueAndGradient) {
   }
 }
 
+TEST(Gaussian, NormalisingConstantIsHalfLogTwoPi) {
+  EXPECT_DOUBLE_EQ(half_log_two_pi, 0.5 * std::log(2.0 * M_PI));
+}
+
 TEST(PpoLoss, GaussianLogProbGradientsMatchFiniteDifferences) {
   double d_mu, d_ls;
   const double a = 0.7, mu = -0.2, ls = -0.4;

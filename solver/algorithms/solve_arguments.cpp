@@ -1,167 +1,20 @@
-// Problem registry, `solve` argument parsing (Boost.Program_options) and output-path checks.
-#include "solver/algorithms/registry.hpp"
-
-#include <hdf5.h>
-#include <petscversion.h>
-#include <unistd.h>
+// `hjbench solve` arguments: the option schema (Boost.Program_options), INI files and validation.
+#include "solver/algorithms/solve_arguments.hpp"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <limits>
 #include <set>
 #include <sstream>
 
-#include "solver/algorithms/instances.hpp"
 #include "solver/algorithms/memory_plan.hpp"
-#include "solver/algorithms/time_dependent_run.hpp"
+#include "solver/algorithms/problem_registry.hpp"
 #include "solver/core/error.hpp"
-#include "solver/core/version.hpp"
 
 namespace po = boost::program_options;
 
 namespace hjb {
-
-const std::vector<ProblemEntry>& problem_registry() {
-  static const std::vector<ProblemEntry> registry = [] {
-    using namespace instances;
-    std::vector<ProblemEntry> r;
-    r.push_back({"air3d",
-                 "Air3D pursuit-evasion game (3-D, evader maximises)",
-                 parameter_names_air3d(),
-                 {{3, solve_air3d}}});
-    r.push_back({"dubins_car",
-                 "Dubins car reaching a disc, optional wind disturbance (3-D)",
-                 parameter_names_dubins_car(),
-                 {{3, solve_dubins_car}}});
-    r.push_back({"car4d",
-                 "4-D car with a disc-shaped position disturbance",
-                 parameter_names_car4d(),
-                 {{4, solve_car4d}}});
-    r.push_back({"double_integrator",
-                 "double integrator reaching a ball (2-D)",
-                 parameter_names_double_integrator(),
-                 {{2, solve_double_integrator}}});
-    r.push_back(
-        {"eikonal",
-         "unit-speed front propagation, Hopf-Lax closed form (1-4 D)",
-         parameter_names_eikonal(),
-         {{1, solve_eikonal<1>}, {2, solve_eikonal<2>}, {3, solve_eikonal<3>}, {4, solve_eikonal<4>}}});
-    r.push_back(
-        {"pendulum",
-         "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)",
-         parameter_names_pendulum(),
-         {{2, solve_pendulum}},
-         solve_pendulum_stationary});
-    r.push_back({"mountain_car",
-                 "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)",
-                 parameter_names_mountain_car(),
-                 {{2, solve_mountain_car}}});
-    r.push_back({"lqr",
-                 "linear-quadratic regulator, Riccati closed form (1-3 D)",
-                 parameter_names_lqr(3),
-                 {{1, solve_lqr<1>}, {2, solve_lqr<2>}, {3, solve_lqr<3>}}});
-    return r;
-  }();
-  return registry;
-}
-
-const ProblemEntry& find_problem(const std::string& name) {
-  std::string names;
-  for (const auto& e : problem_registry()) {
-    if (e.name == name) return e;
-    names += (names.empty() ? "" : ", ") + e.name;
-  }
-  if (name.empty()) throw UsageError("--problem.name is required (choose " + names + ")");
-  throw UsageError("--problem.name: unknown problem '" + name + "' (choose " + names + ")");
-}
-
-TimeDependentSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
-  const ProblemEntry& entry = find_problem(config.problem);
-  if (config.algorithm != "time_dependent") {
-    HJB_CHECK(entry.solve_stationary, UsageError,
-              "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
-                                   << "' has no discrete-time MDP (stationary solvers: pendulum)");
-    return entry.solve_stationary(comm, config);
-  }
-  const int dim = static_cast<int>(config.shape.size());
-  auto it = entry.solve_by_dimension.find(dim);
-  if (it == entry.solve_by_dimension.end()) {
-    std::string dims;
-    for (const auto& [d, f] : entry.solve_by_dimension)
-      dims += (dims.empty() ? "" : " or ") + std::to_string(d);
-    throw UsageError("--grid.shape has " + std::to_string(dim) + " sizes but problem '" + entry.name +
-                     "' is " + dims + "-dimensional");
-  }
-  return it->second(comm, config);
-}
-
-void check_output_path(MPI_Comm comm, const std::string& path, const std::string& option) {
-  int rank;
-  MPI_Comm_rank(comm, &rank);
-  std::string error;
-  if (rank == 0) {
-    namespace fs = std::filesystem;
-    const fs::path p(path);
-    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (path.empty())
-      error = option + " is empty";
-    else if (fs::is_directory(p, ec))
-      error = option + " " + path + " is a directory";
-    else if (!fs::is_directory(dir, ec))
-      error = option + ": directory " + dir.string() + " does not exist";
-    else if (access(dir.c_str(), W_OK) != 0)
-      error = option + ": directory " + dir.string() + " is not writable";
-  }
-  int length = static_cast<int>(error.size());
-  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
-  error.resize(length);
-  MPI_Bcast(error.data(), length, MPI_CHAR, 0, comm);
-  if (!error.empty()) throw ValidationError(error);
-}
-
-void write_history(MPI_Comm comm, const std::string& path, const TimeDependentSummary& summary) {
-  int rank;
-  MPI_Comm_rank(comm, &rank);
-  int ok = 1;
-  if (rank == 0) {
-    std::ofstream out(path + ".tmp");
-    out << "step,t,dt,elapsed_seconds\n" << std::setprecision(17);
-    for (std::size_t k = 0; k < summary.step_times.size(); ++k)
-      out << k + 1 << "," << summary.step_times[k] << "," << summary.step_sizes[k] << ","
-          << summary.step_wall[k] << "\n";
-    out.close();
-    ok = out && std::rename((path + ".tmp").c_str(), path.c_str()) == 0;
-  }
-  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-  HJB_CHECK(ok, RuntimeError, "cannot write the history file " << path);
-}
-
-void remove_file_on_rank0(MPI_Comm comm, const std::string& path) {
-  int rank;
-  MPI_Comm_rank(comm, &rank);
-  if (rank == 0) std::remove(path.c_str());
-  MPI_Barrier(comm);
-}
-
-std::map<std::string, std::string> version_attributes() {
-  unsigned major, minor, release;
-  H5get_libversion(&major, &minor, &release);
-  char mpi[MPI_MAX_LIBRARY_VERSION_STRING];
-  int length = 0;
-  MPI_Get_library_version(mpi, &length);
-  std::string mpi_version(mpi, length);
-  mpi_version = mpi_version.substr(0, mpi_version.find_first_of(",\n"));
-  std::ostringstream petsc;
-  petsc << PETSC_VERSION_MAJOR << "." << PETSC_VERSION_MINOR << "." << PETSC_VERSION_SUBMINOR;
-  return {
-      {"project_version", std::string(project_version) + " (" + git_version + ")"},
-      {"hdf5_version", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
-      {"petsc_version", petsc.str()},
-      {"mpi_version", mpi_version}};
-}
 
 namespace {
 

@@ -100,12 +100,4 @@ std::string to_string(Dissipation s) { return name_of(s, dissipation_names); }
 std::string to_string(BoundaryCondition s) { return name_of(s, boundary_names); }
 std::string to_string(ReachMode s) { return name_of(s, mode_names); }
 
-std::string TimeDependentSummary::brief() const {
-  if (!message.empty()) return message;
-  std::ostringstream os;
-  os << "reached t = " << final_time << " in " << steps << " steps, " << wall_seconds << " s wall, "
-     << node_stage_updates / std::max(wall_seconds, 1e-12) / 1e6 << " M node-stage updates/s";
-  return os.str();
-}
-
 }  // namespace hjb

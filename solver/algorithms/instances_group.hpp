@@ -1,0 +1,44 @@
+// Definition of instances::add_group (included only by the instances_group_<G>.cpp files).
+#pragma once
+#include <algorithm>
+
+#include "solver/algorithms/instances.hpp"
+#include "solver/algorithms/stationary_run.hpp"
+#include "solver/algorithms/time_dependent_run.hpp"
+#include "solver/core/parameters.hpp"
+#include "solver/problems/catalog.hpp"
+
+namespace hjb::instances {
+
+/// The entry of P's family, created on first use.
+template <ControlProblem P>
+ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t position) {
+  auto it = std::find_if(registry.begin(), registry.end(), [](const ProblemEntry& e) { return e.name == P::name(); });
+  if (it == registry.end()) {
+    registry.push_back({P::name(), P::description(), {}, {}, {}, position});
+    it = registry.end() - 1;
+  }
+  it->catalog_position = std::min(it->catalog_position, position);
+  for (const std::string& n : parameter_names_of<P>())
+    if (std::find(it->parameter_names.begin(), it->parameter_names.end(), n) == it->parameter_names.end())
+      it->parameter_names.push_back(n);
+  return *it;
+}
+
+/// Problems whose discrete step is a plain MDP (no terminal states): value and policy iteration.
+template <class P>
+inline constexpr bool has_stationary_solver =
+    StationaryProblem<P> && !requires(const P& p, const State<P::dim>& x) { p.is_terminal(x); };
+
+template <int G>
+void add_group(std::vector<ProblemEntry>& registry) {
+  problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
+    if constexpr (I % group_count == G) {
+      ProblemEntry& entry = entry_for<P>(registry, I);
+      entry.time_dependent[P::dim] = &run_time_dependent<P>;
+      if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
+    }
+  });
+}
+
+}  // namespace hjb::instances

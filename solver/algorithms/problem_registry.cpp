@@ -1,0 +1,66 @@
+// The problem registry and the dispatch of a solve to the problem's instantiated solver.
+#include "solver/algorithms/problem_registry.hpp"
+
+#include <algorithm>
+
+#include "solver/algorithms/instances.hpp"
+#include "solver/core/error.hpp"
+
+namespace hjb {
+
+const std::vector<ProblemEntry>& problem_registry() {
+  static const std::vector<ProblemEntry> registry = [] {
+    std::vector<ProblemEntry> r;
+    static_assert(instances::group_count == 4, "add a call per instance group");
+    instances::add_group<0>(r);
+    instances::add_group<1>(r);
+    instances::add_group<2>(r);
+    instances::add_group<3>(r);
+    std::sort(r.begin(), r.end(),
+              [](const ProblemEntry& a, const ProblemEntry& b) { return a.catalog_position < b.catalog_position; });
+    return r;
+  }();
+  return registry;
+}
+
+const ProblemEntry& find_problem(const std::string& name) {
+  std::string names;
+  for (const auto& e : problem_registry()) {
+    if (e.name == name) return e;
+    names += (names.empty() ? "" : ", ") + e.name;
+  }
+  if (name.empty()) throw UsageError("--problem.name is required (choose " + names + ")");
+  throw UsageError("--problem.name: unknown problem '" + name + "' (choose " + names + ")");
+}
+
+namespace {
+std::string dimension_list(const std::map<int, SolveFunction>& by_dimension) {
+  std::string dims;
+  for (const auto& [d, f] : by_dimension) dims += (dims.empty() ? "" : " or ") + std::to_string(d);
+  return dims;
+}
+std::string stationary_problem_names() {
+  std::string names;
+  for (const auto& e : problem_registry())
+    if (!e.stationary.empty()) names += (names.empty() ? "" : ", ") + e.name;
+  return names;
+}
+}  // namespace
+
+SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
+  const ProblemEntry& entry = find_problem(config.problem);
+  const bool stationary = config.algorithm != "time_dependent";
+  const auto& solvers = stationary ? entry.stationary : entry.time_dependent;
+  HJB_CHECK(!stationary || !solvers.empty(), UsageError,
+            "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
+                                 << "' has no discrete-time MDP (stationary solvers: " << stationary_problem_names()
+                                 << ")");
+  const int dim = static_cast<int>(config.shape.size());
+  const auto it = solvers.find(dim);
+  HJB_CHECK(it != solvers.end(), UsageError,
+            "--grid.shape has " << dim << " sizes but problem '" << entry.name << "' is "
+                                << dimension_list(solvers) << "-dimensional");
+  return it->second(comm, config);
+}
+
+}  // namespace hjb

@@ -1,0 +1,124 @@
+// Pieces every solve driver shares: the configured problem and axes, parameter values, the
+// problem-and-grid part of a run identity, and checkpoint load/save of a distributed vector.
+#pragma once
+#include <petscvec.h>
+
+#include <array>
+#include <iomanip>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "grids/axis.hpp"
+#include "grids/petsc_check.hpp"
+#include "grids/profiling.hpp"
+#include "solver/algorithms/solve_config.hpp"
+#include "solver/core/control_problem.hpp"
+#include "solver/core/parameters.hpp"
+#include "solver/io/checkpoint.hpp"
+
+namespace hjb {
+
+/// Axis names of a problem: P::axis_names() when provided, else x0, x1, ...
+template <ControlProblem P>
+std::array<std::string, P::dim> axis_names() {
+  std::array<std::string, P::dim> names;
+  if constexpr (requires { P::axis_names(); }) {
+    const auto given = P::axis_names();
+    for (int a = 0; a < P::dim; ++a) names[a] = given[a];
+  } else {
+    for (int a = 0; a < P::dim; ++a) names[a] = "x" + std::to_string(a);
+  }
+  return names;
+}
+
+/// The problem with the user's parameters applied. Throws UsageError for a parameter the problem
+/// does not have, naming the valid ones.
+template <ControlProblem P>
+P configure_problem(const SolveConfig& config) {
+  P problem;
+  apply_parameters(problem, config.problem_parameters, "--problem.");
+  if (config.control_mode == "max")
+    problem.control_mode = Optimize::maximize;
+  else if (config.control_mode == "min")
+    problem.control_mode = Optimize::minimize;
+  else
+    HJB_CHECK(config.control_mode.empty(), UsageError,
+              "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
+  return problem;
+}
+
+template <ControlProblem P>
+std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  HJB_CHECK(static_cast<int>(config.shape.size()) == D, UsageError,
+            "--grid.shape has " << config.shape.size() << " sizes but problem '" << P::name() << "' is " << D
+                                << "-dimensional");
+  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
+            "--grid.lo has " << config.lo.size() << " values, expected " << D);
+  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
+            "--grid.hi has " << config.hi.size() << " values, expected " << D);
+  const auto domain = problem.domain();
+  const auto names = axis_names<P>();
+  std::array<Axis, D> axes;
+  for (int a = 0; a < D; ++a) {
+    axes[a] = {names[a], domain[a].lo, domain[a].hi, config.shape[a], domain[a].periodic};
+    if (!config.lo.empty()) axes[a].lo = config.lo[a];
+    if (!config.hi.empty()) axes[a].hi = config.hi[a];
+    HJB_CHECK(config.shape[a] >= 2, UsageError,
+              "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
+    HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,
+              "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo
+                                                          << " >= " << axes[a].hi << ")");
+  }
+  return axes;
+}
+
+/// The problem's parameters by name (table attributes and run identities).
+template <ControlProblem P>
+std::map<std::string, double> parameter_values(const P& problem) {
+  std::map<std::string, double> values;
+  P copy = problem;
+  copy.visit_parameters([&](const char* name, double& value) { values[name] = value; });
+  return values;
+}
+
+/// The part of a run identity every solver shares: problem, parameters, control sense and grid.
+template <ControlProblem P>
+std::string problem_and_grid_identity(const P& problem, const std::array<Axis, P::dim>& axes) {
+  std::ostringstream os;
+  os << std::setprecision(17) << "problem=" << P::name()
+     << ";control=" << (problem.control_mode == Optimize::maximize ? "max" : "min") << ";parameters=";
+  for (const auto& [name, value] : parameter_values(problem)) os << name << ":" << value << ",";
+  os << ";axes=";
+  for (const Axis& ax : axes)
+    os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
+  return os.str();
+}
+
+/// Fills v (this rank's block) from a checkpoint whose run identity must be `identity`; returns
+/// its header. Throws ValidationError.
+inline CheckpointHeader load_checkpoint(const std::string& path, const std::string& identity, Vec v,
+                                        const std::vector<std::int64_t>& start,
+                                        const std::vector<std::int64_t>& extent) {
+  const CheckpointHeader header = read_checkpoint_header(path, identity);
+  const auto state = read_checkpoint_state(path, start, extent);
+  PetscScalar* data;
+  HJB_PETSC(VecGetArray(v, &data));
+  std::copy(state.begin(), state.end(), data);
+  HJB_PETSC(VecRestoreArray(v, &data));
+  return header;
+}
+
+/// Writes v as a checkpoint. Collective.
+inline void save_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHeader& header, Vec v,
+                            const std::vector<Axis>& axes, const std::vector<std::int64_t>& start,
+                            const std::vector<std::int64_t>& extent) {
+  const PetscScalar* data;
+  HJB_PETSC(VecGetArrayRead(v, &data));
+  write_checkpoint(comm, path, header, axes, start, extent, data);
+  HJB_PETSC(VecRestoreArrayRead(v, &data));
+}
+
+}  // namespace hjb

@@ -1,0 +1,35 @@
+// Everything `hjbench solve` needs, after parsing (solver/algorithms/solve_arguments.hpp).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "solver/algorithms/run_control.hpp"
+#include "solver/algorithms/stationary_options.hpp"
+#include "solver/algorithms/time_dependent_options.hpp"
+
+namespace hjb {
+
+struct SolveConfig {
+  std::string problem;
+  std::map<std::string, double> problem_parameters;  ///< only those given by the user
+  std::string control_mode;                          ///< "", "max" or "min"
+  std::vector<std::int64_t> shape;
+  std::vector<double> lo, hi;  ///< empty: the problem's domain
+  std::string accuracy = "very_high";
+  TimeDependentOptions options;
+  std::string output = "out/table.h5";
+  std::string history;  ///< optional CSV of the steps
+  RunControlOptions control;
+  std::string checkpoint_file;               ///< default: output + ".ckpt"
+  std::string restart;                       ///< checkpoint to resume from
+  bool dry_run = false;                      ///< plan (sizes, memory) and stop before allocating or writing
+  std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration
+  StationaryOptions stationary;
+  double memory_per_rank = 0;  ///< bytes; 0: no budget
+  std::string command_line, petsc_options;
+  bool quiet = false;
+};
+
+}  // namespace hjb

@@ -1,0 +1,36 @@
+// The one list of problems. The solver registry (`hjbench solve`, `hjbench problems`) and the RL
+// environments (`hjbench train`) are both built from it: adding a problem is adding its header
+// and one line here (docs/adding_a_problem.md). Header-only, no MPI, no PETSc.
+#pragma once
+#include <cstddef>
+#include <tuple>
+#include <utility>
+
+#include "solver/problems/air3d.hpp"
+#include "solver/problems/car4d.hpp"
+#include "solver/problems/double_integrator.hpp"
+#include "solver/problems/dubins_car.hpp"
+#include "solver/problems/eikonal.hpp"
+#include "solver/problems/lqr.hpp"
+#include "solver/problems/mountain_car.hpp"
+#include "solver/problems/pendulum.hpp"
+
+namespace hjb::problems {
+
+/// Every registered problem, one type per dimension of a family (families share name()).
+using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,  //
+                           Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,  //
+                           LQR<1>, LQR<2>, LQR<3>,                          //
+                           Pendulum, MountainCar>;
+
+inline constexpr std::size_t catalog_size = std::tuple_size_v<Catalog>;
+
+/// Calls f.template operator()<I, P>() for every catalog entry P at position I, in order.
+template <class F>
+void for_each_catalog_entry(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f.template operator()<I, std::tuple_element_t<I, Catalog>>(), ...);
+  }(std::make_index_sequence<catalog_size>{});
+}
+
+}  // namespace hjb::problems
