@@ -60,7 +60,8 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
       return static_cast<int>(hjb::ExitCode::interrupted);
     }
     PetscPrintf(PETSC_COMM_WORLD, "%s\npeak resident memory per rank (largest): %.1f MiB\nwrote %s\n",
-                summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0), config.output.c_str());
+                summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0),
+                config.output.c_str());
     return 0;
   }
   if (command == "info") {

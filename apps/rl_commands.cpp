@@ -9,11 +9,11 @@
 #include <iostream>
 #include <sstream>
 
+#include "grids/multilinear.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
 #include "rl_baselines/io/policy_file.hpp"
-#include "grids/multilinear.hpp"
 #include "solver/core/error.hpp"
 #include "solver/io/hdf5_table.hpp"
 
@@ -35,7 +35,8 @@ std::vector<int> parse_sizes(const std::string& text, const std::string& option)
     } catch (...) {
       used = 0;
     }
-    HJB_CHECK(used == tok.size() && v > 0, UsageError, "--" << option << ": '" << tok << "' is not a positive integer");
+    HJB_CHECK(used == tok.size() && v > 0, UsageError,
+              "--" << option << ": '" << tok << "' is not a positive integer");
     out.push_back(v);
   }
   HJB_CHECK(!out.empty(), UsageError, "--" << option << " is empty");
@@ -45,7 +46,8 @@ std::vector<int> parse_sizes(const std::string& text, const std::string& option)
 void check_writable(const std::string& path, const std::string& option) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
-  HJB_CHECK(fs::is_directory(dir), ValidationError, option << ": directory " << dir.string() << " does not exist");
+  HJB_CHECK(fs::is_directory(dir), ValidationError,
+            option << ": directory " << dir.string() << " does not exist");
   HJB_CHECK(!fs::is_directory(path), ValidationError, option << " " << path << " is a directory");
 }
 
@@ -57,17 +59,18 @@ void print_evaluation(const std::string& what, const rl::Evaluation& e) {
 }  // namespace
 
 int run_train(const std::vector<std::string>& args) {
-  std::string algo, problem = "pendulum", output, curve, config_file, ppo_hidden = "64,64", sac_hidden = "64,64",
-                    ppo_activation = "tanh", sac_activation = "relu";
+  std::string algo, problem = "pendulum", output, curve, config_file, ppo_hidden = "64,64",
+                    sac_hidden = "64,64", ppo_activation = "tanh", sac_activation = "relu";
   long steps = 0;
   std::uint64_t seed = 1;
   int eval_episodes = 100;
   rl::PpoOptions ppo;
   rl::SacOptions sac;
   po::options_description opts("hjbench train --algo ppo|sac [--problem pendulum] [options]");
-  opts.add_options()("help,h", "print this help")("config", po::value(&config_file), "INI file with the same keys")(
+  opts.add_options()("help,h", "print this help")("config", po::value(&config_file),
+                                                  "INI file with the same keys")(
       "algo", po::value(&algo), "ppo or sac")("problem", po::value(&problem)->default_value("pendulum"),
-                                                "pendulum or mountain_car")(
+                                              "pendulum or mountain_car")(
       "seed", po::value(&seed)->default_value(1), "random seed (training is deterministic for a seed)")(
       "steps", po::value(&steps), "environment steps (default: ppo 300000, sac 20000)")(
       "output", po::value(&output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
@@ -75,38 +78,52 @@ int run_train(const std::vector<std::string>& args) {
       "evaluate.episodes", po::value(&eval_episodes)->default_value(100),
       "deterministic evaluation episodes after training (0: none)");
   po::options_description ppo_opts("PPO");
-  ppo_opts.add_options()("ppo.environments", po::value(&ppo.environments)->default_value(ppo.environments), "parallel environments")(
-      "ppo.rollout_steps", po::value(&ppo.rollout_steps)->default_value(ppo.rollout_steps), "steps per environment per rollout")(
-      "ppo.epochs", po::value(&ppo.epochs)->default_value(ppo.epochs), "passes over each rollout")(
+  ppo_opts.add_options()("ppo.environments", po::value(&ppo.environments)->default_value(ppo.environments),
+                         "parallel environments")(
+      "ppo.rollout_steps", po::value(&ppo.rollout_steps)->default_value(ppo.rollout_steps),
+      "steps per environment per rollout")("ppo.epochs", po::value(&ppo.epochs)->default_value(ppo.epochs),
+                                           "passes over each rollout")(
       "ppo.minibatch", po::value(&ppo.minibatch)->default_value(ppo.minibatch), "minibatch size")(
       "ppo.gamma", po::value(&ppo.gamma)->default_value(ppo.gamma), "discount")(
       "ppo.gae_lambda", po::value(&ppo.gae_lambda)->default_value(ppo.gae_lambda), "GAE lambda")(
       "ppo.clip_range", po::value(&ppo.clip_range)->default_value(ppo.clip_range), "ratio clip epsilon")(
-      "ppo.value_clip", po::value(&ppo.value_clip)->default_value(ppo.value_clip), "value clip range (0: off)")(
-      "ppo.entropy_coefficient", po::value(&ppo.entropy_coefficient)->default_value(ppo.entropy_coefficient), "entropy bonus")(
-      "ppo.value_coefficient", po::value(&ppo.value_coefficient)->default_value(ppo.value_coefficient), "value loss weight")(
-      "ppo.learning_rate", po::value(&ppo.learning_rate)->default_value(ppo.learning_rate), "Adam step (linearly annealed)")(
-      "ppo.anneal_learning_rate", po::value(&ppo.anneal_learning_rate)->default_value(ppo.anneal_learning_rate), "anneal to 0")(
-      "ppo.max_gradient_norm", po::value(&ppo.max_gradient_norm)->default_value(ppo.max_gradient_norm), "gradient clip")(
-      "ppo.initial_log_std", po::value(&ppo.initial_log_std)->default_value(ppo.initial_log_std), "initial log std")(
+      "ppo.value_clip", po::value(&ppo.value_clip)->default_value(ppo.value_clip),
+      "value clip range (0: off)")(
+      "ppo.entropy_coefficient", po::value(&ppo.entropy_coefficient)->default_value(ppo.entropy_coefficient),
+      "entropy bonus")("ppo.value_coefficient",
+                       po::value(&ppo.value_coefficient)->default_value(ppo.value_coefficient),
+                       "value loss weight")("ppo.learning_rate",
+                                            po::value(&ppo.learning_rate)->default_value(ppo.learning_rate),
+                                            "Adam step (linearly annealed)")(
+      "ppo.anneal_learning_rate",
+      po::value(&ppo.anneal_learning_rate)->default_value(ppo.anneal_learning_rate), "anneal to 0")(
+      "ppo.max_gradient_norm", po::value(&ppo.max_gradient_norm)->default_value(ppo.max_gradient_norm),
+      "gradient clip")("ppo.initial_log_std",
+                       po::value(&ppo.initial_log_std)->default_value(ppo.initial_log_std),
+                       "initial log std")(
       "ppo.state_dependent_std", po::value(&ppo.state_dependent_std)->default_value(ppo.state_dependent_std),
       "exploration noise from the network (true) or a free parameter (false)")(
-      "ppo.normalize_observations", po::value(&ppo.normalize_observations)->default_value(ppo.normalize_observations), "")(
-      "ppo.normalize_rewards", po::value(&ppo.normalize_rewards)->default_value(ppo.normalize_rewards), "")(
-      "ppo.normalize_advantages", po::value(&ppo.normalize_advantages)->default_value(ppo.normalize_advantages), "")(
-      "ppo.hidden", po::value(&ppo_hidden)->default_value(ppo_hidden), "hidden layer widths")(
+      "ppo.normalize_observations",
+      po::value(&ppo.normalize_observations)->default_value(ppo.normalize_observations),
+      "")("ppo.normalize_rewards", po::value(&ppo.normalize_rewards)->default_value(ppo.normalize_rewards),
+          "")("ppo.normalize_advantages",
+              po::value(&ppo.normalize_advantages)->default_value(ppo.normalize_advantages),
+              "")("ppo.hidden", po::value(&ppo_hidden)->default_value(ppo_hidden), "hidden layer widths")(
       "ppo.activation", po::value(&ppo_activation)->default_value(ppo_activation), "tanh or relu");
   po::options_description sac_opts("SAC");
   sac_opts.add_options()("sac.batch", po::value(&sac.batch)->default_value(sac.batch), "minibatch size")(
       "sac.buffer", po::value(&sac.buffer)->default_value(sac.buffer), "replay capacity")(
-      "sac.learning_starts", po::value(&sac.learning_starts)->default_value(sac.learning_starts), "random steps first")(
-      "sac.gamma", po::value(&sac.gamma)->default_value(sac.gamma), "discount")(
+      "sac.learning_starts", po::value(&sac.learning_starts)->default_value(sac.learning_starts),
+      "random steps first")("sac.gamma", po::value(&sac.gamma)->default_value(sac.gamma), "discount")(
       "sac.tau", po::value(&sac.tau)->default_value(sac.tau), "Polyak factor")(
-      "sac.actor_learning_rate", po::value(&sac.actor_learning_rate)->default_value(sac.actor_learning_rate), "")(
-      "sac.critic_learning_rate", po::value(&sac.critic_learning_rate)->default_value(sac.critic_learning_rate), "")(
-      "sac.alpha_learning_rate", po::value(&sac.alpha_learning_rate)->default_value(sac.alpha_learning_rate), "")(
-      "sac.initial_alpha", po::value(&sac.initial_alpha)->default_value(sac.initial_alpha), "initial temperature")(
-      "sac.target_entropy", po::value(&sac.target_entropy)->default_value(sac.target_entropy), "0: -action_dim")(
+      "sac.actor_learning_rate", po::value(&sac.actor_learning_rate)->default_value(sac.actor_learning_rate),
+      "")("sac.critic_learning_rate",
+          po::value(&sac.critic_learning_rate)->default_value(sac.critic_learning_rate), "")(
+      "sac.alpha_learning_rate", po::value(&sac.alpha_learning_rate)->default_value(sac.alpha_learning_rate),
+      "")("sac.initial_alpha", po::value(&sac.initial_alpha)->default_value(sac.initial_alpha),
+          "initial temperature")("sac.target_entropy",
+                                 po::value(&sac.target_entropy)->default_value(sac.target_entropy),
+                                 "0: -action_dim")(
       "sac.hidden", po::value(&sac_hidden)->default_value(sac_hidden), "hidden layer widths")(
       "sac.activation", po::value(&sac_activation)->default_value(sac_activation), "tanh or relu");
   po::options_description all;
@@ -121,7 +138,8 @@ int run_train(const std::vector<std::string>& args) {
     if (vm.count("config")) {
       const std::string path = vm["config"].as<std::string>();
       std::ifstream in(path);
-      HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError, "cannot read config file " << path);
+      HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError,
+                "cannot read config file " << path);
       po::store(po::parse_config_file(in, all, false), vm);
     }
     po::notify(vm);
@@ -129,7 +147,8 @@ int run_train(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   HJB_CHECK(algo == "ppo" || algo == "sac", UsageError,
-            "--algo: " << (algo.empty() ? "required" : "unknown algorithm '" + algo + "'") << " (choose ppo or sac)");
+            "--algo: " << (algo.empty() ? "required" : "unknown algorithm '" + algo + "'")
+                       << " (choose ppo or sac)");
   if (!vm.count("steps")) steps = algo == "ppo" ? 300000 : 20000;
   HJB_CHECK(steps > 0, UsageError, "--steps must be positive, got " << steps);
   HJB_CHECK(eval_episodes >= 0, UsageError, "--evaluate.episodes must be non-negative");
@@ -137,11 +156,17 @@ int run_train(const std::vector<std::string>& args) {
   sac.hidden = parse_sizes(sac_hidden, "sac.hidden");
   ppo.activation = rl::parse_activation(ppo_activation);
   sac.activation = rl::parse_activation(sac_activation);
-  if (algo == "ppo") ppo.validate();
-  else sac.validate();
+  if (algo == "ppo")
+    ppo.validate();
+  else
+    sac.validate();
   const auto env = rl::make_environment(problem);
   if (output.empty()) output = "out/" + algo + "_" + problem + "_seed" + std::to_string(seed) + ".h5";
-  if (curve.empty()) curve = (output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3) : output) + "_curve.csv";
+  if (curve.empty())
+    curve =
+        (output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3)
+                                                                        : output) +
+        "_curve.csv";
   check_writable(output, "--output");
   check_writable(curve, "--curve");
 
@@ -165,9 +190,11 @@ int run_train(const std::vector<std::string>& args) {
               "cannot write learning curve " << curve);
   }
   std::printf("trained %s on %s for %ld steps (seed %llu) in %.2f s; wrote %s and %s\n", algo.c_str(),
-              problem.c_str(), steps, static_cast<unsigned long long>(seed), wall, output.c_str(), curve.c_str());
+              problem.c_str(), steps, static_cast<unsigned long long>(seed), wall, output.c_str(),
+              curve.c_str());
   if (eval_episodes > 0)
-    print_evaluation("evaluation (deterministic policy)", rl::evaluate_policy(policy, *env, eval_episodes, 1000000));
+    print_evaluation("evaluation (deterministic policy)",
+                     rl::evaluate_policy(policy, *env, eval_episodes, 1000000));
   return 0;
 }
 
@@ -201,15 +228,19 @@ int run_rollout(const std::vector<std::string>& args) {
   const rl::Policy policy = rl::load_policy(path);
   if (problem.empty()) problem = policy.problem;
   const auto env = rl::make_environment(problem);
-  HJB_CHECK(policy.problem == problem, ValidationError,
-            path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
-  print_evaluation(policy.algorithm + " policy " + path + " on " + problem, rl::evaluate_policy(policy, *env, episodes, seed));
+  HJB_CHECK(
+      policy.problem == problem, ValidationError,
+      path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
+  print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
+                   rl::evaluate_policy(policy, *env, episodes, seed));
   if (!table_path.empty()) {
     const Table table = read_table(table_path);
     HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,
-              table_path << ": a table of problem '" << (table.strings.count("problem") ? table.strings.at("problem") : "?")
-                         << "', not '" << problem << "'");
-    HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" && table.numbers.count("discount"),
+              table_path << ": a table of problem '"
+                         << (table.strings.count("problem") ? table.strings.at("problem") : "?") << "', not '"
+                         << problem << "'");
+    HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
+                  table.numbers.count("discount"),
               ValidationError, table_path << ": not a stationary (discounted) value table");
     HJB_CHECK(table.axes.size() == 2, ValidationError, table_path << ": expected a 2-D table");
     const double gamma = table.numbers.at("discount");
@@ -222,10 +253,11 @@ int run_rollout(const std::vector<std::string>& args) {
       });
     };
     const auto gap = rl::optimality_gap(policy, *env, episodes, seed, gamma, v_star);
-    std::printf("optimality gap (discount %.4g, table %s): policy cost %.3f, optimal V* %.3f, gap %.3f +- %.3f "
-                "(standard error) over %d episodes\n",
-                gamma, table_path.c_str(), gap.mean_cost, gap.mean_optimal, gap.mean_gap, gap.gap_standard_error,
-                episodes);
+    std::printf(
+        "optimality gap (discount %.4g, table %s): policy cost %.3f, optimal V* %.3f, gap %.3f +- %.3f "
+        "(standard error) over %d episodes\n",
+        gamma, table_path.c_str(), gap.mean_cost, gap.mean_optimal, gap.mean_gap, gap.gap_standard_error,
+        episodes);
   }
   return 0;
 }

@@ -50,21 +50,24 @@ int main(int argc, char** argv) {
     action = -action;
   }
   const double map_rate = n / seconds_since(t0);
-  std::printf("bench_rl env pendulum: %.3e steps/s through rl::Environment, %.3e steps/s through the step map "
-              "(checksum %.3g)\n",
-              env_rate, map_rate, sink);
+  std::printf(
+      "bench_rl env pendulum: %.3e steps/s through rl::Environment, %.3e steps/s through the step map "
+      "(checksum %.3g)\n",
+      env_rate, map_rate, sink);
   // Training.
   t0 = clock_type::now();
   const auto ppo = rl::train_ppo(*env, rl::PpoOptions{}, ppo_steps, seed);
   const double ppo_wall = seconds_since(t0);
   const auto ppo_eval = rl::evaluate_policy(ppo, *env, 100, 1000000);
-  std::printf("bench_rl ppo pendulum: %ld steps in %.2f s (%.3e env steps/s incl. training), eval %.1f +- %.1f\n",
-              ppo_steps, ppo_wall, ppo_steps / ppo_wall, ppo_eval.mean, ppo_eval.standard_error);
+  std::printf(
+      "bench_rl ppo pendulum: %ld steps in %.2f s (%.3e env steps/s incl. training), eval %.1f +- %.1f\n",
+      ppo_steps, ppo_wall, ppo_steps / ppo_wall, ppo_eval.mean, ppo_eval.standard_error);
   t0 = clock_type::now();
   const auto sac = rl::train_sac(*env, rl::SacOptions{}, sac_steps, seed);
   const double sac_wall = seconds_since(t0);
   const auto sac_eval = rl::evaluate_policy(sac, *env, 100, 1000000);
-  std::printf("bench_rl sac pendulum: %ld steps in %.2f s (%.3e env steps/s incl. training), eval %.1f +- %.1f\n",
-              sac_steps, sac_wall, sac_steps / sac_wall, sac_eval.mean, sac_eval.standard_error);
+  std::printf(
+      "bench_rl sac pendulum: %ld steps in %.2f s (%.3e env steps/s incl. training), eval %.1f +- %.1f\n",
+      sac_steps, sac_wall, sac_steps / sac_wall, sac_eval.mean, sac_eval.standard_error);
   return 0;
 }

@@ -43,7 +43,7 @@ class TensorGrid {
         m_global_count <= static_cast<std::int64_t>(std::numeric_limits<PetscInt>::max()), ValidationError,
         "the grid has " << m_global_count << " nodes, more than this PETSc build's " << sizeof(PetscInt) * 8
                         << "-bit indices allow; build hjbench against PETSc with 64-bit indices: "
-                                 "cmake --preset petsc64, i.e. -DHJB_PETSC_64BIT_INDICES=ON "
+                           "cmake --preset petsc64, i.e. -DHJB_PETSC_64BIT_INDICES=ON "
                            "(Debian package libpetsc64-real-dev)");
     const auto dims = process_dimensions(m_size, shape);
     for (int a = 0; a < D; ++a) m_split[a] = BalancedSplit{axes[a].n, dims[a]};

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages hjbench needs; does nothing (and prints nothing) when all are present.
 set -euo pipefail
 packages=(g++ make cmake pkg-config libpetsc-real-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
-          libboost-program-options-dev libgtest-dev libeigen3-dev python3 python3-numpy python3-h5py
+          libboost-program-options-dev libgtest-dev libeigen3-dev clang-format python3 python3-numpy python3-h5py
           python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do

@@ -8,11 +8,15 @@
 
 namespace hjb::rl {
 
-Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, int episodes, std::uint64_t seed) {
+Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, int episodes,
+                           std::uint64_t seed) {
   HJB_CHECK(policy.problem == prototype.problem_name(), ValidationError,
-            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name() << "'");
-  HJB_CHECK(policy.actor.input_size() == prototype.observation_dim() && policy.action_dim() == prototype.action_dim(),
-            ValidationError, "the policy's dimensions do not match problem '" << prototype.problem_name() << "'");
+            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name()
+                                                  << "'");
+  HJB_CHECK(policy.actor.input_size() == prototype.observation_dim() &&
+                policy.action_dim() == prototype.action_dim(),
+            ValidationError,
+            "the policy's dimensions do not match problem '" << prototype.problem_name() << "'");
   HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
   auto env = prototype.clone();
   std::vector<double> obs(prototype.observation_dim()), action(prototype.action_dim());
@@ -37,10 +41,12 @@ Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, i
   return e;
 }
 
-OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes, std::uint64_t seed,
-                             double gamma, const std::function<double(const std::vector<double>&)>& optimal_value) {
+OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes,
+                             std::uint64_t seed, double gamma,
+                             const std::function<double(const std::vector<double>&)>& optimal_value) {
   HJB_CHECK(policy.problem == prototype.problem_name(), ValidationError,
-            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name() << "'");
+            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name()
+                                                  << "'");
   HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
   auto env = prototype.clone();
   std::vector<double> obs(prototype.observation_dim()), action(prototype.action_dim());

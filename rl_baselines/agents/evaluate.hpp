@@ -24,7 +24,8 @@ struct OptimalityGap {
 /// Same episodes as evaluate_policy; `optimal_value(state)` gives V* at a start state (e.g.
 /// interpolated in an hjbench table solved with the same discount).
 OptimalityGap optimality_gap(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed,
-                             double gamma, const std::function<double(const std::vector<double>&)>& optimal_value);
+                             double gamma,
+                             const std::function<double(const std::vector<double>&)>& optimal_value);
 
 /// Runs `episodes` episodes; episode e starts from env.reset(seed + e). Throws ValidationError if
 /// the policy was trained on another problem or with other dimensions.

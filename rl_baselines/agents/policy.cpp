@@ -32,7 +32,8 @@ Matrix Policy::prepare(const Eigen::MatrixXd& observations) const {
 
 void Policy::to_environment(const float* normalized, double* action) const {
   for (int j = 0; j < action_dim(); ++j) {
-    const double center = 0.5 * (action_high[j] + action_low[j]), half = 0.5 * (action_high[j] - action_low[j]);
+    const double center = 0.5 * (action_high[j] + action_low[j]),
+                 half = 0.5 * (action_high[j] - action_low[j]);
     action[j] = center + half * static_cast<double>(normalized[j]);
   }
 }
@@ -41,8 +42,10 @@ void Policy::act(const double* observation, double* action) const {
   Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, actor.input_size());
   const Vector out = actor.predict(prepare(obs).col(0));
   Vector a = out.head(action_dim());
-  if (kind == PolicyKind::squashed_gaussian) a = a.array().tanh();
-  else a = a.cwiseMax(-1.0f).cwiseMin(1.0f);
+  if (kind == PolicyKind::squashed_gaussian)
+    a = a.array().tanh();
+  else
+    a = a.cwiseMax(-1.0f).cwiseMin(1.0f);
   to_environment(a.data(), action);
 }
 

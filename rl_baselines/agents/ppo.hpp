@@ -52,9 +52,10 @@ Policy train_ppo(const Environment& env, const PpoOptions& options, long total_s
 /// Generalised advantage estimation over one environment's trajectory of length T:
 /// delta_t = r_t + gamma (1 - done_t) V(s_{t+1}) - V(s_t), A_t = delta_t + gamma lambda (1 - done_t) A_{t+1}.
 /// `next_values[t]` is V(s_{t+1}) (the value of the observation after step t).
-std::vector<double> generalized_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
-                                           const std::vector<double>& next_values, const std::vector<bool>& dones,
-                                           double gamma, double lambda);
+std::vector<double> generalized_advantages(const std::vector<double>& rewards,
+                                           const std::vector<double>& values,
+                                           const std::vector<double>& next_values,
+                                           const std::vector<bool>& dones, double gamma, double lambda);
 
 /// log N(a; mu, exp(log_std)) of one component and its derivatives d/dmu = z / sigma and
 /// d/dlog_std = z^2 - 1, with z = (a - mu) / sigma.
@@ -69,6 +70,7 @@ inline double gaussian_log_prob(double a, double mu, double log_std, double* d_m
 /// Clipped surrogate loss L = -mean(min(r A, clip(r, 1 - eps, 1 + eps) A)), r = exp(logp - logp_old),
 /// and dL/dlogp per sample.
 double clipped_surrogate(const std::vector<double>& log_prob, const std::vector<double>& old_log_prob,
-                         const std::vector<double>& advantages, double clip_range, std::vector<double>* d_log_prob);
+                         const std::vector<double>& advantages, double clip_range,
+                         std::vector<double>* d_log_prob);
 
 }  // namespace hjb::rl

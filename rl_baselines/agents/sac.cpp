@@ -80,7 +80,8 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   Mlp q1_target = q1, q2_target = q2;
   float log_alpha = std::log(static_cast<float>(o.initial_alpha)), log_alpha_grad = 0.0f;
   Adam actor_adam, q1_adam, q2_adam, alpha_adam;
-  MlpGradients actor_grads = actor.zero_gradients(), q1_grads = q1.zero_gradients(), q2_grads = q2.zero_gradients();
+  MlpGradients actor_grads = actor.zero_gradients(), q1_grads = q1.zero_gradients(),
+               q2_grads = q2.zero_gradients();
 
   // Replay buffer.
   const int capacity = static_cast<int>(std::min<long>(o.buffer, total_steps));
@@ -155,12 +156,13 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
       const Matrix& t2 = q2_target.forward(q_in, tws2);
       std::vector<float> y(b);
       for (int s = 0; s < b; ++s)
-        y[s] = static_cast<float>(soft_bellman_target(buf_reward[picks[s]], buf_terminal[picks[s]], o.gamma, t1(0, s),
-                                                      t2(0, s), alpha, next_logp[s]));
+        y[s] = static_cast<float>(soft_bellman_target(buf_reward[picks[s]], buf_terminal[picks[s]], o.gamma,
+                                                      t1(0, s), t2(0, s), alpha, next_logp[s]));
       // ---- critics: mean squared error / 2 ----
       q_in.topRows(obs_dim) = mb_obs;
       q_in.bottomRows(k) = mb_act;
-      for (auto [q, ws, grads, adam] : {std::tuple{&q1, &q1ws, &q1_grads, &q1_adam}, std::tuple{&q2, &q2ws, &q2_grads, &q2_adam}}) {
+      for (auto [q, ws, grads, adam] :
+           {std::tuple{&q1, &q1ws, &q1_grads, &q1_adam}, std::tuple{&q2, &q2ws, &q2_grads, &q2_adam}}) {
         const Matrix& qv = q->forward(q_in, *ws);
         for (int s = 0; s < b; ++s) d_q(0, s) = (qv(0, s) - y[s]) / b;
         q->backward(*ws, d_q, *grads);

@@ -27,8 +27,8 @@ Policy train_sac(const Environment& env, const SacOptions& options, long total_s
                  const CurveCallback& on_progress = {});
 
 /// The soft Bellman target y = r + gamma (1 - terminated) (min(Q1', Q2') - alpha log pi(a'|s')).
-inline double soft_bellman_target(double reward, bool terminated, double gamma, double q1_next, double q2_next,
-                                  double alpha, double next_log_prob) {
+inline double soft_bellman_target(double reward, bool terminated, double gamma, double q1_next,
+                                  double q2_next, double alpha, double next_log_prob) {
   return reward + gamma * (terminated ? 0.0 : 1.0) * (std::min(q1_next, q2_next) - alpha * next_log_prob);
 }
 

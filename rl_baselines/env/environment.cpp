@@ -1,31 +1,41 @@
-// Environment registry and the lockstep vector environment.
+// Environment registry (every catalog problem with an MDP, see solver/problems/catalog.hpp) and
+// the lockstep vector environment.
 #include "rl_baselines/env/environment.hpp"
 
 #include "solver/core/error.hpp"
 #include "solver/core/parameters.hpp"
-#include "solver/problems/mountain_car.hpp"
-#include "solver/problems/pendulum.hpp"
+#include "solver/problems/catalog.hpp"
 
 namespace hjb::rl {
 
-namespace {
-template <class P>
-std::unique_ptr<Environment> build(const std::map<std::string, double>& parameters) {
-  P problem;
-  apply_parameters(problem, parameters, "--problem.");
-  return std::make_unique<ProblemEnvironment<P>>(problem);
-}
-}  // namespace
-
-std::vector<std::string> environment_names() { return {"pendulum", "mountain_car"}; }
-
-std::unique_ptr<Environment> make_environment(const std::string& name, const std::map<std::string, double>& p) {
-  if (name == "pendulum") return build<problems::Pendulum>(p);
-  if (name == "mountain_car") return build<problems::MountainCar>(p);
-  throw UsageError("--problem: no RL environment '" + name + "' (choose pendulum or mountain_car)");
+std::vector<std::string> environment_names() {
+  std::vector<std::string> names;
+  problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
+    if constexpr (MdpProblem<P>) names.push_back(P::name());
+  });
+  return names;
 }
 
-VectorEnvironment::VectorEnvironment(const Environment& prototype, int count, std::uint64_t seed) : m_seeds(seed) {
+std::unique_ptr<Environment> make_environment(const std::string& name,
+                                              const std::map<std::string, double>& p) {
+  std::unique_ptr<Environment> env;
+  problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
+    if constexpr (MdpProblem<P>) {
+      if (!env && P::name() == name) {
+        P problem;
+        apply_parameters(problem, p, "--problem.");
+        env = std::make_unique<ProblemEnvironment<P>>(problem);
+      }
+    }
+  });
+  if (env) return env;
+  std::string names;
+  for (const auto& n : environment_names()) names += (names.empty() ? "" : ", ") + n;
+  throw UsageError("--problem: no RL environment '" + name + "' (choose " + names + ")");
+}
+
+VectorEnvironment::VectorEnvironment(const Environment& prototype, int count, std::uint64_t seed)
+    : m_seeds(seed) {
   HJB_CHECK(count >= 1, UsageError, "the number of environments must be positive, got " << count);
   for (int i = 0; i < count; ++i) {
     m_envs.push_back(prototype.clone());

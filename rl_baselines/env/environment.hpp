@@ -16,8 +16,8 @@ namespace hjb::rl {
 /// A problem usable as an MDP: it states its step map, step cost, start distribution,
 /// observation, action box, episode length and discount.
 template <class P>
-concept MdpProblem = ControlProblem<P> && requires(const P& p, const State<P::dim>& x,
-                                                   const Point<P::control_dim>& a, std::mt19937_64& rng) {
+concept MdpProblem = ControlProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a, std::mt19937_64& rng) {
   { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
   { p.step_cost(x, a) } -> std::convertible_to<double>;
   { p.sample_start(rng) } -> std::same_as<State<P::dim>>;

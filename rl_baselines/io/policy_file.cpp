@@ -17,9 +17,11 @@ namespace {
 
 void write_array(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* data,
                  std::vector<hsize_t> dims) {
-  const h5::Handle space = h5::dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
-  const h5::Handle ds = h5::dataset(h5::check_id(
-      H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create " + name));
+  const h5::Handle space =
+      h5::dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+  const h5::Handle ds = h5::dataset(
+      h5::check_id(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "create " + name));
   h5::check_h5(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
 }
 
@@ -85,8 +87,8 @@ void save_policy(const std::string& path, const Policy& p) {
     h5::write_number_attribute(file, "env_steps", p.env_steps);
     h5::write_string_attribute(file, "project_version",
                                std::string(project_version) + " (" + git_version + ")");
-    const h5::Handle actor =
-        h5::group(h5::check_id(H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /actor"));
+    const h5::Handle actor = h5::group(
+        h5::check_id(H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /actor"));
     for (std::size_t l = 0; l < p.actor.weights().size(); ++l) {
       const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w = p.actor.weights()[l];
       write_array(actor, "weight_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, w.data(),
@@ -106,8 +108,9 @@ void save_policy(const std::string& path, const Policy& p) {
                 {p.action_low.size()});
     write_array(file, "action_high", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p.action_high.data(),
                 {p.action_high.size()});
-    const h5::Handle hyper = h5::group(h5::check_id(
-        H5Gcreate2(file, "hyperparameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /hyperparameters"));
+    const h5::Handle hyper =
+        h5::group(h5::check_id(H5Gcreate2(file, "hyperparameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                               "create /hyperparameters"));
     for (const auto& [k, v] : p.hyperparameters) h5::write_number_attribute(hyper, k, v);
   }
   HJB_CHECK(file.close() >= 0, RuntimeError, "cannot write policy file " << tmp << " (disk full?)");
@@ -174,8 +177,8 @@ Policy load_policy(const std::string& path) {
       H5O_info_t info;
       H5Oget_info(hyper, &info);
       for (hsize_t i = 0; i < info.num_attrs; ++i) {
-        const h5::Handle attr =
-            h5::attribute(H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+        const h5::Handle attr = h5::attribute(
+            H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
         char name[256] = {0};
         H5Aget_name(attr, sizeof name, name);
         double v = 0;

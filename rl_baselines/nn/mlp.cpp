@@ -72,8 +72,10 @@ const Matrix& Mlp::forward(const Matrix& input, MlpWorkspace& ws) const {
     out.noalias() = m_weights[l] * ws.activations[l];
     out.colwise() += m_biases[l];
     if (l + 1 < layers) {
-      if (m_hidden == Activation::tanh) out = out.array().tanh();
-      else out = out.array().max(0.0f);
+      if (m_hidden == Activation::tanh)
+        out = out.array().tanh();
+      else
+        out = out.array().max(0.0f);
     }
   }
   return ws.activations.back();
@@ -95,8 +97,10 @@ void Mlp::backward(const MlpWorkspace& ws, const Matrix& output_gradient, MlpGra
       break;
     }
     const Matrix& h = ws.activations[l];  // output of hidden layer l-1 (post-activation)
-    if (m_hidden == Activation::tanh) delta = back.array() * (1.0f - h.array().square());
-    else delta = back.array() * (h.array() > 0.0f).cast<float>();
+    if (m_hidden == Activation::tanh)
+      delta = back.array() * (1.0f - h.array().square());
+    else
+      delta = back.array() * (h.array() > 0.0f).cast<float>();
   }
 }
 
@@ -105,8 +109,10 @@ Vector Mlp::predict(const Vector& input) const {
   for (std::size_t l = 0; l < m_weights.size(); ++l) {
     Vector z = m_weights[l] * h + m_biases[l];
     if (l + 1 < m_weights.size()) {
-      if (m_hidden == Activation::tanh) z = z.array().tanh();
-      else z = z.array().max(0.0f);
+      if (m_hidden == Activation::tanh)
+        z = z.array().tanh();
+      else
+        z = z.array().max(0.0f);
     }
     h = std::move(z);
   }

@@ -13,7 +13,8 @@ namespace hjb::instances {
 /// The entry of P's family, created on first use.
 template <ControlProblem P>
 ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t position) {
-  auto it = std::find_if(registry.begin(), registry.end(), [](const ProblemEntry& e) { return e.name == P::name(); });
+  auto it = std::find_if(registry.begin(), registry.end(),
+                         [](const ProblemEntry& e) { return e.name == P::name(); });
   if (it == registry.end()) {
     registry.push_back({P::name(), P::description(), {}, {}, {}, position});
     it = registry.end() - 1;
@@ -28,7 +29,9 @@ ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t positio
 /// Problems whose discrete step is a plain MDP (no terminal states): value and policy iteration.
 template <class P>
 inline constexpr bool has_stationary_solver =
-    StationaryProblem<P> && !requires(const P& p, const State<P::dim>& x) { p.is_terminal(x); };
+    StationaryProblem<P> && !requires(const P& p, const State<P::dim>& x) {
+  p.is_terminal(x);
+};
 
 template <int G>
 void add_group(std::vector<ProblemEntry>& registry) {

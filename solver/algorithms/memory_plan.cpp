@@ -39,7 +39,8 @@ double parse_bytes(const std::string& text, const std::string& option) {
   std::string unit;
   in >> value >> unit;
   HJB_CHECK(!in.fail() || in.eof(), UsageError, option << ": '" << text << "' is not a size (e.g. 512M, 2G)");
-  HJB_CHECK(std::isfinite(value) && value > 0, UsageError, option << ": '" << text << "' must be a positive size");
+  HJB_CHECK(std::isfinite(value) && value > 0, UsageError,
+            option << ": '" << text << "' must be a positive size");
   for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (unit.size() == 2 && unit[1] == 'B') unit.resize(1);
   if (unit.empty() || unit == "B") return value;
@@ -52,8 +53,10 @@ double parse_bytes(const std::string& text, const std::string& option) {
 
 std::string format_bytes(double bytes) {
   char buf[32];
-  if (bytes >= 1024.0 * 1024.0 * 1024.0) std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
-  else std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  if (bytes >= 1024.0 * 1024.0 * 1024.0)
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  else
+    std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
   return buf;
 }
 

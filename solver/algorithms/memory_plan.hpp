@@ -13,15 +13,13 @@
 namespace hjb {
 
 struct MemoryPlan {
-  double state_bytes = 0;       ///< values, two Runge–Kutta stages, the rate array
-  double padded_bytes = 0;      ///< the block with its ghost layers
-  double halo_bytes = 0;        ///< scatter indices and buffers for the halo nodes
-  double mpi_io_bytes = 0;      ///< MPI-IO collective-buffering aggregator buffer (parallel runs)
-  double baseline_bytes = 0;    ///< resident size of the process before the solve (libraries)
+  double state_bytes = 0;     ///< values, two Runge–Kutta stages, the rate array
+  double padded_bytes = 0;    ///< the block with its ghost layers
+  double halo_bytes = 0;      ///< scatter indices and buffers for the halo nodes
+  double mpi_io_bytes = 0;    ///< MPI-IO collective-buffering aggregator buffer (parallel runs)
+  double baseline_bytes = 0;  ///< resident size of the process before the solve (libraries)
   std::int64_t owned = 0, padded = 0, halo = 0;
-  double total() const {
-    return state_bytes + padded_bytes + halo_bytes + mpi_io_bytes + baseline_bytes;
-  }
+  double total() const { return state_bytes + padded_bytes + halo_bytes + mpi_io_bytes + baseline_bytes; }
 };
 
 /// Resident set size of this process now, in bytes (from /proc/self/statm).

@@ -16,8 +16,9 @@ const std::vector<ProblemEntry>& problem_registry() {
     instances::add_group<1>(r);
     instances::add_group<2>(r);
     instances::add_group<3>(r);
-    std::sort(r.begin(), r.end(),
-              [](const ProblemEntry& a, const ProblemEntry& b) { return a.catalog_position < b.catalog_position; });
+    std::sort(r.begin(), r.end(), [](const ProblemEntry& a, const ProblemEntry& b) {
+      return a.catalog_position < b.catalog_position;
+    });
     return r;
   }();
   return registry;
@@ -53,8 +54,8 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const auto& solvers = stationary ? entry.stationary : entry.time_dependent;
   HJB_CHECK(!stationary || !solvers.empty(), UsageError,
             "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
-                                 << "' has no discrete-time MDP (stationary solvers: " << stationary_problem_names()
-                                 << ")");
+                                 << "' has no discrete-time MDP (stationary solvers: "
+                                 << stationary_problem_names() << ")");
   const int dim = static_cast<int>(config.shape.size());
   const auto it = solvers.find(dim);
   HJB_CHECK(it != solvers.end(), UsageError,

@@ -22,7 +22,11 @@ void RunControlOptions::validate() const {
 }
 
 RunControl::RunControl(MPI_Comm comm, const RunControlOptions& options)
-    : m_comm(comm), m_options(options), m_start(MPI_Wtime()), m_last_checkpoint(m_start), m_last_step(m_start) {
+    : m_comm(comm),
+      m_options(options),
+      m_start(MPI_Wtime()),
+      m_last_checkpoint(m_start),
+      m_last_step(m_start) {
   g_signal = 0;
   m_previous_usr1 = std::signal(SIGUSR1, hjb_signal_flag);
   m_previous_term = std::signal(SIGTERM, hjb_signal_flag);
@@ -43,12 +47,15 @@ StepDecision RunControl::after_step(long step) {
   int bits = 0;
   if (g_signal) bits |= stop_bit;
   if (rank == 0) {
-    if (m_options.checkpoint_every_steps > 0 && step % m_options.checkpoint_every_steps == 0) bits |= checkpoint_bit;
-    if (m_options.checkpoint_every_seconds > 0 && now - m_last_checkpoint >= m_options.checkpoint_every_seconds)
+    if (m_options.checkpoint_every_steps > 0 && step % m_options.checkpoint_every_steps == 0)
+      bits |= checkpoint_bit;
+    if (m_options.checkpoint_every_seconds > 0 &&
+        now - m_last_checkpoint >= m_options.checkpoint_every_seconds)
       bits |= checkpoint_bit;
     // Stop while two more average steps (and the checkpoint) still fit into the limit.
     const double average = (now - m_start) / static_cast<double>(m_steps_seen);
-    if (m_options.walltime_seconds > 0 && now - m_start + 2.0 * average >= m_options.walltime_seconds) bits |= stop_bit;
+    if (m_options.walltime_seconds > 0 && now - m_start + 2.0 * average >= m_options.walltime_seconds)
+      bits |= stop_bit;
   }
   m_last_step = now;
   int agreed = 0;
@@ -58,8 +65,9 @@ StepDecision RunControl::after_step(long step) {
     MPI_Allreduce(&sig, &any_sig, 1, MPI_INT, MPI_MAX, m_comm);
     m_termination = any_sig ? Termination::stopped_by_signal : Termination::wall_time;
     m_reason = any_sig == SIGUSR1 ? "signal SIGUSR1"
-               : any_sig == SIGTERM ? "signal SIGTERM"
-                                    : "wall-time limit (--walltime " + std::to_string(m_options.walltime_seconds) + " s)";
+               : any_sig == SIGTERM
+                   ? "signal SIGTERM"
+                   : "wall-time limit (--walltime " + std::to_string(m_options.walltime_seconds) + " s)";
     return StepDecision::stop;
   }
   return (agreed & checkpoint_bit) ? StepDecision::checkpoint : StepDecision::proceed;

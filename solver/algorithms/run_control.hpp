@@ -10,9 +10,9 @@
 namespace hjb {
 
 struct RunControlOptions {
-  long checkpoint_every_steps = 0;       ///< 0: off
-  double checkpoint_every_seconds = 0;   ///< 0: off
-  double walltime_seconds = 0;           ///< 0: no limit; stop (with a checkpoint) before it
+  long checkpoint_every_steps = 0;      ///< 0: off
+  double checkpoint_every_seconds = 0;  ///< 0: off
+  double walltime_seconds = 0;          ///< 0: no limit; stop (with a checkpoint) before it
   /// Throws UsageError naming --checkpoint.* / --walltime.
   void validate() const;
 };

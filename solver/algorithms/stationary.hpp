@@ -35,8 +35,8 @@ using OwnedKsp = PetscOwner<KSP, KSPDestroy>;
 
 /// The MDP pieces the stationary solver needs from a problem.
 template <class P>
-concept StationaryProblem = ControlProblem<P> && requires(const P& p, const State<P::dim>& x,
-                                                          const Point<P::control_dim>& a) {
+concept StationaryProblem = ControlProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
   { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
   { p.step_cost(x, a) } -> std::convertible_to<double>;
   { p.action_box() } -> std::same_as<Box<P::control_dim>>;
@@ -56,7 +56,8 @@ class StationarySolver {
       : m_problem(problem), m_grid(grid), m_options(options) {
     options.validate();
     m_gamma = options.discount > 0 ? options.discount : problem.discount;
-    HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError, "--stationary.discount must be in (0, 1), got " << m_gamma);
+    HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError,
+              "--stationary.discount must be in (0, 1), got " << m_gamma);
     m_actions = action_grid(problem.action_box(), options.actions);
     const ScopedLogEvent timed(log_events().transition_build);
     // Transitions: cost, corner slots and weights for every (owned node, action).

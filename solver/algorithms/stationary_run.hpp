@@ -79,8 +79,9 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   meta.problem = P::name();
   meta.problem_parameters = parameter_values(problem);
   meta.strings = version_attributes();
-  meta.strings["scheme"] = std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
-                           " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
+  meta.strings["scheme"] =
+      std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
+      " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
   meta.strings["mode"] = "stationary";
   meta.strings["run_identity"] = identity;
   meta.strings["command_line"] = config.command_line;

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "grids/halo_exchange.hpp"
-#include "grids/tensor_grid.hpp"
 #include "grids/profiling.hpp"
+#include "grids/tensor_grid.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
@@ -79,7 +79,8 @@ class TimeDependentSolver {
     OwnedVec stage1, stage2;
     HJB_PETSC(VecDuplicate(v, stage1.out()));
     HJB_PETSC(VecDuplicate(v, stage2.out()));
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, m_options.snapshot_schedule().back());
+    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds,
+                              m_options.snapshot_schedule().back());
     double tau = from.tau;
     summary.iterations = from.steps;
     summary.progress = from;

@@ -1,8 +1,9 @@
 // Parsing, presets and validation of the time-dependent solver options.
+#include "solver/algorithms/time_dependent_options.hpp"
+
 #include <cmath>
 #include <sstream>
 
-#include "solver/algorithms/time_dependent_options.hpp"
 #include "solver/core/error.hpp"
 
 namespace hjb {

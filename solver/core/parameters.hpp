@@ -22,7 +22,8 @@ std::vector<std::string> parameter_names_of() {
 /// Sets the given parameters on `problem`. Throws UsageError for a name the problem does not have
 /// (listing the valid ones) or a non-finite value; `option_prefix` names the option ("--problem.").
 template <class P>
-void apply_parameters(P& problem, const std::map<std::string, double>& given, const std::string& option_prefix) {
+void apply_parameters(P& problem, const std::map<std::string, double>& given,
+                      const std::string& option_prefix) {
   std::map<std::string, double> left = given;
   std::string valid;
   problem.visit_parameters([&](const char* name, double& value) {

@@ -33,7 +33,8 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
 CheckpointHeader read_checkpoint_header(const std::string& path, const std::string& expected_identity);
 
 /// Reads this rank's block of the state (any partition). Throws ValidationError.
-std::vector<double> read_checkpoint_state(const std::string& path, const std::vector<std::int64_t>& owned_start,
+std::vector<double> read_checkpoint_state(const std::string& path,
+                                          const std::vector<std::int64_t>& owned_start,
                                           const std::vector<std::int64_t>& owned_extent);
 
 }  // namespace hjb

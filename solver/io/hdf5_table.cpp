@@ -114,8 +114,8 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
   for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
   {
-    const Handle problem =
-        group(check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem"));
+    const Handle problem = group(
+        check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem"));
     write_string_attribute(problem, "name", metadata.problem);
     for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
   }
@@ -144,8 +144,9 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   {
     const hsize_t s = times.size();
     const Handle space = dataspace(H5Screate_simple(1, &s, nullptr));
-    const Handle ds = dataset(check_id(
-        H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /time"));
+    const Handle ds = dataset(
+        check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 "create /time"));
     if (m.rank != 0) H5Sselect_none(space);
     check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
   }
@@ -167,8 +168,9 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vect
   for (const std::string& name : extra_datasets) {
     const Handle lcpl = property_list(H5Pcreate(H5P_LINK_CREATE));
     H5Pset_create_intermediate_group(lcpl, 1);
-    Handle ds = dataset(check_id(
-        H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), "create " + name));
+    Handle ds = dataset(
+        check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+                 "create " + name));
     for (std::size_t a = 0; a < axes.size(); ++a)
       check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
     m.extras[name] = std::move(ds);
@@ -226,7 +228,8 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
             "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: "
                                   << strings["run_identity"] << "\n  this: " << identity);
   for (std::size_t k = 0; k < times.size(); ++k) {
-    Handle ds = dataset(H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
+    Handle ds =
+        dataset(H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
     HJB_CHECK(ds.valid(), ValidationError, w.tmp_path << ": snapshot " << k << " missing");
     w.snapshots.push_back(std::move(ds));
   }
@@ -262,7 +265,8 @@ void TableWriter::write_block(std::int64_t ds, const double* owned, const std::s
   const Handle filespace = dataspace(H5Dget_space(ds));
   check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
            "select hyperslab");
-  const Handle memspace = dataspace(H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr));
+  const Handle memspace =
+      dataspace(H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr));
   const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
   check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned), "write " + what);
@@ -271,7 +275,8 @@ void TableWriter::write_block(std::int64_t ds, const double* owned, const std::s
 void TableWriter::commit() {
   Impl& m = *m_impl;
   int ok = m.close_all() ? 1 : 0;
-  std::string error = ok ? "" : "cannot complete the table " + m.tmp_path + " (closing it failed: disk full?)";
+  std::string error =
+      ok ? "" : "cannot complete the table " + m.tmp_path + " (closing it failed: disk full?)";
   if (m.rank == 0 && ok) {
     const std::string file_name = std::filesystem::path(m.path).filename().string();
     const std::string xdmf = xdmf_for_table(file_name, m.axes, m.times);

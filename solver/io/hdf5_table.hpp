@@ -49,7 +49,8 @@ class TableWriter {
   /// Reopens PATH.tmp left by a suspended writer to write the remaining snapshots (restart, on any
   /// number of ranks). Collective. Throws ValidationError when the file is missing or its root
   /// attribute `run_identity` differs from `identity`.
-  static std::unique_ptr<TableWriter> resume(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
+  static std::unique_ptr<TableWriter> resume(MPI_Comm comm, const std::string& path,
+                                             const std::vector<Axis>& axes,
                                              const std::vector<std::int64_t>& owned_start,
                                              const std::vector<std::int64_t>& owned_extent,
                                              const std::vector<double>& times, const std::string& identity);

@@ -21,10 +21,11 @@ std::map<std::string, std::string> version_attributes() {
   mpi_version = mpi_version.substr(0, mpi_version.find_first_of(",\n"));
   std::ostringstream petsc;
   petsc << PETSC_VERSION_MAJOR << "." << PETSC_VERSION_MINOR << "." << PETSC_VERSION_SUBMINOR;
-  return {{"project_version", std::string(project_version) + " (" + git_version + ")"},
-          {"hdf5_version", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
-          {"petsc_version", petsc.str()},
-          {"mpi_version", mpi_version}};
+  return {
+      {"project_version", std::string(project_version) + " (" + git_version + ")"},
+      {"hdf5_version", std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release)},
+      {"petsc_version", petsc.str()},
+      {"mpi_version", mpi_version}};
 }
 
 }  // namespace hjb

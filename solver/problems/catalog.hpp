@@ -18,7 +18,7 @@
 namespace hjb::problems {
 
 /// Every registered problem, one type per dimension of a family (families share name()).
-using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,  //
+using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,       //
                            Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,  //
                            LQR<1>, LQR<2>, LQR<3>,                          //
                            Pendulum, MountainCar>;
@@ -30,7 +30,8 @@ template <class F>
 void for_each_catalog_entry(F&& f) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (f.template operator()<I, std::tuple_element_t<I, Catalog>>(), ...);
-  }(std::make_index_sequence<catalog_size>{});
+  }
+  (std::make_index_sequence<catalog_size>{});
 }
 
 }  // namespace hjb::problems

@@ -17,7 +17,9 @@ namespace hjb::problems {
 struct MountainCar {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
   static std::string name() { return "mountain_car"; }
-  static std::string description() { return "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)"; }
+  static std::string description() {
+    return "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)";
+  }
   static std::array<const char*, 2> axis_names() { return {"position", "velocity"}; }
 
   double power = 0.0015, goal_position = 0.45, goal_reward = 100.0, episode_steps = 999, discount = 0.99;

@@ -17,7 +17,9 @@ namespace hjb::problems {
 struct Pendulum {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
   static std::string name() { return "pendulum"; }
-  static std::string description() { return "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)"; }
+  static std::string description() {
+    return "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)";
+  }
   static std::array<const char*, 2> axis_names() { return {"theta", "omega"}; }
 
   double g = 10.0, m = 1.0, l = 1.0, dt = 0.05, max_speed = 8.0, max_torque = 2.0;

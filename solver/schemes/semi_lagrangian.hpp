@@ -19,7 +19,7 @@ namespace hjb {
 
 template <int D>
 struct Transition {
-  double cost = 0.0;  ///< c(x, a)
+  double cost = 0.0;    ///< c(x, a)
   CellWeights<D> cell;  ///< destination corners and their probabilities
 };
 

@@ -74,7 +74,8 @@ template <int D>
 void check_halo_exchange(int width) {
   TensorGrid<D> grid(world(), test_axes<D>());
   // Unique value per node: its natural index.
-  const OwnedVec v = vector_of<D>(grid, [&](const Index<D>& g) { return static_cast<double>(grid.natural_index(g)); });
+  const OwnedVec v =
+      vector_of<D>(grid, [&](const Index<D>& g) { return static_cast<double>(grid.natural_index(g)); });
   HaloExchange<D> halo(grid, width, HaloShape::faces);
   std::vector<double> padded(halo.padded_count(), -1.0);
   halo.exchange(v, padded.data());
@@ -210,7 +211,8 @@ TEST(TensorGrid, MultilinearInterpolationIsExactForMultilinearFunctions) {
 TEST(TensorGrid, InterpolationWrapsAroundPeriodicAxes) {
   const std::array<Axis, 1> axes{Axis{"theta", 0.0, 1.0, 10, true}};
   TensorGrid<1> grid(world(), axes);
-  const OwnedVec v = vector_of<1>(grid, [](const Index<1>& g) { return g[0] == 0 ? 1.0 : (g[0] == 9 ? 3.0 : 0.0); });
+  const OwnedVec v =
+      vector_of<1>(grid, [](const Index<1>& g) { return g[0] == 0 ? 1.0 : (g[0] == 9 ? 3.0 : 0.0); });
   GridInterpolator<1> interp(grid);
   interp.update(v);
   // Between the last node (x = 0.9, value 3) and node 0 at x = 1.0 (value 1); x = -0.05 wraps to 0.95.

@@ -101,7 +101,8 @@ TEST(Hdf5Table, AnUncommittedWriterLeavesNothingBehind) {
   {
     TableWriter writer(world(), dir + "/abandoned.h5", {axes.begin(), axes.end()},
                        {grid.owned_start().begin(), grid.owned_start().end()},
-                       {grid.owned_extent().begin(), grid.owned_extent().end()}, {0.0}, TableMetadata{"x", {}, {}, {}});
+                       {grid.owned_extent().begin(), grid.owned_extent().end()}, {0.0},
+                       TableMetadata{"x", {}, {}, {}});
   }
   MPI_Barrier(world());
   int left = fs::exists(dir + "/abandoned.h5") || fs::exists(dir + "/abandoned.h5.tmp");

@@ -91,7 +91,8 @@ std::vector<double> stationary_values(MPI_Comm comm, bool policy_iteration) {
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
   const PetscScalar* data;
   VecGetArrayRead(v, &data);
-  for (std::int64_t l = 0; l < grid.owned_count(); ++l) local[grid.natural_index(grid.owned_node(l))] = data[l];
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l)
+    local[grid.natural_index(grid.owned_node(l))] = data[l];
   VecRestoreArrayRead(v, &data);
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(global.size()), MPI_DOUBLE, MPI_SUM, comm);
   return global;
@@ -114,8 +115,9 @@ TEST(RankIndependence, PolicyIterationIsIdenticalOnAnyRankCountAndAgreesWithValu
   }
   MPI_Bcast(&diff, 1, MPI_DOUBLE, 0, PETSC_COMM_WORLD);
   MPI_Bcast(&vi_gap, 1, MPI_DOUBLE, 0, PETSC_COMM_WORLD);
-  PetscPrintf(PETSC_COMM_WORLD, "  pendulum MDP 61x61: policy iteration max |V_N - V_1| = %.3e, |V_PI - V_VI| = %.3e\n",
-              diff, vi_gap);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "  pendulum MDP 61x61: policy iteration max |V_N - V_1| = %.3e, |V_PI - V_VI| = %.3e\n", diff,
+              vi_gap);
   EXPECT_LE(diff, 1e-12);
   // Value iteration stops at V with max|T V - V| <= 1e-10, so max|V - V*| <= 1e-10 / (1 - gamma)
   // = 2e-9 (contraction); policy iteration's own error is at the rounding level.

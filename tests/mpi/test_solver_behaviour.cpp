@@ -2,10 +2,9 @@
 // are never entered, snapshots arrive at their times, and NaN/Inf stops every rank with the same
 // error naming the step and node.
 #include <gtest/gtest.h>
-
-#include <cmath>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "solver/algorithms/time_dependent_run.hpp"

@@ -42,7 +42,9 @@ TEST(PpoLoss, ClippedSurrogateValueAndGradient) {
     auto up = logp, down = logp;
     up[i] += 1e-6;
     down[i] -= 1e-6;
-    const double fd = (clipped_surrogate(up, old, adv, eps, nullptr) - clipped_surrogate(down, old, adv, eps, nullptr)) / 2e-6;
+    const double fd =
+        (clipped_surrogate(up, old, adv, eps, nullptr) - clipped_surrogate(down, old, adv, eps, nullptr)) /
+        2e-6;
     EXPECT_NEAR(fd, grad[i], 1e-6);
   }
 }
@@ -88,7 +90,8 @@ TEST(Training, SameSeedGivesTheSameCurveAndPolicy) {
   ppo.rollout_steps = 256;
   auto run_ppo = [&](std::uint64_t seed) {
     std::vector<double> curve;
-    const Policy p = train_ppo(*env, ppo, 4096, seed, [&](const CurvePoint& c) { curve.push_back(c.mean_return); });
+    const Policy p =
+        train_ppo(*env, ppo, 4096, seed, [&](const CurvePoint& c) { curve.push_back(c.mean_return); });
     curve.push_back(p.actor.weights()[0](0, 0));
     return curve;
   };
@@ -98,7 +101,8 @@ TEST(Training, SameSeedGivesTheSameCurveAndPolicy) {
   sac.learning_starts = 200;
   auto run_sac = [&](std::uint64_t seed) {
     std::vector<double> curve;
-    const Policy p = train_sac(*env, sac, 600, seed, [&](const CurvePoint& c) { curve.push_back(c.mean_return); });
+    const Policy p =
+        train_sac(*env, sac, 600, seed, [&](const CurvePoint& c) { curve.push_back(c.mean_return); });
     curve.push_back(p.actor.weights()[0](0, 0));
     return curve;
   };

@@ -81,7 +81,8 @@ TEST(Environments, MountainCarStepTerminationAndWall) {
     return std::array<double, 2>{p, v};
   };
   rl::ProblemEnvironment<problems::MountainCar> env(car);
-  for (auto [p, v, a] : {std::tuple{-0.5, 0.0, 1.0}, std::tuple{-1.19, -0.05, -2.0}, std::tuple{0.44, 0.03, 0.5}}) {
+  for (auto [p, v, a] :
+       {std::tuple{-0.5, 0.0, 1.0}, std::tuple{-1.19, -0.05, -2.0}, std::tuple{0.44, 0.03, 0.5}}) {
     double reward;
     bool done;
     const auto expected = reference(p, v, a, reward, done);
@@ -89,7 +90,8 @@ TEST(Environments, MountainCarStepTerminationAndWall) {
     EXPECT_NEAR(next[0], expected[0], 1e-15);
     EXPECT_NEAR(next[1], expected[1], 1e-15);
     EXPECT_EQ(car.is_terminal(next), done);
-    const double env_reward = -car.step_cost({p, v}, {a}) + (car.is_terminal(next) ? car.terminal_reward(next) : 0.0);
+    const double env_reward =
+        -car.step_cost({p, v}, {a}) + (car.is_terminal(next) ? car.terminal_reward(next) : 0.0);
     EXPECT_NEAR(env_reward, reward, 1e-12);
   }
   env.reset(5);

@@ -1,11 +1,11 @@
 // MLP gradients against central finite differences (in double, from float parameters), Adam,
 // orthogonal initialisation, policy files.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "rl_baselines/io/policy_file.hpp"
 #include "rl_baselines/nn/mlp.hpp"
@@ -24,7 +24,8 @@ double loss_of(const Mlp& net, const Matrix& x, const Matrix& w_out, std::vector
   if (pattern) {
     pattern->clear();
     for (std::size_t l = 1; l + 1 < ws.activations.size(); ++l)
-      for (Eigen::Index i = 0; i < ws.activations[l].size(); ++i) pattern->push_back(ws.activations[l].data()[i] > 0);
+      for (Eigen::Index i = 0; i < ws.activations[l].size(); ++i)
+        pattern->push_back(ws.activations[l].data()[i] > 0);
   }
   return static_cast<double>((y.array() * w_out.array()).sum());
 }
@@ -59,8 +60,10 @@ void check_gradients(Activation act) {
     worst = std::max(worst, std::abs(fd - analytic) / (1e-2 + std::abs(fd)));
   };
   for (std::size_t l = 0; l < net.weights().size(); ++l) {
-    for (Eigen::Index i = 0; i < net.weights()[l].size(); ++i) check(net.weights()[l].data()[i], g.weights[l].data()[i]);
-    for (Eigen::Index i = 0; i < net.biases()[l].size(); ++i) check(net.biases()[l].data()[i], g.biases[l].data()[i]);
+    for (Eigen::Index i = 0; i < net.weights()[l].size(); ++i)
+      check(net.weights()[l].data()[i], g.weights[l].data()[i]);
+    for (Eigen::Index i = 0; i < net.biases()[l].size(); ++i)
+      check(net.biases()[l].data()[i], g.biases[l].data()[i]);
   }
   for (Eigen::Index i = 0; i < x.size(); ++i) check(x.data()[i], dx.data()[i]);
   EXPECT_LT(worst, 2e-2) << "activation " << to_string(act);
