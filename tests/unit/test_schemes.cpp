@@ -1,0 +1,183 @@
+// The pointwise scheme parts of solver/schemes against their defining properties: Lax–Friedrichs
+// consistency and monotonicity, TVD Runge–Kutta orders and convexity, the BRT clip, and the
+// semi-Lagrangian transitions (probabilities that reproduce affine functions).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "grids/multilinear.hpp"
+#include "solver/problems/catalog.hpp"
+#include "solver/schemes/lax_friedrichs.hpp"
+#include "solver/schemes/reachability.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
+#include "solver/schemes/tvd_runge_kutta.hpp"
+
+using namespace hjb;
+
+namespace {
+/// H(p) = |p|_2 + 0.3 p_0: |dH/dp_i| <= 1.3.
+double test_hamiltonian(const std::array<double, 2>& p) { return std::hypot(p[0], p[1]) + 0.3 * p[0]; }
+}  // namespace
+
+TEST(LaxFriedrichs, IsConsistentWithTheHamiltonian) {
+  std::mt19937_64 rng(1);
+  std::uniform_real_distribution<double> u(-3, 3);
+  for (int k = 0; k < 100; ++k) {
+    const std::array<double, 2> p{u(rng), u(rng)}, alpha{1.3, 1.3};
+    EXPECT_DOUBLE_EQ(lax_friedrichs_hamiltonian<2>(test_hamiltonian, p, p, alpha), test_hamiltonian(p));
+  }
+}
+
+TEST(LaxFriedrichs, IsMonotoneWhenAlphaBoundsTheHamiltonianSlope) {
+  // Non-increasing in p⁻, non-decreasing in p⁺ (V_tau = Ĥ), for alpha >= |dH/dp|.
+  std::mt19937_64 rng(2);
+  std::uniform_real_distribution<double> u(-3, 3);
+  const std::array<double, 2> alpha{1.3, 1.3};
+  int violations = 0;
+  for (int k = 0; k < 2000; ++k) {
+    std::array<double, 2> pl{u(rng), u(rng)}, pr{u(rng), u(rng)};
+    const double h0 = lax_friedrichs_hamiltonian<2>(test_hamiltonian, pl, pr, alpha);
+    const int axis = k % 2;
+    auto pl_up = pl, pr_up = pr;
+    pl_up[axis] += 0.01;
+    pr_up[axis] += 0.01;
+    if (lax_friedrichs_hamiltonian<2>(test_hamiltonian, pl_up, pr, alpha) > h0 + 1e-14) ++violations;
+    if (lax_friedrichs_hamiltonian<2>(test_hamiltonian, pl, pr_up, alpha) < h0 - 1e-14) ++violations;
+  }
+  EXPECT_EQ(violations, 0);
+  // With too little dissipation monotonicity fails somewhere (the bound is needed, not decoration).
+  const std::array<double, 2> small{0.1, 0.1}, pl{1.0, 0.0}, pr{1.0, 0.0};
+  auto pl_up = pl;
+  pl_up[0] += 0.01;
+  EXPECT_GT(lax_friedrichs_hamiltonian<2>(test_hamiltonian, pl_up, pr, small),
+            lax_friedrichs_hamiltonian<2>(test_hamiltonian, pl, pr, small));
+}
+
+TEST(LaxFriedrichs, CflRateIsTheSumOfAlphaOverSpacing) {
+  const auto t = lax_friedrichs<3>({0, 0, 0}, {0, 0, 0}, {1.0, 2.0, 3.0}, {10.0, 5.0, 1.0});
+  EXPECT_DOUBLE_EQ(t.cfl_rate, 10.0 + 10.0 + 3.0);
+}
+
+TEST(TvdRungeKutta, StagesAreConvexCombinationsOfEulerSteps) {
+  for (auto integrator : {TimeIntegrator::rk1, TimeIntegrator::rk2, TimeIntegrator::rk3}) {
+    for (const TvdStage& s : tvd_stages(integrator)) {
+      EXPECT_GE(s.keep, 0.0);
+      EXPECT_GE(s.weight, 0.0);
+      EXPECT_DOUBLE_EQ(s.keep + s.weight, 1.0);
+    }
+    EXPECT_EQ(tvd_stages(integrator).front().keep, 0.0) << "the first stage starts from u^n";
+  }
+}
+
+namespace {
+/// Integrates du/dtau = -u + sin(tau) from u(0) = 1 to tau = 1 with n steps of the table.
+double integrate(TimeIntegrator integrator, int n) {
+  const double dt = 1.0 / n;
+  double u = 1.0, tau = 0.0;
+  for (int k = 0; k < n; ++k) {
+    const double base = u;
+    double from = u;
+    for (const TvdStage& s : tvd_stages(integrator)) {
+      const double rate = -from + std::sin(tau + s.rate_time * dt);
+      double out;
+      tvd_stage_update(s, dt, &base, &from, &rate, &out, 1);
+      from = out;
+    }
+    u = from;
+    tau += dt;
+  }
+  return u;
+}
+}  // namespace
+
+TEST(TvdRungeKutta, ObservedOrdersAreOneTwoThree) {
+  // Exact: u = 1.5 e^{-tau} + (sin tau - cos tau) / 2.
+  const double exact = 1.5 * std::exp(-1.0) + 0.5 * (std::sin(1.0) - std::cos(1.0));
+  const TimeIntegrator integrators[] = {TimeIntegrator::rk1, TimeIntegrator::rk2, TimeIntegrator::rk3};
+  for (int order = 1; order <= 3; ++order) {
+    const double e1 = std::abs(integrate(integrators[order - 1], 40) - exact);
+    const double e2 = std::abs(integrate(integrators[order - 1], 80) - exact);
+    const double observed = std::log2(e1 / e2);
+    std::printf("TVD-RK%d: errors %.3e, %.3e, observed order %.2f\n", order, e1, e2, observed);
+    EXPECT_NEAR(observed, order, 0.15);
+  }
+}
+
+TEST(ReachMode, TheTubeClipsPositiveRatesAndTheSetDoesNot) {
+  EXPECT_EQ(reach_rate(0.7, ReachMode::tube), 0.0);
+  EXPECT_EQ(reach_rate(-0.7, ReachMode::tube), -0.7);
+  EXPECT_EQ(reach_rate(0.7, ReachMode::set), 0.7);
+  EXPECT_EQ(constrain_by_obstacle(-1.0, 0.5), -0.5) << "inside the obstacle the value is raised";
+  EXPECT_EQ(constrain_by_obstacle(-1.0, 2.0), -1.0);
+}
+
+namespace {
+/// A 2-D step map x' = A x + b u (no clipping), cost |x|^2 + u^2, action box [-1, 1].
+struct LinearStep {
+  static constexpr int dim = 2, control_dim = 1;
+  State<2> discrete_step(const State<2>& x, const Point<1>& a) const {
+    return {0.9 * x[0] + 0.2 * x[1], -0.1 * x[0] + 0.95 * x[1] + 0.3 * a[0]};
+  }
+  double step_cost(const State<2>& x, const Point<1>& a) const {
+    return x[0] * x[0] + x[1] * x[1] + a[0] * a[0];
+  }
+};
+}  // namespace
+
+TEST(SemiLagrangian, TransitionsAreProbabilitiesThatReproduceAffineFunctions) {
+  const std::array<Axis, 2> axes{Axis{"x", -2.0, 2.0, 41, false}, Axis{"y", -3.0, 3.0, 30, true}};
+  LinearStep problem;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> ux(-1.5, 1.5), uy(-3.0, 3.0), ua(-1.0, 1.0);
+  double worst = 0.0;
+  for (int k = 0; k < 500; ++k) {
+    const State<2> x{ux(rng), uy(rng)};
+    const Point<1> a{ua(rng)};
+    const auto t = semi_lagrangian_transition(problem, axes, x, a);
+    EXPECT_DOUBLE_EQ(t.cost, problem.step_cost(x, a));
+    double sum = 0.0, first = 0.0;
+    for (int c = 0; c < 4; ++c) {
+      EXPECT_GE(t.cell.weight[c], 0.0);
+      sum += t.cell.weight[c];
+      first += t.cell.weight[c] * axes[0].coordinate(t.cell.node[c][0]);
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-14);
+    const auto y = problem.discrete_step(x, a);
+    worst = std::max(worst, std::abs(first - y[0]));  // the non-periodic coordinate is affine
+  }
+  EXPECT_LT(worst, 1e-12);
+}
+
+TEST(SemiLagrangian, AFootPointOnANodeMovesThereWithProbabilityOne) {
+  const std::array<Axis, 2> axes{Axis{"x", 0.0, 1.0, 11, false}, Axis{"y", 0.0, 1.0, 10, true}};
+  const auto cell = cell_weights<2>(axes, {0.3, 0.5});
+  double at_node = 0.0;
+  for (int c = 0; c < 4; ++c)
+    if (cell.node[c] == Index<2>{3, 5}) at_node += cell.weight[c];
+  EXPECT_NEAR(at_node, 1.0, 1e-12);
+  // Periodic wrap: y = 0.95 lies between node 9 and node 0.
+  const auto wrapped = cell_weights<2>(axes, {0.0, 0.95});
+  bool reaches_zero = false;
+  for (int c = 0; c < 4; ++c) reaches_zero |= (wrapped.node[c][1] == 0 && wrapped.weight[c] > 0.4);
+  EXPECT_TRUE(reaches_zero);
+}
+
+TEST(SemiLagrangian, ActionGridSpansTheBoxWithTheLastComponentFastest) {
+  const auto actions = action_grid<2>(Box<2>{{-1.0, 0.0}, {1.0, 2.0}}, 3);
+  ASSERT_EQ(actions.size(), 9u);
+  EXPECT_EQ(actions.front(), (Point<2>{-1.0, 0.0}));
+  EXPECT_EQ(actions[1], (Point<2>{-1.0, 1.0}));
+  EXPECT_EQ(actions.back(), (Point<2>{1.0, 2.0}));
+  EXPECT_EQ(action_grid<1>(Box<1>{{-2.0}, {4.0}}, 1).front()[0], 1.0) << "one action: the midpoint";
+}
+
+TEST(ProblemCatalog, NamesAreUniquePerDimensionAndEveryProblemDescribesItself) {
+  std::set<std::pair<std::string, int>> seen;
+  problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
+    EXPECT_TRUE(seen.insert({P::name(), P::dim}).second) << P::name() << " twice in " << P::dim << "-D";
+    EXPECT_FALSE(P::description().empty()) << P::name();
+  });
+  EXPECT_EQ(seen.size(), problems::catalog_size);
+}
