@@ -23,6 +23,9 @@ namespace hjb::apps {
 
 namespace {
 
+/// Boost's default style without guessing: an abbreviated option is an error, not a silent match.
+constexpr int no_guessing = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
 std::vector<int> parse_sizes(const std::string& text, const std::string& option) {
   std::vector<int> out;
   std::stringstream ss(text);
@@ -130,7 +133,7 @@ int run_train(const std::vector<std::string>& args) {
   all.add(opts).add(ppo_opts).add(sac_opts);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
+    po::store(po::command_line_parser(args).options(all).style(no_guessing).run(), vm);
     if (vm.count("help")) {
       std::cout << all << "\nExample: hjbench train --algo sac --problem pendulum --seed 3 --steps 20000\n";
       return 0;
@@ -214,7 +217,7 @@ int run_rollout(const std::vector<std::string>& args) {
   pos.add("policy", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::store(po::command_line_parser(args).options(opts).positional(pos).style(no_guessing).run(), vm);
     if (vm.count("help")) {
       std::cout << opts;
       return 0;

@@ -8,8 +8,9 @@
 
 namespace hjb {
 
-/// Rank 0 writes `step,t,dt,elapsed_seconds` for every step of the summary to PATH.tmp and renames
-/// it to PATH. Collective. Throws RuntimeError when the file cannot be written.
+/// Rank 0 writes `step,t,dt,elapsed_seconds` for every step of the summary to `path` (the caller
+/// passes a temporary name and renames it once the table is published). Collective; a failure is
+/// the same RuntimeError on every rank and leaves no file.
 void write_history(MPI_Comm comm, const std::string& path, const SolveSummary& summary);
 
 }  // namespace hjb

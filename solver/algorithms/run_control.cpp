@@ -33,6 +33,13 @@ RunControl::RunControl(MPI_Comm comm, const RunControlOptions& options)
 }
 
 RunControl::~RunControl() {
+  if (!m_reason.empty()) {
+    // A stop was decided and its checkpoint written: the exit code is 5 whatever arrives now
+    // (Slurm and impatient users send SIGTERM again during shutdown).
+    std::signal(SIGUSR1, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
+    return;
+  }
   std::signal(SIGUSR1, m_previous_usr1 == SIG_ERR ? SIG_DFL : m_previous_usr1);
   std::signal(SIGTERM, m_previous_term == SIG_ERR ? SIG_DFL : m_previous_term);
 }

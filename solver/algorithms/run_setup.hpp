@@ -4,8 +4,10 @@
 #include <petscvec.h>
 
 #include <array>
+#include <cmath>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "grids/axis.hpp"
 #include "grids/petsc_check.hpp"
 #include "grids/profiling.hpp"
+#include "solver/algorithms/output_paths.hpp"
 #include "solver/algorithms/solve_config.hpp"
 #include "solver/core/control_problem.hpp"
 #include "solver/core/parameters.hpp"
@@ -68,9 +71,27 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
     if (!config.hi.empty()) axes[a].hi = config.hi[a];
     HJB_CHECK(config.shape[a] >= 2, UsageError,
               "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
+    HJB_CHECK(std::isfinite(axes[a].lo) && std::isfinite(axes[a].hi), UsageError,
+              "--grid.lo/--grid.hi: the bounds of axis '" << names[a] << "' must be finite");
     HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,
               "--grid.hi must exceed --grid.lo on axis '" << names[a] << "' (" << axes[a].lo
                                                           << " >= " << axes[a].hi << ")");
+    const double span = axes[a].hi - axes[a].lo, h = axes[a].spacing();
+    HJB_CHECK(std::isfinite(span) && std::isfinite(h) && h > 0 &&
+                  axes[a].lo + h * static_cast<double>(axes[a].n) != axes[a].lo,
+              UsageError,
+              "--grid.lo/--grid.hi: axis '" << names[a] << "' spans [" << axes[a].lo << ", " << axes[a].hi
+                                            << "], which is not representable with " << axes[a].n
+                                            << " nodes in double precision");
+    if (domain[a].periodic) {
+      // The period is the problem's: other bounds may shift the axis, never change its length.
+      const double period = domain[a].hi - domain[a].lo;
+      HJB_CHECK(std::abs(span - period) <= 1e-9 * period, UsageError,
+                "--grid.lo/--grid.hi: axis '"
+                    << names[a] << "' is periodic with period " << period
+                    << " (the problem's); bounds spanning " << span
+                    << " would change the problem (shift both bounds by the same amount)");
+    }
   }
   return axes;
 }
@@ -112,13 +133,33 @@ inline CheckpointHeader load_checkpoint(const std::string& path, const std::stri
 }
 
 /// Writes v as a checkpoint. Collective.
-inline void save_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHeader& header, Vec v,
+inline void save_checkpoint(MPI_Comm comm, const RunFiles& files, const CheckpointHeader& header, Vec v,
                             const std::vector<Axis>& axes, const std::vector<std::int64_t>& start,
                             const std::vector<std::int64_t>& extent) {
   const PetscScalar* data;
   HJB_PETSC(VecGetArrayRead(v, &data));
-  write_checkpoint(comm, path, header, axes, start, extent, data);
-  HJB_PETSC(VecRestoreArrayRead(v, &data));
+  struct Restore {
+    Vec v;
+    const PetscScalar** data;
+    ~Restore() { VecRestoreArrayRead(v, data); }
+  } restore{v, &data};
+  write_checkpoint(comm, files.checkpoint, files.temporary(files.checkpoint), header, axes, start, extent,
+                   data);
 }
+
+/// The outputs of a solve, checked before any work, and the lock it holds on them while it runs.
+struct PreparedOutputs {
+  RunFiles files;
+  std::unique_ptr<OutputLock> lock;  ///< empty for a dry run (it writes nothing)
+};
+
+/// Collective. Checks every output of the run (table, sidecar, history, checkpoint, lock: regular
+/// file or nothing, distinct, writable directory; the restart file is not an output), takes the
+/// output lock (not for a dry run), refuses to discard an existing checkpoint of this output
+/// unless --overwrite (then removes it and its partial table) or --restart continues it, and
+/// checks the free disk space for `table_bytes` plus two checkpoints of `checkpoint_bytes`.
+/// Throws ValidationError naming the option.
+PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double table_bytes,
+                                double checkpoint_bytes);
 
 }  // namespace hjb

@@ -68,7 +68,9 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "number of equal intervals of [-T, 0] whose end points are stored")(
       "time.times", po::value(&times),
       "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
-      "the horizon and replaces --time.horizon/--time.snapshots");
+      "the horizon and replaces --time.horizon/--time.snapshots")(
+      "time.max_steps", po::value(&config.options.max_steps)->default_value(1000000),
+      "refuse a run that needs more time steps (estimated from the stable step before it starts)");
   po::options_description scheme("Scheme");
   scheme.add_options()(
       "scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
@@ -92,6 +94,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
       "restart", po::value(&config.restart),
       "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
+      "overwrite", po::bool_switch(&config.overwrite),
+      "discard an existing checkpoint of this output (and its partial table) instead of refusing to start")(
       "solve.algorithm", po::value(&config.algorithm)->default_value("time_dependent"),
       "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted)")(
       "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
@@ -119,8 +123,14 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   positional.add("config", 1);
 
   po::variables_map vm;
+  bool times_on_command_line = false, horizon_on_command_line = false;
+  std::string config_name;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    // No guessing: an abbreviated option (--grid.sha) is an error, not a silent match.
+    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+    times_on_command_line = vm.count("time.times") > 0;
+    horizon_on_command_line = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
     if (vm.count("help")) {
       std::ostringstream os;
       os << all << "\nExample: mpirun -n 4 hjbench solve data/configs/air3d.ini --output.file out/air3d.h5\n";
@@ -133,6 +143,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError,
                 "cannot read config file " << path);
       po::store(po::parse_config_file(in, all, false), vm);
+      config_name = path;
     }
     po::notify(vm);
   } catch (const po::error& e) {
@@ -144,9 +155,19 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.shape = parse_list<std::int64_t>(shape, "grid.shape");
   if (!lo.empty()) config.lo = parse_list<double>(lo, "grid.lo");
   if (!hi.empty()) config.hi = parse_list<double>(hi, "grid.hi");
+  // --time.times and --time.horizon exclude each other within one source; across sources the
+  // command line wins over the INI file, as for every option.
+  const bool horizon_given = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
+  if (!times.empty() && horizon_given) {
+    if (times_on_command_line && horizon_on_command_line)
+      throw UsageError(
+          "--time.times and --time.horizon are exclusive (the last of --time.times is the horizon)");
+    if (!times_on_command_line && !horizon_on_command_line)
+      throw UsageError("time.times and time.horizon are exclusive in " + config_name +
+                       " (the last of time.times is the horizon)");
+    if (horizon_on_command_line) times.clear();  // the command line's horizon replaces the file's times
+  }
   if (!times.empty()) {
-    HJB_CHECK(!vm.count("time.horizon") || vm["time.horizon"].defaulted(), UsageError,
-              "--time.times and --time.horizon are exclusive (the last of --time.times is the horizon)");
     config.options.snapshot_taus = parse_list<double>(times, "time.times");
     config.options.horizon = config.options.snapshot_taus.back();
   }

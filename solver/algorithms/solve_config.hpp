@@ -22,9 +22,10 @@ struct SolveConfig {
   std::string output = "out/table.h5";
   std::string history;  ///< optional CSV of the steps
   RunControlOptions control;
-  std::string checkpoint_file;               ///< default: output + ".ckpt"
-  std::string restart;                       ///< checkpoint to resume from
-  bool dry_run = false;                      ///< plan (sizes, memory) and stop before allocating or writing
+  std::string checkpoint_file;  ///< default: output + ".ckpt"
+  std::string restart;          ///< checkpoint to resume from
+  bool overwrite = false;       ///< discard an existing checkpoint (and its partial table) of this output
+  bool dry_run = false;         ///< plan (sizes, memory) and stop before allocating or writing
   std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration
   StationaryOptions stationary;
   double memory_per_rank = 0;  ///< bytes; 0: no budget

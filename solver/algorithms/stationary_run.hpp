@@ -1,6 +1,8 @@
 // The `solve --solve.algorithm value_iteration|policy_iteration` driver: configure, iterate with
 // checkpoints and signal handling, publish the value and the optimal feedback control.
 #pragma once
+#include <unistd.h>
+
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -25,17 +27,75 @@ std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>
   return os.str();
 }
 
+/// Plans the memory of the stationary solver on its largest rank (transitions of every owned node
+/// and action, the gathered foot-point values, the value vectors; for policy iteration the sparse
+/// matrix, its ILU factor and the Krylov basis), prints it for --dry-run, and refuses (exit 3,
+/// naming the options) a plan over --memory-per-rank or over this node's physical memory, so a
+/// large action count is an error before any allocation rather than std::bad_alloc. Collective.
+template <StationaryProblem P>
+bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& config) {
+  constexpr int corners = 1 << P::dim;
+  double actions = 1;
+  for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
+  double owned = static_cast<double>(grid.owned_count()), largest = 0;
+  MPI_Allreduce(&owned, &largest, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+  const double transitions = largest * actions * (8.0 + corners * (4.0 + 8.0));
+  // Foot-point nodes (at most every node once more, plus the hash map that numbers them).
+  const double gathered = largest * (8.0 + sizeof(PetscInt) + 48.0);
+  const double vectors = largest * (3 * 8.0 + 4.0);
+  const double nonzeros = largest * (corners + 1);
+  const double policy_iteration = config.stationary.policy_iteration
+                                      ? 2.0 * nonzeros * (8.0 + sizeof(PetscInt)) + 32.0 * 8.0 * largest
+                                      : 0.0;
+  const double baseline = current_resident_bytes();
+  const double total = transitions + gathered + vectors + policy_iteration + baseline;
+  if (config.dry_run) {
+    std::ostringstream os;
+    os << "dry run: " << config.problem << " (" << (config.stationary.policy_iteration ? "policy" : "value")
+       << " iteration) on " << grid.size() << " ranks, " << grid.global_count() << " nodes x " << actions
+       << " actions\n  memory per rank (largest): transitions " << format_bytes(transitions)
+       << ", gathered values " << format_bytes(gathered) << ", vectors " << format_bytes(vectors)
+       << ", matrix and Krylov basis " << format_bytes(policy_iteration) << ", process baseline "
+       << format_bytes(baseline) << "\n  total per rank: " << format_bytes(total)
+       << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
+       << "\n";
+    PetscPrintf(grid.comm(), "%s", os.str().c_str());
+  }
+  HJB_CHECK(config.memory_per_rank <= 0 || total <= config.memory_per_rank, ValidationError,
+            "--memory-per-rank: the stationary solve needs about "
+                << format_bytes(total) << " on its largest rank but the budget is "
+                << format_bytes(config.memory_per_rank)
+                << "; use more ranks, fewer --stationary.actions or a coarser grid");
+  const double physical =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  HJB_CHECK(physical <= 0 || total <= physical, ValidationError,
+            "--stationary.actions " << config.stationary.actions << " with --grid.shape of "
+                                    << grid.global_count() << " nodes: the stationary solve needs about "
+                                    << format_bytes(total) << " per rank, more than this node's "
+                                    << format_bytes(physical)
+                                    << " of memory; use fewer actions, more ranks or a coarser grid");
+  return config.dry_run;
+}
+
 template <StationaryProblem P>
 SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   const P problem = configure_problem<P>(config);
   const auto axes = configure_axes(problem, config);
-  check_output_path(comm, config.output);
-  HJB_CHECK(!config.dry_run, UsageError, "--dry-run plans time-dependent solves only");
   TensorGrid<D> grid(comm, axes);
+  const bool dry_run = check_stationary_memory<P>(grid, config);
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, planned_table_bytes(axis_list, 1 + P::control_dim), planned_table_bytes(axis_list, 1));
+  const RunFiles& files = outputs.files;
+  if (dry_run) {
+    SolveSummary dry;
+    dry.algorithm = config.stationary.policy_iteration ? "policy_iteration" : "value_iteration";
+    dry.dry_run = true;
+    return dry;
+  }
   StationarySolver<P> solver(problem, grid, config.stationary);
   const std::string identity = stationary_identity(problem, axes, config.stationary, solver.discount());
-  std::vector<Axis> axis_list(axes.begin(), axes.end());
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
   const OwnedVec v = grid.create_vector();
@@ -52,8 +112,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   SolveSummary s = solver.solve(v, first, [&](long iteration, Vec values) {
     const StepDecision d = control.after_step(iteration);
     if (d == StepDecision::proceed) return Termination::converged;
-    save_checkpoint(comm, config.checkpoint_file, {identity, 0.0, iteration, 0}, values, axis_list, start,
-                    extent);
+    save_checkpoint(comm, files, {identity, "", 0.0, iteration, 0}, values, axis_list, start, extent);
     control.checkpoint_written();
     return d == StepDecision::stop ? control.stop_termination() : Termination::converged;
   });
@@ -61,8 +120,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   if (s.interrupted()) {
     std::ostringstream os;
     os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations
-       << "; checkpoint written to " << config.checkpoint_file << "; resume with --restart "
-       << config.checkpoint_file;
+       << "; checkpoint written to " << files.checkpoint << "; resume with --restart " << files.checkpoint;
     s.message = os.str();
     return s;
   }
@@ -93,7 +151,8 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   meta.numbers["actions"] = static_cast<double>(solver.actions().size());
   std::vector<std::string> extras;
   for (int j = 0; j < P::control_dim; ++j) extras.push_back("policy/action_" + std::to_string(j));
-  TableWriter writer(comm, config.output, axis_list, start, extent, {0.0}, meta, extras);
+  TableWriter writer(comm, files.table, files.temporary(files.table), axis_list, start, extent, {0.0}, meta,
+                     extras);
   const PetscScalar* data;
   HJB_PETSC(VecGetArrayRead(v, &data));
   writer.write_snapshot(0, data);
@@ -104,8 +163,8 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
       control_values[l] = solver.actions()[solver.policy()[l]][j];
     writer.write_extra(extras[j], control_values.data());
   }
-  writer.commit();
-  remove_file_on_rank0(comm, config.checkpoint_file);
+  writer.commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
+  remove_file_on_rank0(comm, files.checkpoint);
   return s;
 }
 

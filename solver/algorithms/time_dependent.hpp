@@ -31,6 +31,26 @@ namespace hjb {
 /// node is the Lax–Friedrichs Ĥ of the one-sided derivatives (alpha_i per node for `local`, the
 /// grid maximum for `global`), clipped by the reach mode. The step is
 /// dt = cfl / max_x sum_i alpha_i / h_i, clipped to land on the snapshot times.
+/// Refuses (ValidationError, the same on every rank) a process grid whose blocks along a split
+/// non-periodic axis are narrower than the stencil's reach: their ghost layers would pass through
+/// a neighbour's block to beyond the domain boundary, where no boundary condition is applied, and
+/// the result would depend on the rank count. Pointwise (every rank computes the same partition).
+template <int D>
+void check_decomposition(const TensorGrid<D>& grid, int width, const std::string& scheme) {
+  for (int a = 0; a < D; ++a) {
+    const Axis& ax = grid.axis(a);
+    const int parts = grid.process_dims(a);
+    if (parts == 1 || ax.periodic) continue;
+    const std::int64_t narrowest = ax.n / parts;
+    HJB_CHECK(narrowest >= width, ValidationError,
+              "--grid.shape: axis '" << ax.name << "' of " << ax.n << " nodes is split over " << parts
+                                     << " ranks into blocks of " << narrowest << " nodes, narrower than the "
+                                     << width << " nodes the " << scheme
+                                     << " stencil reaches (minimum block width " << width
+                                     << "); use fewer MPI ranks or more nodes on this axis");
+  }
+}
+
 template <ControlProblem P>
 class TimeDependentSolver {
  public:
@@ -49,6 +69,30 @@ class TimeDependentSolver {
     m_left.assign(static_cast<std::size_t>(D * row), 0.0);
     m_right.assign(static_cast<std::size_t>(D * row), 0.0);
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
+  }
+
+  /// Refuses (UsageError) a run whose number of steps, estimated from the stable step at t = 0,
+  /// exceeds --time.max_steps: a tiny CFL number or spacing, or huge wave speeds, would otherwise
+  /// run for ever. Collective.
+  void check_step_budget() const {
+    double local = 0.0;
+    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+      const auto x = m_grid.coordinates(m_grid.owned_node(l));
+      const auto alpha = partial_max_magnitudes(m_problem, m_problem.affine(x, 0.0));
+      double rate = 0.0;
+      for (int a = 0; a < D; ++a) rate += alpha[a] * m_inv_spacing[a];
+      if (!(rate <= local)) local = rate;  // keeps NaN and infinity
+    }
+    const double rate = global_max(local);
+    const double horizon = m_options.snapshot_schedule().back();
+    const double steps = horizon * rate / m_options.cfl;
+    HJB_CHECK(steps <= static_cast<double>(m_options.max_steps), UsageError,
+              "--time.max_steps: the run needs about "
+                  << steps << " steps (horizon " << horizon << " x fastest rate sum_i alpha_i/h_i = " << rate
+                  << " at t = 0 / --scheme.cfl " << m_options.cfl << "), more than the limit "
+                  << m_options.max_steps
+                  << "; check the CFL number, the grid spacing and the problem's speeds, or raise "
+                     "--time.max_steps");
   }
 
   /// Sets v to the initial (terminal-time) value l(x), or max(l, -obstacle) with an obstacle.
@@ -89,7 +133,14 @@ class TimeDependentSolver {
     for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
       const double tau_next = schedule[k - 1];
       while (tau < tau_next) {
+        HJB_CHECK(summary.iterations < m_options.max_steps, UsageError,
+                  "--time.max_steps: " << m_options.max_steps << " steps taken at t = " << -tau
+                                       << " before reaching the horizon (the wave speeds grew); raise "
+                                          "--time.max_steps or check the problem");
         const double dt = step(v, stage1, stage2, tau, tau_next - tau);
+        HJB_CHECK(
+            dt > 0.0 && tau + dt > tau, NumericalError,
+            "time step " << dt << " at t = " << -tau << " no longer advances time; no table is written");
         tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
         ++summary.iterations;
         summary.node_stage_updates += static_cast<double>(m_grid.global_count()) * stages();
@@ -156,7 +207,7 @@ class TimeDependentSolver {
   }
 
   double global_max(double local) const {
-    double g;
+    double g = local;
     MPI_Allreduce(&local, &g, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
     return g;
   }

@@ -1,6 +1,7 @@
 // Parsing, presets and validation of the time-dependent solver options.
 #include "solver/algorithms/time_dependent_options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -14,6 +15,15 @@ void TimeDependentOptions::validate() const {
   HJB_CHECK(std::isfinite(horizon) && horizon > 0.0, UsageError,
             "--time.horizon must be positive (the table covers t in [-horizon, 0]), got " << horizon);
   HJB_CHECK(snapshots >= 1, UsageError, "--time.snapshots must be at least 1, got " << snapshots);
+  HJB_CHECK(
+      snapshots <= max_snapshots && snapshot_taus.size() <= static_cast<std::size_t>(max_snapshots),
+      UsageError,
+      "--time.snapshots/--time.times: at most "
+          << max_snapshots << " snapshots per table, got "
+          << std::max<std::size_t>(snapshots, snapshot_taus.size())
+          << " (each is an HDF5 dataset attached to the axis scales, whose reference list HDF5 limits to "
+             "64 KiB); write fewer snapshots");
+  HJB_CHECK(max_steps >= 1, UsageError, "--time.max_steps must be positive, got " << max_steps);
   for (std::size_t k = 0; k < snapshot_taus.size(); ++k) {
     const double previous = k == 0 ? 0.0 : snapshot_taus[k - 1];
     HJB_CHECK(std::isfinite(snapshot_taus[k]) && snapshot_taus[k] > previous, UsageError,

@@ -12,6 +12,7 @@
 namespace hjb {
 
 struct TimeDependentOptions {
+  static constexpr int max_snapshots = 4000;  ///< per table (HDF5 dimension-scale reference lists)
   DerivativeScheme derivative = DerivativeScheme::weno5;
   TimeIntegrator integrator = TimeIntegrator::rk3;
   Dissipation dissipation = Dissipation::local;
@@ -24,6 +25,7 @@ struct TimeDependentOptions {
   /// and the horizon is the last of them.
   std::vector<double> snapshot_taus;
   double progress_seconds = 10.0;  ///< rank-0 progress line period (0: every step)
+  long max_steps = 1000000;        ///< refuse a run needing more steps (estimated before it starts)
 
   /// Throws UsageError naming the offending option (its --long name) when a value is invalid.
   void validate() const;

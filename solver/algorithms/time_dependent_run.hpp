@@ -15,6 +15,7 @@
 #include "solver/algorithms/solve_config.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 #include "solver/io/checkpoint.hpp"
+#include "solver/io/collective_failure.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/version_attributes.hpp"
 
@@ -45,8 +46,8 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
                      mine.mpi_io_bytes};
   double worst[7];
   MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
-  const double table_bytes = 8.0 * static_cast<double>(grid.global_count()) *
-                             static_cast<double>(config.options.snapshot_schedule().size() + 1);
+  const double table_bytes = planned_table_bytes({grid.axes().begin(), grid.axes().end()},
+                                                 config.options.snapshot_schedule().size() + 1);
   if (config.dry_run) {
     std::ostringstream os;
     os << "dry run: " << config.problem << " on " << grid.size() << " ranks, grid ";
@@ -59,7 +60,8 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
        << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
        << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
        << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
-       << format_bytes(8.0 * static_cast<double>(grid.global_count())) << "\n";
+       << format_bytes(8.0 * static_cast<double>(grid.global_count())) << " (twice while one is replaced); "
+       << format_bytes(std::max(0.0, available_bytes(config.output))) << " available\n";
     PetscPrintf(grid.comm(), "%s", os.str().c_str());
   }
   HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
@@ -75,16 +77,24 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   config.options.validate();
   const P problem = configure_problem<P>(config);
   const auto axes = configure_axes(problem, config);
-  check_output_path(comm, config.output);
-  if (!config.history.empty()) check_output_path(comm, config.history, "--output.history");
   TensorGrid<D> grid(comm, axes);
-  if (check_memory_plan(grid, config)) {
+  check_decomposition(grid, stencil_half_width(config.options.derivative),
+                      to_string(config.options.derivative));
+  const bool dry_run = check_memory_plan(grid, config);
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, planned_table_bytes(axis_list, config.options.snapshot_schedule().size() + 1),
+      checkpoint_bytes);
+  const RunFiles& files = outputs.files;
+  if (dry_run) {
     SolveSummary dry;
     dry.algorithm = "time_dependent";
     dry.dry_run = true;
     return dry;
   }
   TimeDependentSolver<P> solver(problem, grid, config.options);
+  solver.check_step_budget();
 
   TableMetadata meta;
   meta.problem = P::name();
@@ -107,7 +117,6 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
 
   std::vector<double> times{0.0};
   for (double tau : o.snapshot_schedule()) times.push_back(-tau);
-  std::vector<Axis> axis_list(axes.begin(), axes.end());
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
 
@@ -119,18 +128,21 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   if (!config.restart.empty()) {
     const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
     from = {header.tau, header.steps, header.next_snapshot};
-    writer = TableWriter::resume(comm, config.output, axis_list, start, extent, times, identity);
+    // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
+    const std::string partial = header.partial_table.empty() ? files.table + ".tmp" : header.partial_table;
+    writer = TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity);
     PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
                 header.steps, -header.tau, grid.size());
   } else {
     solver.set_initial(v);
-    writer = std::make_unique<TableWriter>(comm, config.output, axis_list, start, extent, times, meta);
+    writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
+                                           extent, times, meta);
   }
   RunControl control(comm, config.control);
   auto checkpoint = [&](const SolveProgress& p, Vec values) {
     writer->flush();  // the snapshots the checkpoint counts as written are on disk
-    save_checkpoint(comm, config.checkpoint_file, {identity, p.tau, p.steps, p.next_snapshot}, values,
-                    axis_list, start, extent);
+    save_checkpoint(comm, files, {identity, writer->temporary_path(), p.tau, p.steps, p.next_snapshot},
+                    values, axis_list, start, extent);
     control.checkpoint_written();
   };
   auto summary = solver.solve(
@@ -138,8 +150,12 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
       [&](int k, double, Vec values) {
         const PetscScalar* data;
         HJB_PETSC(VecGetArrayRead(values, &data));
+        struct Restore {
+          Vec v;
+          const PetscScalar** data;
+          ~Restore() { VecRestoreArrayRead(v, data); }
+        } restore{values, &data};
         writer->write_snapshot(k, data);
-        HJB_PETSC(VecRestoreArrayRead(values, &data));
       },
       from,
       [&](const SolveProgress& p, Vec values) {
@@ -153,14 +169,16 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
     writer->suspend();
     std::ostringstream os;
     os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
-       << " (t = " << -summary.progress.tau << "); checkpoint written to " << config.checkpoint_file
-       << "; resume with --restart " << config.checkpoint_file;
+       << " (t = " << -summary.progress.tau << "); checkpoint written to " << files.checkpoint
+       << "; resume with --restart " << files.checkpoint;
     summary.message = os.str();
     return summary;
   }
-  writer->commit();
-  if (!config.history.empty()) write_history(comm, config.history, summary);
-  remove_file_on_rank0(comm, config.checkpoint_file);  // obsolete once the table is published
+  // The history goes to its temporary name first, so a failure there publishes nothing.
+  if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
+  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
+  if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
+  remove_file_on_rank0(comm, files.checkpoint);  // obsolete once the table is published
   return summary;
 }
 

@@ -9,37 +9,52 @@
 
 #include "grids/profiling.hpp"
 #include "solver/core/version.hpp"
+#include "solver/io/collective_failure.hpp"
 #include "solver/io/hdf5_util.hpp"
 
 namespace hjb {
 
 using namespace h5;
 
-void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHeader& header,
-                      const std::vector<Axis>& axes, const std::vector<std::int64_t>& owned_start,
+void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string& tmp,
+                      const CheckpointHeader& header, const std::vector<Axis>& axes,
+                      const std::vector<std::int64_t>& owned_start,
                       const std::vector<std::int64_t>& owned_extent, const double* owned) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const ScopedLogEvent timed(log_events().checkpoint_write);
-  const std::string tmp = path + ".tmp";
+  // Removes the temporary file unless it was renamed; declared before `file`, so on a failure it
+  // runs after the file is closed. Emptying the file first leaves the closing metadata writes room
+  // on a full disk.
+  struct DiscardUnlessPublished {
+    const std::string& tmp;
+    int rank;
+    bool published = false;
+    ~DiscardUnlessPublished() {
+      if (!published && rank == 0) std::remove(tmp.c_str());
+    }
+  } discard{tmp, rank};
   Handle file;
   {
     const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
     file = h5::file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
   }
-  HJB_CHECK(file.valid(), ValidationError, "cannot create checkpoint " << tmp);
-  write_string_attribute(file, "format", "hjbench-checkpoint");
-  write_string_attribute(file, "run_identity", header.run_identity);
-  write_number_attribute(file, "tau", header.tau);
-  write_number_attribute(file, "steps", static_cast<double>(header.steps));
-  write_number_attribute(file, "next_snapshot", header.next_snapshot);
-  write_string_attribute(file, "project_version", std::string(project_version) + " (" + git_version + ")");
+  agree_on_success(comm, file.valid(), "cannot create the checkpoint " + tmp);
   std::vector<hsize_t> dims, start(owned_start.begin(), owned_start.end()),
       extent(owned_extent.begin(), owned_extent.end());
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
-  {
+  bool ok = true;
+  std::string message;
+  try {
+    write_string_attribute(file, "format", "hjbench-checkpoint");
+    write_string_attribute(file, "run_identity", header.run_identity);
+    write_string_attribute(file, "partial_table", header.partial_table);
+    write_number_attribute(file, "tau", header.tau);
+    write_number_attribute(file, "steps", static_cast<double>(header.steps));
+    write_number_attribute(file, "next_snapshot", header.next_snapshot);
+    write_string_attribute(file, "project_version", std::string(project_version) + " (" + git_version + ")");
     const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
     const Handle ds = dataset(
         check_id(H5Dcreate2(file, "state", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -48,13 +63,21 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const CheckpointHe
     const Handle mem = dataspace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
     const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
     H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned), "write checkpoint state");
+    ok = H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned) >= 0 &&
+         !injected_io_failure(comm, "checkpoint");
+    message = "cannot write the checkpoint " + tmp + " (disk full or I/O error)";
+  } catch (const Error& e) {  // an attribute write failed on this rank: agreed below
+    ok = false;
+    message = e.what();
   }
-  check_h5(file.close(), "close checkpoint " + tmp + " (disk full?)");
-  int ok = 1;
-  if (rank == 0) ok = std::rename(tmp.c_str(), path.c_str()) == 0;
-  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-  HJB_CHECK(ok, RuntimeError, "cannot rename " << tmp << " to " << path);
+  if (!ok && rank == 0) {
+    std::error_code ec;
+    std::filesystem::resize_file(tmp, 0, ec);
+  }
+  agree_on_success(comm, ok, message);
+  agree_on_success(comm, file.close() >= 0, "cannot close the checkpoint " + tmp + " (disk full?)");
+  rename_on_rank0(comm, tmp, path);
+  discard.published = true;
 }
 
 namespace {
@@ -82,6 +105,21 @@ double read_number(hid_t file, const std::string& path, const char* name) {
 
 }  // namespace
 
+std::optional<CheckpointHeader> peek_checkpoint_header(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return std::nullopt;
+  const Handle file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file.valid() || read_string_attribute(file, "format").value_or("") != "hjbench-checkpoint")
+    return std::nullopt;
+  CheckpointHeader h;
+  h.run_identity = read_string_attribute(file, "run_identity").value_or("");
+  h.partial_table = read_string_attribute(file, "partial_table").value_or("");
+  h.tau = read_number_attribute(file, "tau").value_or(0.0);
+  h.steps = static_cast<long>(read_number_attribute(file, "steps").value_or(0.0));
+  h.next_snapshot = static_cast<int>(read_number_attribute(file, "next_snapshot").value_or(1.0));
+  return h;
+}
+
 CheckpointHeader read_checkpoint_header(const std::string& path, const std::string& expected_identity) {
   CheckpointHeader h;
   {
@@ -89,6 +127,7 @@ CheckpointHeader read_checkpoint_header(const std::string& path, const std::stri
     HJB_CHECK(read_string(file, path, "format") == "hjbench-checkpoint", ValidationError,
               path << ": not an hjbench checkpoint");
     h.run_identity = read_string(file, path, "run_identity");
+    h.partial_table = read_string_attribute(file, "partial_table").value_or("");
     h.tau = read_number(file, path, "tau");
     h.steps = static_cast<long>(read_number(file, path, "steps"));
     h.next_snapshot = static_cast<int>(read_number(file, path, "next_snapshot"));

@@ -1,10 +1,13 @@
 // Collective HDF5 writer and serial reader of the value-table schema (see hdf5_table.hpp).
 #include "solver/io/hdf5_table.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +17,7 @@
 
 #include "grids/profiling.hpp"
 #include "solver/core/error.hpp"
+#include "solver/io/collective_failure.hpp"
 #include "solver/io/hdf5_util.hpp"
 
 namespace hjb {
@@ -53,7 +57,9 @@ std::vector<double> read_dataset(hid_t file, const std::string& name, const std:
 
 Handle open_for_reading(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such file");
+  HJB_CHECK(!std::filesystem::is_directory(path), ValidationError, path << " is a directory, not a table");
+  HJB_CHECK(std::filesystem::exists(path), ValidationError, path << ": no such file");
+  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << " is not a regular file");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
   Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   HJB_CHECK(f.valid(), ValidationError, path << ": cannot open for reading");
@@ -81,149 +87,180 @@ struct TableWriter::Impl {
     for (auto& [name, d] : extras) d.close();
     return file.close() >= 0;
   }
+
+  /// Collective: the common setup of a new and a resumed writer.
+  void init(MPI_Comm c, const std::string& final_path, const std::string& temporary,
+            const std::vector<Axis>& ax, const std::vector<std::int64_t>& owned_start,
+            const std::vector<std::int64_t>& owned_extent, const std::vector<double>& t) {
+    comm = c;
+    MPI_Comm_rank(comm, &rank);
+    path = final_path;
+    tmp_path = temporary;
+    axes = ax;
+    times = t;
+    start.assign(owned_start.begin(), owned_start.end());
+    extent.assign(owned_extent.begin(), owned_extent.end());
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+
+  /// Opens (create = true: creates) the temporary file collectively and agrees on the outcome.
+  void open_file(bool create) {
+    {
+      const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
+      H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+      file = h5::file(create ? H5Fcreate(tmp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl)
+                             : H5Fopen(tmp_path.c_str(), H5F_ACC_RDWR, fapl));
+    }
+    const bool ok = file.valid() && !injected_io_failure(comm, "table_create");
+    agree_on_success(comm, ok, std::string(create ? "cannot create " : "cannot reopen ") + tmp_path);
+  }
+
+  /// Rank 0 reserves the disk blocks the table will fill (without changing the file's size), so a
+  /// neighbour filling the disk cannot make a later snapshot write fail. File systems without
+  /// fallocate are left as they are (the free-space check before the run still holds).
+  void reserve(double bytes) {
+    bool ok = true;
+    std::string message;
+    if (rank == 0) {
+      const int fd = ::open(tmp_path.c_str(), O_WRONLY);
+      if (fd >= 0) {
+        if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0 && errno == ENOSPC) {
+          ok = false;
+          message = "not enough disk space for " + tmp_path + " (" + std::to_string(bytes / 1048576.0) +
+                    " MiB needed)";
+        }
+        ::close(fd);
+      }
+    }
+    agree_on_success(comm, ok, message);
+  }
 };
 
-TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
-                         const std::vector<std::int64_t>& owned_start,
+TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::string& tmp_path,
+                         const std::vector<Axis>& axes, const std::vector<std::int64_t>& owned_start,
                          const std::vector<std::int64_t>& owned_extent, const std::vector<double>& times,
                          const TableMetadata& metadata, const std::vector<std::string>& extra_datasets)
     : m_impl(std::make_unique<Impl>()) {
   Impl& m = *m_impl;
-  m.comm = comm;
-  MPI_Comm_rank(comm, &m.rank);
-  m.path = path;
-  m.tmp_path = path + ".tmp";
-  m.axes = axes;
-  m.times = times;
-  m.start.assign(owned_start.begin(), owned_start.end());
-  m.extent.assign(owned_extent.begin(), owned_extent.end());
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  m.init(comm, path, tmp_path, axes, owned_start, owned_extent, times);
+  m.open_file(true);
+  m.reserve(planned_table_bytes(axes, times.size() + extra_datasets.size()));
 
-  {
-    const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    m.file = file(H5Fcreate(m.tmp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
-  }
-  HJB_CHECK(m.file.valid(), ValidationError, "cannot create output file " << m.tmp_path);
+  run_collectively(comm, [&] {
+    write_number_attribute(m.file, "schema_version", table_schema_version);
+    write_string_attribute(m.file, "complete", "no");  // "yes" only once every value is written
+    write_string_attribute(m.file, "problem", metadata.problem);
+    std::string axis_names;
+    for (const Axis& ax : axes) axis_names += (axis_names.empty() ? "" : ",") + ax.name;
+    write_string_attribute(m.file, "axes", axis_names);
+    for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
+    for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
+    {
+      const Handle problem = group(
+          check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem"));
+      write_string_attribute(problem, "name", metadata.problem);
+      for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
+    }
 
-  write_number_attribute(m.file, "schema_version", table_schema_version);
-  write_string_attribute(m.file, "problem", metadata.problem);
-  std::string axis_names;
-  for (const Axis& ax : axes) axis_names += (axis_names.empty() ? "" : ",") + ax.name;
-  write_string_attribute(m.file, "axes", axis_names);
-  for (const auto& [k, v] : metadata.strings) write_string_attribute(m.file, k, v);
-  for (const auto& [k, v] : metadata.numbers) write_number_attribute(m.file, k, v);
-  {
-    const Handle problem = group(
-        check_id(H5Gcreate2(m.file, "problem", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /problem"));
-    write_string_attribute(problem, "name", metadata.problem);
-    for (const auto& [k, v] : metadata.problem_parameters) write_number_attribute(problem, k, v);
-  }
-
-  // Axes (written by rank 0; creation is collective).
-  const Handle axes_group =
-      group(check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes"));
-  std::vector<Handle> axis_sets;
-  for (const Axis& ax : axes) {
-    const hsize_t n = static_cast<hsize_t>(ax.n);
-    const Handle space = dataspace(H5Screate_simple(1, &n, nullptr));
-    Handle ds = dataset(check_id(
-        H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        "create axis " + ax.name));
-    std::vector<double> coords(n);
-    for (hsize_t i = 0; i < n; ++i) coords[i] = ax.coordinate(static_cast<std::int64_t>(i));
-    if (m.rank != 0) H5Sselect_none(space);
-    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, coords.data()),
-             "write axis " + ax.name);
-    write_number_attribute(ds, "lo", ax.lo);
-    write_number_attribute(ds, "hi", ax.hi);
-    write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
-    check_h5(H5DSset_scale(ds, ax.name.c_str()), "make " + ax.name + " a dimension scale");
-    axis_sets.push_back(std::move(ds));
-  }
-  {
-    const hsize_t s = times.size();
-    const Handle space = dataspace(H5Screate_simple(1, &s, nullptr));
-    const Handle ds = dataset(
-        check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                 "create /time"));
-    if (m.rank != 0) H5Sselect_none(space);
-    check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
-  }
-  const Handle values =
-      group(check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value"));
-  std::vector<hsize_t> dims;
-  for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
-  const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
-  for (std::size_t k = 0; k < times.size(); ++k) {
-    const std::string name = snapshot_name(static_cast<int>(k));
-    Handle ds = dataset(check_id(
-        H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        "create /value/" + name));
-    write_number_attribute(ds, "time", times[k]);
-    for (std::size_t a = 0; a < axes.size(); ++a)
-      check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
-    m.snapshots.push_back(std::move(ds));
-  }
-  for (const std::string& name : extra_datasets) {
-    const Handle lcpl = property_list(H5Pcreate(H5P_LINK_CREATE));
-    H5Pset_create_intermediate_group(lcpl, 1);
-    Handle ds = dataset(
-        check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
-                 "create " + name));
-    for (std::size_t a = 0; a < axes.size(); ++a)
-      check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
-    m.extras[name] = std::move(ds);
-  }
-  check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
-                          "final", H5P_DEFAULT, H5P_DEFAULT),
-           "link /value/final");
+    // Axes (written by rank 0; creation is collective).
+    const Handle axes_group =
+        group(check_id(H5Gcreate2(m.file, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /axes"));
+    std::vector<Handle> axis_sets;
+    for (const Axis& ax : axes) {
+      const hsize_t n = static_cast<hsize_t>(ax.n);
+      const Handle space = dataspace(H5Screate_simple(1, &n, nullptr));
+      Handle ds = dataset(check_id(H5Dcreate2(axes_group, ax.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                                              H5P_DEFAULT, H5P_DEFAULT),
+                                   "create axis " + ax.name));
+      std::vector<double> coords(n);
+      for (hsize_t i = 0; i < n; ++i) coords[i] = ax.coordinate(static_cast<std::int64_t>(i));
+      if (m.rank != 0) H5Sselect_none(space);
+      check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, coords.data()),
+               "write axis " + ax.name);
+      write_number_attribute(ds, "lo", ax.lo);
+      write_number_attribute(ds, "hi", ax.hi);
+      write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
+      check_h5(H5DSset_scale(ds, ax.name.c_str()), "make " + ax.name + " a dimension scale");
+      axis_sets.push_back(std::move(ds));
+    }
+    {
+      const hsize_t s = times.size();
+      const Handle space = dataspace(H5Screate_simple(1, &s, nullptr));
+      const Handle ds = dataset(
+          check_id(H5Dcreate2(m.file, "time", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   "create /time"));
+      if (m.rank != 0) H5Sselect_none(space);
+      check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, space, space, H5P_DEFAULT, times.data()), "write /time");
+    }
+    const Handle values =
+        group(check_id(H5Gcreate2(m.file, "value", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /value"));
+    std::vector<hsize_t> dims;
+    for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
+    const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const std::string name = snapshot_name(static_cast<int>(k));
+      Handle ds = dataset(check_id(
+          H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+          "create /value/" + name));
+      write_number_attribute(ds, "time", times[k]);
+      for (std::size_t a = 0; a < axes.size(); ++a)
+        check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
+      m.snapshots.push_back(std::move(ds));
+    }
+    for (const std::string& name : extra_datasets) {
+      const Handle lcpl = property_list(H5Pcreate(H5P_LINK_CREATE));
+      H5Pset_create_intermediate_group(lcpl, 1);
+      Handle ds = dataset(
+          check_id(H5Dcreate2(m.file, name.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+                   "create " + name));
+      for (std::size_t a = 0; a < axes.size(); ++a)
+        check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
+      m.extras[name] = std::move(ds);
+    }
+    check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
+                            "final", H5P_DEFAULT, H5P_DEFAULT),
+             "link /value/final");
+  });
 }
 
 TableWriter::TableWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 TableWriter::~TableWriter() {
   if (!m_impl) return;
-  m_impl->close_all();
-  if (!m_impl->committed && !m_impl->keep_temporary && m_impl->rank == 0)
-    std::remove(m_impl->tmp_path.c_str());
+  Impl& m = *m_impl;
+  const bool discard = !m.committed && !m.keep_temporary;
+  // A failed run discards the temporary file. Emptying it first gives the closing metadata writes
+  // room on a full disk (HDF5 cannot shut down cleanly around a file it failed to close).
+  if (discard && m.rank == 0 && m.file.valid()) {
+    std::error_code ec;
+    std::filesystem::resize_file(m.tmp_path, 0, ec);
+  }
+  m.close_all();
+  if (discard && m.rank == 0) std::remove(m.tmp_path.c_str());
 }
 
 std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::string& path,
-                                                 const std::vector<Axis>& axes,
+                                                 const std::string& tmp_path, const std::vector<Axis>& axes,
                                                  const std::vector<std::int64_t>& owned_start,
                                                  const std::vector<std::int64_t>& owned_extent,
                                                  const std::vector<double>& times,
                                                  const std::string& identity) {
-  auto m = std::make_unique<Impl>();
-  m->comm = comm;
-  MPI_Comm_rank(comm, &m->rank);
-  m->path = path;
-  m->tmp_path = path + ".tmp";
-  m->axes = axes;
-  m->times = times;
-  m->start.assign(owned_start.begin(), owned_start.end());
-  m->extent.assign(owned_extent.begin(), owned_extent.end());
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  int exists = std::filesystem::is_regular_file(m->tmp_path);
+  auto impl = std::make_unique<Impl>();
+  impl->init(comm, path, tmp_path, axes, owned_start, owned_extent, times);
+  int exists = std::filesystem::is_regular_file(tmp_path);
   MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
   HJB_CHECK(exists, ValidationError,
-            "cannot resume: the partial table " << m->tmp_path
+            "cannot resume: the partial table " << tmp_path
                                                 << " is missing (it holds the snapshots written before "
                                                    "the interruption)");
-  {
-    const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    m->file = file(H5Fopen(m->tmp_path.c_str(), H5F_ACC_RDWR, fapl));
-  }
-  HJB_CHECK(m->file.valid(), ValidationError, "cannot reopen the partial table " << m->tmp_path);
+  TableWriter writer(std::move(impl));  // closes the file if a check below throws
+  Impl& w = *writer.m_impl;
+  w.keep_temporary = true;  // another run's file: never deleted by this one's failure to resume
+  w.open_file(false);
   std::map<std::string, std::string> strings;
   AttributeReader reader{&strings, nullptr};
   hsize_t idx = 0;
-  H5Aiterate2(m->file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &reader);
-  TableWriter writer(std::move(m));  // closes the file if a check below throws
-  Impl& w = *writer.m_impl;
-  w.keep_temporary = true;
+  H5Aiterate2(w.file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &reader);
   HJB_CHECK(strings["run_identity"] == identity, ValidationError,
             "cannot resume into " << w.tmp_path << ": it belongs to another run\n  file: "
                                   << strings["run_identity"] << "\n  this: " << identity);
@@ -237,8 +274,12 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
   return std::make_unique<TableWriter>(std::move(writer));
 }
 
+const std::string& TableWriter::temporary_path() const { return m_impl->tmp_path; }
+
 void TableWriter::flush() {
-  if (m_impl->file.valid()) check_h5(H5Fflush(m_impl->file, H5F_SCOPE_GLOBAL), "flush " + m_impl->tmp_path);
+  Impl& m = *m_impl;
+  const bool ok = m.file.valid() && H5Fflush(m.file, H5F_SCOPE_GLOBAL) >= 0;
+  agree_on_success(m.comm, ok, "cannot flush " + m.tmp_path + " to disk (disk full?)");
 }
 
 void TableWriter::suspend() {
@@ -263,48 +304,96 @@ void TableWriter::write_block(std::int64_t ds, const double* owned, const std::s
   const ScopedLogEvent timed(log_events().table_write);
   Impl& m = *m_impl;
   const Handle filespace = dataspace(H5Dget_space(ds));
-  check_h5(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr),
-           "select hyperslab");
+  H5Sselect_hyperslab(filespace, H5S_SELECT_SET, m.start.data(), nullptr, m.extent.data(), nullptr);
   const Handle memspace =
       dataspace(H5Screate_simple(static_cast<int>(m.extent.size()), m.extent.data(), nullptr));
   const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-  check_h5(H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned), "write " + what);
+  const bool ok = H5Dwrite(ds, H5T_NATIVE_DOUBLE, memspace, filespace, dxpl, owned) >= 0 &&
+                  !injected_io_failure(m.comm, "snapshot_write");
+  agree_on_success(m.comm, ok, "cannot write " + what + " to " + m.tmp_path + " (disk full or I/O error)");
 }
 
-void TableWriter::commit() {
+void TableWriter::commit(const std::string& sidecar, const std::string& sidecar_tmp) {
   Impl& m = *m_impl;
-  int ok = m.close_all() ? 1 : 0;
-  std::string error =
-      ok ? "" : "cannot complete the table " + m.tmp_path + " (closing it failed: disk full?)";
-  if (m.rank == 0 && ok) {
-    const std::string file_name = std::filesystem::path(m.path).filename().string();
-    const std::string xdmf = xdmf_for_table(file_name, m.axes, m.times);
-    std::string xmf_path = m.path;
-    if (xmf_path.size() > 3 && xmf_path.substr(xmf_path.size() - 3) == ".h5")
-      xmf_path.resize(xmf_path.size() - 3);
-    xmf_path += ".xmf";
-    if (!xdmf.empty()) {
-      std::ofstream out(xmf_path + ".tmp");
-      out << xdmf;
-      out.close();
-      if (!out || std::rename((xmf_path + ".tmp").c_str(), xmf_path.c_str()) != 0) {
-        ok = 0;
-        error = "cannot write XDMF sidecar " + xmf_path;
-      }
-    }
-    if (ok && std::rename(m.tmp_path.c_str(), m.path.c_str()) != 0) {
-      ok = 0;
-      error = "cannot rename " + m.tmp_path + " to " + m.path;
+  run_collectively(m.comm, [&] {
+    check_h5(H5Adelete(m.file, "complete"), "mark the table complete");
+    write_string_attribute(m.file, "complete", "yes");
+  });
+  agree_on_success(m.comm, m.close_all(),
+                   "cannot complete the table " + m.tmp_path + " (closing it failed: disk full?)");
+  // The sidecar, written to its own temporary name first.
+  bool ok = true;
+  std::string error;
+  const std::string xdmf = xdmf_for_table(std::filesystem::path(m.path).filename().string(), m.axes, m.times);
+  if (m.rank == 0 && !xdmf.empty() && !sidecar.empty()) {
+    std::ofstream out(sidecar_tmp);
+    out << xdmf;
+    out.close();
+    if (!out || injected_io_failure(m.comm, "sidecar")) {
+      ok = false;
+      error = "cannot write the XDMF sidecar " + sidecar_tmp + " (disk full?)";
+      std::remove(sidecar_tmp.c_str());
     }
   }
-  MPI_Bcast(&ok, 1, MPI_INT, 0, m.comm);
-  if (!ok) throw RuntimeError(error.empty() ? "writing the table failed on rank 0" : error);
+  agree_on_success(m.comm, ok, error);
+  // Publish: the table, then its sidecar.
   m.committed = true;
+  if (m.rank == 0) {
+    if (std::rename(m.tmp_path.c_str(), m.path.c_str()) != 0) {
+      ok = false;
+      m.committed = false;  // the destructor removes the temporary file
+      error = "cannot rename " + m.tmp_path + " to " + m.path;
+      std::remove(sidecar_tmp.c_str());
+    } else if (!xdmf.empty() && !sidecar.empty() && std::rename(sidecar_tmp.c_str(), sidecar.c_str()) != 0) {
+      ok = false;
+      error = "cannot rename " + sidecar_tmp + " to " + sidecar;
+      std::remove(sidecar_tmp.c_str());
+    }
+  }
+  agree_on_success(m.comm, ok, error);
 }
 
-std::string xdmf_for_table(const std::string& h5, const std::vector<Axis>& axes,
+double planned_table_bytes(const std::vector<Axis>& axes, std::size_t datasets) {
+  double nodes = 1.0;
+  for (const Axis& ax : axes) nodes *= static_cast<double>(ax.n);
+  // Values plus the HDF5 metadata (object headers, dimension-scale references, B-trees): a few KiB
+  // per dataset and a fixed 1 MiB margin.
+  return 8.0 * nodes * static_cast<double>(datasets) + 8192.0 * static_cast<double>(datasets) + 1048576.0;
+}
+
+namespace {
+/// Text for an XML attribute or element: & < > " ' as entities.
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string xdmf_for_table(const std::string& h5_file_name, const std::vector<Axis>& axes,
                            const std::vector<double>& times) {
+  const std::string h5 = xml_escape(h5_file_name);
   const std::size_t d = axes.size();
   if (d != 2 && d != 3) return {};
   std::ostringstream os;
@@ -344,6 +433,12 @@ Table read_table(const std::string& path) {
     HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
               path << ": not an hjbench table (no schema_version attribute)");
     t.schema_version = static_cast<int>(t.numbers["schema_version"]);
+    HJB_CHECK(t.schema_version >= 1 && t.schema_version <= table_schema_version, ValidationError,
+              path << ": table schema version " << t.numbers["schema_version"]
+                   << " is not one this hjbench reads (1 to " << table_schema_version
+                   << "); a newer hjbench wrote it, or the file is corrupt");
+    // Schema 2 records completion; a schema-1 file was only ever published complete.
+    t.complete = !t.strings.count("complete") || t.strings["complete"] == "yes";
     const Handle problem = group(H5Gopen2(file, "problem", H5P_DEFAULT));
     if (problem.valid()) {
       AttributeReader pr{nullptr, &t.problem_parameters};
@@ -381,6 +476,13 @@ Table read_table(const std::string& path) {
     for (std::size_t k = 0; k < t.times.size(); ++k)
       t.values.push_back(read_dataset(file, "value/" + snapshot_name(static_cast<int>(k)), path));
   }
+  for (std::size_t k = 0; k < t.values.size(); ++k) {
+    const auto& v = t.values[k];
+    const auto bad = std::find_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); });
+    HJB_CHECK(bad == v.end(), ValidationError,
+              path << ": snapshot " << k << " holds a non-finite value (" << *bad << " at flat index "
+                   << (bad - v.begin()) << "); hjbench never publishes one: the file is corrupt");
+  }
   return t;
 }
 
@@ -403,7 +505,11 @@ std::vector<double> read_snapshot_block(const std::string& path, int k,
 
 std::string describe_table(const Table& t, const std::string& path) {
   std::ostringstream os;
-  os << path << ": hjbench table, schema version " << t.schema_version << "\n";
+  os << path << ": hjbench table, schema version " << t.schema_version
+     << (t.complete
+             ? ""
+             : "\n  PARTIAL: the temporary file of an interrupted or failed run (not all values written)")
+     << "\n";
   auto str = [&](const char* key) {
     auto it = t.strings.find(key);
     return it == t.strings.end() ? std::string("?") : it->second;

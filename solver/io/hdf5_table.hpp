@@ -8,7 +8,9 @@
 //   /value/final           soft link to the last snapshot
 //   /problem               attributes: the problem's parameters
 //   /policy/action_J       (stationary solves) component J of the optimal feedback control
-// The file is written as PATH.tmp and renamed to PATH when complete (data/README.md).
+// The file is written under a run-unique temporary name (attribute complete = "no") and renamed to
+// PATH when complete (complete = "yes"); data/README.md. Every write is a collective decision: a
+// failure on one rank throws the same RuntimeError on every rank.
 #pragma once
 #include <mpi.h>
 
@@ -22,7 +24,8 @@
 
 namespace hjb {
 
-inline constexpr int table_schema_version = 1;
+/// 2 added the root attribute `complete` (yes/no). Readers accept 1 and 2 and refuse newer files.
+inline constexpr int table_schema_version = 2;
 
 struct TableMetadata {
   std::string problem;
@@ -35,22 +38,23 @@ struct TableMetadata {
 /// uncommitted writer removes its temporary file when destroyed.
 class TableWriter {
  public:
-  /// Creates PATH.tmp with the axes, the time vector and empty snapshot datasets. Collective.
-  /// owned_start/owned_extent: this rank's block (row-major, axis 0 slowest).
-  TableWriter(MPI_Comm comm, const std::string& path, const std::vector<Axis>& axes,
-              const std::vector<std::int64_t>& owned_start, const std::vector<std::int64_t>& owned_extent,
-              const std::vector<double>& times, const TableMetadata& metadata,
-              const std::vector<std::string>& extra_datasets = {});
+  /// Creates `tmp_path` with the axes, the time vector and empty snapshot datasets, and reserves
+  /// its disk space. Collective. owned_start/owned_extent: this rank's block (row-major, axis 0
+  /// slowest).
+  TableWriter(MPI_Comm comm, const std::string& path, const std::string& tmp_path,
+              const std::vector<Axis>& axes, const std::vector<std::int64_t>& owned_start,
+              const std::vector<std::int64_t>& owned_extent, const std::vector<double>& times,
+              const TableMetadata& metadata, const std::vector<std::string>& extra_datasets = {});
   ~TableWriter();
   TableWriter(const TableWriter&) = delete;
   TableWriter& operator=(const TableWriter&) = delete;
   TableWriter(TableWriter&&) = default;
 
-  /// Reopens PATH.tmp left by a suspended writer to write the remaining snapshots (restart, on any
-  /// number of ranks). Collective. Throws ValidationError when the file is missing or its root
-  /// attribute `run_identity` differs from `identity`.
+  /// Reopens the temporary file `tmp_path` left by a suspended writer to write the remaining
+  /// snapshots (restart, on any number of ranks). Collective. Throws ValidationError when the file
+  /// is missing or its root attribute `run_identity` differs from `identity`.
   static std::unique_ptr<TableWriter> resume(MPI_Comm comm, const std::string& path,
-                                             const std::vector<Axis>& axes,
+                                             const std::string& tmp_path, const std::vector<Axis>& axes,
                                              const std::vector<std::int64_t>& owned_start,
                                              const std::vector<std::int64_t>& owned_extent,
                                              const std::vector<double>& times, const std::string& identity);
@@ -62,10 +66,14 @@ class TableWriter {
   void write_extra(const std::string& name, const double* owned);
   /// Flushes everything written so far to disk (before a checkpoint refers to it). Collective.
   void flush();
-  /// Closes the file and keeps PATH.tmp for a later resume(). Collective.
+  /// Closes the file and keeps the temporary file for a later resume(). Collective.
   void suspend();
-  /// Closes the file, writes the XDMF sidecar (2-D/3-D) and renames PATH.tmp to PATH. Collective.
-  void commit();
+  /// Marks the table complete, closes it, writes the XDMF sidecar (2-D/3-D; `sidecar` empty: none)
+  /// through `sidecar_tmp`, and renames the table, then the sidecar, to their final names.
+  /// Collective; a failure leaves no temporary file and no final name changed but the sidecar's.
+  void commit(const std::string& sidecar = {}, const std::string& sidecar_tmp = {});
+  /// The temporary file being written (recorded in checkpoints for a resume).
+  const std::string& temporary_path() const;
 
  private:
   struct Impl;
@@ -73,6 +81,10 @@ class TableWriter {
   void write_block(std::int64_t dataset, const double* owned, const std::string& what);
   std::unique_ptr<Impl> m_impl;
 };
+
+/// Bytes a table of these axes with `datasets` grid-shaped datasets occupies on disk (values and a
+/// margin for HDF5's metadata); used for the free-space check and the disk reservation.
+double planned_table_bytes(const std::vector<Axis>& axes, std::size_t datasets);
 
 /// A table read back in full (for `hjbench info`, tests and comparisons).
 struct Table {
@@ -83,6 +95,7 @@ struct Table {
   std::map<std::string, double> numbers;
   std::map<std::string, double> problem_parameters;
   int schema_version = 0;
+  bool complete = true;  ///< false for a partial (temporary) file of an interrupted or failed run
 };
 
 /// Reads a whole table on the calling rank (serial HDF5 access). Throws ValidationError naming

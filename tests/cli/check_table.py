@@ -8,7 +8,8 @@ import numpy as np
 
 table, xmf, history = sys.argv[1], sys.argv[2], sys.argv[3]
 with h5py.File(table, "r") as f:
-    assert f.attrs["schema_version"] == 1, "schema_version"
+    assert f.attrs["schema_version"] == 2, "schema_version"
+    assert f.attrs["complete"] == "yes", "complete"
     assert f.attrs["problem"] == "air3d"
     names = f.attrs["axes"].split(",")
     assert names == ["x", "y", "psi"], names

@@ -34,13 +34,13 @@ PY
 }
 
 interrupt USR1 mpirun part.h5; code=$?
-if [[ $code -eq 5 && -e part.h5.ckpt && -e part.h5.tmp && ! -e part.h5 ]] && grep -q "SIGUSR1" part.h5.log; then
+if [[ $code -eq 5 && -e part.h5.ckpt && -n "$(ls part.h5.*.tmp 2>/dev/null)" && ! -e part.h5 ]] && grep -q "SIGUSR1" part.h5.log; then
   ok "SIGUSR1 on 2 ranks: exit 5, checkpoint and partial table kept, no table published"
 else fail "SIGUSR1: exit $code, files: $(ls)"; cat part.h5.log; fi
 mpirun -n 3 "$HJBENCH" solve "${args[@]}" --output.file part.h5 --restart part.h5.ckpt > restart.log 2>&1 \
   && ok "restart on 3 ranks" || { fail "restart on 3 ranks"; cat restart.log; }
 compare full.h5 part.h5 && ok "restarted table equals the uninterrupted one" || fail "restarted table differs"
-[[ ! -e part.h5.ckpt && ! -e part.h5.tmp ]] && ok "checkpoint and partial table removed after success" || fail "leftovers: $(ls)"
+[[ ! -e part.h5.ckpt && -z "$(ls part.h5.*.tmp 2>/dev/null)" && ! -e part.h5.lock ]] && ok "checkpoint and partial table removed after success" || fail "leftovers: $(ls)"
 
 interrupt TERM ranks term.h5; code=$?
 [[ $code -eq 5 && -e term.h5.ckpt && ! -e term.h5 ]] && grep -q "SIGTERM" term.h5.log && ok "SIGTERM to the ranks (as Slurm sends it): exit 5 with a checkpoint" \
