@@ -1,6 +1,7 @@
 // `hjbench train --algo ppo|sac --problem pendulum ...` and `hjbench rollout POLICY ...`.
 #include "apps/rl_commands.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "solver/io/hdf5_table.hpp"
 
 namespace po = boost::program_options;
+namespace fs = std::filesystem;
 
 namespace hjb::apps {
 
@@ -52,6 +54,12 @@ void check_writable(const std::string& path, const std::string& option) {
   HJB_CHECK(fs::is_directory(dir), ValidationError,
             option << ": directory " << dir.string() << " does not exist");
   HJB_CHECK(!fs::is_directory(path), ValidationError, option << " " << path << " is a directory");
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  HJB_CHECK(!fs::exists(status) || fs::is_regular_file(status), ValidationError,
+            option << " " << path
+                   << " exists and is not a regular file (a device, FIFO or socket); hjbench only "
+                      "replaces regular files");
 }
 
 void print_evaluation(const std::string& what, const rl::Evaluation& e) {
@@ -172,6 +180,8 @@ int run_train(const std::vector<std::string>& args) {
         "_curve.csv";
   check_writable(output, "--output");
   check_writable(curve, "--curve");
+  HJB_CHECK(fs::weakly_canonical(output) != fs::weakly_canonical(curve), ValidationError,
+            "--curve " << curve << " is the same file as --output; they must differ");
 
   std::vector<rl::CurvePoint> points;
   auto on_progress = [&](const rl::CurvePoint& p) {
@@ -229,7 +239,13 @@ int run_rollout(const std::vector<std::string>& args) {
   HJB_CHECK(!path.empty(), UsageError, "usage: hjbench rollout POLICY.h5 [--episodes N] [--seed S]");
   HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
   const rl::Policy policy = rl::load_policy(path);
-  if (problem.empty()) problem = policy.problem;
+  if (problem.empty()) {
+    problem = policy.problem;
+    const auto known = rl::environment_names();
+    HJB_CHECK(std::find(known.begin(), known.end(), problem) != known.end(), ValidationError,
+              path << ": the policy names problem '" << problem
+                   << "', which has no environment here (corrupt policy file, or one from a newer hjbench)");
+  }
   const auto env = rl::make_environment(problem);
   HJB_CHECK(
       policy.problem == problem, ValidationError,

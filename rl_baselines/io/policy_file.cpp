@@ -3,6 +3,7 @@
 
 #include <hdf5.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -133,8 +134,17 @@ Policy load_policy(const std::string& path) {
               path << ": not an hjbench policy file");
     p.algorithm = r.string_attr(file, "algorithm");
     p.problem = r.string_attr(file, "problem");
-    p.kind = r.string_attr(file, "kind") == "gaussian" ? PolicyKind::gaussian : PolicyKind::squashed_gaussian;
-    const Activation act = parse_activation(r.string_attr(file, "activation"));
+    const auto version = h5::read_number_attribute(file, "format_version");
+    HJB_CHECK(!version || *version <= 1, ValidationError,
+              path << ": policy format version " << *version << " is newer than this hjbench reads (1)");
+    const std::string kind = r.string_attr(file, "kind");
+    HJB_CHECK(kind == "gaussian" || kind == "squashed_gaussian", ValidationError,
+              path << ": unknown policy kind '" << kind << "' (corrupt policy file?)");
+    p.kind = kind == "gaussian" ? PolicyKind::gaussian : PolicyKind::squashed_gaussian;
+    const std::string activation = r.string_attr(file, "activation");
+    HJB_CHECK(activation == "tanh" || activation == "relu", ValidationError,
+              path << ": unknown activation '" << activation << "' (corrupt policy file?)");
+    const Activation act = parse_activation(activation);
     std::vector<int> sizes;
     std::stringstream ss(r.string_attr(file, "layer_sizes"));
     std::string tok;
@@ -172,6 +182,22 @@ Policy load_policy(const std::string& path) {
     p.action_high = r.array<double>("action_high", H5T_NATIVE_DOUBLE);
     HJB_CHECK(p.action_low.size() == p.action_high.size() && !p.action_low.empty(), ValidationError,
               path << ": bad action bounds");
+    for (std::size_t j = 0; j < p.action_low.size(); ++j)
+      HJB_CHECK(std::isfinite(p.action_low[j]) && std::isfinite(p.action_high[j]) &&
+                    p.action_low[j] < p.action_high[j],
+                ValidationError,
+                path << ": action bounds of component " << j << " are [" << p.action_low[j] << ", "
+                     << p.action_high[j] << "], not an interval (corrupt policy file?)");
+    // Every number the policy computes with must be finite.
+    auto all_finite = [](const auto& m) { return m.allFinite(); };
+    bool finite = all_finite(p.log_std) && all_finite(p.observation_normalizer.mean) &&
+                  all_finite(p.observation_normalizer.variance) &&
+                  (p.observation_normalizer.variance.array() >= 0).all();
+    for (const auto& w : p.actor.weights()) finite = finite && all_finite(w);
+    for (const auto& b : p.actor.biases()) finite = finite && all_finite(b);
+    HJB_CHECK(
+        finite, ValidationError,
+        path << ": the policy holds non-finite weights or normalisation statistics (NaN/Inf); it cannot act");
     const h5::Handle hyper = h5::group(H5Gopen2(file, "hyperparameters", H5P_DEFAULT));
     if (hyper.valid()) {
       H5O_info_t info;

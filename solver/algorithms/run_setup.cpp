@@ -30,9 +30,14 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
   others.erase(others.begin() + 2);
   check_outputs(comm, outputs);
   if (!config.restart.empty()) check_outputs(comm, others, {{config.restart, "--restart"}});
+  // A stop writes one checkpoint; periodic checkpoints keep the previous one until the next is
+  // complete, so two may exist at once.
+  const double checkpoints =
+      config.control.checkpoint_every_steps > 0 || config.control.checkpoint_every_seconds > 0 ? 2.0 : 1.0;
   if (config.dry_run) {
     check_free_space(comm, f.table,
-                     config.restart.empty() ? table_bytes + 2 * checkpoint_bytes : 2 * checkpoint_bytes,
+                     config.restart.empty() ? table_bytes + checkpoints * checkpoint_bytes
+                                            : checkpoints * checkpoint_bytes,
                      "the table and its checkpoints");
     return out;
   }
@@ -58,7 +63,8 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
     }
     MPI_Barrier(comm);
   }
-  check_free_space(comm, f.table, continuing ? 2 * checkpoint_bytes : table_bytes + 2 * checkpoint_bytes,
+  check_free_space(comm, f.table,
+                   continuing ? checkpoints * checkpoint_bytes : table_bytes + checkpoints * checkpoint_bytes,
                    "the table and its checkpoints");
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -146,6 +147,29 @@ inline void save_checkpoint(MPI_Comm comm, const RunFiles& files, const Checkpoi
   write_checkpoint(comm, files.checkpoint, files.temporary(files.checkpoint), header, axes, start, extent,
                    data);
 }
+
+/// Removes, on rank 0, the files a failed run leaves that nobody can use: its checkpoint (the
+/// partial table it refers to is discarded with the failed run) and the temporary history and
+/// sidecar. Disarmed once the run has published its table or stopped with a checkpoint for a
+/// restart. Not collective.
+class FailedRunCleanup {
+ public:
+  FailedRunCleanup(MPI_Comm comm, std::vector<std::string> paths) : m_paths(std::move(paths)) {
+    MPI_Comm_rank(comm, &m_rank);
+  }
+  ~FailedRunCleanup() {
+    if (m_armed && m_rank == 0)
+      for (const std::string& p : m_paths) std::remove(p.c_str());
+  }
+  FailedRunCleanup(const FailedRunCleanup&) = delete;
+  FailedRunCleanup& operator=(const FailedRunCleanup&) = delete;
+  void disarm() { m_armed = false; }
+
+ private:
+  std::vector<std::string> m_paths;
+  int m_rank = 0;
+  bool m_armed = true;
+};
 
 /// The outputs of a solve, checked before any work, and the lock it holds on them while it runs.
 struct PreparedOutputs {

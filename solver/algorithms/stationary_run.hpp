@@ -108,6 +108,8 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   } else {
     HJB_PETSC(VecSet(v, 0.0));
   }
+  FailedRunCleanup cleanup(
+      comm, {files.checkpoint, files.temporary(files.checkpoint), files.temporary(files.sidecar)});
   RunControl control(comm, config.control);
   SolveSummary s = solver.solve(v, first, [&](long iteration, Vec values) {
     const StepDecision d = control.after_step(iteration);
@@ -118,6 +120,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   });
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   if (s.interrupted()) {
+    cleanup.disarm();
     std::ostringstream os;
     os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations
        << "; checkpoint written to " << files.checkpoint << "; resume with --restart " << files.checkpoint;
@@ -165,6 +168,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   }
   writer.commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
   remove_file_on_rank0(comm, files.checkpoint);
+  cleanup.disarm();
   return s;
 }
 

@@ -138,6 +138,8 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
     writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
                                            extent, times, meta);
   }
+  FailedRunCleanup cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint),
+                                  files.temporary(files.history), files.temporary(files.sidecar)});
   RunControl control(comm, config.control);
   auto checkpoint = [&](const SolveProgress& p, Vec values) {
     writer->flush();  // the snapshots the checkpoint counts as written are on disk
@@ -166,6 +168,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
       });
   summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
   if (summary.interrupted()) {
+    cleanup.disarm();
     writer->suspend();
     std::ostringstream os;
     os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
@@ -179,6 +182,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
   if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
   remove_file_on_rank0(comm, files.checkpoint);  // obsolete once the table is published
+  cleanup.disarm();
   return summary;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/core/error.hpp"
 #include "solver/core/sets.hpp"
 
 namespace hjb {
@@ -58,6 +59,26 @@ concept ControlProblem = requires(const P& p, P& mp, const State<P::dim>& x, dou
   { p.control_mode } -> std::convertible_to<Optimize>;
   mp.visit_parameters([](const char*, double&) {});
 };
+
+/// Range checks for a problem's validate(): each throws UsageError naming --problem.NAME.
+inline void require_positive(const char* name, double value) {
+  if (!(value > 0))
+    throw UsageError(std::string("--problem.") + name + " must be positive, got " + std::to_string(value));
+}
+inline void require_nonnegative(const char* name, double value) {
+  if (!(value >= 0))
+    throw UsageError(std::string("--problem.") + name + " must be non-negative, got " +
+                     std::to_string(value));
+}
+inline void require_whole_positive(const char* name, double value) {
+  if (!(value >= 1 && value == std::floor(value) && value <= 1e9))
+    throw UsageError(std::string("--problem.") + name + " must be a positive whole number, got " +
+                     std::to_string(value));
+}
+inline void require_discount(const char* name, double value) {
+  if (!(value > 0 && value < 1))
+    throw UsageError(std::string("--problem.") + name + " must be in (0, 1), got " + std::to_string(value));
+}
 
 template <class P>
 inline constexpr bool has_running_cost = requires(const P& p, const State<P::dim>& x, double t) {

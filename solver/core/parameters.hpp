@@ -37,6 +37,7 @@ void apply_parameters(P& problem, const std::map<std::string, double>& given,
   HJB_CHECK(left.empty(), UsageError,
             option_prefix << left.begin()->first << " is not a parameter of problem '" << P::name()
                           << "' (its parameters: " << valid << ")");
+  if constexpr (requires { problem.validate(); }) problem.validate();
 }
 
 }  // namespace hjb

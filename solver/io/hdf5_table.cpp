@@ -88,6 +88,19 @@ struct TableWriter::Impl {
     return file.close() >= 0;
   }
 
+  ~Impl() {
+    const bool discard = !committed && !keep_temporary;
+    // A failed run discards the temporary file (also when the constructor failed). Emptying it
+    // first gives the closing metadata writes room on a full disk (HDF5 cannot shut down cleanly
+    // around a file it failed to close).
+    if (discard && rank == 0 && file.valid()) {
+      std::error_code ec;
+      std::filesystem::resize_file(tmp_path, 0, ec);
+    }
+    close_all();
+    if (discard && rank == 0 && !tmp_path.empty()) std::remove(tmp_path.c_str());
+  }
+
   /// Collective: the common setup of a new and a resumed writer.
   void init(MPI_Comm c, const std::string& final_path, const std::string& temporary,
             const std::vector<Axis>& ax, const std::vector<std::int64_t>& owned_start,
@@ -225,19 +238,7 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::stri
 
 TableWriter::TableWriter(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
-TableWriter::~TableWriter() {
-  if (!m_impl) return;
-  Impl& m = *m_impl;
-  const bool discard = !m.committed && !m.keep_temporary;
-  // A failed run discards the temporary file. Emptying it first gives the closing metadata writes
-  // room on a full disk (HDF5 cannot shut down cleanly around a file it failed to close).
-  if (discard && m.rank == 0 && m.file.valid()) {
-    std::error_code ec;
-    std::filesystem::resize_file(m.tmp_path, 0, ec);
-  }
-  m.close_all();
-  if (discard && m.rank == 0) std::remove(m.tmp_path.c_str());
-}
+TableWriter::~TableWriter() = default;
 
 std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::string& path,
                                                  const std::string& tmp_path, const std::vector<Axis>& axes,
@@ -246,6 +247,7 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
                                                  const std::vector<double>& times,
                                                  const std::string& identity) {
   auto impl = std::make_unique<Impl>();
+  impl->keep_temporary = true;  // another run's file: never deleted by this one's failure to resume
   impl->init(comm, path, tmp_path, axes, owned_start, owned_extent, times);
   int exists = std::filesystem::is_regular_file(tmp_path);
   MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
@@ -255,7 +257,6 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
                                                    "the interruption)");
   TableWriter writer(std::move(impl));  // closes the file if a check below throws
   Impl& w = *writer.m_impl;
-  w.keep_temporary = true;  // another run's file: never deleted by this one's failure to resume
   w.open_file(false);
   std::map<std::string, std::string> strings;
   AttributeReader reader{&strings, nullptr};
@@ -357,9 +358,9 @@ void TableWriter::commit(const std::string& sidecar, const std::string& sidecar_
 double planned_table_bytes(const std::vector<Axis>& axes, std::size_t datasets) {
   double nodes = 1.0;
   for (const Axis& ax : axes) nodes *= static_cast<double>(ax.n);
-  // Values plus the HDF5 metadata (object headers, dimension-scale references, B-trees): a few KiB
-  // per dataset and a fixed 1 MiB margin.
-  return 8.0 * nodes * static_cast<double>(datasets) + 8192.0 * static_cast<double>(datasets) + 1048576.0;
+  // Values plus the HDF5 metadata (object headers, dimension-scale references, attributes): a few
+  // KiB per dataset and a fixed margin.
+  return 8.0 * nodes * static_cast<double>(datasets) + 4096.0 * static_cast<double>(datasets) + 65536.0;
 }
 
 namespace {

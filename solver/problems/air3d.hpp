@@ -32,6 +32,15 @@ struct Air3D {
     f("capture_radius", capture_radius);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_nonnegative("evader_speed", evader_speed);
+    require_nonnegative("pursuer_speed", pursuer_speed);
+    require_nonnegative("evader_turn_rate", evader_turn_rate);
+    require_nonnegative("pursuer_turn_rate", pursuer_turn_rate);
+    require_positive("capture_radius", capture_radius);
+  }
+
   AffineDynamics<3, 1, 1> affine(const State<3>& s, double) const {
     AffineDynamics<3, 1, 1> f;
     f.drift = {-evader_speed + pursuer_speed * std::cos(s[2]), pursuer_speed * std::sin(s[2]), 0.0};

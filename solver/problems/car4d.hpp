@@ -27,6 +27,14 @@ struct Car4D {
     f("target_radius", target_radius);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_nonnegative("max_acceleration", max_acceleration);
+    require_nonnegative("max_curvature", max_curvature);
+    require_nonnegative("disturbance_radius", disturbance_radius);
+    require_positive("target_radius", target_radius);
+  }
+
   AffineDynamics<4, 2, 2> affine(const State<4>& s, double) const {
     AffineDynamics<4, 2, 2> f;
     f.drift = {s[2] * std::cos(s[3]), s[2] * std::sin(s[3]), 0.0, 0.0};

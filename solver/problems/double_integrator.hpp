@@ -27,6 +27,13 @@ struct DoubleIntegrator {
     f("time_cost", time_cost);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_positive("max_acceleration", max_acceleration);
+    require_positive("target_radius", target_radius);
+    require_nonnegative("time_cost", time_cost);
+  }
+
   AffineDynamics<2, 1, 0> affine(const State<2>& s, double) const {
     AffineDynamics<2, 1, 0> f;
     f.drift = {s[1], 0.0};

@@ -31,6 +31,15 @@ struct DubinsCar {
     f("obstacle_radius", obstacle_radius);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_nonnegative("speed", speed);
+    require_nonnegative("max_turn_rate", max_turn_rate);
+    require_nonnegative("disturbance_radius", disturbance_radius);
+    require_positive("target_radius", target_radius);
+    require_nonnegative("obstacle_radius", obstacle_radius);
+  }
+
   AffineDynamics<3, 1, 2> affine(const State<3>& s, double) const {
     AffineDynamics<3, 1, 2> f;
     f.drift = {speed * std::cos(s[2]), speed * std::sin(s[2]), 0.0};

@@ -27,6 +27,13 @@ struct Eikonal {
     f("half_width", half_width);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_nonnegative("speed", speed);
+    require_positive("radius", radius);
+    require_positive("half_width", half_width);
+  }
+
   AffineDynamics<D, D, 0> affine(const State<D>&, double) const {
     AffineDynamics<D, D, 0> f;
     for (int i = 0; i < D; ++i) f.control[i][i] = 1.0;

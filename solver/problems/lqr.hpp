@@ -54,6 +54,12 @@ struct LQR {
     f("half_width", half_width);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_positive("control_bound", control_bound);
+    require_positive("half_width", half_width);
+  }
+
   AffineDynamics<D, D, 0> affine(const State<D>& x, double) const {
     AffineDynamics<D, D, 0> f;
     for (int i = 0; i < D; ++i)

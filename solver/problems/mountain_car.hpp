@@ -35,6 +35,13 @@ struct MountainCar {
     f("discount", discount);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_positive("power", power);
+    require_whole_positive("episode_steps", episode_steps);
+    require_discount("discount", discount);
+  }
+
   AffineDynamics<2, 1, 0> affine(const State<2>& s, double) const {
     AffineDynamics<2, 1, 0> f;
     f.drift = {s[1], -0.0025 * std::cos(3.0 * s[0])};

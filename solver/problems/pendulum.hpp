@@ -38,6 +38,17 @@ struct Pendulum {
     f("discount", discount);
   }
 
+  /// Throws UsageError naming --problem.NAME for a value outside the model's range.
+  void validate() const {
+    require_positive("m", m);
+    require_positive("l", l);
+    require_positive("dt", dt);
+    require_positive("max_speed", max_speed);
+    require_nonnegative("max_torque", max_torque);
+    require_whole_positive("episode_steps", episode_steps);
+    require_discount("discount", discount);
+  }
+
   static double angle_normalize(double x) {
     return std::fmod(std::fmod(x + std::numbers::pi, 2 * std::numbers::pi) + 2 * std::numbers::pi,
                      2 * std::numbers::pi) -
