@@ -96,7 +96,11 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
 int main(int argc, char** argv) {
   // Tokens after a literal "--" belong to PETSc.
   std::vector<std::string> args;
-  std::vector<char*> petsc_argv = {argv[0]};
+  // hjbench handles SIGTERM and SIGUSR1 itself (checkpoint, exit 5). PETSc's own signal handler
+  // would restore the default SIGTERM action inside PetscFinalize, so a second SIGTERM during
+  // shutdown would kill a run that already stopped cleanly: keep PETSc's handler off.
+  static char no_signal_handler[] = "-no_signal_handler";
+  std::vector<char*> petsc_argv = {argv[0], no_signal_handler};
   std::string petsc_options, command_line = argv[0];
   bool petsc_part = false;
   for (int i = 1; i < argc; ++i) {

@@ -202,9 +202,14 @@ int run_train(const std::vector<std::string>& args) {
     HJB_CHECK(out && std::rename((curve + ".tmp").c_str(), curve.c_str()) == 0, RuntimeError,
               "cannot write learning curve " << curve);
   }
-  std::printf("trained %s on %s for %ld steps (seed %llu) in %.2f s; wrote %s and %s\n", algo.c_str(),
-              problem.c_str(), steps, static_cast<unsigned long long>(seed), wall, output.c_str(),
-              curve.c_str());
+  const long trained = static_cast<long>(policy.env_steps);
+  std::string rounding;
+  if (trained != steps)
+    rounding = " (--steps " + std::to_string(steps) + " rounded up to whole rollouts of " +
+               std::to_string(ppo.environments) + " x " + std::to_string(ppo.rollout_steps) + " steps)";
+  std::printf("trained %s on %s for %ld environment steps%s (seed %llu) in %.2f s; wrote %s and %s\n",
+              algo.c_str(), problem.c_str(), trained, rounding.c_str(), static_cast<unsigned long long>(seed),
+              wall, output.c_str(), curve.c_str());
   if (eval_episodes > 0)
     print_evaluation("evaluation (deterministic policy)",
                      rl::evaluate_policy(policy, *env, eval_episodes, 1000000));

@@ -1,6 +1,9 @@
 // Signal flags and the collective stop/checkpoint decision.
 #include "solver/algorithms/run_control.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <csignal>
 
 #include "solver/core/error.hpp"
@@ -35,9 +38,15 @@ RunControl::RunControl(MPI_Comm comm, const RunControlOptions& options)
 RunControl::~RunControl() {
   if (!m_reason.empty()) {
     // A stop was decided and its checkpoint written: the exit code is 5 whatever arrives now
-    // (Slurm and impatient users send SIGTERM again during shutdown).
+    // (Slurm and impatient users send SIGTERM again during shutdown). Blocking, not only ignoring:
+    // PetscFinalize restores default dispositions on its way out.
     std::signal(SIGUSR1, SIG_IGN);
     std::signal(SIGTERM, SIG_IGN);
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGUSR1);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     return;
   }
   std::signal(SIGUSR1, m_previous_usr1 == SIG_ERR ? SIG_DFL : m_previous_usr1);
