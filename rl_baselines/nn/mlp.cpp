@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "rl_baselines/nn/dense_kernels.hpp"
 #include "solver/core/error.hpp"
 
 namespace hjb::rl {
@@ -69,14 +70,13 @@ const Matrix& Mlp::forward(const Matrix& input, MlpWorkspace& ws) const {
   ws.activations[0] = input;
   for (std::size_t l = 0; l < layers; ++l) {
     Matrix& out = ws.activations[l + 1];
-    out.noalias() = m_weights[l] * ws.activations[l];
-    out.colwise() += m_biases[l];
-    if (l + 1 < layers) {
-      if (m_hidden == Activation::tanh)
-        out = out.array().tanh();
-      else
-        out = out.array().max(0.0f);
-    }
+    const Matrix& in = ws.activations[l];
+    out.resize(m_weights[l].rows(), in.cols());
+    kernels::dense_kernels().multiply(m_weights[l].data(), in.data(), out.data(), m_weights[l].rows(),
+                                      m_weights[l].cols(), in.cols());
+    const int activation = l + 1 < layers ? (m_hidden == Activation::tanh ? 1 : 2) : 0;
+    kernels::dense_kernels().add_bias_activate(out.data(), m_biases[l].data(), out.rows(), out.cols(),
+                                               activation);
   }
   return ws.activations.back();
 }
@@ -88,10 +88,16 @@ void Mlp::backward(const MlpWorkspace& ws, const Matrix& output_gradient, MlpGra
   grads.biases.resize(layers);
   Matrix delta = output_gradient;
   for (std::size_t l = layers; l-- > 0;) {
-    grads.weights[l].noalias() = delta * ws.activations[l].transpose();
+    const Matrix& in = ws.activations[l];
+    grads.weights[l].resize(delta.rows(), in.rows());
+    kernels::dense_kernels().multiply_transposed(delta.data(), in.data(), grads.weights[l].data(),
+                                                 delta.rows(), delta.cols(), in.rows());
     grads.biases[l] = delta.rowwise().sum();
     if (l == 0 && !input_gradient) break;
-    Matrix back = m_weights[l].transpose() * delta;
+    const Matrix weights_transposed = m_weights[l].transpose();
+    Matrix back(weights_transposed.rows(), delta.cols());
+    kernels::dense_kernels().multiply(weights_transposed.data(), delta.data(), back.data(),
+                                      weights_transposed.rows(), weights_transposed.cols(), delta.cols());
     if (l == 0) {
       *input_gradient = std::move(back);
       break;

@@ -158,3 +158,46 @@ TEST(PolicyFile, RoundTripReproducesActionsAndCorruptFilesAreRejected) {
   std::filesystem::remove(path);
   EXPECT_THROW(load_policy(path), ValidationError);
 }
+
+#include "rl_baselines/nn/dense_kernels.hpp"
+
+namespace {
+/// Every kernel variant this CPU can run against a plain double-precision reference.
+void check_kernels(const hjb::rl::kernels::DenseKernels& k) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (const auto [m, kk, n] : {std::array<long, 3>{64, 3, 256}, std::array<long, 3>{1, 64, 256},
+                                std::array<long, 3>{64, 64, 1}, std::array<long, 3>{17, 5, 9}}) {
+    std::vector<float> a(m * kk), b(kk * n), bt(n * kk), c(m * n), ct(m * n), bias(m);
+    for (auto& x : a) x = u(rng);
+    for (auto& x : b) x = u(rng);
+    for (auto& x : bias) x = u(rng);
+    for (long i = 0; i < kk; ++i)
+      for (long j = 0; j < n; ++j) bt[j + i * n] = b[i + j * kk];  // B^T stored n x k
+    k.multiply(a.data(), b.data(), c.data(), m, kk, n);
+    k.multiply_transposed(a.data(), bt.data(), ct.data(), m, kk, n);
+    double worst = 0.0;
+    for (long i = 0; i < m; ++i)
+      for (long j = 0; j < n; ++j) {
+        double exact = 0.0;
+        for (long p = 0; p < kk; ++p) exact += double(a[i + p * m]) * double(b[p + j * kk]);
+        worst = std::max({worst, std::abs(c[i + j * m] - exact), std::abs(ct[i + j * m] - exact)});
+      }
+    EXPECT_LT(worst, 1e-4) << k.name << " " << m << "x" << kk << "x" << n;
+    std::vector<float> z = c;
+    k.add_bias_activate(z.data(), bias.data(), m, n, 1);
+    double worst_tanh = 0.0;
+    for (long i = 0; i < m; ++i)
+      for (long j = 0; j < n; ++j)
+        worst_tanh = std::max(worst_tanh, std::abs(z[i + j * m] - std::tanh(double(c[i + j * m]) + bias[i])));
+    EXPECT_LT(worst_tanh, 1e-5) << k.name;
+  }
+}
+}  // namespace
+
+TEST(DenseKernels, EveryVariantThisCpuRunsMatchesTheReference) {
+  check_kernels(hjb::rl::kernels::portable_kernels());
+  if (const auto* k = hjb::rl::kernels::avx2_kernels()) check_kernels(*k);
+  if (const auto* k = hjb::rl::kernels::avx512_kernels()) check_kernels(*k);
+  std::printf("kernels chosen on this CPU: %s\n", hjb::rl::kernels::dense_kernels().name);
+}
