@@ -103,10 +103,9 @@ void Mlp::backward(const MlpWorkspace& ws, const Matrix& output_gradient, MlpGra
       break;
     }
     const Matrix& h = ws.activations[l];  // output of hidden layer l-1 (post-activation)
-    if (m_hidden == Activation::tanh)
-      delta = back.array() * (1.0f - h.array().square());
-    else
-      delta = back.array() * (h.array() > 0.0f).cast<float>();
+    kernels::dense_kernels().activation_backward(back.data(), h.data(), back.size(),
+                                                 m_hidden == Activation::tanh ? 1 : 2);
+    delta = std::move(back);
   }
 }
 
@@ -161,11 +160,9 @@ void Adam::step(const std::vector<ParameterView>& params, float learning_rate) {
   const float c2 = 1.0f - std::pow(m_beta2, static_cast<float>(m_steps));
   const float step = learning_rate * std::sqrt(c2) / c1;
   for (std::size_t k = 0; k < params.size(); ++k) {
-    Eigen::Map<Vector> value(params[k].value, params[k].size);
-    Eigen::Map<const Vector> grad(params[k].gradient, params[k].size);
-    m_first[k] = m_beta1 * m_first[k] + (1.0f - m_beta1) * grad;
-    m_second[k] = m_beta2 * m_second[k] + (1.0f - m_beta2) * grad.cwiseProduct(grad);
-    value.array() -= step * m_first[k].array() / (m_second[k].array().sqrt() + m_epsilon * std::sqrt(c2));
+    kernels::dense_kernels().adam_update(params[k].value, params[k].gradient, m_first[k].data(),
+                                         m_second[k].data(), params[k].size, m_beta1, m_beta2, step,
+                                         m_epsilon * std::sqrt(c2));
   }
 }
 
