@@ -47,6 +47,25 @@ class PetscOwner {
   T m_object = nullptr;
 };
 
+/// Read access to a vector's local values for the lifetime of the object (VecGetArrayRead /
+/// VecRestoreArrayRead), so a throw between the two never leaves the array checked out.
+class VecReadAccess {
+ public:
+  explicit VecReadAccess(Vec v) : m_vec(v) {
+    if (VecGetArrayRead(v, &m_data) != 0) m_data = nullptr;
+  }
+  ~VecReadAccess() {
+    if (m_data) VecRestoreArrayRead(m_vec, &m_data);
+  }
+  VecReadAccess(const VecReadAccess&) = delete;
+  VecReadAccess& operator=(const VecReadAccess&) = delete;
+  const PetscScalar* data() const { return m_data; }
+
+ private:
+  Vec m_vec;
+  const PetscScalar* m_data = nullptr;
+};
+
 using OwnedVec = PetscOwner<Vec, VecDestroy>;
 using OwnedIs = PetscOwner<IS, ISDestroy>;
 using OwnedScatter = PetscOwner<VecScatter, VecScatterDestroy>;

@@ -137,15 +137,10 @@ inline CheckpointHeader load_checkpoint(const std::string& path, const std::stri
 inline void save_checkpoint(MPI_Comm comm, const RunFiles& files, const CheckpointHeader& header, Vec v,
                             const std::vector<Axis>& axes, const std::vector<std::int64_t>& start,
                             const std::vector<std::int64_t>& extent) {
-  const PetscScalar* data;
-  HJB_PETSC(VecGetArrayRead(v, &data));
-  struct Restore {
-    Vec v;
-    const PetscScalar** data;
-    ~Restore() { VecRestoreArrayRead(v, data); }
-  } restore{v, &data};
+  const VecReadAccess values(v);
+  HJB_CHECK(values.data(), RuntimeError, "cannot read the values to checkpoint");
   write_checkpoint(comm, files.checkpoint, files.temporary(files.checkpoint), header, axes, start, extent,
-                   data);
+                   values.data());
 }
 
 /// Removes, on rank 0, the files a failed run leaves that nobody can use: its checkpoint (the

@@ -156,10 +156,11 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   for (int j = 0; j < P::control_dim; ++j) extras.push_back("policy/action_" + std::to_string(j));
   TableWriter writer(comm, files.table, files.temporary(files.table), axis_list, start, extent, {0.0}, meta,
                      extras);
-  const PetscScalar* data;
-  HJB_PETSC(VecGetArrayRead(v, &data));
-  writer.write_snapshot(0, data);
-  HJB_PETSC(VecRestoreArrayRead(v, &data));
+  {
+    const VecReadAccess values(v);
+    HJB_CHECK(values.data(), RuntimeError, "cannot read the values to publish");
+    writer.write_snapshot(0, values.data());
+  }
   std::vector<double> control_values(grid.owned_count());
   for (int j = 0; j < P::control_dim; ++j) {
     for (std::int64_t l = 0; l < grid.owned_count(); ++l)

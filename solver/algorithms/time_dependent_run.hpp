@@ -150,14 +150,9 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   auto summary = solver.solve(
       v,
       [&](int k, double, Vec values) {
-        const PetscScalar* data;
-        HJB_PETSC(VecGetArrayRead(values, &data));
-        struct Restore {
-          Vec v;
-          const PetscScalar** data;
-          ~Restore() { VecRestoreArrayRead(v, data); }
-        } restore{values, &data};
-        writer->write_snapshot(k, data);
+        const VecReadAccess owned(values);
+        HJB_CHECK(owned.data(), RuntimeError, "cannot read the values of snapshot " << k);
+        writer->write_snapshot(k, owned.data());
       },
       from,
       [&](const SolveProgress& p, Vec values) {
