@@ -30,6 +30,8 @@ const char* usage =
     "  problems                              list the problems and their parameters\n"
     "  train --algo ppo|sac [--problem P]    train an RL agent on a problem's MDP, write a policy file\n"
     "  rollout POLICY.h5 [--episodes N]      evaluate a policy: mean return +- standard error\n"
+    "  simulate TABLE.h5 [--starts N]        a stationary table's feedback in closed loop: achieved\n"
+    "                                        cost (an upper bound on V*) next to the table's value\n"
     "  version                               print the version\n";
 
 int run(const std::vector<std::string>& args, const std::string& petsc_options,
@@ -84,6 +86,7 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
   }
   if (command == "train") return hjb::apps::run_train(rest);
   if (command == "rollout") return hjb::apps::run_rollout(rest);
+  if (command == "simulate") return hjb::apps::run_simulate(rest);
   if (command == "version") {
     if (rank == 0) std::cout << "hjbench " << hjb::project_version << " (" << hjb::git_version << ")\n";
     return 0;

@@ -6,4 +6,5 @@
 namespace hjb::apps {
 int run_train(const std::vector<std::string>& args);
 int run_rollout(const std::vector<std::string>& args);
+int run_simulate(const std::vector<std::string>& args);
 }  // namespace hjb::apps

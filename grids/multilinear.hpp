@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "grids/axis.hpp"
 #include "grids/index.hpp"
@@ -75,6 +76,30 @@ double multilinear(const std::array<Axis, D>& axes, const std::array<double, D>&
       weight *= up ? w[a] : 1.0 - w[a];
     }
     if (weight != 0.0) sum += weight * value(g);
+  }
+  return sum;
+}
+
+/// Multilinear interpolation with the dimension known at run time (table readers): `values` is
+/// row-major over `axes` (axis 0 slowest), x has axes.size() components; at most 16 axes.
+inline double interpolate_table(const std::vector<Axis>& axes, const std::vector<double>& values,
+                                const double* x) {
+  const int d = static_cast<int>(axes.size());
+  std::int64_t base[16];
+  double w[16];
+  for (int a = 0; a < d; ++a) locate(axes[a], x[a], base[a], w[a]);
+  double sum = 0.0;
+  for (int c = 0; c < (1 << d); ++c) {
+    std::int64_t index = 0;
+    double weight = 1.0;
+    for (int a = 0; a < d; ++a) {
+      const bool up = (c >> a) & 1;
+      std::int64_t g = base[a] + up;
+      if (g == axes[a].n) g = 0;  // periodic wrap (locate keeps other axes inside)
+      index = index * axes[a].n + g;
+      weight *= up ? w[a] : 1.0 - w[a];
+    }
+    if (weight != 0.0) sum += weight * values[static_cast<std::size_t>(index)];
   }
   return sum;
 }

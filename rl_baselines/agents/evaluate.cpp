@@ -41,6 +41,30 @@ Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, i
   return e;
 }
 
+std::vector<double> feedback_cost(const Environment& prototype,
+                                  const std::vector<std::vector<double>>& starts,
+                                  const std::function<void(const std::vector<double>&, double*)>& feedback,
+                                  double gamma, long steps) {
+  HJB_CHECK(steps >= 1, UsageError, "--steps must be positive, got " << steps);
+  auto env = prototype.clone();
+  std::vector<double> action(prototype.action_dim());
+  std::vector<double> costs;
+  costs.reserve(starts.size());
+  for (const auto& x0 : starts) {
+    env->set_state(x0);
+    double cost = 0.0, discount = 1.0;
+    for (long k = 0; k < steps; ++k) {
+      feedback(env->state(), action.data());
+      const StepResult r = env->step(action.data());
+      cost += discount * rl_mapping::value_from_return(r.reward);  // the step's cost = -reward
+      discount *= gamma;
+      if (r.terminated) break;  // truncation (the episode limit) is ignored on purpose
+    }
+    costs.push_back(cost);
+  }
+  return costs;
+}
+
 OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes,
                              std::uint64_t seed, double gamma,
                              const std::function<double(const std::vector<double>&)>& optimal_value) {

@@ -27,6 +27,14 @@ OptimalityGap optimality_gap(const Policy& policy, const Environment& env, int e
                              double gamma,
                              const std::function<double(const std::vector<double>&)>& optimal_value);
 
+/// The discounted cost a state-feedback law achieves from each start on the problem's own step:
+/// J(x0) = sum_{k < steps} gamma^k cost(x_k, u(x_k)), ignoring the episode limit (a terminal state
+/// ends the sum). Any feedback is feasible, so J(x0) bounds the optimal V*(x0) from above up to the
+/// neglected tail gamma^steps * (largest step cost) / (1 - gamma).
+std::vector<double> feedback_cost(const Environment& env, const std::vector<std::vector<double>>& starts,
+                                  const std::function<void(const std::vector<double>&, double*)>& feedback,
+                                  double gamma, long steps);
+
 /// Runs `episodes` episodes; episode e starts from env.reset(seed + e). Throws ValidationError if
 /// the policy was trained on another problem or with other dimensions.
 Evaluation evaluate_policy(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed);

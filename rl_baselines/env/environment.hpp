@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "solver/core/control_problem.hpp"
+#include "solver/core/error.hpp"
 #include "solver/core/rl_mapping.hpp"
 
 namespace hjb::rl {
@@ -52,6 +53,8 @@ class Environment {
   virtual StepResult step(const double* action) = 0;
   virtual void observe(double* observation) const = 0;
   virtual std::vector<double> state() const = 0;
+  /// Starts an episode from a given state (its size must be the problem's dimension).
+  virtual void set_state(const std::vector<double>& x) = 0;
   virtual std::unique_ptr<Environment> clone() const = 0;
 };
 
@@ -101,6 +104,12 @@ class ProblemEnvironment final : public Environment {
     for (int i = 0; i < P::observation_dim; ++i) observation[i] = o[i];
   }
   std::vector<double> state() const override { return {m_state.begin(), m_state.end()}; }
+  void set_state(const std::vector<double>& x) override {
+    HJB_CHECK(x.size() == static_cast<std::size_t>(P::dim), UsageError,
+              "a state of problem '" << P::name() << "' has " << P::dim << " components, got " << x.size());
+    for (int i = 0; i < P::dim; ++i) m_state[i] = x[i];
+    m_steps = 0;
+  }
   std::unique_ptr<Environment> clone() const override { return std::make_unique<ProblemEnvironment>(*this); }
   const P& problem() const { return m_problem; }
 

@@ -476,6 +476,11 @@ Table read_table(const std::string& path) {
               path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
     for (std::size_t k = 0; k < t.times.size(); ++k)
       t.values.push_back(read_dataset(file, "value/" + snapshot_name(static_cast<int>(k)), path));
+    for (int j = 0; H5Lexists(file, "policy", H5P_DEFAULT) > 0; ++j) {
+      const std::string name = "policy/action_" + std::to_string(j);
+      if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) break;
+      t.policy.push_back(read_dataset(file, name, path));
+    }
   }
   for (std::size_t k = 0; k < t.values.size(); ++k) {
     const auto& v = t.values[k];

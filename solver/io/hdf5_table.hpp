@@ -91,6 +91,8 @@ struct Table {
   std::vector<Axis> axes;
   std::vector<double> times;
   std::vector<std::vector<double>> values;  ///< one row-major array per snapshot
+  /// Stationary tables: component J of the optimal feedback (/policy/action_J), row-major.
+  std::vector<std::vector<double>> policy;
   std::map<std::string, std::string> strings;
   std::map<std::string, double> numbers;
   std::map<std::string, double> problem_parameters;
