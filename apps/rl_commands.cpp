@@ -1,6 +1,8 @@
 // `hjbench train --algo ppo|sac --problem pendulum ...` and `hjbench rollout POLICY ...`.
 #include "apps/rl_commands.hpp"
 
+#include <petscsys.h>
+
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -16,11 +18,12 @@
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
 #include "rl_baselines/io/policy_file.hpp"
+#include "solver/algorithms/output_paths.hpp"
 #include "solver/core/error.hpp"
+#include "solver/core/parse_list.hpp"
 #include "solver/io/hdf5_table.hpp"
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
 
 namespace hjb::apps {
 
@@ -29,38 +32,12 @@ namespace {
 /// Boost's default style without guessing: an abbreviated option is an error, not a silent match.
 constexpr int no_guessing = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
+/// Hidden-layer widths: a list of positive integers.
 std::vector<int> parse_sizes(const std::string& text, const std::string& option) {
-  std::vector<int> out;
-  std::stringstream ss(text);
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    std::size_t used = 0;
-    int v = 0;
-    try {
-      v = std::stoi(tok, &used);
-    } catch (...) {
-      used = 0;
-    }
-    HJB_CHECK(used == tok.size() && v > 0, UsageError,
-              "--" << option << ": '" << tok << "' is not a positive integer");
-    out.push_back(v);
-  }
-  HJB_CHECK(!out.empty(), UsageError, "--" << option << " is empty");
-  return out;
-}
-
-void check_writable(const std::string& path, const std::string& option) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
-  HJB_CHECK(fs::is_directory(dir), ValidationError,
-            option << ": directory " << dir.string() << " does not exist");
-  HJB_CHECK(!fs::is_directory(path), ValidationError, option << " " << path << " is a directory");
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  HJB_CHECK(!fs::exists(status) || fs::is_regular_file(status), ValidationError,
-            option << " " << path
-                   << " exists and is not a regular file (a device, FIFO or socket); hjbench only "
-                      "replaces regular files");
+  const std::vector<int> sizes = parse_list<int>(text, option);
+  for (int v : sizes)
+    HJB_CHECK(v > 0, UsageError, "--" << option << ": '" << v << "' is not a positive integer");
+  return sizes;
 }
 
 void print_evaluation(const std::string& what, const rl::Evaluation& e) {
@@ -179,10 +156,8 @@ int run_train(const std::vector<std::string>& args) {
         (output.size() > 3 && output.substr(output.size() - 3) == ".h5" ? output.substr(0, output.size() - 3)
                                                                         : output) +
         "_curve.csv";
-  check_writable(output, "--output");
-  check_writable(curve, "--curve");
-  HJB_CHECK(fs::weakly_canonical(output) != fs::weakly_canonical(curve), ValidationError,
-            "--curve " << curve << " is the same file as --output; they must differ");
+  // The same checks as every solve output: regular file or nothing, writable directory, distinct.
+  check_outputs(PETSC_COMM_WORLD, {{output, "--output"}, {curve, "--curve"}});
 
   std::vector<rl::CurvePoint> points;
   auto on_progress = [&](const rl::CurvePoint& p) {
@@ -267,15 +242,13 @@ int run_rollout(const std::vector<std::string>& args) {
     HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
                   table.numbers.count("discount"),
               ValidationError, table_path << ": not a stationary (discounted) value table");
-    HJB_CHECK(table.axes.size() == 2, ValidationError, table_path << ": expected a 2-D table");
+    HJB_CHECK(table.axes.size() == env->state().size(), ValidationError,
+              table_path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
+                         << env->state().size() << "-D");
     const double gamma = table.numbers.at("discount");
-    std::array<Axis, 2> axes{table.axes[0], table.axes[1]};
     const std::vector<double>& v = table.values.back();
     auto v_star = [&](const std::vector<double>& state) {
-      return multilinear<2>(axes, {state[0], state[1]}, [&](const Index<2>& g) {
-        const std::int64_t i = g[0] % axes[0].n, j = g[1] % axes[1].n;  // wrap periodic axes
-        return v[i * axes[1].n + j];
-      });
+      return interpolate_table(table.axes, v, state.data());
     };
     const auto gap = rl::optimality_gap(policy, *env, episodes, seed, gamma, v_star);
     std::printf(
@@ -338,20 +311,8 @@ int run_simulate(const std::vector<std::string>& args) {
   HJB_CHECK(steps >= 1, UsageError, "--steps must be positive, got " << steps);
   std::vector<std::vector<double>> x0s;
   if (!x0_text.empty()) {
-    std::vector<double> x0;
-    std::stringstream ss(x0_text);
-    std::string tok;
-    while (std::getline(ss, tok, ',')) {
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(tok, &used);
-      } catch (...) {
-        used = 0;
-      }
-      HJB_CHECK(used == tok.size() && std::isfinite(v), UsageError, "--x0: '" << tok << "' is not a number");
-      x0.push_back(v);
-    }
+    const std::vector<double> x0 = parse_list<double>(x0_text, "x0");
+    for (double v : x0) HJB_CHECK(std::isfinite(v), UsageError, "--x0: " << v << " is not a finite number");
     HJB_CHECK(x0.size() == table.axes.size(), UsageError,
               "--x0 has " << x0.size() << " components, the table " << table.axes.size());
     for (std::size_t a = 0; a < x0.size(); ++a)

@@ -11,33 +11,11 @@
 #include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/problem_registry.hpp"
 #include "solver/core/error.hpp"
+#include "solver/core/parse_list.hpp"
 
 namespace po = boost::program_options;
 
 namespace hjb {
-
-namespace {
-
-template <class T>
-std::vector<T> parse_list(const std::string& text, const std::string& option) {
-  std::vector<T> out;
-  std::string token;
-  std::stringstream ss(text);
-  while (std::getline(ss, token, ',')) {
-    std::stringstream ts(token);
-    T value;
-    std::string rest;
-    ts >> value;
-    HJB_CHECK(!ts.fail() && !(ts >> rest), UsageError,
-              "--" << option << ": '" << token
-                   << "' is not a number (expected a comma-separated list, e.g. 101,101,100)");
-    out.push_back(value);
-  }
-  HJB_CHECK(!out.empty(), UsageError, "--" << option << " is empty");
-  return out;
-}
-
-}  // namespace
 
 bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& config, std::string& help) {
   std::set<std::string> parameter_names;
