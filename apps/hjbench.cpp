@@ -30,8 +30,10 @@ const char* usage =
     "  problems                              list the problems and their parameters\n"
     "  train --algo ppo|sac [--problem P]    train an RL agent on a problem's MDP, write a policy file\n"
     "  rollout POLICY.h5 [--episodes N]      evaluate a policy: mean return +- standard error\n"
-    "  simulate TABLE.h5 [--starts N]        a stationary table's feedback in closed loop: achieved\n"
-    "                                        cost (an upper bound on V*) next to the table's value\n"
+    "  simulate TABLE.h5 [--starts N]        a table's feedback in closed loop: stationary tables, the\n"
+    "                                        achieved cost (an upper bound on V*) next to the table's\n"
+    "                                        value; finite-horizon tables, the optimal expected episode\n"
+    "                                        return two ways (table integral, seeded closed loop)\n"
     "  version                               print the version\n";
 
 int run(const std::vector<std::string>& args, const std::string& petsc_options,

@@ -40,6 +40,106 @@ std::vector<int> parse_sizes(const std::string& text, const std::string& option)
   return sizes;
 }
 
+/// --x0: a start state inside the table's grid (periodic axes wrap).
+std::vector<double> parse_start(const std::string& text, const Table& table) {
+  const std::vector<double> x0 = parse_list<double>(text, "x0");
+  for (double v : x0) HJB_CHECK(std::isfinite(v), UsageError, "--x0: " << v << " is not a finite number");
+  HJB_CHECK(x0.size() == table.axes.size(), UsageError,
+            "--x0 has " << x0.size() << " components, the table " << table.axes.size());
+  for (std::size_t a = 0; a < x0.size(); ++a)
+    HJB_CHECK(
+        table.axes[a].periodic || (x0[a] >= table.axes[a].lo && x0[a] <= table.axes[a].hi), ValidationError,
+        "--x0: component " << a << " = " << x0[a] << " lies outside the table's axis '" << table.axes[a].name
+                           << "' [" << table.axes[a].lo << ", " << table.axes[a].hi << "]");
+  return x0;
+}
+
+/// Mean and standard error of the mean.
+std::pair<double, double> mean_and_error(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  double mean = 0.0, var = 0.0;
+  for (double v : x) mean += v / n;
+  for (double v : x) var += (v - mean) * (v - mean);
+  return {mean, x.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0};
+}
+
+/// `simulate` on a finite-horizon table: the optimal expected episode return two ways, the table
+/// integrated exactly over the start distribution and the closed-loop returns of its greedy
+/// lookahead feedback on the problem's own step.
+int simulate_finite_horizon(const Table& table, const std::string& table_path, const rl::Environment& env,
+                            const std::vector<std::vector<double>>& x0s, bool sampled) {
+  HJB_CHECK(table.numbers.count("horizon_steps") && table.numbers.count("actions"), ValidationError,
+            table_path << ": a finite-horizon table without horizon_steps/actions attributes");
+  const long horizon = std::lround(table.numbers.at("horizon_steps"));
+  // Snapshot j holds stage k = N + t_j (t_j = k - N <= 0); the recursion needs every stage.
+  std::vector<int> snapshot_of(static_cast<std::size_t>(horizon + 1), -1);
+  for (std::size_t j = 0; j < table.times.size(); ++j) {
+    const long k = horizon + std::lround(table.times[j]);
+    if (k >= 0 && k <= horizon) snapshot_of[static_cast<std::size_t>(k)] = static_cast<int>(j);
+  }
+  const long missing = std::count(snapshot_of.begin(), snapshot_of.end(), -1);
+  HJB_CHECK(missing == 0, ValidationError,
+            table_path << ": stores " << table.times.size() << " of the " << horizon + 1
+                       << " stages; the closed loop needs them all (solve with --finite_horizon.stages all)");
+  const int m = env.action_dim();
+  const long count = std::lround(table.numbers.at("actions"));
+  const long per_axis = std::lround(std::pow(static_cast<double>(count), 1.0 / m));
+  const auto lo = env.action_low(), hi = env.action_high();
+  std::vector<std::vector<double>> actions;
+  for (long k = 0; k < count; ++k) {  // the solver's action grid: evenly spaced, last component fastest
+    std::vector<double> a(static_cast<std::size_t>(m));
+    long rest = k;
+    for (int j = m - 1; j >= 0; --j) {
+      const long i = rest % per_axis;
+      rest /= per_axis;
+      a[j] = per_axis == 1
+                 ? 0.5 * (lo[j] + hi[j])
+                 : lo[j] + (hi[j] - lo[j]) * static_cast<double>(i) / static_cast<double>(per_axis - 1);
+    }
+    actions.push_back(a);
+  }
+  const std::vector<double>& v0 = table.values[static_cast<std::size_t>(snapshot_of[0])];
+  const auto cost_to_go = [&](long k, const std::vector<double>& y) {
+    return interpolate_table(table.axes, table.values[static_cast<std::size_t>(snapshot_of[k])], y.data());
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<double> returns = rl::lookahead_returns(env, x0s, horizon, actions, cost_to_go);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> paired;
+  for (std::size_t i = 0; i < x0s.size(); ++i)
+    paired.push_back(returns[i] + interpolate_table(table.axes, v0, x0s[i].data()));  // R - (-V_0)
+  const auto [mean_r, se_r] = mean_and_error(returns);
+  const auto [mean_d, se_d] = mean_and_error(paired);
+  std::string grid;
+  for (const auto& a : table.axes) grid += (grid.empty() ? "" : "x") + std::to_string(a.n);
+  std::printf("episodic return of %s under the feedback of %s (horizon %ld steps, grid %s, %ld actions)\n",
+              env.problem_name().c_str(), table_path.c_str(), horizon, grid.c_str(), count);
+  if (sampled) {
+    double table_return;
+    try {
+      table_return = -uniform_box_mean(table.axes, v0, env.start_low(), env.start_high());
+    } catch (const std::invalid_argument& e) {
+      throw ValidationError(table_path + ": the start distribution of " + env.problem_name() +
+                            " is not inside the table's grid: " + e.what());
+    }
+    std::printf("  table:       -E[V_0(x0)], x0 ~ the start distribution (exact integral)   %.6f\n",
+                table_return);
+  } else {
+    std::printf("  table:       -V_0(x0)                                                  %.6f\n",
+                -interpolate_table(table.axes, v0, x0s[0].data()));
+  }
+  std::printf(
+      "  closed loop: greedy lookahead on the stages, %zu start%s                %.6f +- %.6f (standard "
+      "error)\n",
+      x0s.size(), x0s.size() > 1 ? "s" : "", mean_r, se_r);
+  std::printf(
+      "  closed loop - table, paired over the same starts                      %.6f +- %.6f (standard "
+      "error)\n",
+      mean_d, se_d);
+  std::printf("  (%.2f s for %zu closed-loop episodes)\n", wall, x0s.size());
+  return 0;
+}
+
 void print_evaluation(const std::string& what, const rl::Evaluation& e) {
   std::printf("%s: mean return %.2f +- %.2f (standard error) over %zu episodes\n", what.c_str(), e.mean,
               e.standard_error, e.returns.size());
@@ -241,7 +341,12 @@ int run_rollout(const std::vector<std::string>& args) {
                          << problem << "'");
     HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
                   table.numbers.count("discount"),
-              ValidationError, table_path << ": not a stationary (discounted) value table");
+              ValidationError,
+              table_path << ": not a stationary (discounted) value table"
+                         << (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon"
+                                 ? " but a finite-horizon one (its episodic optimum: hjbench simulate " +
+                                       table_path + ")"
+                                 : std::string()));
     HJB_CHECK(table.axes.size() == env->state().size(), ValidationError,
               table_path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
                          << env->state().size() << "-D");
@@ -268,9 +373,9 @@ int run_simulate(const std::vector<std::string>& args) {
   po::options_description opts(
       "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
   opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
-                                                  "a stationary value table")(
+                                                  "a stationary or finite-horizon value table")(
       "starts", po::value(&starts)->default_value(1000),
-      "start states drawn from the problem's start distribution")(
+      "start states drawn from the problem's start distribution (finite-horizon tables: default 10000)")(
       "seed", po::value(&seed)->default_value(1), "start k is drawn after reseeding with seed + k")(
       "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
       "steps", po::value(&steps),
@@ -285,7 +390,11 @@ int run_simulate(const std::vector<std::string>& args) {
           << opts
           << "\nThe table's greedy feedback (interpolated /policy) in closed loop on the problem's own step: "
              "its achieved discounted cost J bounds the optimal value from above; J - V measures the "
-             "table's own error.\n";
+             "table's own error.\nOn a finite-horizon table (--solve.algorithm finite_horizon): the optimal "
+             "expected episode return two ways, -E[V_0] integrated exactly over the start distribution and "
+             "the "
+             "mean return (with its standard error) of the greedy lookahead on the stored stages, a feasible "
+             "policy whose return bounds the optimum from below.\n";
       return 0;
     }
     po::notify(vm);
@@ -296,6 +405,25 @@ int run_simulate(const std::vector<std::string>& args) {
   HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
   const Table table = read_table(table_path);
   HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
+  if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
+    const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters);
+    HJB_CHECK(static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()), ValidationError,
+              table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
+    HJB_CHECK(!vm.count("steps"), UsageError,
+              "--steps: a finite-horizon table fixes the episode length (its horizon_steps)");
+    std::vector<std::vector<double>> x0s;
+    if (!x0_text.empty()) {
+      x0s.push_back(parse_start(x0_text, table));
+    } else {
+      if (!vm.count("starts") || vm["starts"].defaulted()) starts = 10000;
+      auto sampler = env->clone();
+      for (int k = 0; k < starts; ++k) {
+        sampler->reset(seed + static_cast<std::uint64_t>(k));
+        x0s.push_back(sampler->state());
+      }
+    }
+    return simulate_finite_horizon(table, table_path, *env, x0s, x0_text.empty());
+  }
   HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
                 table.numbers.count("discount") && !table.policy.empty(),
             ValidationError,
@@ -311,17 +439,7 @@ int run_simulate(const std::vector<std::string>& args) {
   HJB_CHECK(steps >= 1, UsageError, "--steps must be positive, got " << steps);
   std::vector<std::vector<double>> x0s;
   if (!x0_text.empty()) {
-    const std::vector<double> x0 = parse_list<double>(x0_text, "x0");
-    for (double v : x0) HJB_CHECK(std::isfinite(v), UsageError, "--x0: " << v << " is not a finite number");
-    HJB_CHECK(x0.size() == table.axes.size(), UsageError,
-              "--x0 has " << x0.size() << " components, the table " << table.axes.size());
-    for (std::size_t a = 0; a < x0.size(); ++a)
-      HJB_CHECK(table.axes[a].periodic || (x0[a] >= table.axes[a].lo && x0[a] <= table.axes[a].hi),
-                ValidationError,
-                "--x0: component " << a << " = " << x0[a] << " lies outside the table's axis '"
-                                   << table.axes[a].name << "' [" << table.axes[a].lo << ", "
-                                   << table.axes[a].hi << "]");
-    x0s.push_back(x0);
+    x0s.push_back(parse_start(x0_text, table));
   } else {
     auto sampler = env->clone();
     for (int k = 0; k < starts; ++k) {

@@ -5,6 +5,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "grids/axis.hpp"
@@ -100,6 +102,72 @@ inline double interpolate_table(const std::vector<Axis>& axes, const std::vector
       weight *= up ? w[a] : 1.0 - w[a];
     }
     if (weight != 0.0) sum += weight * values[static_cast<std::size_t>(index)];
+  }
+  return sum;
+}
+
+/// Weights q_i of the nodes of one axis such that the mean of the piecewise-linear interpolant
+/// sum_i v_i phi_i(x) over x uniform on [lo, hi] is sum_i q_i v_i, exactly (hat functions integrated
+/// cell by cell); lo == hi gives the point evaluation at lo. Periodic axes wrap (hi - lo at most
+/// one period); on other axes [lo, hi] must lie inside the axis. Returns false (and no weights)
+/// when it does not.
+inline bool uniform_mean_weights(const Axis& ax, double lo, double hi, std::vector<double>& q) {
+  q.assign(static_cast<std::size_t>(ax.n), 0.0);
+  const double h = ax.spacing(), slack = 1e-12 * (ax.hi - ax.lo);
+  if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi)) return false;
+  if (ax.periodic ? hi - lo > (ax.hi - ax.lo) + slack : lo < ax.lo - slack || hi > ax.hi + slack)
+    return false;
+  if (!ax.periodic) {
+    lo = std::clamp(lo, ax.lo, ax.hi);
+    hi = std::clamp(hi, ax.lo, ax.hi);
+  }
+  auto node = [&](std::int64_t c) {
+    if (!ax.periodic) return std::min(c, ax.n - 1);
+    return ((c % ax.n) + ax.n) % ax.n;
+  };
+  if (hi == lo) {
+    std::int64_t i;
+    double w;
+    locate(ax, lo, i, w);
+    q[static_cast<std::size_t>(node(i))] += 1.0 - w;
+    q[static_cast<std::size_t>(node(i + 1))] += w;
+    return true;
+  }
+  const auto first = static_cast<std::int64_t>(std::floor((lo - ax.lo) / h));
+  const auto last = static_cast<std::int64_t>(std::ceil((hi - ax.lo) / h));
+  for (std::int64_t c = first; c < last; ++c) {
+    const double left = ax.lo + static_cast<double>(c) * h;
+    const double u0 = std::clamp((lo - left) / h, 0.0, 1.0), u1 = std::clamp((hi - left) / h, 0.0, 1.0);
+    if (u1 <= u0) continue;
+    const double up = 0.5 * (u1 * u1 - u0 * u0);  // integral of u over [u0, u1]
+    q[static_cast<std::size_t>(node(c))] += h * ((u1 - u0) - up) / (hi - lo);
+    q[static_cast<std::size_t>(node(c + 1))] += h * up / (hi - lo);
+  }
+  return true;
+}
+
+/// The mean of the multilinear interpolant of `values` (row-major over `axes`) for x uniform on
+/// the box [lo, hi] (point masses on axes where lo == hi), exactly. Throws std::invalid_argument
+/// naming the axis when the box leaves a non-periodic axis.
+inline double uniform_box_mean(const std::vector<Axis>& axes, const std::vector<double>& values,
+                               const std::vector<double>& lo, const std::vector<double>& hi) {
+  const std::size_t d = axes.size();
+  std::vector<std::vector<double>> q(d);
+  for (std::size_t a = 0; a < d; ++a)
+    if (!uniform_mean_weights(axes[a], lo[a], hi[a], q[a]))
+      throw std::invalid_argument("the interval [" + std::to_string(lo[a]) + ", " + std::to_string(hi[a]) +
+                                  "] leaves axis '" + axes[a].name + "' [" + std::to_string(axes[a].lo) +
+                                  ", " + std::to_string(axes[a].hi) + "]");
+  double sum = 0.0;
+  std::vector<std::int64_t> index(d, 0);
+  for (std::size_t flat = 0; flat < values.size(); ++flat) {
+    double w = 1.0;
+    for (std::size_t a = 0; a < d && w != 0.0; ++a) w *= q[a][static_cast<std::size_t>(index[a])];
+    if (w != 0.0) sum += w * values[flat];
+    for (std::size_t a = d; a-- > 0;) {  // row-major: the last axis fastest
+      if (++index[a] < axes[a].n) break;
+      index[a] = 0;
+    }
   }
   return sum;
 }

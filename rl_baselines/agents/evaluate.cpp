@@ -2,6 +2,7 @@
 #include "rl_baselines/agents/evaluate.hpp"
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "solver/core/error.hpp"
@@ -63,6 +64,41 @@ std::vector<double> feedback_cost(const Environment& prototype,
     costs.push_back(cost);
   }
   return costs;
+}
+
+std::vector<double> lookahead_returns(
+    const Environment& prototype, const std::vector<std::vector<double>>& starts, long horizon,
+    const std::vector<std::vector<double>>& actions,
+    const std::function<double(long, const std::vector<double>&)>& cost_to_go) {
+  HJB_CHECK(horizon >= 1, UsageError, "the horizon must be at least 1 step, got " << horizon);
+  HJB_CHECK(!actions.empty(), UsageError, "the lookahead needs at least one action");
+  auto env = prototype.clone(), probe = prototype.clone();
+  std::vector<double> returns;
+  returns.reserve(starts.size());
+  for (const auto& x0 : starts) {
+    env->set_state(x0);
+    double total = 0.0;
+    for (long k = 0; k < horizon; ++k) {
+      const std::vector<double> x = env->state();
+      std::size_t best = 0;
+      double best_q = std::numeric_limits<double>::infinity();
+      for (std::size_t i = 0; i < actions.size(); ++i) {
+        probe->set_state(x);
+        const StepResult r = probe->step(actions[i].data());
+        double q = rl_mapping::value_from_return(r.reward);
+        if (!r.terminated && k + 1 < horizon) q += cost_to_go(k + 1, probe->state());
+        if (q < best_q) {
+          best_q = q;
+          best = i;
+        }
+      }
+      const StepResult r = env->step(actions[best].data());
+      total += r.reward;
+      if (r.terminated) break;
+    }
+    returns.push_back(total);
+  }
+  return returns;
 }
 
 OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes,

@@ -35,6 +35,16 @@ std::vector<double> feedback_cost(const Environment& env, const std::vector<std:
                                   const std::function<void(const std::vector<double>&, double*)>& feedback,
                                   double gamma, long steps);
 
+/// Episode returns of the greedy one-step lookahead on a finite-horizon table: at step k from x the
+/// action of `actions` minimising cost(x, a) + [the step does not terminate] V_{k+1}(step(x, a)),
+/// with `cost_to_go(k + 1, y)` giving V_{k+1}(y); the episode ends after `horizon` steps or at a
+/// terminal state. Any feedback is feasible, so the mean return bounds the optimal expected
+/// return from below (up to its sampling error).
+std::vector<double> lookahead_returns(
+    const Environment& env, const std::vector<std::vector<double>>& starts, long horizon,
+    const std::vector<std::vector<double>>& actions,
+    const std::function<double(long, const std::vector<double>&)>& cost_to_go);
+
 /// Runs `episodes` episodes; episode e starts from env.reset(seed + e). Throws ValidationError if
 /// the policy was trained on another problem or with other dimensions.
 Evaluation evaluate_policy(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed);

@@ -22,6 +22,7 @@ concept MdpProblem = ControlProblem<P> &&
   { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
   { p.step_cost(x, a) } -> std::convertible_to<double>;
   { p.sample_start(rng) } -> std::same_as<State<P::dim>>;
+  { p.start_box() } -> std::same_as<Box<P::dim>>;
   { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
   { p.action_box() } -> std::same_as<Box<P::control_dim>>;
   { p.episode_steps } -> std::convertible_to<double>;
@@ -44,6 +45,10 @@ class Environment {
   virtual std::vector<double> action_low() const = 0;
   virtual std::vector<double> action_high() const = 0;
   virtual int episode_limit() const = 0;
+  /// The start distribution: uniform on [start_low, start_high] per axis (a point mass where the
+  /// two are equal), the distribution reset() samples.
+  virtual std::vector<double> start_low() const = 0;
+  virtual std::vector<double> start_high() const = 0;
   virtual double discount() const = 0;
   /// Starts an episode from the problem's start distribution, reseeding the generator.
   virtual void reset(std::uint64_t seed) = 0;
@@ -74,6 +79,14 @@ class ProblemEnvironment final : public Environment {
     return {b.hi.begin(), b.hi.end()};
   }
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
+  std::vector<double> start_low() const override {
+    const auto b = m_problem.start_box();
+    return {b.lo.begin(), b.lo.end()};
+  }
+  std::vector<double> start_high() const override {
+    const auto b = m_problem.start_box();
+    return {b.hi.begin(), b.hi.end()};
+  }
   double discount() const override { return m_problem.discount; }
   void reset(std::uint64_t seed) override {
     m_rng.seed(seed);

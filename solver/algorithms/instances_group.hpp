@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 
+#include "solver/algorithms/finite_horizon_run.hpp"
 #include "solver/algorithms/instances.hpp"
 #include "solver/algorithms/stationary_run.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
@@ -16,7 +17,7 @@ ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t positio
   auto it = std::find_if(registry.begin(), registry.end(),
                          [](const ProblemEntry& e) { return e.name == P::name(); });
   if (it == registry.end()) {
-    registry.push_back({P::name(), P::description(), {}, {}, {}, position});
+    registry.push_back({P::name(), P::description(), {}, {}, {}, {}, position});
     it = registry.end() - 1;
   }
   it->catalog_position = std::min(it->catalog_position, position);
@@ -26,11 +27,14 @@ ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t positio
   return *it;
 }
 
-/// Problems whose discrete step is a plain MDP (no terminal states): value and policy iteration.
+/// Problems whose discrete step is an MDP (terminal states allowed): value and policy iteration.
 template <class P>
-inline constexpr bool has_stationary_solver =
-    StationaryProblem<P> && !requires(const P& p, const State<P::dim>& x) {
-  p.is_terminal(x);
+inline constexpr bool has_stationary_solver = StationaryProblem<P>;
+
+/// MDP problems with an episode length: the finite-horizon (episodic) recursion.
+template <class P>
+inline constexpr bool has_finite_horizon_solver = StationaryProblem<P>&& requires(const P& p) {
+  { p.episode_steps } -> std::convertible_to<double>;
 };
 
 template <int G>
@@ -40,6 +44,7 @@ void add_group(std::vector<ProblemEntry>& registry) {
       ProblemEntry& entry = entry_for<P>(registry, I);
       entry.time_dependent[P::dim] = &run_time_dependent<P>;
       if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
+      if constexpr (has_finite_horizon_solver<P>) entry.finite_horizon[P::dim] = &run_finite_horizon<P>;
     }
   });
 }

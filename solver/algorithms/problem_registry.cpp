@@ -51,7 +51,9 @@ std::string stationary_problem_names() {
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
   const bool stationary = config.algorithm != "time_dependent";
-  const auto& solvers = stationary ? entry.stationary : entry.time_dependent;
+  const auto& solvers = config.algorithm == "finite_horizon" ? entry.finite_horizon
+                        : stationary                         ? entry.stationary
+                                                             : entry.time_dependent;
   HJB_CHECK(!stationary || !solvers.empty(), UsageError,
             "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
                                  << "' has no discrete-time MDP (stationary solvers: "

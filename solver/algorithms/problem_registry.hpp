@@ -21,7 +21,9 @@ struct ProblemEntry {
   std::vector<std::string> parameter_names;
   std::map<int, SolveFunction> time_dependent;  ///< by dimension
   std::map<int, SolveFunction> stationary;      ///< by dimension: problems with an MDP step and discount
-  std::size_t catalog_position = 0;             ///< order of `hjbench problems`
+  std::map<int, SolveFunction>
+      finite_horizon;                ///< by dimension: problems with an MDP step and episode length
+  std::size_t catalog_position = 0;  ///< order of `hjbench problems`
 };
 
 /// Every catalog problem, in catalog order. Not collective.

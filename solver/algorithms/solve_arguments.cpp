@@ -22,8 +22,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string memory_budget, times, shape, lo, hi, derivative, integrator, dissipation, boundary,
-      mode = "brs", config_file;
+  std::string finite_stages, memory_budget, times, shape, lo, hi, derivative, integrator, dissipation,
+      boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
@@ -75,11 +75,16 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "overwrite", po::bool_switch(&config.overwrite),
       "discard an existing checkpoint of this output (and its partial table) instead of refusing to start")(
       "solve.algorithm", po::value(&config.algorithm)->default_value("time_dependent"),
-      "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted)")(
+      "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted) or "
+      "finite_horizon (episodic, undiscounted)")(
       "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
-      "actions per control dimension, evenly spaced over the action box")(
-      "stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
-      "discount factor per step (0: the problem's)")(
+      "actions per control dimension, evenly spaced over the action box (every MDP algorithm)")(
+      "finite_horizon.steps", po::value(&config.finite_horizon.steps),
+      "finite_horizon: the episode length N in steps (default: the problem's episode_steps)")(
+      "finite_horizon.stages", po::value(&finite_stages)->default_value("all"),
+      "finite_horizon: stages k in [0, N] whose value and feedback are stored, comma-separated, or all "
+      "(0 and N always)")("stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
+                          "discount factor per step (0: the problem's)")(
       "stationary.tolerance", po::value(&config.stationary.tolerance)->default_value(1e-8),
       "stop when the max-norm Bellman residual is below this")(
       "stationary.max_iterations", po::value(&config.stationary.max_iterations)->default_value(0),
@@ -159,10 +164,17 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.options.validate();
   config.control.validate();
   HJB_CHECK(config.algorithm == "time_dependent" || config.algorithm == "value_iteration" ||
-                config.algorithm == "policy_iteration",
+                config.algorithm == "policy_iteration" || config.algorithm == "finite_horizon",
             UsageError,
             "--solve.algorithm: unknown value '"
-                << config.algorithm << "' (choose time_dependent, value_iteration, policy_iteration)");
+                << config.algorithm
+                << "' (choose time_dependent, value_iteration, policy_iteration, finite_horizon)");
+  if (vm.count("finite_horizon.steps"))
+    HJB_CHECK(
+        config.finite_horizon.steps >= 1, UsageError,
+        "--finite_horizon.steps: the horizon must be at least 1 step, got " << config.finite_horizon.steps);
+  if (finite_stages != "all")
+    config.finite_horizon.stages = parse_list<long>(finite_stages, "finite_horizon.stages");
   config.stationary.policy_iteration = config.algorithm == "policy_iteration";
   config.stationary.progress_seconds = config.options.progress_seconds;
   config.stationary.validate();

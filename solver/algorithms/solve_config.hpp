@@ -26,8 +26,9 @@ struct SolveConfig {
   std::string restart;          ///< checkpoint to resume from
   bool overwrite = false;       ///< discard an existing checkpoint (and its partial table) of this output
   bool dry_run = false;         ///< plan (sizes, memory) and stop before allocating or writing
-  std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration
+  std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration, finite_horizon
   StationaryOptions stationary;
+  FiniteHorizonOptions finite_horizon;
   double memory_per_rank = 0;  ///< bytes; 0: no budget
   std::string command_line, petsc_options;
   bool quiet = false;

@@ -22,6 +22,7 @@
 #include "grids/petsc_owner.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
+#include "solver/algorithms/controlled_chain.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/stationary_options.hpp"
@@ -33,16 +34,6 @@ namespace hjb {
 using OwnedMat = PetscOwner<Mat, MatDestroy>;
 using OwnedKsp = PetscOwner<KSP, KSPDestroy>;
 
-/// The MDP pieces the stationary solver needs from a problem.
-template <class P>
-concept StationaryProblem = ControlProblem<P> &&
-    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
-  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
-  { p.step_cost(x, a) } -> std::convertible_to<double>;
-  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
-  { p.discount } -> std::convertible_to<double>;
-};
-
 template <StationaryProblem P>
 class StationarySolver {
  public:
@@ -53,48 +44,16 @@ class StationarySolver {
 
   /// Collective: builds the transitions of all owned nodes and the scatter of the nodes they read.
   StationarySolver(const P& problem, const TensorGrid<D>& grid, const StationaryOptions& options)
-      : m_problem(problem), m_grid(grid), m_options(options) {
-    options.validate();
+      : m_grid(grid), m_options(checked(options)), m_chain(problem, grid, options.actions) {
     m_gamma = options.discount > 0 ? options.discount : problem.discount;
     HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError,
               "--stationary.discount must be in (0, 1), got " << m_gamma);
-    m_actions = action_grid(problem.action_box(), options.actions);
-    const ScopedLogEvent timed(log_events().transition_build);
-    // Transitions: cost, corner slots and weights for every (owned node, action).
-    const std::int64_t n = grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
-    m_cost.resize(n * k_count);
-    m_slot.resize(n * k_count * corners);
-    m_weight.resize(n * k_count * corners);
-    std::unordered_map<PetscInt, int> slot_of;
-    std::vector<PetscInt> needed;
-    for (std::int64_t l = 0; l < n; ++l) {
-      const auto x = grid.coordinates(grid.owned_node(l));
-      for (std::int64_t k = 0; k < k_count; ++k) {
-        const std::int64_t row = l * k_count + k;
-        const Transition<D> t = semi_lagrangian_transition(problem, grid.axes(), x, m_actions[k]);
-        m_cost[row] = t.cost;
-        for (int c = 0; c < corners; ++c) {
-          const PetscInt idx = grid.petsc_index(t.cell.node[c]);
-          auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
-          if (inserted) needed.push_back(idx);
-          m_slot[row * corners + c] = it->second;
-          m_weight[row * corners + c] = t.cell.weight[c];
-        }
-      }
-    }
-    m_needed_index = needed;
-    const OwnedVec global = grid.create_vector();
-    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
-    OwnedIs is;
-    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
-                              PETSC_COPY_VALUES, is.out()));
-    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
-    m_policy.assign(n, 0);
+    m_policy.assign(grid.owned_count(), 0);
   }
   StationarySolver(const StationarySolver&) = delete;
   StationarySolver& operator=(const StationarySolver&) = delete;
 
-  const std::vector<Point<M>>& actions() const { return m_actions; }
+  const std::vector<Point<M>>& actions() const { return m_chain.actions(); }
   double discount() const { return m_gamma; }
   /// The greedy policy of the last Bellman evaluation (index into actions()).
   const std::vector<int>& policy() const { return m_policy; }
@@ -160,69 +119,20 @@ class StationarySolver {
   /// out = T v (Bellman operator), sets the greedy policy; returns max|T v - v| over all ranks.
   /// Collective.
   double bellman(Vec v, Vec out) {
-    gather(v);
-    const ScopedLogEvent timed(log_events().bellman_update);
-    const PetscScalar* needed;
-    const PetscScalar* in;
-    PetscScalar* o;
-    HJB_PETSC(VecGetArrayRead(m_needed, &needed));
-    HJB_PETSC(VecGetArrayRead(v, &in));
-    HJB_PETSC(VecGetArray(out, &o));
-    const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
-    double residual = 0.0;
-    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
-    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-      double best = std::numeric_limits<double>::infinity();
-      int arg = 0;
-      for (std::int64_t k = 0; k < k_count; ++k) {
-        const double q = q_value(l * k_count + k, needed);
-        if (q < best) {
-          best = q;
-          arg = static_cast<int>(k);
-        }
-      }
-      o[l] = best;
-      m_policy[l] = arg;
-      residual = std::max(residual, std::abs(best - in[l]));
-      if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
-        first_bad = m_grid.natural_index(m_grid.owned_node(l));
-    }
-    HJB_PETSC(VecRestoreArray(out, &o));
-    HJB_PETSC(VecRestoreArrayRead(v, &in));
-    HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
-    double global;
-    MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
-    std::int64_t bad;
-    MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, m_grid.comm());
-    if (bad != std::numeric_limits<std::int64_t>::max()) {
-      // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
-      const auto x = m_grid.coordinates(m_grid.from_natural_index(bad));
-      std::ostringstream os;
-      os << "non-finite value in the Bellman update (iteration " << m_iteration << ") at node (";
-      for (int a = 0; a < D; ++a) os << (a ? ", " : "") << m_grid.axis(a).name << " = " << x[a];
-      os << "); no table is written";
-      throw NumericalError(os.str());
-    }
-    return global;
+    return m_chain.bellman(v, out, m_gamma, m_policy, "iteration " + std::to_string(m_iteration));
   }
 
  private:
-  double q_value(std::int64_t row, const PetscScalar* needed) const {
-    double ev = 0.0;
-    for (int c = 0; c < corners; ++c) ev += m_weight[row * corners + c] * needed[m_slot[row * corners + c]];
-    return m_cost[row] + m_gamma * ev;
-  }
-
-  void gather(Vec v) {
-    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
-    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+  static const StationaryOptions& checked(const StationaryOptions& options) {
+    options.validate();
+    return options;
   }
 
   /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...), using v
   /// as the initial guess. Returns the Krylov iterations. Collective.
   long evaluate_policy(Vec v) {
     const ScopedLogEvent timed(log_events().policy_evaluation);
-    const std::int64_t n = m_grid.owned_count(), k_count = static_cast<std::int64_t>(m_actions.size());
+    const std::int64_t n = m_grid.owned_count(), k_count = m_chain.action_count();
     PetscInt first, last;
     HJB_PETSC(VecGetOwnershipRange(v, &first, &last));
     OwnedMat a;
@@ -238,11 +148,10 @@ class StationarySolver {
       const PetscInt i = first + static_cast<PetscInt>(l);
       HJB_PETSC(MatSetValue(a, i, i, 1.0, ADD_VALUES));
       for (int c = 0; c < corners; ++c) {
-        const double w = m_weight[row * corners + c];
-        if (w != 0.0)
-          HJB_PETSC(MatSetValue(a, i, m_needed_index[m_slot[row * corners + c]], -m_gamma * w, ADD_VALUES));
+        const double w = m_chain.weight(row, c);
+        if (w != 0.0) HJB_PETSC(MatSetValue(a, i, m_chain.corner_index(row, c), -m_gamma * w, ADD_VALUES));
       }
-      r[l] = m_cost[row];
+      r[l] = m_chain.cost(row);
     }
     HJB_PETSC(VecRestoreArray(rhs, &r));
     HJB_PETSC(MatAssemblyBegin(a, MAT_FINAL_ASSEMBLY));
@@ -270,26 +179,26 @@ class StationarySolver {
   /// partition-dependent rounding. Costs about log(eps) / log(gamma) cheap sweeps. Collective.
   long polish(Vec v, Vec next) {
     const ScopedLogEvent timed(log_events().policy_sweep);
-    const std::int64_t k_count = static_cast<std::int64_t>(m_actions.size());
+    const std::int64_t k_count = m_chain.action_count();
     HJB_PETSC(VecSet(v, 0.0));
     double previous = std::numeric_limits<double>::infinity();
     long sweeps = 0, stalled = 0;
     for (; sweeps < 1000000; ++sweeps) {
-      gather(v);
+      m_chain.gather(v);
       const PetscScalar* needed;
       const PetscScalar* in;
       PetscScalar* o;
-      HJB_PETSC(VecGetArrayRead(m_needed, &needed));
+      HJB_PETSC(VecGetArrayRead(m_chain.needed(), &needed));
       HJB_PETSC(VecGetArrayRead(v, &in));
       HJB_PETSC(VecGetArray(next, &o));
       double change = 0.0;
       for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-        o[l] = q_value(l * k_count + m_policy[l], needed);
+        o[l] = m_chain.q_value(l * k_count + m_policy[l], needed, m_gamma);
         change = std::max(change, std::abs(o[l] - in[l]));
       }
       HJB_PETSC(VecRestoreArray(next, &o));
       HJB_PETSC(VecRestoreArrayRead(v, &in));
-      HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
+      HJB_PETSC(VecRestoreArrayRead(m_chain.needed(), &needed));
       HJB_PETSC(VecCopy(next, v));
       // Agreeing on the change costs a reduction; every 16 sweeps is enough (the test is the same
       // on every rank count, so the result stays rank-independent).
@@ -304,18 +213,12 @@ class StationarySolver {
     return sweeps;
   }
 
-  P m_problem;
   const TensorGrid<D>& m_grid;
   StationaryOptions m_options;
+  ControlledChain<P> m_chain;
   double m_gamma = 0.99;
   long m_iteration = 0;
-  std::vector<Point<M>> m_actions;
-  std::vector<double> m_cost, m_weight;
-  std::vector<int> m_slot;
-  std::vector<PetscInt> m_needed_index;
   std::vector<int> m_policy;
-  OwnedVec m_needed;
-  OwnedScatter m_scatter;
 };
 
 }  // namespace hjb

@@ -14,4 +14,12 @@ void StationaryOptions::validate() const {
   HJB_CHECK(progress_seconds >= 0, UsageError, "--output.progress_seconds must be non-negative");
 }
 
+void FiniteHorizonOptions::validate(long horizon) const {
+  HJB_CHECK(horizon >= 1, UsageError,
+            "--finite_horizon.steps: the horizon must be at least 1 step, got " << horizon);
+  for (long k : stages)
+    HJB_CHECK(k >= 0 && k <= horizon, UsageError,
+              "--finite_horizon.stages: stage " << k << " is outside [0, " << horizon << "] (the horizon)");
+}
+
 }  // namespace hjb

@@ -1,5 +1,6 @@
 // Options of the stationary (value/policy iteration) solver.
 #pragma once
+#include <vector>
 
 namespace hjb {
 
@@ -11,6 +12,14 @@ struct StationaryOptions {
   long max_iterations = 0;         ///< 0: 200 for policy iteration, 100000 for value iteration
   double progress_seconds = 10.0;  ///< rank-0 progress line period (0: every iteration; infinity: quiet)
   void validate() const;           ///< throws UsageError naming --stationary.*
+};
+
+/// Options of the finite-horizon (episodic) backward recursion V_k = min_a [c + V_{k+1} o step].
+struct FiniteHorizonOptions {
+  long steps = 0;            ///< horizon N in steps (0: not given, the problem's episode_steps)
+  std::vector<long> stages;  ///< stages k in [0, N] whose value and feedback are stored (empty: all)
+  /// Throws UsageError naming --finite_horizon.* for a horizon below 1 or a stage outside [0, N].
+  void validate(long horizon) const;
 };
 
 }  // namespace hjb

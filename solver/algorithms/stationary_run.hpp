@@ -51,8 +51,8 @@ bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& 
   const double total = transitions + gathered + vectors + policy_iteration + baseline;
   if (config.dry_run) {
     std::ostringstream os;
-    os << "dry run: " << config.problem << " (" << (config.stationary.policy_iteration ? "policy" : "value")
-       << " iteration) on " << grid.size() << " ranks, " << grid.global_count() << " nodes x " << actions
+    os << "dry run: " << config.problem << " (" << config.algorithm << ") on " << grid.size() << " ranks, "
+       << grid.global_count() << " nodes x " << actions
        << " actions\n  memory per rank (largest): transitions " << format_bytes(transitions)
        << ", gathered values " << format_bytes(gathered) << ", vectors " << format_bytes(vectors)
        << ", matrix and Krylov basis " << format_bytes(policy_iteration) << ", process baseline "

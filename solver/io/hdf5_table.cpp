@@ -245,7 +245,8 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
                                                  const std::vector<std::int64_t>& owned_start,
                                                  const std::vector<std::int64_t>& owned_extent,
                                                  const std::vector<double>& times,
-                                                 const std::string& identity) {
+                                                 const std::string& identity,
+                                                 const std::vector<std::string>& extra_datasets) {
   auto impl = std::make_unique<Impl>();
   impl->keep_temporary = true;  // another run's file: never deleted by this one's failure to resume
   impl->init(comm, path, tmp_path, axes, owned_start, owned_extent, times);
@@ -270,6 +271,11 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
         dataset(H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
     HJB_CHECK(ds.valid(), ValidationError, w.tmp_path << ": snapshot " << k << " missing");
     w.snapshots.push_back(std::move(ds));
+  }
+  for (const std::string& name : extra_datasets) {
+    Handle ds = dataset(H5Dopen2(w.file, name.c_str(), H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, w.tmp_path << ": dataset " << name << " missing");
+    w.extras[name] = std::move(ds);
   }
   w.keep_temporary = false;
   return std::make_unique<TableWriter>(std::move(writer));

@@ -52,12 +52,14 @@ class TableWriter {
 
   /// Reopens the temporary file `tmp_path` left by a suspended writer to write the remaining
   /// snapshots (restart, on any number of ranks). Collective. Throws ValidationError when the file
-  /// is missing or its root attribute `run_identity` differs from `identity`.
+  /// is missing or its root attribute `run_identity` differs from `identity`; reopens the extra
+  /// datasets named (created by the interrupted writer).
   static std::unique_ptr<TableWriter> resume(MPI_Comm comm, const std::string& path,
                                              const std::string& tmp_path, const std::vector<Axis>& axes,
                                              const std::vector<std::int64_t>& owned_start,
                                              const std::vector<std::int64_t>& owned_extent,
-                                             const std::vector<double>& times, const std::string& identity);
+                                             const std::vector<double>& times, const std::string& identity,
+                                             const std::vector<std::string>& extra_datasets = {});
 
   /// Writes snapshot k from this rank's owned values (row-major over the block). Collective.
   void write_snapshot(int k, const double* owned);

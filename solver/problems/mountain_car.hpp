@@ -66,9 +66,13 @@ struct MountainCar {
   double step_cost(const State<2>&, const Point<1>& a) const { return 0.1 * a[0] * a[0]; }
   bool is_terminal(const State<2>& s) const { return s[0] >= goal_position && s[1] >= 0.0; }
   double terminal_reward(const State<2>&) const { return goal_reward; }
+  /// Gymnasium's start distribution: position uniform on [-0.6, -0.4], velocity exactly 0 (a box of
+  /// width 0 on an axis is a point mass).
+  Box<2> start_box() const { return {{-0.6, 0.0}, {-0.4, 0.0}}; }
   template <class Rng>
   State<2> sample_start(Rng& rng) const {
-    return {std::uniform_real_distribution<double>(-0.6, -0.4)(rng), 0.0};
+    const Box<2> b = start_box();
+    return {std::uniform_real_distribution<double>(b.lo[0], b.hi[0])(rng), b.lo[1]};
   }
   static constexpr int observation_dim = 2;
   std::array<double, 2> observe(const State<2>& s) const { return s; }

@@ -85,10 +85,13 @@ struct Pendulum {
     const double u = clip_action(a[0]), th = angle_normalize(s[0]);
     return th * th + 0.1 * s[1] * s[1] + 0.001 * u * u;
   }
+  /// Gymnasium's start distribution: uniform on this box (theta in [-pi, pi], omega in [-1, 1]).
+  Box<2> start_box() const { return {{-std::numbers::pi, -1.0}, {std::numbers::pi, 1.0}}; }
   template <class Rng>
   State<2> sample_start(Rng& rng) const {
-    return {std::uniform_real_distribution<double>(-std::numbers::pi, std::numbers::pi)(rng),
-            std::uniform_real_distribution<double>(-1.0, 1.0)(rng)};
+    const Box<2> b = start_box();
+    return {std::uniform_real_distribution<double>(b.lo[0], b.hi[0])(rng),
+            std::uniform_real_distribution<double>(b.lo[1], b.hi[1])(rng)};
   }
   static constexpr int observation_dim = 3;
   std::array<double, 3> observe(const State<2>& s) const { return {std::cos(s[0]), std::sin(s[0]), s[1]}; }

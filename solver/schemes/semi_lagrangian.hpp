@@ -8,6 +8,9 @@
 //     (T V)(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ].
 // Foot points outside a non-periodic axis are clamped to the boundary (Falcone & Ferretti 2013,
 // ch. 8: the standard treatment of state constraints that the step itself does not impose).
+// A step that ends the episode (a problem with is_terminal, e.g. MountainCar's goal) pays its cost
+// minus the terminal reward and leaves the chain: all its weights are zero, so the continuation
+// value is 0 (the episode's return stops there, as in the environment).
 #pragma once
 #include <array>
 #include <vector>
@@ -19,8 +22,17 @@ namespace hjb {
 
 template <int D>
 struct Transition {
-  double cost = 0.0;    ///< c(x, a)
-  CellWeights<D> cell;  ///< destination corners and their probabilities
+  double cost = 0.0;      ///< c(x, a), minus the terminal reward when the step terminates
+  CellWeights<D> cell;    ///< destination corners and their probabilities (all 0 when terminal)
+  bool terminal = false;  ///< the step ends the episode (no continuation)
+};
+
+/// Problems whose episodes end in terminal states (the step's result decides, as in the RL
+/// environment): they provide is_terminal(x) and terminal_reward(x).
+template <class P>
+concept HasTerminalStates = requires(const P& p, const std::array<double, P::dim>& x) {
+  { p.is_terminal(x) } -> std::convertible_to<bool>;
+  { p.terminal_reward(x) } -> std::convertible_to<double>;
 };
 
 /// The transition of node coordinate x under action a. P provides discrete_step and step_cost.
@@ -30,7 +42,15 @@ Transition<P::dim> semi_lagrangian_transition(const P& problem, const std::array
                                               const Point<P::control_dim>& a) {
   Transition<P::dim> t;
   t.cost = problem.step_cost(x, a);
-  t.cell = cell_weights<P::dim>(axes, problem.discrete_step(x, a));
+  const auto y = problem.discrete_step(x, a);
+  t.cell = cell_weights<P::dim>(axes, y);
+  if constexpr (HasTerminalStates<P>) {
+    if (problem.is_terminal(y)) {
+      t.terminal = true;
+      t.cost -= problem.terminal_reward(y);
+      t.cell.weight.fill(0.0);
+    }
+  }
   return t;
 }
 

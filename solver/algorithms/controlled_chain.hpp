@@ -1,0 +1,166 @@
+// The controlled Markov chain of a problem's discrete step on a distributed tensor grid: for every
+// owned node and every action of a finite action grid, the step's cost and the semi-Lagrangian
+// transition (solver/schemes/semi_lagrangian.hpp), plus the one VecScatter that gathers the
+// off-rank foot-point nodes. Shared by the stationary solvers (value and policy iteration,
+// stationary.hpp) and the finite-horizon backward recursion (finite_horizon.hpp):
+//
+//   (T_gamma V)(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ].
+#pragma once
+#include <petscvec.h>
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "grids/petsc_owner.hpp"
+#include "grids/profiling.hpp"
+#include "grids/tensor_grid.hpp"
+#include "solver/core/control_problem.hpp"
+#include "solver/core/error.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
+
+namespace hjb {
+
+/// The MDP pieces the chain needs from a problem (terminal states are optional).
+template <class P>
+concept StationaryProblem = ControlProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
+  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
+  { p.step_cost(x, a) } -> std::convertible_to<double>;
+  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+  { p.discount } -> std::convertible_to<double>;
+};
+
+template <StationaryProblem P>
+class ControlledChain {
+ public:
+  static constexpr int D = P::dim, M = P::control_dim, corners = 1 << D;
+
+  /// Collective: builds the transitions of all owned nodes under `actions_per_axis`^M actions and
+  /// the scatter of the nodes they read.
+  ControlledChain(const P& problem, const TensorGrid<D>& grid, int actions_per_axis) : m_grid(grid) {
+    m_actions = action_grid(problem.action_box(), actions_per_axis);
+    const ScopedLogEvent timed(log_events().transition_build);
+    const std::int64_t n = grid.owned_count(), k_count = action_count();
+    m_cost.resize(n * k_count);
+    m_slot.resize(n * k_count * corners);
+    m_weight.resize(n * k_count * corners);
+    std::unordered_map<PetscInt, int> slot_of;
+    std::vector<PetscInt> needed;
+    for (std::int64_t l = 0; l < n; ++l) {
+      const auto x = grid.coordinates(grid.owned_node(l));
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const std::int64_t row = l * k_count + k;
+        const Transition<D> t = semi_lagrangian_transition(problem, grid.axes(), x, m_actions[k]);
+        m_cost[row] = t.cost;
+        for (int c = 0; c < corners; ++c) {
+          const PetscInt idx = grid.petsc_index(t.cell.node[c]);
+          auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
+          if (inserted) needed.push_back(idx);
+          m_slot[row * corners + c] = it->second;
+          m_weight[row * corners + c] = t.cell.weight[c];
+        }
+      }
+    }
+    m_needed_index = needed;
+    const OwnedVec global = grid.create_vector();
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
+    OwnedIs is;
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
+                              PETSC_COPY_VALUES, is.out()));
+    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
+  }
+  ControlledChain(const ControlledChain&) = delete;
+  ControlledChain& operator=(const ControlledChain&) = delete;
+
+  const std::vector<Point<M>>& actions() const { return m_actions; }
+  std::int64_t action_count() const { return static_cast<std::int64_t>(m_actions.size()); }
+  const TensorGrid<D>& grid() const { return m_grid; }
+
+  /// Gathers the values the owned transitions read into the local vector needed(). Collective.
+  void gather(Vec v) {
+    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+  }
+  Vec needed() const { return m_needed; }
+
+  /// c(x_l, a_k) + gamma sum_j w_j V(x_j) for row = l * action_count() + k, with `needed` the
+  /// gathered values.
+  double q_value(std::int64_t row, const PetscScalar* needed, double gamma) const {
+    double ev = 0.0;
+    for (int c = 0; c < corners; ++c) ev += m_weight[row * corners + c] * needed[m_slot[row * corners + c]];
+    return m_cost[row] + gamma * ev;
+  }
+  double cost(std::int64_t row) const { return m_cost[row]; }
+  double weight(std::int64_t row, int corner) const { return m_weight[row * corners + corner]; }
+  /// Global PETSc index of a transition's corner.
+  PetscInt corner_index(std::int64_t row, int corner) const {
+    return m_needed_index[m_slot[row * corners + corner]];
+  }
+
+  /// out = T_gamma v; policy[l] = the minimising action (first of equals); returns
+  /// max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the same
+  /// NumericalError on every rank, naming the first such node and `where`. Collective.
+  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where) {
+    gather(v);
+    const ScopedLogEvent timed(log_events().bellman_update);
+    const PetscScalar* needed;
+    const PetscScalar* in;
+    PetscScalar* o;
+    HJB_PETSC(VecGetArrayRead(m_needed, &needed));
+    HJB_PETSC(VecGetArrayRead(v, &in));
+    HJB_PETSC(VecGetArray(out, &o));
+    const std::int64_t k_count = action_count();
+    policy.resize(static_cast<std::size_t>(m_grid.owned_count()));
+    double residual = 0.0;
+    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
+    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+      double best = std::numeric_limits<double>::infinity();
+      int arg = 0;
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const double q = q_value(l * k_count + k, needed, gamma);
+        if (q < best) {
+          best = q;
+          arg = static_cast<int>(k);
+        }
+      }
+      o[l] = best;
+      policy[l] = arg;
+      residual = std::max(residual, std::abs(best - in[l]));
+      if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
+        first_bad = m_grid.natural_index(m_grid.owned_node(l));
+    }
+    HJB_PETSC(VecRestoreArray(out, &o));
+    HJB_PETSC(VecRestoreArrayRead(v, &in));
+    HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
+    double global;
+    MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
+    std::int64_t bad;
+    MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, m_grid.comm());
+    if (bad != std::numeric_limits<std::int64_t>::max()) {
+      // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
+      const auto x = m_grid.coordinates(m_grid.from_natural_index(bad));
+      std::ostringstream os;
+      os << "non-finite value in the Bellman update (" << where << ") at node (";
+      for (int a = 0; a < D; ++a) os << (a ? ", " : "") << m_grid.axis(a).name << " = " << x[a];
+      os << "); no table is written";
+      throw NumericalError(os.str());
+    }
+    return global;
+  }
+
+ private:
+  const TensorGrid<D>& m_grid;
+  std::vector<Point<M>> m_actions;
+  std::vector<double> m_cost, m_weight;
+  std::vector<int> m_slot;
+  std::vector<PetscInt> m_needed_index;
+  OwnedVec m_needed;
+  OwnedScatter m_scatter;
+};
+
+}  // namespace hjb
