@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Finite-horizon (episodic) dynamic programming, `solve --solve.algorithm finite_horizon`, and its
+# optimal episode return, `simulate` on a finite-horizon table:
+#  - every stage of short horizons equals an independent NumPy recursion (own step map, own
+#    multilinear interpolation, own termination) for Pendulum-v1 and MountainCarContinuous-v0;
+#  - bit-identical tables on 1-4 ranks; checkpoint on 2 ranks, restart on 3, identical table;
+#  - the table integral over the start distribution equals an independent exact quadrature; a
+#    one-step episode's closed loop equals the table at a node; as grid and actions are refined
+#    the closed loop and the table converge to each other (orders printed);
+#  - bad input: horizon 0, stages outside the horizon, a problem without an MDP, zero actions, a
+#    start set outside the grid, a finite-horizon table where a stationary one is needed.
+# Usage: finite_horizon.sh HJBENCH PYTHON
+set -u
+HJBENCH=$1 PYTHON=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null' EXIT
+cd "$work"
+failures=0 cases=0
+ok() { cases=$((cases + 1)); echo "ok   $*"; }
+fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
+fh=(--solve.algorithm finite_horizon --output.quiet)
+
+# --- the recursion against an independent NumPy implementation --------------------------------
+check_recursion() {  # check_recursion TABLE: every stored stage vs NumPy from V_N = 0
+  "$PYTHON" - "$1" <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+problem, N, K = f.attrs["problem"], int(f.attrs["horizon_steps"]), int(f.attrs["actions"])
+par = dict(f["problem"].attrs)
+axes = [f["axes"][n] for n in ("theta", "omega")] if problem == "pendulum" else \
+       [f["axes"][n] for n in ("position", "velocity")]
+x = [a[...] for a in axes]
+per = [bool(a.attrs["periodic"]) for a in axes]
+lo = [float(a.attrs["lo"]) for a in axes]; hi = [float(a.attrs["hi"]) for a in axes]
+X, Y = np.meshgrid(x[0], x[1], indexing="ij")
+lo_a, hi_a = (-par["max_torque"], par["max_torque"]) if problem == "pendulum" else (-1.0, 1.0)
+acts = np.linspace(lo_a, hi_a, K)
+
+def step(s0, s1, a):  # the Gymnasium step maps, written out again
+    if problem == "pendulum":
+        u = np.clip(a, -par["max_torque"], par["max_torque"])
+        th = np.mod(np.mod(s0 + np.pi, 2 * np.pi) + 2 * np.pi, 2 * np.pi) - np.pi
+        cost = th**2 + 0.1 * s1**2 + 0.001 * u**2
+        w = np.clip(s1 + (3 * par["g"] / (2 * par["l"]) * np.sin(s0) + 3 / (par["m"] * par["l"]**2) * u) * par["dt"],
+                    -par["max_speed"], par["max_speed"])
+        return s0 + w * par["dt"], w, cost, np.zeros_like(s0, dtype=bool)
+    force = np.clip(a, -1, 1)
+    v = np.clip(s1 + force * par["power"] - 0.0025 * np.cos(3 * s0), -0.07, 0.07)
+    p = np.clip(s0 + v, -1.2, 0.6)
+    v = np.where((p == -1.2) & (v < 0), 0.0, v)
+    term = (p >= par["goal_position"]) & (v >= 0)
+    return p, v, 0.1 * a**2 - np.where(term, par["goal_reward"], 0.0), term
+
+def interp(V, p0, p1):
+    idx, wt = [], []
+    for k, (p, n) in enumerate(((p0, V.shape[0]), (p1, V.shape[1]))):
+        h = (hi[k] - lo[k]) / (n if per[k] else n - 1)
+        t = (p - lo[k]) / h
+        if per[k]:
+            t = t - n * np.floor(t / n); i = np.minimum(t.astype(np.int64), n - 1); j = (i + 1) % n
+        else:
+            t = np.clip(t, 0, n - 1); i = np.minimum(t.astype(np.int64), n - 2); j = i + 1
+        idx.append((i, j)); wt.append(t - i)
+    (i0, j0), (i1, j1), (w0, w1) = idx[0], idx[1], wt
+    return ((1 - w0) * (1 - w1) * V[i0, i1] + (1 - w0) * w1 * V[i0, j1] + w0 * (1 - w1) * V[j0, i1]
+            + w0 * w1 * V[j0, j1])
+
+stages = {N + int(round(float(t))): k for k, t in enumerate(f["time"][...])}
+V = np.zeros_like(X); worst = 0.0
+for k in range(N - 1, -1, -1):
+    q = []
+    for a in acts:
+        p0, p1, c, term = step(X, Y, a)
+        q.append(c + np.where(term, 0.0, interp(V, p0, p1)))
+    V = np.min(np.array(q), axis=0)
+    if k in stages:
+        worst = max(worst, float(np.max(np.abs(f["value/snapshot_%04d" % stages[k]][...] - V))))
+print(f"{problem}: {N} stages, {len(stages)} stored, max |hjbench - numpy| = {worst:.2e}")
+sys.exit(0 if worst <= 1e-10 else 1)
+PY
+}
+"$HJBENCH" solve --problem.name pendulum "${fh[@]}" --grid.shape 41,40 --stationary.actions 5 \
+  --finite_horizon.steps 4 --output.file p4.h5 > /dev/null && check_recursion p4.h5 \
+  && ok "Pendulum-v1, 4 stages on 41x40: every stage equals the NumPy recursion" || fail "pendulum recursion"
+"$HJBENCH" solve --problem.name mountain_car "${fh[@]}" --grid.shape 61,45 --stationary.actions 5 \
+  --finite_horizon.steps 3 --grid.lo 0.2,-0.07 --output.file m3.h5 > /dev/null && check_recursion m3.h5 \
+  && ok "MountainCarContinuous-v0 near the goal, 3 stages: termination and clamping equal the NumPy recursion" \
+  || fail "mountain car recursion"
+
+# --- rank independence and checkpoint/restart ---------------------------------------------------
+same_tables() {  # same_tables A B: every dataset identical (values and feedback)
+  "$PYTHON" - "$1" "$2" <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+names = []
+a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and not n.startswith("axes") else None)
+d = max(float(np.max(np.abs(a[n][...] - b[n][...]))) for n in names)
+print(f"{len(names)} datasets, max |difference| = {d:.1e}")
+sys.exit(0 if d == 0.0 else 1)
+PY
+}
+rk=(--problem.name pendulum "${fh[@]}" --grid.shape 61,61 --stationary.actions 7 --finite_horizon.steps 30)
+"$HJBENCH" solve "${rk[@]}" --output.file r1.h5 > /dev/null || fail "1-rank run"
+for n in 2 3 4; do
+  mpirun -n $n "$HJBENCH" solve "${rk[@]}" --output.file r$n.h5 > /dev/null && same_tables r1.h5 r$n.h5 \
+    && ok "$n ranks: bit-identical to 1 rank" || fail "$n ranks differ"
+done
+
+ck=(--problem.name mountain_car "${fh[@]}" --grid.shape 201,201 --stationary.actions 21 --finite_horizon.stages 0,500,998)
+"$HJBENCH" solve "${ck[@]}" --output.file ck_full.h5 > /dev/null || fail "uninterrupted mountain car"
+mpirun -n 2 "$HJBENCH" solve "${ck[@]}" --checkpoint.every_steps 50 --output.file ck.h5 > ck.log 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do [[ -e ck.h5.ckpt ]] && break; sleep 0.02; done
+kill -USR1 "$pid"; wait "$pid"; code=$?
+[[ $code -eq 5 && -e ck.h5.ckpt && ! -e ck.h5 ]] && ok "SIGUSR1 on 2 ranks mid-recursion: exit 5 with a checkpoint" \
+  || { fail "finite horizon SIGUSR1: exit $code"; cat ck.log; }
+mpirun -n 3 "$HJBENCH" solve "${ck[@]}" --output.file ck.h5 --restart ck.h5.ckpt > ck_restart.log 2>&1 \
+  && grep -q "resuming" ck_restart.log && same_tables ck_full.h5 ck.h5 \
+  && ok "restarted on 3 ranks: identical to the uninterrupted table (values and feedback)" \
+  || { fail "finite horizon restart"; cat ck_restart.log; }
+
+# --- the optimal episode return -------------------------------------------------------------------
+"$HJBENCH" solve --problem.name pendulum "${fh[@]}" --grid.shape 41,40 --stationary.actions 5 \
+  --finite_horizon.steps 1 --output.file p1.h5 > /dev/null
+node=$("$PYTHON" -c 'import h5py; f = h5py.File("p1.h5"); print(repr(float(f["axes/theta"][5])) + "," + repr(float(f["axes/omega"][25])))')
+out=$("$HJBENCH" simulate p1.h5 --x0 "$node") || fail "simulate --x0"
+d=$(echo "$out" | awk '/closed loop - table/ {print $(NF-4)}')
+[[ "$d" == "0.000000" || "$d" == "-0.000000" ]] && ok "one-step episode from a node: closed loop = table ($d)" \
+  || { fail "one-step closed loop vs table: $d"; echo "$out"; }
+out=$("$HJBENCH" simulate p4.h5 --starts 200) || fail "simulate p4"
+table=$(echo "$out" | awk '/table:/ {print $NF}')
+"$PYTHON" - p4.h5 "$table" <<'PY' && ok "table integral = independent Gauss quadrature of the interpolant ($table)" || fail "table integral"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1]); V = f["value/final"][...]
+th, om = f["axes/theta"][...], f["axes/omega"][...]
+# Bilinear cells; 2-point Gauss-Legendre per cell is exact for bilinear functions. theta periodic.
+Vp = np.vstack([V, V[:1]]); thp = np.append(th, np.pi)
+g = np.array([-1, 1]) / np.sqrt(3)
+total = 0.0
+for j in range(len(om) - 1):
+    a, b = max(om[j], -1.0), min(om[j + 1], 1.0)
+    if b <= a: continue
+    for i in range(len(th)):
+        for s in 0.5 * (thp[i] + thp[i + 1]) + 0.5 * (thp[i + 1] - thp[i]) * g:
+            for t in 0.5 * (a + b) + 0.5 * (b - a) * g:
+                u, w = (s - thp[i]) / (thp[i + 1] - thp[i]), (t - om[j]) / (om[j + 1] - om[j])
+                v = (1-u)*(1-w)*Vp[i, j] + (1-u)*w*Vp[i, j+1] + u*(1-w)*Vp[i+1, j] + u*w*Vp[i+1, j+1]
+                total += v * 0.25 * (thp[i + 1] - thp[i]) * (b - a)
+expected = -total / (2 * np.pi * 2.0)
+print(f"hjbench {float(sys.argv[2]):.6f}, quadrature {expected:.6f}")
+sys.exit(0 if abs(expected - float(sys.argv[2])) < 2e-6 else 1)
+PY
+
+# Refinement: the paired difference closed loop - table shrinks and the table's value settles.
+rows=""
+for level in "51 5" "101 11" "201 21"; do
+  set -- $level
+  "$HJBENCH" solve --problem.name pendulum "${fh[@]}" --grid.shape "$1,$1" --stationary.actions "$2" \
+    --output.file conv$1.h5 > /dev/null || fail "solve $1"
+  out=$("$HJBENCH" simulate conv$1.h5 --starts 2000)
+  rows+="$1 $(echo "$out" | awk '/table:/ {t=$NF} /closed loop - table/ {d=$(NF-4); e=$(NF-2)} END {print t, d, e}')"$'\n'
+done
+echo "$rows" | "$PYTHON" -c '
+import sys, math
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+print("grid   table -E[V_0]   closed loop - table (SE)")
+for n, t, d, e in rows: print(f"{int(n):4d}   {t:12.4f}   {d:8.4f} ({e:.4f})")
+dt = [abs(rows[i + 1][1] - rows[i][1]) for i in range(2)]
+print(f"table: successive differences {dt[0]:.4f}, {dt[1]:.4f}; observed order {math.log2(dt[0] / dt[1]):.2f}")
+print(f"paired gap: observed order {math.log2(abs(rows[1][2]) / abs(rows[2][2])):.2f}")
+ok = dt[1] < dt[0] and abs(rows[2][2]) < abs(rows[1][2]) < abs(rows[0][2]) and abs(rows[2][2]) < 1.0
+sys.exit(0 if ok else 1)' && ok "Pendulum-v1 refinement 51/101/201: closed loop and table converge to each other" \
+  || fail "refinement"
+
+# --- bad input --------------------------------------------------------------------------------------
+expect() {  # expect CODE PATTERN DESCRIPTION -- command...
+  local code=$1 pattern=$2 what=$3; shift 4
+  "$@" > bad.log 2>&1; local got=$?
+  if [[ $got -eq $code ]] && grep -q -- "$pattern" bad.log; then ok "$what: exit $code"
+  else fail "$what: exit $got (expected $code, '$pattern')"; cat bad.log; fi
+}
+p=(--problem.name pendulum "${fh[@]}" --grid.shape 21,21 --output.file bad.h5)
+expect 2 "at least 1 step" "horizon 0" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 0
+expect 2 "outside \[0, 3\]" "stage beyond the horizon" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 3 --finite_horizon.stages 5
+expect 2 "stationary.actions must be positive" "zero actions" -- "$HJBENCH" solve "${p[@]}" --stationary.actions 0
+expect 2 "no discrete-time MDP" "a problem without an MDP" -- "$HJBENCH" solve --problem.name air3d "${fh[@]}" --grid.shape 11,11,10 --output.file bad.h5
+expect 2 "fixes the episode length" "--steps on a finite-horizon table" -- "$HJBENCH" simulate p4.h5 --steps 5
+expect 3 "needs them all" "a table without every stage" -- "$HJBENCH" simulate ck_full.h5
+"$HJBENCH" solve --problem.name mountain_car "${fh[@]}" --grid.shape 21,21 --finite_horizon.steps 2 \
+  --grid.lo -0.5,-0.07 --output.file narrow.h5 > /dev/null
+expect 3 "start distribution of mountain_car is not inside" "a start set outside the grid" -- "$HJBENCH" simulate narrow.h5
+"$HJBENCH" train --algo sac --problem pendulum --steps 300 --output sac.h5 --evaluate.episodes 0 > /dev/null
+expect 3 "finite-horizon" "a finite-horizon table where a stationary one is needed" -- "$HJBENCH" rollout sac.h5 --episodes 2 --table p4.h5
+
+echo "$((cases - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
