@@ -293,7 +293,7 @@ int run_train(const std::vector<std::string>& args) {
 }
 
 int run_rollout(const std::vector<std::string>& args) {
-  std::string path, problem, table_path;
+  std::string path, problem, table_path, episodic_path;
   int episodes = 100;
   std::uint64_t seed = 1000000;
   po::options_description opts("hjbench rollout POLICY.h5 [--episodes N] [--seed S] [--problem NAME]");
@@ -303,7 +303,11 @@ int run_rollout(const std::vector<std::string>& args) {
       "problem", po::value(&problem), "problem to evaluate on (default: the policy's)")(
       "table", po::value(&table_path),
       "a stationary value table of the same problem (hjbench solve --solve.algorithm ...): also print the "
-      "optimality gap J(x0) - V*(x0) of the policy's discounted cost");
+      "optimality gap J(x0) - V*(x0) of the policy's discounted cost")(
+      "episodic-table", po::value(&episodic_path),
+      "a finite-horizon table of the same problem and episode length (--solve.algorithm finite_horizon): "
+      "also "
+      "print the gap in episode return, R*(x0) - R(x0) = -V_0(x0) - R(x0), paired over the same episodes");
   po::positional_options_description pos;
   pos.add("policy", 1);
   po::variables_map vm;
@@ -333,6 +337,38 @@ int run_rollout(const std::vector<std::string>& args) {
       path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
   print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
                    rl::evaluate_policy(policy, *env, episodes, seed));
+  if (!episodic_path.empty()) {
+    const Table table = read_table(episodic_path);
+    HJB_CHECK(table.complete, ValidationError,
+              episodic_path << ": a partial table (interrupted or failed run)");
+    HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,
+              episodic_path << ": a table of problem '"
+                            << (table.strings.count("problem") ? table.strings.at("problem") : "?")
+                            << "', not '" << problem << "'");
+    HJB_CHECK(
+        table.strings.count("mode") && table.strings.at("mode") == "finite_horizon" &&
+            table.numbers.count("horizon_steps"),
+        ValidationError,
+        episodic_path << ": not a finite-horizon table (hjbench solve --solve.algorithm finite_horizon)");
+    HJB_CHECK(table.axes.size() == env->state().size(), ValidationError,
+              episodic_path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
+                            << env->state().size() << "-D");
+    const long horizon = std::lround(table.numbers.at("horizon_steps"));
+    HJB_CHECK(horizon == env->episode_limit(), ValidationError,
+              episodic_path << ": its horizon is " << horizon << " steps, the episodes of '" << problem
+                            << "' last " << env->episode_limit());
+    const std::vector<double>& v0 = table.values.back();
+    auto v_star = [&](const std::vector<double>& state) {
+      return interpolate_table(table.axes, v0, state.data());
+    };
+    // Undiscounted: the policy's cost over the episode is minus its return, V_0 minus the optimal one.
+    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, 1.0, v_star);
+    std::printf(
+        "episodic gap (table %s, %ld steps): policy return %.3f, optimal return %.3f, gap %.3f +- %.3f "
+        "(standard error, paired) over %d episodes\n",
+        episodic_path.c_str(), horizon, -gap.mean_cost, -gap.mean_optimal, gap.mean_gap,
+        gap.gap_standard_error, episodes);
+  }
   if (!table_path.empty()) {
     const Table table = read_table(table_path);
     HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,

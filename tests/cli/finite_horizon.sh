@@ -191,6 +191,18 @@ expect 3 "needs them all" "a table without every stage" -- "$HJBENCH" simulate c
 expect 3 "start distribution of mountain_car is not inside" "a start set outside the grid" -- "$HJBENCH" simulate narrow.h5
 "$HJBENCH" train --algo sac --problem pendulum --steps 300 --output sac.h5 --evaluate.episodes 0 > /dev/null
 expect 3 "finite-horizon" "a finite-horizon table where a stationary one is needed" -- "$HJBENCH" rollout sac.h5 --episodes 2 --table p4.h5
+expect 3 "its horizon is 4 steps" "an episodic table of another episode length" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table p4.h5
+"$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --output.quiet --output.file pi.h5 > /dev/null
+expect 3 "not a finite-horizon table" "a stationary table where a finite-horizon one is needed" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table pi.h5
+out=$("$HJBENCH" rollout sac.h5 --episodes 50 --episodic-table conv101.h5)
+echo "$out" | "$PYTHON" -c '
+import sys, re
+text = sys.stdin.read(); print(text.strip())
+mean = float(re.search(r"mean return (-?[0-9.]+)", text).group(1))
+pol, opt, gap, se = map(float, re.search(r"policy return (-?[0-9.]+), optimal return (-?[0-9.]+), gap (-?[0-9.]+) \+- ([0-9.]+)", text).groups())
+sys.exit(0 if abs(pol - mean) < 0.01 and abs(gap - (opt - pol)) < 0.01 and gap > 10 * se else 1)' \
+  && ok "rollout --episodic-table: a 300-step SAC policy is far below the optimal episode return (paired gap)" \
+  || fail "episodic gap"
 
 echo "$((cases - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
