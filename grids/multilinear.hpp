@@ -38,6 +38,7 @@ struct CellWeights {
   static constexpr int corners = 1 << D;
   std::array<Index<D>, corners> node;
   std::array<double, corners> weight;
+  std::array<double, D> fraction;  ///< the local coordinate w_a of x in the cell, per axis
 };
 
 template <int D>
@@ -46,6 +47,7 @@ CellWeights<D> cell_weights(const std::array<Axis, D>& axes, const std::array<do
   std::array<double, D> w;
   for (int a = 0; a < D; ++a) locate(axes[a], x[a], base[a], w[a]);
   CellWeights<D> cell;
+  cell.fraction = w;
   for (int c = 0; c < CellWeights<D>::corners; ++c) {
     Index<D> g = base;
     double weight = 1.0;

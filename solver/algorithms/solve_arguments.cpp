@@ -89,6 +89,13 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "stop when the max-norm Bellman residual is below this")(
       "stationary.max_iterations", po::value(&config.stationary.max_iterations)->default_value(0),
       "iteration limit (0: 200 for policy iteration, 100000 for value iteration)")(
+      "stationary.evaluation_factor", po::value(&config.stationary.evaluation_factor)->default_value(0.1),
+      "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
+      "the "
+      "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
+      "stationary.polish", po::bool_switch(&config.stationary.polish),
+      "policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero: a table "
+      "bit-identical on any number of ranks and across restarts (slower)")(
       "dry-run", po::bool_switch(&config.dry_run),
       "print the grid, partition and memory plan per rank, then stop (nothing is written)")(
       "memory-per-rank", po::value(&memory_budget),

@@ -77,9 +77,16 @@ class StationarySolver {
     s.residual = bellman(v, next);
     bool policy_stable = false;
     s.termination = Termination::iteration_limit;
+    // Howard (exact evaluation, stop when the policy repeats, then the bit-identical polish) with
+    // --stationary.polish; otherwise inexact (optimistic) policy iteration: each evaluation stops at
+    // a residual norm of evaluation_factor * (1 - gamma) * (the current Bellman residual), which
+    // bounds its max-norm error by evaluation_factor times that residual, and the iteration stops
+    // on the Bellman residual alone.
+    const bool howard = m_options.polish || m_options.evaluation_factor == 0.0;
     while (s.residual > m_options.tolerance && !policy_stable && s.iterations < max_iter) {
       if (m_options.policy_iteration) {
-        s.linear_iterations += evaluate_policy(v);
+        const double target = howard ? 0.0 : m_options.evaluation_factor * (1.0 - m_gamma) * s.residual;
+        s.linear_iterations += evaluate_policy(v, target);
       } else {
         HJB_PETSC(VecCopy(next, v));
       }
@@ -88,7 +95,7 @@ class StationarySolver {
       const std::vector<int> previous = m_policy;
       s.residual = bellman(v, next);
       // Howard's algorithm has converged when the greedy policy of V^pi is pi itself.
-      if (m_options.policy_iteration) {
+      if (m_options.policy_iteration && howard) {
         long changed = 0, changed_anywhere = 0;
         for (std::size_t l = 0; l < previous.size(); ++l) changed += previous[l] != m_policy[l];
         MPI_Allreduce(&changed, &changed_anywhere, 1, MPI_LONG, MPI_SUM, m_grid.comm());
@@ -105,7 +112,7 @@ class StationarySolver {
     }
     if (!s.interrupted() && (s.residual <= m_options.tolerance || policy_stable))
       s.termination = Termination::converged;
-    if (s.termination == Termination::converged && m_options.policy_iteration) {
+    if (s.termination == Termination::converged && m_options.policy_iteration && m_options.polish) {
       s.polish_sweeps = polish(v, next);
       const std::vector<int> final_policy = m_policy;
       s.residual = bellman(v, next);  // residual of the published values
@@ -128,45 +135,90 @@ class StationarySolver {
     return options;
   }
 
-  /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...), using v
-  /// as the initial guess. Returns the Krylov iterations. Collective.
-  long evaluate_policy(Vec v) {
+  /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...; BiCGStab
+  /// with right block-Jacobi/ILU preconditioning by default, so the tolerance applies to the true
+  /// residual), from v as the initial guess: to a residual 2-norm below `target`, or to relative
+  /// 1e-12 when target is 0. The matrix is built from local CSR arrays in one call; the KSP is kept
+  /// across iterations. Returns the Krylov iterations. Collective.
+  long evaluate_policy(Vec v, double target) {
     const ScopedLogEvent timed(log_events().policy_evaluation);
     const std::int64_t n = m_grid.owned_count(), k_count = m_chain.action_count();
     PetscInt first, last;
     HJB_PETSC(VecGetOwnershipRange(v, &first, &last));
-    OwnedMat a;
-    HJB_PETSC(MatCreateAIJ(m_grid.comm(), static_cast<PetscInt>(n), static_cast<PetscInt>(n), PETSC_DETERMINE,
-                           PETSC_DETERMINE, corners + 1, nullptr, corners, nullptr, a.out()));
-    HJB_PETSC(MatSetOption(a, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+    // Row l: 1 on the diagonal, -gamma w_c at the corners (merged where a corner is the node).
+    // Local rows in CSR form (global column indices, sorted within each row); kept as members
+    // because a one-rank matrix uses the arrays in place.
+    std::vector<PetscInt>& row_start = m_csr_rows;
+    std::vector<PetscInt>& columns = m_csr_columns;
+    std::vector<PetscScalar>& entries = m_csr_entries;
+    OwnedMat a;  // released before the arrays it may use are rebuilt
+    if (m_ksp) HJB_PETSC(KSPReset(m_ksp));
+    row_start.assign(static_cast<std::size_t>(n) + 1, 0);
+    columns.clear();
+    entries.clear();
+    columns.reserve(static_cast<std::size_t>(n) * (corners + 1));
+    entries.reserve(columns.capacity());
     OwnedVec rhs;
     HJB_PETSC(VecDuplicate(v, rhs.out()));
     PetscScalar* r;
     HJB_PETSC(VecGetArray(rhs, &r));
+    PetscInt col[corners + 1];
+    PetscScalar val[corners + 1];
+    constexpr std::int64_t ahead = 16;  // the policy's rows are scattered: fetch them early
     for (std::int64_t l = 0; l < n; ++l) {
+      if (l + ahead < n) m_chain.prefetch((l + ahead) * k_count + m_policy[l + ahead]);
       const std::int64_t row = l * k_count + m_policy[l];
-      const PetscInt i = first + static_cast<PetscInt>(l);
-      HJB_PETSC(MatSetValue(a, i, i, 1.0, ADD_VALUES));
+      int len = 1;
+      col[0] = first + static_cast<PetscInt>(l);
+      val[0] = 1.0;
       for (int c = 0; c < corners; ++c) {
         const double w = m_chain.weight(row, c);
-        if (w != 0.0) HJB_PETSC(MatSetValue(a, i, m_chain.corner_index(row, c), -m_gamma * w, ADD_VALUES));
+        if (w == 0.0) continue;
+        const PetscInt j = m_chain.corner_index(row, c);
+        int at = 0;
+        while (at < len && col[at] != j) ++at;
+        if (at == len) {
+          col[len] = j;
+          val[len++] = 0.0;
+        }
+        val[at] -= m_gamma * w;
       }
+      for (int e = 1; e < len; ++e)  // insertion sort of at most 2^D + 1 entries
+        for (int f = e; f > 0 && col[f - 1] > col[f]; --f) {
+          std::swap(col[f - 1], col[f]);
+          std::swap(val[f - 1], val[f]);
+        }
+      columns.insert(columns.end(), col, col + len);
+      entries.insert(entries.end(), val, val + len);
+      row_start[l + 1] = static_cast<PetscInt>(columns.size());
       r[l] = m_chain.cost(row);
     }
     HJB_PETSC(VecRestoreArray(rhs, &r));
-    HJB_PETSC(MatAssemblyBegin(a, MAT_FINAL_ASSEMBLY));
-    HJB_PETSC(MatAssemblyEnd(a, MAT_FINAL_ASSEMBLY));
-    OwnedKsp ksp;
-    HJB_PETSC(KSPCreate(m_grid.comm(), ksp.out()));
-    HJB_PETSC(KSPSetOperators(ksp, a, a));
-    HJB_PETSC(KSPSetTolerances(ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
-    HJB_PETSC(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-    HJB_PETSC(KSPSetFromOptions(ksp));
-    HJB_PETSC(KSPSolve(ksp, rhs, v));
+    if (m_grid.size() == 1) {  // the arrays themselves (first = 0: global columns are local)
+      HJB_PETSC(MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, static_cast<PetscInt>(n), static_cast<PetscInt>(n),
+                                          row_start.data(), columns.data(), entries.data(), a.out()));
+    } else {
+      HJB_PETSC(MatCreateMPIAIJWithArrays(m_grid.comm(), static_cast<PetscInt>(n), static_cast<PetscInt>(n),
+                                          PETSC_DETERMINE, PETSC_DETERMINE, row_start.data(), columns.data(),
+                                          entries.data(), a.out()));
+    }
+    if (!m_ksp) {
+      HJB_PETSC(KSPCreate(m_grid.comm(), m_ksp.out()));
+      HJB_PETSC(KSPSetType(m_ksp, KSPBCGS));
+      HJB_PETSC(KSPSetPCSide(m_ksp, PC_RIGHT));
+      HJB_PETSC(KSPSetInitialGuessNonzero(m_ksp, PETSC_TRUE));
+      HJB_PETSC(KSPSetTolerances(m_ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
+      HJB_PETSC(KSPSetFromOptions(m_ksp));
+    }
+    // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless -ksp_rtol/-ksp_atol.
+    HJB_PETSC(KSPSetTolerances(m_ksp, target > 0 ? 1e-50 : 1e-12, target > 0 ? target : 1e-50, PETSC_DEFAULT,
+                               PETSC_DEFAULT));
+    HJB_PETSC(KSPSetOperators(m_ksp, a, a));
+    HJB_PETSC(KSPSolve(m_ksp, rhs, v));
     PetscInt its;
     KSPConvergedReason reason;
-    HJB_PETSC(KSPGetIterationNumber(ksp, &its));
-    HJB_PETSC(KSPGetConvergedReason(ksp, &reason));
+    HJB_PETSC(KSPGetIterationNumber(m_ksp, &its));
+    HJB_PETSC(KSPGetConvergedReason(m_ksp, &reason));
     HJB_CHECK(reason > 0, NumericalError,
               "policy evaluation: the linear solver did not converge (KSP reason "
                   << static_cast<int>(reason) << "); try -ksp_type gmres -pc_type bjacobi");
@@ -219,6 +271,9 @@ class StationarySolver {
   double m_gamma = 0.99;
   long m_iteration = 0;
   std::vector<int> m_policy;
+  std::vector<PetscInt> m_csr_rows, m_csr_columns;
+  std::vector<PetscScalar> m_csr_entries;
+  OwnedKsp m_ksp;
 };
 
 }  // namespace hjb

@@ -11,6 +11,8 @@ void StationaryOptions::validate() const {
             "--stationary.discount must be in (0, 1) (0: the problem's), got " << discount);
   HJB_CHECK(tolerance > 0, UsageError, "--stationary.tolerance must be positive, got " << tolerance);
   HJB_CHECK(max_iterations >= 0, UsageError, "--stationary.max_iterations must be non-negative");
+  HJB_CHECK(evaluation_factor >= 0 && evaluation_factor < 1, UsageError,
+            "--stationary.evaluation_factor must be in [0, 1), got " << evaluation_factor);
   HJB_CHECK(progress_seconds >= 0, UsageError, "--output.progress_seconds must be non-negative");
 }
 

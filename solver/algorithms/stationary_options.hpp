@@ -11,7 +11,13 @@ struct StationaryOptions {
   double tolerance = 1e-8;         ///< max-norm Bellman residual max|T V - V|
   long max_iterations = 0;         ///< 0: 200 for policy iteration, 100000 for value iteration
   double progress_seconds = 10.0;  ///< rank-0 progress line period (0: every iteration; infinity: quiet)
-  void validate() const;           ///< throws UsageError naming --stationary.*
+  /// Policy iteration: each evaluation stops at a residual of evaluation_factor * (1 - gamma) *
+  /// (Bellman residual); 0: exact evaluations (Howard).
+  double evaluation_factor = 0.1;
+  /// Policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero, so the
+  /// table is bit-identical on any rank count and across restarts (slower).
+  bool polish = false;
+  void validate() const;  ///< throws UsageError naming --stationary.*
 };
 
 /// Options of the finite-horizon (episodic) backward recursion V_k = min_a [c + V_{k+1} o step].

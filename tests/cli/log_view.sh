@@ -17,7 +17,7 @@ expect_events() {  # expect_events LOG NAME...
 "$HJBENCH" solve --problem.name air3d --grid.shape 21,21,20 --time.horizon 0.2 --output.file "$work/a.h5" \
   --output.quiet --checkpoint.every_steps 5 -- -log_view > "$work/td.log" 2>&1 || { echo "FAIL time-dependent run"; exit 1; }
 expect_events "$work/td.log" "Time marching" HjbHaloExchange HjbRateEval HjbTableWrite HjbCheckpoint
-"$HJBENCH" solve --problem.name pendulum --grid.shape 41,41 --solve.algorithm policy_iteration \
+"$HJBENCH" solve --problem.name pendulum --grid.shape 41,41 --solve.algorithm policy_iteration --stationary.polish \
   --output.file "$work/p.h5" --output.quiet -- -log_view > "$work/st.log" 2>&1 || { echo "FAIL stationary run"; exit 1; }
 expect_events "$work/st.log" Stationary HjbTransitions HjbBellman HjbPolicyEval HjbPolicySweep KSPSolve HjbTableWrite
 echo "$failed failed"
