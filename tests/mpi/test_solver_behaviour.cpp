@@ -205,3 +205,31 @@ TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
   EXPECT_EQ(everywhere, 1);
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
+
+#include "solver/algorithms/finite_horizon.hpp"
+
+TEST(SolverBehaviour, NanInTheFiniteHorizonRecursionStopsEveryRankNamingStageAndNode) {
+  PoisonedPendulum pendulum;
+  const auto axes = hjb::testing::problem_axes<problems::Pendulum>(pendulum, {31, 31});
+  TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
+  FiniteHorizonSolver<PoisonedPendulum> solver(pendulum, grid, 5, 10, INFINITY);
+  const OwnedVec v = grid.create_vector();
+  VecSet(v, 0.0);
+  int caught = 0, stages_seen = 0;
+  std::string message;
+  try {
+    solver.solve(v, 9, [&](long, Vec, const std::vector<int>&) {
+      ++stages_seen;
+      return Termination::horizon_reached;
+    });
+  } catch (const NumericalError& e) {
+    caught = 1;
+    message = e.what();
+  }
+  int everywhere;
+  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
+  EXPECT_EQ(everywhere, 1);
+  EXPECT_EQ(stages_seen, 0);  // the first stage (k = 9) already fails: no table data is handed on
+  EXPECT_NE(message.find("stage 9"), std::string::npos) << message;
+  EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
+}
