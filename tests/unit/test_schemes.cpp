@@ -173,6 +173,63 @@ TEST(SemiLagrangian, ActionGridSpansTheBoxWithTheLastComponentFastest) {
   EXPECT_EQ(action_grid<1>(Box<1>{{-2.0}, {4.0}}, 1).front()[0], 1.0) << "one action: the midpoint";
 }
 
+TEST(SemiLagrangian, AStepIntoTheGoalLeavesTheChainWithTheTerminalReward) {
+  const problems::MountainCar car;
+  const std::array<Axis, 2> axes{Axis{"position", -1.2, 0.6, 181, false},
+                                 Axis{"velocity", -0.07, 0.07, 141, false}};
+  // From p = 0.44, v = 0.03 every force reaches p >= 0.45 with v >= 0: terminal.
+  const auto t = semi_lagrangian_transition(car, axes, {0.44, 0.03}, {0.5});
+  EXPECT_TRUE(t.terminal);
+  EXPECT_DOUBLE_EQ(t.cost, 0.1 * 0.25 - car.goal_reward);
+  for (double w : t.cell.weight) EXPECT_EQ(w, 0.0);
+  // Far from the goal: an ordinary transition whose weights sum to 1.
+  const auto u = semi_lagrangian_transition(car, axes, {-0.5, 0.0}, {1.0});
+  EXPECT_FALSE(u.terminal);
+  double sum = 0.0;
+  for (double w : u.cell.weight) sum += w;
+  EXPECT_NEAR(sum, 1.0, 1e-15);
+}
+
+TEST(StartSetMean, IsExactForMultilinearFunctionsPointMassesAndPeriodicAxes) {
+  const Axis x{"x", -1.0, 2.0, 31, false}, theta{"theta", -M_PI, M_PI, 40, true};
+  std::vector<double> q;
+  // Mean of f(x) = x over [lo, hi] is (lo + hi) / 2 for any interval inside the axis.
+  for (auto [lo, hi] : {std::pair{-1.0, 2.0}, {-0.37, 1.21}, {0.05, 0.06}}) {
+    ASSERT_TRUE(uniform_mean_weights(x, lo, hi, q));
+    double mean = 0.0, total = 0.0;
+    for (std::int64_t i = 0; i < x.n; ++i) {
+      mean += q[i] * x.coordinate(i);
+      total += q[i];
+    }
+    EXPECT_NEAR(total, 1.0, 1e-14);
+    EXPECT_NEAR(mean, 0.5 * (lo + hi), 1e-14);
+  }
+  // A point mass is interpolation.
+  ASSERT_TRUE(uniform_mean_weights(x, 0.33, 0.33, q));
+  double at = 0.0;
+  for (std::int64_t i = 0; i < x.n; ++i) at += q[i] * x.coordinate(i);
+  EXPECT_NEAR(at, 0.33, 1e-14);
+  // A whole period weighs every node equally; a window across the seam wraps.
+  ASSERT_TRUE(uniform_mean_weights(theta, -M_PI, M_PI, q));
+  for (double w : q) EXPECT_NEAR(w, 1.0 / 40, 1e-15);
+  ASSERT_TRUE(uniform_mean_weights(theta, 3.0, 3.5, q));
+  double total = 0.0;
+  for (double w : q) total += w;
+  EXPECT_NEAR(total, 1.0, 1e-14);
+  EXPECT_GT(q[0], 0.0);  // node -pi = pi receives weight from both sides of the seam
+  // Outside a non-periodic axis, or more than a period: refused.
+  EXPECT_FALSE(uniform_mean_weights(x, -1.5, 0.0, q));
+  EXPECT_FALSE(uniform_mean_weights(theta, -4.0, 4.0, q));
+  // 2-D: the mean of the bilinear f = x * y over a box is the product of the means.
+  const std::vector<Axis> axes{x, Axis{"y", 0.0, 1.0, 11, false}};
+  std::vector<double> values;
+  for (std::int64_t i = 0; i < axes[0].n; ++i)
+    for (std::int64_t j = 0; j < axes[1].n; ++j)
+      values.push_back(axes[0].coordinate(i) * axes[1].coordinate(j));
+  EXPECT_NEAR(uniform_box_mean(axes, values, {-0.5, 0.2}, {1.5, 0.9}), 0.5 * 0.55, 1e-13);
+  EXPECT_THROW(uniform_box_mean(axes, values, {-0.5, 0.2}, {1.5, 1.9}), std::invalid_argument);
+}
+
 TEST(ProblemCatalog, NamesAreUniquePerDimensionAndEveryProblemDescribesItself) {
   std::set<std::pair<std::string, int>> seen;
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
