@@ -36,6 +36,62 @@ concept StationaryProblem = ControlProblem<P> &&
   { p.discount } -> std::convertible_to<double>;
 };
 
+/// The Bellman sweep of any chain with gather(), needed(), grid(), action_count() and
+/// q_value(row, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
+/// equals); returns max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the
+/// same NumericalError on every rank, naming the first such node and `where`. Collective.
+template <class Chain>
+double chain_bellman(Chain& chain, Vec v, Vec out, double gamma, std::vector<int>& policy,
+                     const std::string& where) {
+  constexpr int D = Chain::D;
+  const auto& grid = chain.grid();
+  chain.gather(v);
+  const ScopedLogEvent timed(log_events().bellman_update);
+  const PetscScalar* needed;
+  const PetscScalar* in;
+  PetscScalar* o;
+  HJB_PETSC(VecGetArrayRead(chain.needed(), &needed));
+  HJB_PETSC(VecGetArrayRead(v, &in));
+  HJB_PETSC(VecGetArray(out, &o));
+  const std::int64_t k_count = chain.action_count();
+  policy.resize(static_cast<std::size_t>(grid.owned_count()));
+  double residual = 0.0;
+  std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+    double best = std::numeric_limits<double>::infinity();
+    int arg = 0;
+    for (std::int64_t k = 0; k < k_count; ++k) {
+      const double q = chain.q_value(l * k_count + k, needed, gamma);
+      if (q < best) {
+        best = q;
+        arg = static_cast<int>(k);
+      }
+    }
+    o[l] = best;
+    policy[l] = arg;
+    residual = std::max(residual, std::abs(best - in[l]));
+    if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
+      first_bad = grid.natural_index(grid.owned_node(l));
+  }
+  HJB_PETSC(VecRestoreArray(out, &o));
+  HJB_PETSC(VecRestoreArrayRead(v, &in));
+  HJB_PETSC(VecRestoreArrayRead(chain.needed(), &needed));
+  double global;
+  MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+  std::int64_t bad;
+  MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, grid.comm());
+  if (bad != std::numeric_limits<std::int64_t>::max()) {
+    // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
+    const auto x = grid.coordinates(grid.from_natural_index(bad));
+    std::ostringstream os;
+    os << "non-finite value in the Bellman update (" << where << ") at node (";
+    for (int a = 0; a < D; ++a) os << (a ? ", " : "") << grid.axis(a).name << " = " << x[a];
+    os << "); no table is written";
+    throw NumericalError(os.str());
+  }
+  return global;
+}
+
 template <StationaryProblem P>
 class ControlledChain {
  public:
@@ -170,55 +226,21 @@ class ControlledChain {
   }
 
   /// out = T_gamma v; policy[l] = the minimising action (first of equals); returns
-  /// max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the same
-  /// NumericalError on every rank, naming the first such node and `where`. Collective.
+  /// max_l |out_l - v_l| over all ranks (chain_bellman). Collective.
   double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where) {
-    gather(v);
-    const ScopedLogEvent timed(log_events().bellman_update);
-    const PetscScalar* needed;
-    const PetscScalar* in;
-    PetscScalar* o;
-    HJB_PETSC(VecGetArrayRead(m_needed, &needed));
-    HJB_PETSC(VecGetArrayRead(v, &in));
-    HJB_PETSC(VecGetArray(out, &o));
-    const std::int64_t k_count = action_count();
-    policy.resize(static_cast<std::size_t>(m_grid.owned_count()));
-    double residual = 0.0;
-    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
-    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-      double best = std::numeric_limits<double>::infinity();
-      int arg = 0;
-      for (std::int64_t k = 0; k < k_count; ++k) {
-        const double q = q_value(l * k_count + k, needed, gamma);
-        if (q < best) {
-          best = q;
-          arg = static_cast<int>(k);
-        }
-      }
-      o[l] = best;
-      policy[l] = arg;
-      residual = std::max(residual, std::abs(best - in[l]));
-      if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
-        first_bad = m_grid.natural_index(m_grid.owned_node(l));
-    }
-    HJB_PETSC(VecRestoreArray(out, &o));
-    HJB_PETSC(VecRestoreArrayRead(v, &in));
-    HJB_PETSC(VecRestoreArrayRead(m_needed, &needed));
-    double global;
-    MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, m_grid.comm());
-    std::int64_t bad;
-    MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, m_grid.comm());
-    if (bad != std::numeric_limits<std::int64_t>::max()) {
-      // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
-      const auto x = m_grid.coordinates(m_grid.from_natural_index(bad));
-      std::ostringstream os;
-      os << "non-finite value in the Bellman update (" << where << ") at node (";
-      for (int a = 0; a < D; ++a) os << (a ? ", " : "") << m_grid.axis(a).name << " = " << x[a];
-      os << "); no table is written";
-      throw NumericalError(os.str());
-    }
-    return global;
+    return chain_bellman(*this, v, out, gamma, policy, where);
   }
+
+  /// Calls f(global column, coefficient) for the successors of a row (coefficients before gamma).
+  template <class F>
+  void for_each_entry(std::int64_t row, F&& f) const {
+    for (int c = 0; c < corners; ++c) {
+      const double w = weight(row, c);
+      if (w != 0.0) f(corner_index(row, c), w);
+    }
+  }
+  /// The largest discount factor inside a row (the chain contracts by gamma times this).
+  double max_row_discount() const { return 1.0; }
 
  private:
   static constexpr int terminal_slot = -1;

@@ -22,6 +22,7 @@
 #include "grids/petsc_owner.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
+#include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
@@ -34,22 +35,34 @@ namespace hjb {
 using OwnedMat = PetscOwner<Mat, MatDestroy>;
 using OwnedKsp = PetscOwner<KSP, KSPDestroy>;
 
-template <StationaryProblem P>
+/// Value and policy iteration on a chain: by default the semi-Lagrangian chain of the problem's own
+/// discrete step (ControlledChain, discount gamma from the problem or the options); or the Markov
+/// chain approximation of a continuous-time problem (SparseChain, discounts in its rows).
+template <class P, class Chain = ControlledChain<P>>
 class StationarySolver {
  public:
-  static constexpr int D = P::dim, M = P::control_dim, corners = 1 << D;
+  static constexpr int D = P::dim, M = P::control_dim;
   /// Called after every iteration with (iteration, values); returning anything but `converged`
   /// (stopped_by_signal, wall_time) stops with that termination (the caller has checkpointed).
   using IterationHook = std::function<Termination(long iteration, Vec values)>;
 
   /// Collective: builds the transitions of all owned nodes and the scatter of the nodes they read.
-  StationarySolver(const P& problem, const TensorGrid<D>& grid, const StationaryOptions& options)
+  StationarySolver(const P& problem, const TensorGrid<D>& grid,
+                   const StationaryOptions& options) requires std::same_as<Chain, ControlledChain<P>>
       : m_grid(grid), m_options(checked(options)), m_chain(problem, grid, options.actions) {
     m_gamma = options.discount > 0 ? options.discount : problem.discount;
     HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError,
               "--stationary.discount must be in (0, 1), got " << m_gamma);
     m_policy.assign(grid.owned_count(), 0);
   }
+  /// The Markov chain approximation of a continuous-time problem (its discount rate in the rows).
+  StationarySolver(const P& problem, const TensorGrid<D>& grid, const StationaryOptions& options,
+                   const ChainSchemeOptions& scheme)
+      : m_grid(grid), m_options(checked(options)), m_chain(problem, grid, options.actions, scheme) {
+    m_gamma = 1.0;
+    m_policy.assign(grid.owned_count(), 0);
+  }
+  const Chain& chain() const { return m_chain; }
   StationarySolver(const StationarySolver&) = delete;
   StationarySolver& operator=(const StationarySolver&) = delete;
 
@@ -85,7 +98,8 @@ class StationarySolver {
     const bool howard = m_options.polish || m_options.evaluation_factor == 0.0;
     while (s.residual > m_options.tolerance && !policy_stable && s.iterations < max_iter) {
       if (m_options.policy_iteration) {
-        const double target = howard ? 0.0 : m_options.evaluation_factor * (1.0 - m_gamma) * s.residual;
+        const double contraction = m_gamma * m_chain.max_row_discount();
+        const double target = howard ? 0.0 : m_options.evaluation_factor * (1.0 - contraction) * s.residual;
         s.linear_iterations += evaluate_policy(v, target);
       } else {
         HJB_PETSC(VecCopy(next, v));
@@ -156,40 +170,37 @@ class StationarySolver {
     row_start.assign(static_cast<std::size_t>(n) + 1, 0);
     columns.clear();
     entries.clear();
-    columns.reserve(static_cast<std::size_t>(n) * (corners + 1));
+    columns.reserve(static_cast<std::size_t>(n) * 5);
     entries.reserve(columns.capacity());
     OwnedVec rhs;
     HJB_PETSC(VecDuplicate(v, rhs.out()));
     PetscScalar* r;
     HJB_PETSC(VecGetArray(rhs, &r));
-    PetscInt col[corners + 1];
-    PetscScalar val[corners + 1];
+    std::vector<PetscInt> col;
+    std::vector<PetscScalar> val;
     constexpr std::int64_t ahead = 16;  // the policy's rows are scattered: fetch them early
     for (std::int64_t l = 0; l < n; ++l) {
       if (l + ahead < n) m_chain.prefetch((l + ahead) * k_count + m_policy[l + ahead]);
       const std::int64_t row = l * k_count + m_policy[l];
-      int len = 1;
-      col[0] = first + static_cast<PetscInt>(l);
-      val[0] = 1.0;
-      for (int c = 0; c < corners; ++c) {
-        const double w = m_chain.weight(row, c);
-        if (w == 0.0) continue;
-        const PetscInt j = m_chain.corner_index(row, c);
-        int at = 0;
-        while (at < len && col[at] != j) ++at;
-        if (at == len) {
-          col[len] = j;
-          val[len++] = 0.0;
+      col.assign(1, first + static_cast<PetscInt>(l));
+      val.assign(1, 1.0);
+      m_chain.for_each_entry(row, [&](PetscInt j, double w) {
+        std::size_t at = 0;
+        while (at < col.size() && col[at] != j) ++at;
+        if (at == col.size()) {
+          col.push_back(j);
+          val.push_back(0.0);
         }
         val[at] -= m_gamma * w;
-      }
-      for (int e = 1; e < len; ++e)  // insertion sort of at most 2^D + 1 entries
+      });
+      const int len = static_cast<int>(col.size());
+      for (int e = 1; e < len; ++e)  // insertion sort of the few entries of a row
         for (int f = e; f > 0 && col[f - 1] > col[f]; --f) {
           std::swap(col[f - 1], col[f]);
           std::swap(val[f - 1], val[f]);
         }
-      columns.insert(columns.end(), col, col + len);
-      entries.insert(entries.end(), val, val + len);
+      columns.insert(columns.end(), col.begin(), col.end());
+      entries.insert(entries.end(), val.begin(), val.end());
       row_start[l + 1] = static_cast<PetscInt>(columns.size());
       r[l] = m_chain.cost(row);
     }
@@ -267,7 +278,7 @@ class StationarySolver {
 
   const TensorGrid<D>& m_grid;
   StationaryOptions m_options;
-  ControlledChain<P> m_chain;
+  Chain m_chain;
   double m_gamma = 0.99;
   long m_iteration = 0;
   std::vector<int> m_policy;

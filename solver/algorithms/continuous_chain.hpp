@@ -1,0 +1,143 @@
+// The Markov chain approximation of a continuous-time stationary problem (discounted, or exit
+// time with a target) on a distributed tensor grid: rows built by semi_lagrangian_mca or
+// kushner_dupuis (solver/schemes/markov_chain_approximation.hpp) and stored in CSR form (slot and
+// discounted probability per successor), with the one VecScatter of the off-rank successors. The
+// same interface as ControlledChain, so StationarySolver runs value and (inexact) policy
+// iteration on it; the discount lives in the rows (gamma = 1 for the solver).
+#pragma once
+#include <petscvec.h>
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "grids/petsc_owner.hpp"
+#include "grids/profiling.hpp"
+#include "grids/tensor_grid.hpp"
+#include "solver/algorithms/controlled_chain.hpp"
+#include "solver/schemes/markov_chain_approximation.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
+
+namespace hjb {
+
+/// How to build the chain: the scheme, and the semi-Lagrangian time step h (per unit of the
+/// smallest grid spacing: h = time_step_factor * min_i dx_i).
+struct ChainSchemeOptions {
+  ChainScheme scheme = ChainScheme::semi_lagrangian;
+  double time_step_factor = 1.0;
+};
+
+template <ContinuousStationaryProblem P>
+class SparseChain {
+ public:
+  static constexpr int D = P::dim, M = P::control_dim;
+
+  /// Collective: builds every owned row under `actions_per_axis`^M actions.
+  SparseChain(const P& problem, const TensorGrid<D>& grid, int actions_per_axis,
+              const ChainSchemeOptions& scheme)
+      : m_grid(grid) {
+    m_actions = action_grid(problem.action_box(), actions_per_axis);
+    const ScopedLogEvent timed(log_events().transition_build);
+    const auto& axes = grid.axes();
+    double dx = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < D; ++i) dx = std::min(dx, axes[i].spacing());
+    m_time_step = scheme.time_step_factor * dx;
+    const std::int64_t n = grid.owned_count(), k_count = action_count();
+    const OwnedVec global = grid.create_vector();
+    PetscInt first, last;
+    HJB_PETSC(VecGetOwnershipRange(global, &first, &last));
+    std::unordered_map<PetscInt, int> slot_of;
+    std::vector<PetscInt> needed(static_cast<std::size_t>(n));
+    for (std::int64_t l = 0; l < n; ++l) needed[l] = first + static_cast<PetscInt>(l);
+    m_cost.resize(n * k_count);
+    m_start.assign(n * k_count + 1, 0);
+    double max_discount = 0.0;
+    for (std::int64_t l = 0; l < n; ++l) {
+      const Index<D> g = grid.owned_node(l);
+      const auto x = grid.coordinates(g);
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const std::int64_t row = l * k_count + k;
+        ChainRow<D> r;
+        bool exit = false;
+        if constexpr (HasTargetSet<P>) {
+          if (problem.in_target(x)) {
+            r.cost = problem.exit_cost(x);
+            exit = true;
+          }
+        }
+        if (!exit)
+          r = scheme.scheme == ChainScheme::semi_lagrangian
+                  ? semi_lagrangian_mca(problem, axes, x, m_actions[k], m_time_step)
+                  : kushner_dupuis(problem, axes, g, x, m_actions[k]);
+        m_cost[row] = r.cost;
+        max_discount = std::max(max_discount, exit ? 0.0 : r.discount);
+        for (const auto& [node, p] : r.next) {
+          const PetscInt idx = grid.petsc_index(node);
+          int slot;
+          if (idx >= first && idx < last) {
+            slot = static_cast<int>(idx - first);
+          } else {
+            auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
+            if (inserted) needed.push_back(idx);
+            slot = it->second;
+          }
+          m_slot.push_back(slot);
+          m_coefficient.push_back(r.discount * p);
+        }
+        m_start[row + 1] = static_cast<std::int64_t>(m_slot.size());
+      }
+    }
+    MPI_Allreduce(&max_discount, &m_max_discount, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+    m_needed_index = needed;
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
+    OwnedIs is;
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
+                              PETSC_COPY_VALUES, is.out()));
+    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
+  }
+  SparseChain(const SparseChain&) = delete;
+  SparseChain& operator=(const SparseChain&) = delete;
+
+  const std::vector<Point<M>>& actions() const { return m_actions; }
+  std::int64_t action_count() const { return static_cast<std::int64_t>(m_actions.size()); }
+  const TensorGrid<D>& grid() const { return m_grid; }
+  /// The semi-Lagrangian time step h (unused by Kushner-Dupuis).
+  double time_step() const { return m_time_step; }
+  double max_row_discount() const { return m_max_discount; }
+
+  void gather(Vec v) {
+    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+  }
+  Vec needed() const { return m_needed; }
+
+  double q_value(std::int64_t row, const PetscScalar* needed, double gamma) const {
+    double ev = 0.0;
+    for (std::int64_t e = m_start[row]; e < m_start[row + 1]; ++e) ev += m_coefficient[e] * needed[m_slot[e]];
+    return m_cost[row] + gamma * ev;
+  }
+  double cost(std::int64_t row) const { return m_cost[row]; }
+  template <class F>
+  void for_each_entry(std::int64_t row, F&& f) const {
+    for (std::int64_t e = m_start[row]; e < m_start[row + 1]; ++e)
+      f(m_needed_index[m_slot[e]], m_coefficient[e]);
+  }
+  void prefetch(std::int64_t row) const { __builtin_prefetch(&m_start[row]); }
+
+  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where) {
+    return chain_bellman(*this, v, out, gamma, policy, where);
+  }
+
+ private:
+  const TensorGrid<D>& m_grid;
+  std::vector<Point<M>> m_actions;
+  double m_time_step = 0.0, m_max_discount = 1.0;
+  std::vector<double> m_cost, m_coefficient;
+  std::vector<std::int64_t> m_start;
+  std::vector<int> m_slot;
+  std::vector<PetscInt> m_needed_index;
+  OwnedVec m_needed;
+  OwnedScatter m_scatter;
+};
+
+}  // namespace hjb
