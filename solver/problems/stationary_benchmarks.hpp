@@ -50,6 +50,113 @@ struct DiscountedLqr {
   }
 };
 
+/// Single-input LQR in D dimensions: dx/dt = A x + b u, cost rate x^T x + r u^2, discount rate
+/// rho, |u| <= bound. V(x) = x^T P x with P the stabilising solution of the discounted algebraic
+/// Riccati equation (A - rho/2 I)^T P + P (A - rho/2 I) - P b b^T P / r + I = 0, computed by
+/// Newton-Kleinman iteration (riccati()); the optimal control -b^T P x / r.
+template <int D>
+struct SingleInputLqr {
+  static constexpr int dim = D, control_dim = 1;
+  std::array<std::array<double, D>, D> a{};
+  std::array<double, D> b{};
+  double r = 1.0, rho = 1.0, bound = 1.5;
+  std::array<std::array<double, D>, D> p{};  ///< set by riccati()
+
+  /// A chain of first-order lags driven at its end: A = -I + superdiagonal, b = e_{D-1}.
+  SingleInputLqr() {
+    for (int i = 0; i < D; ++i) {
+      a[i][i] = -1.0;
+      if (i + 1 < D) a[i][i + 1] = 1.0;
+    }
+    b[D - 1] = 1.0;
+    riccati();
+  }
+  std::array<double, D> drift(const std::array<double, D>& x, const Point<1>& u) const {
+    std::array<double, D> f{};
+    for (int i = 0; i < D; ++i) {
+      for (int j = 0; j < D; ++j) f[i] += a[i][j] * x[j];
+      f[i] += b[i] * u[0];
+    }
+    return f;
+  }
+  std::array<double, D> noise(const std::array<double, D>&, const Point<1>&) const { return {}; }
+  double cost_rate(const std::array<double, D>& x, const Point<1>& u) const {
+    double c = r * u[0] * u[0];
+    for (double xi : x) c += xi * xi;
+    return c;
+  }
+  double discount_rate() const { return rho; }
+  Box<1> action_box() const { return {{-bound}, {bound}}; }
+  double exact(const std::array<double, D>& x) const {
+    double v = 0.0;
+    for (int i = 0; i < D; ++i)
+      for (int j = 0; j < D; ++j) v += x[i] * p[i][j] * x[j];
+    return v;
+  }
+  /// max |residual| of the discounted Riccati equation at p.
+  double riccati_residual() const {
+    double worst = 0.0;
+    for (int i = 0; i < D; ++i)
+      for (int j = 0; j < D; ++j) {
+        double e = (i == j ? 1.0 : 0.0), pb_i = 0.0, pb_j = 0.0;
+        for (int k = 0; k < D; ++k) {
+          const double ak_i = a[k][i] - (k == i ? 0.5 * rho : 0.0),
+                       ak_j = a[k][j] - (k == j ? 0.5 * rho : 0.0);
+          e += ak_i * p[k][j] + p[i][k] * ak_j;
+          pb_i += p[i][k] * b[k];
+          pb_j += p[j][k] * b[k];
+        }
+        worst = std::max(worst, std::abs(e - pb_i * pb_j / r));
+      }
+    return worst;
+  }
+  /// Newton-Kleinman from the zero gain (A - rho/2 I must be stable): each step solves the
+  /// Lyapunov equation F^T P + P F + I + K^T r K = 0, F = A - rho/2 I - b K, as a D^2 linear
+  /// system by Gaussian elimination, then K = b^T P / r.
+  void riccati() {
+    std::array<double, D> k{};
+    for (int it = 0; it < 100; ++it) {
+      double f[D][D];
+      for (int i = 0; i < D; ++i)
+        for (int j = 0; j < D; ++j) f[i][j] = a[i][j] - (i == j ? 0.5 * rho : 0.0) - b[i] * k[j];
+      constexpr int n = D * D;
+      double m[n][n + 1] = {};
+      for (int i = 0; i < D; ++i)
+        for (int j = 0; j < D; ++j) {
+          const int row = i * D + j;  // equation (i, j): sum_k f[k][i] P[k][j] + P[i][k] f[k][j]
+          for (int q = 0; q < D; ++q) {
+            m[row][q * D + j] += f[q][i];
+            m[row][i * D + q] += f[q][j];
+          }
+          m[row][n] = -((i == j ? 1.0 : 0.0) + r * k[i] * k[j]);
+        }
+      for (int c = 0; c < n; ++c) {  // elimination with partial pivoting
+        int piv = c;
+        for (int row = c + 1; row < n; ++row)
+          if (std::abs(m[row][c]) > std::abs(m[piv][c])) piv = row;
+        for (int col = 0; col <= n; ++col) std::swap(m[c][col], m[piv][col]);
+        for (int row = 0; row < n; ++row) {
+          if (row == c) continue;
+          const double factor = m[row][c] / m[c][c];
+          for (int col = c; col <= n; ++col) m[row][col] -= factor * m[c][col];
+        }
+      }
+      double change = 0.0;
+      for (int i = 0; i < D; ++i)
+        for (int j = 0; j < D; ++j) {
+          const double value = m[i * D + j][n] / m[i * D + j][i * D + j];
+          change = std::max(change, std::abs(value - p[i][j]));
+          p[i][j] = value;
+        }
+      for (int j = 0; j < D; ++j) {
+        k[j] = 0.0;
+        for (int q = 0; q < D; ++q) k[j] += b[q] * p[q][j] / r;
+      }
+      if (change < 1e-15) break;
+    }
+  }
+};
+
 /// dx/dt = v, dv/dt = u, |u| <= 1, cost rate 1 (time), no discount; target: the sublevel set
 /// {T <= tau0} of the minimum time T to the origin, so the exact value is T(x, v) - tau0 outside
 /// it (and 0 inside). T = v + 2 sqrt(x + v^2/2) above the switching curve x = -v|v|/2,

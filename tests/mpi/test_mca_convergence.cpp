@@ -114,6 +114,23 @@ TEST(ChainConvergence, DiscountedLqr2D) {
   }
 }
 
+TEST(ChainConvergence, DiscountedLqr3DSingleInput) {
+  problems::SingleInputLqr<3> lqr;
+  PetscPrintf(PETSC_COMM_WORLD, "  3-D LQR: Riccati residual %.1e, P diagonal %.4f %.4f %.4f\n",
+              lqr.riccati_residual(), lqr.p[0][0], lqr.p[1][1], lqr.p[2][2]);
+  ASSERT_LE(lqr.riccati_residual(), 1e-12);
+  for (ChainScheme scheme : {ChainScheme::semi_lagrangian, ChainScheme::kushner_dupuis}) {
+    const std::string label = std::string("3-D discounted LQR, ") + name(scheme);
+    const auto orders = convergence_table(label.c_str(), {11, 21, 41}, [&](std::int64_t n) {
+      return chain_error(lqr, {n, n, n}, {-2.0, -2.0, -2.0}, {2.0, 2.0, 2.0}, scheme, 31, true,
+                         [](const std::array<double, 3>& x) {
+                           return std::abs(x[0]) <= 1 && std::abs(x[1]) <= 1 && std::abs(x[2]) <= 1;
+                         });
+    });
+    EXPECT_GE(orders.back(), 0.5) << label;
+  }
+}
+
 TEST(ChainConvergence, MinimumTimeDoubleIntegrator) {
   problems::MinTimeDoubleIntegrator di;
   for (ChainScheme scheme : {ChainScheme::semi_lagrangian, ChainScheme::kushner_dupuis}) {
