@@ -1,6 +1,7 @@
 // Running normaliser and deterministic policy evaluation.
 #include "rl_baselines/agents/policy.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace hjb::rl {
@@ -41,6 +42,13 @@ void Policy::to_environment(const float* normalized, double* action) const {
 void Policy::act(const double* observation, double* action) const {
   Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, actor.input_size());
   const Vector out = actor.predict(prepare(obs).col(0));
+  if (kind == PolicyKind::categorical) {
+    Eigen::Index best;
+    out.maxCoeff(&best);
+    const auto& chosen = discrete_actions.at(static_cast<std::size_t>(best));
+    std::copy(chosen.begin(), chosen.end(), action);
+    return;
+  }
   Vector a = out.head(action_dim());
   if (kind == PolicyKind::squashed_gaussian)
     a = a.array().tanh();

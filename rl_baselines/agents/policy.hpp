@@ -25,8 +25,9 @@ struct RunningNormalizer {
 };
 
 enum class PolicyKind {
-  gaussian,          ///< PPO: action = mean (normalised units), Gaussian exploration
-  squashed_gaussian  ///< SAC: action = tanh(mean)
+  gaussian,           ///< PPO: action = mean (normalised units), Gaussian exploration
+  squashed_gaussian,  ///< SAC: action = tanh(mean)
+  categorical         ///< PPO on a discrete action set: logits, action = the most probable one
 };
 
 struct Policy {
@@ -38,6 +39,8 @@ struct Policy {
   bool normalize_observations = false;
   RunningNormalizer observation_normalizer;
   std::vector<double> action_low, action_high;
+  /// Categorical policies: the discrete actions (environment units), one per logit.
+  std::vector<std::vector<double>> discrete_actions;
   std::map<std::string, double> hyperparameters;
   std::uint64_t seed = 0;
   double env_steps = 0;

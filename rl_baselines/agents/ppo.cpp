@@ -94,13 +94,18 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   const auto start = std::chrono::steady_clock::now();
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
   const int obs_dim = prototype.observation_dim(), k = prototype.action_dim();
+  // A discrete action set (Acrobot): a categorical head with one logit per action.
+  const int choices = prototype.discrete_action_count();
+  const bool categorical = choices > 0;
   const int envs = o.environments, horizon = o.rollout_steps, batch = envs * horizon;
 
   Policy policy;
   policy.algorithm = "ppo";
   policy.problem = prototype.problem_name();
-  policy.kind = PolicyKind::gaussian;
+  policy.kind = categorical ? PolicyKind::categorical : PolicyKind::gaussian;
+  for (int c = 0; c < choices; ++c) policy.discrete_actions.push_back(prototype.discrete_action(c));
   policy.state_dependent_std = o.state_dependent_std;
   policy.normalize_observations = o.normalize_observations;
   policy.observation_normalizer.resize(obs_dim);
@@ -113,12 +118,12 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     actor_sizes.push_back(h);
     critic_sizes.push_back(h);
   }
-  actor_sizes.push_back(o.state_dependent_std ? 2 * k : k);
+  actor_sizes.push_back(categorical ? choices : (o.state_dependent_std ? 2 * k : k));
   critic_sizes.push_back(1);
   policy.actor = Mlp(actor_sizes, o.activation);
   policy.actor.init_orthogonal(rng, std::sqrt(2.0f), 0.01f);
   policy.log_std = Vector::Constant(k, static_cast<float>(o.initial_log_std));
-  if (o.state_dependent_std)
+  if (o.state_dependent_std && !categorical)
     policy.actor.biases().back().tail(k).setConstant(static_cast<float>(o.initial_log_std));
   Mlp critic(critic_sizes, o.activation);
   critic.init_orthogonal(rng, std::sqrt(2.0f), 1.0f);
@@ -128,7 +133,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   Vector log_std_grad = Vector::Zero(k);
   auto actor_params = [&] {
     auto p = policy.actor.parameters(actor_grads);
-    if (!o.state_dependent_std) p.push_back({policy.log_std.data(), log_std_grad.data(), k});
+    if (!o.state_dependent_std && !categorical) p.push_back({policy.log_std.data(), log_std_grad.data(), k});
     return p;
   };
 
@@ -138,13 +143,25 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   std::vector<double> discounted_return(envs, 0.0);
 
   // Rollout storage (column = t * envs + i).
-  Matrix obs_buf(obs_dim, batch), act_buf(k, batch);
+  Matrix obs_buf(obs_dim, batch), act_buf(categorical ? 1 : k, batch);
   std::vector<double> logp_buf(batch), value_buf(batch), reward_buf(batch), adv_buf(batch), ret_buf(batch);
   std::vector<bool> done_buf(batch);
   Eigen::MatrixXd raw_obs(obs_dim, envs);
   std::vector<double> final_obs(obs_dim), env_action(k);
   for (int i = 0; i < envs; ++i) venv.observe(i, raw_obs.col(i).data());
   MlpWorkspace aws, cws;
+
+  // Categorical head: softmax probabilities and log-probabilities of the logits in column `col`.
+  Eigen::VectorXd probability(std::max(choices, 1)), log_probability(std::max(choices, 1));
+  auto softmax_of = [&](const Matrix& out, Eigen::Index col) {
+    const double top = out.col(col).head(choices).cast<double>().maxCoeff();
+    double sum = 0.0;
+    for (int c = 0; c < choices; ++c) sum += std::exp(static_cast<double>(out(c, col)) - top);
+    for (int c = 0; c < choices; ++c) {
+      log_probability[c] = static_cast<double>(out(c, col)) - top - std::log(sum);
+      probability[c] = std::exp(log_probability[c]);
+    }
+  };
 
   // Log standard deviation of sample `col` (the free parameter, or the clamped second head),
   // written into a preallocated vector: this runs once per sample on the training hot path.
@@ -167,19 +184,38 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
       const Matrix& values = critic.forward(obs, cws);
       for (int i = 0; i < envs; ++i) {
         const int col = t * envs + i;
-        log_std_of(out, i);
         double logp = 0.0;
-        for (int j = 0; j < k; ++j) {
-          const float eps = normal(rng);
-          const float a = out(j, i) + std::exp(log_std[j]) * eps;
-          act_buf(j, col) = a;
-          logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi_float;
+        if (categorical) {
+          softmax_of(out, i);
+          const double u = uniform(rng);
+          int chosen = choices - 1;
+          double cumulative = 0.0;
+          for (int c = 0; c < choices; ++c) {
+            cumulative += probability[c];
+            if (u < cumulative) {
+              chosen = c;
+              break;
+            }
+          }
+          act_buf(0, col) = static_cast<float>(chosen);
+          logp = log_probability[chosen];
+          env_action = policy.discrete_actions[static_cast<std::size_t>(chosen)];
+        } else {
+          log_std_of(out, i);
+          for (int j = 0; j < k; ++j) {
+            const float eps = normal(rng);
+            const float a = out(j, i) + std::exp(log_std[j]) * eps;
+            act_buf(j, col) = a;
+            logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi_float;
+          }
         }
         obs_buf.col(col) = obs.col(i);
         logp_buf[col] = logp;
         value_buf[col] = values(0, i);
-        const Vector clipped = act_buf.col(col).cwiseMax(-1.0f).cwiseMin(1.0f);
-        policy.to_environment(clipped.data(), env_action.data());
+        if (!categorical) {
+          const Vector clipped = act_buf.col(col).cwiseMax(-1.0f).cwiseMin(1.0f);
+          policy.to_environment(clipped.data(), env_action.data());
+        }
         const StepResult r = venv.step(i, env_action.data(), final_obs.data());
         double reward = r.reward;
         if (o.normalize_rewards) {
@@ -223,7 +259,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     std::vector<int> order(batch);
     std::iota(order.begin(), order.end(), 0);
     const int m = o.minibatch;
-    Matrix mb_obs(obs_dim, m), mb_act(k, m), d_out, d_value(1, m);
+    Matrix mb_obs(obs_dim, m), mb_act(act_buf.rows(), m), d_out, d_value(1, m);
     // Per-sample log-probabilities of the minibatch and their derivatives (allocated once).
     std::vector<double> mb_log_prob(m), mb_old_log_prob(m), d_log_prob(m);
     Eigen::MatrixXd d_mu(k, m), d_ls(k, m);
@@ -246,17 +282,39 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         }
         // Actor: clipped surrogate and entropy bonus.
         const Matrix& out = policy.actor.forward(mb_obs, aws);
-        for (int s = 0; s < m; ++s) {
+        if (categorical) {
+          // log pi(a) = z_a - logsumexp(z): d/dz_c = [c = a] - p_c; the entropy bonus -c_ent H / m
+          // per sample adds c_ent / m * p_c (log p_c + H) to dL/dz_c.
+          for (int s = 0; s < m; ++s) {
+            softmax_of(out, s);
+            mb_log_prob[s] = log_probability[static_cast<int>(mb_act(0, s))];
+          }
+          clipped_surrogate(mb_log_prob, mb_old_log_prob, adv, o.clip_range, &d_log_prob);
+          d_out = Matrix::Zero(out.rows(), m);
+          for (int s = 0; s < m; ++s) {
+            softmax_of(out, s);
+            const int a = static_cast<int>(mb_act(0, s));
+            double entropy = 0.0;
+            for (int c = 0; c < choices; ++c) entropy -= probability[c] * log_probability[c];
+            for (int c = 0; c < choices; ++c)
+              d_out(c, s) = static_cast<float>(d_log_prob[s] * ((c == a ? 1.0 : 0.0) - probability[c]) +
+                                               o.entropy_coefficient / m * probability[c] *
+                                                   (log_probability[c] + entropy));
+          }
+        }
+        for (int s = 0; s < m && !categorical; ++s) {
           log_std_of(out, s);
           double logp = 0.0;
           for (int j = 0; j < k; ++j)
             logp += gaussian_log_prob(mb_act(j, s), out(j, s), log_std[j], &d_mu(j, s), &d_ls(j, s));
           mb_log_prob[s] = logp;
         }
-        clipped_surrogate(mb_log_prob, mb_old_log_prob, adv, o.clip_range, &d_log_prob);
-        d_out = Matrix::Zero(out.rows(), m);
+        if (!categorical) {
+          clipped_surrogate(mb_log_prob, mb_old_log_prob, adv, o.clip_range, &d_log_prob);
+          d_out = Matrix::Zero(out.rows(), m);
+        }
         log_std_grad.setZero();
-        for (int s = 0; s < m; ++s) {
+        for (int s = 0; s < m && !categorical; ++s) {
           for (int j = 0; j < k; ++j) {
             d_out(j, s) = static_cast<float>(d_log_prob[s] * d_mu(j, s));
             // The entropy sum_j (log_std_j + const) adds -c_ent / m per sample to dL/dlog_std.

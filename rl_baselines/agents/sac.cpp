@@ -45,6 +45,11 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
                  const CurveCallback& on_progress) {
   o.validate();
   HJB_CHECK(total_steps > 0, UsageError, "--steps must be positive, got " << total_steps);
+  HJB_CHECK(
+      prototype.discrete_action_count() == 0, UsageError,
+      "--algo sac: problem '" << prototype.problem_name() << "' has " << prototype.discrete_action_count()
+                              << " discrete actions; SAC here is for continuous actions (use --algo ppo, "
+                                 "which trains a categorical policy)");
   const auto start = std::chrono::steady_clock::now();
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);

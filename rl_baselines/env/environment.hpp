@@ -11,6 +11,7 @@
 #include "solver/core/control_problem.hpp"
 #include "solver/core/error.hpp"
 #include "solver/core/rl_mapping.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb::rl {
 
@@ -45,6 +46,10 @@ class Environment {
   virtual std::vector<double> action_low() const = 0;
   virtual std::vector<double> action_high() const = 0;
   virtual int episode_limit() const = 0;
+  /// Problems with a discrete action set (Acrobot's three torques): their number, else 0.
+  virtual int discrete_action_count() const = 0;
+  /// The k-th discrete action in environment units (action_dim() components).
+  virtual std::vector<double> discrete_action(int k) const = 0;
   /// The start distribution: uniform on [start_low, start_high] per axis (a point mass where the
   /// two are equal), the distribution reset() samples.
   virtual std::vector<double> start_low() const = 0;
@@ -79,6 +84,20 @@ class ProblemEnvironment final : public Environment {
     return {b.hi.begin(), b.hi.end()};
   }
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
+  int discrete_action_count() const override {
+    if constexpr (requires { P::discrete_actions; })
+      return static_cast<int>(action_grid(m_problem.action_box(), P::discrete_actions).size());
+    else
+      return 0;
+  }
+  std::vector<double> discrete_action(int k) const override {
+    if constexpr (requires { P::discrete_actions; }) {
+      const auto a = action_grid(m_problem.action_box(), P::discrete_actions).at(static_cast<std::size_t>(k));
+      return {a.begin(), a.end()};
+    } else {
+      throw UsageError("problem '" + P::name() + "' has continuous actions");
+    }
+  }
   std::vector<double> start_low() const override {
     const auto b = m_problem.start_box();
     return {b.lo.begin(), b.lo.end()};

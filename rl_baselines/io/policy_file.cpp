@@ -77,7 +77,15 @@ void save_policy(const std::string& path, const Policy& p) {
     h5::write_string_attribute(file, "algorithm", p.algorithm);
     h5::write_string_attribute(file, "problem", p.problem);
     h5::write_string_attribute(file, "kind",
-                               p.kind == PolicyKind::gaussian ? "gaussian" : "squashed_gaussian");
+                               p.kind == PolicyKind::gaussian            ? "gaussian"
+                               : p.kind == PolicyKind::squashed_gaussian ? "squashed_gaussian"
+                                                                         : "categorical");
+    if (p.kind == PolicyKind::categorical) {
+      std::vector<double> flat;
+      for (const auto& a : p.discrete_actions) flat.insert(flat.end(), a.begin(), a.end());
+      write_array(file, "discrete_actions", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, flat.data(),
+                  {p.discrete_actions.size(), p.action_low.size()});
+    }
     h5::write_string_attribute(file, "activation", to_string(p.actor.hidden_activation()));
     std::string sizes;
     for (int s : p.actor.sizes()) sizes += (sizes.empty() ? "" : ",") + std::to_string(s);
@@ -138,9 +146,11 @@ Policy load_policy(const std::string& path) {
     HJB_CHECK(!version || *version <= 1, ValidationError,
               path << ": policy format version " << *version << " is newer than this hjbench reads (1)");
     const std::string kind = r.string_attr(file, "kind");
-    HJB_CHECK(kind == "gaussian" || kind == "squashed_gaussian", ValidationError,
+    HJB_CHECK(kind == "gaussian" || kind == "squashed_gaussian" || kind == "categorical", ValidationError,
               path << ": unknown policy kind '" << kind << "' (corrupt policy file?)");
-    p.kind = kind == "gaussian" ? PolicyKind::gaussian : PolicyKind::squashed_gaussian;
+    p.kind = kind == "gaussian"            ? PolicyKind::gaussian
+             : kind == "squashed_gaussian" ? PolicyKind::squashed_gaussian
+                                           : PolicyKind::categorical;
     const std::string activation = r.string_attr(file, "activation");
     HJB_CHECK(activation == "tanh" || activation == "relu", ValidationError,
               path << ": unknown activation '" << activation << "' (corrupt policy file?)");
@@ -188,6 +198,18 @@ Policy load_policy(const std::string& path) {
                 ValidationError,
                 path << ": action bounds of component " << j << " are [" << p.action_low[j] << ", "
                      << p.action_high[j] << "], not an interval (corrupt policy file?)");
+    if (p.kind == PolicyKind::categorical) {
+      std::vector<hsize_t> dims;
+      const auto flat = r.array<double>("discrete_actions", H5T_NATIVE_DOUBLE, &dims);
+      HJB_CHECK(
+          dims.size() == 2 && dims[0] == static_cast<hsize_t>(sizes.back()) && dims[1] == p.action_low.size(),
+          ValidationError,
+          path << ": discrete_actions must hold one action per logit (" << sizes.back() << " x "
+               << p.action_low.size() << ")");
+      for (hsize_t i = 0; i < dims[0]; ++i)
+        p.discrete_actions.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(i * dims[1]),
+                                        flat.begin() + static_cast<std::ptrdiff_t>((i + 1) * dims[1]));
+    }
     // Every number the policy computes with must be finite.
     auto all_finite = [](const auto& m) { return m.allFinite(); };
     bool finite = all_finite(p.log_std) && all_finite(p.observation_normalizer.mean) &&

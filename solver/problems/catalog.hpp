@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "solver/problems/acrobot.hpp"
 #include "solver/problems/air3d.hpp"
 #include "solver/problems/car4d.hpp"
 #include "solver/problems/double_integrator.hpp"
@@ -21,7 +22,7 @@ namespace hjb::problems {
 using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,       //
                            Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,  //
                            LQR<1>, LQR<2>, LQR<3>,                          //
-                           Pendulum, MountainCar>;
+                           Pendulum, MountainCar, Acrobot>;
 
 inline constexpr std::size_t catalog_size = std::tuple_size_v<Catalog>;
 

@@ -185,7 +185,7 @@ expect 2 "outside \[0, 3\]" "stage beyond the horizon" -- "$HJBENCH" solve "${p[
 expect 2 "stationary.actions must be positive" "zero actions" -- "$HJBENCH" solve "${p[@]}" --stationary.actions 0
 expect 2 "no discrete-time MDP" "a problem without an MDP" -- "$HJBENCH" solve --problem.name air3d "${fh[@]}" --grid.shape 11,11,10 --output.file bad.h5
 expect 2 "fixes the episode length" "--steps on a finite-horizon table" -- "$HJBENCH" simulate p4.h5 --steps 5
-expect 3 "needs them all" "a table without every stage" -- "$HJBENCH" simulate ck_full.h5
+expect 0 "the nearest stored stage" "a table without every stage: lookahead on the nearest stored stage" -- "$HJBENCH" simulate ck_full.h5 --starts 20
 "$HJBENCH" solve --problem.name mountain_car "${fh[@]}" --grid.shape 21,21 --finite_horizon.steps 2 \
   --grid.lo -0.5,-0.07 --output.file narrow.h5 > /dev/null
 expect 3 "start distribution of mountain_car is not inside" "a start set outside the grid" -- "$HJBENCH" simulate narrow.h5

@@ -1,0 +1,131 @@
+// Gymnasium's Acrobot-v1, exactly: its RK4 step, wrapping and velocity limits, three torques,
+// termination and reward, start distribution and observation; plus the continuous-time model.
+#pragma once
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "solver/core/control_problem.hpp"
+
+namespace hjb::problems {
+
+/// State (theta1, theta2, omega1, omega2): theta1 = 0 hanging down, theta2 relative to link 1.
+/// MDP (Gymnasium 0.29 `AcrobotEnv`, book dynamics): torque a in {-1, 0, +1} on the second joint;
+/// one RK4 step of dt = 0.2 of the equations of motion (with the torque held), then both angles
+/// wrapped into [-pi, pi] and the velocities clipped to +-4 pi and +-9 pi; terminated when
+/// -cos(theta1) - cos(theta1 + theta2) > 1 (the tip above the bar by one link length); reward -1
+/// per step and 0 on the terminating step; 500 steps per episode; start uniform on [-0.1, 0.1]^4.
+/// Here the cost is 1 per step and the terminal reward 1 (so the terminating step costs 0).
+/// Continuous model: the same equations of motion, control-affine in the torque, |a| <= 1, with the
+/// goal region as the target (negative inside).
+struct Acrobot {
+  static constexpr int dim = 4, control_dim = 1, disturbance_dim = 0;
+  static std::string name() { return "acrobot"; }
+  static std::string description() {
+    return "Gymnasium Acrobot-v1: minimum time to swing the tip above the bar (4-D, 3 torques)";
+  }
+  static std::array<const char*, 4> axis_names() { return {"theta1", "theta2", "omega1", "omega2"}; }
+
+  static constexpr double link_length = 1.0, link_mass = 1.0, link_com = 0.5, link_moi = 1.0, g = 9.8;
+  static constexpr double max_velocity_1 = 4 * std::numbers::pi, max_velocity_2 = 9 * std::numbers::pi;
+  double dt = 0.2, episode_steps = 500, discount = 0.99;
+  Optimize control_mode = Optimize::minimize;
+  /// A discrete action set: the torques -1, 0, +1 (the action grid of 3 over the action box).
+  static constexpr int discrete_actions = 3;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("dt", dt);
+    f("episode_steps", episode_steps);
+    f("discount", discount);
+  }
+  void validate() const {
+    require_positive("dt", dt);
+    require_whole_positive("episode_steps", episode_steps);
+    require_discount("discount", discount);
+  }
+
+  /// d/dt (theta1, theta2, omega1, omega2) under torque a (Gymnasium's `_dsdt`, book variant).
+  static std::array<double, 4> derivatives(const std::array<double, 4>& s, double a) {
+    constexpr double m1 = link_mass, m2 = link_mass, l1 = link_length, lc1 = link_com, lc2 = link_com,
+                     i1 = link_moi, i2 = link_moi;
+    const double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
+    const double d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
+    const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + i2;
+    const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - std::numbers::pi / 2.0);
+    const double phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * std::sin(theta2) -
+                        2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
+                        (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - std::numbers::pi / 2) + phi2;
+    const double ddtheta2 =
+        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * std::sin(theta2) - phi2) /
+        (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
+    const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+    return {dtheta1, dtheta2, ddtheta1, ddtheta2};
+  }
+  /// Gymnasium's `wrap(x, -pi, pi)`: whole periods added or removed until x is inside.
+  static double wrap(double x) {
+    constexpr double m = -std::numbers::pi, big = std::numbers::pi, diff = big - m;
+    while (x > big) x -= diff;
+    while (x < m) x += diff;
+    return x;
+  }
+
+  // --- the continuous model (time-dependent solvers) ---
+  AffineDynamics<4, 1, 0> affine(const State<4>& s, double) const {
+    const auto f0 = derivatives(s, 0.0), f1 = derivatives(s, 1.0);
+    AffineDynamics<4, 1, 0> f;
+    for (int i = 0; i < 4; ++i) {
+      f.drift[i] = f0[i];
+      f.control[i][0] = f1[i] - f0[i];
+    }
+    return f;
+  }
+  Box<1> control_set() const { return {{-1.0}, {1.0}}; }
+  Box<0> disturbance_set() const { return {}; }
+  double target(const State<4>& s) const { return 1.0 - (-std::cos(s[0]) - std::cos(s[0] + s[1])); }
+  std::array<AxisDomain, 4> domain() const {
+    return {{{-std::numbers::pi, std::numbers::pi, true},
+             {-std::numbers::pi, std::numbers::pi, true},
+             {-max_velocity_1, max_velocity_1, false},
+             {-max_velocity_2, max_velocity_2, false}}};
+  }
+
+  // --- the MDP (shared by the RL environment and the discrete-time solvers) ---
+  double time_step() const { return dt; }
+  State<4> discrete_step(const State<4>& s, const Point<1>& action) const {
+    const double a = action[0];
+    const double h = dt, h2 = dt / 2.0;
+    auto add = [](const std::array<double, 4>& y, double c, const std::array<double, 4>& k) {
+      return std::array<double, 4>{y[0] + c * k[0], y[1] + c * k[1], y[2] + c * k[2], y[3] + c * k[3]};
+    };
+    const auto k1 = derivatives(s, a);
+    const auto k2 = derivatives(add(s, h2, k1), a);
+    const auto k3 = derivatives(add(s, h2, k2), a);
+    const auto k4 = derivatives(add(s, h, k3), a);
+    State<4> n;
+    for (int i = 0; i < 4; ++i) n[i] = s[i] + h / 6.0 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+    n[0] = wrap(n[0]);
+    n[1] = wrap(n[1]);
+    n[2] = std::clamp(n[2], -max_velocity_1, max_velocity_1);
+    n[3] = std::clamp(n[3], -max_velocity_2, max_velocity_2);
+    return n;
+  }
+  double step_cost(const State<4>&, const Point<1>&) const { return 1.0; }
+  bool is_terminal(const State<4>& s) const { return -std::cos(s[0]) - std::cos(s[1] + s[0]) > 1.0; }
+  double terminal_reward(const State<4>&) const { return 1.0; }
+  Box<4> start_box() const { return {{-0.1, -0.1, -0.1, -0.1}, {0.1, 0.1, 0.1, 0.1}}; }
+  template <class Rng>
+  State<4> sample_start(Rng& rng) const {
+    const Box<4> b = start_box();
+    State<4> s;
+    for (int i = 0; i < 4; ++i) s[i] = std::uniform_real_distribution<double>(b.lo[i], b.hi[i])(rng);
+    return s;
+  }
+  static constexpr int observation_dim = 6;
+  std::array<double, 6> observe(const State<4>& s) const {
+    return {std::cos(s[0]), std::sin(s[0]), std::cos(s[1]), std::sin(s[1]), s[2], s[3]};
+  }
+  Box<1> action_box() const { return {{-1.0}, {1.0}}; }
+};
+
+}  // namespace hjb::problems
