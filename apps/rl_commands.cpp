@@ -179,7 +179,7 @@ int run_train(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                   "INI file with the same keys")(
       "algo", po::value(&algo), "ppo or sac")("problem", po::value(&problem)->default_value("pendulum"),
-                                              "pendulum or mountain_car")(
+                                              "pendulum, mountain_car or acrobot")(
       "seed", po::value(&seed)->default_value(1), "random seed (training is deterministic for a seed)")(
       "steps", po::value(&steps), "environment steps (default: ppo 300000, sac 20000)")(
       "output", po::value(&output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
