@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,13 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
     if (rank == 0)
       for (const auto& e : hjb::problem_registry()) {
         std::cout << e.name << ": " << e.description << "\n  dimensions:";
-        for (const auto& [d, f] : e.time_dependent) std::cout << " " << d;
-        if (!e.stationary.empty()) std::cout << "\n  stationary (value/policy iteration): yes";
+        std::set<int> dims;
+        for (const auto& [d, f] : e.time_dependent) dims.insert(d);
+        for (const auto& [d, f] : e.stationary) dims.insert(d);
+        for (int d : dims) std::cout << " " << d;
+        std::cout << "\n  algorithms:" << (e.time_dependent.empty() ? "" : " time_dependent")
+                  << (e.stationary.empty() ? "" : " value_iteration policy_iteration")
+                  << (e.finite_horizon.empty() ? "" : " finite_horizon");
         std::cout << "\n  parameters (--problem.NAME):";
         for (const auto& n : e.parameter_names) std::cout << " " << n;
         std::cout << "\n";

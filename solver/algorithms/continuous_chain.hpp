@@ -20,13 +20,6 @@
 
 namespace hjb {
 
-/// How to build the chain: the scheme, and the semi-Lagrangian time step h (per unit of the
-/// smallest grid spacing: h = time_step_factor * min_i dx_i).
-struct ChainSchemeOptions {
-  ChainScheme scheme = ChainScheme::semi_lagrangian;
-  double time_step_factor = 1.0;
-};
-
 template <ContinuousStationaryProblem P>
 class SparseChain {
  public:
@@ -104,6 +97,13 @@ class SparseChain {
   /// The semi-Lagrangian time step h (unused by Kushner-Dupuis).
   double time_step() const { return m_time_step; }
   double max_row_discount() const { return m_max_discount; }
+  /// Bytes per (node, action) planned before the build: cost, row start and the successors
+  /// (slot and coefficient), at most 2m * 2^D (semi-Lagrangian, m noisy axes) or 2D + 1.
+  static double planned_bytes_per_transition(const ChainSchemeOptions& scheme) {
+    const double successors =
+        scheme.scheme == ChainScheme::semi_lagrangian ? 2.0 * D * (1 << D) : 2.0 * D + 1;
+    return 16.0 + 12.0 * successors;
+  }
 
   void gather(Vec v) {
     HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
@@ -139,5 +139,11 @@ class SparseChain {
   OwnedVec m_needed;
   OwnedScatter m_scatter;
 };
+
+/// True for the Markov chain approximations (whose discounts live in the rows).
+template <class Chain>
+inline constexpr bool is_sparse_chain = false;
+template <class P>
+inline constexpr bool is_sparse_chain<SparseChain<P>> = true;
 
 }  // namespace hjb

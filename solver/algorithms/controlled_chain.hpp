@@ -219,6 +219,10 @@ class ControlledChain {
   }
   /// Bytes of transition storage per (node, action).
   static constexpr double bytes_per_transition = 12.0 + 8.0 * D;
+  template <class Options>
+  static double planned_bytes_per_transition(const Options&) {
+    return bytes_per_transition;
+  }
   /// Global PETSc index of a transition's corner.
   PetscInt corner_index(std::int64_t row, int corner) const {
     const int s = slot(row, corner);

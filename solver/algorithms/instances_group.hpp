@@ -12,7 +12,7 @@
 namespace hjb::instances {
 
 /// The entry of P's family, created on first use.
-template <ControlProblem P>
+template <ConfigurableProblem P>
 ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t position) {
   auto it = std::find_if(registry.begin(), registry.end(),
                          [](const ProblemEntry& e) { return e.name == P::name(); });

@@ -24,8 +24,19 @@
 
 namespace hjb {
 
+/// What the shared driver pieces need from a problem: a name, a domain, a control sense and a
+/// parameter list (every ControlProblem, and the continuous-time stationary benchmarks).
+template <class P>
+concept ConfigurableProblem = requires(const P& p, P& mp) {
+  { P::dim } -> std::convertible_to<int>;
+  { P::name() } -> std::convertible_to<std::string>;
+  { p.domain() } -> std::same_as<std::array<AxisDomain, P::dim>>;
+  { p.control_mode } -> std::convertible_to<Optimize>;
+  mp.visit_parameters([](const char*, double&) {});
+};
+
 /// Axis names of a problem: P::axis_names() when provided, else x0, x1, ...
-template <ControlProblem P>
+template <ConfigurableProblem P>
 std::array<std::string, P::dim> axis_names() {
   std::array<std::string, P::dim> names;
   if constexpr (requires { P::axis_names(); }) {
@@ -39,7 +50,7 @@ std::array<std::string, P::dim> axis_names() {
 
 /// The problem with the user's parameters applied. Throws UsageError for a parameter the problem
 /// does not have, naming the valid ones.
-template <ControlProblem P>
+template <ConfigurableProblem P>
 P configure_problem(const SolveConfig& config) {
   P problem;
   apply_parameters(problem, config.problem_parameters, "--problem.");
@@ -53,7 +64,7 @@ P configure_problem(const SolveConfig& config) {
   return problem;
 }
 
-template <ControlProblem P>
+template <ConfigurableProblem P>
 std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
   constexpr int D = P::dim;
   HJB_CHECK(static_cast<int>(config.shape.size()) == D, UsageError,
@@ -98,7 +109,7 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
 }
 
 /// The problem's parameters by name (table attributes and run identities).
-template <ControlProblem P>
+template <ConfigurableProblem P>
 std::map<std::string, double> parameter_values(const P& problem) {
   std::map<std::string, double> values;
   P copy = problem;
@@ -107,7 +118,7 @@ std::map<std::string, double> parameter_values(const P& problem) {
 }
 
 /// The part of a run identity every solver shares: problem, parameters, control sense and grid.
-template <ControlProblem P>
+template <ConfigurableProblem P>
 std::string problem_and_grid_identity(const P& problem, const std::array<Axis, P::dim>& axes) {
   std::ostringstream os;
   os << std::setprecision(17) << "problem=" << P::name()

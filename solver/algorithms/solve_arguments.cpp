@@ -2,6 +2,7 @@
 #include "solver/algorithms/solve_arguments.hpp"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -22,8 +23,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string finite_stages, memory_budget, times, shape, lo, hi, derivative, integrator, dissipation,
-      boundary, mode = "brs", config_file;
+  std::string chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative, integrator,
+      dissipation, boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
@@ -93,6 +94,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
       "the "
       "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
+      "stationary.scheme", po::value(&chain_scheme)->default_value("semi_lagrangian"),
+      "continuous-time stationary problems (merton, discounted_lqr, ...): the Markov chain approximation, "
+      "semi_lagrangian or kushner_dupuis")(
+      "stationary.time_step_factor", po::value(&config.chain.time_step_factor)->default_value(1.0),
+      "continuous-time problems, semi_lagrangian: the time step h in units of the smallest grid spacing")(
       "stationary.polish", po::bool_switch(&config.stationary.polish),
       "policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero: a table "
       "bit-identical on any number of ranks and across restarts (slower)")(
@@ -180,6 +186,13 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     HJB_CHECK(
         config.finite_horizon.steps >= 1, UsageError,
         "--finite_horizon.steps: the horizon must be at least 1 step, got " << config.finite_horizon.steps);
+  HJB_CHECK(chain_scheme == "semi_lagrangian" || chain_scheme == "kushner_dupuis", UsageError,
+            "--stationary.scheme: unknown value '" << chain_scheme
+                                                   << "' (choose semi_lagrangian or kushner_dupuis)");
+  config.chain.scheme =
+      chain_scheme == "semi_lagrangian" ? ChainScheme::semi_lagrangian : ChainScheme::kushner_dupuis;
+  HJB_CHECK(config.chain.time_step_factor > 0 && std::isfinite(config.chain.time_step_factor), UsageError,
+            "--stationary.time_step_factor must be positive, got " << config.chain.time_step_factor);
   if (finite_stages != "all")
     config.finite_horizon.stages = parse_list<long>(finite_stages, "finite_horizon.stages");
   config.stationary.policy_iteration = config.algorithm == "policy_iteration";

@@ -8,6 +8,7 @@
 #include "solver/algorithms/run_control.hpp"
 #include "solver/algorithms/stationary_options.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
+#include "solver/schemes/chain_scheme.hpp"
 
 namespace hjb {
 
@@ -29,6 +30,7 @@ struct SolveConfig {
   std::string algorithm = "time_dependent";  ///< or value_iteration, policy_iteration, finite_horizon
   StationaryOptions stationary;
   FiniteHorizonOptions finite_horizon;
+  ChainSchemeOptions chain;    ///< continuous-time stationary problems: the Markov chain approximation
   double memory_per_rank = 0;  ///< bytes; 0: no budget
   std::string command_line, petsc_options;
   bool quiet = false;

@@ -48,7 +48,7 @@ class StationarySolver {
 
   /// Collective: builds the transitions of all owned nodes and the scatter of the nodes they read.
   StationarySolver(const P& problem, const TensorGrid<D>& grid,
-                   const StationaryOptions& options) requires std::same_as<Chain, ControlledChain<P>>
+                   const StationaryOptions& options) requires(!is_sparse_chain<Chain>)
       : m_grid(grid), m_options(checked(options)), m_chain(problem, grid, options.actions) {
     m_gamma = options.discount > 0 ? options.discount : problem.discount;
     HJB_CHECK(m_gamma > 0 && m_gamma < 1, UsageError,

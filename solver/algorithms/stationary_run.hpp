@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <memory>
 #include <sstream>
 
 #include "solver/algorithms/memory_plan.hpp"
@@ -17,13 +18,16 @@
 
 namespace hjb {
 
-template <StationaryProblem P>
+template <class P, class Chain = ControlledChain<P>>
 std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>& axes,
-                                const StationaryOptions& o, double gamma) {
+                                const SolveConfig& config, double gamma) {
+  const StationaryOptions& o = config.stationary;
   std::ostringstream os;
   os << std::setprecision(17) << problem_and_grid_identity(problem, axes);
   os << ";algorithm=" << (o.policy_iteration ? "policy_iteration" : "value_iteration")
      << ";actions=" << o.actions << ";discount=" << gamma << ";tolerance=" << o.tolerance;
+  if constexpr (is_sparse_chain<Chain>)
+    os << ";chain=" << to_string(config.chain.scheme) << ",h:" << config.chain.time_step_factor;
   return os.str();
 }
 
@@ -32,14 +36,14 @@ std::string stationary_identity(const P& problem, const std::array<Axis, P::dim>
 /// matrix, its ILU factor and the Krylov basis), prints it for --dry-run, and refuses (exit 3,
 /// naming the options) a plan over --memory-per-rank or over this node's physical memory, so a
 /// large action count is an error before any allocation rather than std::bad_alloc. Collective.
-template <StationaryProblem P>
+template <class P, class Chain = ControlledChain<P>>
 bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& config) {
   constexpr int corners = 1 << P::dim;
   double actions = 1;
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
   double owned = static_cast<double>(grid.owned_count()), largest = 0;
   MPI_Allreduce(&owned, &largest, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
-  const double transitions = largest * actions * ControlledChain<P>::bytes_per_transition;
+  const double transitions = largest * actions * Chain::planned_bytes_per_transition(config.chain);
   // Foot-point nodes (at most every node once more, plus the hash map that numbers them).
   const double gathered = largest * (8.0 + sizeof(PetscInt) + 48.0);
   const double vectors = largest * (3 * 8.0 + 4.0);
@@ -77,13 +81,23 @@ bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& 
   return config.dry_run;
 }
 
-template <StationaryProblem P>
+/// Value or policy iteration on the chain of a problem: by default the semi-Lagrangian chain of its
+/// own discrete step; Chain = SparseChain<P> for a continuous-time problem's Markov chain
+/// approximation (--stationary.scheme).
+template <class P, class Chain = ControlledChain<P>>
 SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
+  constexpr bool continuous = is_sparse_chain<Chain>;
   const P problem = configure_problem<P>(config);
+  if constexpr (continuous)
+    HJB_CHECK(!config.stationary.policy_iteration || problem.discount_rate() > 0, UsageError,
+              "--solve.algorithm policy_iteration: problem '"
+                  << P::name()
+                  << "' is an exit-time problem without discount, where a policy that never reaches the "
+                     "target makes policy evaluation singular; use --solve.algorithm value_iteration");
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
-  const bool dry_run = check_stationary_memory<P>(grid, config);
+  const bool dry_run = check_stationary_memory<P, Chain>(grid, config);
   std::vector<Axis> axis_list(axes.begin(), axes.end());
   const PreparedOutputs outputs = prepare_outputs(
       comm, config, planned_table_bytes(axis_list, 1 + P::control_dim), planned_table_bytes(axis_list, 1));
@@ -94,8 +108,15 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     dry.dry_run = true;
     return dry;
   }
-  StationarySolver<P> solver(problem, grid, config.stationary);
-  const std::string identity = stationary_identity(problem, axes, config.stationary, solver.discount());
+  auto make_solver = [&] {
+    if constexpr (continuous)
+      return std::make_unique<StationarySolver<P, Chain>>(problem, grid, config.stationary, config.chain);
+    else
+      return std::make_unique<StationarySolver<P, Chain>>(problem, grid, config.stationary);
+  };
+  const auto solver_owner = make_solver();
+  StationarySolver<P, Chain>& solver = *solver_owner;
+  const std::string identity = stationary_identity<P, Chain>(problem, axes, config, solver.discount());
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
   const OwnedVec v = grid.create_vector();
@@ -142,13 +163,22 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   meta.strings = version_attributes();
   meta.strings["scheme"] =
       std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
-      " on semi-Lagrangian (multilinear) transitions of the problem's discrete step";
-  meta.strings["mode"] = "stationary";
+      (continuous
+           ? std::string(" on the ") + to_string(config.chain.scheme) +
+                 " Markov chain approximation of the continuous-time problem"
+           : std::string(" on semi-Lagrangian (multilinear) transitions of the problem's discrete step"));
+  meta.strings["mode"] = continuous ? "continuous_stationary" : "stationary";
   meta.strings["run_identity"] = identity;
   meta.strings["command_line"] = config.command_line;
   meta.strings["petsc_options"] = config.petsc_options;
   meta.strings["converged"] = s.termination == Termination::converged ? "yes" : "no";
-  meta.numbers["discount"] = solver.discount();
+  if constexpr (continuous) {
+    meta.numbers["discount_rate"] = problem.discount_rate();
+    if (config.chain.scheme == ChainScheme::semi_lagrangian)
+      meta.numbers["time_step"] = solver.chain().time_step();
+  } else {
+    meta.numbers["discount"] = solver.discount();
+  }
   meta.numbers["bellman_residual"] = s.residual;
   meta.numbers["iterations"] = static_cast<double>(s.iterations);
   meta.numbers["actions"] = static_cast<double>(solver.actions().size());

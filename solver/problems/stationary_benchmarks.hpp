@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <tuple>
 
+#include "solver/core/control_problem.hpp"
 #include "solver/core/sets.hpp"
 
 namespace hjb::problems {
@@ -19,7 +22,34 @@ namespace hjb::problems {
 template <int D>
 struct DiscountedLqr {
   static constexpr int dim = D, control_dim = D;
-  double a = 0.0, q = 1.0, r = 1.0, rho = 1.0, bound = 1.0, half_width = 1.0;
+  static std::string name() { return "discounted_lqr"; }
+  static std::string description() {
+    return "discounted LQR dx/dt = a x + u (continuous time, Markov chain approximation), V = P|x|^2";
+  }
+  double a = 0.0, q = 1.0, r = 1.0, rho = 1.0, bound = 1.0, half_width = 2.0;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("a", a);
+    f("q", q);
+    f("r", r);
+    f("rho", rho);
+    f("bound", bound);
+    f("half_width", half_width);
+  }
+  void validate() const {
+    require_nonnegative("q", q);
+    require_positive("r", r);
+    require_positive("rho", rho);
+    require_positive("bound", bound);
+    require_positive("half_width", half_width);
+  }
+  std::array<AxisDomain, D> domain() const {
+    std::array<AxisDomain, D> d;
+    d.fill({-half_width, half_width, false});
+    return d;
+  }
 
   std::array<double, D> drift(const std::array<double, D>& x, const Point<D>& u) const {
     std::array<double, D> f;
@@ -57,10 +87,37 @@ struct DiscountedLqr {
 template <int D>
 struct SingleInputLqr {
   static constexpr int dim = D, control_dim = 1;
+  static std::string name() { return "lqr_single_input"; }
+  static std::string description() {
+    return "discounted single-input LQR (a chain of lags driven at its end), V = x'Px from the Riccati "
+           "equation";
+  }
   std::array<std::array<double, D>, D> a{};
   std::array<double, D> b{};
-  double r = 1.0, rho = 1.0, bound = 1.5;
+  double r = 1.0, rho = 1.0, bound = 1.5, half_width = 2.0;
   std::array<std::array<double, D>, D> p{};  ///< set by riccati()
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("r", r);
+    f("rho", rho);
+    f("bound", bound);
+    f("half_width", half_width);
+  }
+  /// Checks the parameters and recomputes P for them (called after parameters are applied).
+  void validate() {
+    require_positive("r", r);
+    require_positive("rho", rho);
+    require_positive("bound", bound);
+    require_positive("half_width", half_width);
+    riccati();
+  }
+  std::array<AxisDomain, D> domain() const {
+    std::array<AxisDomain, D> d;
+    d.fill({-half_width, half_width, false});
+    return d;
+  }
 
   /// A chain of first-order lags driven at its end: A = -I + superdiagonal, b = e_{D-1}.
   SingleInputLqr() {
@@ -163,7 +220,26 @@ struct SingleInputLqr {
 /// -v + 2 sqrt(-x + v^2/2) below it.
 struct MinTimeDoubleIntegrator {
   static constexpr int dim = 2, control_dim = 1;
+  static std::string name() { return "min_time_double_integrator"; }
+  static std::string description() {
+    return "minimum time of x'' = u, |u| <= 1, to the set {T <= tau0} (exit time, closed form T - tau0)";
+  }
+  static std::array<const char*, 2> axis_names() { return {"x", "v"}; }
   double tau0 = 1.0, half_width = 2.0;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("tau0", tau0);
+    f("half_width", half_width);
+  }
+  void validate() const {
+    require_positive("tau0", tau0);
+    require_positive("half_width", half_width);
+  }
+  std::array<AxisDomain, 2> domain() const {
+    return {{{-half_width, half_width, false}, {-half_width, half_width, false}}};
+  }
 
   std::array<double, 2> drift(const std::array<double, 2>& s, const Point<1>& u) const {
     return {s[1], u[0]};
@@ -194,7 +270,37 @@ struct MinTimeDoubleIntegrator {
 /// pi = (mu - r) / (p sigma^2) and kappa = K (inside the control box for the defaults).
 struct Merton {
   static constexpr int dim = 1, control_dim = 2;
+  static std::string name() { return "merton"; }
+  static std::string description() {
+    return "Merton consumption-investment, CRRA utility, wealth diffusion (1-D, 2 controls, closed form)";
+  }
+  static std::array<const char*, 1> axis_names() { return {"wealth"}; }
   double r = 0.03, mu = 0.07, sigma = 0.3, p = 0.5, rho = 0.1, max_kappa = 0.3, max_wealth = 2.0;
+  Optimize control_mode = Optimize::minimize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("r", r);
+    f("mu", mu);
+    f("sigma", sigma);
+    f("p", p);
+    f("rho", rho);
+    f("max_kappa", max_kappa);
+    f("max_wealth", max_wealth);
+  }
+  void validate() const {
+    HJB_CHECK(sigma >= 0, UsageError,
+              "--problem.sigma: the volatility (diffusion) must be non-negative, got " << sigma);
+    HJB_CHECK(p > 0 && p < 1, UsageError,
+              "--problem.p: the relative risk aversion must be in (0, 1), got " << p);
+    require_positive("rho", rho);
+    require_positive("max_kappa", max_kappa);
+    require_positive("max_wealth", max_wealth);
+    HJB_CHECK(consumption_rate() > 0, UsageError,
+              "--problem.rho: too small for these returns (the optimal consumption rate "
+                  << consumption_rate() << " must be positive: the value would be infinite)");
+  }
+  std::array<AxisDomain, 1> domain() const { return {{{0.0, max_wealth, false}}}; }
 
   std::array<double, 1> drift(const std::array<double, 1>& w, const Point<2>& c) const {
     return {(r + c[0] * (mu - r) - c[1]) * w[0]};
@@ -215,5 +321,10 @@ struct Merton {
     return -std::pow(consumption_rate(), -p) * std::pow(w[0], 1.0 - p) / (1.0 - p);
   }
 };
+
+/// The continuous-time stationary problems `hjbench solve` exposes (value and policy iteration on
+/// their Markov chain approximations; --stationary.scheme chooses the chain).
+using ContinuousCatalog = std::tuple<DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>, SingleInputLqr<3>,
+                                     MinTimeDoubleIntegrator, Merton>;
 
 }  // namespace hjb::problems

@@ -26,6 +26,7 @@
 #include "grids/index.hpp"
 #include "grids/multilinear.hpp"
 #include "solver/core/sets.hpp"
+#include "solver/schemes/chain_scheme.hpp"
 
 namespace hjb {
 
@@ -63,8 +64,6 @@ struct ChainRow {
   bool exit = false;  ///< the node is in the target: V = cost, no successors
   std::vector<std::pair<Index<D>, double>> next;
 };
-
-enum class ChainScheme { semi_lagrangian, kushner_dupuis };
 
 template <class P>
 ChainRow<P::dim> semi_lagrangian_mca(const P& problem, const std::array<Axis, P::dim>& axes,

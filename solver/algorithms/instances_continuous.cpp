@@ -1,0 +1,23 @@
+// Solvers of the continuous-time stationary problems (solver/problems/stationary_benchmarks.hpp):
+// value and policy iteration on their Markov chain approximations (SparseChain).
+#include "solver/algorithms/continuous_chain.hpp"
+#include "solver/algorithms/instances_group.hpp"
+#include "solver/problems/stationary_benchmarks.hpp"
+
+namespace hjb::instances {
+
+void add_continuous(std::vector<ProblemEntry>& registry) {
+  constexpr std::size_t first_position = problems::catalog_size;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using P = std::tuple_element_t<I, problems::ContinuousCatalog>;
+          ProblemEntry& entry = entry_for<P>(registry, first_position + I);
+          entry.stationary[P::dim] = &run_stationary<P, SparseChain<P>>;
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<std::tuple_size_v<problems::ContinuousCatalog>>{});
+}
+
+}  // namespace hjb::instances
