@@ -221,9 +221,14 @@ class StationarySolver {
       HJB_PETSC(KSPSetTolerances(m_ksp, 1e-12, 1e-50, PETSC_DEFAULT, 10000));
       HJB_PETSC(KSPSetFromOptions(m_ksp));
     }
-    // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless -ksp_rtol/-ksp_atol.
-    HJB_PETSC(KSPSetTolerances(m_ksp, target > 0 ? 1e-50 : 1e-12, target > 0 ? target : 1e-50, PETSC_DEFAULT,
-                               PETSC_DEFAULT));
+    // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless the user set
+    // -ksp_rtol or -ksp_atol: then those hold for every evaluation.
+    PetscBool user_rtol = PETSC_FALSE, user_atol = PETSC_FALSE;
+    HJB_PETSC(PetscOptionsHasName(nullptr, nullptr, "-ksp_rtol", &user_rtol));
+    HJB_PETSC(PetscOptionsHasName(nullptr, nullptr, "-ksp_atol", &user_atol));
+    if (!user_rtol && !user_atol)
+      HJB_PETSC(KSPSetTolerances(m_ksp, target > 0 ? 1e-50 : 1e-12, target > 0 ? target : 1e-50,
+                                 PETSC_DEFAULT, PETSC_DEFAULT));
     HJB_PETSC(KSPSetOperators(m_ksp, a, a));
     HJB_PETSC(KSPSolve(m_ksp, rhs, v));
     PetscInt its;

@@ -233,3 +233,40 @@ TEST(SolverBehaviour, NanInTheFiniteHorizonRecursionStopsEveryRankNamingStageAnd
   EXPECT_NE(message.find("stage 9"), std::string::npos) << message;
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
+
+#include "solver/problems/stationary_benchmarks.hpp"
+
+namespace {
+/// Merton whose cost rate is NaN at large wealth (owned by the last rank).
+struct PoisonedMerton : problems::Merton {
+  double cost_rate(const std::array<double, 1>& w, const Point<2>& c) const {
+    return w[0] > 1.5 ? NAN : Merton::cost_rate(w, c);
+  }
+};
+}  // namespace
+
+TEST(SolverBehaviour, NanInAMarkovChainApproximationStopsEveryRankNamingTheNode) {
+  PoisonedMerton merton;
+  std::array<Axis, 1> axes{Axis{"wealth", 0.0, 2.0, 41, false}};
+  TensorGrid<1> grid(PETSC_COMM_WORLD, axes);
+  StationaryOptions o;
+  o.actions = 5;
+  o.progress_seconds = INFINITY;
+  ChainSchemeOptions scheme;
+  scheme.scheme = ChainScheme::kushner_dupuis;
+  StationarySolver<PoisonedMerton, SparseChain<PoisonedMerton>> solver(merton, grid, o, scheme);
+  const OwnedVec v = grid.create_vector();
+  VecSet(v, 0.0);
+  int caught = 0;
+  std::string message;
+  try {
+    solver.solve(v);
+  } catch (const NumericalError& e) {
+    caught = 1;
+    message = e.what();
+  }
+  int everywhere;
+  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
+  EXPECT_EQ(everywhere, 1);
+  EXPECT_NE(message.find("wealth = "), std::string::npos) << message;
+}
