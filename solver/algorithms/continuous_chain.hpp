@@ -8,7 +8,6 @@
 #include <petscvec.h>
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "grids/petsc_owner.hpp"
@@ -28,7 +27,7 @@ class SparseChain {
   /// Collective: builds every owned row under `actions_per_axis`^M actions.
   SparseChain(const P& problem, const TensorGrid<D>& grid, int actions_per_axis,
               const ChainSchemeOptions& scheme)
-      : m_grid(grid) {
+      : m_grid(grid), m_nodes(grid) {
     m_actions = action_grid(problem.action_box(), actions_per_axis);
     const ScopedLogEvent timed(log_events().transition_build);
     const auto& axes = grid.axes();
@@ -36,12 +35,6 @@ class SparseChain {
     for (int i = 0; i < D; ++i) dx = std::min(dx, axes[i].spacing());
     m_time_step = scheme.time_step_factor * dx;
     const std::int64_t n = grid.owned_count(), k_count = action_count();
-    const OwnedVec global = grid.create_vector();
-    PetscInt first, last;
-    HJB_PETSC(VecGetOwnershipRange(global, &first, &last));
-    std::unordered_map<PetscInt, int> slot_of;
-    std::vector<PetscInt> needed(static_cast<std::size_t>(n));
-    for (std::int64_t l = 0; l < n; ++l) needed[l] = first + static_cast<PetscInt>(l);
     m_cost.resize(n * k_count);
     m_start.assign(n * k_count + 1, 0);
     double max_discount = 0.0;
@@ -65,28 +58,14 @@ class SparseChain {
         m_cost[row] = r.cost;
         max_discount = std::max(max_discount, exit ? 0.0 : r.discount);
         for (const auto& [node, p] : r.next) {
-          const PetscInt idx = grid.petsc_index(node);
-          int slot;
-          if (idx >= first && idx < last) {
-            slot = static_cast<int>(idx - first);
-          } else {
-            auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
-            if (inserted) needed.push_back(idx);
-            slot = it->second;
-          }
-          m_slot.push_back(slot);
+          m_slot.push_back(m_nodes.slot(grid.petsc_index(node)));
           m_coefficient.push_back(r.discount * p);
         }
         m_start[row + 1] = static_cast<std::int64_t>(m_slot.size());
       }
     }
     MPI_Allreduce(&max_discount, &m_max_discount, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
-    m_needed_index = needed;
-    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
-    OwnedIs is;
-    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
-                              PETSC_COPY_VALUES, is.out()));
-    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
+    m_nodes.finish(grid);
   }
   SparseChain(const SparseChain&) = delete;
   SparseChain& operator=(const SparseChain&) = delete;
@@ -105,11 +84,8 @@ class SparseChain {
     return 16.0 + 12.0 * successors;
   }
 
-  void gather(Vec v) {
-    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
-    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
-  }
-  Vec needed() const { return m_needed; }
+  void gather(Vec v) { m_nodes.gather(v); }
+  Vec needed() const { return m_nodes.needed(); }
 
   double q_value(std::int64_t row, const PetscScalar* needed, double gamma) const {
     double ev = 0.0;
@@ -120,7 +96,7 @@ class SparseChain {
   template <class F>
   void for_each_entry(std::int64_t row, F&& f) const {
     for (std::int64_t e = m_start[row]; e < m_start[row + 1]; ++e)
-      f(m_needed_index[m_slot[e]], m_coefficient[e]);
+      f(m_nodes.global_index(m_slot[e]), m_coefficient[e]);
   }
   void prefetch(std::int64_t row) const { __builtin_prefetch(&m_start[row]); }
 
@@ -135,9 +111,7 @@ class SparseChain {
   std::vector<double> m_cost, m_coefficient;
   std::vector<std::int64_t> m_start;
   std::vector<int> m_slot;
-  std::vector<PetscInt> m_needed_index;
-  OwnedVec m_needed;
-  OwnedScatter m_scatter;
+  GatheredNodes<D> m_nodes;
 };
 
 /// True for the Markov chain approximations (whose discounts live in the rows).

@@ -36,6 +36,57 @@ concept StationaryProblem = ControlProblem<P> &&
   { p.discount } -> std::convertible_to<double>;
 };
 
+/// The nodes a rank's transitions read, numbered in one local vector: slots 0 .. n-1 are the owned
+/// block in order, the off-rank nodes follow in first-use order; finish() builds the one
+/// VecScatter that fills the vector from a global one. Shared by the chains.
+template <int D>
+class GatheredNodes {
+ public:
+  explicit GatheredNodes(const TensorGrid<D>& grid) : m_owned(grid.owned_count()) {
+    const OwnedVec global = grid.create_vector();
+    HJB_PETSC(VecGetOwnershipRange(global, &m_first, &m_last));
+    m_index.resize(static_cast<std::size_t>(m_owned));
+    for (std::int64_t l = 0; l < m_owned; ++l) m_index[l] = m_first + static_cast<PetscInt>(l);
+  }
+  GatheredNodes(const GatheredNodes&) = delete;
+  GatheredNodes& operator=(const GatheredNodes&) = delete;
+
+  /// The slot of global PETSc index idx (numbering it on first use). Not collective.
+  int slot(PetscInt idx) {
+    if (idx >= m_first && idx < m_last) return static_cast<int>(idx - m_first);
+    auto [it, inserted] = m_slot_of.emplace(idx, static_cast<int>(m_index.size()));
+    if (inserted) m_index.push_back(idx);
+    return it->second;
+  }
+  /// Builds the scatter of every numbered node. Collective.
+  void finish(const TensorGrid<D>& grid) {
+    m_slot_of.clear();
+    const OwnedVec global = grid.create_vector();
+    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(m_index.size()), m_needed.out()));
+    OwnedIs is;
+    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(m_index.size()), m_index.data(),
+                              PETSC_COPY_VALUES, is.out()));
+    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
+  }
+  /// Gathers the numbered nodes' values of v into needed(). Collective.
+  void gather(Vec v) {
+    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
+  }
+  Vec needed() const { return m_needed; }
+  /// Global PETSc index of a slot.
+  PetscInt global_index(int slot) const { return m_index[static_cast<std::size_t>(slot)]; }
+  std::int64_t owned() const { return m_owned; }
+
+ private:
+  std::int64_t m_owned;
+  PetscInt m_first = 0, m_last = 0;
+  std::vector<PetscInt> m_index;
+  std::unordered_map<PetscInt, int> m_slot_of;
+  OwnedVec m_needed;
+  OwnedScatter m_scatter;
+};
+
 /// The Bellman sweep of any chain with gather(), needed(), grid(), action_count() and
 /// q_value(row, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
 /// equals); returns max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the
@@ -105,7 +156,8 @@ class ControlledChain {
   /// block in row-major order, so a cell whose corners are all owned (and do not wrap) is its first
   /// corner's slot plus fixed offsets; the other cells (at block edges and periodic seams) keep
   /// their 2^D slots in a side table.
-  ControlledChain(const P& problem, const TensorGrid<D>& grid, int actions_per_axis) : m_grid(grid) {
+  ControlledChain(const P& problem, const TensorGrid<D>& grid, int actions_per_axis)
+      : m_grid(grid), m_nodes(grid) {
     m_actions = action_grid(problem.action_box(), actions_per_axis);
     const ScopedLogEvent timed(log_events().transition_build);
     const std::int64_t n = grid.owned_count(), k_count = action_count();
@@ -123,12 +175,6 @@ class ControlledChain {
         m_corner_offset[c] = static_cast<int>(off);
       }
     }
-    const OwnedVec global = grid.create_vector();
-    PetscInt first, last;
-    HJB_PETSC(VecGetOwnershipRange(global, &first, &last));
-    std::unordered_map<PetscInt, int> slot_of;
-    std::vector<PetscInt> needed(static_cast<std::size_t>(n));
-    for (std::int64_t l = 0; l < n; ++l) needed[l] = first + static_cast<PetscInt>(l);
     const auto& axes = grid.axes();
     for (std::int64_t l = 0; l < n; ++l) {
       const auto x = grid.coordinates(grid.owned_node(l));
@@ -144,14 +190,7 @@ class ControlledChain {
         int slots[corners];
         bool regular = true;
         for (int c = 0; c < corners; ++c) {
-          const PetscInt idx = grid.petsc_index(t.cell.node[c]);
-          if (idx >= first && idx < last) {
-            slots[c] = static_cast<int>(idx - first);
-          } else {
-            auto [it, inserted] = slot_of.emplace(idx, static_cast<int>(needed.size()));
-            if (inserted) needed.push_back(idx);
-            slots[c] = it->second;
-          }
+          slots[c] = m_nodes.slot(grid.petsc_index(t.cell.node[c]));
           regular = regular && slots[c] == slots[0] + m_corner_offset[c] && slots[c] < n;
         }
         if (regular) {
@@ -164,12 +203,7 @@ class ControlledChain {
           assert(weight(row, c) == t.cell.weight[c] && slot(row, c) == slots[c]);
       }
     }
-    m_needed_index = needed;
-    HJB_PETSC(VecCreateSeq(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), m_needed.out()));
-    OwnedIs is;
-    HJB_PETSC(ISCreateGeneral(PETSC_COMM_SELF, static_cast<PetscInt>(needed.size()), needed.data(),
-                              PETSC_COPY_VALUES, is.out()));
-    HJB_PETSC(VecScatterCreate(global, is, m_needed, nullptr, m_scatter.out()));
+    m_nodes.finish(grid);
   }
   ControlledChain(const ControlledChain&) = delete;
   ControlledChain& operator=(const ControlledChain&) = delete;
@@ -179,11 +213,8 @@ class ControlledChain {
   const TensorGrid<D>& grid() const { return m_grid; }
 
   /// Gathers the values the owned transitions read into the local vector needed(). Collective.
-  void gather(Vec v) {
-    HJB_PETSC(VecScatterBegin(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
-    HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
-  }
-  Vec needed() const { return m_needed; }
+  void gather(Vec v) { m_nodes.gather(v); }
+  Vec needed() const { return m_nodes.needed(); }
 
   /// c(x_l, a_k) + gamma sum_j w_j V(x_j) for row = l * action_count() + k, with `needed` the
   /// gathered values.
@@ -226,7 +257,7 @@ class ControlledChain {
   /// Global PETSc index of a transition's corner.
   PetscInt corner_index(std::int64_t row, int corner) const {
     const int s = slot(row, corner);
-    return s < 0 ? -1 : m_needed_index[s];
+    return s < 0 ? -1 : m_nodes.global_index(s);
   }
 
   /// out = T_gamma v; policy[l] = the minimising action (first of equals); returns
@@ -262,9 +293,7 @@ class ControlledChain {
   /// irregular cell, whose 2^D slots are m_irregular[j * 2^D ...].
   std::vector<int> m_slot, m_irregular;
   int m_corner_offset[corners] = {};
-  std::vector<PetscInt> m_needed_index;
-  OwnedVec m_needed;
-  OwnedScatter m_scatter;
+  GatheredNodes<D> m_nodes;
 };
 
 }  // namespace hjb

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/problems/dubins_car.hpp"
@@ -148,17 +149,14 @@ TEST(SolverBehaviour, ObstaclesAreNeverEnteredAndOnlyRaiseTheValue) {
   EXPECT_GT(raised, 0) << "the obstacle must change the solution somewhere";
 }
 
-TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
-  PoisonedCar car;
-  const auto axes = hjb::testing::problem_axes<problems::DubinsCar>(car, {21, 21, 16});
-  TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
-  TimeDependentSolver<PoisonedCar> solver(car, grid, quick(ReachMode::set));
-  const OwnedVec v = grid.create_vector();
-  solver.set_initial(v);
+namespace {
+/// Runs `solve`, which must throw NumericalError on every rank (a collective decision); returns
+/// this rank's message.
+std::string numerical_error_on_every_rank(const std::function<void()>& solve) {
   int caught = 0;
   std::string message;
   try {
-    solver.solve(v, [](int, double, Vec) {});
+    solve();
   } catch (const NumericalError& e) {
     caught = 1;
     message = e.what();
@@ -166,6 +164,19 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
   int everywhere;
   MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
   EXPECT_EQ(everywhere, 1) << "every rank must raise the NumericalError";
+  return message;
+}
+}  // namespace
+
+TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
+  PoisonedCar car;
+  const auto axes = hjb::testing::problem_axes<problems::DubinsCar>(car, {21, 21, 16});
+  TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
+  TimeDependentSolver<PoisonedCar> solver(car, grid, quick(ReachMode::set));
+  const OwnedVec v = grid.create_vector();
+  solver.set_initial(v);
+  const std::string message =
+      numerical_error_on_every_rank([&] { solver.solve(v, [](int, double, Vec) {}); });
   EXPECT_NE(message.find("non-finite value at step"), std::string::npos) << message;
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
@@ -192,17 +203,7 @@ TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
   StationarySolver<PoisonedPendulum> solver(pendulum, grid, o);
   const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
-  int caught = 0;
-  std::string message;
-  try {
-    solver.solve(v);
-  } catch (const NumericalError& e) {
-    caught = 1;
-    message = e.what();
-  }
-  int everywhere;
-  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
-  EXPECT_EQ(everywhere, 1);
+  const std::string message = numerical_error_on_every_rank([&] { solver.solve(v); });
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
 
@@ -215,20 +216,13 @@ TEST(SolverBehaviour, NanInTheFiniteHorizonRecursionStopsEveryRankNamingStageAnd
   FiniteHorizonSolver<PoisonedPendulum> solver(pendulum, grid, 5, 10, INFINITY);
   const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
-  int caught = 0, stages_seen = 0;
-  std::string message;
-  try {
+  int stages_seen = 0;
+  const std::string message = numerical_error_on_every_rank([&] {
     solver.solve(v, 9, [&](long, Vec, const std::vector<int>&) {
       ++stages_seen;
       return Termination::horizon_reached;
     });
-  } catch (const NumericalError& e) {
-    caught = 1;
-    message = e.what();
-  }
-  int everywhere;
-  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
-  EXPECT_EQ(everywhere, 1);
+  });
   EXPECT_EQ(stages_seen, 0);  // the first stage (k = 9) already fails: no table data is handed on
   EXPECT_NE(message.find("stage 9"), std::string::npos) << message;
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
@@ -257,16 +251,6 @@ TEST(SolverBehaviour, NanInAMarkovChainApproximationStopsEveryRankNamingTheNode)
   StationarySolver<PoisonedMerton, SparseChain<PoisonedMerton>> solver(merton, grid, o, scheme);
   const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
-  int caught = 0;
-  std::string message;
-  try {
-    solver.solve(v);
-  } catch (const NumericalError& e) {
-    caught = 1;
-    message = e.what();
-  }
-  int everywhere;
-  MPI_Allreduce(&caught, &everywhere, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD);
-  EXPECT_EQ(everywhere, 1);
+  const std::string message = numerical_error_on_every_rank([&] { solver.solve(v); });
   EXPECT_NE(message.find("wealth = "), std::string::npos) << message;
 }
