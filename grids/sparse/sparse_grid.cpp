@@ -1,0 +1,241 @@
+// Regular sparse grids with boundary: enumeration, (de)hierarchisation and evaluation.
+#include "grids/sparse/sparse_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace hjb::sparse {
+
+namespace {
+/// Points of one axis at level l: the two boundary nodes at level 0, 2^(l-1) odd indices above.
+std::int64_t points_at(int l) { return l == 0 ? 2 : (std::int64_t{1} << (l - 1)); }
+/// Local (0-based) position of index i at level l.
+std::int64_t local_of(int l, std::int64_t i) { return l == 0 ? i : (i - 1) / 2; }
+std::int64_t index_of(int l, std::int64_t j) { return l == 0 ? j : 2 * j + 1; }
+/// The hierarchical ancestor of the point t 2^-l on its own level: halve while even.
+void reduce(int& l, std::int64_t& t) {
+  while (l > 0 && t % 2 == 0) {
+    t /= 2;
+    --l;
+  }
+}
+}  // namespace
+
+double SparseGrid::count_nodes(int dim, int level, const Levels& caps) {
+  // Number of multi-levels by sum, per axis, by dynamic programming over the axes.
+  std::vector<double> ways(static_cast<std::size_t>(level) + 1, 0.0);
+  ways[0] = 1.0;
+  for (int k = 0; k < dim; ++k) {
+    const int cap = caps.empty() ? level : caps[k];
+    std::vector<double> next(ways.size(), 0.0);
+    for (int s = 0; s <= level; ++s)
+      for (int l = 0; l <= cap && s + l <= level; ++l)
+        next[s + l] += ways[s] * static_cast<double>(points_at(l));
+    ways = next;
+  }
+  return std::accumulate(ways.begin(), ways.end(), 0.0);
+}
+
+SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps)
+    : m_dim(dim), m_level(level), m_caps(std::move(caps)), m_lo(std::move(lo)), m_hi(std::move(hi)) {
+  if (dim < 1 || dim > max_dimension)
+    throw std::invalid_argument("sparse grids have 1 to " + std::to_string(max_dimension) +
+                                " dimensions, got " + std::to_string(dim));
+  if (level < 1)
+    throw std::invalid_argument("the sparse grid level must be at least 1, got " + std::to_string(level));
+  if (level > 30)
+    throw std::invalid_argument("the sparse grid level must be at most 30, got " + std::to_string(level));
+  if (m_caps.empty()) m_caps.assign(static_cast<std::size_t>(dim), level);
+  if (static_cast<int>(m_caps.size()) != dim)
+    throw std::invalid_argument("the per-axis levels have " + std::to_string(m_caps.size()) +
+                                " entries, expected " + std::to_string(dim));
+  for (int k = 0; k < dim; ++k) {
+    if (m_caps[k] < 0 || m_caps[k] > level)
+      throw std::invalid_argument("the level of axis " + std::to_string(k) + " must be in [0, " +
+                                  std::to_string(level) + "], got " + std::to_string(m_caps[k]));
+    m_caps[k] = std::min(m_caps[k], level);
+  }
+  if (static_cast<int>(m_lo.size()) != dim || static_cast<int>(m_hi.size()) != dim)
+    throw std::invalid_argument("the sparse grid's box needs " + std::to_string(dim) + " bounds per side");
+  for (int k = 0; k < dim; ++k)
+    if (!(m_hi[k] > m_lo[k]) || !std::isfinite(m_lo[k]) || !std::isfinite(m_hi[k]))
+      throw std::invalid_argument("the sparse grid's box is empty or not finite along axis " +
+                                  std::to_string(k));
+  const double nodes = count_nodes(dim, level, m_caps);
+  if (nodes > static_cast<double>(std::numeric_limits<std::int32_t>::max()))
+    throw std::invalid_argument("a sparse grid of level " + std::to_string(level) + " in " +
+                                std::to_string(dim) + " dimensions has " + std::to_string(nodes) +
+                                " nodes, more than 2^31");
+  // Enumerate the multi-levels with sum <= level and l_k <= cap_k (lexicographic).
+  std::array<int, max_dimension> l{};
+  std::function<void(int, int)> visit = [&](int k, int used) {
+    if (k == dim) {
+      Subspace s;
+      s.level = l;
+      s.count = 1;
+      for (int a = 0; a < dim; ++a) {
+        s.extent[a] = points_at(l[a]);
+        s.count *= s.extent[a];
+      }
+      s.offset = m_size;
+      m_size += s.count;
+      m_subspace_of.emplace(subspace_key(l.data()), static_cast<int>(m_subspaces.size()));
+      m_subspaces.push_back(s);
+      return;
+    }
+    for (int v = 0; v <= m_caps[k] && used + v <= level; ++v) {
+      l[k] = v;
+      visit(k + 1, used + v);
+    }
+    l[k] = 0;
+  };
+  visit(0, 0);
+}
+
+std::int64_t SparseGrid::subspace_key(const int* l) const {
+  std::int64_t key = 0;
+  for (int k = 0; k < m_dim; ++k) key = key * (m_level + 1) + l[k];
+  return key;
+}
+
+void SparseGrid::level_index(std::int64_t p, int* l, std::int64_t* i) const {
+  // The subspace holding p: the last whose offset is <= p.
+  const auto it = std::upper_bound(m_subspaces.begin(), m_subspaces.end(), p,
+                                   [](std::int64_t v, const Subspace& s) { return v < s.offset; });
+  const Subspace& s = *(it - 1);
+  std::int64_t rest = p - s.offset;
+  for (int k = m_dim - 1; k >= 0; --k) {
+    const std::int64_t j = rest % s.extent[k];
+    rest /= s.extent[k];
+    l[k] = s.level[k];
+    i[k] = index_of(s.level[k], j);
+  }
+}
+
+void SparseGrid::coordinates(std::int64_t p, double* x) const {
+  int l[max_dimension];
+  std::int64_t i[max_dimension];
+  level_index(p, l, i);
+  for (int k = 0; k < m_dim; ++k)
+    x[k] = m_lo[k] + (m_hi[k] - m_lo[k]) * std::ldexp(static_cast<double>(i[k]), -l[k]);
+}
+
+std::int64_t SparseGrid::find(const int* l, const std::int64_t* i) const {
+  const auto it = m_subspace_of.find(subspace_key(l));
+  if (it == m_subspace_of.end()) return -1;
+  const Subspace& s = m_subspaces[static_cast<std::size_t>(it->second)];
+  std::int64_t local = 0;
+  for (int k = 0; k < m_dim; ++k) {
+    if (l[k] > 0 && i[k] % 2 == 0) return -1;
+    const std::int64_t j = local_of(l[k], i[k]);
+    if (j < 0 || j >= s.extent[k]) return -1;
+    local = local * s.extent[k] + j;
+  }
+  return s.offset + local;
+}
+
+void SparseGrid::transform_axis(std::vector<double>& values, int axis, double sign) const {
+  // Hierarchisation subtracts the parents' nodal values finest level first (the parents are still
+  // nodal); dehierarchisation adds them coarsest first (the parents are already nodal again).
+  std::vector<int> order(m_subspaces.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return sign < 0 ? m_subspaces[a].level[axis] > m_subspaces[b].level[axis]
+                    : m_subspaces[a].level[axis] < m_subspaces[b].level[axis];
+  });
+  int l[max_dimension];
+  std::int64_t i[max_dimension];
+  for (int id : order) {
+    const Subspace& s = m_subspaces[static_cast<std::size_t>(id)];
+    const int la = s.level[axis];
+    if (la == 0) continue;
+    for (std::int64_t local = 0; local < s.count; ++local) {
+      std::int64_t rest = local;
+      for (int k = m_dim - 1; k >= 0; --k) {
+        const std::int64_t j = rest % s.extent[k];
+        rest /= s.extent[k];
+        l[k] = s.level[k];
+        i[k] = index_of(s.level[k], j);
+      }
+      double parents = 0.0;
+      const std::int64_t centre = i[axis];
+      for (int side = -1; side <= 1; side += 2) {
+        int pl = la;
+        std::int64_t pi = centre + side;
+        reduce(pl, pi);
+        l[axis] = pl;
+        i[axis] = pi;
+        parents += values[static_cast<std::size_t>(find(l, i))];
+      }
+      l[axis] = la;
+      i[axis] = centre;
+      values[static_cast<std::size_t>(s.offset + local)] += sign * 0.5 * parents;
+    }
+  }
+}
+
+void SparseGrid::hierarchize(std::vector<double>& values) const {
+  for (int k = 0; k < m_dim; ++k) transform_axis(values, k, -1.0);
+}
+
+void SparseGrid::dehierarchize(std::vector<double>& values) const {
+  for (int k = m_dim - 1; k >= 0; --k) transform_axis(values, k, +1.0);
+}
+
+double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  // Per axis and level: the one hat containing u (levels >= 1) or both boundary functions.
+  double u[max_dimension];
+  for (int k = 0; k < m_dim; ++k) u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
+  std::int64_t cell[max_dimension][31];
+  double hat[max_dimension][31];
+  for (int k = 0; k < m_dim; ++k)
+    for (int l = 1; l <= m_caps[k]; ++l) {
+      const double scaled = std::ldexp(u[k], l);  // 2^l u
+      std::int64_t j = static_cast<std::int64_t>(std::floor(0.5 * scaled));
+      j = std::clamp<std::int64_t>(j, 0, points_at(l) - 1);
+      cell[k][l] = j;
+      hat[k][l] = std::max(0.0, 1.0 - std::abs(scaled - static_cast<double>(2 * j + 1)));
+    }
+  double sum = 0.0;
+  for (const Subspace& s : m_subspaces) {
+    double weight = 1.0;
+    int z = 0;  // level-0 axes: both boundary functions are non-zero there
+    for (int k = 0; k < m_dim && weight != 0.0; ++k) {
+      if (s.level[k] == 0)
+        ++z;
+      else
+        weight *= hat[k][s.level[k]];
+    }
+    if (weight == 0.0) continue;
+    for (int bits = 0; bits < (1 << z); ++bits) {  // the 2^z boundary combinations
+      double w = weight;
+      std::int64_t position = 0;  // row-major over the subspace, the last axis fastest
+      int b = 0;
+      for (int k = 0; k < m_dim; ++k) {
+        const int l = s.level[k];
+        std::int64_t j;
+        if (l == 0) {
+          const bool up = (bits >> b++) & 1;
+          w *= up ? u[k] : 1.0 - u[k];
+          j = up ? 1 : 0;
+        } else {
+          j = cell[k][l];
+        }
+        position = position * s.extent[k] + j;
+      }
+      if (w != 0.0) sum += w * surpluses[static_cast<std::size_t>(s.offset + position)];
+    }
+  }
+  return sum;
+}
+
+void SparseGrid::evaluate_batch(const std::vector<double>& surpluses, const double* points,
+                                std::int64_t count, double* out) const {
+  for (std::int64_t q = 0; q < count; ++q) out[q] = evaluate(surpluses, points + q * m_dim);
+}
+
+}  // namespace hjb::sparse

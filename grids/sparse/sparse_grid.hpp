@@ -1,0 +1,84 @@
+// Regular sparse grids with boundary in d = 1..10 dimensions and the piecewise-linear hierarchical
+// basis (Bungartz & Griebel 2004): the grid, hierarchisation and dehierarchisation in place, and
+// evaluation of the interpolant at arbitrary points. No MPI, no PETSc.
+//
+// One axis, scaled to [0, 1]: level 0 holds the two boundary nodes x = 0 and x = 1 (basis 1 - x and
+// x); level l >= 1 holds the odd indices i = 1, 3, ..., 2^l - 1 at x = i 2^-l with the hat
+// phi_{l,i}(x) = max(0, 1 - |2^l x - i|). A multi-level l = (l_1, ..., l_d) spans the tensor-product
+// subspace W_l; the sparse grid of level n is the sum of the W_l with
+//     l_1 + ... + l_d <= n   and   l_k <= cap_k   (cap_k = n: the regular grid; smaller: anisotropic),
+// so every subspace's hierarchical parents are in the grid (downward closed). Its interpolation
+// error for functions with bounded mixed second derivatives is O(h^2 |log h|^(d-1)), h = 2^-n,
+// with O(h^-1 |log h|^(d-1)) nodes instead of the full grid's O(h^-d).
+//
+// Storage: subspaces in lexicographic order of their multi-levels, the points of a subspace
+// row-major over its per-axis indices (the last axis fastest); a value vector holds nodal values
+// or hierarchical surpluses in that order.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "grids/axis.hpp"
+
+namespace hjb::sparse {
+
+inline constexpr int max_dimension = 10;
+using Levels = std::vector<int>;
+
+/// A regular (or per-axis capped) sparse grid with boundary on the box [lo, hi].
+class SparseGrid {
+ public:
+  /// Level n >= 1 in dim dimensions (1..10); caps per axis (empty: all n). Throws
+  /// std::invalid_argument naming the problem for a bad level, cap or size (more than 2^31 nodes).
+  SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps = {});
+
+  int dimension() const { return m_dim; }
+  int level() const { return m_level; }
+  const Levels& caps() const { return m_caps; }
+  std::int64_t size() const { return m_size; }
+  std::size_t subspace_count() const { return m_subspaces.size(); }
+  const std::vector<double>& lo() const { return m_lo; }
+  const std::vector<double>& hi() const { return m_hi; }
+
+  /// Number of nodes of a grid of this level and caps, without building it (for plans and checks).
+  static double count_nodes(int dim, int level, const Levels& caps);
+
+  /// Coordinates of node p (in the box).
+  void coordinates(std::int64_t p, double* x) const;
+  /// Level and index of node p along each axis.
+  void level_index(std::int64_t p, int* l, std::int64_t* i) const;
+  /// Position of the node with these per-axis levels and indices, or -1 when it is not a node.
+  std::int64_t find(const int* l, const std::int64_t* i) const;
+
+  /// Nodal values -> hierarchical surpluses, in place (dimension by dimension). Not collective.
+  void hierarchize(std::vector<double>& values) const;
+  /// Hierarchical surpluses -> nodal values, in place.
+  void dehierarchize(std::vector<double>& values) const;
+  /// The interpolant with these surpluses at a point of the box (clamped into it).
+  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+  /// Evaluates at `count` points (row-major, dimension() coordinates each) into out.
+  void evaluate_batch(const std::vector<double>& surpluses, const double* points, std::int64_t count,
+                      double* out) const;
+
+ private:
+  struct Subspace {
+    std::array<int, max_dimension> level{};
+    std::array<std::int64_t, max_dimension> extent{};  ///< points per axis: 2 at level 0, 2^(l-1) else
+    std::int64_t offset = 0, count = 0;
+  };
+  std::int64_t subspace_key(const int* l) const;
+  /// Along axis `axis`: 1-D hierarchisation (sign -1) or dehierarchisation (+1) of every pole.
+  void transform_axis(std::vector<double>& values, int axis, double sign) const;
+
+  int m_dim, m_level;
+  Levels m_caps;
+  std::vector<double> m_lo, m_hi;
+  std::vector<Subspace> m_subspaces;
+  std::unordered_map<std::int64_t, int> m_subspace_of;  ///< key of a multi-level -> subspace id
+  std::int64_t m_size = 0;
+};
+
+}  // namespace hjb::sparse

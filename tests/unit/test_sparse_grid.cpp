@@ -1,0 +1,118 @@
+// Regular sparse grids with boundary: node counts, hierarchisation round trip, interpolation at the
+// nodes, exactness on multilinear functions, and the interpolation error O(h^2 |log h|^(d-1)) of a
+// smooth function in d = 2..6 (observed rates printed and bounded).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "grids/sparse/sparse_grid.hpp"
+
+using hjb::sparse::SparseGrid;
+
+namespace {
+std::vector<double> nodal(const SparseGrid& g, double (*f)(const double*, int)) {
+  std::vector<double> v(static_cast<std::size_t>(g.size()));
+  double x[hjb::sparse::max_dimension];
+  for (std::int64_t p = 0; p < g.size(); ++p) {
+    g.coordinates(p, x);
+    v[p] = f(x, g.dimension());
+  }
+  return v;
+}
+double smooth(const double* x, int d) {
+  double r2 = 0.0;
+  for (int k = 0; k < d; ++k) r2 += (x[k] - 0.3) * (x[k] - 0.3);
+  return std::exp(-r2);
+}
+double multilinear(const double* x, int d) {
+  double v = 1.0;
+  for (int k = 0; k < d; ++k) v *= 0.5 + (k + 1) * x[k];
+  return v;
+}
+}  // namespace
+
+TEST(SparseGrid, CountsNodesAndRefusesBadLevels) {
+  for (int n = 1; n <= 8; ++n) EXPECT_EQ(SparseGrid(1, n, {0.0}, {1.0}).size(), (1 << n) + 1);
+  for (int d = 2; d <= 6; ++d)
+    for (int n = 1; n <= 5; ++n) {
+      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0));
+      EXPECT_EQ(static_cast<double>(g.size()), SparseGrid::count_nodes(d, n, g.caps()));
+    }
+  // Level 1 in 2-D with boundary (l1 + l2 <= 1): the 4 corners and the 4 edge midpoints.
+  EXPECT_EQ(SparseGrid(2, 1, {0, 0}, {1, 1}).size(), 8);
+  EXPECT_THROW(SparseGrid(2, 0, {0, 0}, {1, 1}), std::invalid_argument);
+  EXPECT_THROW(SparseGrid(11, 3, std::vector<double>(11, 0.0), std::vector<double>(11, 1.0)),
+               std::invalid_argument);
+  EXPECT_THROW(SparseGrid(2, 3, {0, 0}, {1, 1}, {3}), std::invalid_argument);
+  EXPECT_THROW(SparseGrid(2, 3, {0, 0}, {1, 1}, {4, 1}), std::invalid_argument);
+  EXPECT_THROW(SparseGrid(10, 30, std::vector<double>(10, 0.0), std::vector<double>(10, 1.0)),
+               std::invalid_argument);
+}
+
+TEST(SparseGrid, HierarchisationRoundTripsAndTheInterpolantMatchesAtTheNodes) {
+  for (int d : {1, 2, 3, 5}) {
+    const SparseGrid g(d, 5, std::vector<double>(d, -1.0), std::vector<double>(d, 2.0));
+    const std::vector<double> values = nodal(g, smooth);
+    std::vector<double> s = values;
+    g.hierarchize(s);
+    double x[hjb::sparse::max_dimension], worst_node = 0.0;
+    for (std::int64_t p = 0; p < g.size(); p += 7) {
+      g.coordinates(p, x);
+      worst_node = std::max(worst_node, std::abs(g.evaluate(s, x) - values[p]));
+    }
+    g.dehierarchize(s);
+    double worst_round_trip = 0.0;
+    for (std::size_t p = 0; p < s.size(); ++p)
+      worst_round_trip = std::max(worst_round_trip, std::abs(s[p] - values[p]));
+    EXPECT_LE(worst_node, 1e-13) << "d = " << d;
+    EXPECT_LE(worst_round_trip, 1e-13) << "d = " << d;
+  }
+}
+
+TEST(SparseGrid, ReproducesMultilinearFunctionsEverywhere) {
+  std::mt19937_64 rng(3);
+  for (int d : {1, 2, 4, 6}) {
+    const SparseGrid g(d, 2, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0));
+    std::vector<double> s = nodal(g, multilinear);
+    g.hierarchize(s);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    double x[hjb::sparse::max_dimension], worst = 0.0;
+    for (int q = 0; q < 200; ++q) {
+      for (int k = 0; k < d; ++k) x[k] = u(rng);
+      worst = std::max(worst, std::abs(g.evaluate(s, x) - multilinear(x, d)));
+    }
+    EXPECT_LE(worst, 1e-12) << "d = " << d;
+  }
+}
+
+TEST(SparseGrid, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const int last_level[] = {0, 0, 10, 9, 8, 7, 7};
+  for (int d = 2; d <= 6; ++d) {
+    std::vector<std::vector<double>> points(2000, std::vector<double>(d));
+    for (auto& p : points)
+      for (double& c : p) c = u(rng);
+    double previous = 0.0, first_scaled = 0.0, scaled = 0.0;
+    for (int n = last_level[d] - 3; n <= last_level[d]; ++n) {
+      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0));
+      std::vector<double> s = nodal(g, smooth);
+      g.hierarchize(s);
+      double worst = 0.0;
+      for (const auto& p : points)
+        worst = std::max(worst, std::abs(g.evaluate(s, p.data()) - smooth(p.data(), d)));
+      // The error divided by its predicted size h^2 |log2 h|^(d-1) should stay bounded.
+      scaled = worst * std::pow(4.0, n) / std::pow(static_cast<double>(n), d - 1);
+      if (n == last_level[d] - 3) first_scaled = scaled;
+      std::printf("  d = %d  level %2d  nodes %9lld  max error %.3e%s", d, n,
+                  static_cast<long long>(g.size()), worst, previous > 0 ? "" : "\n");
+      if (previous > 0) std::printf("  rate %.2f\n", std::log2(previous / worst));
+      previous = worst;
+    }
+    std::printf("  d = %d  error / (h^2 |log h|^(d-1)): %.3g at the first level, %.3g at the last\n", d,
+                first_scaled, scaled);
+    EXPECT_LE(scaled, 2.0 * first_scaled) << "d = " << d;
+  }
+}
