@@ -81,6 +81,12 @@ SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<d
         s.extent[a] = points_at(l[a]);
         s.count *= s.extent[a];
       }
+      std::int64_t stride = 1;
+      for (int a = dim - 1; a >= 0; --a) {
+        s.stride[a] = stride;
+        stride *= s.extent[a];
+        if (l[a] == 0) s.boundary_axes[s.boundary_count++] = a;
+      }
       s.offset = m_size;
       m_size += s.count;
       m_subspace_of.emplace(subspace_key(l.data()), static_cast<int>(m_subspaces.size()));
@@ -201,34 +207,37 @@ double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* 
       hat[k][l] = std::max(0.0, 1.0 - std::abs(scaled - static_cast<double>(2 * j + 1)));
     }
   double sum = 0.0;
+  double corner[1 << max_dimension];
   for (const Subspace& s : m_subspaces) {
+    // The hat of each refined axis (one per axis contains u), then the multilinear interpolation
+    // of the 2^z surpluses of the boundary axes' corner block, one axis at a time.
     double weight = 1.0;
-    int z = 0;  // level-0 axes: both boundary functions are non-zero there
-    for (int k = 0; k < m_dim && weight != 0.0; ++k) {
-      if (s.level[k] == 0)
-        ++z;
-      else
-        weight *= hat[k][s.level[k]];
+    std::int64_t base = s.offset;
+    for (int k = 0; k < m_dim; ++k) {
+      const int l = s.level[k];
+      if (l == 0) continue;
+      weight *= hat[k][l];
+      base += cell[k][l] * s.stride[k];
     }
     if (weight == 0.0) continue;
-    for (int bits = 0; bits < (1 << z); ++bits) {  // the 2^z boundary combinations
-      double w = weight;
-      std::int64_t position = 0;  // row-major over the subspace, the last axis fastest
-      int b = 0;
-      for (int k = 0; k < m_dim; ++k) {
-        const int l = s.level[k];
-        std::int64_t j;
-        if (l == 0) {
-          const bool up = (bits >> b++) & 1;
-          w *= up ? u[k] : 1.0 - u[k];
-          j = up ? 1 : 0;
-        } else {
-          j = cell[k][l];
-        }
-        position = position * s.extent[k] + j;
-      }
-      if (w != 0.0) sum += w * surpluses[static_cast<std::size_t>(s.offset + position)];
+    const int z = s.boundary_count;
+    if (z == 0) {
+      sum += weight * surpluses[static_cast<std::size_t>(base)];
+      continue;
     }
+    const int n_corners = 1 << z;
+    for (int bits = 0; bits < n_corners; ++bits) {
+      std::int64_t position = base;
+      for (int b = 0; b < z; ++b)
+        if ((bits >> b) & 1) position += s.stride[s.boundary_axes[b]];
+      corner[bits] = surpluses[static_cast<std::size_t>(position)];
+    }
+    for (int b = z - 1; b >= 0; --b) {  // collapse the highest bit: lerp along boundary axis b
+      const double t = u[s.boundary_axes[b]];
+      const int half = 1 << b;
+      for (int c = 0; c < half; ++c) corner[c] = (1.0 - t) * corner[c] + t * corner[c + half];
+    }
+    sum += weight * corner[0];
   }
   return sum;
 }

@@ -67,6 +67,9 @@ class SparseGrid {
   struct Subspace {
     std::array<int, max_dimension> level{};
     std::array<std::int64_t, max_dimension> extent{};  ///< points per axis: 2 at level 0, 2^(l-1) else
+    std::array<std::int64_t, max_dimension> stride{};  ///< row-major strides (the last axis 1)
+    std::array<int, max_dimension> boundary_axes{};    ///< the axes at level 0
+    int boundary_count = 0;
     std::int64_t offset = 0, count = 0;
   };
   std::int64_t subspace_key(const int* l) const;
