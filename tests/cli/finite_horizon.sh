@@ -183,6 +183,8 @@ p=(--problem.name pendulum "${fh[@]}" --grid.shape 21,21 --output.file bad.h5)
 expect 2 "at least 1 step" "horizon 0" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 0
 expect 2 "outside \[0, 3\]" "stage beyond the horizon" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 3 --finite_horizon.stages 5
 expect 2 "stationary.actions must be positive" "zero actions" -- "$HJBENCH" solve "${p[@]}" --stationary.actions 0
+expect 2 "must be in (0, 1)" "discount above 1" -- "$HJBENCH" solve --problem.name pendulum --grid.shape 21,21 --solve.algorithm policy_iteration --stationary.discount 1.5 --output.file bad.h5
+expect 2 "discount must be in (0, 1)" "a problem discount of 1" -- "$HJBENCH" solve --problem.name pendulum --grid.shape 21,21 --solve.algorithm value_iteration --problem.discount 1 --output.file bad.h5
 expect 2 "no discrete-time MDP" "a problem without an MDP" -- "$HJBENCH" solve --problem.name air3d "${fh[@]}" --grid.shape 11,11,10 --output.file bad.h5
 expect 2 "fixes the episode length" "--steps on a finite-horizon table" -- "$HJBENCH" simulate p4.h5 --steps 5
 expect 0 "the nearest stored stage" "a table without every stage: lookahead on the nearest stored stage" -- "$HJBENCH" simulate ck_full.h5 --starts 20
