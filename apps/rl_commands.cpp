@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "grids/multilinear.hpp"
@@ -38,6 +39,23 @@ std::vector<int> parse_sizes(const std::string& text, const std::string& option)
   for (int v : sizes)
     HJB_CHECK(v > 0, UsageError, "--" << option << ": '" << v << "' is not a positive integer");
   return sizes;
+}
+
+/// Refuses (ValidationError naming the first difference) a table solved with other problem
+/// parameters than the environment the policy is evaluated on.
+void require_same_parameters(const Table& table, const std::string& path, const rl::Environment& env) {
+  const auto mine = env.parameters();
+  for (const auto& [name, value] : table.problem_parameters) {
+    if (name == "name") continue;
+    const auto it = mine.find(name);
+    HJB_CHECK(it != mine.end(), ValidationError,
+              path << ": the table's problem has a parameter '" << name << "' that problem '"
+                   << env.problem_name() << "' does not");
+    HJB_CHECK(std::abs(it->second - value) <= 1e-12 * std::max(1.0, std::abs(value)), ValidationError,
+              path << ": solved with --problem." << name << " = " << value
+                   << ", but the policy's environment has " << it->second
+                   << " (a table of another problem instance: its optimum is not this one's)");
+  }
 }
 
 /// --x0: a start state inside the table's grid (periodic axes wrap).
@@ -355,10 +373,10 @@ int run_rollout(const std::vector<std::string>& args) {
   HJB_CHECK(
       policy.problem == problem, ValidationError,
       path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
-  print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
-                   rl::evaluate_policy(policy, *env, episodes, seed));
+  // Both tables are read and checked before any episode runs.
+  std::optional<Table> episodic, stationary;
   if (!episodic_path.empty()) {
-    const Table table = read_table(episodic_path);
+    const Table& table = episodic.emplace(read_table(episodic_path));
     HJB_CHECK(table.complete, ValidationError,
               episodic_path << ": a partial table (interrupted or failed run)");
     HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,
@@ -373,24 +391,14 @@ int run_rollout(const std::vector<std::string>& args) {
     HJB_CHECK(table.axes.size() == env->state().size(), ValidationError,
               episodic_path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
                             << env->state().size() << "-D");
+    require_same_parameters(table, episodic_path, *env);
     const long horizon = std::lround(table.numbers.at("horizon_steps"));
     HJB_CHECK(horizon == env->episode_limit(), ValidationError,
               episodic_path << ": its horizon is " << horizon << " steps, the episodes of '" << problem
                             << "' last " << env->episode_limit());
-    const std::vector<double>& v0 = table.values.back();
-    auto v_star = [&](const std::vector<double>& state) {
-      return interpolate_table(table.axes, v0, state.data());
-    };
-    // Undiscounted: the policy's cost over the episode is minus its return, V_0 minus the optimal one.
-    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, 1.0, v_star);
-    std::printf(
-        "episodic gap (table %s, %ld steps): policy return %.3f, optimal return %.3f, gap %.3f +- %.3f "
-        "(standard error, paired) over %d episodes\n",
-        episodic_path.c_str(), horizon, -gap.mean_cost, -gap.mean_optimal, gap.mean_gap,
-        gap.gap_standard_error, episodes);
   }
   if (!table_path.empty()) {
-    const Table table = read_table(table_path);
+    const Table& table = stationary.emplace(read_table(table_path));
     HJB_CHECK(table.strings.count("problem") && table.strings.at("problem") == problem, ValidationError,
               table_path << ": a table of problem '"
                          << (table.strings.count("problem") ? table.strings.at("problem") : "?") << "', not '"
@@ -406,6 +414,27 @@ int run_rollout(const std::vector<std::string>& args) {
     HJB_CHECK(table.axes.size() == env->state().size(), ValidationError,
               table_path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
                          << env->state().size() << "-D");
+    require_same_parameters(table, table_path, *env);
+  }
+  print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
+                   rl::evaluate_policy(policy, *env, episodes, seed));
+  if (episodic) {
+    const Table& table = *episodic;
+    const long horizon = std::lround(table.numbers.at("horizon_steps"));
+    const std::vector<double>& v0 = table.values.back();
+    auto v_star = [&](const std::vector<double>& state) {
+      return interpolate_table(table.axes, v0, state.data());
+    };
+    // Undiscounted: the policy's cost over the episode is minus its return, V_0 minus the optimal one.
+    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, 1.0, v_star);
+    std::printf(
+        "episodic gap (table %s, %ld steps): policy return %.3f, optimal return %.3f, gap %.3f +- %.3f "
+        "(standard error, paired) over %d episodes\n",
+        episodic_path.c_str(), horizon, -gap.mean_cost, -gap.mean_optimal, gap.mean_gap,
+        gap.gap_standard_error, episodes);
+  }
+  if (stationary) {
+    const Table& table = *stationary;
     const double gamma = table.numbers.at("discount");
     const std::vector<double>& v = table.values.back();
     auto v_star = [&](const std::vector<double>& state) {

@@ -63,6 +63,8 @@ class Environment {
   virtual StepResult step(const double* action) = 0;
   virtual void observe(double* observation) const = 0;
   virtual std::vector<double> state() const = 0;
+  /// The problem's parameters by name (what a table records as /problem attributes).
+  virtual std::map<std::string, double> parameters() const = 0;
   /// Starts an episode from a given state (its size must be the problem's dimension).
   virtual void set_state(const std::vector<double>& x) = 0;
   virtual std::unique_ptr<Environment> clone() const = 0;
@@ -136,6 +138,12 @@ class ProblemEnvironment final : public Environment {
     for (int i = 0; i < P::observation_dim; ++i) observation[i] = o[i];
   }
   std::vector<double> state() const override { return {m_state.begin(), m_state.end()}; }
+  std::map<std::string, double> parameters() const override {
+    std::map<std::string, double> values;
+    P copy = m_problem;
+    copy.visit_parameters([&](const char* name, double& value) { values[name] = value; });
+    return values;
+  }
   void set_state(const std::vector<double>& x) override {
     HJB_CHECK(x.size() == static_cast<std::size_t>(P::dim), UsageError,
               "a state of problem '" << P::name() << "' has " << P::dim << " components, got " << x.size());

@@ -196,6 +196,9 @@ expect 3 "finite-horizon" "a finite-horizon table where a stationary one is need
 expect 3 "its horizon is 4 steps" "an episodic table of another episode length" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table p4.h5
 "$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --output.quiet --output.file pi.h5 > /dev/null
 expect 3 "not a finite-horizon table" "a stationary table where a finite-horizon one is needed" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table pi.h5
+"$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --problem.g 5 --output.quiet --output.file g5.h5 > /dev/null
+expect 3 "solved with --problem.g = 5" "a table of other physical parameters, refused before any episode" -- "$HJBENCH" rollout sac.h5 --episodes 2 --table g5.h5
+grep -q "mean return" bad.log && fail "rollout ran episodes before refusing the table" || ok "no episode ran before the refusal"
 out=$("$HJBENCH" rollout sac.h5 --episodes 50 --episodic-table conv101.h5)
 echo "$out" | "$PYTHON" -c '
 import sys, re
