@@ -1,0 +1,115 @@
+// Semi-Lagrangian value iteration on a sparse grid for continuous-time stationary problems (the
+// discounted ones of solver/problems/stationary_benchmarks.hpp): the nodal values V_p of the
+// sparse grid satisfy
+//
+//   V_p = min_a [ l(x_p, a) (1 - e^{-rho h}) / rho + e^{-rho h} E[ I[V](y) ] ],
+//   y = x_p + h f(x_p, a) (+- sqrt(m h) s_i e_i over the m noisy axes, as semi_lagrangian_mca),
+//
+// with I[V] the sparse-grid interpolant (Bokanowski, Garcke, Griebel & Klompmaker 2013, for the
+// stationary case). Modified policy iteration: a greedy sweep over all actions, then
+// `evaluation_sweeps` sweeps of the greedy policy alone (one interpolation per node instead of one
+// per action), until the greedy sweep's max-norm residual is below the tolerance. Serial (one
+// rank); header-only, no PETSc.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "grids/sparse/sparse_grid.hpp"
+#include "solver/schemes/markov_chain_approximation.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
+
+namespace hjb {
+
+struct SparseStationaryOptions {
+  int actions = 11;              ///< per control dimension
+  double time_step = 0.0;        ///< h (0: the finest spacing of the grid)
+  double tolerance = 1e-8;       ///< max-norm residual of the greedy sweep
+  long max_iterations = 100000;  ///< greedy sweeps
+  int evaluation_sweeps = 10;    ///< fixed-policy sweeps after each greedy sweep
+};
+
+struct SparseStationaryResult {
+  std::vector<double> values;  ///< nodal values in the grid's order
+  std::vector<int> policy;     ///< greedy action index per node
+  long greedy_sweeps = 0, evaluation_sweeps = 0;
+  double residual = std::numeric_limits<double>::infinity();
+  bool converged = false;
+};
+
+template <ContinuousStationaryProblem P>
+SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::SparseGrid& grid,
+                                              const SparseStationaryOptions& o) {
+  constexpr int D = P::dim;
+  const auto actions = action_grid(problem.action_box(), o.actions);
+  const std::int64_t n = grid.size();
+  double h = o.time_step;
+  if (h <= 0) {
+    h = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < D; ++k) h = std::min(h, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+  }
+  const double rho = problem.discount_rate(), discount = std::exp(-rho * h);
+  // The foot points and costs of (node, action): branches of the noise as the tensor chain forms them.
+  auto step = [&](const std::array<double, D>& x, const Point<P::control_dim>& a, auto&& visit) {
+    const auto f = problem.drift(x, a);
+    const auto s = problem.noise(x, a);
+    int noisy[D], m = 0;
+    for (int i = 0; i < D; ++i)
+      if (s[i] != 0.0) noisy[m++] = i;
+    const int branches = m > 0 ? 2 * m : 1;
+    for (int b = 0; b < branches; ++b) {
+      std::array<double, D> y;
+      for (int i = 0; i < D; ++i) y[i] = x[i] + h * f[i];
+      if (m > 0) y[noisy[b / 2]] += (b % 2 ? -1.0 : 1.0) * std::sqrt(m * h) * s[noisy[b / 2]];
+      visit(y, 1.0 / branches);
+    }
+  };
+  std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
+  for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
+  SparseStationaryResult r;
+  r.values.assign(static_cast<std::size_t>(n), 0.0);
+  r.policy.assign(static_cast<std::size_t>(n), 0);
+  std::vector<double> surplus = r.values, next(static_cast<std::size_t>(n));
+  auto q_value = [&](std::int64_t p, int k) {
+    double expected = 0.0;
+    step(nodes[p], actions[k], [&](const std::array<double, D>& y, double weight) {
+      expected += weight * grid.evaluate(surplus, y.data());
+    });
+    return holding_cost(problem.cost_rate(nodes[p], actions[k]), rho, h) + discount * expected;
+  };
+  for (r.greedy_sweeps = 0; r.greedy_sweeps < o.max_iterations;) {
+    double residual = 0.0;
+    for (std::int64_t p = 0; p < n; ++p) {
+      double best = std::numeric_limits<double>::infinity();
+      for (int k = 0; k < static_cast<int>(actions.size()); ++k) {
+        const double q = q_value(p, k);
+        if (q < best) {
+          best = q;
+          r.policy[p] = k;
+        }
+      }
+      next[p] = best;
+      residual = std::max(residual, std::abs(best - r.values[p]));
+    }
+    ++r.greedy_sweeps;
+    r.values.swap(next);
+    surplus = r.values;
+    grid.hierarchize(surplus);
+    r.residual = residual;
+    if (!std::isfinite(residual)) break;
+    if (residual <= o.tolerance) {
+      r.converged = true;
+      break;
+    }
+    for (int sweep = 0; sweep < o.evaluation_sweeps; ++sweep, ++r.evaluation_sweeps) {
+      for (std::int64_t p = 0; p < n; ++p) next[p] = q_value(p, r.policy[p]);
+      r.values.swap(next);
+      surplus = r.values;
+      grid.hierarchize(surplus);
+    }
+  }
+  return r;
+}
+
+}  // namespace hjb
