@@ -8,15 +8,23 @@
 // with I[V] the sparse-grid interpolant (Bokanowski, Garcke, Griebel & Klompmaker 2013, for the
 // stationary case). Modified policy iteration: a greedy sweep over all actions, then
 // `evaluation_sweeps` sweeps of the greedy policy alone (one interpolation per node instead of one
-// per action), until the greedy sweep's max-norm residual is below the tolerance. Serial (one
-// rank); header-only, no PETSc.
+// per action), until the greedy sweep's max-norm residual is below the tolerance.
+//
+// On several ranks the nodes are split into contiguous blocks; each rank updates its block, the
+// nodal values are re-assembled on every rank with MPI_Allgatherv and every rank hierarchises the
+// whole vector (the surpluses every interpolation needs). Every value comes from the same arithmetic
+// on any rank count, so the result is bit-identical to one rank's. Header-only, MPI, no PETSc.
 #pragma once
+#include <mpi.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <vector>
 
 #include "grids/sparse/sparse_grid.hpp"
+#include "solver/core/error.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
 #include "solver/schemes/semi_lagrangian.hpp"
 
@@ -38,9 +46,11 @@ struct SparseStationaryResult {
   bool converged = false;
 };
 
+/// Collective over comm; the result (values and policy of every node) is the same on every rank.
 template <ContinuousStationaryProblem P>
 SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::SparseGrid& grid,
-                                              const SparseStationaryOptions& o) {
+                                              const SparseStationaryOptions& o,
+                                              MPI_Comm comm = MPI_COMM_SELF) {
   constexpr int D = P::dim;
   const auto actions = action_grid(problem.action_box(), o.actions);
   const std::int64_t n = grid.size();
@@ -67,6 +77,21 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   };
   std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
   for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
+  int rank, size;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
+  for (int q = 0; q < size; ++q) {
+    const std::int64_t a = n * q / size, b = n * (q + 1) / size;
+    displs[q] = static_cast<int>(a);
+    counts[q] = static_cast<int>(b - a);
+  }
+  const std::int64_t first = displs[rank], last = first + counts[rank];
+  // Re-assembles the block every rank computed into `values` on every rank.
+  auto assemble = [&](std::vector<double>& values) {
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(),
+                   MPI_DOUBLE, comm);
+  };
   SparseStationaryResult r;
   r.values.assign(static_cast<std::size_t>(n), 0.0);
   r.policy.assign(static_cast<std::size_t>(n), 0);
@@ -80,7 +105,8 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   };
   for (r.greedy_sweeps = 0; r.greedy_sweeps < o.max_iterations;) {
     double residual = 0.0;
-    for (std::int64_t p = 0; p < n; ++p) {
+    std::int64_t bad = n;  // the first node with a non-finite value
+    for (std::int64_t p = first; p < last; ++p) {
       double best = std::numeric_limits<double>::infinity();
       for (int k = 0; k < static_cast<int>(actions.size()); ++k) {
         const double q = q_value(p, k);
@@ -91,24 +117,38 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
       }
       next[p] = best;
       residual = std::max(residual, std::abs(best - r.values[p]));
+      if (!std::isfinite(best)) bad = std::min(bad, p);
     }
     ++r.greedy_sweeps;
+    assemble(next);
+    MPI_Allreduce(MPI_IN_PLACE, &residual, 1, MPI_DOUBLE, MPI_MAX, comm);
+    MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT64_T, MPI_MIN, comm);
+    if (bad < n) {  // the same error on every rank, naming the node
+      std::ostringstream os;
+      os << "non-finite value in the sparse-grid Bellman update (sweep " << r.greedy_sweeps << ") at node (";
+      for (int k = 0; k < D; ++k) os << (k ? ", " : "") << nodes[bad][k];
+      os << "); no table is written";
+      throw NumericalError(os.str());
+    }
     r.values.swap(next);
     surplus = r.values;
     grid.hierarchize(surplus);
     r.residual = residual;
-    if (!std::isfinite(residual)) break;
     if (residual <= o.tolerance) {
       r.converged = true;
       break;
     }
     for (int sweep = 0; sweep < o.evaluation_sweeps; ++sweep, ++r.evaluation_sweeps) {
-      for (std::int64_t p = 0; p < n; ++p) next[p] = q_value(p, r.policy[p]);
+      for (std::int64_t p = first; p < last; ++p) next[p] = q_value(p, r.policy[p]);
+      assemble(next);
       r.values.swap(next);
       surplus = r.values;
       grid.hierarchize(surplus);
     }
   }
+  // Every rank holds the whole policy too.
+  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, r.policy.data(), counts.data(), displs.data(), MPI_INT,
+                 comm);
   return r;
 }
 
