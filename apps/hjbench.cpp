@@ -19,6 +19,7 @@
 #include "solver/core/error.hpp"
 #include "solver/core/version.hpp"
 #include "solver/io/hdf5_table.hpp"
+#include "solver/io/sparse_table.hpp"
 
 namespace {
 
@@ -71,6 +72,11 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
   }
   if (command == "info") {
     HJB_CHECK(rest.size() == 1, hjb::UsageError, "usage: hjbench info FILE.h5");
+    if (hjb::is_sparse_table(rest[0])) {
+      const auto table = hjb::read_sparse_table(rest[0]);
+      if (rank == 0) std::cout << hjb::describe_sparse_table(table, rest[0]);
+      return 0;
+    }
     const auto table = hjb::read_table(rest[0]);
     if (rank == 0) std::cout << hjb::describe_table(table, rest[0]);
     return 0;

@@ -2,6 +2,7 @@
 // value and policy iteration on their Markov chain approximations (SparseChain).
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/instances_group.hpp"
+#include "solver/algorithms/sparse_stationary_run.hpp"
 #include "solver/problems/stationary_benchmarks.hpp"
 
 namespace hjb::instances {
@@ -14,6 +15,7 @@ void add_continuous(std::vector<ProblemEntry>& registry) {
           using P = std::tuple_element_t<I, problems::ContinuousCatalog>;
           ProblemEntry& entry = entry_for<P>(registry, first_position + I);
           entry.stationary[P::dim] = &run_stationary<P, SparseChain<P>>;
+          entry.sparse[P::dim] = &run_sparse_stationary<P>;
         }(),
         ...);
   }

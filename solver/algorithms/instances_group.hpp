@@ -17,7 +17,7 @@ ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t positio
   auto it = std::find_if(registry.begin(), registry.end(),
                          [](const ProblemEntry& e) { return e.name == P::name(); });
   if (it == registry.end()) {
-    registry.push_back({P::name(), P::description(), {}, {}, {}, {}, position});
+    registry.push_back({P::name(), P::description(), {}, {}, {}, {}, {}, position});
     it = registry.end() - 1;
   }
   it->catalog_position = std::min(it->catalog_position, position);

@@ -51,6 +51,26 @@ std::string stationary_problem_names() {
 
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
+  if (config.grid_type == "sparse") {
+    HJB_CHECK(!entry.sparse.empty(), UsageError,
+              "--grid.type sparse: problem '"
+                  << entry.name
+                  << "' has no sparse-grid solver yet (the continuous-time stationary "
+                     "problems have: discounted_lqr, lqr_single_input, "
+                     "min_time_double_integrator, merton)");
+    int dim = static_cast<int>(config.sparse_levels.size());
+    if (dim == 0) {
+      HJB_CHECK(entry.sparse.size() == 1, UsageError,
+                "--grid.levels: problem '" << entry.name << "' comes in " << dimension_list(entry.sparse)
+                                           << " dimensions; give the levels per axis to choose");
+      dim = entry.sparse.begin()->first;
+    }
+    const auto it = entry.sparse.find(dim);
+    HJB_CHECK(it != entry.sparse.end(), UsageError,
+              "--grid.levels has " << dim << " entries but problem '" << entry.name << "' is "
+                                   << dimension_list(entry.sparse) << "-dimensional");
+    return it->second(comm, config);
+  }
   const bool stationary = config.algorithm != "time_dependent";
   const auto& solvers = config.algorithm == "finite_horizon" ? entry.finite_horizon
                         : stationary                         ? entry.stationary

@@ -23,8 +23,8 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   for (const auto& e : problem_registry())
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
-  std::string chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative, integrator,
-      dissipation, boundary, mode = "brs", config_file;
+  std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
+      integrator, dissipation, boundary, mode = "brs", config_file;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
@@ -37,7 +37,12 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     problem.add_options()(("problem." + n).c_str(), po::value<double>(),
                           "problem parameter (see `hjbench problems`)");
   po::options_description grid("Grid");
-  grid.add_options()("grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
+  grid.add_options()("grid.type", po::value(&config.grid_type)->default_value("tensor"),
+                     "tensor, or sparse (continuous-time stationary problems: a sparse grid with boundary)")(
+      "grid.level", po::value(&config.sparse_level)->default_value(0), "sparse grids: the level n >= 1")(
+      "grid.levels", po::value(&sparse_levels),
+      "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
+      "grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
       "grid.hi", po::value(&hi), "upper domain bounds, comma-separated (default: the problem's)");
   po::options_description time("Time");
@@ -147,8 +152,18 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   }
   for (const auto& n : parameter_names)
     if (vm.count("problem." + n)) config.problem_parameters[n] = vm["problem." + n].as<double>();
-  HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
-  config.shape = parse_list<std::int64_t>(shape, "grid.shape");
+  HJB_CHECK(config.grid_type == "tensor" || config.grid_type == "sparse", UsageError,
+            "--grid.type: unknown value '" << config.grid_type << "' (choose tensor or sparse)");
+  if (config.grid_type == "sparse") {
+    HJB_CHECK(shape.empty(), UsageError,
+              "--grid.shape is for tensor grids; a sparse grid is given by --grid.level (and --grid.levels)");
+    HJB_CHECK(config.sparse_level >= 1, UsageError,
+              "--grid.level must be at least 1, got " << config.sparse_level);
+    if (!sparse_levels.empty()) config.sparse_levels = parse_list<int>(sparse_levels, "grid.levels");
+  } else {
+    HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
+    config.shape = parse_list<std::int64_t>(shape, "grid.shape");
+  }
   if (!lo.empty()) config.lo = parse_list<double>(lo, "grid.lo");
   if (!hi.empty()) config.hi = parse_list<double>(hi, "grid.hi");
   // --time.times and --time.horizon exclude each other within one source; across sources the

@@ -17,7 +17,10 @@ struct SolveConfig {
   std::map<std::string, double> problem_parameters;  ///< only those given by the user
   std::string control_mode;                          ///< "", "max" or "min"
   std::vector<std::int64_t> shape;
-  std::vector<double> lo, hi;  ///< empty: the problem's domain
+  std::vector<double> lo, hi;        ///< empty: the problem's domain
+  std::string grid_type = "tensor";  ///< or "sparse" (continuous-time stationary problems)
+  int sparse_level = 0;              ///< --grid.level
+  std::vector<int> sparse_levels;    ///< --grid.levels: per-axis caps (their number selects the dimension)
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -95,7 +95,16 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   SparseStationaryResult r;
   r.values.assign(static_cast<std::size_t>(n), 0.0);
   r.policy.assign(static_cast<std::size_t>(n), 0);
+  // Exit-time problems: nodes in the target keep their exit cost.
+  std::vector<char> fixed(static_cast<std::size_t>(n), 0);
+  if constexpr (HasTargetSet<P>)
+    for (std::int64_t p = 0; p < n; ++p)
+      if (problem.in_target(nodes[p])) {
+        fixed[p] = 1;
+        r.values[p] = problem.exit_cost(nodes[p]);
+      }
   std::vector<double> surplus = r.values, next(static_cast<std::size_t>(n));
+  grid.hierarchize(surplus);
   auto q_value = [&](std::int64_t p, int k) {
     double expected = 0.0;
     step(nodes[p], actions[k], [&](const std::array<double, D>& y, double weight) {
@@ -107,6 +116,10 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     double residual = 0.0;
     std::int64_t bad = n;  // the first node with a non-finite value
     for (std::int64_t p = first; p < last; ++p) {
+      if (fixed[p]) {
+        next[p] = r.values[p];
+        continue;
+      }
       double best = std::numeric_limits<double>::infinity();
       for (int k = 0; k < static_cast<int>(actions.size()); ++k) {
         const double q = q_value(p, k);
@@ -139,7 +152,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
       break;
     }
     for (int sweep = 0; sweep < o.evaluation_sweeps; ++sweep, ++r.evaluation_sweeps) {
-      for (std::int64_t p = first; p < last; ++p) next[p] = q_value(p, r.policy[p]);
+      for (std::int64_t p = first; p < last; ++p) next[p] = fixed[p] ? r.values[p] : q_value(p, r.policy[p]);
       assemble(next);
       r.values.swap(next);
       surplus = r.values;

@@ -31,19 +31,18 @@ std::string snapshot_name(int k) {
   return buf;
 }
 
+}  // namespace
+
+namespace h5 {
 /// Visits all attributes of an object, reading strings and scalar numbers.
-struct AttributeReader {
-  std::map<std::string, std::string>* strings;
-  std::map<std::string, double>* numbers;
-  static herr_t visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
-    auto* self = static_cast<AttributeReader*>(self_ptr);
-    if (self->strings)
-      if (auto text = read_string_attribute(obj, name)) (*self->strings)[name] = *text;
-    if (self->numbers)
-      if (auto number = read_number_attribute(obj, name)) (*self->numbers)[name] = *number;
-    return 0;
-  }
-};
+herr_t AttributeReader::visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
+  auto* self = static_cast<AttributeReader*>(self_ptr);
+  if (self->strings)
+    if (auto text = read_string_attribute(obj, name)) (*self->strings)[name] = *text;
+  if (self->numbers)
+    if (auto number = read_number_attribute(obj, name)) (*self->numbers)[name] = *number;
+  return 0;
+}
 
 std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
   const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
@@ -66,7 +65,7 @@ Handle open_for_reading(const std::string& path) {
   return f;
 }
 
-}  // namespace
+}  // namespace h5
 
 struct TableWriter::Impl {
   MPI_Comm comm;
@@ -439,6 +438,9 @@ Table read_table(const std::string& path) {
     H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
     HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
               path << ": not an hjbench table (no schema_version attribute)");
+    HJB_CHECK(
+        !t.strings.count("grid_type") || t.strings.at("grid_type") != "sparse", ValidationError,
+        path << ": a sparse-grid table, where a tensor-grid table is needed (hjbench info describes it)");
     t.schema_version = static_cast<int>(t.numbers["schema_version"]);
     HJB_CHECK(t.schema_version >= 1 && t.schema_version <= table_schema_version, ValidationError,
               path << ": table schema version " << t.numbers["schema_version"]

@@ -3,9 +3,11 @@
 #pragma once
 #include <hdf5.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "solver/core/error.hpp"
 
@@ -113,5 +115,16 @@ inline std::optional<double> read_number_attribute(hid_t obj, const std::string&
     return v;
   return std::nullopt;
 }
+
+/// Reads the string and numeric attributes of an object (H5Aiterate2 visitor; hdf5_table.cpp).
+struct AttributeReader {
+  std::map<std::string, std::string>* strings;
+  std::map<std::string, double>* numbers;
+  static herr_t visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr);
+};
+/// A whole dataset as doubles; ValidationError naming `path` when missing or unreadable.
+std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path);
+/// Opens an existing regular HDF5 file read-only; ValidationError naming the path otherwise.
+Handle open_for_reading(const std::string& path);
 
 }  // namespace hjb::h5

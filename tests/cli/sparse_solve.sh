@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# hjbench solve --grid.type sparse on a continuous-time stationary problem: the 2-D discounted LQR
+# against its Riccati value at the nodes (read back with h5py from the sparse table's levels and
+# indices), 1 vs 2 ranks bit-identical, hjbench info, and bad input (level 0, per-axis levels of the
+# wrong length, a grid beyond 2^31 nodes, a problem without a sparse solver, --grid.shape with a
+# sparse grid, a sparse table where a tensor one is needed): clear message, exit 2/3, no output.
+# Usage: sparse_solve.sh HJBENCH PYTHON
+set -u
+HJBENCH=$1 PYTHON=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+failures=0 cases=0
+ok() { cases=$((cases + 1)); echo "ok   $*"; }
+fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
+s=(--problem.name discounted_lqr --grid.type sparse --grid.level 7 --grid.levels 7,7 --solve.algorithm policy_iteration
+   --stationary.actions 11 --output.quiet)
+
+"$HJBENCH" solve "${s[@]}" --output.file s1.h5 > /dev/null || fail "sparse solve on 1 rank"
+mpirun -n 2 "$HJBENCH" solve "${s[@]}" --output.file s2.h5 > /dev/null || fail "sparse solve on 2 ranks"
+"$PYTHON" - s1.h5 s2.h5 <<'PY' && ok "2-D discounted LQR on a sparse grid of level 7: within 0.05 of P|x|^2 on [-1, 1]^2; 2 ranks identical" || fail "sparse LQR"
+import sys, h5py, numpy as np
+f, g = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+assert f.attrs["grid_type"] == "sparse" and f.attrs["complete"] == "yes"
+lo, hi = f["sparse/lo"][...], f["sparse/hi"][...]
+x = lo + (hi - lo) * f["sparse/index"][...] / 2.0 ** f["sparse/level"][...]
+pr = dict(f["problem"].attrs); sh = pr["a"] - pr["rho"] / 2
+P = pr["r"] * (sh + np.sqrt(sh * sh + pr["q"] / pr["r"]))
+V = f["value/nodal"][...]
+inside = np.all(np.abs(x) <= 1, axis=1)
+err = float(np.max(np.abs(V - P * np.sum(x * x, axis=1))[inside]))
+same = np.array_equal(V, g["value/nodal"][...]) and np.array_equal(f["value/surplus"][...], g["value/surplus"][...])
+print(f"{len(V)} nodes, max error {err:.3e} on {int(inside.sum())} interior nodes; 1 vs 2 ranks identical: {same}")
+sys.exit(0 if err <= 0.05 and same else 1)
+PY
+"$HJBENCH" info s1.h5 | grep -q "sparse grid: dimension 2, level 7" && ok "hjbench info describes a sparse table" || fail "info"
+
+expect() {  # expect CODE PATTERN DESCRIPTION -- command...
+  local code=$1 pattern=$2 what=$3; shift 4
+  "$@" > bad.log 2>&1; local got=$?
+  if [[ $got -eq $code ]] && grep -q -- "$pattern" bad.log; then ok "$what: exit $code"
+  else fail "$what: exit $got (expected $code, '$pattern')"; cat bad.log; fi
+}
+b=(--problem.name discounted_lqr --grid.type sparse --output.file bad.h5)
+expect 2 "must be at least 1" "level 0" -- "$HJBENCH" solve "${b[@]}" --grid.level 0
+expect 2 "has 4 entries" "per-axis levels of the wrong length" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 4,4,4,4
+expect 3 "more than 2^31" "a grid beyond 2^31 nodes" -- "$HJBENCH" solve "${b[@]}" --grid.level 30 --grid.levels 30,30,30
+expect 2 "no sparse-grid solver" "a problem without a sparse solver" -- "$HJBENCH" solve --problem.name pendulum --grid.type sparse --grid.level 4 --output.file bad.h5
+expect 2 "is for tensor grids" "--grid.shape with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.shape 5,5
+expect 3 "a sparse-grid table, where a tensor-grid table is needed" "a sparse table given to simulate" -- "$HJBENCH" simulate s1.h5
+[[ ! -e bad.h5 ]] && ok "no output from a refused run" || fail "bad.h5 written"
+
+echo "$((cases - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
