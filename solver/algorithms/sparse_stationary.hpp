@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <sstream>
 #include <vector>
@@ -38,19 +39,26 @@ struct SparseStationaryOptions {
   int evaluation_sweeps = 10;    ///< fixed-policy sweeps after each greedy sweep
 };
 
+/// Called on every rank after each greedy sweep and its policy sweeps with (greedy sweeps so far,
+/// the nodal values); returning true stops the iteration (the caller has checkpointed).
+using SparseSweepHook = std::function<bool(long, const std::vector<double>&)>;
+
 struct SparseStationaryResult {
   std::vector<double> values;  ///< nodal values in the grid's order
   std::vector<int> policy;     ///< greedy action index per node
   long greedy_sweeps = 0, evaluation_sweeps = 0;
   double residual = std::numeric_limits<double>::infinity();
   bool converged = false;
+  bool stopped = false;  ///< the hook stopped the run
 };
 
 /// Collective over comm; the result (values and policy of every node) is the same on every rank.
+/// `start` (nodal values, e.g. from a checkpoint; empty: zero) continues after `first_sweep` sweeps.
 template <ContinuousStationaryProblem P>
 SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::SparseGrid& grid,
-                                              const SparseStationaryOptions& o,
-                                              MPI_Comm comm = MPI_COMM_SELF) {
+                                              const SparseStationaryOptions& o, MPI_Comm comm = MPI_COMM_SELF,
+                                              const std::vector<double>& start = {}, long first_sweep = 0,
+                                              const SparseSweepHook& after_sweep = {}) {
   constexpr int D = P::dim;
   const auto actions = action_grid(problem.action_box(), o.actions);
   const std::int64_t n = grid.size();
@@ -94,6 +102,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   };
   SparseStationaryResult r;
   r.values.assign(static_cast<std::size_t>(n), 0.0);
+  if (!start.empty()) r.values = start;
   r.policy.assign(static_cast<std::size_t>(n), 0);
   // Exit-time problems: nodes in the target keep their exit cost.
   std::vector<char> fixed(static_cast<std::size_t>(n), 0);
@@ -112,7 +121,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     });
     return holding_cost(problem.cost_rate(nodes[p], actions[k]), rho, h) + discount * expected;
   };
-  for (r.greedy_sweeps = 0; r.greedy_sweeps < o.max_iterations;) {
+  for (r.greedy_sweeps = first_sweep; r.greedy_sweeps < o.max_iterations;) {
     double residual = 0.0;
     std::int64_t bad = n;  // the first node with a non-finite value
     for (std::int64_t p = first; p < last; ++p) {
@@ -157,6 +166,10 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
       r.values.swap(next);
       surplus = r.values;
       grid.hierarchize(surplus);
+    }
+    if (after_sweep && after_sweep(r.greedy_sweeps, r.values)) {
+      r.stopped = true;
+      break;
     }
   }
   // Every rank holds the whole policy too.

@@ -1,14 +1,17 @@
 // The `solve --grid.type sparse --grid.level n [--grid.levels l1,..,ld]` driver for continuous-time
 // stationary problems: plan and check the sparse grid before any work, run the sparse-grid
-// semi-Lagrangian iteration on all ranks, publish a sparse table (solver/io/sparse_table.hpp).
-// No checkpoints yet: a run is short or it is refused by its plan.
+// semi-Lagrangian iteration on all ranks with checkpoints (the nodal values, written in blocks by
+// every rank; a restart reads them whole on any number of ranks) and signal / wall-time stops,
+// publish a sparse table (solver/io/sparse_table.hpp).
 #pragma once
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <sstream>
 
 #include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/output_paths.hpp"
+#include "solver/algorithms/run_control.hpp"
 #include "solver/algorithms/run_setup.hpp"
 #include "solver/algorithms/sparse_stationary.hpp"
 #include "solver/io/sparse_table.hpp"
@@ -61,7 +64,7 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
                                                                << " per rank but the budget is "
                                                                << format_bytes(config.memory_per_rank));
   const PreparedOutputs outputs =
-      prepare_outputs(comm, config, nodes * 8.0 * (2 + D + P::control_dim) + 65536, 0);
+      prepare_outputs(comm, config, nodes * 8.0 * (2 + D + P::control_dim) + 65536, nodes * 8.0 + 65536);
   SolveSummary s;
   s.algorithm =
       std::string("sparse ") + (config.stationary.policy_iteration ? "policy_iteration" : "value_iteration");
@@ -79,9 +82,57 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   double finest = std::numeric_limits<double>::infinity();
   for (int k = 0; k < D; ++k) finest = std::min(finest, std::ldexp(hi[k] - lo[k], -grid.caps()[k]));
   o.time_step = config.chain.time_step_factor * finest;
+  std::ostringstream id;
+  id << std::setprecision(17) << "problem=" << P::name() << ";parameters=";
+  for (const auto& [name, value] : parameter_values(problem)) id << name << ":" << value << ",";
+  id << ";sparse=" << D << ":" << level << ":";
+  for (int c : grid.caps()) id << c << ",";
+  for (int k = 0; k < D; ++k) id << lo[k] << ":" << hi[k] << ",";
+  id << ";actions=" << o.actions << ";h=" << o.time_step << ";tolerance=" << o.tolerance
+     << ";policy_sweeps=" << o.evaluation_sweeps;
+  const std::string identity = id.str();
+  const RunFiles& files = outputs.files;
+  // The checkpoint holds the nodal values as one 1-D dataset; each rank writes its block.
+  const std::int64_t n = grid.size();
+  int rank, size;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const std::int64_t block_first = n * rank / size, block_last = n * (rank + 1) / size;
+  const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(n - 1), n, false}};
+  std::vector<double> start_values;
+  long first_sweep = 0;
+  if (!config.restart.empty()) {
+    const CheckpointHeader header = read_checkpoint_header(config.restart, identity);
+    start_values = read_checkpoint_state(config.restart, {0}, {n});
+    first_sweep = header.steps;
+    PetscPrintf(comm, "resuming from %s at sweep %ld on %d ranks\n", config.restart.c_str(), first_sweep,
+                size);
+  }
+  FailedRunCleanup cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint)});
+  RunControl control(comm, config.control);
+  const auto hook = [&](long sweeps, const std::vector<double>& values) {
+    const StepDecision d = control.after_step(sweeps);
+    if (d == StepDecision::proceed) return false;
+    write_checkpoint(comm, files.checkpoint, files.temporary(files.checkpoint),
+                     {identity, "", 0.0, sweeps, 0}, node_axis, {block_first}, {block_last - block_first},
+                     values.data() + block_first);
+    control.checkpoint_written();
+    return d == StepDecision::stop;
+  };
   const double start = MPI_Wtime();
-  const SparseStationaryResult r = sparse_semi_lagrangian(problem, grid, o, comm);
+  const SparseStationaryResult r =
+      sparse_semi_lagrangian(problem, grid, o, comm, start_values, first_sweep, hook);
   s.wall_seconds = MPI_Wtime() - start;
+  if (r.stopped) {
+    s.iterations = r.greedy_sweeps;
+    s.termination = control.stop_termination();
+    cleanup.disarm();
+    std::ostringstream os;
+    os << "stopped by " << control.stop_reason() << " at sweep " << r.greedy_sweeps
+       << "; checkpoint written to " << files.checkpoint << "; resume with --restart " << files.checkpoint;
+    s.message = os.str();
+    return s;
+  }
   s.iterations = r.greedy_sweeps;
   s.polish_sweeps = r.evaluation_sweeps;
   s.residual = r.residual;
@@ -114,8 +165,9 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   for (std::size_t p = 0; p < r.values.size(); ++p)
     for (int j = 0; j < P::control_dim; ++j)
       policy[j][p] = action_set[static_cast<std::size_t>(r.policy[p])][j];
-  const RunFiles& files = outputs.files;
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, policy, meta);
+  remove_file_on_rank0(comm, files.checkpoint);
+  cleanup.disarm();
   return s;
 }
 

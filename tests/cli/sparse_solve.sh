@@ -35,6 +35,21 @@ sys.exit(0 if err <= 0.05 and same else 1)
 PY
 "$HJBENCH" info s1.h5 | grep -q "sparse grid: dimension 2, level 7" && ok "hjbench info describes a sparse table" || fail "info"
 
+c=(--problem.name discounted_lqr --grid.type sparse --grid.level 8 --grid.levels 8,8 --solve.algorithm policy_iteration
+   --stationary.actions 11 --output.quiet)
+"$HJBENCH" solve "${c[@]}" --output.file c_full.h5 > /dev/null || fail "uninterrupted level-8 run"
+mpirun -n 2 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --walltime 0.3 > c.log 2>&1; code=$?
+[[ $code -eq 5 && -e c.h5.ckpt && ! -e c.h5 ]] && grep -q "wall-time" c.log \
+  && ok "--walltime on 2 ranks: exit 5 with a checkpoint, no table" || { fail "sparse --walltime: exit $code"; cat c.log; }
+"$HJBENCH" solve "${c[@]/8,8/7,8}" --output.file c.h5 --restart c.h5.ckpt > other.log 2>&1; code=$?
+[[ $code -eq 3 ]] && grep -q "another run" other.log && ok "a checkpoint of another sparse grid is refused (exit 3)" \
+  || { fail "foreign sparse checkpoint: exit $code"; cat other.log; }
+mpirun -n 3 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --restart c.h5.ckpt > c_restart.log 2>&1 \
+  && grep -q resuming c_restart.log \
+  && "$PYTHON" -c 'import sys, h5py, numpy as np; a, b = h5py.File("c_full.h5"), h5py.File("c.h5"); sys.exit(0 if np.array_equal(a["value/nodal"][...], b["value/nodal"][...]) else 1)' \
+  && [[ ! -e c.h5.ckpt ]] && ok "restarted on 3 ranks: bit-identical to the uninterrupted run, checkpoint removed" \
+  || { fail "sparse restart"; cat c_restart.log; }
+
 expect() {  # expect CODE PATTERN DESCRIPTION -- command...
   local code=$1 pattern=$2 what=$3; shift 4
   "$@" > bad.log 2>&1; local got=$?
