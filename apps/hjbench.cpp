@@ -36,6 +36,7 @@ const char* usage =
     "                                        achieved cost (an upper bound on V*) next to the table's\n"
     "                                        value; finite-horizon tables, the optimal expected episode\n"
     "                                        return two ways (table integral, seeded closed loop)\n"
+    "  sample SPARSE.h5 --grid.shape ...     a sparse table on a tensor grid (tensor table + XDMF)\n"
     "  version                               print the version\n";
 
 int run(const std::vector<std::string>& args, const std::string& petsc_options,
@@ -101,6 +102,7 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
   if (command == "train") return hjb::apps::run_train(rest);
   if (command == "rollout") return hjb::apps::run_rollout(rest);
   if (command == "simulate") return hjb::apps::run_simulate(rest);
+  if (command == "sample") return hjb::apps::run_sample(rest);
   if (command == "version") {
     if (rank == 0) std::cout << "hjbench " << hjb::project_version << " (" << hjb::git_version << ")\n";
     return 0;

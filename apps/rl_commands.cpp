@@ -23,6 +23,7 @@
 #include "solver/core/error.hpp"
 #include "solver/core/parse_list.hpp"
 #include "solver/io/hdf5_table.hpp"
+#include "solver/io/sparse_table.hpp"
 
 namespace po = boost::program_options;
 
@@ -563,6 +564,99 @@ int run_simulate(const std::vector<std::string>& args) {
       "error), "
       "largest %.6f\n",
       mean_gap, se, worst);
+  return 0;
+}
+
+int run_sample(const std::vector<std::string>& args) {
+  std::string table_path, shape_text, output;
+  po::options_description opts("hjbench sample SPARSE.h5 --grid.shape n1,..,nd --output.file T.h5");
+  opts.add_options()("help,h", "print this help")("table", po::value(&table_path), "a sparse-grid table")(
+      "grid.shape", po::value(&shape_text), "nodes per axis of the tensor grid over the sparse table's box")(
+      "output.file", po::value(&output), "the tensor table to write (with an XDMF sidecar in 2-D and 3-D)");
+  po::positional_options_description pos;
+  pos.add("table", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).style(no_guessing).run(), vm);
+    if (vm.count("help")) {
+      std::cout << opts
+                << "\nThe sparse interpolant evaluated at every node of the tensor grid (the feedback: the "
+                   "interpolant of its nodal values), for plots, XDMF and tensor-table readers.\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  HJB_CHECK(!table_path.empty() && !shape_text.empty() && !output.empty(), UsageError,
+            "usage: hjbench sample SPARSE.h5 --grid.shape n1,..,nd --output.file T.h5");
+  const SparseTable table = read_sparse_table(table_path);
+  HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
+  const std::vector<std::int64_t> shape = parse_list<std::int64_t>(shape_text, "grid.shape");
+  HJB_CHECK(
+      static_cast<int>(shape.size()) == table.dimension, UsageError,
+      "--grid.shape has " << shape.size() << " sizes but the sparse table is " << table.dimension << "-D");
+  double total = 1;
+  for (auto n : shape) {
+    HJB_CHECK(n >= 2, UsageError, "--grid.shape: every axis needs at least 2 nodes, got " << n);
+    total *= static_cast<double>(n);
+  }
+  HJB_CHECK(total <= 2e9, ValidationError,
+            "--grid.shape: " << total << " nodes is more than this command samples");
+  const std::string sidecar =
+      table.dimension == 2 || table.dimension == 3 ? sidecar_path(output) : std::string();
+  std::vector<OutputFile> outs{{output, "--output.file"}};
+  if (!sidecar.empty()) outs.push_back({sidecar, "--output.file (its XDMF sidecar)"});
+  check_outputs(PETSC_COMM_WORLD, outs, {{table_path, "SPARSE.h5"}});
+  const sparse::SparseGrid grid = table.grid();
+  std::vector<std::vector<double>> feedback = table.policy;
+  for (auto& f : feedback) grid.hierarchize(f);
+  // Rows of axis 0 split over the ranks; each rank evaluates and writes its block.
+  int rank, size;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  std::vector<Axis> axes;
+  for (int k = 0; k < table.dimension; ++k)
+    axes.push_back({"x" + std::to_string(k), table.lo[k], table.hi[k], shape[k], false});
+  std::vector<std::int64_t> start(shape.size(), 0), extent(shape.begin(), shape.end());
+  start[0] = shape[0] * rank / size;
+  extent[0] = shape[0] * (rank + 1) / size - start[0];
+  std::int64_t count = 1;
+  for (auto e : extent) count *= e;
+  std::vector<double> values(static_cast<std::size_t>(count));
+  std::vector<std::vector<double>> controls(feedback.size(),
+                                            std::vector<double>(static_cast<std::size_t>(count)));
+  std::vector<double> x(shape.size());
+  for (std::int64_t q = 0; q < count; ++q) {
+    std::int64_t rest = q;
+    for (int k = table.dimension - 1; k >= 0; --k) {
+      x[k] = axes[k].coordinate(start[k] + rest % extent[k]);
+      rest /= extent[k];
+    }
+    values[q] = grid.evaluate(table.surplus, x.data());
+    for (std::size_t j = 0; j < feedback.size(); ++j) controls[j][q] = grid.evaluate(feedback[j], x.data());
+  }
+  TableMetadata meta;
+  meta.problem = table.strings.count("problem") ? table.strings.at("problem") : "?";
+  meta.problem_parameters = table.problem_parameters;
+  meta.problem_parameters.erase("name");
+  for (const auto& [k, v] : table.strings)
+    if (k != "complete" && k != "grid_type" && k != "problem" && k != "schema_version") meta.strings[k] = v;
+  meta.strings["sampled_from"] = table_path;
+  meta.numbers = table.numbers;
+  meta.numbers.erase("schema_version");
+  std::vector<std::string> extras;
+  for (std::size_t j = 0; j < feedback.size(); ++j) extras.push_back("policy/action_" + std::to_string(j));
+  const std::string tag = make_run_tag(PETSC_COMM_WORLD);
+  TableWriter writer(PETSC_COMM_WORLD, output, output + "." + tag + ".tmp", axes, start, extent, {0.0}, meta,
+                     extras);
+  writer.write_snapshot(0, values.data());
+  for (std::size_t j = 0; j < feedback.size(); ++j) writer.write_extra(extras[j], controls[j].data());
+  writer.commit(sidecar, sidecar.empty() ? std::string() : sidecar + "." + tag + ".tmp");
+  if (rank == 0)
+    std::printf("sampled %s (%lld sparse nodes) onto %.0f tensor nodes: wrote %s%s\n", table_path.c_str(),
+                static_cast<long long>(table.nodal.size()), total, output.c_str(),
+                sidecar.empty() ? "" : (" and " + sidecar).c_str());
   return 0;
 }
 

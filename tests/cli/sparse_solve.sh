@@ -34,6 +34,18 @@ print(f"{len(V)} nodes, max error {err:.3e} on {int(inside.sum())} interior node
 sys.exit(0 if err <= 0.05 and same else 1)
 PY
 "$HJBENCH" info s1.h5 | grep -q "sparse grid: dimension 2, level 7" && ok "hjbench info describes a sparse table" || fail "info"
+mpirun -n 2 "$HJBENCH" sample s1.h5 --grid.shape 41,33 --output.file sampled.h5 > /dev/null && [[ -s sampled.xmf ]] \
+  && "$PYTHON" - <<'PY' && ok "sample: the sparse interpolant on a 41x33 tensor table (with XDMF), within 0.05 of P|x|^2" || fail "sample"
+import sys, h5py, numpy as np
+f = h5py.File("sampled.h5"); V = f["value/final"][...]
+x = np.meshgrid(f["axes/x0"][...], f["axes/x1"][...], indexing="ij")
+pr = dict(f["problem"].attrs); sh = pr["a"] - pr["rho"] / 2
+P = pr["r"] * (sh + np.sqrt(sh * sh + pr["q"] / pr["r"]))
+inside = (np.abs(x[0]) <= 1) & (np.abs(x[1]) <= 1)
+err = float(np.max(np.abs(V - P * (x[0] ** 2 + x[1] ** 2))[inside]))
+print(f"sampled {V.shape}: max error {err:.3e}; feedback datasets: {list(f['policy'].keys())}")
+sys.exit(0 if err <= 0.05 and "action_0" in f["policy"] else 1)
+PY
 
 c=(--problem.name discounted_lqr --grid.type sparse --grid.level 8 --grid.levels 8,8 --solve.algorithm policy_iteration
    --stationary.actions 11 --output.quiet)
@@ -63,6 +75,7 @@ expect 3 "more than 2^31" "a grid beyond 2^31 nodes" -- "$HJBENCH" solve "${b[@]
 expect 2 "no sparse-grid solver" "a problem without a sparse solver" -- "$HJBENCH" solve --problem.name pendulum --grid.type sparse --grid.level 4 --output.file bad.h5
 expect 2 "is for tensor grids" "--grid.shape with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.shape 5,5
 expect 3 "a sparse-grid table, where a tensor-grid table is needed" "a sparse table given to simulate" -- "$HJBENCH" simulate s1.h5
+expect 3 "not a sparse-grid table" "a tensor table given to sample" -- "$HJBENCH" sample sampled.h5 --grid.shape 5,5 --output.file bad.h5
 [[ ! -e bad.h5 ]] && ok "no output from a refused run" || fail "bad.h5 written"
 
 echo "$((cases - failures)) passed, $failures failed"
