@@ -324,7 +324,8 @@ struct Merton {
 
 /// The continuous-time stationary problems `hjbench solve` exposes (value and policy iteration on
 /// their Markov chain approximations; --stationary.scheme chooses the chain).
-using ContinuousCatalog = std::tuple<DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>, SingleInputLqr<3>,
-                                     MinTimeDoubleIntegrator, Merton>;
+using ContinuousCatalog =
+    std::tuple<DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>, SingleInputLqr<2>, SingleInputLqr<3>,
+               SingleInputLqr<4>, SingleInputLqr<5>, SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton>;
 
 }  // namespace hjb::problems
