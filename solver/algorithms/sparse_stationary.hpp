@@ -85,9 +85,13 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   };
   std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
   for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
-  int rank, size;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  // Without MPI (a serial program that never initialised it) the iteration runs on its own.
+  int initialized = 0, rank = 0, size = 1;
+  MPI_Initialized(&initialized);
+  if (initialized) {
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+  }
   std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
   for (int q = 0; q < size; ++q) {
     const std::int64_t a = n * q / size, b = n * (q + 1) / size;
@@ -97,8 +101,9 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   const std::int64_t first = displs[rank], last = first + counts[rank];
   // Re-assembles the block every rank computed into `values` on every rank.
   auto assemble = [&](std::vector<double>& values) {
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(),
-                   MPI_DOUBLE, comm);
+    if (size > 1)
+      MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(),
+                     MPI_DOUBLE, comm);
   };
   SparseStationaryResult r;
   r.values.assign(static_cast<std::size_t>(n), 0.0);
@@ -143,8 +148,10 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     }
     ++r.greedy_sweeps;
     assemble(next);
-    MPI_Allreduce(MPI_IN_PLACE, &residual, 1, MPI_DOUBLE, MPI_MAX, comm);
-    MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT64_T, MPI_MIN, comm);
+    if (size > 1) {
+      MPI_Allreduce(MPI_IN_PLACE, &residual, 1, MPI_DOUBLE, MPI_MAX, comm);
+      MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT64_T, MPI_MIN, comm);
+    }
     if (bad < n) {  // the same error on every rank, naming the node
       std::ostringstream os;
       os << "non-finite value in the sparse-grid Bellman update (sweep " << r.greedy_sweeps << ") at node (";
@@ -173,8 +180,9 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     }
   }
   // Every rank holds the whole policy too.
-  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, r.policy.data(), counts.data(), displs.data(), MPI_INT,
-                 comm);
+  if (size > 1)
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, r.policy.data(), counts.data(), displs.data(), MPI_INT,
+                   comm);
   return r;
 }
 
