@@ -115,15 +115,25 @@ OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype,
   for (int ep = 0; ep < episodes; ++ep) {
     env->reset(seed + static_cast<std::uint64_t>(ep));
     const double v_star = optimal_value(env->state());
-    double cost = 0.0, discount = 1.0;
+    double cost = 0.0, discount = 1.0, beyond = 0.0;
+    bool past_limit = false;
     for (;;) {
       env->observe(obs.data());
       policy.act(obs.data(), action.data());
       const StepResult r = env->step(action.data());
-      cost += discount * rl_mapping::value_from_return(r.reward);  // cost of the step = -reward
+      const double step_cost =
+          discount * rl_mapping::value_from_return(r.reward);  // cost of the step = -reward
+      cost += step_cost;
+      if (past_limit) beyond += step_cost;
       discount *= gamma;
-      if (r.terminated || r.truncated) break;
+      if (r.terminated) break;
+      if (r.truncated) {
+        if (gamma >= 1.0) break;  // episodic: the episode's cost
+        past_limit = true;        // discounted: V* is infinite-horizon, so J continues
+      }
+      if (past_limit && discount < 1e-10) break;
     }
+    g.mean_beyond_limit += beyond / static_cast<double>(episodes);
     g.discounted_cost.push_back(cost);
     g.optimal_value.push_back(v_star);
     gaps.push_back(cost - v_star);

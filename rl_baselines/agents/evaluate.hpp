@@ -19,10 +19,15 @@ struct Evaluation {
 struct OptimalityGap {
   std::vector<double> discounted_cost, optimal_value;
   double mean_cost = 0.0, mean_optimal = 0.0, mean_gap = 0.0, gap_standard_error = 0.0;
+  /// Discounted (gamma < 1): the mean part of J collected after the episode limit (J continues the
+  /// same policy past it until gamma^k < 1e-10, since V* is an infinite-horizon value).
+  double mean_beyond_limit = 0.0;
 };
 
 /// Same episodes as evaluate_policy; `optimal_value(state)` gives V* at a start state (e.g.
-/// interpolated in an hjbench table solved with the same discount).
+/// interpolated in an hjbench table solved with the same discount). With gamma < 1 the policy keeps
+/// acting past the episode limit until gamma^k < 1e-10 (a truncated J would understate the cost of a
+/// policy that has not stabilised); with gamma = 1 (episodic) J is the episode's cost.
 OptimalityGap optimality_gap(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed,
                              double gamma,
                              const std::function<double(const std::vector<double>&)>& optimal_value);
