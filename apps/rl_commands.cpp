@@ -118,20 +118,9 @@ int simulate_finite_horizon(const Table& table, const std::string& table_path, c
   const int m = env.action_dim();
   const long count = std::lround(table.numbers.at("actions"));
   const long per_axis = std::lround(std::pow(static_cast<double>(count), 1.0 / m));
-  const auto lo = env.action_low(), hi = env.action_high();
-  std::vector<std::vector<double>> actions;
-  for (long k = 0; k < count; ++k) {  // the solver's action grid: evenly spaced, last component fastest
-    std::vector<double> a(static_cast<std::size_t>(m));
-    long rest = k;
-    for (int j = m - 1; j >= 0; --j) {
-      const long i = rest % per_axis;
-      rest /= per_axis;
-      a[j] = per_axis == 1
-                 ? 0.5 * (lo[j] + hi[j])
-                 : lo[j] + (hi[j] - lo[j]) * static_cast<double>(i) / static_cast<double>(per_axis - 1);
-    }
-    actions.push_back(a);
-  }
+  const std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
+  HJB_CHECK(static_cast<long>(actions.size()) == count, ValidationError,
+            table_path << ": " << count << " actions is not a grid of " << m << "-D actions");
   const std::vector<double>& v0 = table.values[static_cast<std::size_t>(snapshot_of[0])];
   const auto cost_to_go = [&](long k, const std::vector<double>& y) {
     return interpolate_table(table.axes, table.values[static_cast<std::size_t>(nearest[k])], y.data());

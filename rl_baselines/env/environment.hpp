@@ -50,6 +50,9 @@ class Environment {
   virtual int discrete_action_count() const = 0;
   /// The k-th discrete action in environment units (action_dim() components).
   virtual std::vector<double> discrete_action(int k) const = 0;
+  /// The solvers' action grid: `per_axis` evenly spaced actions per control dimension over the
+  /// action box, the last component fastest (solver/schemes/semi_lagrangian.hpp `action_grid`).
+  virtual std::vector<std::vector<double>> action_grid(int per_axis) const = 0;
   /// The start distribution: uniform on [start_low, start_high] per axis (a point mass where the
   /// two are equal), the distribution reset() samples.
   virtual std::vector<double> start_low() const = 0;
@@ -88,17 +91,21 @@ class ProblemEnvironment final : public Environment {
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
   int discrete_action_count() const override {
     if constexpr (requires { P::discrete_actions; })
-      return static_cast<int>(action_grid(m_problem.action_box(), P::discrete_actions).size());
+      return static_cast<int>(hjb::action_grid(m_problem.action_box(), P::discrete_actions).size());
     else
       return 0;
   }
   std::vector<double> discrete_action(int k) const override {
-    if constexpr (requires { P::discrete_actions; }) {
-      const auto a = action_grid(m_problem.action_box(), P::discrete_actions).at(static_cast<std::size_t>(k));
-      return {a.begin(), a.end()};
-    } else {
+    if constexpr (requires { P::discrete_actions; })
+      return action_grid(P::discrete_actions).at(static_cast<std::size_t>(k));
+    else
       throw UsageError("problem '" + P::name() + "' has continuous actions");
-    }
+  }
+  std::vector<std::vector<double>> action_grid(int per_axis) const override {
+    std::vector<std::vector<double>> actions;
+    for (const auto& a : hjb::action_grid(m_problem.action_box(), per_axis))
+      actions.emplace_back(a.begin(), a.end());
+    return actions;
   }
   std::vector<double> start_low() const override {
     const auto b = m_problem.start_box();

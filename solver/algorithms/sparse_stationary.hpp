@@ -68,21 +68,6 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     for (int k = 0; k < D; ++k) h = std::min(h, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
   }
   const double rho = problem.discount_rate(), discount = std::exp(-rho * h);
-  // The foot points and costs of (node, action): branches of the noise as the tensor chain forms them.
-  auto step = [&](const std::array<double, D>& x, const Point<P::control_dim>& a, auto&& visit) {
-    const auto f = problem.drift(x, a);
-    const auto s = problem.noise(x, a);
-    int noisy[D], m = 0;
-    for (int i = 0; i < D; ++i)
-      if (s[i] != 0.0) noisy[m++] = i;
-    const int branches = m > 0 ? 2 * m : 1;
-    for (int b = 0; b < branches; ++b) {
-      std::array<double, D> y;
-      for (int i = 0; i < D; ++i) y[i] = x[i] + h * f[i];
-      if (m > 0) y[noisy[b / 2]] += (b % 2 ? -1.0 : 1.0) * std::sqrt(m * h) * s[noisy[b / 2]];
-      visit(y, 1.0 / branches);
-    }
-  };
   std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
   for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
   // Without MPI (a serial program that never initialised it) the iteration runs on its own.
@@ -121,9 +106,10 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   grid.hierarchize(surplus);
   auto q_value = [&](std::int64_t p, int k) {
     double expected = 0.0;
-    step(nodes[p], actions[k], [&](const std::array<double, D>& y, double weight) {
-      expected += weight * grid.evaluate(surplus, y.data());
-    });
+    semi_lagrangian_foot_points(problem, nodes[p], actions[k], h,
+                                [&](const std::array<double, D>& y, double weight) {
+                                  expected += weight * grid.evaluate(surplus, y.data());
+                                });
     return holding_cost(problem.cost_rate(nodes[p], actions[k]), rho, h) + discount * expected;
   };
   for (r.greedy_sweeps = first_sweep; r.greedy_sweeps < o.max_iterations;) {

@@ -65,17 +65,17 @@ struct ChainRow {
   std::vector<std::pair<Index<D>, double>> next;
 };
 
-template <class P>
-ChainRow<P::dim> semi_lagrangian_mca(const P& problem, const std::array<Axis, P::dim>& axes,
-                                     const std::array<double, P::dim>& x, const Point<P::control_dim>& a,
-                                     double h) {
+/// The foot points of the semi-Lagrangian step from x under a with time step h: over the m axes
+/// with noise, y = x + h f +- sqrt(m h) s_i e_i, each with probability 1/(2m) (the one point
+/// y = x + h f when m = 0); calls visit(y, probability) for each. Shared by the tensor chain and the
+/// sparse-grid iteration.
+template <class P, class Visit>
+void semi_lagrangian_foot_points(const P& problem, const std::array<double, P::dim>& x,
+                                 const Point<P::control_dim>& a, double h, Visit&& visit) {
   constexpr int D = P::dim;
-  ChainRow<D> row;
   const auto f = problem.drift(x, a);
   const auto s = problem.noise(x, a);
-  row.cost = holding_cost(problem.cost_rate(x, a), problem.discount_rate(), h);
-  row.discount = std::exp(-problem.discount_rate() * h);
-  int noisy[D], m = 0;  // the axes with noise: 2m branches of probability 1/(2m)
+  int noisy[D], m = 0;
   for (int i = 0; i < D; ++i)
     if (s[i] != 0.0) noisy[m++] = i;
   const int branches = m > 0 ? 2 * m : 1;
@@ -83,10 +83,23 @@ ChainRow<P::dim> semi_lagrangian_mca(const P& problem, const std::array<Axis, P:
     std::array<double, D> y;
     for (int i = 0; i < D; ++i) y[i] = x[i] + h * f[i];
     if (m > 0) y[noisy[b / 2]] += (b % 2 ? -1.0 : 1.0) * std::sqrt(m * h) * s[noisy[b / 2]];
+    visit(y, 1.0 / branches);
+  }
+}
+
+template <class P>
+ChainRow<P::dim> semi_lagrangian_mca(const P& problem, const std::array<Axis, P::dim>& axes,
+                                     const std::array<double, P::dim>& x, const Point<P::control_dim>& a,
+                                     double h) {
+  constexpr int D = P::dim;
+  ChainRow<D> row;
+  row.cost = holding_cost(problem.cost_rate(x, a), problem.discount_rate(), h);
+  row.discount = std::exp(-problem.discount_rate() * h);
+  semi_lagrangian_foot_points(problem, x, a, h, [&](const std::array<double, D>& y, double probability) {
     const CellWeights<D> cell = cell_weights<D>(axes, y);
     for (int c = 0; c < CellWeights<D>::corners; ++c)
-      if (cell.weight[c] != 0.0) row.next.emplace_back(cell.node[c], cell.weight[c] / branches);
-  }
+      if (cell.weight[c] != 0.0) row.next.emplace_back(cell.node[c], cell.weight[c] * probability);
+  });
   return row;
 }
 
