@@ -25,23 +25,41 @@ void reduce(int& l, std::int64_t& t) {
 }
 }  // namespace
 
-double SparseGrid::count_nodes(int dim, int level, const Levels& caps) {
-  // Number of multi-levels by sum, per axis, by dynamic programming over the axes.
-  std::vector<double> ways(static_cast<std::size_t>(level) + 1, 0.0);
+std::string to_string(Basis b) { return b == Basis::boundary ? "boundary" : "extrapolating"; }
+
+Basis parse_basis(const std::string& s) {
+  if (s == "boundary") return Basis::boundary;
+  if (s == "extrapolating") return Basis::extrapolating;
+  throw std::invalid_argument("unknown sparse-grid basis '" + s + "' (choose boundary or extrapolating)");
+}
+
+double SparseGrid::count_nodes(int dim, int level, const Levels& caps, Basis basis) {
+  // Number of multi-levels by level sum, per axis, by dynamic programming over the axes. An axis at
+  // level l costs l - first of the budget level - first (first = 0 with boundary, 1 without).
+  const int first = basis == Basis::boundary ? 0 : 1, budget = level - first;
+  if (budget < 0) return 0.0;
+  std::vector<double> ways(static_cast<std::size_t>(budget) + 1, 0.0);
   ways[0] = 1.0;
   for (int k = 0; k < dim; ++k) {
     const int cap = caps.empty() ? level : caps[k];
     std::vector<double> next(ways.size(), 0.0);
-    for (int s = 0; s <= level; ++s)
-      for (int l = 0; l <= cap && s + l <= level; ++l)
-        next[s + l] += ways[s] * static_cast<double>(points_at(l));
+    for (int s = 0; s <= budget; ++s)
+      for (int l = first; l <= cap && s + l - first <= budget; ++l)
+        next[s + l - first] += ways[s] * static_cast<double>(points_at(l));
     ways = next;
   }
   return std::accumulate(ways.begin(), ways.end(), 0.0);
 }
 
-SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps)
-    : m_dim(dim), m_level(level), m_caps(std::move(caps)), m_lo(std::move(lo)), m_hi(std::move(hi)) {
+SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps,
+                       Basis basis)
+    : m_dim(dim),
+      m_level(level),
+      m_basis(basis),
+      m_first_level(basis == Basis::boundary ? 0 : 1),
+      m_caps(std::move(caps)),
+      m_lo(std::move(lo)),
+      m_hi(std::move(hi)) {
   if (dim < 1 || dim > max_dimension)
     throw std::invalid_argument("sparse grids have 1 to " + std::to_string(max_dimension) +
                                 " dimensions, got " + std::to_string(dim));
@@ -54,9 +72,10 @@ SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<d
     throw std::invalid_argument("the per-axis levels have " + std::to_string(m_caps.size()) +
                                 " entries, expected " + std::to_string(dim));
   for (int k = 0; k < dim; ++k) {
-    if (m_caps[k] < 0 || m_caps[k] > level)
-      throw std::invalid_argument("the level of axis " + std::to_string(k) + " must be in [0, " +
-                                  std::to_string(level) + "], got " + std::to_string(m_caps[k]));
+    if (m_caps[k] < m_first_level || m_caps[k] > level)
+      throw std::invalid_argument("the level of axis " + std::to_string(k) + " must be in [" +
+                                  std::to_string(m_first_level) + ", " + std::to_string(level) + "], got " +
+                                  std::to_string(m_caps[k]));
     m_caps[k] = std::min(m_caps[k], level);
   }
   if (static_cast<int>(m_lo.size()) != dim || static_cast<int>(m_hi.size()) != dim)
@@ -65,12 +84,13 @@ SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<d
     if (!(m_hi[k] > m_lo[k]) || !std::isfinite(m_lo[k]) || !std::isfinite(m_hi[k]))
       throw std::invalid_argument("the sparse grid's box is empty or not finite along axis " +
                                   std::to_string(k));
-  const double nodes = count_nodes(dim, level, m_caps);
+  const double nodes = count_nodes(dim, level, m_caps, basis);
   if (nodes > static_cast<double>(std::numeric_limits<std::int32_t>::max()))
     throw std::invalid_argument("a sparse grid of level " + std::to_string(level) + " in " +
                                 std::to_string(dim) + " dimensions has " + std::to_string(nodes) +
                                 " nodes, more than 2^31");
-  // Enumerate the multi-levels with sum <= level and l_k <= cap_k (lexicographic).
+  // Enumerate the multi-levels with sum (l_k - first) <= level - first and first <= l_k <= cap_k
+  // (lexicographic).
   std::array<int, max_dimension> l{};
   std::function<void(int, int)> visit = [&](int k, int used) {
     if (k == dim) {
@@ -93,13 +113,19 @@ SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<d
       m_subspaces.push_back(s);
       return;
     }
-    for (int v = 0; v <= m_caps[k] && used + v <= level; ++v) {
+    for (int v = m_first_level; v <= m_caps[k] && used + v - m_first_level <= level - m_first_level; ++v) {
       l[k] = v;
-      visit(k + 1, used + v);
+      visit(k + 1, used + v - m_first_level);
     }
     l[k] = 0;
   };
   visit(0, 0);
+}
+
+bool SparseGrid::is_full() const {
+  int sum = 0;
+  for (int c : m_caps) sum += c - m_first_level;
+  return sum <= m_level - m_first_level;
 }
 
 std::int64_t SparseGrid::subspace_key(const int* l) const {
@@ -158,7 +184,7 @@ void SparseGrid::transform_axis(std::vector<double>& values, int axis, double si
   for (int id : order) {
     const Subspace& s = m_subspaces[static_cast<std::size_t>(id)];
     const int la = s.level[axis];
-    if (la == 0) continue;
+    if (la == m_first_level) continue;  // the coarsest level has no parents
     for (std::int64_t local = 0; local < s.count; ++local) {
       std::int64_t rest = local;
       for (int k = m_dim - 1; k >= 0; --k) {
@@ -167,19 +193,31 @@ void SparseGrid::transform_axis(std::vector<double>& values, int axis, double si
         l[k] = s.level[k];
         i[k] = index_of(s.level[k], j);
       }
-      double parents = 0.0;
+      // The coarser levels' interpolant at this node: the mean of the two neighbours; for the
+      // extrapolating basis next to the boundary, the linear extrapolation from the two nearest
+      // coarser nodes (or the constant of level 1 when there is only one).
       const std::int64_t centre = i[axis];
-      for (int side = -1; side <= 1; side += 2) {
+      const std::int64_t last = std::int64_t{1} << la;
+      auto value_at = [&](std::int64_t position) {  // the node at position * 2^-la along the axis
         int pl = la;
-        std::int64_t pi = centre + side;
+        std::int64_t pi = position;
         reduce(pl, pi);
         l[axis] = pl;
         i[axis] = pi;
-        parents += values[static_cast<std::size_t>(find(l, i))];
-      }
+        return values[static_cast<std::size_t>(find(l, i))];
+      };
+      double parents;
+      if (m_basis == Basis::boundary || (centre > 1 && centre < last - 1))
+        parents = 0.5 * (value_at(centre - 1) + value_at(centre + 1));
+      else if (la == 2)
+        parents = value_at(2);
+      else if (centre == 1)
+        parents = 1.5 * value_at(2) - 0.5 * value_at(4);
+      else
+        parents = 1.5 * value_at(last - 2) - 0.5 * value_at(last - 4);
       l[axis] = la;
       i[axis] = centre;
-      values[static_cast<std::size_t>(s.offset + local)] += sign * 0.5 * parents;
+      values[static_cast<std::size_t>(s.offset + local)] += sign * parents;
     }
   }
 }
@@ -193,6 +231,7 @@ void SparseGrid::dehierarchize(std::vector<double>& values) const {
 }
 
 double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  if (m_basis == Basis::extrapolating) return evaluate_extrapolating(surpluses, x);
   // Per axis and level: the one hat containing u (levels >= 1) or both boundary functions.
   double u[max_dimension];
   for (int k = 0; k < m_dim; ++k) u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
@@ -238,6 +277,39 @@ double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* 
       for (int c = 0; c < half; ++c) corner[c] = (1.0 - t) * corner[c] + t * corner[c + half];
     }
     sum += weight * corner[0];
+  }
+  return sum;
+}
+
+double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, const double* x) const {
+  // Per axis and level the one function containing u: the constant at level 1, a hat inside, the
+  // extrapolating half-line function 2 - |2^l u - i| at the two ends (up to 2 at the boundary).
+  std::int64_t cell[max_dimension][31];
+  double phi[max_dimension][31];
+  for (int k = 0; k < m_dim; ++k) {
+    const double u = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
+    cell[k][1] = 0;
+    phi[k][1] = 1.0;
+    for (int l = 2; l <= m_caps[k]; ++l) {
+      const double scaled = std::ldexp(u, l);
+      const std::int64_t last = points_at(l) - 1;
+      const std::int64_t j = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.5 * scaled), 0, last);
+      cell[k][l] = j;
+      const double d = scaled - static_cast<double>(2 * j + 1);
+      phi[k][l] =
+          (j == 0 && d < 0) || (j == last && d > 0) ? 1.0 + std::abs(d) : std::max(0.0, 1.0 - std::abs(d));
+    }
+  }
+  double sum = 0.0;
+  for (const Subspace& s : m_subspaces) {
+    double weight = 1.0;
+    std::int64_t position = s.offset;
+    for (int k = 0; k < m_dim; ++k) {
+      const int l = s.level[k];
+      weight *= phi[k][l];
+      position += cell[k][l] * s.stride[k];
+    }
+    sum += weight * surpluses[static_cast<std::size_t>(position)];
   }
   return sum;
 }

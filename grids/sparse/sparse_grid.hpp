@@ -11,6 +11,15 @@
 // error for functions with bounded mixed second derivatives is O(h^2 |log h|^(d-1)), h = 2^-n,
 // with O(h^-1 |log h|^(d-1)) nodes instead of the full grid's O(h^-d).
 //
+// The extrapolating variant (Pflueger's modified linear basis; SG++ calls it "modlinear") has no
+// boundary nodes: levels start at 1 (the constant function at x = 1/2), and on levels >= 2 the
+// outermost functions extrapolate linearly to the boundary (phi_{l,1}(x) = max(0, 2 - 2^l x) and
+// its mirror image). The level-n grid is the sum of the W_l with l_k >= 1 and sum (l_k - 1) <= n - 1:
+// the same finest spacing 2^-n as the boundary grid of level n, far fewer nodes (the boundary
+// grid's faces are sparse grids of their own), and exactly one non-zero basis function per
+// subspace at any point (the boundary variant has 2^z, z = the subspace's level-0 axes) — which is
+// what makes it the fast choice in high dimensions when the boundary values do not matter.
+//
 // Storage: subspaces in lexicographic order of their multi-levels, the points of a subspace
 // row-major over its per-axis indices (the last axis fastest); a value vector holds nodal values
 // or hierarchical surpluses in that order.
@@ -28,15 +37,26 @@ namespace hjb::sparse {
 inline constexpr int max_dimension = 10;
 using Levels = std::vector<int>;
 
+/// Boundary nodes (hats and the level-0 boundary functions) or the boundary-free extrapolating basis.
+enum class Basis { boundary, extrapolating };
+std::string to_string(Basis b);
+/// "boundary" or "extrapolating"; throws std::invalid_argument naming the value otherwise.
+Basis parse_basis(const std::string& s);
+
 /// A regular (or per-axis capped) sparse grid with boundary on the box [lo, hi].
 class SparseGrid {
  public:
-  /// Level n >= 1 in dim dimensions (1..10); caps per axis (empty: all n). Throws
-  /// std::invalid_argument naming the problem for a bad level, cap or size (more than 2^31 nodes).
-  SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps = {});
+  /// Level n >= 1 in dim dimensions (1..10); caps per axis (empty: all n; at least 1 for the
+  /// extrapolating basis). Throws std::invalid_argument naming the problem for a bad level, cap or
+  /// size (more than 2^31 nodes).
+  SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps = {},
+             Basis basis = Basis::boundary);
 
   int dimension() const { return m_dim; }
   int level() const { return m_level; }
+  Basis basis() const { return m_basis; }
+  /// True when the grid is the full tensor grid of its caps (no level-sum constraint is active).
+  bool is_full() const;
   const Levels& caps() const { return m_caps; }
   std::int64_t size() const { return m_size; }
   std::size_t subspace_count() const { return m_subspaces.size(); }
@@ -44,7 +64,7 @@ class SparseGrid {
   const std::vector<double>& hi() const { return m_hi; }
 
   /// Number of nodes of a grid of this level and caps, without building it (for plans and checks).
-  static double count_nodes(int dim, int level, const Levels& caps);
+  static double count_nodes(int dim, int level, const Levels& caps, Basis basis = Basis::boundary);
 
   /// Coordinates of node p (in the box).
   void coordinates(std::int64_t p, double* x) const;
@@ -73,10 +93,13 @@ class SparseGrid {
     std::int64_t offset = 0, count = 0;
   };
   std::int64_t subspace_key(const int* l) const;
+  double evaluate_extrapolating(const std::vector<double>& surpluses, const double* x) const;
   /// Along axis `axis`: 1-D hierarchisation (sign -1) or dehierarchisation (+1) of every pole.
   void transform_axis(std::vector<double>& values, int axis, double sign) const;
 
   int m_dim, m_level;
+  Basis m_basis;
+  int m_first_level;  ///< 0 with boundary, 1 without
   Levels m_caps;
   std::vector<double> m_lo, m_hi;
   std::vector<Subspace> m_subspaces;

@@ -3,6 +3,7 @@
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/instances_group.hpp"
 #include "solver/algorithms/sparse_stationary_run.hpp"
+#include "solver/algorithms/sparse_time_dependent_run.hpp"
 #include "solver/problems/stationary_benchmarks.hpp"
 
 namespace hjb::instances {
@@ -20,6 +21,16 @@ void add_continuous(std::vector<ProblemEntry>& registry) {
         ...);
   }
   (std::make_index_sequence<std::tuple_size_v<problems::ContinuousCatalog>>{});
+  // Problems beyond the tensor solvers' dimensions: sparse grids only.
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using P = std::tuple_element_t<I, problems::SparseOnlyCatalog>;
+          entry_for<P>(registry, first_position).sparse[P::dim] = &run_sparse_time_dependent<P>;
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<std::tuple_size_v<problems::SparseOnlyCatalog>>{});
 }
 
 }  // namespace hjb::instances

@@ -4,6 +4,7 @@
 
 #include "solver/algorithms/finite_horizon_run.hpp"
 #include "solver/algorithms/instances.hpp"
+#include "solver/algorithms/sparse_time_dependent_run.hpp"
 #include "solver/algorithms/stationary_run.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/core/parameters.hpp"
@@ -43,6 +44,7 @@ void add_group(std::vector<ProblemEntry>& registry) {
     if constexpr (I % group_count == G) {
       ProblemEntry& entry = entry_for<P>(registry, I);
       entry.time_dependent[P::dim] = &run_time_dependent<P>;
+      entry.sparse[P::dim] = &run_sparse_time_dependent<P>;
       if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
       if constexpr (has_finite_horizon_solver<P>) entry.finite_horizon[P::dim] = &run_finite_horizon<P>;
     }

@@ -53,11 +53,7 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
   if (config.grid_type == "sparse") {
     HJB_CHECK(!entry.sparse.empty(), UsageError,
-              "--grid.type sparse: problem '"
-                  << entry.name
-                  << "' has no sparse-grid solver yet (the continuous-time stationary "
-                     "problems have: discounted_lqr, lqr_single_input, "
-                     "min_time_double_integrator, merton)");
+              "--grid.type sparse: problem '" << entry.name << "' has no sparse-grid solver");
     int dim = static_cast<int>(config.sparse_levels.size());
     if (dim == 0) {
       HJB_CHECK(entry.sparse.size() == 1, UsageError,

@@ -42,6 +42,9 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "grid.level", po::value(&config.sparse_level)->default_value(0), "sparse grids: the level n >= 1")(
       "grid.levels", po::value(&sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
+      "grid.basis", po::value(&config.sparse_basis)->default_value("boundary"),
+      "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
+      "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(
       "grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
       "grid.hi", po::value(&hi), "upper domain bounds, comma-separated (default: the problem's)");
@@ -63,7 +66,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
       "scheme.dissipation", po::value(&dissipation)->default_value("local"),
       "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
-      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75), "CFL number in (0, 1]")(
+      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75),
+      "CFL number in (0, 1] (sparse grids: dt = cfl x the finest spacing / the largest speed)")(
+      "scheme.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
+      "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
+      "costate's optimal input is always added)")(
       "scheme.boundary", po::value(&boundary)->default_value("extrapolate_away_from_zero"),
       "ghost values at non-periodic boundaries: extrapolate or extrapolate_away_from_zero");
   po::options_description solve("Solve and output");

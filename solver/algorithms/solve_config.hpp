@@ -21,6 +21,8 @@ struct SolveConfig {
   std::string grid_type = "tensor";  ///< or "sparse" (continuous-time stationary problems)
   int sparse_level = 0;              ///< --grid.level
   std::vector<int> sparse_levels;    ///< --grid.levels: per-axis caps (their number selects the dimension)
+  std::string sparse_basis = "boundary";  ///< --grid.basis: boundary or extrapolating
+  int sparse_inputs = 3;                  ///< --scheme.inputs_per_axis: sparse time-dependent input grids
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -21,10 +21,10 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <sstream>
 #include <vector>
 
 #include "grids/sparse/sparse_grid.hpp"
+#include "solver/algorithms/sparse_blocks.hpp"
 #include "solver/core/error.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
 #include "solver/schemes/semi_lagrangian.hpp"
@@ -70,26 +70,8 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   const double rho = problem.discount_rate(), discount = std::exp(-rho * h);
   std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
   for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
-  // Without MPI (a serial program that never initialised it) the iteration runs on its own.
-  int initialized = 0, rank = 0, size = 1;
-  MPI_Initialized(&initialized);
-  if (initialized) {
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-  }
-  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
-  for (int q = 0; q < size; ++q) {
-    const std::int64_t a = n * q / size, b = n * (q + 1) / size;
-    displs[q] = static_cast<int>(a);
-    counts[q] = static_cast<int>(b - a);
-  }
-  const std::int64_t first = displs[rank], last = first + counts[rank];
-  // Re-assembles the block every rank computed into `values` on every rank.
-  auto assemble = [&](std::vector<double>& values) {
-    if (size > 1)
-      MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(),
-                     MPI_DOUBLE, comm);
-  };
+  const SparseNodeBlocks blocks(comm, n);
+  const std::int64_t first = blocks.first(), last = blocks.last();
   SparseStationaryResult r;
   r.values.assign(static_cast<std::size_t>(n), 0.0);
   if (!start.empty()) r.values = start;
@@ -133,18 +115,11 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
       if (!std::isfinite(best)) bad = std::min(bad, p);
     }
     ++r.greedy_sweeps;
-    assemble(next);
-    if (size > 1) {
-      MPI_Allreduce(MPI_IN_PLACE, &residual, 1, MPI_DOUBLE, MPI_MAX, comm);
-      MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT64_T, MPI_MIN, comm);
-    }
-    if (bad < n) {  // the same error on every rank, naming the node
-      std::ostringstream os;
-      os << "non-finite value in the sparse-grid Bellman update (sweep " << r.greedy_sweeps << ") at node (";
-      for (int k = 0; k < D; ++k) os << (k ? ", " : "") << nodes[bad][k];
-      os << "); no table is written";
-      throw NumericalError(os.str());
-    }
+    blocks.assemble(next);
+    residual = blocks.max(residual);
+    bad = blocks.min(bad);
+    if (bad < n)  // the same error on every rank, naming the node
+      throw_non_finite_node("sparse-grid Bellman update", r.greedy_sweeps, nodes[bad]);
     r.values.swap(next);
     surplus = r.values;
     grid.hierarchize(surplus);
@@ -155,7 +130,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     }
     for (int sweep = 0; sweep < o.evaluation_sweeps; ++sweep, ++r.evaluation_sweeps) {
       for (std::int64_t p = first; p < last; ++p) next[p] = fixed[p] ? r.values[p] : q_value(p, r.policy[p]);
-      assemble(next);
+      blocks.assemble(next);
       r.values.swap(next);
       surplus = r.values;
       grid.hierarchize(surplus);
@@ -165,10 +140,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
       break;
     }
   }
-  // Every rank holds the whole policy too.
-  if (size > 1)
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, r.policy.data(), counts.data(), displs.data(), MPI_INT,
-                   comm);
+  blocks.assemble(r.policy);  // every rank holds the whole policy too
   return r;
 }
 

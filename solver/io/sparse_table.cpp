@@ -71,6 +71,7 @@ void write_sparse_table(MPI_Comm comm, const std::string& path, const std::strin
           group(check_id(H5Gcreate2(f, "sparse", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/sparse"));
       write_number_attribute(sg, "dimension", d);
       write_number_attribute(sg, "level", grid.level());
+      write_string_attribute(sg, "basis", sparse::to_string(grid.basis()));
       write_array(f, "sparse/caps", H5T_STD_I32LE, H5T_NATIVE_INT, grid.caps().data(),
                   {static_cast<hsize_t>(d)});
       write_array(f, "sparse/lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, grid.lo().data(),
@@ -127,6 +128,13 @@ SparseTable read_sparse_table(const std::string& path) {
   HJB_CHECK(dim && level, ValidationError, path << ": /sparse lacks its dimension or level");
   t.dimension = static_cast<int>(*dim);
   t.level = static_cast<int>(*level);
+  // Tables written before the extrapolating basis existed have boundary nodes.
+  const auto basis = read_string_attribute(sg, "basis");
+  try {
+    t.basis = basis ? sparse::parse_basis(*basis) : sparse::Basis::boundary;
+  } catch (const std::invalid_argument& e) {
+    throw ValidationError(path + ": /sparse: " + e.what());
+  }
   t.caps = read_array<int>(f, "sparse/caps", H5T_NATIVE_INT, path);
   t.lo = read_array<double>(f, "sparse/lo", H5T_NATIVE_DOUBLE, path);
   t.hi = read_array<double>(f, "sparse/hi", H5T_NATIVE_DOUBLE, path);
@@ -158,7 +166,8 @@ std::string describe_sparse_table(const SparseTable& t, const std::string& path)
      << (t.complete ? "" : " (PARTIAL: an interrupted or failed run)") << "\n";
   os << "  problem: " << (t.strings.count("problem") ? t.strings.at("problem") : "?") << ", mode "
      << (t.strings.count("mode") ? t.strings.at("mode") : "?") << "\n";
-  os << "  sparse grid: dimension " << t.dimension << ", level " << t.level << ", levels per axis";
+  os << "  sparse grid (" << sparse::to_string(t.basis) << " basis): dimension " << t.dimension << ", level "
+     << t.level << ", levels per axis";
   for (int c : t.caps) os << " " << c;
   os << ", " << t.nodal.size() << " nodes on [";
   for (int k = 0; k < t.dimension; ++k) os << (k ? ", " : "") << t.lo[k] << " .. " << t.hi[k];

@@ -2,7 +2,8 @@
 // and feedback, with the same root metadata as the tensor tables (data/README.md, "Sparse tables").
 //
 //   /                  attributes: schema_version, complete, grid_type = "sparse", problem, mode, ...
-//   /sparse            attributes: dimension, level; datasets caps (int32 d), lo, hi (float64 d),
+//   /sparse            attributes: dimension, level, basis (boundary or extrapolating); datasets caps (int32
+//   d), lo, hi (float64 d),
 //                      level (int32 N x d), index (int64 N x d): node p is at
 //                      lo + (hi - lo) * index / 2^level per axis
 //   /value/nodal       float64 N: V at the nodes
@@ -33,6 +34,7 @@ bool is_sparse_table(const std::string& path);
 
 struct SparseTable {
   int dimension = 0, level = 0;
+  sparse::Basis basis = sparse::Basis::boundary;
   std::vector<int> caps;
   std::vector<double> lo, hi, nodal, surplus;
   std::vector<std::vector<double>> policy;
@@ -40,7 +42,7 @@ struct SparseTable {
   std::map<std::string, double> numbers, problem_parameters;
   bool complete = true;
   /// The grid the table was written on (rebuilt from level, caps and box).
-  sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps}; }
+  sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps, basis}; }
 };
 
 /// Reads a sparse table (serial). Throws ValidationError naming the path for a missing, foreign

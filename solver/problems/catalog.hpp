@@ -24,6 +24,9 @@ using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,       //
                            LQR<1>, LQR<2>, LQR<3>,                          //
                            Pendulum, MountainCar, Acrobot>;
 
+/// Problems solved on sparse grids only (dimensions the tensor solvers do not instantiate).
+using SparseOnlyCatalog = std::tuple<Eikonal<5>, Eikonal<6>, Eikonal<7>, Eikonal<8>>;
+
 inline constexpr std::size_t catalog_size = std::tuple_size_v<Catalog>;
 
 /// Calls f.template operator()<I, P>() for every catalog entry P at position I, in order.

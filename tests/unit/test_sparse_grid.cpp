@@ -3,6 +3,7 @@
 // smooth function in d = 2..6 (observed rates printed and bounded).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -128,6 +129,102 @@ TEST(SparseGrid, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
       previous = worst;
     }
     std::printf("  d = %d  error / (h^2 |log h|^(d-1)): %.3g at the first level, %.3g at the last\n", d,
+                first_scaled, scaled);
+    EXPECT_LE(scaled, 2.0 * first_scaled) << "d = " << d;
+  }
+}
+
+// The boundary-free extrapolating basis (modified linear hats).
+using hjb::sparse::Basis;
+
+TEST(SparseGridExtrapolating, CountsNodesIndependently) {
+  for (int n = 1; n <= 8; ++n)
+    EXPECT_EQ(SparseGrid(1, n, {0.0}, {1.0}, {}, Basis::extrapolating).size(), (1 << n) - 1);
+  // The interior points i / 2^n of the full grid whose per-axis levels n - trailing zeros of i
+  // satisfy sum (l_k - 1) <= n - 1.
+  for (int d = 2; d <= 4; ++d)
+    for (int n = 1; n <= 5; ++n) {
+      const long side = (1L << n) - 1;
+      long full = 1, expected = 0;
+      for (int k = 0; k < d; ++k) full *= side;
+      for (long q = 0; q < full; ++q) {
+        long rest = q;
+        int sum = 0;
+        for (int k = 0; k < d; ++k) {
+          const long i = rest % side + 1;
+          rest /= side;
+          sum += n - __builtin_ctzl(static_cast<unsigned long>(i)) - 1;
+        }
+        expected += sum <= n - 1;
+      }
+      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), {},
+                         Basis::extrapolating);
+      EXPECT_EQ(g.size(), expected) << "d = " << d << ", n = " << n;
+      EXPECT_EQ(SparseGrid::count_nodes(d, n, g.caps(), Basis::extrapolating), static_cast<double>(expected));
+    }
+  // Per-axis levels start at 1 without boundary.
+  EXPECT_THROW(SparseGrid(2, 3, {0, 0}, {1, 1}, {0, 3}, Basis::extrapolating), std::invalid_argument);
+  EXPECT_THROW(hjb::sparse::parse_basis("modlinear"), std::invalid_argument);
+}
+
+TEST(SparseGridExtrapolating, RoundTripsMatchesAtNodesAndReproducesMultilinearFunctions) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(-0.2, 1.2);  // also outside: clamped to the box
+  for (int d : {1, 2, 3, 5}) {
+    const SparseGrid g(d, d + 2, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), {},
+                       Basis::extrapolating);
+    const std::vector<double> values = nodal(g, smooth);
+    std::vector<double> s = values;
+    g.hierarchize(s);
+    double x[hjb::sparse::max_dimension], worst_node = 0.0;
+    for (std::int64_t p = 0; p < g.size(); p += 3) {
+      g.coordinates(p, x);
+      worst_node = std::max(worst_node, std::abs(g.evaluate(s, x) - values[p]));
+    }
+    g.dehierarchize(s);
+    double worst_round_trip = 0.0;
+    for (std::size_t p = 0; p < s.size(); ++p)
+      worst_round_trip = std::max(worst_round_trip, std::abs(s[p] - values[p]));
+    EXPECT_LE(worst_node, 1e-13) << "d = " << d;
+    EXPECT_LE(worst_round_trip, 1e-13) << "d = " << d;
+    // Multilinear functions are in the space once every axis reaches level 2 (n >= d + 1), and the
+    // extrapolating functions reproduce them up to the boundary.
+    std::vector<double> m = nodal(g, multilinear);
+    g.hierarchize(m);
+    double worst = 0.0;
+    for (int q = 0; q < 300; ++q) {
+      for (int k = 0; k < d; ++k) x[k] = std::clamp(u(rng), 0.0, 1.0);
+      worst = std::max(worst, std::abs(g.evaluate(m, x) - multilinear(x, d)));
+    }
+    EXPECT_LE(worst, 1e-12) << "d = " << d;
+  }
+}
+
+TEST(SparseGridExtrapolating, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const int last_level[] = {0, 0, 10, 9, 9, 8, 8};
+  for (int d = 2; d <= 6; ++d) {
+    std::vector<std::vector<double>> points(2000, std::vector<double>(d));
+    for (auto& p : points)
+      for (double& c : p) c = u(rng);
+    double previous = 0.0, first_scaled = 0.0, scaled = 0.0;
+    for (int n = last_level[d] - 3; n <= last_level[d]; ++n) {
+      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), {},
+                         Basis::extrapolating);
+      std::vector<double> s = nodal(g, smooth);
+      g.hierarchize(s);
+      double worst = 0.0;
+      for (const auto& p : points)
+        worst = std::max(worst, std::abs(g.evaluate(s, p.data()) - smooth(p.data(), d)));
+      scaled = worst * std::pow(4.0, n) / std::pow(static_cast<double>(n), d - 1);
+      if (n == last_level[d] - 3) first_scaled = scaled;
+      std::printf("  extrapolating d = %d  level %2d  nodes %9lld  max error %.3e%s", d, n,
+                  static_cast<long long>(g.size()), worst, previous > 0 ? "" : "\n");
+      if (previous > 0) std::printf("  rate %.2f\n", std::log2(previous / worst));
+      previous = worst;
+    }
+    std::printf("  extrapolating d = %d  error / (h^2 |log h|^(d-1)): %.3g first, %.3g last\n", d,
                 first_scaled, scaled);
     EXPECT_LE(scaled, 2.0 * first_scaled) << "d = " << d;
   }

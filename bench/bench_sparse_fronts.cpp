@@ -1,0 +1,97 @@
+// Front propagation with an exact solution on sparse and full grids, the same semi-Lagrangian
+// scheme (solver/algorithms/sparse_time_dependent.hpp): the unit-speed eikonal problem in d
+// dimensions (solver/problems/eikonal.hpp, control maximising: the sphere |x| = 1 shrinks),
+// V(x, 0) = |x| - 1, exact V(x, tau) = |x| - 1 + tau, on [-2, 2]^d to tau = 0.5. Errors over 4000
+// fixed random points of the interior box [-1, 1]^d (L-infinity and mean |error|).
+//
+//   mpirun -n 2 build/bench_sparse_fronts DIM KIND LEVEL [LEVEL ...]
+//     DIM: 2, 4, 6 or 8; KIND: boundary (sparse grid with boundary), extrapolating (boundary-free
+//     sparse grid) or full (the full tensor grid with 2^LEVEL + 1 nodes per axis)
+#include <mpi.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+#include "solver/algorithms/sparse_time_dependent.hpp"
+#include "solver/problems/eikonal.hpp"
+
+using namespace hjb;
+
+template <int D>
+void run(const std::string& kind, int level, int rank, int size) {
+  problems::Eikonal<D> eikonal;
+  const std::vector<double> lo(D, -2.0), hi(D, 2.0);
+  const sparse::SparseGrid grid =
+      kind == "full" ? sparse::SparseGrid(D, D * level, lo, hi, sparse::Levels(D, level))
+                     : sparse::SparseGrid(
+                           D, level, lo, hi, {},
+                           kind == "extrapolating" ? sparse::Basis::extrapolating : sparse::Basis::boundary);
+  SparseTimeOptions o;
+  o.horizon = 0.5;
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  const auto r = sparse_time_dependent(eikonal, grid, o, MPI_COMM_WORLD);
+  const double wall = MPI_Wtime() - t0;
+  sparse::GridInterpolant v(grid);
+  v.set_values(r.values);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  double worst = 0.0, sum = 0.0;
+  const int samples = 4000;
+  State<D> x;
+  for (int q = 0; q < samples; ++q) {
+    for (double& c : x) c = u(rng);
+    const double e = std::abs(v(x.data()) - eikonal.exact(x, o.horizon));
+    worst = std::max(worst, e);
+    sum += e;
+  }
+  if (rank == 0)
+    std::printf("| %d | %s | %d | %lld | %ld | %d | %.2f | %.3e | %.3e |\n", D, kind.c_str(), level,
+                static_cast<long long>(grid.size()), r.steps, size, wall, worst, sum / samples);
+}
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank, size;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (argc < 4) {
+    if (rank == 0)
+      std::fprintf(stderr, "usage: bench_sparse_fronts DIM boundary|extrapolating|full LEVEL...\n");
+    MPI_Finalize();
+    return 2;
+  }
+  const int dim = std::atoi(argv[1]);
+  const std::string kind = argv[2];
+  if (rank == 0)
+    std::printf(
+        "| d | grid | level | nodes | steps | ranks | wall (s) | max error | mean error |\n"
+        "|---|---|---|---|---|---|---|---|---|\n");
+  for (int a = 3; a < argc; ++a) {
+    const int level = std::atoi(argv[a]);
+    switch (dim) {
+      case 2:
+        run<2>(kind, level, rank, size);
+        break;
+      case 4:
+        run<4>(kind, level, rank, size);
+        break;
+      case 6:
+        run<6>(kind, level, rank, size);
+        break;
+      case 8:
+        run<8>(kind, level, rank, size);
+        break;
+      default:
+        if (rank == 0) std::fprintf(stderr, "DIM must be 2, 4, 6 or 8\n");
+        MPI_Finalize();
+        return 2;
+    }
+  }
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,170 @@
+// What the sparse-grid drivers (`solve --grid.type sparse`, stationary and time-dependent) share:
+// the grid plan validated before any work (box, level, per-axis levels, basis, node count, memory,
+// dry run), the run identity of the grid, and checkpoints of the nodal values (one 1-D dataset,
+// each rank writes its block; a restart reads it whole on any number of ranks) with signal and
+// wall-time stops.
+#pragma once
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "grids/sparse/sparse_grid.hpp"
+#include "solver/algorithms/memory_plan.hpp"
+#include "solver/algorithms/output_paths.hpp"
+#include "solver/algorithms/run_control.hpp"
+#include "solver/algorithms/run_setup.hpp"
+#include "solver/core/parameters.hpp"
+#include "solver/io/checkpoint.hpp"
+
+namespace hjb {
+
+struct SparseGridPlan {
+  std::vector<double> lo, hi;
+  sparse::Basis basis = sparse::Basis::boundary;
+  double nodes = 0;
+  sparse::SparseGrid build(int dim, const SolveConfig& config) const {
+    return {dim, config.sparse_level, lo, hi, config.sparse_levels, basis};
+  }
+};
+
+/// Validates the sparse grid of a run (naming the option) and counts its nodes without building it.
+template <class P>
+SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem) {
+  constexpr int D = P::dim;
+  const auto domain = problem.domain();
+  SparseGridPlan plan;
+  plan.lo.resize(D);
+  plan.hi.resize(D);
+  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
+            "--grid.lo has " << config.lo.size() << " values, expected " << D);
+  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
+            "--grid.hi has " << config.hi.size() << " values, expected " << D);
+  for (int k = 0; k < D; ++k) {
+    plan.lo[k] = config.lo.empty() ? domain[k].lo : config.lo[k];
+    plan.hi[k] = config.hi.empty() ? domain[k].hi : config.hi[k];
+    HJB_CHECK(std::isfinite(plan.lo[k]) && std::isfinite(plan.hi[k]) && plan.hi[k] > plan.lo[k], UsageError,
+              "--grid.lo/--grid.hi: axis " << k << " needs finite bounds with hi > lo");
+  }
+  try {
+    plan.basis = sparse::parse_basis(config.sparse_basis);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--grid.basis: ") + e.what());
+  }
+  const int level = config.sparse_level, first = plan.basis == sparse::Basis::boundary ? 0 : 1;
+  HJB_CHECK(level >= 1, UsageError, "--grid.level must be at least 1, got " << level);
+  HJB_CHECK(level <= 30, UsageError, "--grid.level must be at most 30, got " << level);
+  for (int c : config.sparse_levels)
+    HJB_CHECK(c >= first && c <= level, UsageError,
+              "--grid.levels: each level must be in [" << first << ", --grid.level " << level << "] for the "
+                                                       << config.sparse_basis << " basis, got " << c);
+  plan.nodes = sparse::SparseGrid::count_nodes(D, level, config.sparse_levels, plan.basis);
+  HJB_CHECK(plan.nodes <= static_cast<double>(std::numeric_limits<std::int32_t>::max()), ValidationError,
+            "--grid.level " << level << ": the sparse grid would have " << plan.nodes
+                            << " nodes, more than 2^31; use a lower level or per-axis --grid.levels");
+  return plan;
+}
+
+/// Prints the dry-run plan (rank 0) and enforces --memory-per-rank. `bytes_per_node`: what every
+/// rank holds per node (each rank holds the whole grid).
+inline double check_sparse_memory(MPI_Comm comm, const SolveConfig& config, const std::string& what, int dim,
+                                  double nodes, double inputs, double bytes_per_node) {
+  const double bytes = nodes * bytes_per_node + current_resident_bytes();
+  if (config.dry_run) {
+    std::ostringstream os;
+    os << "dry run: " << config.problem << " (" << what << ") on a sparse grid (" << config.sparse_basis
+       << " basis) of level " << config.sparse_level << " in " << dim << " dimensions: " << nodes
+       << " nodes x " << inputs << " inputs; memory per rank " << format_bytes(bytes) << "\n";
+    PetscPrintf(comm, "%s", os.str().c_str());
+  }
+  HJB_CHECK(config.memory_per_rank <= 0 || bytes <= config.memory_per_rank, ValidationError,
+            "--memory-per-rank: the sparse solve needs about " << format_bytes(bytes)
+                                                               << " per rank but the budget is "
+                                                               << format_bytes(config.memory_per_rank));
+  return bytes;
+}
+
+/// The part of a run identity that names the grid (and the problem with its parameters).
+template <class P>
+std::string sparse_run_identity(const P& problem, const sparse::SparseGrid& grid) {
+  std::ostringstream id;
+  id << std::setprecision(17) << "problem=" << P::name() << ";parameters=";
+  for (const auto& [name, value] : parameter_values(problem)) id << name << ":" << value << ",";
+  id << ";sparse=" << grid.dimension() << ":" << grid.level() << ":" << sparse::to_string(grid.basis())
+     << ":";
+  for (int c : grid.caps()) id << c << ",";
+  for (int k = 0; k < grid.dimension(); ++k) id << grid.lo()[k] << ":" << grid.hi()[k] << ",";
+  return id.str();
+}
+
+/// Checkpoints, restarts and stops of a sparse run (collective).
+class SparseCheckpoints {
+ public:
+  SparseCheckpoints(MPI_Comm comm, const SolveConfig& config, const RunFiles& files, std::int64_t nodes,
+                    std::string identity)
+      : m_comm(comm),
+        m_files(files),
+        m_identity(std::move(identity)),
+        m_nodes(nodes),
+        m_cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint)}),
+        m_control(comm, config.control) {
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    m_first = nodes * rank / size;
+    m_count = nodes * (rank + 1) / size - m_first;
+    if (!config.restart.empty()) {
+      m_header = read_checkpoint_header(config.restart, m_identity);
+      m_start = read_checkpoint_state(config.restart, {0}, {nodes});
+      PetscPrintf(comm, "resuming from %s at step %ld on %d ranks\n", config.restart.c_str(), m_header.steps,
+                  size);
+    }
+  }
+  /// The restart's nodal values (empty without --restart), its steps and tau.
+  const std::vector<double>& start() const { return m_start; }
+  long start_steps() const { return m_header.steps; }
+  double start_tau() const { return m_header.tau; }
+
+  /// After each step or sweep: checkpoint when due; true when the run must stop.
+  bool after_step(long steps, double tau, const std::vector<double>& values) {
+    const StepDecision d = m_control.after_step(steps);
+    if (d == StepDecision::proceed) return false;
+    const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(m_nodes - 1), m_nodes, false}};
+    write_checkpoint(m_comm, m_files.checkpoint, m_files.temporary(m_files.checkpoint),
+                     {m_identity, "", tau, steps, 0}, node_axis, {m_first}, {m_count},
+                     values.data() + m_first);
+    m_control.checkpoint_written();
+    return d == StepDecision::stop;
+  }
+  /// The summary of a run stopped by signal or wall time after `steps` (`unit`: "step", "sweep").
+  SolveSummary stopped(SolveSummary s, long steps, const char* unit) {
+    s.iterations = steps;
+    s.termination = m_control.stop_termination();
+    m_cleanup.disarm();
+    std::ostringstream os;
+    os << "stopped by " << m_control.stop_reason() << " at " << unit << " " << steps
+       << "; checkpoint written to " << m_files.checkpoint << "; resume with --restart "
+       << m_files.checkpoint;
+    s.message = os.str();
+    return s;
+  }
+  /// After the table is published: the checkpoint is no longer needed.
+  void finished() {
+    remove_file_on_rank0(m_comm, m_files.checkpoint);
+    m_cleanup.disarm();
+  }
+
+ private:
+  MPI_Comm m_comm;
+  const RunFiles& m_files;
+  std::string m_identity;
+  std::int64_t m_nodes, m_first = 0, m_count = 0;
+  FailedRunCleanup m_cleanup;
+  RunControl m_control;
+  CheckpointHeader m_header;
+  std::vector<double> m_start;
+};
+
+}  // namespace hjb

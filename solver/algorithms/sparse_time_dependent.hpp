@@ -1,0 +1,267 @@
+// Semi-Lagrangian scheme for time-dependent HJ(B/I) equations on sparse grids (Bokanowski, Garcke,
+// Griebel & Klompmaker, J. Sci. Comput. 2013), on the problem definitions of the tensor solver
+// (solver/core/control_problem.hpp): the backward equation V_t + H(x, grad V, t) = 0 with
+// H = l + ext_a ext_b grad V . f(x, a, b, t), V(x, 0) = target(x), is stepped in time-to-go tau by
+//
+//   V(x, tau + dt) = ext_a ext_b  I[V(., tau)]( y(x, a, b) ) + dt l(x, t),   t = -(tau + dt),
+//
+// with I the sparse-grid interpolant, y the foot point of the characteristic over dt (Heun's
+// method with the inputs frozen; periodic axes wrapped) and the control optimising in its mode,
+// the disturbance in the opposite one (max_a min_b when the control maximises). BRT (tube): V can
+// only decrease, V <- min(V_new, V_old); obstacles: V <- max(V, -obstacle(x)).
+//
+// The input sets are discretised as the stationary solvers do (box: `inputs_per_axis` evenly spaced
+// values per axis; ball: the centre +- radius along each axis; finite set: its points), and at each
+// node the set's exact extremiser for the local costate (central differences of I[V] over the
+// step's reach) is added: for convex sets (an eikonal ball) that candidate is the exact optimum of
+// the linearised problem, so no direction grid is needed in high dimension.
+//
+// Nodes are split across ranks in contiguous blocks; every rank re-assembles the nodal values
+// (MPI_Allgatherv) and hierarchises them, so the result is bit-identical on any rank count.
+// Header-only, MPI, no PETSc.
+#pragma once
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <type_traits>
+#include <vector>
+
+#include "grids/sparse/grid_interpolant.hpp"
+#include "solver/algorithms/sparse_blocks.hpp"
+#include "solver/core/control_problem.hpp"
+#include "solver/schemes/reachability.hpp"
+#include "solver/schemes/semi_lagrangian.hpp"
+
+namespace hjb {
+
+struct SparseTimeOptions {
+  double horizon = 1.0;  ///< tau_final > 0
+  double cfl = 1.0;  ///< dt = cfl x the finest spacing / the largest speed (rounded to end on the horizon)
+  int inputs_per_axis = 3;  ///< box-shaped input sets: values per axis (2: the vertices)
+  ReachMode mode = ReachMode::set;
+  long max_steps = 1000000;
+};
+
+/// The discretised candidates of an input set (the per-node costate extremiser is added to them).
+template <int M>
+std::vector<Point<M>> input_candidates(const Box<M>& set, int per_axis) {
+  return action_grid(set, per_axis);
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const Ball<M>& set, int) {
+  std::vector<Point<M>> c;
+  for (int j = 0; j < M; ++j)
+    for (double s : {-1.0, 1.0}) {
+      Point<M> a = set.center;
+      a[j] += s * set.radius;
+      c.push_back(a);
+    }
+  if (c.empty()) c.push_back(set.center);
+  return c;
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const FiniteSet<M>& set, int) {
+  return set.points;
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const QuadraticCostBox<M>& set, int per_axis) {
+  Box<M> box;
+  for (int j = 0; j < M; ++j) box = (box.lo[j] = -set.bound[j], box.hi[j] = set.bound[j], box);
+  return action_grid(box, per_axis);
+}
+
+/// The cost rate an input adds to the Hamiltonian in `mode` (the quadratic control cost r a^2 of
+/// QuadraticCostBox, paid by a minimiser and subtracted by a maximiser; 0 for the other sets).
+template <class Set, class Input>
+double input_cost_rate(const Set&, const Input&, Optimize) {
+  return 0.0;
+}
+template <int M>
+double input_cost_rate(const QuadraticCostBox<M>& set, const std::type_identity_t<Point<M>>& a,
+                       Optimize mode) {
+  double c = 0.0;
+  for (int j = 0; j < M; ++j) c += set.weight[j] * a[j] * a[j];
+  return mode == Optimize::minimize ? c : -c;
+}
+
+/// The step: dt = horizon / steps with steps = ceil(horizon / (cfl h_min / v_max)), v_max the
+/// largest |f_k| / h_k h_min over the nodes (bounded by partial_max_magnitudes at t = 0).
+template <ControlProblem P>
+long sparse_time_steps(const P& problem, const sparse::SparseGrid& grid, const SparseTimeOptions& o) {
+  constexpr int D = P::dim;
+  double rate = 0.0;  // max_x max_k alpha_k / h_k
+  State<D> x;
+  for (std::int64_t p = 0; p < grid.size(); ++p) {
+    grid.coordinates(p, x.data());
+    const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
+    for (int k = 0; k < D; ++k)
+      rate = std::max(rate, alpha[k] / std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+  }
+  if (!(rate > 0)) return 1;
+  const double steps = std::ceil(o.horizon * rate / o.cfl - 1e-9);
+  return steps > static_cast<double>(o.max_steps) ? o.max_steps + 1 : std::max(1L, static_cast<long>(steps));
+}
+
+/// Called on every rank after each step with (steps so far, tau, nodal values); true stops the run.
+using SparseStepHook = std::function<bool(long, double, const std::vector<double>&)>;
+
+template <int MA>
+struct SparseTimeResult {
+  std::vector<double> values;      ///< nodal values at tau = horizon (or where stopped)
+  std::vector<Point<MA>> control;  ///< the optimal control per node at the last step
+  long steps = 0, total_steps = 0;
+  double time_step = 0.0, tau = 0.0;
+  bool stopped = false;
+};
+
+/// Collective over comm; the result is the same on every rank. `start` (nodal values, e.g. from a
+/// checkpoint; empty: the initial value) continues after `first_step` steps.
+template <ControlProblem P>
+SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const sparse::SparseGrid& grid,
+                                                       const SparseTimeOptions& o,
+                                                       MPI_Comm comm = MPI_COMM_SELF,
+                                                       const std::vector<double>& start = {},
+                                                       long first_step = 0,
+                                                       const SparseStepHook& after_step = {}) {
+  constexpr int D = P::dim, MA = P::control_dim, MB = P::disturbance_dim;
+  const std::int64_t n = grid.size();
+  const auto domain = problem.domain();
+  const bool maximize = problem.control_mode == Optimize::maximize;
+  SparseTimeResult<MA> r;
+  r.total_steps = sparse_time_steps(problem, grid, o);
+  const double dt = o.horizon / static_cast<double>(r.total_steps);
+  r.time_step = dt;
+  std::vector<State<D>> nodes(static_cast<std::size_t>(n));
+  for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
+  // Boundary nodes at the upper end of a periodic axis repeat the lower end's value.
+  std::vector<std::int64_t> partner(static_cast<std::size_t>(n), -1);
+  for (std::int64_t p = 0; p < n; ++p) {
+    int l[sparse::max_dimension];
+    std::int64_t i[sparse::max_dimension];
+    grid.level_index(p, l, i);
+    bool moved = false;
+    for (int k = 0; k < D; ++k)
+      if (domain[k].periodic && l[k] == 0 && i[k] == 1) {
+        i[k] = 0;
+        moved = true;
+      }
+    if (moved) partner[p] = grid.find(l, i);
+  }
+  auto wrap = [&](State<D>& y) {
+    for (int k = 0; k < D; ++k)
+      if (domain[k].periodic) {
+        const double lo = grid.lo()[k], period = grid.hi()[k] - lo;
+        y[k] = lo + (y[k] - lo) - period * std::floor((y[k] - lo) / period);
+      }
+  };
+  // The costate's central differences reach as far as a step's foot points (at least one finest cell).
+  double finest = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < D; ++k)
+    finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+  const double reach = std::max(finest, o.cfl * finest);
+  const auto base_a = input_candidates(problem.control_set(), o.inputs_per_axis);
+  const auto base_b = input_candidates(problem.disturbance_set(), o.inputs_per_axis);
+
+  const SparseNodeBlocks blocks(comm, n);
+  r.values.resize(static_cast<std::size_t>(n));
+  r.control.assign(static_cast<std::size_t>(n), Point<MA>{});
+  std::vector<double> obstacle(static_cast<std::size_t>(n), -std::numeric_limits<double>::infinity());
+  for (std::int64_t p = 0; p < n; ++p) {
+    if constexpr (has_obstacle<P>) obstacle[p] = -problem.obstacle(nodes[p]);  // V >= -obstacle
+    r.values[p] = std::max(problem.target(nodes[p]), obstacle[p]);
+  }
+  if (!start.empty()) r.values = start;
+  sparse::GridInterpolant interpolant(grid);
+  interpolant.set_values(r.values);
+  std::vector<double> next(static_cast<std::size_t>(n));
+  std::vector<Point<MA>> cand_a = base_a;
+  std::vector<Point<MB>> cand_b = base_b;
+  for (r.steps = first_step; r.steps < r.total_steps;) {
+    const double tau_new = static_cast<double>(r.steps + 1) * dt, t = -tau_new;
+    std::int64_t bad = n;
+    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+      if (partner[p] >= 0) continue;  // filled from its partner below
+      const State<D>& x = nodes[p];
+      // Costate by central differences of the interpolant (one-sided at a non-periodic boundary).
+      State<D> costate{};
+      for (int k = 0; k < D; ++k) {
+        State<D> xp = x, xm = x;
+        xp[k] += reach;
+        xm[k] -= reach;
+        if (!domain[k].periodic) {
+          xp[k] = std::min(xp[k], grid.hi()[k]);
+          xm[k] = std::max(xm[k], grid.lo()[k]);
+        }
+        const double width = xp[k] - xm[k];
+        wrap(xp);
+        wrap(xm);
+        costate[k] = (interpolant(xp.data()) - interpolant(xm.data())) / width;
+      }
+      const auto best = optimal_inputs(problem, x, costate, t);
+      cand_a.resize(base_a.size());
+      cand_a.push_back(best.control);
+      cand_b.resize(base_b.size());
+      if constexpr (MB > 0) cand_b.push_back(best.disturbance);
+      double outer =
+          maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      const auto control_set = problem.control_set();
+      const auto disturbance_set = problem.disturbance_set();
+      const Optimize control_mode = problem.control_mode, disturbance_mode = opposite(control_mode);
+      for (const auto& a : cand_a) {
+        double inner =
+            maximize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+        for (const auto& b : cand_b) {
+          const State<D> f1 = dynamics(problem, x, a, b, t);
+          State<D> x1 = x;
+          for (int k = 0; k < D; ++k) x1[k] += dt * f1[k];
+          const State<D> f2 = dynamics(problem, x1, a, b, t + dt);
+          State<D> y = x;
+          for (int k = 0; k < D; ++k) y[k] += 0.5 * dt * (f1[k] + f2[k]);
+          wrap(y);
+          const double v = interpolant(y.data()) + dt * input_cost_rate(disturbance_set, b, disturbance_mode);
+          inner = maximize ? std::min(inner, v) : std::max(inner, v);
+        }
+        inner += dt * input_cost_rate(control_set, a, control_mode);
+        if (maximize ? inner > outer : inner < outer) {
+          outer = inner;
+          r.control[p] = a;
+        }
+      }
+      if constexpr (has_running_cost<P>) outer += dt * problem.running_cost(x, t);
+      if (o.mode == ReachMode::tube) outer = std::min(outer, r.values[p]);
+      outer = std::max(outer, obstacle[p]);
+      next[p] = outer;
+      if (!std::isfinite(outer)) bad = std::min(bad, p);
+    }
+    ++r.steps;
+    blocks.assemble(next);
+    if ((bad = blocks.min(bad)) < n)
+      throw_non_finite_node("sparse-grid semi-Lagrangian step", r.steps, nodes[bad]);
+    for (std::int64_t p = 0; p < n; ++p)
+      if (partner[p] >= 0) next[p] = next[partner[p]];
+    r.values.swap(next);
+    interpolant.set_values(r.values);
+    r.tau = tau_new;
+    if (after_step && after_step(r.steps, r.tau, r.values)) {
+      r.stopped = true;
+      break;
+    }
+  }
+  // The controls of the last step: every rank gathers them (as doubles, component by component).
+  if (blocks.size() > 1) {
+    std::vector<double> component(static_cast<std::size_t>(n));
+    for (int j = 0; j < MA; ++j) {
+      for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) component[p] = r.control[p][j];
+      blocks.assemble(component);
+      for (std::int64_t p = 0; p < n; ++p) r.control[p][j] = component[p];
+    }
+  }
+  for (std::int64_t p = 0; p < n; ++p)
+    if (partner[p] >= 0) r.control[p] = r.control[partner[p]];
+  return r;
+}
+
+}  // namespace hjb

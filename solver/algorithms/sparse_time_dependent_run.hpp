@@ -1,0 +1,95 @@
+// The `solve --grid.type sparse` driver for time-dependent problems (every catalog problem, and
+// the eikonal family up to 8-D): plan and check the sparse grid before any work, run the sparse
+// semi-Lagrangian scheme (solver/algorithms/sparse_time_dependent.hpp) on all ranks with
+// checkpoints and signal / wall-time stops, publish a sparse table holding V at t = -horizon and
+// the optimal control of the last step at the nodes.
+#pragma once
+#include <iomanip>
+#include <sstream>
+
+#include "solver/algorithms/sparse_run_common.hpp"
+#include "solver/algorithms/sparse_time_dependent.hpp"
+#include "solver/io/sparse_table.hpp"
+#include "solver/io/version_attributes.hpp"
+
+namespace hjb {
+
+template <class P>
+SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  const P problem = configure_problem<P>(config);
+  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
+            "--solve.algorithm " << config.algorithm << ": on sparse grids problem '" << P::name()
+                                 << "' runs the time-dependent semi-Lagrangian scheme only");
+  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
+  HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
+            "--scheme.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  SparseTimeOptions o;
+  o.horizon = config.options.horizon;
+  o.cfl = config.options.cfl;
+  o.inputs_per_axis = config.sparse_inputs;
+  o.mode = config.options.mode;
+  o.max_steps = config.options.max_steps;
+  const double inputs =
+      static_cast<double>(input_candidates(problem.control_set(), o.inputs_per_axis).size() + 1) *
+      static_cast<double>(input_candidates(problem.disturbance_set(), o.inputs_per_axis).size() +
+                          (P::disturbance_dim > 0 ? 1 : 0));
+  // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
+  // the periodic partner and the control per node.
+  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim));
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
+  SolveSummary s;
+  s.algorithm = "sparse time_dependent";
+  if (config.dry_run) {
+    s.dry_run = true;
+    return s;
+  }
+  const sparse::SparseGrid grid = plan.build(D, config);
+  const long steps = sparse_time_steps(problem, grid, o);
+  HJB_CHECK(steps <= o.max_steps, ValidationError,
+            "--time.max_steps: the run needs more than "
+                << o.max_steps << " semi-Lagrangian steps; raise it or --scheme.cfl");
+  std::ostringstream id;
+  id << std::setprecision(17) << sparse_run_identity(problem, grid) << ";time_dependent;horizon=" << o.horizon
+     << ";steps=" << steps << ";inputs=" << o.inputs_per_axis << ";mode=" << to_string(o.mode);
+  const RunFiles& files = outputs.files;
+  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str());
+  const double start = MPI_Wtime();
+  const auto r = sparse_time_dependent(problem, grid, o, comm, checkpoints.start(), checkpoints.start_steps(),
+                                       [&](long done, double tau, const std::vector<double>& values) {
+                                         return checkpoints.after_step(done, tau, values);
+                                       });
+  s.wall_seconds = MPI_Wtime() - start;
+  if (r.stopped) return checkpoints.stopped(s, r.steps, "step");
+  s.iterations = r.steps;
+  s.termination = Termination::converged;
+  s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  meta.strings["scheme"] =
+      "semi-Lagrangian (Heun foot points, discretised inputs plus the costate's optimum) "
+      "on a sparse grid (piecewise-linear hierarchical basis, " +
+      sparse::to_string(grid.basis()) + ")";
+  meta.strings["mode"] = "time_dependent";
+  meta.strings["reach_mode"] = to_string(o.mode);
+  meta.strings["command_line"] = config.command_line;
+  meta.numbers["horizon"] = o.horizon;
+  meta.numbers["time_step"] = r.time_step;
+  meta.numbers["steps"] = static_cast<double>(r.steps);
+  meta.numbers["inputs_per_axis"] = o.inputs_per_axis;
+  std::vector<double> surplus = r.values;
+  grid.hierarchize(surplus);
+  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
+  for (std::size_t p = 0; p < r.values.size(); ++p)
+    for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, control, meta);
+  checkpoints.finished();
+  return s;
+}
+
+}  // namespace hjb
