@@ -605,9 +605,15 @@ int run_sample(const std::vector<std::string>& args) {
   int rank, size;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  // Axis names and periodic axes (their end point excluded) as the solver recorded them.
+  std::vector<std::string> names, periodic;
+  if (table.strings.count("axes")) names = split_list(table.strings.at("axes"));
+  if (table.strings.count("periodic")) periodic = split_list(table.strings.at("periodic"));
   std::vector<Axis> axes;
   for (int k = 0; k < table.dimension; ++k)
-    axes.push_back({"x" + std::to_string(k), table.lo[k], table.hi[k], shape[k], false});
+    axes.push_back({static_cast<int>(names.size()) == table.dimension ? names[k] : "x" + std::to_string(k),
+                    table.lo[k], table.hi[k], shape[k],
+                    static_cast<int>(periodic.size()) == table.dimension && periodic[k] == "yes"});
   std::vector<std::int64_t> start(shape.size(), 0), extent(shape.begin(), shape.end());
   start[0] = shape[0] * rank / size;
   extent[0] = shape[0] * (rank + 1) / size - start[0];
@@ -631,7 +637,9 @@ int run_sample(const std::vector<std::string>& args) {
   meta.problem_parameters = table.problem_parameters;
   meta.problem_parameters.erase("name");
   for (const auto& [k, v] : table.strings)
-    if (k != "complete" && k != "grid_type" && k != "problem" && k != "schema_version") meta.strings[k] = v;
+    if (k != "complete" && k != "grid_type" && k != "problem" && k != "schema_version" && k != "axes" &&
+        k != "periodic")
+      meta.strings[k] = v;
   meta.strings["sampled_from"] = table_path;
   meta.numbers = table.numbers;
   meta.numbers.erase("schema_version");

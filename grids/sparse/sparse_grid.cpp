@@ -102,11 +102,16 @@ SparseGrid::SparseGrid(int dim, int level, std::vector<double> lo, std::vector<d
         s.count *= s.extent[a];
       }
       std::int64_t stride = 1;
-      for (int a = dim - 1; a >= 0; --a) {
+      for (int a = 0; a < dim; ++a) {
         s.stride[a] = stride;
         stride *= s.extent[a];
         if (l[a] == 0) s.boundary_axes[s.boundary_count++] = a;
       }
+      // The first axis whose level differs from the previous subspace's (evaluation reuses the
+      // product over the axes before it).
+      s.depth = 0;
+      if (!m_subspaces.empty())
+        while (s.depth < dim && m_subspaces.back().level[s.depth] == l[s.depth]) ++s.depth;
       s.offset = m_size;
       m_size += s.count;
       m_subspace_of.emplace(subspace_key(l.data()), static_cast<int>(m_subspaces.size()));
@@ -140,7 +145,7 @@ void SparseGrid::level_index(std::int64_t p, int* l, std::int64_t* i) const {
                                    [](std::int64_t v, const Subspace& s) { return v < s.offset; });
   const Subspace& s = *(it - 1);
   std::int64_t rest = p - s.offset;
-  for (int k = m_dim - 1; k >= 0; --k) {
+  for (int k = 0; k < m_dim; ++k) {
     const std::int64_t j = rest % s.extent[k];
     rest /= s.extent[k];
     l[k] = s.level[k];
@@ -165,7 +170,7 @@ std::int64_t SparseGrid::find(const int* l, const std::int64_t* i) const {
     if (l[k] > 0 && i[k] % 2 == 0) return -1;
     const std::int64_t j = local_of(l[k], i[k]);
     if (j < 0 || j >= s.extent[k]) return -1;
-    local = local * s.extent[k] + j;
+    local += j * s.stride[k];
   }
   return s.offset + local;
 }
@@ -187,7 +192,7 @@ void SparseGrid::transform_axis(std::vector<double>& values, int axis, double si
     if (la == m_first_level) continue;  // the coarsest level has no parents
     for (std::int64_t local = 0; local < s.count; ++local) {
       std::int64_t rest = local;
-      for (int k = m_dim - 1; k >= 0; --k) {
+      for (int k = 0; k < m_dim; ++k) {
         const std::int64_t j = rest % s.extent[k];
         rest /= s.extent[k];
         l[k] = s.level[k];
@@ -300,16 +305,21 @@ double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, 
           (j == 0 && d < 0) || (j == last && d > 0) ? 1.0 + std::abs(d) : std::max(0.0, 1.0 - std::abs(d));
     }
   }
+  // Subspaces come in lexicographic order of their levels and the strides of a subspace depend only
+  // on the levels of the axes before (first axis fastest), so the partial products and offsets of
+  // the axes before `depth` carry over from the previous subspace.
+  double weight[max_dimension + 1];
+  std::int64_t position[max_dimension + 1];
+  weight[0] = 1.0;
+  position[0] = 0;
   double sum = 0.0;
   for (const Subspace& s : m_subspaces) {
-    double weight = 1.0;
-    std::int64_t position = s.offset;
-    for (int k = 0; k < m_dim; ++k) {
+    for (int k = s.depth; k < m_dim; ++k) {
       const int l = s.level[k];
-      weight *= phi[k][l];
-      position += cell[k][l] * s.stride[k];
+      weight[k + 1] = weight[k] * phi[k][l];
+      position[k + 1] = position[k] + cell[k][l] * s.stride[k];
     }
-    sum += weight * surpluses[static_cast<std::size_t>(position)];
+    sum += weight[m_dim] * surpluses[static_cast<std::size_t>(s.offset + position[m_dim])];
   }
   return sum;
 }

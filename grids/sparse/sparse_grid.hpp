@@ -21,7 +21,7 @@
 // what makes it the fast choice in high dimensions when the boundary values do not matter.
 //
 // Storage: subspaces in lexicographic order of their multi-levels, the points of a subspace
-// row-major over its per-axis indices (the last axis fastest); a value vector holds nodal values
+// ordered over its per-axis indices with the first axis fastest; a value vector holds nodal values
 // or hierarchical surpluses in that order.
 #pragma once
 #include <array>
@@ -87,9 +87,10 @@ class SparseGrid {
   struct Subspace {
     std::array<int, max_dimension> level{};
     std::array<std::int64_t, max_dimension> extent{};  ///< points per axis: 2 at level 0, 2^(l-1) else
-    std::array<std::int64_t, max_dimension> stride{};  ///< row-major strides (the last axis 1)
+    std::array<std::int64_t, max_dimension> stride{};  ///< strides, the first axis fastest (stride 1)
     std::array<int, max_dimension> boundary_axes{};    ///< the axes at level 0
     int boundary_count = 0;
+    int depth = 0;  ///< the first axis whose level differs from the previous subspace's
     std::int64_t offset = 0, count = 0;
   };
   std::int64_t subspace_key(const int* l) const;

@@ -66,9 +66,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
       "scheme.dissipation", po::value(&dissipation)->default_value("local"),
       "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
-      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75),
-      "CFL number in (0, 1] (sparse grids: dt = cfl x the finest spacing / the largest speed)")(
-      "scheme.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
+      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75), "CFL number in (0, 1]")(
+      "sparse.cfl", po::value(&config.sparse_cfl)->default_value(1.0),
+      "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
+      "steps are stable at any size: values above 1 trade time error for fewer steps)")(
+      "sparse.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
       "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
       "costate's optimal input is always added)")(
       "scheme.boundary", po::value(&boundary)->default_value("extrapolate_away_from_zero"),

@@ -22,7 +22,8 @@ struct SolveConfig {
   int sparse_level = 0;              ///< --grid.level
   std::vector<int> sparse_levels;    ///< --grid.levels: per-axis caps (their number selects the dimension)
   std::string sparse_basis = "boundary";  ///< --grid.basis: boundary or extrapolating
-  int sparse_inputs = 3;                  ///< --scheme.inputs_per_axis: sparse time-dependent input grids
+  int sparse_inputs = 3;                  ///< --sparse.inputs_per_axis: sparse time-dependent input grids
+  double sparse_cfl = 1.0;                ///< --sparse.cfl: sparse time-dependent step factor
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -29,7 +29,7 @@ std::string to_string(Termination t) {
 std::string SolveSummary::brief() const {
   std::ostringstream os;
   if (dry_run) return "dry run: nothing computed";
-  const bool stationary = algorithm != "time_dependent";
+  const bool stationary = algorithm.find("time_dependent") == std::string::npos;
   os << to_string(termination) << ": ";
   if (stationary) {
     os << algorithm << ", " << iterations << " iterations, Bellman residual " << std::setprecision(3)
@@ -52,7 +52,7 @@ std::string SolveSummary::full() const {
      << "  algorithm            " << algorithm << "\n"
      << "  termination          " << to_string(termination) << "\n";
   if (!message.empty()) os << "  message              " << message << "\n";
-  if (algorithm == "time_dependent") {
+  if (algorithm.find("time_dependent") != std::string::npos) {
     os << "  steps                " << iterations << "\n"
        << "  time reached         " << final_time << "\n"
        << "  node-stage updates   " << node_stage_updates << "\n";

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <iomanip>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "solver/algorithms/run_setup.hpp"
 #include "solver/core/parameters.hpp"
 #include "solver/io/checkpoint.hpp"
+#include "solver/io/hdf5_table.hpp"
 
 namespace hjb {
 
@@ -99,6 +101,20 @@ std::string sparse_run_identity(const P& problem, const sparse::SparseGrid& grid
   return id.str();
 }
 
+/// The table's axis names and periodic flags (root attributes axes = "x,y,psi", periodic = "no,no,yes").
+template <class P>
+void describe_sparse_axes(const P& problem, TableMetadata& meta) {
+  const auto names = axis_names<P>();
+  const auto domain = problem.domain();
+  std::string axes, periodic;
+  for (int k = 0; k < P::dim; ++k) {
+    axes += (k ? "," : "") + names[k];
+    periodic += std::string(k ? "," : "") + (domain[k].periodic ? "yes" : "no");
+  }
+  meta.strings["axes"] = axes;
+  meta.strings["periodic"] = periodic;
+}
+
 /// Checkpoints, restarts and stops of a sparse run (collective).
 class SparseCheckpoints {
  public:
@@ -108,7 +124,6 @@ class SparseCheckpoints {
         m_files(files),
         m_identity(std::move(identity)),
         m_nodes(nodes),
-        m_cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint)}),
         m_control(comm, config.control) {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
@@ -121,6 +136,8 @@ class SparseCheckpoints {
       PetscPrintf(comm, "resuming from %s at step %ld on %d ranks\n", config.restart.c_str(), m_header.steps,
                   size);
     }
+    // Armed only now: a refused restart must not remove the checkpoint it was given.
+    m_cleanup.emplace(comm, std::vector<std::string>{files.checkpoint, files.temporary(files.checkpoint)});
   }
   /// The restart's nodal values (empty without --restart), its steps and tau.
   const std::vector<double>& start() const { return m_start; }
@@ -142,7 +159,7 @@ class SparseCheckpoints {
   SolveSummary stopped(SolveSummary s, long steps, const char* unit) {
     s.iterations = steps;
     s.termination = m_control.stop_termination();
-    m_cleanup.disarm();
+    m_cleanup->disarm();
     std::ostringstream os;
     os << "stopped by " << m_control.stop_reason() << " at " << unit << " " << steps
        << "; checkpoint written to " << m_files.checkpoint << "; resume with --restart "
@@ -153,7 +170,7 @@ class SparseCheckpoints {
   /// After the table is published: the checkpoint is no longer needed.
   void finished() {
     remove_file_on_rank0(m_comm, m_files.checkpoint);
-    m_cleanup.disarm();
+    m_cleanup->disarm();
   }
 
  private:
@@ -161,8 +178,8 @@ class SparseCheckpoints {
   const RunFiles& m_files;
   std::string m_identity;
   std::int64_t m_nodes, m_first = 0, m_count = 0;
-  FailedRunCleanup m_cleanup;
   RunControl m_control;
+  std::optional<FailedRunCleanup> m_cleanup;
   CheckpointHeader m_header;
   std::vector<double> m_start;
 };

@@ -84,6 +84,7 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
       sparse::to_string(grid.basis()) + ")";
   meta.strings["mode"] = "continuous_stationary";
   meta.strings["command_line"] = config.command_line;
+  describe_sparse_axes(problem, meta);
   meta.strings["converged"] = r.converged ? "yes" : "no";
   meta.numbers["discount_rate"] = problem.discount_rate();
   meta.numbers["time_step"] = o.time_step;

@@ -7,7 +7,8 @@
 //
 // with I the sparse-grid interpolant, y the foot point of the characteristic over dt (Heun's
 // method with the inputs frozen; periodic axes wrapped) and the control optimising in its mode,
-// the disturbance in the opposite one (max_a min_b when the control maximises). BRT (tube): V can
+// the disturbance in the opposite one (max_a min_b when the control maximises); foot points beyond
+// a non-periodic boundary take the linear extrapolation of I[V] through the boundary. BRT (tube): V can
 // only decrease, V <- min(V_new, V_old); obstacles: V <- max(V, -obstacle(x)).
 //
 // The input sets are discretised as the stationary solvers do (box: `inputs_per_axis` evenly spaced
@@ -176,6 +177,20 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const s
   if (!start.empty()) r.values = start;
   sparse::GridInterpolant interpolant(grid);
   interpolant.set_values(r.values);
+  // V at a foot point; beyond a non-periodic boundary, extrapolated linearly from inside the box
+  // through the boundary point c: V(y) = 2 V(c) - V(2c - y) (the tensor solver's "extrapolate").
+  auto value_at = [&](const State<D>& y) {
+    State<D> c = y, mirror = y;
+    bool outside = false;
+    for (int k = 0; k < D; ++k) {
+      if (domain[k].periodic) continue;
+      c[k] = std::clamp(y[k], grid.lo()[k], grid.hi()[k]);
+      mirror[k] = std::clamp(2.0 * c[k] - y[k], grid.lo()[k], grid.hi()[k]);
+      outside = outside || c[k] != y[k];
+    }
+    if (!outside) return interpolant(y.data());
+    return 2.0 * interpolant(c.data()) - interpolant(mirror.data());
+  };
   std::vector<double> next(static_cast<std::size_t>(n));
   std::vector<Point<MA>> cand_a = base_a;
   std::vector<Point<MB>> cand_b = base_b;
@@ -221,7 +236,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const s
           State<D> y = x;
           for (int k = 0; k < D; ++k) y[k] += 0.5 * dt * (f1[k] + f2[k]);
           wrap(y);
-          const double v = interpolant(y.data()) + dt * input_cost_rate(disturbance_set, b, disturbance_mode);
+          const double v = value_at(y) + dt * input_cost_rate(disturbance_set, b, disturbance_mode);
           inner = maximize ? std::min(inner, v) : std::max(inner, v);
         }
         inner += dt * input_cost_rate(control_set, a, control_mode);

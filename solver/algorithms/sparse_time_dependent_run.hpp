@@ -24,11 +24,13 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
             "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
   HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
-            "--scheme.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
+            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
+  HJB_CHECK(config.sparse_cfl > 0 && config.sparse_cfl <= 1000, UsageError,
+            "--sparse.cfl must be in (0, 1000], got " << config.sparse_cfl);
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   SparseTimeOptions o;
   o.horizon = config.options.horizon;
-  o.cfl = config.options.cfl;
+  o.cfl = config.sparse_cfl;
   o.inputs_per_axis = config.sparse_inputs;
   o.mode = config.options.mode;
   o.max_steps = config.options.max_steps;
@@ -51,7 +53,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   const long steps = sparse_time_steps(problem, grid, o);
   HJB_CHECK(steps <= o.max_steps, ValidationError,
             "--time.max_steps: the run needs more than "
-                << o.max_steps << " semi-Lagrangian steps; raise it or --scheme.cfl");
+                << o.max_steps << " semi-Lagrangian steps; raise it or --sparse.cfl");
   std::ostringstream id;
   id << std::setprecision(17) << sparse_run_identity(problem, grid) << ";time_dependent;horizon=" << o.horizon
      << ";steps=" << steps << ";inputs=" << o.inputs_per_axis << ";mode=" << to_string(o.mode);
@@ -65,6 +67,9 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   s.wall_seconds = MPI_Wtime() - start;
   if (r.stopped) return checkpoints.stopped(s, r.steps, "step");
   s.iterations = r.steps;
+  s.final_time = -r.tau;
+  s.node_stage_updates =
+      static_cast<double>(grid.size()) * static_cast<double>(r.steps - checkpoints.start_steps());
   s.termination = Termination::converged;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   TableMetadata meta;
@@ -78,6 +83,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   meta.strings["mode"] = "time_dependent";
   meta.strings["reach_mode"] = to_string(o.mode);
   meta.strings["command_line"] = config.command_line;
+  describe_sparse_axes(problem, meta);
   meta.numbers["horizon"] = o.horizon;
   meta.numbers["time_step"] = r.time_step;
   meta.numbers["steps"] = static_cast<double>(r.steps);

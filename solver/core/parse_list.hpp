@@ -29,4 +29,14 @@ std::vector<T> parse_list(const std::string& text, const std::string& option) {
   return out;
 }
 
+/// Splits "a,b,c" into its comma-separated words (no checks; an empty text gives one empty word).
+inline std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string token;
+  std::stringstream ss(text);
+  while (std::getline(ss, token, ',')) out.push_back(token);
+  if (out.empty()) out.emplace_back();
+  return out;
+}
+
 }  // namespace hjb

@@ -154,6 +154,24 @@ SparseTable read_sparse_table(const std::string& path) {
     HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size() && t.surplus.size() == t.nodal.size(),
               ValidationError,
               path << ": " << t.nodal.size() << " values for a grid of " << g.size() << " nodes");
+    // The values follow the grid's node order; the stored levels and indices must agree with it
+    // node for node (a file from another node ordering is refused, never misread).
+    const auto levels = read_array<int>(f, "sparse/level", H5T_NATIVE_INT, path);
+    const auto indices = read_array<std::int64_t>(f, "sparse/index", H5T_NATIVE_INT64, path);
+    const std::size_t d = static_cast<std::size_t>(t.dimension);
+    HJB_CHECK(levels.size() == t.nodal.size() * d && indices.size() == levels.size(), ValidationError,
+              path << ": /sparse/level and /sparse/index do not hold " << t.nodal.size() << " x " << d
+                   << " entries");
+    int l[sparse::max_dimension];
+    std::int64_t i[sparse::max_dimension];
+    for (std::int64_t p = 0; p < g.size(); ++p) {
+      g.level_index(p, l, i);
+      for (std::size_t k = 0; k < d; ++k)
+        HJB_CHECK(levels[p * d + k] == l[k] && indices[p * d + k] == i[k], ValidationError,
+                  path << ": node " << p
+                       << " is stored in another node order than this hjbench builds "
+                          "(written by another version?); solve it again");
+    }
   } catch (const std::invalid_argument& e) {
     throw ValidationError(path + ": an invalid sparse grid (" + e.what() + ")");
   }

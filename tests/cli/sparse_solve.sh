@@ -2,17 +2,15 @@
 # hjbench solve --grid.type sparse on a continuous-time stationary problem: the 2-D discounted LQR
 # against its Riccati value at the nodes (read back with h5py from the sparse table's levels and
 # indices), 1 vs 2 ranks bit-identical, hjbench info, and bad input (level 0, per-axis levels of the
-# wrong length, a grid beyond 2^31 nodes, a problem without a sparse solver, --grid.shape with a
+# wrong length or dimension, an unknown basis, --grid.shape with a
 # sparse grid, a sparse table where a tensor one is needed): clear message, exit 2/3, no output.
 # Usage: sparse_solve.sh HJBENCH PYTHON
 set -u
 HJBENCH=$1 PYTHON=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.sh"
 cd "$work"
-failures=0 cases=0
-ok() { cases=$((cases + 1)); echo "ok   $*"; }
-fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 s=(--problem.name discounted_lqr --grid.type sparse --grid.level 7 --grid.levels 7,7 --solve.algorithm policy_iteration
    --stationary.actions 11 --output.quiet)
 
@@ -33,7 +31,7 @@ same = np.array_equal(V, g["value/nodal"][...]) and np.array_equal(f["value/surp
 print(f"{len(V)} nodes, max error {err:.3e} on {int(inside.sum())} interior nodes; 1 vs 2 ranks identical: {same}")
 sys.exit(0 if err <= 0.05 and same else 1)
 PY
-"$HJBENCH" info s1.h5 | grep -q "sparse grid: dimension 2, level 7" && ok "hjbench info describes a sparse table" || fail "info"
+"$HJBENCH" info s1.h5 | grep -q "sparse grid (boundary basis): dimension 2, level 7" && ok "hjbench info describes a sparse table" || fail "info"
 mpirun -n 2 "$HJBENCH" sample s1.h5 --grid.shape 41,33 --output.file sampled.h5 > /dev/null && [[ -s sampled.xmf ]] \
   && "$PYTHON" - <<'PY' && ok "sample: the sparse interpolant on a 41x33 tensor table (with XDMF), within 0.05 of P|x|^2" || fail "sample"
 import sys, h5py, numpy as np
@@ -62,21 +60,15 @@ mpirun -n 3 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --restart c.h5.ckpt > 
   && [[ ! -e c.h5.ckpt ]] && ok "restarted on 3 ranks: bit-identical to the uninterrupted run, checkpoint removed" \
   || { fail "sparse restart"; cat c_restart.log; }
 
-expect() {  # expect CODE PATTERN DESCRIPTION -- command...
-  local code=$1 pattern=$2 what=$3; shift 4
-  "$@" > bad.log 2>&1; local got=$?
-  if [[ $got -eq $code ]] && grep -q -- "$pattern" bad.log; then ok "$what: exit $code"
-  else fail "$what: exit $got (expected $code, '$pattern')"; cat bad.log; fi
-}
 b=(--problem.name discounted_lqr --grid.type sparse --output.file bad.h5)
 expect 2 "must be at least 1" "level 0" -- "$HJBENCH" solve "${b[@]}" --grid.level 0
 expect 2 "has 4 entries" "per-axis levels of the wrong length" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 4,4,4,4
 expect 3 "more than 2^31" "a grid beyond 2^31 nodes" -- "$HJBENCH" solve "${b[@]}" --grid.level 30 --grid.levels 30,30,30
-expect 2 "no sparse-grid solver" "a problem without a sparse solver" -- "$HJBENCH" solve --problem.name pendulum --grid.type sparse --grid.level 4 --output.file bad.h5
+expect 2 "unknown sparse-grid basis" "an unknown --grid.basis" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 4,4 --grid.basis modlinear
+expect 2 "must be in \[1, --grid.level" "level 0 on an axis of the extrapolating basis" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 0,4 --grid.basis extrapolating
 expect 2 "is for tensor grids" "--grid.shape with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.shape 5,5
 expect 3 "a sparse-grid table, where a tensor-grid table is needed" "a sparse table given to simulate" -- "$HJBENCH" simulate s1.h5
 expect 3 "not a sparse-grid table" "a tensor table given to sample" -- "$HJBENCH" sample sampled.h5 --grid.shape 5,5 --output.file bad.h5
 [[ ! -e bad.h5 ]] && ok "no output from a refused run" || fail "bad.h5 written"
 
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

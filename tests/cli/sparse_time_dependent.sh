@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# hjbench solve --grid.type sparse on time-dependent problems: the 2-D eikonal front (exact solution
+# |x| - 1 + tau) on both bases, 1 / 2 / 3 ranks bit-identical, Air3D (a game with a periodic axis)
+# sampled onto a tensor lattice with its axis names, --walltime stop and restart on another rank
+# count bit-identical, and bad input (snapshots, inputs per axis, step factor, the dimension chosen
+# by --grid.levels, another algorithm): clear message, exit 2/3, no output.
+# Usage: sparse_time_dependent.sh HJBENCH PYTHON
+set -u
+HJBENCH=$1 PYTHON=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib.sh"
+cd "$work"
+
+e=(--problem.name eikonal --grid.type sparse --grid.level 7 --grid.levels 7,7 --time.horizon 0.5 --output.quiet)
+for basis in boundary extrapolating; do
+  "$HJBENCH" solve "${e[@]}" --grid.basis $basis --output.file e1_$basis.h5 > /dev/null || fail "eikonal $basis on 1 rank"
+done
+mpirun -n 2 "$HJBENCH" solve "${e[@]}" --grid.basis extrapolating --output.file e2.h5 > /dev/null || fail "eikonal on 2 ranks"
+mpirun -n 3 "$HJBENCH" solve "${e[@]}" --grid.basis extrapolating --output.file e3.h5 > /dev/null || fail "eikonal on 3 ranks"
+"$PYTHON" - <<'PY' && ok "2-D eikonal front to tau = 0.5: nodes in [-1, 1]^2 within 0.05 of |x| - 1 + tau on both bases; 1/2/3 ranks identical" || fail "eikonal front"
+import sys, h5py, numpy as np
+ok = True
+for basis in ("boundary", "extrapolating"):
+    f = h5py.File(f"e1_{basis}.h5")
+    assert f.attrs["mode"] == "time_dependent" and f.attrs["horizon"] == 0.5 and f.attrs["complete"] == "yes"
+    assert f["sparse"].attrs["basis"] == basis
+    lo, hi = f["sparse/lo"][...], f["sparse/hi"][...]
+    x = lo + (hi - lo) * f["sparse/index"][...] / 2.0 ** f["sparse/level"][...]
+    V = f["value/nodal"][...]
+    inside = np.all(np.abs(x) <= 1, axis=1)
+    err = float(np.max(np.abs(V - (np.linalg.norm(x, axis=1) - 1 + 0.5))[inside]))
+    print(f"{basis}: {len(V)} nodes, max error {err:.3e} on {int(inside.sum())} nodes in [-1, 1]^2")
+    ok = ok and err <= 0.05
+a = h5py.File("e1_extrapolating.h5")["value/nodal"][...]
+same = all(np.array_equal(a, h5py.File(n)["value/nodal"][...]) for n in ("e2.h5", "e3.h5"))
+print(f"1 vs 2 vs 3 ranks identical: {same}")
+sys.exit(0 if ok and same else 1)
+PY
+
+a=(--problem.name air3d --grid.type sparse --grid.level 6 --time.horizon 0.5 --solve.mode brt --sparse.cfl 4 --output.quiet)
+mpirun -n 2 "$HJBENCH" solve "${a[@]}" --output.file air.h5 > /dev/null \
+  && "$HJBENCH" info air.h5 | grep -q "reach_mode: brt" \
+  && "$HJBENCH" sample air.h5 --grid.shape 27,21,20 --output.file air_t.h5 > /dev/null \
+  && "$PYTHON" - <<'PY' && ok "Air3D on a sparse grid: BRT table, sampled with its axis names and the periodic psi axis" || fail "air3d sparse"
+import sys, h5py, numpy as np
+f = h5py.File("air_t.h5")
+axes = f.attrs["axes"].split(",")
+psi = f["axes/psi"][...]
+V = f["value/final"][...]
+x, y = np.meshgrid(f["axes/x"][...], f["axes/y"][...], indexing="ij")
+# A BRT only lowers V: at every node of the sparse table V <= its initial value |(x, y)| - 5.
+g = h5py.File("air.h5")
+lo, hi = g["sparse/lo"][...], g["sparse/hi"][...]
+xn = lo + (hi - lo) * g["sparse/index"][...] / 2.0 ** g["sparse/level"][...]
+Vn = g["value/nodal"][...]
+inside_ok = bool(np.all(Vn <= np.hypot(xn[:, 0], xn[:, 1]) - 5 + 1e-12)) and bool(np.any(Vn < np.hypot(xn[:, 0], xn[:, 1]) - 5 - 0.1))
+print(f"axes {axes}, psi ends at {psi[-1]:.4f} (2 pi excluded), V in [{V.min():.2f}, {V.max():.2f}]; BRT below its target at the nodes: {inside_ok}")
+sys.exit(0 if axes == ["x", "y", "psi"] and psi[-1] < 2 * np.pi - 0.1 and inside_ok else 1)
+PY
+
+c=(--problem.name eikonal --grid.type sparse --grid.level 9 --grid.levels 9,9 --time.horizon 1 --output.quiet)
+"$HJBENCH" solve "${c[@]}" --output.file c_full.h5 > /dev/null || fail "uninterrupted run"
+mpirun -n 2 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --walltime 0.3 > c.log 2>&1; code=$?
+[[ $code -eq 5 && -e c.h5.ckpt && ! -e c.h5 ]] && grep -q "wall-time" c.log \
+  && ok "--walltime on 2 ranks: exit 5 with a checkpoint, no table" || { fail "--walltime: exit $code"; cat c.log; }
+"$HJBENCH" solve "${c[@]}" --sparse.cfl 0.9 --output.file c.h5 --restart c.h5.ckpt > other.log 2>&1; code=$?
+[[ $code -eq 3 && -e c.h5.ckpt ]] && grep -q "another run" other.log \
+  && ok "a checkpoint of another time step is refused (exit 3) and kept" || { fail "foreign checkpoint: exit $code"; cat other.log; }
+mpirun -n 3 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --restart c.h5.ckpt > c_restart.log 2>&1 \
+  && grep -q resuming c_restart.log \
+  && "$PYTHON" -c 'import sys, h5py, numpy as np; a, b = h5py.File("c_full.h5"), h5py.File("c.h5"); sys.exit(0 if np.array_equal(a["value/nodal"][...], b["value/nodal"][...]) and np.array_equal(a["policy/action_0"][...], b["policy/action_0"][...]) else 1)' \
+  && [[ ! -e c.h5.ckpt ]] && ok "restarted on 3 ranks: bit-identical to the uninterrupted run, checkpoint removed" \
+  || { fail "restart"; cat c_restart.log; }
+
+b=(--problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4 --output.file bad.h5)
+expect 2 "holds V at the horizon only" "--time.snapshots with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --time.snapshots 4
+expect 2 "inputs_per_axis must be in" "--sparse.inputs_per_axis 1" -- "$HJBENCH" solve "${b[@]}" --sparse.inputs_per_axis 1
+expect 2 "sparse.cfl must be in" "--sparse.cfl 0" -- "$HJBENCH" solve "${b[@]}" --sparse.cfl 0
+expect 2 "runs the time-dependent semi-Lagrangian scheme only" "--solve.algorithm value_iteration on a sparse eikonal" -- "$HJBENCH" solve "${b[@]}" --solve.algorithm value_iteration
+expect 2 "give the levels per axis to choose" "a sparse eikonal without --grid.levels" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --output.file bad.h5
+expect 2 "has 9 entries but problem 'eikonal' is" "--grid.levels of a dimension the problem lacks" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4,4,4,4,4,4,4,4 --output.file bad.h5
+expect 3 "needs more than 10" "a run needing more steps than --time.max_steps" -- "$HJBENCH" solve "${b[@]}" --time.max_steps 10 --time.horizon 5
+[[ ! -e bad.h5 ]] && ok "no output from a refused run" || fail "bad.h5 written"
+
+finish
