@@ -1,0 +1,320 @@
+// Spatially adaptive sparse grids: node sets closed under hierarchical parents, refinement and
+// coarsening by surplus, (de)hierarchisation and evaluation.
+#include "grids/sparse/adaptive_sparse_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace hjb::sparse {
+
+namespace {
+std::int64_t points_at(int l) { return l == 0 ? 2 : (std::int64_t{1} << (l - 1)); }
+std::int64_t local_of(int l, std::int64_t i) { return l == 0 ? i : (i - 1) / 2; }
+void reduce(int& l, std::int64_t& t) {
+  while (l > 0 && t % 2 == 0) {
+    t /= 2;
+    --l;
+  }
+}
+}  // namespace
+
+AdaptiveSparseGrid::AdaptiveSparseGrid(const SparseGrid& regular)
+    : m_dim(regular.dimension()),
+      m_base_level(regular.level()),
+      m_first_level(regular.basis() == Basis::boundary ? 0 : 1),
+      m_basis(regular.basis()),
+      m_lo(regular.lo()),
+      m_hi(regular.hi()),
+      m_max_level(static_cast<std::size_t>(regular.dimension()), 0) {
+  int l[max_dimension];
+  std::int64_t i[max_dimension];
+  for (std::int64_t p = 0; p < regular.size(); ++p) {
+    regular.level_index(p, l, i);
+    insert(l, i);
+  }
+  m_base.assign(static_cast<std::size_t>(size()), 1);
+}
+
+std::vector<int> AdaptiveSparseGrid::subspace_levels(std::int64_t p) const {
+  return {m_level.begin() + p * m_dim, m_level.begin() + (p + 1) * m_dim};
+}
+
+std::int64_t AdaptiveSparseGrid::local_index(const Subspace& s, const std::int64_t* i) const {
+  std::int64_t local = 0, stride = 1;
+  for (int k = 0; k < m_dim; ++k) {
+    local += local_of(s.level[k], i[k]) * stride;
+    stride *= s.extent[k];
+  }
+  return local;
+}
+
+void AdaptiveSparseGrid::coordinates(std::int64_t p, double* x) const {
+  for (int k = 0; k < m_dim; ++k)
+    x[k] = m_lo[k] + (m_hi[k] - m_lo[k]) *
+                         std::ldexp(static_cast<double>(m_index[p * m_dim + k]), -m_level[p * m_dim + k]);
+}
+
+void AdaptiveSparseGrid::level_index(std::int64_t p, int* l, std::int64_t* i) const {
+  for (int k = 0; k < m_dim; ++k) {
+    l[k] = m_level[p * m_dim + k];
+    i[k] = m_index[p * m_dim + k];
+  }
+}
+
+std::int64_t AdaptiveSparseGrid::find(const int* l, const std::int64_t* i) const {
+  const auto it = m_subspaces.find(std::vector<int>(l, l + m_dim));
+  if (it == m_subspaces.end()) return -1;
+  for (int k = 0; k < m_dim; ++k) {
+    if (l[k] > 0 && i[k] % 2 == 0) return -1;
+    const std::int64_t j = local_of(l[k], i[k]);
+    if (j < 0 || j >= it->second.extent[k]) return -1;
+  }
+  const auto node = it->second.node_of.find(local_index(it->second, i));
+  return node == it->second.node_of.end() ? -1 : node->second;
+}
+
+std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i) {
+  const std::int64_t existing = find(l, i);
+  if (existing >= 0) return existing;
+  const std::int64_t p = size();
+  std::vector<int> key(l, l + m_dim);
+  auto [it, created] = m_subspaces.try_emplace(key);
+  if (created) {
+    it->second.level = key;
+    for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
+  }
+  it->second.node_of.emplace(local_index(it->second, i), p);
+  for (int k = 0; k < m_dim; ++k) {
+    m_level.push_back(l[k]);
+    m_index.push_back(i[k]);
+    m_max_level[k] = std::max(m_max_level[k], l[k]);
+  }
+  m_base.push_back(0);
+  // The hierarchical parents along every axis (recursively): level 1 hangs below both boundary
+  // nodes (boundary basis) or is the root (extrapolating); level l >= 2 below (l - 1, 2 floor(i/4) + 1).
+  int pl[max_dimension];
+  std::int64_t pi[max_dimension];
+  for (int k = 0; k < m_dim; ++k) {
+    if (l[k] <= m_first_level) continue;
+    std::copy(l, l + m_dim, pl);
+    std::copy(i, i + m_dim, pi);
+    if (l[k] == 1) {
+      pl[k] = 0;
+      for (std::int64_t side : {0, 1}) {
+        pi[k] = side;
+        insert(pl, pi);
+      }
+    } else {
+      pl[k] = l[k] - 1;
+      pi[k] = 2 * (i[k] / 4) + 1;
+      insert(pl, pi);
+    }
+  }
+  return p;
+}
+
+void AdaptiveSparseGrid::rebuild_index() {
+  m_subspaces.clear();
+  std::fill(m_max_level.begin(), m_max_level.end(), 0);
+  for (std::int64_t p = 0; p < size(); ++p) {
+    const int* l = &m_level[p * m_dim];
+    std::vector<int> key(l, l + m_dim);
+    auto [it, created] = m_subspaces.try_emplace(key);
+    if (created) {
+      it->second.level = key;
+      for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
+    }
+    it->second.node_of.emplace(local_index(it->second, &m_index[p * m_dim]), p);
+    for (int k = 0; k < m_dim; ++k) m_max_level[k] = std::max(m_max_level[k], l[k]);
+  }
+}
+
+void AdaptiveSparseGrid::transform_axis(std::vector<double>& values, int axis, double sign) const {
+  // As SparseGrid::transform_axis: finest level first when hierarchising, coarsest first back.
+  std::vector<std::int64_t> order(static_cast<std::size_t>(size()));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+    const int la = m_level[a * m_dim + axis], lb = m_level[b * m_dim + axis];
+    return sign < 0 ? la > lb : la < lb;
+  });
+  int l[max_dimension];
+  std::int64_t i[max_dimension];
+  for (std::int64_t p : order) {
+    level_index(p, l, i);
+    const int la = l[axis];
+    if (la == m_first_level) continue;
+    const std::int64_t centre = i[axis], last = std::int64_t{1} << la;
+    auto value_at = [&](std::int64_t position) {
+      int pl = la;
+      std::int64_t pi = position;
+      reduce(pl, pi);
+      l[axis] = pl;
+      i[axis] = pi;
+      const std::int64_t q = find(l, i);
+      if (q < 0) throw std::logic_error("adaptive sparse grid: a hierarchical parent is missing");
+      return values[static_cast<std::size_t>(q)];
+    };
+    double parents;
+    if (m_basis == Basis::boundary || (centre > 1 && centre < last - 1))
+      parents = 0.5 * (value_at(centre - 1) + value_at(centre + 1));
+    else if (la == 2)
+      parents = value_at(2);
+    else if (centre == 1)
+      parents = 1.5 * value_at(2) - 0.5 * value_at(4);
+    else
+      parents = 1.5 * value_at(last - 2) - 0.5 * value_at(last - 4);
+    values[static_cast<std::size_t>(p)] += sign * parents;
+  }
+}
+
+void AdaptiveSparseGrid::hierarchize(std::vector<double>& values) const {
+  for (int k = 0; k < m_dim; ++k) transform_axis(values, k, -1.0);
+}
+
+void AdaptiveSparseGrid::dehierarchize(std::vector<double>& values) const {
+  for (int k = m_dim - 1; k >= 0; --k) transform_axis(values, k, +1.0);
+}
+
+double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  // Per axis and level the one function containing u (both boundary functions at level 0); then
+  // per present subspace the product and one lookup per corner. Nodes beyond the surplus vector
+  // (just added by refine) count as zero.
+  int top = 0;
+  for (int k = 0; k < m_dim; ++k) top = std::max(top, m_max_level[k]);
+  std::vector<std::int64_t> cell(static_cast<std::size_t>(m_dim * (top + 1)));
+  std::vector<double> phi(static_cast<std::size_t>(m_dim * (top + 1)));
+  double u[max_dimension];
+  for (int k = 0; k < m_dim; ++k) {
+    u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
+    for (int l = 1; l <= m_max_level[k]; ++l) {
+      const double scaled = std::ldexp(u[k], l);
+      const std::int64_t last = points_at(l) - 1;
+      const std::int64_t j = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.5 * scaled), 0, last);
+      const double d = scaled - static_cast<double>(2 * j + 1);
+      const bool extrapolate =
+          m_basis == Basis::extrapolating && l >= 2 && ((j == 0 && d < 0) || (j == last && d > 0));
+      cell[k * (top + 1) + l] = j;
+      phi[k * (top + 1) + l] = m_basis == Basis::extrapolating && l == 1 ? 1.0
+                               : extrapolate                             ? 1.0 + std::abs(d)
+                                                                         : std::max(0.0, 1.0 - std::abs(d));
+    }
+  }
+  double sum = 0.0;
+  for (const auto& [key, s] : m_subspaces) {
+    double weight = 1.0;
+    std::int64_t base = 0, stride = 1;
+    int boundary_axes[max_dimension], z = 0;
+    std::int64_t boundary_stride[max_dimension];
+    for (int k = 0; k < m_dim; ++k) {
+      const int l = key[k];
+      if (l == 0) {
+        boundary_axes[z] = k;
+        boundary_stride[z++] = stride;
+      } else {
+        weight *= phi[k * (top + 1) + l];
+        base += cell[k * (top + 1) + l] * stride;
+      }
+      stride *= s.extent[k];
+    }
+    if (weight == 0.0) continue;
+    for (int bits = 0; bits < (1 << z); ++bits) {
+      std::int64_t local = base;
+      double w = weight;
+      for (int b = 0; b < z; ++b) {
+        const bool upper = (bits >> b) & 1;
+        local += upper ? boundary_stride[b] : 0;
+        w *= upper ? u[boundary_axes[b]] : 1.0 - u[boundary_axes[b]];
+      }
+      const auto node = s.node_of.find(local);
+      if (node != s.node_of.end() && node->second < static_cast<std::int64_t>(surpluses.size()))
+        sum += w * surpluses[static_cast<std::size_t>(node->second)];
+    }
+  }
+  return sum;
+}
+
+std::int64_t AdaptiveSparseGrid::refine(const std::vector<double>& surpluses, std::vector<double>& values,
+                                        double threshold, int max_level) {
+  const std::int64_t before = size();
+  int l[max_dimension], cl[max_dimension];
+  std::int64_t i[max_dimension], ci[max_dimension];
+  for (std::int64_t p = 0; p < before; ++p) {
+    if (!(std::abs(surpluses[p]) > threshold)) continue;
+    level_index(p, l, i);
+    for (int k = 0; k < m_dim; ++k) {
+      if (l[k] >= max_level) continue;
+      std::copy(l, l + m_dim, cl);
+      std::copy(i, i + m_dim, ci);
+      if (l[k] == 0) {
+        cl[k] = 1;
+        ci[k] = 1;
+        insert(cl, ci);
+        continue;
+      }
+      cl[k] = l[k] + 1;
+      for (std::int64_t c : {2 * i[k] - 1, 2 * i[k] + 1}) {
+        ci[k] = c;
+        insert(cl, ci);
+      }
+    }
+  }
+  double x[max_dimension];
+  for (std::int64_t p = before; p < size(); ++p) {
+    coordinates(p, x);
+    values.push_back(evaluate(surpluses, x));
+  }
+  return size() - before;
+}
+
+std::int64_t AdaptiveSparseGrid::coarsen(std::vector<double>& surpluses, std::vector<double>& values,
+                                         double threshold) {
+  int l[max_dimension];
+  std::int64_t i[max_dimension];
+  std::vector<char> keep(static_cast<std::size_t>(size()), 1);
+  std::int64_t removed = 0;
+  for (std::int64_t p = 0; p < size(); ++p) {
+    if (m_base[p] || std::abs(surpluses[p]) >= threshold) continue;
+    level_index(p, l, i);
+    bool leaf = true;
+    for (int k = 0; k < m_dim && leaf; ++k) {
+      const int lk = l[k];
+      const std::int64_t ik = i[k];
+      l[k] = lk == 0 ? 1 : lk + 1;
+      for (std::int64_t c :
+           lk == 0 ? std::vector<std::int64_t>{1} : std::vector<std::int64_t>{2 * ik - 1, 2 * ik + 1}) {
+        i[k] = c;
+        if (find(l, i) >= 0) leaf = false;
+      }
+      l[k] = lk;
+      i[k] = ik;
+    }
+    if (leaf) {
+      keep[p] = 0;
+      ++removed;
+    }
+  }
+  if (removed == 0) return 0;
+  std::int64_t q = 0;
+  for (std::int64_t p = 0; p < size(); ++p) {
+    if (!keep[p]) continue;
+    for (int k = 0; k < m_dim; ++k) {
+      m_level[q * m_dim + k] = m_level[p * m_dim + k];
+      m_index[q * m_dim + k] = m_index[p * m_dim + k];
+    }
+    m_base[q] = m_base[p];
+    surpluses[q] = surpluses[p];
+    values[q] = values[p];
+    ++q;
+  }
+  m_level.resize(static_cast<std::size_t>(q * m_dim));
+  m_index.resize(static_cast<std::size_t>(q * m_dim));
+  m_base.resize(static_cast<std::size_t>(q));
+  surpluses.resize(static_cast<std::size_t>(q));
+  values.resize(static_cast<std::size_t>(q));
+  rebuild_index();
+  return removed;
+}
+
+}  // namespace hjb::sparse

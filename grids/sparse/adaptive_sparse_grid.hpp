@@ -1,0 +1,75 @@
+// Spatially adaptive sparse grids (Pflueger 2010, ch. 3; Bokanowski et al. 2013, sec. 3): any set
+// of hierarchical nodes that holds every node's hierarchical parents along every axis, in the
+// piecewise-linear bases of SparseGrid (boundary or extrapolating). Refinement adds the children of
+// nodes whose hierarchical surplus is large (and the missing parents of every new node, so the set
+// stays closed and hierarchisation axis by axis stays exact); coarsening removes leaves whose
+// surplus is small. Starts from a regular SparseGrid. No MPI, no PETSc.
+//
+// Storage: nodes in insertion order (a value vector follows it); a subspace (multi-level) maps the
+// local index of each of its present points to the node, so find() and evaluation are one hash
+// lookup per subspace.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "grids/sparse/sparse_grid.hpp"
+
+namespace hjb::sparse {
+
+class AdaptiveSparseGrid {
+ public:
+  /// The nodes of a regular grid (in its order).
+  explicit AdaptiveSparseGrid(const SparseGrid& regular);
+
+  int dimension() const { return m_dim; }
+  Basis basis() const { return m_basis; }
+  std::int64_t size() const { return static_cast<std::int64_t>(m_level.size() / m_dim); }
+  const std::vector<double>& lo() const { return m_lo; }
+  const std::vector<double>& hi() const { return m_hi; }
+  /// The deepest level present along axis k (its finest spacing is (hi - lo) 2^-level).
+  int max_level(int k) const { return m_max_level[k]; }
+
+  void coordinates(std::int64_t p, double* x) const;
+  void level_index(std::int64_t p, int* l, std::int64_t* i) const;
+  std::int64_t find(const int* l, const std::int64_t* i) const;
+
+  void hierarchize(std::vector<double>& values) const;
+  void dehierarchize(std::vector<double>& values) const;
+  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+
+  /// Adds the children (along every axis) of every node with |surplus| > threshold whose level
+  /// along that axis is below max_level, and the missing hierarchical parents of every new node.
+  /// `values` (nodal, in the node order) are extended by interpolating `surpluses` at the new
+  /// nodes. Returns the number of nodes added.
+  std::int64_t refine(const std::vector<double>& surpluses, std::vector<double>& values, double threshold,
+                      int max_level);
+  /// Removes leaves (no child present along any axis) outside the starting regular grid whose
+  /// |surplus| < threshold, repeatedly; `values` follow. Returns the number removed.
+  std::int64_t coarsen(std::vector<double>& surpluses, std::vector<double>& values, double threshold);
+
+ private:
+  struct Subspace {
+    std::vector<int> level;
+    std::unordered_map<std::int64_t, std::int64_t> node_of;  ///< local index -> node
+    std::vector<std::int64_t> extent;                        ///< points per axis
+  };
+  std::vector<int> subspace_levels(std::int64_t p) const;
+  std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
+  /// Adds a node (and, recursively, its missing parents); returns its position.
+  std::int64_t insert(const int* l, const std::int64_t* i);
+  void rebuild_index();
+  void transform_axis(std::vector<double>& values, int axis, double sign) const;
+
+  int m_dim, m_base_level, m_first_level;
+  Basis m_basis;
+  std::vector<double> m_lo, m_hi;
+  std::vector<int> m_level;           ///< size() x dim
+  std::vector<std::int64_t> m_index;  ///< size() x dim
+  std::vector<char> m_base;           ///< node of the starting regular grid
+  std::map<std::vector<int>, Subspace> m_subspaces;
+  std::vector<int> m_max_level;
+};
+
+}  // namespace hjb::sparse
