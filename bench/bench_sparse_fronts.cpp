@@ -6,7 +6,9 @@
 //
 //   mpirun -n 2 build/bench_sparse_fronts DIM KIND LEVEL [LEVEL ...]
 //     DIM: 2, 4, 6 or 8; KIND: boundary (sparse grid with boundary), extrapolating (boundary-free
-//     sparse grid) or full (the full tensor grid with 2^LEVEL + 1 nodes per axis)
+//     sparse grid), full (the full tensor grid with 2^LEVEL + 1 nodes per axis) or
+//     adaptive:BASIS:EPS:MAX (spatially adaptive from the regular grid of LEVEL in BASIS, refined
+//     where |surplus| > EPS up to level MAX per axis, coarsened below EPS / 10)
 #include <mpi.h>
 
 #include <chrono>
@@ -25,33 +27,68 @@ template <int D>
 void run(const std::string& kind, int level, int rank, int size) {
   problems::Eikonal<D> eikonal;
   const std::vector<double> lo(D, -2.0), hi(D, 2.0);
+  SparseTimeOptions o;
+  o.horizon = 0.5;
+  auto report = [&](const auto& grid, const auto& r, double wall, std::int64_t largest) {
+    std::vector<double> surplus = r.values;
+    grid.hierarchize(surplus);
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    double worst = 0.0, sum = 0.0;
+    const int samples = 4000;
+    State<D> x;
+    for (int q = 0; q < samples; ++q) {
+      for (double& c : x) c = u(rng);
+      const double e = std::abs(grid.evaluate(surplus, x.data()) - eikonal.exact(x, o.horizon));
+      worst = std::max(worst, e);
+      sum += e;
+    }
+    if (rank == 0)
+      std::printf("| %d | %s | %d | %lld (largest %lld) | %ld | %d | %.2f | %.3e | %.3e |\n", D, kind.c_str(),
+                  level, static_cast<long long>(grid.size()), static_cast<long long>(largest), r.steps, size,
+                  wall, worst, sum / samples);
+  };
+  if (kind.rfind("adaptive:", 0) == 0) {
+    char basis_name[32] = {};
+    double eps = 0;
+    int max_level = 0;
+    if (std::sscanf(kind.c_str(), "adaptive:%31[a-z]:%lf:%d", basis_name, &eps, &max_level) != 3) {
+      if (rank == 0) std::fprintf(stderr, "adaptive kind: adaptive:BASIS:EPS:MAX\n");
+      return;
+    }
+    sparse::AdaptiveSparseGrid grid(
+        sparse::SparseGrid(D, level, lo, hi, {}, sparse::parse_basis(basis_name)));
+    o.adapt_threshold = eps;
+    o.adapt_max_level = max_level;
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = MPI_Wtime();
+    const auto r = sparse_time_dependent(eikonal, grid, o, MPI_COMM_WORLD);
+    report(grid, r, MPI_Wtime() - t0, r.largest_grid);
+    return;
+  }
   const sparse::SparseGrid grid =
       kind == "full" ? sparse::SparseGrid(D, D * level, lo, hi, sparse::Levels(D, level))
                      : sparse::SparseGrid(
                            D, level, lo, hi, {},
                            kind == "extrapolating" ? sparse::Basis::extrapolating : sparse::Basis::boundary);
-  SparseTimeOptions o;
-  o.horizon = 0.5;
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
   const auto r = sparse_time_dependent(eikonal, grid, o, MPI_COMM_WORLD);
   const double wall = MPI_Wtime() - t0;
-  sparse::GridInterpolant v(grid);
-  v.set_values(r.values);
-  std::mt19937_64 rng(11);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  double worst = 0.0, sum = 0.0;
-  const int samples = 4000;
-  State<D> x;
-  for (int q = 0; q < samples; ++q) {
-    for (double& c : x) c = u(rng);
-    const double e = std::abs(v(x.data()) - eikonal.exact(x, o.horizon));
-    worst = std::max(worst, e);
-    sum += e;
+  if (kind == "full") {  // the multilinear interpolant (the same values, without the hierarchical sum)
+    sparse::GridInterpolant v(grid);
+    v.set_values(r.values);
+    struct Nodal {
+      const sparse::SparseGrid& g;
+      sparse::GridInterpolant& v;
+      std::int64_t size() const { return g.size(); }
+      void hierarchize(std::vector<double>&) const {}
+      double evaluate(const std::vector<double>&, const double* x) const { return v(x); }
+    } nodal{grid, v};
+    report(nodal, r, wall, grid.size());
+  } else {
+    report(grid, r, wall, grid.size());
   }
-  if (rank == 0)
-    std::printf("| %d | %s | %d | %lld | %ld | %d | %.2f | %.3e | %.3e |\n", D, kind.c_str(), level,
-                static_cast<long long>(grid.size()), r.steps, size, wall, worst, sum / samples);
 }
 
 int main(int argc, char** argv) {

@@ -58,6 +58,8 @@ class SparseGrid {
   /// True when the grid is the full tensor grid of its caps (no level-sum constraint is active).
   bool is_full() const;
   const Levels& caps() const { return m_caps; }
+  /// The deepest level along axis k (its finest spacing is (hi - lo) 2^-level).
+  int max_level(int k) const { return m_caps[k]; }
   std::int64_t size() const { return m_size; }
   std::size_t subspace_count() const { return m_subspaces.size(); }
   const std::vector<double>& lo() const { return m_lo; }

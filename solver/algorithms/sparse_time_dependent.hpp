@@ -17,6 +17,10 @@
 // step's reach) is added: for convex sets (an eikonal ball) that candidate is the exact optimum of
 // the linearised problem, so no direction grid is needed in high dimension.
 //
+// On an AdaptiveSparseGrid the grid follows the solution: refined where the hierarchical surplus is
+// large (new nodes take the interpolant's value), coarsened where it is small, after every step
+// (Bokanowski et al. 2013, sec. 3.2); every rank adapts identically.
+//
 // Nodes are split across ranks in contiguous blocks; every rank re-assembles the nodal values
 // (MPI_Allgatherv) and hierarchises them, so the result is bit-identical on any rank count.
 // Header-only, MPI, no PETSc.
@@ -27,9 +31,11 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
+#include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/grid_interpolant.hpp"
 #include "solver/algorithms/sparse_blocks.hpp"
 #include "solver/core/control_problem.hpp"
@@ -44,6 +50,12 @@ struct SparseTimeOptions {
   int inputs_per_axis = 3;  ///< box-shaped input sets: values per axis (2: the vertices)
   ReachMode mode = ReachMode::set;
   long max_steps = 1000000;
+  /// Spatial adaptivity (adaptive grids only): after the initial value and after every step, refine
+  /// nodes with |surplus| > adapt_threshold up to adapt_max_level per axis and coarsen leaves with
+  /// |surplus| < adapt_coarsen x adapt_threshold. 0: a fixed grid.
+  double adapt_threshold = 0.0;
+  int adapt_max_level = 12;
+  double adapt_coarsen = 0.1;
 };
 
 /// The discretised candidates of an input set (the per-node costate extremiser is added to them).
@@ -88,10 +100,43 @@ double input_cost_rate(const QuadraticCostBox<M>& set, const std::type_identity_
   return mode == Optimize::minimize ? c : -c;
 }
 
+namespace detail {
+/// The obstacle bound -obstacle(x) of a problem (minus infinity without obstacles).
+template <class P>
+double problem_obstacle_bound(const P& problem, const State<P::dim>& x) {
+  if constexpr (has_obstacle<P>)
+    return -problem.obstacle(x);
+  else
+    return -std::numeric_limits<double>::infinity();
+}
+}  // namespace detail
+
+/// Every rank's block of per-node controls onto every rank (component by component, as doubles).
+template <class Control>
+void gather_controls(std::vector<Control>& control, const SparseNodeBlocks& blocks, std::int64_t n) {
+  constexpr int MA = static_cast<int>(std::tuple_size_v<Control>);
+  if (blocks.size() <= 1) return;
+  std::vector<double> component(static_cast<std::size_t>(n));
+  for (int j = 0; j < MA; ++j) {
+    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) component[p] = control[p][j];
+    blocks.assemble(component);
+    for (std::int64_t p = 0; p < n; ++p) control[p][j] = component[p];
+  }
+}
+
+/// The deepest level a grid may reach along axis k during the run (its finest spacing).
+template <class Grid>
+int finest_level(const Grid& grid, int k, const SparseTimeOptions& o) {
+  if constexpr (std::is_same_v<std::remove_const_t<Grid>, sparse::AdaptiveSparseGrid>)
+    return o.adapt_threshold > 0 ? std::max(o.adapt_max_level, grid.max_level(k)) : grid.max_level(k);
+  else
+    return grid.max_level(k);
+}
+
 /// The step: dt = horizon / steps with steps = ceil(horizon / (cfl h_min / v_max)), v_max the
 /// largest |f_k| / h_k h_min over the nodes (bounded by partial_max_magnitudes at t = 0).
-template <ControlProblem P>
-long sparse_time_steps(const P& problem, const sparse::SparseGrid& grid, const SparseTimeOptions& o) {
+template <ControlProblem P, class Grid>
+long sparse_time_steps(const P& problem, const Grid& grid, const SparseTimeOptions& o) {
   constexpr int D = P::dim;
   double rate = 0.0;  // max_x max_k alpha_k / h_k
   State<D> x;
@@ -99,7 +144,7 @@ long sparse_time_steps(const P& problem, const sparse::SparseGrid& grid, const S
     grid.coordinates(p, x.data());
     const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
     for (int k = 0; k < D; ++k)
-      rate = std::max(rate, alpha[k] / std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+      rate = std::max(rate, alpha[k] / std::ldexp(grid.hi()[k] - grid.lo()[k], -finest_level(grid, k, o)));
   }
   if (!(rate > 0)) return 1;
   const double steps = std::ceil(o.horizon * rate / o.cfl - 1e-9);
@@ -115,42 +160,44 @@ struct SparseTimeResult {
   std::vector<Point<MA>> control;  ///< the optimal control per node at the last step
   long steps = 0, total_steps = 0;
   double time_step = 0.0, tau = 0.0;
+  std::int64_t largest_grid = 0;  ///< adaptive runs: the most nodes the grid had
   bool stopped = false;
 };
 
+namespace detail {
+/// The interpolant of nodal values on an adaptive grid (hierarchised on every update).
+class AdaptiveInterpolant {
+ public:
+  explicit AdaptiveInterpolant(const sparse::AdaptiveSparseGrid& grid) : m_grid(&grid) {}
+  void set_values(const std::vector<double>& nodal) {
+    m_surplus = nodal;
+    m_grid->hierarchize(m_surplus);
+  }
+  const std::vector<double>& surplus() const { return m_surplus; }
+  double operator()(const double* x) const { return m_grid->evaluate(m_surplus, x); }
+
+ private:
+  const sparse::AdaptiveSparseGrid* m_grid;
+  std::vector<double> m_surplus;
+};
+}  // namespace detail
+
 /// Collective over comm; the result is the same on every rank. `start` (nodal values, e.g. from a
-/// checkpoint; empty: the initial value) continues after `first_step` steps.
-template <ControlProblem P>
-SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const sparse::SparseGrid& grid,
-                                                       const SparseTimeOptions& o,
-                                                       MPI_Comm comm = MPI_COMM_SELF,
-                                                       const std::vector<double>& start = {},
-                                                       long first_step = 0,
-                                                       const SparseStepHook& after_step = {}) {
+/// checkpoint; empty: the initial value) continues after `first_step` steps. Grid: a SparseGrid
+/// (fixed) or an AdaptiveSparseGrid (adapted in place when o.adapt_threshold > 0).
+template <ControlProblem P, class Grid>
+SparseTimeResult<P::control_dim> sparse_time_dependent(
+    const P& problem, Grid& grid, const SparseTimeOptions& o, MPI_Comm comm = MPI_COMM_SELF,
+    const std::vector<double>& start = {}, long first_step = 0, const SparseStepHook& after_step = {}) {
   constexpr int D = P::dim, MA = P::control_dim, MB = P::disturbance_dim;
-  const std::int64_t n = grid.size();
+  constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
+  using Interpolant = std::conditional_t<adaptive, detail::AdaptiveInterpolant, sparse::GridInterpolant>;
   const auto domain = problem.domain();
   const bool maximize = problem.control_mode == Optimize::maximize;
   SparseTimeResult<MA> r;
   r.total_steps = sparse_time_steps(problem, grid, o);
   const double dt = o.horizon / static_cast<double>(r.total_steps);
   r.time_step = dt;
-  std::vector<State<D>> nodes(static_cast<std::size_t>(n));
-  for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
-  // Boundary nodes at the upper end of a periodic axis repeat the lower end's value.
-  std::vector<std::int64_t> partner(static_cast<std::size_t>(n), -1);
-  for (std::int64_t p = 0; p < n; ++p) {
-    int l[sparse::max_dimension];
-    std::int64_t i[sparse::max_dimension];
-    grid.level_index(p, l, i);
-    bool moved = false;
-    for (int k = 0; k < D; ++k)
-      if (domain[k].periodic && l[k] == 0 && i[k] == 1) {
-        i[k] = 0;
-        moved = true;
-      }
-    if (moved) partner[p] = grid.find(l, i);
-  }
   auto wrap = [&](State<D>& y) {
     for (int k = 0; k < D; ++k)
       if (domain[k].periodic) {
@@ -161,21 +208,60 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const s
   // The costate's central differences reach as far as a step's foot points (at least one finest cell).
   double finest = std::numeric_limits<double>::infinity();
   for (int k = 0; k < D; ++k)
-    finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+    finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -finest_level(grid, k, o)));
   const double reach = std::max(finest, o.cfl * finest);
   const auto base_a = input_candidates(problem.control_set(), o.inputs_per_axis);
   const auto base_b = input_candidates(problem.disturbance_set(), o.inputs_per_axis);
 
-  const SparseNodeBlocks blocks(comm, n);
+  // Per-node state, rebuilt whenever the grid changes: coordinates, the periodic partner (boundary
+  // nodes at the upper end of a periodic axis repeat the lower end's value), the obstacle bound.
+  std::int64_t n = 0;
+  std::vector<State<D>> nodes;
+  std::vector<std::int64_t> partner;
+  std::vector<double> obstacle, next;
+  std::optional<SparseNodeBlocks> blocks;
+  auto setup = [&] {
+    n = grid.size();
+    r.largest_grid = std::max(r.largest_grid, n);
+    nodes.resize(static_cast<std::size_t>(n));
+    partner.assign(static_cast<std::size_t>(n), -1);
+    obstacle.assign(static_cast<std::size_t>(n), -std::numeric_limits<double>::infinity());
+    next.resize(static_cast<std::size_t>(n));
+    r.control.resize(static_cast<std::size_t>(n));
+    int l[sparse::max_dimension];
+    std::int64_t i[sparse::max_dimension];
+    for (std::int64_t p = 0; p < n; ++p) {
+      grid.coordinates(p, nodes[p].data());
+      if constexpr (has_obstacle<P>) obstacle[p] = -problem.obstacle(nodes[p]);  // V >= -obstacle
+      grid.level_index(p, l, i);
+      bool moved = false;
+      for (int k = 0; k < D; ++k)
+        if (domain[k].periodic && l[k] == 0 && i[k] == 1) {
+          i[k] = 0;
+          moved = true;
+        }
+      if (moved) partner[p] = grid.find(l, i);
+    }
+    blocks.emplace(comm, n);
+  };
+  auto initial_value = [&](const State<D>& x) {
+    return std::max(problem.target(x), detail::problem_obstacle_bound(problem, x));
+  };
+  setup();
   r.values.resize(static_cast<std::size_t>(n));
-  r.control.assign(static_cast<std::size_t>(n), Point<MA>{});
-  std::vector<double> obstacle(static_cast<std::size_t>(n), -std::numeric_limits<double>::infinity());
-  for (std::int64_t p = 0; p < n; ++p) {
-    if constexpr (has_obstacle<P>) obstacle[p] = -problem.obstacle(nodes[p]);  // V >= -obstacle
-    r.values[p] = std::max(problem.target(nodes[p]), obstacle[p]);
+  for (std::int64_t p = 0; p < n; ++p) r.values[p] = initial_value(nodes[p]);
+  Interpolant interpolant(grid);
+  if constexpr (adaptive) {
+    // Resolve the initial value first: refine with its exact values until nothing is added.
+    if (o.adapt_threshold > 0 && start.empty())
+      for (int round = 0; round < 64; ++round) {
+        interpolant.set_values(r.values);
+        if (grid.refine(interpolant.surplus(), r.values, o.adapt_threshold, o.adapt_max_level) == 0) break;
+        setup();
+        for (std::int64_t p = 0; p < n; ++p) r.values[p] = initial_value(nodes[p]);
+      }
   }
   if (!start.empty()) r.values = start;
-  sparse::GridInterpolant interpolant(grid);
   interpolant.set_values(r.values);
   // V at a foot point; beyond a non-periodic boundary, extrapolated linearly from inside the box
   // through the boundary point c: V(y) = 2 V(c) - V(2c - y) (the tensor solver's "extrapolate").
@@ -191,13 +277,12 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const s
     if (!outside) return interpolant(y.data());
     return 2.0 * interpolant(c.data()) - interpolant(mirror.data());
   };
-  std::vector<double> next(static_cast<std::size_t>(n));
   std::vector<Point<MA>> cand_a = base_a;
   std::vector<Point<MB>> cand_b = base_b;
   for (r.steps = first_step; r.steps < r.total_steps;) {
     const double tau_new = static_cast<double>(r.steps + 1) * dt, t = -tau_new;
     std::int64_t bad = n;
-    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+    for (std::int64_t p = blocks->first(); p < blocks->last(); ++p) {
       if (partner[p] >= 0) continue;  // filled from its partner below
       const State<D>& x = nodes[p];
       // Costate by central differences of the interpolant (one-sided at a non-periodic boundary).
@@ -252,28 +337,35 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(const P& problem, const s
       if (!std::isfinite(outer)) bad = std::min(bad, p);
     }
     ++r.steps;
-    blocks.assemble(next);
-    if ((bad = blocks.min(bad)) < n)
+    blocks->assemble(next);
+    if ((bad = blocks->min(bad)) < n)
       throw_non_finite_node("sparse-grid semi-Lagrangian step", r.steps, nodes[bad]);
     for (std::int64_t p = 0; p < n; ++p)
       if (partner[p] >= 0) next[p] = next[partner[p]];
     r.values.swap(next);
     interpolant.set_values(r.values);
     r.tau = tau_new;
+    if constexpr (adaptive) {
+      if (o.adapt_threshold > 0 && r.steps < r.total_steps) {
+        std::vector<double> surplus = interpolant.surplus();
+        const std::int64_t added = grid.refine(surplus, r.values, o.adapt_threshold, o.adapt_max_level);
+        if (added > 0) {
+          surplus = r.values;
+          grid.hierarchize(surplus);
+        }
+        const std::int64_t removed = grid.coarsen(surplus, r.values, o.adapt_coarsen * o.adapt_threshold);
+        if (added > 0 || removed > 0) {
+          setup();
+          interpolant.set_values(r.values);
+        }
+      }
+    }
     if (after_step && after_step(r.steps, r.tau, r.values)) {
       r.stopped = true;
       break;
     }
   }
-  // The controls of the last step: every rank gathers them (as doubles, component by component).
-  if (blocks.size() > 1) {
-    std::vector<double> component(static_cast<std::size_t>(n));
-    for (int j = 0; j < MA; ++j) {
-      for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) component[p] = r.control[p][j];
-      blocks.assemble(component);
-      for (std::int64_t p = 0; p < n; ++p) r.control[p][j] = component[p];
-    }
-  }
+  gather_controls(r.control, *blocks, n);
   for (std::int64_t p = 0; p < n; ++p)
     if (partner[p] >= 0) r.control[p] = r.control[partner[p]];
   return r;
