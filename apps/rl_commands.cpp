@@ -598,9 +598,8 @@ int run_sample(const std::vector<std::string>& args) {
   std::vector<OutputFile> outs{{output, "--output.file"}};
   if (!sidecar.empty()) outs.push_back({sidecar, "--output.file (its XDMF sidecar)"});
   check_outputs(PETSC_COMM_WORLD, outs, {{table_path, "SPARSE.h5"}});
-  const sparse::SparseGrid grid = table.grid();
   std::vector<std::vector<double>> feedback = table.policy;
-  for (auto& f : feedback) grid.hierarchize(f);
+  for (auto& f : feedback) table.hierarchize(f);
   // Rows of axis 0 split over the ranks; each rank evaluates and writes its block.
   int rank, size;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
@@ -629,8 +628,8 @@ int run_sample(const std::vector<std::string>& args) {
       x[k] = axes[k].coordinate(start[k] + rest % extent[k]);
       rest /= extent[k];
     }
-    values[q] = grid.evaluate(table.surplus, x.data());
-    for (std::size_t j = 0; j < feedback.size(); ++j) controls[j][q] = grid.evaluate(feedback[j], x.data());
+    values[q] = table.evaluate(table.surplus, x.data());
+    for (std::size_t j = 0; j < feedback.size(); ++j) controls[j][q] = table.evaluate(feedback[j], x.data());
   }
   TableMetadata meta;
   meta.problem = table.strings.count("problem") ? table.strings.at("problem") : "?";

@@ -37,6 +37,47 @@ AdaptiveSparseGrid::AdaptiveSparseGrid(const SparseGrid& regular)
   m_base.assign(static_cast<std::size_t>(size()), 1);
 }
 
+AdaptiveSparseGrid::AdaptiveSparseGrid(int dim, int base_level, std::vector<double> lo,
+                                       std::vector<double> hi, Basis basis, const std::vector<int>& levels,
+                                       const std::vector<std::int64_t>& indices)
+    : m_dim(dim),
+      m_base_level(base_level),
+      m_first_level(basis == Basis::boundary ? 0 : 1),
+      m_basis(basis),
+      m_lo(std::move(lo)),
+      m_hi(std::move(hi)),
+      m_max_level(static_cast<std::size_t>(dim), 0) {
+  if (dim < 1 || dim > max_dimension || levels.size() != indices.size() || levels.size() % dim != 0)
+    throw std::invalid_argument("adaptive sparse grid: inconsistent node list");
+  const std::int64_t count = static_cast<std::int64_t>(levels.size()) / dim;
+  for (std::int64_t p = 0; p < count; ++p) {
+    const int* l = &levels[p * dim];
+    const std::int64_t* i = &indices[p * dim];
+    for (int k = 0; k < dim; ++k)
+      if (l[k] < m_first_level || l[k] > 30 || i[k] < 0 || i[k] > (std::int64_t{1} << l[k]) ||
+          (l[k] > 0 && i[k] % 2 == 0))
+        throw std::invalid_argument("adaptive sparse grid: node " + std::to_string(p) + " is not a node");
+    if (find(l, i) >= 0)
+      throw std::invalid_argument("adaptive sparse grid: node " + std::to_string(p) + " is repeated");
+    insert(l, i, false);
+  }
+  // Closed under parents: inserting every node's parents adds nothing.
+  for (std::int64_t p = 0; p < count; ++p) {
+    std::vector<int> l(levels.begin() + p * dim, levels.begin() + (p + 1) * dim);
+    std::vector<std::int64_t> i(indices.begin() + p * dim, indices.begin() + (p + 1) * dim);
+    insert(l.data(), i.data());
+    if (size() != count)
+      throw std::invalid_argument("adaptive sparse grid: a hierarchical parent of node " + std::to_string(p) +
+                                  " is missing (not a closed node set)");
+  }
+  m_base.assign(static_cast<std::size_t>(size()), 0);
+  for (std::int64_t p = 0; p < size(); ++p) {
+    int sum = 0;
+    for (int k = 0; k < dim; ++k) sum += m_level[p * dim + k] - m_first_level;
+    m_base[p] = sum <= base_level - m_first_level;
+  }
+}
+
 std::vector<int> AdaptiveSparseGrid::subspace_levels(std::int64_t p) const {
   return {m_level.begin() + p * m_dim, m_level.begin() + (p + 1) * m_dim};
 }
@@ -75,7 +116,7 @@ std::int64_t AdaptiveSparseGrid::find(const int* l, const std::int64_t* i) const
   return node == it->second.node_of.end() ? -1 : node->second;
 }
 
-std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i) {
+std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, bool with_parents) {
   const std::int64_t existing = find(l, i);
   if (existing >= 0) return existing;
   const std::int64_t p = size();
@@ -92,6 +133,7 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i) {
     m_max_level[k] = std::max(m_max_level[k], l[k]);
   }
   m_base.push_back(0);
+  if (!with_parents) return p;
   // The hierarchical parents along every axis (recursively): level 1 hangs below both boundary
   // nodes (boundary basis) or is the root (extrapolating); level l >= 2 below (l - 1, 2 floor(i/4) + 1).
   int pl[max_dimension];

@@ -22,6 +22,11 @@ class AdaptiveSparseGrid {
  public:
   /// The nodes of a regular grid (in its order).
   explicit AdaptiveSparseGrid(const SparseGrid& regular);
+  /// The nodes given by their levels and indices (size x dim each, in this order), e.g. from a
+  /// table; nodes of the regular grid of `base_level` are never coarsened. Throws
+  /// std::invalid_argument when the set is not closed under hierarchical parents or repeats a node.
+  AdaptiveSparseGrid(int dim, int base_level, std::vector<double> lo, std::vector<double> hi, Basis basis,
+                     const std::vector<int>& levels, const std::vector<std::int64_t>& indices);
 
   int dimension() const { return m_dim; }
   Basis basis() const { return m_basis; }
@@ -30,6 +35,8 @@ class AdaptiveSparseGrid {
   const std::vector<double>& hi() const { return m_hi; }
   /// The deepest level present along axis k (its finest spacing is (hi - lo) 2^-level).
   int max_level(int k) const { return m_max_level[k]; }
+  /// The level of the regular grid it started from.
+  int base_level() const { return m_base_level; }
 
   void coordinates(std::int64_t p, double* x) const;
   void level_index(std::int64_t p, int* l, std::int64_t* i) const;
@@ -57,8 +64,8 @@ class AdaptiveSparseGrid {
   };
   std::vector<int> subspace_levels(std::int64_t p) const;
   std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
-  /// Adds a node (and, recursively, its missing parents); returns its position.
-  std::int64_t insert(const int* l, const std::int64_t* i);
+  /// Adds a node (and, recursively, its missing parents unless told not to); returns its position.
+  std::int64_t insert(const int* l, const std::int64_t* i, bool with_parents = true);
   void rebuild_index();
   void transform_axis(std::vector<double>& values, int axis, double sign) const;
 

@@ -42,6 +42,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "grid.level", po::value(&config.sparse_level)->default_value(0), "sparse grids: the level n >= 1")(
       "grid.levels", po::value(&sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
+      "grid.adaptive", po::value(&config.sparse_adaptive)->default_value(0.0),
+      "sparse time-dependent runs: refine where the hierarchical surplus exceeds this (and coarsen below a "
+      "tenth of it) after every step; 0: a regular grid")(
+      "grid.max_level", po::value(&config.sparse_max_level)->default_value(0),
+      "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
       "grid.basis", po::value(&config.sparse_basis)->default_value("boundary"),
       "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
       "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(

@@ -24,6 +24,8 @@ struct SolveConfig {
   std::string sparse_basis = "boundary";  ///< --grid.basis: boundary or extrapolating
   int sparse_inputs = 3;                  ///< --sparse.inputs_per_axis: sparse time-dependent input grids
   double sparse_cfl = 1.0;                ///< --sparse.cfl: sparse time-dependent step factor
+  double sparse_adaptive = 0.0;           ///< --grid.adaptive: surplus threshold (0: a regular grid)
+  int sparse_max_level = 0;               ///< --grid.max_level: deepest adaptive level (0: level + 4)
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -118,13 +118,22 @@ void describe_sparse_axes(const P& problem, TableMetadata& meta) {
 /// Checkpoints, restarts and stops of a sparse run (collective).
 class SparseCheckpoints {
  public:
+  /// `can_checkpoint` false (adaptive grids, whose node set changes): a signal or wall-time stop
+  /// ends the run without a checkpoint, and --restart / periodic checkpoints are refused.
   SparseCheckpoints(MPI_Comm comm, const SolveConfig& config, const RunFiles& files, std::int64_t nodes,
-                    std::string identity)
+                    std::string identity, bool can_checkpoint = true)
       : m_comm(comm),
+        m_can_checkpoint(can_checkpoint),
         m_files(files),
         m_identity(std::move(identity)),
         m_nodes(nodes),
         m_control(comm, config.control) {
+    HJB_CHECK(
+        can_checkpoint || (config.restart.empty() && config.control.checkpoint_every_steps <= 0 &&
+                           config.control.checkpoint_every_seconds <= 0),
+        UsageError,
+        "--grid.adaptive: adaptive sparse runs keep no checkpoints yet (the node set changes every step); "
+        "drop --restart and --checkpoint.every_steps/--checkpoint.every_seconds");
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -148,6 +157,7 @@ class SparseCheckpoints {
   bool after_step(long steps, double tau, const std::vector<double>& values) {
     const StepDecision d = m_control.after_step(steps);
     if (d == StepDecision::proceed) return false;
+    if (!m_can_checkpoint) return d == StepDecision::stop;
     const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(m_nodes - 1), m_nodes, false}};
     write_checkpoint(m_comm, m_files.checkpoint, m_files.temporary(m_files.checkpoint),
                      {m_identity, "", tau, steps, 0}, node_axis, {m_first}, {m_count},
@@ -175,6 +185,7 @@ class SparseCheckpoints {
 
  private:
   MPI_Comm m_comm;
+  bool m_can_checkpoint;
   const RunFiles& m_files;
   std::string m_identity;
   std::int64_t m_nodes, m_first = 0, m_count = 0;

@@ -14,51 +14,25 @@
 
 namespace hjb {
 
-template <class P>
-SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+/// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table.
+template <class P, class Grid>
+SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& problem, Grid& grid,
+                             const SparseTimeOptions& o, const RunFiles& files, SolveSummary s) {
   constexpr int D = P::dim;
-  const P problem = configure_problem<P>(config);
-  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
-            "--solve.algorithm " << config.algorithm << ": on sparse grids problem '" << P::name()
-                                 << "' runs the time-dependent semi-Lagrangian scheme only");
-  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
-            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
-  HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
-            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
-  HJB_CHECK(config.sparse_cfl > 0 && config.sparse_cfl <= 1000, UsageError,
-            "--sparse.cfl must be in (0, 1000], got " << config.sparse_cfl);
-  const SparseGridPlan plan = plan_sparse_grid(config, problem);
-  SparseTimeOptions o;
-  o.horizon = config.options.horizon;
-  o.cfl = config.sparse_cfl;
-  o.inputs_per_axis = config.sparse_inputs;
-  o.mode = config.options.mode;
-  o.max_steps = config.options.max_steps;
-  const double inputs =
-      static_cast<double>(input_candidates(problem.control_set(), o.inputs_per_axis).size() + 1) *
-      static_cast<double>(input_candidates(problem.disturbance_set(), o.inputs_per_axis).size() +
-                          (P::disturbance_dim > 0 ? 1 : 0));
-  // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
-  // the periodic partner and the control per node.
-  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim));
-  const PreparedOutputs outputs = prepare_outputs(
-      comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
-  SolveSummary s;
-  s.algorithm = "sparse time_dependent";
-  if (config.dry_run) {
-    s.dry_run = true;
-    return s;
-  }
-  const sparse::SparseGrid grid = plan.build(D, config);
+  auto regular_of = [&](const auto&) {
+    return sparse::SparseGrid(D, config.sparse_level, grid.lo(), grid.hi(), config.sparse_levels,
+                              grid.basis());
+  };
   const long steps = sparse_time_steps(problem, grid, o);
   HJB_CHECK(steps <= o.max_steps, ValidationError,
             "--time.max_steps: the run needs more than "
                 << o.max_steps << " semi-Lagrangian steps; raise it or --sparse.cfl");
   std::ostringstream id;
-  id << std::setprecision(17) << sparse_run_identity(problem, grid) << ";time_dependent;horizon=" << o.horizon
-     << ";steps=" << steps << ";inputs=" << o.inputs_per_axis << ";mode=" << to_string(o.mode);
-  const RunFiles& files = outputs.files;
-  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str());
+  id << std::setprecision(17) << sparse_run_identity(problem, regular_of(grid))
+     << ";time_dependent;horizon=" << o.horizon << ";steps=" << steps << ";inputs=" << o.inputs_per_axis
+     << ";mode=" << to_string(o.mode);
+  constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
+  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str(), !adaptive);
   const double start = MPI_Wtime();
   const auto r = sparse_time_dependent(problem, grid, o, comm, checkpoints.start(), checkpoints.start_steps(),
                                        [&](long done, double tau, const std::vector<double>& values) {
@@ -88,6 +62,11 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   meta.numbers["time_step"] = r.time_step;
   meta.numbers["steps"] = static_cast<double>(r.steps);
   meta.numbers["inputs_per_axis"] = o.inputs_per_axis;
+  if (adaptive) {
+    meta.numbers["adaptive_threshold"] = o.adapt_threshold;
+    meta.numbers["adaptive_max_level"] = o.adapt_max_level;
+    meta.numbers["adaptive_largest_grid"] = static_cast<double>(r.largest_grid);
+  }
   std::vector<double> surplus = r.values;
   grid.hierarchize(surplus);
   std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
@@ -96,6 +75,65 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, control, meta);
   checkpoints.finished();
   return s;
+}
+
+template <class P>
+SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  const P problem = configure_problem<P>(config);
+  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
+            "--solve.algorithm " << config.algorithm << ": on sparse grids problem '" << P::name()
+                                 << "' runs the time-dependent semi-Lagrangian scheme only");
+  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
+  HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
+            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
+  HJB_CHECK(config.sparse_cfl > 0 && config.sparse_cfl <= 1000, UsageError,
+            "--sparse.cfl must be in (0, 1000], got " << config.sparse_cfl);
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  HJB_CHECK(std::isfinite(config.sparse_adaptive) && config.sparse_adaptive >= 0, UsageError,
+            "--grid.adaptive must be a threshold >= 0, got " << config.sparse_adaptive);
+  HJB_CHECK(config.sparse_max_level == 0 ||
+                (config.sparse_max_level >= config.sparse_level && config.sparse_max_level <= 30),
+            UsageError,
+            "--grid.max_level must be in [--grid.level " << config.sparse_level << ", 30], got "
+                                                         << config.sparse_max_level);
+  // The extrapolating basis has no nodes on the boundary: a periodic axis would wrap foot points
+  // into its extrapolated margins, whose weights (1.5, -0.5) amplify errors step after step.
+  for (int k = 0; k < D; ++k)
+    HJB_CHECK(plan.basis == sparse::Basis::boundary || !problem.domain()[k].periodic, UsageError,
+              "--grid.basis extrapolating: axis " << k << " of problem '" << P::name()
+                                                  << "' is periodic; use --grid.basis boundary");
+  SparseTimeOptions o;
+  o.horizon = config.options.horizon;
+  o.cfl = config.sparse_cfl;
+  o.inputs_per_axis = config.sparse_inputs;
+  o.mode = config.options.mode;
+  o.max_steps = config.options.max_steps;
+  const double inputs =
+      static_cast<double>(input_candidates(problem.control_set(), o.inputs_per_axis).size() + 1) *
+      static_cast<double>(input_candidates(problem.disturbance_set(), o.inputs_per_axis).size() +
+                          (P::disturbance_dim > 0 ? 1 : 0));
+  // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
+  // the periodic partner and the control per node.
+  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim));
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
+  SolveSummary s;
+  s.algorithm = "sparse time_dependent";
+  if (config.dry_run) {
+    s.dry_run = true;
+    return s;
+  }
+  const sparse::SparseGrid regular = plan.build(D, config);
+  if (config.sparse_adaptive > 0) {
+    o.adapt_threshold = config.sparse_adaptive;
+    o.adapt_max_level =
+        config.sparse_max_level > 0 ? config.sparse_max_level : std::min(30, config.sparse_level + 4);
+    sparse::AdaptiveSparseGrid grid(regular);
+    return sparse_time_run(comm, config, problem, grid, o, outputs.files, s);
+  }
+  return sparse_time_run(comm, config, problem, regular, o, outputs.files, s);
 }
 
 }  // namespace hjb

@@ -40,12 +40,21 @@ std::vector<T> read_array(hid_t file, const std::string& name, hid_t memory_type
   return data;
 }
 
-}  // namespace
+int level_of(const sparse::SparseGrid& g) { return g.level(); }
+int level_of(const sparse::AdaptiveSparseGrid& g) { return g.base_level(); }
+std::vector<int> caps_of(const sparse::SparseGrid& g) { return g.caps(); }
+std::vector<int> caps_of(const sparse::AdaptiveSparseGrid& g) {
+  std::vector<int> c;
+  for (int k = 0; k < g.dimension(); ++k) c.push_back(g.max_level(k));
+  return c;
+}
+constexpr bool is_adaptive(const sparse::SparseGrid&) { return false; }
+constexpr bool is_adaptive(const sparse::AdaptiveSparseGrid&) { return true; }
 
-void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
-                        const sparse::SparseGrid& grid, const std::vector<double>& nodal,
-                        const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
-                        const TableMetadata& metadata) {
+template <class Grid>
+void write_table(MPI_Comm comm, const std::string& path, const std::string& tmp, const Grid& grid,
+                 const std::vector<double>& nodal, const std::vector<double>& surplus,
+                 const std::vector<std::vector<double>>& policy, const TableMetadata& metadata) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   bool ok = true;
@@ -70,10 +79,11 @@ void write_sparse_table(MPI_Comm comm, const std::string& path, const std::strin
       const Handle sg =
           group(check_id(H5Gcreate2(f, "sparse", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/sparse"));
       write_number_attribute(sg, "dimension", d);
-      write_number_attribute(sg, "level", grid.level());
+      write_number_attribute(sg, "level", level_of(grid));
       write_string_attribute(sg, "basis", sparse::to_string(grid.basis()));
-      write_array(f, "sparse/caps", H5T_STD_I32LE, H5T_NATIVE_INT, grid.caps().data(),
-                  {static_cast<hsize_t>(d)});
+      write_string_attribute(sg, "adaptive", is_adaptive(grid) ? "yes" : "no");
+      const std::vector<int> caps = caps_of(grid);
+      write_array(f, "sparse/caps", H5T_STD_I32LE, H5T_NATIVE_INT, caps.data(), {static_cast<hsize_t>(d)});
       write_array(f, "sparse/lo", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, grid.lo().data(),
                   {static_cast<hsize_t>(d)});
       write_array(f, "sparse/hi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, grid.hi().data(),
@@ -102,6 +112,33 @@ void write_sparse_table(MPI_Comm comm, const std::string& path, const std::strin
   }
   agree_on_success(comm, ok, rank == 0 ? reason : "rank 0 could not write the sparse table " + tmp);
   rename_on_rank0(comm, tmp, path);
+}
+
+}  // namespace
+
+void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
+                        const sparse::SparseGrid& grid, const std::vector<double>& nodal,
+                        const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
+                        const TableMetadata& metadata) {
+  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata);
+}
+
+void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
+                        const sparse::AdaptiveSparseGrid& grid, const std::vector<double>& nodal,
+                        const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
+                        const TableMetadata& metadata) {
+  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata);
+}
+
+void SparseTable::hierarchize(std::vector<double>& values) const {
+  if (adaptive_grid)
+    adaptive_grid->hierarchize(values);
+  else
+    regular_grid->hierarchize(values);
+}
+
+double SparseTable::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  return adaptive_grid ? adaptive_grid->evaluate(surpluses, x) : regular_grid->evaluate(surpluses, x);
 }
 
 bool is_sparse_table(const std::string& path) {
@@ -149,28 +186,37 @@ SparseTable read_sparse_table(const std::string& path) {
     H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
   }
   // The file must describe a consistent grid of that many nodes.
+  const auto adaptive = read_string_attribute(sg, "adaptive");
+  t.adaptive = adaptive && *adaptive == "yes";
+  const auto levels = read_array<int>(f, "sparse/level", H5T_NATIVE_INT, path);
+  const auto indices = read_array<std::int64_t>(f, "sparse/index", H5T_NATIVE_INT64, path);
+  const std::size_t d = static_cast<std::size_t>(t.dimension);
+  HJB_CHECK(
+      t.surplus.size() == t.nodal.size() && levels.size() == t.nodal.size() * d &&
+          indices.size() == levels.size(),
+      ValidationError,
+      path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
   try {
-    const sparse::SparseGrid g = t.grid();
-    HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size() && t.surplus.size() == t.nodal.size(),
-              ValidationError,
-              path << ": " << t.nodal.size() << " values for a grid of " << g.size() << " nodes");
-    // The values follow the grid's node order; the stored levels and indices must agree with it
-    // node for node (a file from another node ordering is refused, never misread).
-    const auto levels = read_array<int>(f, "sparse/level", H5T_NATIVE_INT, path);
-    const auto indices = read_array<std::int64_t>(f, "sparse/index", H5T_NATIVE_INT64, path);
-    const std::size_t d = static_cast<std::size_t>(t.dimension);
-    HJB_CHECK(levels.size() == t.nodal.size() * d && indices.size() == levels.size(), ValidationError,
-              path << ": /sparse/level and /sparse/index do not hold " << t.nodal.size() << " x " << d
-                   << " entries");
-    int l[sparse::max_dimension];
-    std::int64_t i[sparse::max_dimension];
-    for (std::int64_t p = 0; p < g.size(); ++p) {
-      g.level_index(p, l, i);
-      for (std::size_t k = 0; k < d; ++k)
-        HJB_CHECK(levels[p * d + k] == l[k] && indices[p * d + k] == i[k], ValidationError,
-                  path << ": node " << p
-                       << " is stored in another node order than this hjbench builds "
-                          "(written by another version?); solve it again");
+    if (t.adaptive) {
+      t.adaptive_grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi,
+                                                                           t.basis, levels, indices);
+    } else {
+      const sparse::SparseGrid g = t.grid();
+      HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size(), ValidationError,
+                path << ": " << t.nodal.size() << " values for a grid of " << g.size() << " nodes");
+      // The values follow the grid's node order; the stored levels and indices must agree with it
+      // node for node (a file from another node ordering is refused, never misread).
+      int l[sparse::max_dimension];
+      std::int64_t i[sparse::max_dimension];
+      for (std::int64_t p = 0; p < g.size(); ++p) {
+        g.level_index(p, l, i);
+        for (std::size_t k = 0; k < d; ++k)
+          HJB_CHECK(levels[p * d + k] == l[k] && indices[p * d + k] == i[k], ValidationError,
+                    path << ": node " << p
+                         << " is stored in another node order than this hjbench builds "
+                            "(written by another version?); solve it again");
+      }
+      t.regular_grid = std::make_shared<const sparse::SparseGrid>(g);
     }
   } catch (const std::invalid_argument& e) {
     throw ValidationError(path + ": an invalid sparse grid (" + e.what() + ")");
@@ -184,8 +230,9 @@ std::string describe_sparse_table(const SparseTable& t, const std::string& path)
      << (t.complete ? "" : " (PARTIAL: an interrupted or failed run)") << "\n";
   os << "  problem: " << (t.strings.count("problem") ? t.strings.at("problem") : "?") << ", mode "
      << (t.strings.count("mode") ? t.strings.at("mode") : "?") << "\n";
-  os << "  sparse grid (" << sparse::to_string(t.basis) << " basis): dimension " << t.dimension << ", level "
-     << t.level << ", levels per axis";
+  os << "  sparse grid (" << sparse::to_string(t.basis) << " basis" << (t.adaptive ? ", adaptive" : "")
+     << "): dimension " << t.dimension << ", level " << t.level << ", " << (t.adaptive ? "deepest " : "")
+     << "levels per axis";
   for (int c : t.caps) os << " " << c;
   os << ", " << t.nodal.size() << " nodes on [";
   for (int k = 0; k < t.dimension; ++k) os << (k ? ", " : "") << t.lo[k] << " .. " << t.hi[k];

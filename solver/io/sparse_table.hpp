@@ -2,7 +2,8 @@
 // and feedback, with the same root metadata as the tensor tables (data/README.md, "Sparse tables").
 //
 //   /                  attributes: schema_version, complete, grid_type = "sparse", problem, mode, ...
-//   /sparse            attributes: dimension, level, basis (boundary or extrapolating); datasets caps (int32
+//   /sparse            attributes: dimension, level, basis (boundary or extrapolating), adaptive
+//                      (yes: any node set closed under hierarchical parents); datasets caps (int32
 //   d), lo, hi (float64 d),
 //                      level (int32 N x d), index (int64 N x d): node p is at
 //                      lo + (hi - lo) * index / 2^level per axis
@@ -15,9 +16,11 @@
 #pragma once
 #include <mpi.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "solver/io/hdf5_table.hpp"
 
@@ -26,6 +29,13 @@ namespace hjb {
 /// Collective: rank 0 writes `tmp` and renames it to `path`.
 void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
                         const sparse::SparseGrid& grid, const std::vector<double>& nodal,
+                        const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
+                        const TableMetadata& metadata);
+
+/// The same for an adaptive grid (attribute adaptive = yes; level = the starting regular level,
+/// caps = the deepest level per axis).
+void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
+                        const sparse::AdaptiveSparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
                         const TableMetadata& metadata);
 
@@ -41,8 +51,14 @@ struct SparseTable {
   std::map<std::string, std::string> strings;
   std::map<std::string, double> numbers, problem_parameters;
   bool complete = true;
-  /// The grid the table was written on (rebuilt from level, caps and box).
+  bool adaptive = false;
+  std::shared_ptr<const sparse::SparseGrid> regular_grid;           ///< set when not adaptive
+  std::shared_ptr<const sparse::AdaptiveSparseGrid> adaptive_grid;  ///< set when adaptive
+  /// The regular grid the table was written on (rebuilt from level, caps and box).
   sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps, basis}; }
+  /// On the table's grid, regular or adaptive: nodal values -> surpluses, and the interpolant.
+  void hierarchize(std::vector<double>& values) const;
+  double evaluate(const std::vector<double>& surpluses, const double* x) const;
 };
 
 /// Reads a sparse table (serial). Throws ValidationError naming the path for a missing, foreign

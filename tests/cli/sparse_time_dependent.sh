@@ -59,6 +59,25 @@ print(f"axes {axes}, psi ends at {psi[-1]:.4f} (2 pi excluded), V in [{V.min():.
 sys.exit(0 if axes == ["x", "y", "psi"] and psi[-1] < 2 * np.pi - 0.1 and inside_ok else 1)
 PY
 
+ad=(--problem.name eikonal --grid.type sparse --grid.level 5 --grid.levels 5,5 --grid.adaptive 1e-3 --grid.max_level 9 --time.horizon 0.5 --output.quiet)
+"$HJBENCH" solve "${ad[@]}" --output.file ad1.h5 > /dev/null && mpirun -n 3 "$HJBENCH" solve "${ad[@]}" --output.file ad3.h5 > /dev/null \
+  && "$HJBENCH" info ad1.h5 | grep -q "boundary basis, adaptive" \
+  && "$HJBENCH" sample ad1.h5 --grid.shape 41,41 --output.file ad_t.h5 > /dev/null \
+  && "$PYTHON" - <<'PY' && ok "adaptive sparse grid (--grid.adaptive): 1 and 3 ranks identical, sampled within 0.03 of the exact front on [-1, 1]^2" || fail "adaptive sparse run"
+import sys, h5py, numpy as np
+a, b = h5py.File("ad1.h5"), h5py.File("ad3.h5")
+same = np.array_equal(a["value/nodal"][...], b["value/nodal"][...]) and np.array_equal(a["sparse/index"][...], b["sparse/index"][...])
+f = h5py.File("ad_t.h5"); V = f["value/final"][...]
+x = np.meshgrid(f["axes/x0"][...], f["axes/x1"][...], indexing="ij")
+m = (np.abs(x[0]) <= 1) & (np.abs(x[1]) <= 1)
+err = float(np.abs(V - (np.hypot(*x) - 0.5))[m].max())
+print(f"adaptive: {len(a['value/nodal'])} nodes (deepest levels {list(a['sparse/caps'][...])}), identical on 3 ranks: {same}, max error {err:.3e}")
+sys.exit(0 if same and err <= 0.03 and a["sparse"].attrs["adaptive"] == "yes" else 1)
+PY
+expect 2 "keep no checkpoints yet" "--grid.adaptive with periodic checkpoints" -- "$HJBENCH" solve "${ad[@]}" --checkpoint.every_steps 5 --output.file bad.h5
+expect 2 "grid.max_level must be in" "--grid.max_level below --grid.level" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 5 --grid.levels 5,5 --grid.adaptive 1e-3 --grid.max_level 3 --output.file bad.h5
+expect 2 "stationary sparse runs use regular grids" "--grid.adaptive on a stationary problem" -- "$HJBENCH" solve --problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3 --output.file bad.h5
+
 c=(--problem.name eikonal --grid.type sparse --grid.level 9 --grid.levels 9,9 --time.horizon 1 --output.quiet)
 "$HJBENCH" solve "${c[@]}" --output.file c_full.h5 > /dev/null || fail "uninterrupted run"
 mpirun -n 2 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --walltime 0.3 > c.log 2>&1; code=$?
@@ -78,6 +97,7 @@ expect 2 "holds V at the horizon only" "--time.snapshots with a sparse grid" -- 
 expect 2 "inputs_per_axis must be in" "--sparse.inputs_per_axis 1" -- "$HJBENCH" solve "${b[@]}" --sparse.inputs_per_axis 1
 expect 2 "sparse.cfl must be in" "--sparse.cfl 0" -- "$HJBENCH" solve "${b[@]}" --sparse.cfl 0
 expect 2 "runs the time-dependent semi-Lagrangian scheme only" "--solve.algorithm value_iteration on a sparse eikonal" -- "$HJBENCH" solve "${b[@]}" --solve.algorithm value_iteration
+expect 2 "is periodic; use --grid.basis boundary" "the extrapolating basis on a periodic axis (Air3D)" -- "$HJBENCH" solve --problem.name air3d --grid.type sparse --grid.level 4 --grid.basis extrapolating --output.file bad.h5
 expect 2 "give the levels per axis to choose" "a sparse eikonal without --grid.levels" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --output.file bad.h5
 expect 2 "has 9 entries but problem 'eikonal' is" "--grid.levels of a dimension the problem lacks" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4,4,4,4,4,4,4,4 --output.file bad.h5
 expect 3 "needs more than 10" "a run needing more steps than --time.max_steps" -- "$HJBENCH" solve "${b[@]}" --time.max_steps 10 --time.horizon 5
