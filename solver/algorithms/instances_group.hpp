@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 
+#include "solver/algorithms/combination_run.hpp"
 #include "solver/algorithms/finite_horizon_run.hpp"
 #include "solver/algorithms/instances.hpp"
 #include "solver/algorithms/sparse_time_dependent_run.hpp"
@@ -18,7 +19,7 @@ ProblemEntry& entry_for(std::vector<ProblemEntry>& registry, std::size_t positio
   auto it = std::find_if(registry.begin(), registry.end(),
                          [](const ProblemEntry& e) { return e.name == P::name(); });
   if (it == registry.end()) {
-    registry.push_back({P::name(), P::description(), {}, {}, {}, {}, {}, position});
+    registry.push_back({P::name(), P::description(), {}, {}, {}, {}, {}, {}, position});
     it = registry.end() - 1;
   }
   it->catalog_position = std::min(it->catalog_position, position);
@@ -45,6 +46,7 @@ void add_group(std::vector<ProblemEntry>& registry) {
       ProblemEntry& entry = entry_for<P>(registry, I);
       entry.time_dependent[P::dim] = &run_time_dependent<P>;
       entry.sparse[P::dim] = &run_sparse_time_dependent<P>;
+      entry.combination[P::dim] = &run_combination<P>;
       if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
       if constexpr (has_finite_horizon_solver<P>) entry.finite_horizon[P::dim] = &run_finite_horizon<P>;
     }

@@ -52,19 +52,25 @@ std::string stationary_problem_names() {
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
   if (config.grid_type == "sparse") {
+    const bool combination = config.sparse_method == "combination";
+    const auto& solvers = combination ? entry.combination : entry.sparse;
+    HJB_CHECK(
+        !solvers.empty(), UsageError,
+        "--sparse.method " << config.sparse_method << ": problem '" << entry.name << "' has no such solver");
     HJB_CHECK(!entry.sparse.empty(), UsageError,
               "--grid.type sparse: problem '" << entry.name << "' has no sparse-grid solver");
     int dim = static_cast<int>(config.sparse_levels.size());
     if (dim == 0) {
-      HJB_CHECK(entry.sparse.size() == 1, UsageError,
-                "--grid.levels: problem '" << entry.name << "' comes in " << dimension_list(entry.sparse)
+      HJB_CHECK(solvers.size() == 1, UsageError,
+                "--grid.levels: problem '" << entry.name << "' comes in " << dimension_list(solvers)
                                            << " dimensions; give the levels per axis to choose");
-      dim = entry.sparse.begin()->first;
+      dim = solvers.begin()->first;
     }
-    const auto it = entry.sparse.find(dim);
-    HJB_CHECK(it != entry.sparse.end(), UsageError,
+    const auto it = solvers.find(dim);
+    HJB_CHECK(it != solvers.end(), UsageError,
               "--grid.levels has " << dim << " entries but problem '" << entry.name << "' is "
-                                   << dimension_list(entry.sparse) << "-dimensional");
+                                   << dimension_list(solvers) << "-dimensional"
+                                   << (combination ? " for the combination technique" : ""));
     return it->second(comm, config);
   }
   const bool stationary = config.algorithm != "time_dependent";

@@ -22,9 +22,10 @@ struct ProblemEntry {
   std::map<int, SolveFunction> time_dependent;  ///< by dimension
   std::map<int, SolveFunction> stationary;      ///< by dimension: problems with an MDP step and discount
   std::map<int, SolveFunction>
-      finite_horizon;                   ///< by dimension: problems with an MDP step and episode length
-  std::map<int, SolveFunction> sparse;  ///< by dimension: continuous-time stationary problems on sparse grids
-  std::size_t catalog_position = 0;     ///< order of `hjbench problems`
+      finite_horizon;                        ///< by dimension: problems with an MDP step and episode length
+  std::map<int, SolveFunction> sparse;       ///< by dimension: semi-Lagrangian on sparse grids
+  std::map<int, SolveFunction> combination;  ///< by dimension: the combination technique (tensor solvers)
+  std::size_t catalog_position = 0;          ///< order of `hjbench problems`
 };
 
 /// Every catalog problem, in catalog order. Not collective.

@@ -1,0 +1,276 @@
+// The sparse-grid combination technique over the distributed tensor-grid solver
+// (`solve --grid.type sparse --sparse.method combination`; Griebel, Schneider & Zenger 1992; run as
+// DisCoTec does, component grids on MPI process groups). The truncated combination of level n with
+// minimum level m per axis,
+//
+//     V_n = sum_{q=0}^{d-1} (-1)^q C(d-1, q) sum_{j >= 0, |j|_1 = n - q} V_{m + j},
+//
+// combines the solutions V_l of the tensor solver (any scheme, WENO5 included) on the anisotropic
+// full grids with 2^{l_k} + 1 nodes per axis (2^{l_k} on periodic axes). The ranks are split into
+// groups (MPI_Comm_split), each solving its share of the components (largest first, to the least
+// loaded group) into temporary tables beside the output; every rank then reads them, evaluates the
+// combination at the union of the component nodes (a node set closed under hierarchical parents)
+// and hierarchises it on that adaptive sparse grid, which rank 0 publishes as an adaptive sparse
+// table. The temporary component tables are removed.
+#pragma once
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "grids/multilinear.hpp"
+#include "grids/sparse/adaptive_sparse_grid.hpp"
+#include "solver/algorithms/sparse_run_common.hpp"
+#include "solver/algorithms/time_dependent_run.hpp"
+#include "solver/io/sparse_table.hpp"
+#include "solver/io/version_attributes.hpp"
+
+namespace hjb {
+
+struct CombinationComponent {
+  std::vector<int> levels;
+  double coefficient = 0.0;
+};
+
+/// The components of the truncated combination technique (coefficients sum to 1).
+inline std::vector<CombinationComponent> combination_components(int dim, int level, int min_level) {
+  std::vector<CombinationComponent> out;
+  double binomial = 1.0;  // C(d-1, q)
+  for (int q = 0; q < dim && q <= level; ++q) {
+    const double coefficient = (q % 2 ? -1.0 : 1.0) * binomial;
+    // Every j >= 0 with |j|_1 = level - q.
+    std::vector<int> j(static_cast<std::size_t>(dim), 0);
+    const int total = level - q;
+    std::function<void(int, int)> visit = [&](int k, int left) {
+      if (k == dim - 1) {
+        j[k] = left;
+        CombinationComponent c;
+        for (int a = 0; a < dim; ++a) c.levels.push_back(min_level + j[a]);
+        c.coefficient = coefficient;
+        out.push_back(c);
+        return;
+      }
+      for (int v = 0; v <= left; ++v) {
+        j[k] = v;
+        visit(k + 1, left - v);
+      }
+    };
+    visit(0, total);
+    binomial = binomial * (dim - 1 - q) / (q + 1);
+  }
+  return out;
+}
+
+template <class P>
+SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  const P problem = configure_problem<P>(config);
+  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
+            "--sparse.method combination: runs the time-dependent tensor solver; --solve.algorithm "
+                << config.algorithm << " is not supported");
+  HJB_CHECK(
+      config.sparse_basis == "boundary", UsageError,
+      "--sparse.method combination: the component grids have boundary nodes; use --grid.basis boundary");
+  HJB_CHECK(config.sparse_adaptive == 0, UsageError, "--grid.adaptive: not with --sparse.method combination");
+  for (int c : config.sparse_levels)
+    HJB_CHECK(c == config.sparse_level, UsageError,
+              "--grid.levels: the combination technique runs isotropic levels; give " << config.sparse_level
+                                                                                      << " on every axis");
+  const int m = config.sparse_min_level;
+  HJB_CHECK(m >= 1 && m <= 20, UsageError, "--sparse.min_level must be in [1, 20], got " << m);
+  HJB_CHECK(config.sparse_level >= 1 && config.sparse_level + m <= 24, UsageError,
+            "--grid.level + --sparse.min_level must be at most 24, got " << config.sparse_level + m);
+  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
+  HJB_CHECK(config.restart.empty() && config.control.checkpoint_every_steps <= 0 &&
+                config.control.checkpoint_every_seconds <= 0,
+            UsageError,
+            "--sparse.method combination: the component runs keep no checkpoints; drop --restart and "
+            "--checkpoint.every_steps/--checkpoint.every_seconds");
+  const auto domain = problem.domain();
+  std::vector<double> lo(D), hi(D);
+  for (int k = 0; k < D; ++k) {
+    lo[k] = config.lo.empty() ? domain[k].lo : config.lo[k];
+    hi[k] = config.hi.empty() ? domain[k].hi : config.hi[k];
+  }
+  const auto components = combination_components(D, config.sparse_level, m);
+  double total_nodes = 0;
+  std::vector<double> cost;
+  for (const auto& c : components) {
+    double nodes = 1;
+    for (int l : c.levels) nodes *= std::ldexp(1.0, l) + 1;
+    cost.push_back(nodes);
+    total_nodes += nodes;
+  }
+  int rank, size;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const double largest = *std::max_element(cost.begin(), cost.end());
+  check_sparse_memory(comm, config, "combination technique", D, largest,
+                      static_cast<double>(components.size()), 8.0 * 12);
+  const PreparedOutputs outputs = prepare_outputs(comm, config, total_nodes * 8.0 * (2 + D) + 65536, 0);
+  SolveSummary s;
+  s.algorithm = "sparse combination time_dependent";
+  if (config.dry_run) {
+    s.dry_run = true;
+    return s;
+  }
+  // Groups: one per rank while there are more components than ranks, else equal shares of ranks.
+  const int groups = std::min<int>(size, static_cast<int>(components.size()));
+  const int group = rank * groups / size;
+  MPI_Comm sub;
+  MPI_Comm_split(comm, group, rank, &sub);
+  std::vector<int> owner(components.size());
+  {
+    std::vector<std::size_t> order(components.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+    std::vector<double> load(static_cast<std::size_t>(groups), 0.0);
+    for (std::size_t c : order) {
+      const auto least = std::min_element(load.begin(), load.end()) - load.begin();
+      owner[c] = static_cast<int>(least);
+      load[least] += cost[c];
+    }
+  }
+  const RunFiles& files = outputs.files;
+  const std::string directory = files.temporary(files.table) + ".components";
+  if (rank == 0) std::filesystem::create_directories(directory);
+  MPI_Barrier(comm);
+  auto component_path = [&](std::size_t c) { return directory + "/component_" + std::to_string(c) + ".h5"; };
+  struct RemoveDirectory {
+    MPI_Comm comm;
+    std::string path;
+    ~RemoveDirectory() {
+      int r;
+      MPI_Comm_rank(comm, &r);
+      std::error_code ignored;
+      if (r == 0) std::filesystem::remove_all(path, ignored);
+    }
+  } remove_directory{comm, directory};
+  const double start = MPI_Wtime();
+  // Each group solves its components; a failure anywhere is agreed on before anyone reads.
+  std::string failure;
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    if (owner[c] != group) continue;
+    SolveConfig cc = config;
+    cc.grid_type = "tensor";
+    cc.shape.clear();
+    for (int k = 0; k < D; ++k)
+      cc.shape.push_back((std::int64_t{1} << components[c].levels[k]) + (domain[k].periodic ? 0 : 1));
+    cc.output = component_path(c);
+    cc.history.clear();
+    cc.checkpoint_file = cc.output + ".ckpt";
+    cc.quiet = true;
+    cc.options.progress_seconds = std::numeric_limits<double>::infinity();
+    cc.control = RunControlOptions{};
+    try {
+      const SolveSummary cs = run_time_dependent<P>(sub, cc);
+      s.node_stage_updates += cs.node_stage_updates;
+    } catch (const std::exception& e) {
+      failure = e.what();
+      break;
+    }
+  }
+  MPI_Comm_free(&sub);
+  int failed = failure.empty() ? 0 : 1, any = 0;
+  MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm);
+  HJB_CHECK(
+      !any, NumericalError,
+      "--sparse.method combination: a component solve failed" << (failure.empty() ? "" : ": " + failure));
+  double updates = s.node_stage_updates;
+  MPI_Allreduce(&updates, &s.node_stage_updates, 1, MPI_DOUBLE, MPI_SUM, comm);
+  // The union of the component nodes (levels and indices per axis), in a fixed order.
+  std::set<std::pair<std::vector<int>, std::vector<std::int64_t>>> union_nodes;
+  std::vector<Table> tables;
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    tables.push_back(read_table(component_path(c)));
+    const auto& l = components[c].levels;
+    std::vector<std::int64_t> i(D, 0);
+    std::int64_t count = 1;
+    for (int k = 0; k < D; ++k) count *= (std::int64_t{1} << l[k]) + 1;
+    for (std::int64_t q = 0; q < count; ++q) {
+      std::int64_t rest = q;
+      std::vector<int> nl(D);
+      std::vector<std::int64_t> ni(D);
+      for (int k = D - 1; k >= 0; --k) {
+        std::int64_t t = rest % ((std::int64_t{1} << l[k]) + 1);
+        rest /= (std::int64_t{1} << l[k]) + 1;
+        int lev = l[k];
+        while (lev > 0 && t % 2 == 0) {
+          t /= 2;
+          --lev;
+        }
+        nl[k] = lev;
+        ni[k] = t;
+      }
+      union_nodes.emplace(nl, ni);
+    }
+  }
+  std::vector<int> levels;
+  std::vector<std::int64_t> indices;
+  for (const auto& [nl, ni] : union_nodes) {
+    levels.insert(levels.end(), nl.begin(), nl.end());
+    indices.insert(indices.end(), ni.begin(), ni.end());
+  }
+  const sparse::AdaptiveSparseGrid grid(D, m, lo, hi, sparse::Basis::boundary, levels, indices);
+  // The combination at every node: the components' multilinear interpolants with their coefficients.
+  std::vector<double> values(static_cast<std::size_t>(grid.size()), 0.0);
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    std::array<Axis, D> axes;
+    for (int k = 0; k < D; ++k) axes[k] = tables[c].axes[k];
+    std::array<std::int64_t, D> stride;
+    stride[D - 1] = 1;
+    for (int k = D - 2; k >= 0; --k) stride[k] = stride[k + 1] * axes[k + 1].n;
+    const std::vector<double>& v = tables[c].values.back();
+    State<D> x;
+    for (std::int64_t p = 0; p < grid.size(); ++p) {
+      grid.coordinates(p, x.data());
+      const auto cell = cell_weights<D>(axes, x);
+      double value = 0.0;
+      for (int corner = 0; corner < CellWeights<D>::corners; ++corner) {
+        if (cell.weight[corner] == 0.0) continue;
+        std::int64_t q = 0;
+        for (int k = 0; k < D; ++k) q += cell.node[corner][k] * stride[k];
+        value += cell.weight[corner] * v[static_cast<std::size_t>(q)];
+      }
+      values[p] += components[c].coefficient * value;
+    }
+  }
+  std::vector<double> surplus = values;
+  grid.hierarchize(surplus);
+  s.wall_seconds = MPI_Wtime() - start;
+  s.iterations = static_cast<long>(components.size());
+  s.final_time = -config.options.horizon;
+  s.termination = Termination::converged;
+  s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  meta.strings["scheme"] = "combination technique of tensor-grid solutions (" +
+                           to_string(config.options.derivative) + " + " +
+                           to_string(config.options.integrator) + ")";
+  meta.strings["mode"] = "time_dependent";
+  meta.strings["reach_mode"] = to_string(config.options.mode);
+  meta.strings["command_line"] = config.command_line;
+  describe_sparse_axes(problem, meta);
+  meta.numbers["horizon"] = config.options.horizon;
+  meta.numbers["combination_components"] = static_cast<double>(components.size());
+  meta.numbers["combination_min_level"] = m;
+  meta.numbers["combination_component_nodes"] = total_nodes;
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, {}, meta);
+  std::ostringstream os;
+  os << components.size() << " component grids (" << total_nodes << " nodes) on " << groups
+     << " process groups; the combination has " << grid.size() << " sparse nodes";
+  s.message = os.str();
+  return s;
+}
+
+}  // namespace hjb
