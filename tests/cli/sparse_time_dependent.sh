@@ -2,7 +2,7 @@
 # hjbench solve --grid.type sparse on time-dependent problems: the 2-D eikonal front (exact solution
 # |x| - 1 + tau) on both bases, 1 / 2 / 3 ranks bit-identical, Air3D (a game with a periodic axis)
 # sampled onto a tensor lattice with its axis names, --walltime stop and restart on another rank
-# count bit-identical, and bad input (snapshots, inputs per axis, step factor, the dimension chosen
+# count bit-identical, the adaptive grid and the combination technique, and bad input (snapshots, inputs per axis, step factor, the dimension chosen
 # by --grid.levels, another algorithm): clear message, exit 2/3, no output.
 # Usage: sparse_time_dependent.sh HJBENCH PYTHON
 set -u
@@ -77,6 +77,25 @@ PY
 expect 2 "keep no checkpoints yet" "--grid.adaptive with periodic checkpoints" -- "$HJBENCH" solve "${ad[@]}" --checkpoint.every_steps 5 --output.file bad.h5
 expect 2 "grid.max_level must be in" "--grid.max_level below --grid.level" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 5 --grid.levels 5,5 --grid.adaptive 1e-3 --grid.max_level 3 --output.file bad.h5
 expect 2 "stationary sparse runs use regular grids" "--grid.adaptive on a stationary problem" -- "$HJBENCH" solve --problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3 --output.file bad.h5
+
+ct=(--problem.name eikonal --grid.type sparse --sparse.method combination --grid.level 4 --grid.levels 4,4 --time.horizon 0.5 --output.quiet)
+"$HJBENCH" solve "${ct[@]}" --output.file ct1.h5 > /dev/null && mpirun -n 3 "$HJBENCH" solve "${ct[@]}" --output.file ct3.h5 > ct3.log \
+  && grep -q "9 component grids" ct3.log && [[ -z $(ls -d ./*components* 2>/dev/null) ]] \
+  && "$HJBENCH" sample ct3.h5 --grid.shape 41,41 --output.file ct_t.h5 > /dev/null \
+  && "$PYTHON" - <<'PY' && ok "combination technique (WENO5 components on process groups): 1 and 3 ranks agree, within 0.08 of the exact front, no component files left" || { fail "combination technique"; cat ct3.log; }
+import sys, h5py, numpy as np
+a, b = h5py.File("ct1.h5"), h5py.File("ct3.h5")
+diff = float(np.max(np.abs(a["value/nodal"][...] - b["value/nodal"][...])))
+f = h5py.File("ct_t.h5"); V = f["value/final"][...]
+x = np.meshgrid(f["axes/x0"][...], f["axes/x1"][...], indexing="ij")
+m = (np.abs(x[0]) <= 1) & (np.abs(x[1]) <= 1)
+err = np.abs(V - (np.hypot(*x) - 0.5))[m]
+print(f"combination: {len(a['value/nodal'])} sparse nodes, 1 vs 3 ranks max difference {diff:.1e}, max error {err.max():.3e}, mean {err.mean():.3e}")
+sys.exit(0 if diff <= 1e-12 and err.max() <= 0.08 and a.attrs["combination_components"] == 9 else 1)
+PY
+expect 2 "choose semi_lagrangian or combination" "an unknown --sparse.method" -- "$HJBENCH" solve "${ct[@]/combination/simplex}" --output.file bad.h5
+expect 2 "for the combination technique" "the combination technique beyond the tensor solvers' dimensions" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --sparse.method combination --grid.level 3 --grid.levels 3,3,3,3,3,3 --output.file bad.h5
+expect 2 "use --grid.basis boundary" "the combination technique with the extrapolating basis" -- "$HJBENCH" solve "${ct[@]}" --grid.basis extrapolating --output.file bad.h5
 
 c=(--problem.name eikonal --grid.type sparse --grid.level 9 --grid.levels 9,9 --time.horizon 1 --output.quiet)
 "$HJBENCH" solve "${c[@]}" --output.file c_full.h5 > /dev/null || fail "uninterrupted run"
