@@ -4,7 +4,10 @@
 # over the reference's 101x101x100 lattice and the fraction of lattice nodes whose sign of V differs
 # (scripts/compare_reference.py). Sparse tables are sampled onto that lattice with `hjbench sample`.
 #
-#   bench/sparse_air3d.sh [RANKS] [sparse|tensor|all]   (a markdown table; about 15 minutes on 2 cores)
+#   bench/sparse_air3d.sh [RANKS] [semi_lagrangian|combination|tensor|all]   (a markdown table;
+#   about 15 minutes on 2 cores for all)
+# Sparse rows: the semi-Lagrangian scheme on sparse grids (--sparse.cfl 16) and the combination
+# technique over the WENO5 tensor solver.
 # (The extrapolating basis is refused on Air3D's periodic psi axis: boundary basis only.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +30,7 @@ row() {  # row LABEL NODES TABLE WALL
 echo "| grid | nodes | wall on $ranks ranks (s) | mean abs(V - V_ref) | sign mismatch |"
 echo "|---|---|---|---|---|"
 for level in 8 9 10; do
-  [[ $which == tensor ]] && break
+  [[ $which == tensor || $which == combination ]] && break
   for basis in boundary; do
     out="$work/sparse_${basis}_$level.h5"
     t0=$(date +%s%N)
@@ -39,8 +42,19 @@ for level in 8 9 10; do
     row "sparse $basis, level $level" "$nodes" "$work/sampled.h5" "$((wall / 1000)).$(((wall % 1000) / 100))"
   done
 done
+for level in 3 4 5 6; do
+  [[ $which == tensor || $which == semi_lagrangian ]] && break
+  out="$work/combination_$level.h5"
+  t0=$(date +%s%N)
+  mpirun -n "$ranks" "$hjbench" solve "${common[@]}" --grid.type sparse --sparse.method combination --grid.level "$level" \
+    --sparse.min_level 3 --output.file "$out" > /dev/null
+  wall=$(( ($(date +%s%N) - t0) / 1000000 ))
+  nodes=$("$python" -c "import h5py; f = h5py.File('$out'); print(f\"{len(f['value/nodal'])} ({int(f.attrs['combination_component_nodes'])} in {int(f.attrs['combination_components'])} components)\")")
+  "$hjbench" sample "$out" --grid.shape 101,101,100 --output.file "$work/sampled.h5" > /dev/null
+  row "combination (WENO5 components, min level 3), level $level" "$nodes" "$work/sampled.h5" "$((wall / 1000)).$(((wall % 1000) / 100))"
+done
 for n in 21 31 41 101; do
-  [[ $which == sparse ]] && break
+  [[ $which == tensor || $which == all ]] || break
   for accuracy in very_high low; do
     out="$work/tensor_${n}_$accuracy.h5"
     t0=$(date +%s%N)

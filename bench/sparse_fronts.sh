@@ -20,7 +20,7 @@ b 2 adaptive:boundary:3e-4:11 5
 b 4 full 2 3 4 5
 b 4 boundary 5 6 7
 b 4 extrapolating 5 6 7 8
-b 4 adaptive:extrapolating:3e-3:9 5
+
 b 6 full 2 3
 b 6 extrapolating 5 6 7 8
 b 8 extrapolating 4 5 6

@@ -187,7 +187,7 @@ void AdaptiveSparseGrid::transform_axis(std::vector<double>& values, int axis, d
     level_index(p, l, i);
     const int la = l[axis];
     if (la == m_first_level) continue;
-    const std::int64_t centre = i[axis], last = std::int64_t{1} << la;
+    const std::int64_t centre = i[axis];
     auto value_at = [&](std::int64_t position) {
       int pl = la;
       std::int64_t pi = position;
@@ -198,15 +198,7 @@ void AdaptiveSparseGrid::transform_axis(std::vector<double>& values, int axis, d
       if (q < 0) throw std::logic_error("adaptive sparse grid: a hierarchical parent is missing");
       return values[static_cast<std::size_t>(q)];
     };
-    double parents;
-    if (m_basis == Basis::boundary || (centre > 1 && centre < last - 1))
-      parents = 0.5 * (value_at(centre - 1) + value_at(centre + 1));
-    else if (la == 2)
-      parents = value_at(2);
-    else if (centre == 1)
-      parents = 1.5 * value_at(2) - 0.5 * value_at(4);
-    else
-      parents = 1.5 * value_at(last - 2) - 0.5 * value_at(last - 4);
+    const double parents = coarser_interpolant(m_basis, la, centre, value_at);
     values[static_cast<std::size_t>(p)] += sign * parents;
   }
 }
@@ -223,10 +215,8 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
   // Per axis and level the one function containing u (both boundary functions at level 0); then
   // per present subspace the product and one lookup per corner. Nodes beyond the surplus vector
   // (just added by refine) count as zero.
-  int top = 0;
-  for (int k = 0; k < m_dim; ++k) top = std::max(top, m_max_level[k]);
-  std::vector<std::int64_t> cell(static_cast<std::size_t>(m_dim * (top + 1)));
-  std::vector<double> phi(static_cast<std::size_t>(m_dim * (top + 1)));
+  std::int64_t cell[max_dimension][31];
+  double phi[max_dimension][31];
   double u[max_dimension];
   for (int k = 0; k < m_dim; ++k) {
     u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
@@ -237,10 +227,10 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
       const double d = scaled - static_cast<double>(2 * j + 1);
       const bool extrapolate =
           m_basis == Basis::extrapolating && l >= 2 && ((j == 0 && d < 0) || (j == last && d > 0));
-      cell[k * (top + 1) + l] = j;
-      phi[k * (top + 1) + l] = m_basis == Basis::extrapolating && l == 1 ? 1.0
-                               : extrapolate                             ? 1.0 + std::abs(d)
-                                                                         : std::max(0.0, 1.0 - std::abs(d));
+      cell[k][l] = j;
+      phi[k][l] = m_basis == Basis::extrapolating && l == 1 ? 1.0
+                  : extrapolate                             ? 1.0 + std::abs(d)
+                                                            : std::max(0.0, 1.0 - std::abs(d));
     }
   }
   double sum = 0.0;
@@ -255,8 +245,8 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
         boundary_axes[z] = k;
         boundary_stride[z++] = stride;
       } else {
-        weight *= phi[k * (top + 1) + l];
-        base += cell[k * (top + 1) + l] * stride;
+        weight *= phi[k][l];
+        base += cell[k][l] * stride;
       }
       stride *= s.extent[k];
     }

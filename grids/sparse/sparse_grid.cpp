@@ -198,11 +198,7 @@ void SparseGrid::transform_axis(std::vector<double>& values, int axis, double si
         l[k] = s.level[k];
         i[k] = index_of(s.level[k], j);
       }
-      // The coarser levels' interpolant at this node: the mean of the two neighbours; for the
-      // extrapolating basis next to the boundary, the linear extrapolation from the two nearest
-      // coarser nodes (or the constant of level 1 when there is only one).
       const std::int64_t centre = i[axis];
-      const std::int64_t last = std::int64_t{1} << la;
       auto value_at = [&](std::int64_t position) {  // the node at position * 2^-la along the axis
         int pl = la;
         std::int64_t pi = position;
@@ -211,15 +207,7 @@ void SparseGrid::transform_axis(std::vector<double>& values, int axis, double si
         i[axis] = pi;
         return values[static_cast<std::size_t>(find(l, i))];
       };
-      double parents;
-      if (m_basis == Basis::boundary || (centre > 1 && centre < last - 1))
-        parents = 0.5 * (value_at(centre - 1) + value_at(centre + 1));
-      else if (la == 2)
-        parents = value_at(2);
-      else if (centre == 1)
-        parents = 1.5 * value_at(2) - 0.5 * value_at(4);
-      else
-        parents = 1.5 * value_at(last - 2) - 0.5 * value_at(last - 4);
+      const double parents = coarser_interpolant(m_basis, la, centre, value_at);
       l[axis] = la;
       i[axis] = centre;
       values[static_cast<std::size_t>(s.offset + local)] += sign * parents;

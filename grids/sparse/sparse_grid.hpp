@@ -43,6 +43,21 @@ std::string to_string(Basis b);
 /// "boundary" or "extrapolating"; throws std::invalid_argument naming the value otherwise.
 Basis parse_basis(const std::string& s);
 
+/// The interpolant of the coarser levels at the node of level la >= 1 (index `centre`) along one
+/// axis, from value_at(position) = the nodal value at position * 2^-la on that axis: the mean of
+/// the two neighbours; for the extrapolating basis next to the boundary, the linear extrapolation
+/// from the two nearest coarser nodes (or the constant of level 1 when there is only one). Shared
+/// by the (de)hierarchisation of regular and adaptive grids.
+template <class ValueAt>
+double coarser_interpolant(Basis basis, int la, std::int64_t centre, ValueAt&& value_at) {
+  const std::int64_t last = std::int64_t{1} << la;
+  if (basis == Basis::boundary || (centre > 1 && centre < last - 1))
+    return 0.5 * (value_at(centre - 1) + value_at(centre + 1));
+  if (la == 2) return value_at(2);
+  if (centre == 1) return 1.5 * value_at(2) - 0.5 * value_at(4);
+  return 1.5 * value_at(last - 2) - 0.5 * value_at(last - 4);
+}
+
 /// A regular (or per-axis capped) sparse grid with boundary on the box [lo, hi].
 class SparseGrid {
  public:
