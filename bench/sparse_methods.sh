@@ -41,9 +41,9 @@ n = len(h5py.File(t)["value/nodal"])
 print(f"| {d} | {method} | {level} | {n} | {comp} | {float(wall):.2f} | {e.max():.3e} | {e.mean():.3e} |")
 PY
 }
-for level in 6 7 8 9; do run 2 81 "semi-Lagrangian, boundary" $level; done
+for level in 6 7 8 9; do run 2 81 "semi-Lagrangian, boundary" $level --sparse.method semi_lagrangian; done
 for level in 6 7 8 9; do run 2 81 "semi-Lagrangian, extrapolating" $level --grid.basis extrapolating; done
 for level in 3 4 5 6 7; do run 2 81 "combination (WENO5)" $level --sparse.method combination; done
-for level in 5 6 7; do run 4 17 "semi-Lagrangian, boundary" $level; done
+for level in 5 6 7; do run 4 17 "semi-Lagrangian, boundary" $level --sparse.method semi_lagrangian; done
 for level in 5 6 7; do run 4 17 "semi-Lagrangian, extrapolating" $level --grid.basis extrapolating; done
 for level in 2 3 4 5; do run 4 17 "combination (WENO5)" $level --sparse.method combination; done

@@ -60,6 +60,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
             UsageError,
             "--sparse.method combination: the component runs keep no checkpoints; drop --restart and "
             "--checkpoint.every_steps/--checkpoint.every_seconds");
+  HJB_CHECK(config.control.walltime_seconds <= 0, UsageError,
+            "--walltime: not with --sparse.method combination (its component runs keep no checkpoints)");
   const auto domain = problem.domain();
   std::vector<double> lo(D), hi(D);
   for (int k = 0; k < D; ++k) {
@@ -124,7 +126,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   const double start = MPI_Wtime();
   // Each group solves its components; a failure anywhere is agreed on before anyone reads.
   std::string failure;
-  for (std::size_t c = 0; c < components.size(); ++c) {
+  int stopped = 0;  // a component stopped by a signal: Termination as int, 0 for none
+  for (std::size_t c = 0; c < components.size() && !stopped; ++c) {
     if (owner[c] != group) continue;
     SolveConfig cc = config;
     cc.grid_type = "tensor";
@@ -140,12 +143,24 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     try {
       const SolveSummary cs = run_time_dependent<P>(sub, cc);
       s.node_stage_updates += cs.node_stage_updates;
+      if (cs.termination == Termination::stopped_by_signal || cs.termination == Termination::wall_time)
+        stopped = static_cast<int>(cs.termination);
     } catch (const std::exception& e) {
       failure = e.what();
       break;
     }
   }
   MPI_Comm_free(&sub);
+  int any_stop = 0;
+  MPI_Allreduce(&stopped, &any_stop, 1, MPI_INT, MPI_MAX, comm);
+  if (any_stop) {  // a signal reached the component runs: stop like any run, nothing written
+    s.termination = static_cast<Termination>(any_stop);
+    s.wall_seconds = MPI_Wtime() - start;
+    s.message =
+        "stopped by a signal during the component runs; the combination technique keeps no checkpoint: "
+        "nothing was written";
+    return s;
+  }
   int failed = failure.empty() ? 0 : 1, any = 0;
   MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm);
   HJB_CHECK(
@@ -215,7 +230,7 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   s.wall_seconds = MPI_Wtime() - start;
   s.iterations = static_cast<long>(components.size());
   s.final_time = -config.options.horizon;
-  s.termination = Termination::converged;
+  s.termination = Termination::horizon_reached;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   TableMetadata meta;
   meta.problem = P::name();

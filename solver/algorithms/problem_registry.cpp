@@ -52,7 +52,18 @@ std::string stationary_problem_names() {
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
   if (config.grid_type == "sparse") {
-    const bool combination = config.sparse_method == "combination";
+    // auto: the combination technique where the problem has a tensor solver in this dimension and
+    // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md).
+    const int wanted = config.sparse_levels.empty() && entry.sparse.size() == 1
+                           ? entry.sparse.begin()->first
+                           : static_cast<int>(config.sparse_levels.size());
+    const bool combination =
+        config.sparse_method == "combination" ||
+        (config.sparse_method == "auto" && entry.combination.count(wanted) &&
+         config.algorithm == "time_dependent" && config.sparse_basis == "boundary" &&
+         config.sparse_adaptive == 0 && config.restart.empty() &&
+         config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0 &&
+         config.control.walltime_seconds <= 0);
     const auto& solvers = combination ? entry.combination : entry.sparse;
     HJB_CHECK(
         !solvers.empty(), UsageError,

@@ -75,9 +75,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "sparse.cfl", po::value(&config.sparse_cfl)->default_value(1.0),
       "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
       "steps are stable at any size: values above 1 trade time error for fewer steps)")(
-      "sparse.method", po::value(&config.sparse_method)->default_value("semi_lagrangian"),
-      "sparse time-dependent runs: semi_lagrangian (on the sparse grid) or combination (the tensor solver "
-      "on the component grids of the combination technique, on MPI process groups)")(
+      "sparse.method", po::value(&config.sparse_method)->default_value("auto"),
+      "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
+      "the component grids of the combination technique, on MPI process groups), or auto: combination "
+      "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
+      "basis, checkpoints, restart, wall time)")(
       "sparse.min_level", po::value(&config.sparse_min_level)->default_value(2),
       "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(
       "sparse.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
@@ -179,9 +181,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     HJB_CHECK(config.sparse_level >= 1, UsageError,
               "--grid.level must be at least 1, got " << config.sparse_level);
     if (!sparse_levels.empty()) config.sparse_levels = parse_list<int>(sparse_levels, "grid.levels");
-    HJB_CHECK(config.sparse_method == "semi_lagrangian" || config.sparse_method == "combination", UsageError,
+    HJB_CHECK(config.sparse_method == "semi_lagrangian" || config.sparse_method == "combination" ||
+                  config.sparse_method == "auto",
+              UsageError,
               "--sparse.method: unknown value '" << config.sparse_method
-                                                 << "' (choose semi_lagrangian or combination)");
+                                                 << "' (choose auto, semi_lagrangian or combination)");
   } else {
     HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
     config.shape = parse_list<std::int64_t>(shape, "grid.shape");

@@ -26,8 +26,8 @@ struct SolveConfig {
   double sparse_cfl = 1.0;                ///< --sparse.cfl: sparse time-dependent step factor
   double sparse_adaptive = 0.0;           ///< --grid.adaptive: surplus threshold (0: a regular grid)
   int sparse_max_level = 0;               ///< --grid.max_level: deepest adaptive level (0: level + 4)
-  std::string sparse_method = "semi_lagrangian";  ///< --sparse.method: or combination
-  int sparse_min_level = 2;                       ///< --sparse.min_level: combination technique
+  std::string sparse_method = "auto";     ///< --sparse.method: semi_lagrangian, combination or auto
+  int sparse_min_level = 2;               ///< --sparse.min_level: combination technique
   std::string accuracy = "very_high";
   TimeDependentOptions options;
   std::string output = "out/table.h5";

@@ -44,7 +44,7 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   s.final_time = -r.tau;
   s.node_stage_updates =
       static_cast<double>(grid.size()) * static_cast<double>(r.steps - checkpoints.start_steps());
-  s.termination = Termination::converged;
+  s.termination = Termination::horizon_reached;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   TableMetadata meta;
   meta.problem = P::name();
