@@ -42,6 +42,12 @@ struct Policy {
   /// Categorical policies: the discrete actions (environment units), one per logit.
   std::vector<std::vector<double>> discrete_actions;
   std::map<std::string, double> hyperparameters;
+  /// The critic networks the agent trained beside the actor, kept so critic error can be measured:
+  /// "state_value" (PPO: one network, V of the prepared observation, in the environment's
+  /// discounted-return scale) or "action_value" (SAC: the twin Q networks of [observation, action
+  /// in [-1, 1]]); empty: none stored (files from before critics were kept).
+  std::string critic_kind;
+  std::vector<Mlp> critics;
   std::uint64_t seed = 0;
   double env_steps = 0;
 

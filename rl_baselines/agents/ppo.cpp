@@ -359,6 +359,8 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     }
   }
   policy.env_steps = static_cast<double>(steps_done);
+  policy.critic_kind = "state_value";
+  policy.critics = {critic};
   return policy;
 }
 

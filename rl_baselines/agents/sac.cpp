@@ -224,6 +224,8 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
     }
   }
   policy.env_steps = static_cast<double>(total_steps);
+  policy.critic_kind = "action_value";
+  policy.critics = {q1, q2};
   policy.hyperparameters["final_alpha"] = std::exp(log_alpha);
   return policy;
 }

@@ -39,6 +39,24 @@ struct Reader {
     HJB_CHECK(v, ValidationError, path << ": not an hjbench policy file (attribute " << name << " missing)");
     return *v;
   }
+  /// Reads weight_K and bias_K under `prefix` into a network of already known sizes.
+  void network(const std::string& prefix, Mlp& net) const {
+    const auto& sizes = net.sizes();
+    for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+      std::vector<hsize_t> dims;
+      const auto w = array<float>(prefix + "/weight_" + std::to_string(l), H5T_NATIVE_FLOAT, &dims);
+      HJB_CHECK(dims.size() == 2 && dims[0] == static_cast<hsize_t>(sizes[l + 1]) &&
+                    dims[1] == static_cast<hsize_t>(sizes[l]),
+                ValidationError, path << ": " << prefix << "/weight_" << l << " has the wrong shape");
+      net.weights()[l] =
+          Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+              w.data(), dims[0], dims[1]);
+      const auto b = array<float>(prefix + "/bias_" + std::to_string(l), H5T_NATIVE_FLOAT);
+      HJB_CHECK(b.size() == static_cast<std::size_t>(sizes[l + 1]), ValidationError,
+                path << ": " << prefix << ": bad bias size");
+      net.biases()[l] = Eigen::Map<const Vector>(b.data(), b.size());
+    }
+  }
   template <class T>
   std::vector<T> array(const std::string& name, hid_t mem_type, std::vector<hsize_t>* dims = nullptr) const {
     const h5::Handle ds = h5::dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
@@ -56,6 +74,37 @@ struct Reader {
 };
 
 }  // namespace
+
+/// Writes a network's weights and biases into `group` (weight_K float32 (out, in), bias_K).
+void write_network(hid_t group, const Mlp& net) {
+  for (std::size_t l = 0; l < net.weights().size(); ++l) {
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w = net.weights()[l];
+    write_array(group, "weight_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, w.data(),
+                {static_cast<hsize_t>(w.rows()), static_cast<hsize_t>(w.cols())});
+    write_array(group, "bias_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, net.biases()[l].data(),
+                {static_cast<hsize_t>(net.biases()[l].size())});
+  }
+}
+
+std::string sizes_text(const Mlp& net) {
+  std::string sizes;
+  for (int s : net.sizes()) sizes += (sizes.empty() ? "" : ",") + std::to_string(s);
+  return sizes;
+}
+
+std::vector<int> parse_sizes(const std::string& text, const std::string& path) {
+  std::vector<int> sizes;
+  std::stringstream ss(text);
+  std::string tok;
+  try {
+    while (std::getline(ss, tok, ',')) sizes.push_back(std::stoi(tok));
+  } catch (const std::exception&) {
+    throw ValidationError(path + ": bad layer_sizes '" + text + "'");
+  }
+  HJB_CHECK(sizes.size() >= 2, ValidationError, path << ": bad layer_sizes");
+  for (int s : sizes) HJB_CHECK(s >= 1 && s <= 1 << 20, ValidationError, path << ": bad layer_sizes");
+  return sizes;
+}
 
 void save_policy(const std::string& path, const Policy& p) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -87,9 +136,7 @@ void save_policy(const std::string& path, const Policy& p) {
                   {p.discrete_actions.size(), p.action_low.size()});
     }
     h5::write_string_attribute(file, "activation", to_string(p.actor.hidden_activation()));
-    std::string sizes;
-    for (int s : p.actor.sizes()) sizes += (sizes.empty() ? "" : ",") + std::to_string(s);
-    h5::write_string_attribute(file, "layer_sizes", sizes);
+    h5::write_string_attribute(file, "layer_sizes", sizes_text(p.actor));
     h5::write_number_attribute(file, "state_dependent_std", p.state_dependent_std);
     h5::write_number_attribute(file, "normalize_observations", p.normalize_observations);
     h5::write_number_attribute(file, "seed", static_cast<double>(p.seed));
@@ -98,12 +145,21 @@ void save_policy(const std::string& path, const Policy& p) {
                                std::string(project_version) + " (" + git_version + ")");
     const h5::Handle actor = h5::group(
         h5::check_id(H5Gcreate2(file, "actor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /actor"));
-    for (std::size_t l = 0; l < p.actor.weights().size(); ++l) {
-      const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> w = p.actor.weights()[l];
-      write_array(actor, "weight_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, w.data(),
-                  {static_cast<hsize_t>(w.rows()), static_cast<hsize_t>(w.cols())});
-      write_array(actor, "bias_" + std::to_string(l), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
-                  p.actor.biases()[l].data(), {static_cast<hsize_t>(p.actor.biases()[l].size())});
+    write_network(actor, p.actor);
+    if (!p.critics.empty()) {
+      const h5::Handle critic = h5::group(
+          h5::check_id(H5Gcreate2(file, "critic", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /critic"));
+      h5::write_string_attribute(critic, "kind", p.critic_kind);
+      h5::write_number_attribute(critic, "count", static_cast<double>(p.critics.size()));
+      for (std::size_t c = 0; c < p.critics.size(); ++c) {
+        const std::string name = "net_" + std::to_string(c);
+        const h5::Handle net =
+            h5::group(h5::check_id(H5Gcreate2(critic, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                   "create /critic/" + name));
+        h5::write_string_attribute(net, "layer_sizes", sizes_text(p.critics[c]));
+        h5::write_string_attribute(net, "activation", to_string(p.critics[c].hidden_activation()));
+        write_network(net, p.critics[c]);
+      }
     }
     write_array(file, "log_std", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, p.log_std.data(),
                 {static_cast<hsize_t>(p.log_std.size())});
@@ -155,29 +211,32 @@ Policy load_policy(const std::string& path) {
     HJB_CHECK(activation == "tanh" || activation == "relu", ValidationError,
               path << ": unknown activation '" << activation << "' (corrupt policy file?)");
     const Activation act = parse_activation(activation);
-    std::vector<int> sizes;
-    std::stringstream ss(r.string_attr(file, "layer_sizes"));
-    std::string tok;
-    while (std::getline(ss, tok, ',')) sizes.push_back(std::stoi(tok));
-    HJB_CHECK(sizes.size() >= 2, ValidationError, path << ": bad layer_sizes");
+    const std::vector<int> sizes = parse_sizes(r.string_attr(file, "layer_sizes"), path);
     p.actor = Mlp(sizes, act);
     p.state_dependent_std = r.number_attr(file, "state_dependent_std") != 0;
     p.normalize_observations = r.number_attr(file, "normalize_observations") != 0;
     p.seed = static_cast<std::uint64_t>(r.number_attr(file, "seed"));
     p.env_steps = r.number_attr(file, "env_steps");
-    for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
-      std::vector<hsize_t> dims;
-      const auto w = r.array<float>("actor/weight_" + std::to_string(l), H5T_NATIVE_FLOAT, &dims);
-      HJB_CHECK(dims.size() == 2 && dims[0] == static_cast<hsize_t>(sizes[l + 1]) &&
-                    dims[1] == static_cast<hsize_t>(sizes[l]),
-                ValidationError, path << ": actor/weight_" << l << " has the wrong shape");
-      p.actor.weights()[l] =
-          Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-              w.data(), dims[0], dims[1]);
-      const auto b = r.array<float>("actor/bias_" + std::to_string(l), H5T_NATIVE_FLOAT);
-      HJB_CHECK(b.size() == static_cast<std::size_t>(sizes[l + 1]), ValidationError,
-                path << ": bad bias size");
-      p.actor.biases()[l] = Eigen::Map<const Vector>(b.data(), b.size());
+    r.network("actor", p.actor);
+    if (H5Lexists(file, "critic", H5P_DEFAULT) > 0) {
+      const h5::Handle critic = h5::group(H5Gopen2(file, "critic", H5P_DEFAULT));
+      HJB_CHECK(critic.valid(), ValidationError, path << ": cannot open /critic");
+      p.critic_kind = r.string_attr(critic, "kind");
+      HJB_CHECK(p.critic_kind == "state_value" || p.critic_kind == "action_value", ValidationError,
+                path << ": unknown critic kind '" << p.critic_kind << "'");
+      const double count = r.number_attr(critic, "count");
+      HJB_CHECK(count >= 1 && count <= 8, ValidationError, path << ": bad critic count " << count);
+      for (int c = 0; c < static_cast<int>(count); ++c) {
+        const std::string name = "critic/net_" + std::to_string(c);
+        const h5::Handle net = h5::group(H5Gopen2(file, name.c_str(), H5P_DEFAULT));
+        HJB_CHECK(net.valid(), ValidationError, path << ": " << name << " missing");
+        const std::string critic_activation = r.string_attr(net, "activation");
+        HJB_CHECK(critic_activation == "tanh" || critic_activation == "relu", ValidationError,
+                  path << ": " << name << ": unknown activation '" << critic_activation << "'");
+        p.critics.emplace_back(parse_sizes(r.string_attr(net, "layer_sizes"), path),
+                               parse_activation(critic_activation));
+        r.network(name, p.critics.back());
+      }
     }
     const auto ls = r.array<float>("log_std", H5T_NATIVE_FLOAT);
     p.log_std = Eigen::Map<const Vector>(ls.data(), ls.size());

@@ -10,6 +10,10 @@
 //   /observation_mean, /observation_variance   float64 (observation_dim); attribute count
 //   /action_low, /action_high                  float64 (action_dim)
 //   /hyperparameters      attributes: every training option
+//   /critic               (when the agent kept one) attributes: kind = state_value (PPO: V of the
+//                         prepared observation) or action_value (SAC: Q of [observation, action in
+//                         [-1, 1]], twin networks), count; /critic/net_J: attributes layer_sizes,
+//                         activation; weight_K, bias_K as for the actor
 #pragma once
 #include <string>
 

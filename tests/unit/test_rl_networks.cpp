@@ -126,7 +126,7 @@ TEST(GradientClipping, ScalesToTheMaximumNorm) {
   EXPECT_NEAR(std::sqrt(a.squaredNorm() + b.squaredNorm()), 1.0, 1e-6);
 }
 
-TEST(PolicyFile, RoundTripReproducesActionsAndCorruptFilesAreRejected) {
+TEST(PolicyFile, RoundTripReproducesActionsAndCriticsAndCorruptFilesAreRejected) {
   std::mt19937_64 rng(9);
   Policy p;
   p.algorithm = "ppo";
@@ -153,6 +153,26 @@ TEST(PolicyFile, RoundTripReproducesActionsAndCorruptFilesAreRejected) {
   p.act(obs, &a1);
   q.act(obs, &a2);
   EXPECT_EQ(a1, a2);
+  EXPECT_TRUE(q.critics.empty());  // none stored: none loaded
+  // With the critics kept (PPO's V; SAC's twin Q of [observation, action]): the same predictions.
+  for (const char* kind : {"state_value", "action_value"}) {
+    Policy c = p;
+    c.critic_kind = kind;
+    const int inputs = std::string(kind) == "state_value" ? 3 : 4;
+    for (int k = 0; k < (inputs == 3 ? 1 : 2); ++k) {
+      c.critics.emplace_back(std::vector<int>{inputs, 6, 5, 1}, k ? Activation::relu : Activation::tanh);
+      c.critics.back().init_orthogonal(rng, 1.0f, 1.0f);
+    }
+    save_policy(path, c);
+    const Policy d = load_policy(path);
+    EXPECT_EQ(d.critic_kind, kind);
+    ASSERT_EQ(d.critics.size(), c.critics.size());
+    Vector x = Vector::LinSpaced(inputs, -0.7f, 0.9f);
+    for (std::size_t k = 0; k < c.critics.size(); ++k) {
+      EXPECT_EQ(d.critics[k].hidden_activation(), c.critics[k].hidden_activation());
+      EXPECT_EQ(d.critics[k].predict(x)[0], c.critics[k].predict(x)[0]) << kind << " " << k;
+    }
+  }
   std::ofstream(path, std::ios::trunc) << "garbage";
   EXPECT_THROW(load_policy(path), ValidationError);
   std::filesystem::remove(path);
