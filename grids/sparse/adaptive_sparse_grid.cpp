@@ -78,10 +78,6 @@ AdaptiveSparseGrid::AdaptiveSparseGrid(int dim, int base_level, std::vector<doub
   }
 }
 
-std::vector<int> AdaptiveSparseGrid::subspace_levels(std::int64_t p) const {
-  return {m_level.begin() + p * m_dim, m_level.begin() + (p + 1) * m_dim};
-}
-
 std::int64_t AdaptiveSparseGrid::local_index(const Subspace& s, const std::int64_t* i) const {
   std::int64_t local = 0, stride = 1;
   for (int k = 0; k < m_dim; ++k) {
@@ -120,18 +116,11 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, boo
   const std::int64_t existing = find(l, i);
   if (existing >= 0) return existing;
   const std::int64_t p = size();
-  std::vector<int> key(l, l + m_dim);
-  auto [it, created] = m_subspaces.try_emplace(key);
-  if (created) {
-    it->second.level = key;
-    for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
-  }
-  it->second.node_of.emplace(local_index(it->second, i), p);
   for (int k = 0; k < m_dim; ++k) {
     m_level.push_back(l[k]);
     m_index.push_back(i[k]);
-    m_max_level[k] = std::max(m_max_level[k], l[k]);
   }
+  index_node(p);
   m_base.push_back(0);
   if (!with_parents) return p;
   // The hierarchical parents along every axis (recursively): level 1 hangs below both boundary
@@ -157,20 +146,21 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, boo
   return p;
 }
 
+void AdaptiveSparseGrid::index_node(std::int64_t p) {
+  const int* l = &m_level[p * m_dim];
+  auto [it, created] = m_subspaces.try_emplace(std::vector<int>(l, l + m_dim));
+  if (created) {
+    it->second.level = it->first;
+    for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
+  }
+  it->second.node_of.emplace(local_index(it->second, &m_index[p * m_dim]), p);
+  for (int k = 0; k < m_dim; ++k) m_max_level[k] = std::max(m_max_level[k], l[k]);
+}
+
 void AdaptiveSparseGrid::rebuild_index() {
   m_subspaces.clear();
   std::fill(m_max_level.begin(), m_max_level.end(), 0);
-  for (std::int64_t p = 0; p < size(); ++p) {
-    const int* l = &m_level[p * m_dim];
-    std::vector<int> key(l, l + m_dim);
-    auto [it, created] = m_subspaces.try_emplace(key);
-    if (created) {
-      it->second.level = key;
-      for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
-    }
-    it->second.node_of.emplace(local_index(it->second, &m_index[p * m_dim]), p);
-    for (int k = 0; k < m_dim; ++k) m_max_level[k] = std::max(m_max_level[k], l[k]);
-  }
+  for (std::int64_t p = 0; p < size(); ++p) index_node(p);
 }
 
 void AdaptiveSparseGrid::transform_axis(std::vector<double>& values, int axis, double sign) const {

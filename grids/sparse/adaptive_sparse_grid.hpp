@@ -62,10 +62,11 @@ class AdaptiveSparseGrid {
     std::unordered_map<std::int64_t, std::int64_t> node_of;  ///< local index -> node
     std::vector<std::int64_t> extent;                        ///< points per axis
   };
-  std::vector<int> subspace_levels(std::int64_t p) const;
   std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
   /// Adds a node (and, recursively, its missing parents unless told not to); returns its position.
   std::int64_t insert(const int* l, const std::int64_t* i, bool with_parents = true);
+  /// Enters node p (already in m_level / m_index) into its subspace's index.
+  void index_node(std::int64_t p);
   void rebuild_index();
   void transform_axis(std::vector<double>& values, int axis, double sign) const;
 

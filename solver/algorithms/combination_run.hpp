@@ -63,11 +63,10 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   HJB_CHECK(config.control.walltime_seconds <= 0, UsageError,
             "--walltime: not with --sparse.method combination (its component runs keep no checkpoints)");
   const auto domain = problem.domain();
-  std::vector<double> lo(D), hi(D);
-  for (int k = 0; k < D; ++k) {
-    lo[k] = config.lo.empty() ? domain[k].lo : config.lo[k];
-    hi[k] = config.hi.empty() ? domain[k].hi : config.hi[k];
-  }
+  // The box (and --grid.lo/--grid.hi, level and basis checks) as every sparse run plans it.
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  const std::vector<double>& lo = plan.lo;
+  const std::vector<double>& hi = plan.hi;
   const auto components = combination_components(D, config.sparse_level, m);
   double total_nodes = 0;
   std::vector<double> cost;
@@ -232,17 +231,12 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   s.final_time = -config.options.horizon;
   s.termination = Termination::horizon_reached;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
-  meta.strings["scheme"] = "combination technique of tensor-grid solutions (" +
-                           to_string(config.options.derivative) + " + " +
-                           to_string(config.options.integrator) + ")";
-  meta.strings["mode"] = "time_dependent";
+  TableMetadata meta = sparse_table_metadata(problem, config,
+                                             "combination technique of tensor-grid solutions (" +
+                                                 to_string(config.options.derivative) + " + " +
+                                                 to_string(config.options.integrator) + ")",
+                                             "time_dependent");
   meta.strings["reach_mode"] = to_string(config.options.mode);
-  meta.strings["command_line"] = config.command_line;
-  describe_sparse_axes(problem, meta);
   meta.numbers["horizon"] = config.options.horizon;
   meta.numbers["combination_components"] = static_cast<double>(components.size());
   meta.numbers["combination_min_level"] = m;

@@ -20,6 +20,7 @@
 #include "solver/core/parameters.hpp"
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_table.hpp"
+#include "solver/io/version_attributes.hpp"
 
 namespace hjb {
 
@@ -101,9 +102,18 @@ std::string sparse_run_identity(const P& problem, const sparse::SparseGrid& grid
   return id.str();
 }
 
-/// The table's axis names and periodic flags (root attributes axes = "x,y,psi", periodic = "no,no,yes").
+/// The root metadata every sparse table carries: problem and parameters, versions, scheme, mode,
+/// command line, and the axis names and periodic flags (axes = "x,y,psi", periodic = "no,no,yes").
 template <class P>
-void describe_sparse_axes(const P& problem, TableMetadata& meta) {
+TableMetadata sparse_table_metadata(const P& problem, const SolveConfig& config, const std::string& scheme,
+                                    const std::string& mode) {
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  meta.strings["scheme"] = scheme;
+  meta.strings["mode"] = mode;
+  meta.strings["command_line"] = config.command_line;
   const auto names = axis_names<P>();
   const auto domain = problem.domain();
   std::string axes, periodic;
@@ -113,6 +123,7 @@ void describe_sparse_axes(const P& problem, TableMetadata& meta) {
   }
   meta.strings["axes"] = axes;
   meta.strings["periodic"] = periodic;
+  return meta;
 }
 
 /// Checkpoints, restarts and stops of a sparse run (collective).
@@ -148,10 +159,9 @@ class SparseCheckpoints {
     // Armed only now: a refused restart must not remove the checkpoint it was given.
     m_cleanup.emplace(comm, std::vector<std::string>{files.checkpoint, files.temporary(files.checkpoint)});
   }
-  /// The restart's nodal values (empty without --restart), its steps and tau.
+  /// The restart's nodal values (empty without --restart) and its steps.
   const std::vector<double>& start() const { return m_start; }
   long start_steps() const { return m_header.steps; }
-  double start_tau() const { return m_header.tau; }
 
   /// After each step or sweep: checkpoint when due; true when the run must stop.
   bool after_step(long steps, double tau, const std::vector<double>& values) {

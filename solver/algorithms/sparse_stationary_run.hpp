@@ -77,17 +77,11 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
        << r.greedy_sweeps << " sweeps (the table says converged = no)";
     s.message = os.str();
   }
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
-  meta.strings["scheme"] =
-      "semi-Lagrangian modified policy iteration on a sparse grid (piecewise-linear "
-      "hierarchical basis, " +
-      sparse::to_string(grid.basis()) + ")";
-  meta.strings["mode"] = "continuous_stationary";
-  meta.strings["command_line"] = config.command_line;
-  describe_sparse_axes(problem, meta);
+  TableMetadata meta = sparse_table_metadata(problem, config,
+                                             "semi-Lagrangian modified policy iteration on a sparse grid "
+                                             "(piecewise-linear hierarchical basis, " +
+                                                 sparse::to_string(grid.basis()) + ")",
+                                             "continuous_stationary");
   meta.strings["converged"] = r.converged ? "yes" : "no";
   meta.numbers["discount_rate"] = problem.discount_rate();
   meta.numbers["time_step"] = o.time_step;

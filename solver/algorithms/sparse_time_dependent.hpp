@@ -210,8 +210,11 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   for (int k = 0; k < D; ++k)
     finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -finest_level(grid, k, o)));
   const double reach = std::max(finest, o.cfl * finest);
-  const auto base_a = input_candidates(problem.control_set(), o.inputs_per_axis);
-  const auto base_b = input_candidates(problem.disturbance_set(), o.inputs_per_axis);
+  const auto control_set = problem.control_set();
+  const auto disturbance_set = problem.disturbance_set();
+  const Optimize control_mode = problem.control_mode, disturbance_mode = opposite(control_mode);
+  const auto base_a = input_candidates(control_set, o.inputs_per_axis);
+  const auto base_b = input_candidates(disturbance_set, o.inputs_per_axis);
 
   // Per-node state, rebuilt whenever the grid changes: coordinates, the periodic partner (boundary
   // nodes at the upper end of a periodic axis repeat the lower end's value), the obstacle bound.
@@ -307,9 +310,6 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
       if constexpr (MB > 0) cand_b.push_back(best.disturbance);
       double outer =
           maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-      const auto control_set = problem.control_set();
-      const auto disturbance_set = problem.disturbance_set();
-      const Optimize control_mode = problem.control_mode, disturbance_mode = opposite(control_mode);
       for (const auto& a : cand_a) {
         double inner =
             maximize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();

@@ -14,21 +14,18 @@
 
 namespace hjb {
 
-/// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table.
+/// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table;
+/// `regular` is the grid the run starts from (it names the run in checkpoints).
 template <class P, class Grid>
 SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& problem, Grid& grid,
-                             const SparseTimeOptions& o, const RunFiles& files, SolveSummary s) {
-  constexpr int D = P::dim;
-  auto regular_of = [&](const auto&) {
-    return sparse::SparseGrid(D, config.sparse_level, grid.lo(), grid.hi(), config.sparse_levels,
-                              grid.basis());
-  };
+                             const sparse::SparseGrid& regular, const SparseTimeOptions& o,
+                             const RunFiles& files, SolveSummary s) {
   const long steps = sparse_time_steps(problem, grid, o);
   HJB_CHECK(steps <= o.max_steps, ValidationError,
             "--time.max_steps: the run needs more than "
                 << o.max_steps << " semi-Lagrangian steps; raise it or --sparse.cfl");
   std::ostringstream id;
-  id << std::setprecision(17) << sparse_run_identity(problem, regular_of(grid))
+  id << std::setprecision(17) << sparse_run_identity(problem, regular)
      << ";time_dependent;horizon=" << o.horizon << ";steps=" << steps << ";inputs=" << o.inputs_per_axis
      << ";mode=" << to_string(o.mode);
   constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
@@ -46,18 +43,13 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
       static_cast<double>(grid.size()) * static_cast<double>(r.steps - checkpoints.start_steps());
   s.termination = Termination::horizon_reached;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
-  meta.strings["scheme"] =
-      "semi-Lagrangian (Heun foot points, discretised inputs plus the costate's optimum) "
-      "on a sparse grid (piecewise-linear hierarchical basis, " +
-      sparse::to_string(grid.basis()) + ")";
-  meta.strings["mode"] = "time_dependent";
+  TableMetadata meta = sparse_table_metadata(
+      problem, config,
+      "semi-Lagrangian (Heun foot points, discretised inputs plus the costate's optimum) on a sparse grid "
+      "(piecewise-linear hierarchical basis, " +
+          sparse::to_string(grid.basis()) + ")",
+      "time_dependent");
   meta.strings["reach_mode"] = to_string(o.mode);
-  meta.strings["command_line"] = config.command_line;
-  describe_sparse_axes(problem, meta);
   meta.numbers["horizon"] = o.horizon;
   meta.numbers["time_step"] = r.time_step;
   meta.numbers["steps"] = static_cast<double>(r.steps);
@@ -131,9 +123,9 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
     o.adapt_max_level =
         config.sparse_max_level > 0 ? config.sparse_max_level : std::min(30, config.sparse_level + 4);
     sparse::AdaptiveSparseGrid grid(regular);
-    return sparse_time_run(comm, config, problem, grid, o, outputs.files, s);
+    return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }
-  return sparse_time_run(comm, config, problem, regular, o, outputs.files, s);
+  return sparse_time_run(comm, config, problem, regular, regular, o, outputs.files, s);
 }
 
 }  // namespace hjb
