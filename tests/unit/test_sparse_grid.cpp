@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
 
 #include "grids/sparse/sparse_grid.hpp"
 
@@ -104,34 +105,41 @@ TEST(SparseGrid, ReproducesMultilinearFunctionsEverywhere) {
   }
 }
 
-TEST(SparseGrid, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
+namespace {
+/// Interpolates the smooth Gaussian on grids of levels last - 3 .. last in d = 2..6 and bounds the
+/// error divided by its predicted size h^2 |log2 h|^(d-1) (printing errors and observed rates).
+void check_interpolation_rates(hjb::sparse::Basis basis, const int (&last_level)[7]) {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  const int last_level[] = {0, 0, 10, 9, 8, 7, 7};
+  const std::string name = hjb::sparse::to_string(basis);
   for (int d = 2; d <= 6; ++d) {
     std::vector<std::vector<double>> points(2000, std::vector<double>(d));
     for (auto& p : points)
       for (double& c : p) c = u(rng);
     double previous = 0.0, first_scaled = 0.0, scaled = 0.0;
     for (int n = last_level[d] - 3; n <= last_level[d]; ++n) {
-      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0));
+      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), {}, basis);
       std::vector<double> s = nodal(g, smooth);
       g.hierarchize(s);
       double worst = 0.0;
       for (const auto& p : points)
         worst = std::max(worst, std::abs(g.evaluate(s, p.data()) - smooth(p.data(), d)));
-      // The error divided by its predicted size h^2 |log2 h|^(d-1) should stay bounded.
       scaled = worst * std::pow(4.0, n) / std::pow(static_cast<double>(n), d - 1);
       if (n == last_level[d] - 3) first_scaled = scaled;
-      std::printf("  d = %d  level %2d  nodes %9lld  max error %.3e%s", d, n,
+      std::printf("  %s d = %d  level %2d  nodes %9lld  max error %.3e%s", name.c_str(), d, n,
                   static_cast<long long>(g.size()), worst, previous > 0 ? "" : "\n");
       if (previous > 0) std::printf("  rate %.2f\n", std::log2(previous / worst));
       previous = worst;
     }
-    std::printf("  d = %d  error / (h^2 |log h|^(d-1)): %.3g at the first level, %.3g at the last\n", d,
-                first_scaled, scaled);
-    EXPECT_LE(scaled, 2.0 * first_scaled) << "d = " << d;
+    std::printf("  %s d = %d  error / (h^2 |log h|^(d-1)): %.3g at the first level, %.3g at the last\n",
+                name.c_str(), d, first_scaled, scaled);
+    EXPECT_LE(scaled, 2.0 * first_scaled) << name << ", d = " << d;
   }
+}
+}  // namespace
+
+TEST(SparseGrid, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
+  check_interpolation_rates(hjb::sparse::Basis::boundary, {0, 0, 10, 9, 8, 7, 7});
 }
 
 // The boundary-free extrapolating basis (modified linear hats).
@@ -201,33 +209,7 @@ TEST(SparseGridExtrapolating, RoundTripsMatchesAtNodesAndReproducesMultilinearFu
 }
 
 TEST(SparseGridExtrapolating, InterpolationErrorIsSecondOrderUpToTheLogFactor) {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  const int last_level[] = {0, 0, 10, 9, 9, 8, 8};
-  for (int d = 2; d <= 6; ++d) {
-    std::vector<std::vector<double>> points(2000, std::vector<double>(d));
-    for (auto& p : points)
-      for (double& c : p) c = u(rng);
-    double previous = 0.0, first_scaled = 0.0, scaled = 0.0;
-    for (int n = last_level[d] - 3; n <= last_level[d]; ++n) {
-      const SparseGrid g(d, n, std::vector<double>(d, 0.0), std::vector<double>(d, 1.0), {},
-                         Basis::extrapolating);
-      std::vector<double> s = nodal(g, smooth);
-      g.hierarchize(s);
-      double worst = 0.0;
-      for (const auto& p : points)
-        worst = std::max(worst, std::abs(g.evaluate(s, p.data()) - smooth(p.data(), d)));
-      scaled = worst * std::pow(4.0, n) / std::pow(static_cast<double>(n), d - 1);
-      if (n == last_level[d] - 3) first_scaled = scaled;
-      std::printf("  extrapolating d = %d  level %2d  nodes %9lld  max error %.3e%s", d, n,
-                  static_cast<long long>(g.size()), worst, previous > 0 ? "" : "\n");
-      if (previous > 0) std::printf("  rate %.2f\n", std::log2(previous / worst));
-      previous = worst;
-    }
-    std::printf("  extrapolating d = %d  error / (h^2 |log h|^(d-1)): %.3g first, %.3g last\n", d,
-                first_scaled, scaled);
-    EXPECT_LE(scaled, 2.0 * first_scaled) << "d = " << d;
-  }
+  check_interpolation_rates(Basis::extrapolating, {0, 0, 10, 9, 9, 8, 8});
 }
 
 // Spatially adaptive sparse grids.
