@@ -4,7 +4,9 @@
 // V(x, 0) = |x| - 1, exact V(x, tau) = |x| - 1 + tau, on [-2, 2]^d to tau = 0.5. Errors over 4000
 // fixed random points of the interior box [-1, 1]^d (L-infinity and mean |error|).
 //
-//   mpirun -n 2 build/bench_sparse_fronts DIM KIND LEVEL [LEVEL ...]
+//   mpirun -n 2 build/bench_sparse_fronts [--cfl C] DIM KIND LEVEL [LEVEL ...]
+//     --cfl C: dt = C x the finest spacing (default 1; the scheme is semi-Lagrangian, any C > 0
+//     is stable, and for this problem a single step is exact up to interpolation);
 //     DIM: 2, 4, 6 or 8; KIND: boundary (sparse grid with boundary), extrapolating (boundary-free
 //     sparse grid), full (the full tensor grid with 2^LEVEL + 1 nodes per axis) or
 //     adaptive:BASIS:EPS:MAX (spatially adaptive from the regular grid of LEVEL in BASIS, refined
@@ -24,11 +26,12 @@
 using namespace hjb;
 
 template <int D>
-void run(const std::string& kind, int level, int rank, int size) {
+void run(const std::string& kind, int level, double cfl, int rank, int size) {
   problems::Eikonal<D> eikonal;
   const std::vector<double> lo(D, -2.0), hi(D, 2.0);
   SparseTimeOptions o;
   o.horizon = 0.5;
+  o.cfl = cfl;
   auto report = [&](const auto& grid, const auto& r, double wall, std::int64_t largest) {
     std::vector<double> surplus = r.values;
     grid.hierarchize(surplus);
@@ -96,9 +99,15 @@ int main(int argc, char** argv) {
   int rank, size;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  if (argc < 4) {
+  double cfl = 1.0;
+  if (argc > 2 && std::string(argv[1]) == "--cfl") {
+    cfl = std::atof(argv[2]);
+    argv += 2;
+    argc -= 2;
+  }
+  if (argc < 4 || !(cfl > 0)) {
     if (rank == 0)
-      std::fprintf(stderr, "usage: bench_sparse_fronts DIM boundary|extrapolating|full LEVEL...\n");
+      std::fprintf(stderr, "usage: bench_sparse_fronts [--cfl C > 0] DIM boundary|extrapolating|full|adaptive:B:E:M LEVEL...\n");
     MPI_Finalize();
     return 2;
   }
@@ -112,16 +121,16 @@ int main(int argc, char** argv) {
     const int level = std::atoi(argv[a]);
     switch (dim) {
       case 2:
-        run<2>(kind, level, rank, size);
+        run<2>(kind, level, cfl, rank, size);
         break;
       case 4:
-        run<4>(kind, level, rank, size);
+        run<4>(kind, level, cfl, rank, size);
         break;
       case 6:
-        run<6>(kind, level, rank, size);
+        run<6>(kind, level, cfl, rank, size);
         break;
       case 8:
-        run<8>(kind, level, rank, size);
+        run<8>(kind, level, cfl, rank, size);
         break;
       default:
         if (rank == 0) std::fprintf(stderr, "DIM must be 2, 4, 6 or 8\n");

@@ -23,6 +23,7 @@ b 4 extrapolating 5 6 7 8
 
 b 6 full 2 3
 b 6 extrapolating 5 6 7 8
+b 8 full 2
 b 8 extrapolating 4 5 6
 echo
 echo "hjbench solve on $ranks ranks (eikonal, extrapolating basis, tau = 0.5):"
