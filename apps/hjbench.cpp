@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "apps/rl_commands.hpp"
+#include "core/error.hpp"
+#include "core/version.hpp"
 #include "solver/algorithms/problem_registry.hpp"
 #include "solver/algorithms/solve_arguments.hpp"
-#include "solver/core/error.hpp"
-#include "solver/core/version.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/sparse_table.hpp"
 
@@ -32,6 +32,8 @@ const char* usage =
     "  problems                              list the problems and their parameters\n"
     "  train --algo ppo|sac [--problem P]    train an RL agent on a problem's MDP, write a policy file\n"
     "  rollout POLICY.h5 [--episodes N]      evaluate a policy: mean return +- standard error\n"
+    "  evaluate --table T.h5 --policy P.h5   score a policy and its critic against a table: gaps\n"
+    "                                        with CIs, certified bound, critic and policy errors\n"
     "  simulate TABLE.h5 [--starts N]        a table's feedback in closed loop: stationary tables, the\n"
     "                                        achieved cost (an upper bound on V*) next to the table's\n"
     "                                        value; finite-horizon tables, the optimal expected episode\n"
@@ -102,6 +104,7 @@ int run(const std::vector<std::string>& args, const std::string& petsc_options,
   if (command == "train") return hjb::apps::run_train(rest);
   if (command == "rollout") return hjb::apps::run_rollout(rest);
   if (command == "simulate") return hjb::apps::run_simulate(rest);
+  if (command == "evaluate") return hjb::apps::run_evaluate(rest);
   if (command == "sample") return hjb::apps::run_sample(rest);
   if (command == "version") {
     if (rank == 0) std::cout << "hjbench " << hjb::project_version << " (" << hjb::git_version << ")\n";

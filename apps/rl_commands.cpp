@@ -14,16 +14,18 @@
 #include <optional>
 #include <sstream>
 
+#include "core/error.hpp"
+#include "core/parse_list.hpp"
 #include "grids/multilinear.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
+#include "rl_baselines/agents/score.hpp"
 #include "rl_baselines/io/policy_file.hpp"
 #include "solver/algorithms/output_paths.hpp"
-#include "solver/core/error.hpp"
-#include "solver/core/parse_list.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/sparse_table.hpp"
+#include "tables/value_table.hpp"
 
 namespace po = boost::program_options;
 
@@ -42,21 +44,8 @@ std::vector<int> parse_sizes(const std::string& text, const std::string& option)
   return sizes;
 }
 
-/// Refuses (ValidationError naming the first difference) a table solved with other problem
-/// parameters than the environment the policy is evaluated on.
 void require_same_parameters(const Table& table, const std::string& path, const rl::Environment& env) {
-  const auto mine = env.parameters();
-  for (const auto& [name, value] : table.problem_parameters) {
-    if (name == "name") continue;
-    const auto it = mine.find(name);
-    HJB_CHECK(it != mine.end(), ValidationError,
-              path << ": the table's problem has a parameter '" << name << "' that problem '"
-                   << env.problem_name() << "' does not");
-    HJB_CHECK(std::abs(it->second - value) <= 1e-12 * std::max(1.0, std::abs(value)), ValidationError,
-              path << ": solved with --problem." << name << " = " << value
-                   << ", but the policy's environment has " << it->second
-                   << " (a table of another problem instance: its optimum is not this one's)");
-  }
+  rl::require_same_parameters(table.problem_parameters, path, env);
 }
 
 /// --x0: a start state inside the table's grid (periodic axes wrap).
@@ -181,6 +170,10 @@ int run_train(const std::vector<std::string>& args) {
   long steps = 0;
   std::uint64_t seed = 1;
   int eval_episodes = 100;
+  std::string gap_table_path;
+  long gap_every = 10000;
+  int gap_starts = 20;
+  std::uint64_t gap_seed = 1000000;
   rl::PpoOptions ppo;
   rl::SacOptions sac;
   po::options_description opts("hjbench train --algo ppo|sac [--problem pendulum] [options]");
@@ -193,7 +186,15 @@ int run_train(const std::vector<std::string>& args) {
       "output", po::value(&output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
       "curve", po::value(&curve), "learning curve CSV (default: the policy file name with _curve.csv)")(
       "evaluate.episodes", po::value(&eval_episodes)->default_value(100),
-      "deterministic evaluation episodes after training (0: none)");
+      "deterministic evaluation episodes after training (0: none)")(
+      "evaluate.table", po::value(&gap_table_path),
+      "a stationary table of the problem: record the optimality gap during training in the curve CSV")(
+      "evaluate.every", po::value(&gap_every)->default_value(10000),
+      "with --evaluate.table: environment steps between gap measurements")(
+      "evaluate.starts", po::value(&gap_starts)->default_value(20),
+      "with --evaluate.table: fixed starts per measurement (start e from reset(evaluate.seed + e))")(
+      "evaluate.seed", po::value(&gap_seed)->default_value(1000000),
+      "with --evaluate.table: first start seed");
   po::options_description ppo_opts("PPO");
   ppo_opts.add_options()("ppo.environments", po::value(&ppo.environments)->default_value(ppo.environments),
                          "parallel environments")(
@@ -285,12 +286,41 @@ int run_train(const std::vector<std::string>& args) {
                                                                         : output) +
         "_curve.csv";
   // The same checks as every solve output: regular file or nothing, writable directory, distinct.
-  check_outputs(PETSC_COMM_WORLD, {{output, "--output"}, {curve, "--curve"}});
+  std::vector<OutputFile> inputs;
+  if (!gap_table_path.empty()) inputs.push_back({gap_table_path, "--evaluate.table"});
+  check_outputs(PETSC_COMM_WORLD, {{output, "--output"}, {curve, "--curve"}}, inputs);
+  // The table is read and checked against the environment before any training.
+  std::optional<ValueTable> gap_table;
+  std::optional<rl::GapTracker> tracker;
+  if (!gap_table_path.empty()) {
+    HJB_CHECK(gap_every >= 1, UsageError, "--evaluate.every must be positive, got " << gap_every);
+    HJB_CHECK(gap_starts >= 1, UsageError, "--evaluate.starts must be positive, got " << gap_starts);
+    gap_table.emplace(ValueTable::read(gap_table_path));
+    tracker.emplace(*env, *gap_table, gap_starts, gap_seed);
+    std::printf(
+        "gap against %s on %d fixed starts every %ld steps: mean V* %.4f, table feedback return %.4f\n",
+        gap_table_path.c_str(), gap_starts, gap_every, tracker->mean_optimal_value(),
+        tracker->feedback_return());
+  } else {
+    HJB_CHECK(
+        vm["evaluate.every"].defaulted() && vm["evaluate.starts"].defaulted(), UsageError,
+        "--evaluate.every/--evaluate.starts need --evaluate.table (the table the gap is measured against)");
+  }
 
   std::vector<rl::CurvePoint> points;
+  std::vector<std::optional<rl::GapTracker::Point>> gaps;
+  double next_gap = 0;
   auto on_progress = [&](const rl::CurvePoint& p) {
     points.push_back(p);
-    std::printf("steps %9.0f  wall %7.2f s  mean return %9.2f\n", p.env_steps, p.wall_seconds, p.mean_return);
+    gaps.emplace_back();
+    std::printf("steps %9.0f  wall %7.2f s  mean return %9.2f", p.env_steps, p.wall_seconds, p.mean_return);
+    if (tracker && p.policy && p.env_steps >= next_gap) {
+      gaps.back() = tracker->measure(*p.policy);
+      next_gap = p.env_steps + static_cast<double>(gap_every);
+      std::printf("  | deterministic return %9.2f  gap J - V* %9.3f +- %.3f", gaps.back()->mean_return,
+                  gaps.back()->gap_cost, gaps.back()->gap_cost_se);
+    }
+    std::printf("\n");
     std::fflush(stdout);
   };
   const auto t0 = std::chrono::steady_clock::now();
@@ -300,8 +330,23 @@ int run_train(const std::vector<std::string>& args) {
   rl::save_policy(output, policy);
   {
     std::ofstream out(curve + ".tmp");
-    out << "env_steps,wall_seconds,mean_return\n";
-    for (const auto& p : points) out << p.env_steps << "," << p.wall_seconds << "," << p.mean_return << "\n";
+    out << "env_steps,wall_seconds,mean_return";
+    if (tracker)
+      out << ",eval_return,eval_return_se,gap_cost,gap_cost_se,gap_return,gap_return_se,feedback_return";
+    out << "\n";
+    out.precision(10);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const auto& p = points[i];
+      out << p.env_steps << "," << p.wall_seconds << "," << p.mean_return;
+      if (tracker) {
+        if (const auto& g = gaps[i])
+          out << "," << g->mean_return << "," << g->return_se << "," << g->gap_cost << "," << g->gap_cost_se
+              << "," << g->gap_return << "," << g->gap_return_se << "," << tracker->feedback_return();
+        else
+          out << ",nan,nan,nan,nan,nan,nan," << tracker->feedback_return();
+      }
+      out << "\n";
+    }
     out.close();
     HJB_CHECK(out && std::rename((curve + ".tmp").c_str(), curve.c_str()) == 0, RuntimeError,
               "cannot write learning curve " << curve);
@@ -317,6 +362,12 @@ int run_train(const std::vector<std::string>& args) {
   if (eval_episodes > 0)
     print_evaluation("evaluation (deterministic policy)",
                      rl::evaluate_policy(policy, *env, eval_episodes, 1000000));
+  if (tracker) {
+    const auto g = tracker->measure(policy);
+    std::printf(
+        "final gap on the %d fixed starts: J - V* %.4f +- %.4f, return %.3f vs the table feedback's %.3f\n",
+        gap_starts, g.gap_cost, g.gap_cost_se, g.mean_return, tracker->feedback_return());
+  }
   return 0;
 }
 
@@ -654,6 +705,132 @@ int run_sample(const std::vector<std::string>& args) {
     std::printf("sampled %s (%lld sparse nodes) onto %.0f tensor nodes: wrote %s%s\n", table_path.c_str(),
                 static_cast<long long>(table.nodal.size()), total, output.c_str(),
                 sidecar.empty() ? "" : (" and " + sidecar).c_str());
+  return 0;
+}
+
+namespace {
+
+void print_summary(const char* label, const rl::SampleSummary& g) {
+  std::printf("  %-44s mean %10.4f +- %.4f (se), %g%% CI [%.4f, %.4f], median %.4f, p90 %.4f, worst %.4f\n",
+              label, g.mean, g.standard_error, 100 * g.confidence, g.ci_low, g.ci_high, g.median, g.p90,
+              g.worst);
+}
+
+void print_norms(const char* label, const rl::ErrorNorms& e) {
+  if (e.count == 0) return;
+  std::printf("  %-44s L1 %.4f  L2 %.4f  Linf %.4f  (%ld points)\n", label, e.l1, e.l2, e.linf, e.count);
+}
+
+}  // namespace
+
+int run_evaluate(const std::vector<std::string>& args) {
+  std::string table_path, policy_path, coarse_path, json_path;
+  rl::ScoreOptions o;
+  po::options_description opts(
+      "hjbench evaluate --table T.h5 --policy P.h5 [--starts N] [--seed S] [--coarse-table C.h5] "
+      "[--output.json F]");
+  opts.add_options()("help,h", "print this help")(
+      "table", po::value(&table_path), "a stationary value table of the policy's problem (tensor or sparse)")(
+      "policy", po::value(&policy_path), "a policy file (hjbench train)")(
+      "starts", po::value(&o.starts)->default_value(o.starts),
+      "episodes; episode e starts from the environment's reset(seed + e)")(
+      "seed", po::value(&o.seed)->default_value(o.seed), "first episode seed")(
+      "coarse-table", po::value(&coarse_path),
+      "the same problem on a coarser grid: V*'s discretisation error at the starts, |V - V_coarse|")(
+      "bootstrap", po::value(&o.bootstrap)->default_value(o.bootstrap),
+      "bootstrap resamples for the confidence intervals (0: none)")(
+      "confidence", po::value(&o.confidence)->default_value(o.confidence),
+      "confidence level of the intervals")(
+      "domain-points", po::value(&o.domain_points)->default_value(o.domain_points),
+      "uniform points of the table's box for the critic and policy errors")(
+      "slice", po::value(&o.slice)->default_value(o.slice),
+      "nodes per side of the 2-D slice written to the JSON for figures (0: none)")(
+      "output.json", po::value(&json_path),
+      "write the full score as JSON (scripts/plot_evaluation.py draws it)");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).style(no_guessing).run(), vm);
+    if (vm.count("help")) {
+      std::cout
+          << opts
+          << "\nScores a policy and its critic against the table: gaps J - V* in the table's discounted-cost "
+             "scale (J continued past the episode limit, as V* is infinite-horizon) and in episode "
+             "returns against the table's own feedback, a certified lower bound J - J_feedback on the "
+             "gap (J_feedback >= V*), the critic's and the policy's errors over the table's box and "
+             "along visited states, and the critic's Bellman residual.\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  HJB_CHECK(!table_path.empty() && !policy_path.empty(), UsageError,
+            "usage: hjbench evaluate --table T.h5 --policy P.h5 [--starts N] [--seed S]");
+  HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);
+  HJB_CHECK(o.bootstrap >= 0, UsageError, "--bootstrap must be non-negative, got " << o.bootstrap);
+  HJB_CHECK(o.confidence > 0 && o.confidence < 1, UsageError,
+            "--confidence must lie strictly between 0 and 1, got " << o.confidence);
+  HJB_CHECK(o.domain_points >= 0, UsageError,
+            "--domain-points must be non-negative, got " << o.domain_points);
+  HJB_CHECK(o.slice == 0 || o.slice >= 2, UsageError, "--slice must be 0 or at least 2, got " << o.slice);
+  std::vector<OutputFile> inputs{{table_path, "--table"}, {policy_path, "--policy"}};
+  if (!coarse_path.empty()) inputs.push_back({coarse_path, "--coarse-table"});
+  if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, inputs);
+  // Everything is read and checked before any episode runs.
+  const rl::Policy policy = rl::load_policy(policy_path);
+  const auto env = rl::make_environment(policy.problem);
+  const ValueTable table = ValueTable::read(table_path);
+  std::optional<ValueTable> coarse;
+  if (!coarse_path.empty()) {
+    coarse.emplace(ValueTable::read(coarse_path));
+    o.coarse = &*coarse;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const rl::Score s = rl::score_policy(policy, *env, table, o);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (!json_path.empty() && rank == 0) {
+    const std::string tmp = json_path + ".tmp";
+    std::ofstream out(tmp);
+    out << rl::score_json(s);
+    out.close();
+    HJB_CHECK(out && std::rename(tmp.c_str(), json_path.c_str()) == 0, RuntimeError,
+              "cannot write --output.json " << json_path);
+  }
+  if (rank != 0) return 0;
+  std::printf("%s policy %s (%s, trained %.0f steps) against %s (%s, %lld nodes, discount %g)\n",
+              policy.algorithm.c_str(), policy_path.c_str(), policy.problem.c_str(), policy.env_steps,
+              table_path.c_str(), table.is_sparse() ? "sparse" : "tensor",
+              static_cast<long long>(table.nodes()), s.gamma);
+  std::printf("%d starts (seeds %llu..), %d bootstrap resamples, %.2f s\n", o.starts,
+              static_cast<unsigned long long>(o.seed), o.bootstrap, wall);
+  std::printf(
+      "cost scale (V = -discounted return; J continued past the %ld-step episode limit, %.4f of the\n"
+      "policy's J on average comes from beyond it):\n",
+      s.episode_limit, s.policy_cost_beyond_limit);
+  print_summary("gap J_policy - V*", s.gap_cost);
+  print_summary("certified lower bound J_policy - J_feedback", s.gap_certified);
+  print_summary("table's own error J_feedback - V*", s.feedback_gap);
+  if (s.refined)
+    std::printf("  V* discretisation error |V - V_coarse| at the starts (vs %s): mean %.4f, max %.4f\n",
+                s.coarse_path.c_str(), s.refinement_mean, s.refinement_max);
+  std::printf("episode-return scale (rewards summed over the episode, what RL papers report):\n");
+  print_summary("policy return", s.policy_episode_return);
+  print_summary("table feedback return", s.feedback_episode_return);
+  print_summary("gap R_feedback - R_policy", s.gap_return);
+  if (!s.critic_kind.empty()) {
+    std::printf("critic (%s, mapped to the table's scale) minus V*:\n", s.critic_kind.c_str());
+    print_norms("over the table's box", s.critic_domain);
+    print_norms("along the policy's visited states", s.critic_visited);
+    print_norms("Bellman residual (return scale)", s.critic_bellman);
+  } else {
+    std::printf("critic: none stored in the policy file (trained before critics were kept)\n");
+  }
+  std::printf("policy action minus the table's feedback over the table's box:\n");
+  for (std::size_t j = 0; j < s.policy_domain.size(); ++j)
+    print_norms(("action " + std::to_string(j)).c_str(), s.policy_domain[j]);
+  if (!json_path.empty()) std::printf("wrote %s\n", json_path.c_str());
   return 0;
 }
 

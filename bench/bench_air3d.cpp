@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "problems/air3d.hpp"
 #include "solver/algorithms/time_dependent.hpp"
-#include "solver/problems/air3d.hpp"
 
 using namespace hjb;
 

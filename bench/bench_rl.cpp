@@ -8,10 +8,10 @@
 #include <cstring>
 #include <string>
 
+#include "problems/pendulum.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
-#include "solver/problems/pendulum.hpp"
 
 using namespace hjb;
 using clock_type = std::chrono::steady_clock;

@@ -1,6 +1,6 @@
 // Front propagation with an exact solution on sparse and full grids, the same semi-Lagrangian
 // scheme (solver/algorithms/sparse_time_dependent.hpp): the unit-speed eikonal problem in d
-// dimensions (solver/problems/eikonal.hpp, control maximising: the sphere |x| = 1 shrinks),
+// dimensions (problems/eikonal.hpp, control maximising: the sphere |x| = 1 shrinks),
 // V(x, 0) = |x| - 1, exact V(x, tau) = |x| - 1 + tau, on [-2, 2]^d to tau = 0.5. Errors over 4000
 // fixed random points of the interior box [-1, 1]^d (L-infinity and mean |error|).
 //
@@ -20,8 +20,8 @@
 #include <random>
 #include <string>
 
+#include "problems/eikonal.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
-#include "solver/problems/eikonal.hpp"
 
 using namespace hjb;
 
@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
   }
   if (argc < 4 || !(cfl > 0)) {
     if (rank == 0)
-      std::fprintf(stderr, "usage: bench_sparse_fronts [--cfl C > 0] DIM boundary|extrapolating|full|adaptive:B:E:M LEVEL...\n");
+      std::fprintf(stderr,
+                   "usage: bench_sparse_fronts [--cfl C > 0] DIM boundary|extrapolating|full|adaptive:B:E:M "
+                   "LEVEL...\n");
     MPI_Finalize();
     return 2;
   }

@@ -13,8 +13,8 @@
 #include <limits>
 #include <sstream>
 
+#include "problems/pendulum.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
-#include "solver/problems/pendulum.hpp"
 
 using namespace hjb;
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

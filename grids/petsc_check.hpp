@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 #define HJB_PETSC(call)                                                         \
   do {                                                                          \

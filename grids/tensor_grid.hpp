@@ -9,12 +9,12 @@
 #include <limits>
 #include <vector>
 
+#include "core/error.hpp"
 #include "grids/axis.hpp"
 #include "grids/index.hpp"
 #include "grids/partition.hpp"
 #include "grids/petsc_check.hpp"
 #include "grids/petsc_owner.hpp"
-#include "solver/core/error.hpp"
 
 namespace hjb {
 

@@ -5,12 +5,11 @@
 #include <limits>
 #include <numeric>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb::rl {
 
-Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, int episodes,
-                           std::uint64_t seed) {
+void require_policy_fits(const Policy& policy, const Environment& prototype) {
   HJB_CHECK(policy.problem == prototype.problem_name(), ValidationError,
             "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name()
                                                   << "'");
@@ -18,6 +17,11 @@ Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, i
                 policy.action_dim() == prototype.action_dim(),
             ValidationError,
             "the policy's dimensions do not match problem '" << prototype.problem_name() << "'");
+}
+
+Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, int episodes,
+                           std::uint64_t seed) {
+  require_policy_fits(policy, prototype);
   HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
   auto env = prototype.clone();
   std::vector<double> obs(prototype.observation_dim()), action(prototype.action_dim());
@@ -104,9 +108,7 @@ std::vector<double> lookahead_returns(
 OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes,
                              std::uint64_t seed, double gamma,
                              const std::function<double(const std::vector<double>&)>& optimal_value) {
-  HJB_CHECK(policy.problem == prototype.problem_name(), ValidationError,
-            "the policy was trained on problem '" << policy.problem << "', not '" << prototype.problem_name()
-                                                  << "'");
+  require_policy_fits(policy, prototype);
   HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
   auto env = prototype.clone();
   std::vector<double> obs(prototype.observation_dim()), action(prototype.action_dim());

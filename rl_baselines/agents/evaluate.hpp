@@ -50,6 +50,9 @@ std::vector<double> lookahead_returns(
     const std::vector<std::vector<double>>& actions,
     const std::function<double(long, const std::vector<double>&)>& cost_to_go);
 
+/// Throws ValidationError if the policy was trained on another problem or with other dimensions.
+void require_policy_fits(const Policy& policy, const Environment& env);
+
 /// Runs `episodes` episodes; episode e starts from env.reset(seed + e). Throws ValidationError if
 /// the policy was trained on another problem or with other dimensions.
 Evaluation evaluate_policy(const Policy& policy, const Environment& env, int episodes, std::uint64_t seed);

@@ -48,6 +48,10 @@ struct Policy {
   /// in [-1, 1]]); empty: none stored (files from before critics were kept).
   std::string critic_kind;
   std::vector<Mlp> critics;
+  /// The critic's output times critic_scale is in the environment's return scale (PPO with reward
+  /// normalisation trains its critic on rewards divided by the running standard deviation of the
+  /// discounted return: this is that deviation at the end of training; 1 otherwise).
+  double critic_scale = 1.0;
   std::uint64_t seed = 0;
   double env_steps = 0;
 

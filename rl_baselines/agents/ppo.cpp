@@ -7,7 +7,7 @@
 #include <numbers>
 #include <numeric>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb::rl {
 
@@ -355,12 +355,13 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     if (on_progress && !finished.empty()) {
       const double mean = std::accumulate(finished.begin(), finished.end(), 0.0) / finished.size();
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      on_progress({static_cast<double>(steps_done), wall, mean});
+      on_progress({static_cast<double>(steps_done), wall, mean, &policy});
     }
   }
   policy.env_steps = static_cast<double>(steps_done);
   policy.critic_kind = "state_value";
   policy.critics = {critic};
+  policy.critic_scale = o.normalize_rewards ? std::sqrt(return_stats.variance[0] + 1e-8) : 1.0;
   return policy;
 }
 

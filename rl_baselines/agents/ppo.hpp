@@ -38,8 +38,11 @@ struct PpoOptions {
 };
 
 /// One point of a learning curve.
+struct Policy;
 struct CurvePoint {
   double env_steps, wall_seconds, mean_return;
+  /// The policy being trained, as it acts at this point (for evaluations during training).
+  const Policy* policy = nullptr;
 };
 using CurveCallback = std::function<void(const CurvePoint&)>;
 

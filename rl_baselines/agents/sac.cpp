@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb::rl {
 
@@ -219,7 +219,7 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
     if (on_progress && (step + 1) % report_every == 0 && !finished.empty()) {
       const double mean = std::accumulate(finished.begin(), finished.end(), 0.0) / finished.size();
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      on_progress({static_cast<double>(step + 1), wall, mean});
+      on_progress({static_cast<double>(step + 1), wall, mean, &policy});
       finished.clear();
     }
   }

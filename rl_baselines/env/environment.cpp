@@ -1,10 +1,10 @@
-// Environment registry (every catalog problem with an MDP, see solver/problems/catalog.hpp) and
+// Environment registry (every catalog problem with an MDP, see problems/catalog.hpp) and
 // the lockstep vector environment.
 #include "rl_baselines/env/environment.hpp"
 
-#include "solver/core/error.hpp"
-#include "solver/core/parameters.hpp"
-#include "solver/problems/catalog.hpp"
+#include "core/error.hpp"
+#include "core/parameters.hpp"
+#include "problems/catalog.hpp"
 
 namespace hjb::rl {
 

@@ -1,5 +1,5 @@
 // RL environments built from the shared problem definitions: the step is the problem's own
-// `discrete_step`, the reward its `step_cost` through the one mapping of solver/core/rl_mapping.hpp.
+// `discrete_step`, the reward its `step_cost` through the one mapping of core/rl_mapping.hpp.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "solver/core/control_problem.hpp"
-#include "solver/core/error.hpp"
-#include "solver/core/rl_mapping.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
+#include "core/control_problem.hpp"
+#include "core/error.hpp"
+#include "core/rl_mapping.hpp"
+#include "core/semi_lagrangian.hpp"
 
 namespace hjb::rl {
 
@@ -51,7 +51,7 @@ class Environment {
   /// The k-th discrete action in environment units (action_dim() components).
   virtual std::vector<double> discrete_action(int k) const = 0;
   /// The solvers' action grid: `per_axis` evenly spaced actions per control dimension over the
-  /// action box, the last component fastest (solver/schemes/semi_lagrangian.hpp `action_grid`).
+  /// action box, the last component fastest (core/semi_lagrangian.hpp `action_grid`).
   virtual std::vector<std::vector<double>> action_grid(int per_axis) const = 0;
   /// The start distribution: uniform on [start_low, start_high] per axis (a point mass where the
   /// two are equal), the distribution reset() samples.

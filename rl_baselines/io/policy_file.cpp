@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "solver/core/error.hpp"
-#include "solver/core/version.hpp"
-#include "solver/io/hdf5_util.hpp"
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "tables/hdf5_util.hpp"
 
 namespace hjb::rl {
 
@@ -151,6 +151,7 @@ void save_policy(const std::string& path, const Policy& p) {
           h5::check_id(H5Gcreate2(file, "critic", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create /critic"));
       h5::write_string_attribute(critic, "kind", p.critic_kind);
       h5::write_number_attribute(critic, "count", static_cast<double>(p.critics.size()));
+      h5::write_number_attribute(critic, "scale", p.critic_scale);
       for (std::size_t c = 0; c < p.critics.size(); ++c) {
         const std::string name = "net_" + std::to_string(c);
         const h5::Handle net =
@@ -218,6 +219,7 @@ Policy load_policy(const std::string& path) {
     p.seed = static_cast<std::uint64_t>(r.number_attr(file, "seed"));
     p.env_steps = r.number_attr(file, "env_steps");
     r.network("actor", p.actor);
+    bool unscaled_critic = false;
     if (H5Lexists(file, "critic", H5P_DEFAULT) > 0) {
       const h5::Handle critic = h5::group(H5Gopen2(file, "critic", H5P_DEFAULT));
       HJB_CHECK(critic.valid(), ValidationError, path << ": cannot open /critic");
@@ -236,6 +238,14 @@ Policy load_policy(const std::string& path) {
         p.critics.emplace_back(parse_sizes(r.string_attr(net, "layer_sizes"), path),
                                parse_activation(critic_activation));
         r.network(name, p.critics.back());
+      }
+      // Files written before the scale was recorded: known only when no reward normalisation ran.
+      if (const auto scale = h5::read_number_attribute(critic, "scale")) {
+        HJB_CHECK(*scale > 0 && std::isfinite(*scale), ValidationError,
+                  path << ": bad critic scale " << *scale);
+        p.critic_scale = *scale;
+      } else {
+        unscaled_critic = true;
       }
     }
     const auto ls = r.array<float>("log_std", H5T_NATIVE_FLOAT);
@@ -291,6 +301,13 @@ Policy load_policy(const std::string& path) {
         double v = 0;
         if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) p.hyperparameters[name] = v;
       }
+    }
+    // A critic trained on normalised rewards whose scale the file does not record (written before
+    // the scale was kept) cannot be compared with a value: dropped, as if none were stored.
+    if (unscaled_critic && p.hyperparameters.count("normalize_rewards") &&
+        p.hyperparameters.at("normalize_rewards") != 0) {
+      p.critics.clear();
+      p.critic_kind.clear();
     }
   }
   return p;

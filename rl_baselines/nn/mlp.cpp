@@ -3,8 +3,8 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "rl_baselines/nn/dense_kernels.hpp"
-#include "solver/core/error.hpp"
 
 namespace hjb::rl {
 

@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/semi_lagrangian.hpp"
 #include "grids/petsc_owner.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 

@@ -1,6 +1,6 @@
 // The controlled Markov chain of a problem's discrete step on a distributed tensor grid: for every
 // owned node and every action of a finite action grid, the step's cost and the semi-Lagrangian
-// transition (solver/schemes/semi_lagrangian.hpp), plus the one VecScatter that gathers the
+// transition (core/semi_lagrangian.hpp), plus the one VecScatter that gathers the
 // off-rank foot-point nodes. Shared by the stationary solvers (value and policy iteration,
 // stationary.hpp) and the finite-horizon backward recursion (finite_horizon.hpp):
 //
@@ -17,12 +17,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/control_problem.hpp"
+#include "core/error.hpp"
+#include "core/semi_lagrangian.hpp"
 #include "grids/petsc_owner.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
-#include "solver/core/control_problem.hpp"
-#include "solver/core/error.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 

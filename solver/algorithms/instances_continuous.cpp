@@ -1,10 +1,10 @@
-// Solvers of the continuous-time stationary problems (solver/problems/stationary_benchmarks.hpp):
+// Solvers of the continuous-time stationary problems (problems/stationary_benchmarks.hpp):
 // value and policy iteration on their Markov chain approximations (SparseChain).
+#include "problems/stationary_benchmarks.hpp"
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/instances_group.hpp"
 #include "solver/algorithms/sparse_stationary_run.hpp"
 #include "solver/algorithms/sparse_time_dependent_run.hpp"
-#include "solver/problems/stationary_benchmarks.hpp"
 
 namespace hjb::instances {
 

@@ -2,14 +2,14 @@
 #pragma once
 #include <algorithm>
 
+#include "core/parameters.hpp"
+#include "problems/catalog.hpp"
 #include "solver/algorithms/combination_run.hpp"
 #include "solver/algorithms/finite_horizon_run.hpp"
 #include "solver/algorithms/instances.hpp"
 #include "solver/algorithms/sparse_time_dependent_run.hpp"
 #include "solver/algorithms/stationary_run.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
-#include "solver/core/parameters.hpp"
-#include "solver/problems/catalog.hpp"
 
 namespace hjb::instances {
 

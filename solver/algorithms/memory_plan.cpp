@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

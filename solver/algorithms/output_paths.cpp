@@ -15,8 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "solver/algorithms/memory_plan.hpp"
-#include "solver/core/error.hpp"
 #include "solver/io/collective_failure.hpp"
 
 namespace hjb {

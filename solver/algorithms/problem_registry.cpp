@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "solver/algorithms/instances.hpp"
-#include "solver/core/error.hpp"
 
 namespace hjb {
 

@@ -1,5 +1,5 @@
 // The registry mapping problem names to their pre-instantiated solvers, built from the problem
-// catalog (solver/problems/catalog.hpp), and the solve entry point.
+// catalog (problems/catalog.hpp), and the solve entry point.
 #pragma once
 #include <mpi.h>
 

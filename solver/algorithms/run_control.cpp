@@ -6,7 +6,7 @@
 
 #include <csignal>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "core/control_problem.hpp"
+#include "core/parameters.hpp"
 #include "grids/axis.hpp"
 #include "grids/petsc_check.hpp"
 #include "grids/profiling.hpp"
 #include "solver/algorithms/output_paths.hpp"
 #include "solver/algorithms/solve_config.hpp"
-#include "solver/core/control_problem.hpp"
-#include "solver/core/parameters.hpp"
 #include "solver/io/checkpoint.hpp"
 
 namespace hjb {

@@ -9,10 +9,10 @@
 #include <set>
 #include <sstream>
 
+#include "core/error.hpp"
+#include "core/parse_list.hpp"
 #include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/problem_registry.hpp"
-#include "solver/core/error.hpp"
-#include "solver/core/parse_list.hpp"
 
 namespace po = boost::program_options;
 

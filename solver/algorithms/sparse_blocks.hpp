@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

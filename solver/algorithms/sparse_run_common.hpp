@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "core/parameters.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "solver/algorithms/memory_plan.hpp"
 #include "solver/algorithms/output_paths.hpp"
 #include "solver/algorithms/run_control.hpp"
 #include "solver/algorithms/run_setup.hpp"
-#include "solver/core/parameters.hpp"
 #include "solver/io/checkpoint.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/version_attributes.hpp"

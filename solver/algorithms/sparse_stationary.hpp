@@ -1,5 +1,5 @@
 // Semi-Lagrangian value iteration on a sparse grid for continuous-time stationary problems (the
-// discounted ones of solver/problems/stationary_benchmarks.hpp): the nodal values V_p of the
+// discounted ones of problems/stationary_benchmarks.hpp): the nodal values V_p of the
 // sparse grid satisfy
 //
 //   V_p = min_a [ l(x_p, a) (1 - e^{-rho h}) / rho + e^{-rho h} E[ I[V](y) ] ],
@@ -23,11 +23,11 @@
 #include <limits>
 #include <vector>
 
+#include "core/error.hpp"
+#include "core/semi_lagrangian.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "solver/algorithms/sparse_blocks.hpp"
-#include "solver/core/error.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 

@@ -1,6 +1,6 @@
 // Semi-Lagrangian scheme for time-dependent HJ(B/I) equations on sparse grids (Bokanowski, Garcke,
 // Griebel & Klompmaker, J. Sci. Comput. 2013), on the problem definitions of the tensor solver
-// (solver/core/control_problem.hpp): the backward equation V_t + H(x, grad V, t) = 0 with
+// (core/control_problem.hpp): the backward equation V_t + H(x, grad V, t) = 0 with
 // H = l + ext_a ext_b grad V . f(x, a, b, t), V(x, 0) = target(x), is stepped in time-to-go tau by
 //
 //   V(x, tau + dt) = ext_a ext_b  I[V(., tau)]( y(x, a, b) ) + dt l(x, t),   t = -(tau + dt),
@@ -35,12 +35,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/control_problem.hpp"
+#include "core/semi_lagrangian.hpp"
 #include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/grid_interpolant.hpp"
 #include "solver/algorithms/sparse_blocks.hpp"
-#include "solver/core/control_problem.hpp"
 #include "solver/schemes/reachability.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 

@@ -1,6 +1,6 @@
 // Stationary (infinite-horizon, discounted) problems as controlled Markov chains: value iteration
 // and Howard policy iteration with a PETSc KSP, on the semi-Lagrangian transitions of the
-// problem's own discrete step (solver/schemes/semi_lagrangian.hpp),
+// problem's own discrete step (core/semi_lagrangian.hpp),
 //
 //   V(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ],
 //
@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/control_problem.hpp"
+#include "core/semi_lagrangian.hpp"
 #include "grids/petsc_owner.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
@@ -27,8 +29,6 @@
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/stationary_options.hpp"
-#include "solver/core/control_problem.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 
 namespace hjb {
 

@@ -1,7 +1,7 @@
 // Validation of the stationary (value/policy iteration) solver options.
 #include "solver/algorithms/stationary_options.hpp"
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

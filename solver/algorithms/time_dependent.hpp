@@ -13,13 +13,13 @@
 #include <sstream>
 #include <vector>
 
+#include "core/control_problem.hpp"
 #include "grids/halo_exchange.hpp"
 #include "grids/profiling.hpp"
 #include "grids/tensor_grid.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
-#include "solver/core/control_problem.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

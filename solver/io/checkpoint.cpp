@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <map>
 
+#include "core/version.hpp"
 #include "grids/profiling.hpp"
-#include "solver/core/version.hpp"
 #include "solver/io/collective_failure.hpp"
-#include "solver/io/hdf5_util.hpp"
+#include "tables/hdf5_util.hpp"
 
 namespace hjb {
 

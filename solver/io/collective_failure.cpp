@@ -8,7 +8,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

@@ -15,57 +15,13 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/error.hpp"
 #include "grids/profiling.hpp"
-#include "solver/core/error.hpp"
 #include "solver/io/collective_failure.hpp"
-#include "solver/io/hdf5_util.hpp"
+#include "tables/hdf5_util.hpp"
 
 namespace hjb {
 using namespace h5;
-
-namespace {
-
-std::string snapshot_name(int k) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "snapshot_%04d", k);
-  return buf;
-}
-
-}  // namespace
-
-namespace h5 {
-/// Visits all attributes of an object, reading strings and scalar numbers.
-herr_t AttributeReader::visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
-  auto* self = static_cast<AttributeReader*>(self_ptr);
-  if (self->strings)
-    if (auto text = read_string_attribute(obj, name)) (*self->strings)[name] = *text;
-  if (self->numbers)
-    if (auto number = read_number_attribute(obj, name)) (*self->numbers)[name] = *number;
-  return 0;
-}
-
-std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
-  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
-  HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
-  const Handle space = dataspace(H5Dget_space(ds));
-  std::vector<double> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
-  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
-  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read dataset " << name << " (corrupt file?)");
-  return data;
-}
-
-Handle open_for_reading(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  HJB_CHECK(!std::filesystem::is_directory(path), ValidationError, path << " is a directory, not a table");
-  HJB_CHECK(std::filesystem::exists(path), ValidationError, path << ": no such file");
-  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << " is not a regular file");
-  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
-  Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  HJB_CHECK(f.valid(), ValidationError, path << ": cannot open for reading");
-  return f;
-}
-
-}  // namespace h5
 
 struct TableWriter::Impl {
   MPI_Comm comm;
@@ -210,7 +166,7 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::stri
     for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
     const Handle space = dataspace(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
     for (std::size_t k = 0; k < times.size(); ++k) {
-      const std::string name = snapshot_name(static_cast<int>(k));
+      const std::string name = table_snapshot_name(static_cast<int>(k));
       Handle ds = dataset(check_id(
           H5Dcreate2(values, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
           "create /value/" + name));
@@ -229,8 +185,8 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::stri
         check_h5(H5DSattach_scale(ds, axis_sets[a], static_cast<unsigned>(a)), "attach axis scale");
       m.extras[name] = std::move(ds);
     }
-    check_h5(H5Lcreate_soft(("/value/" + snapshot_name(static_cast<int>(times.size()) - 1)).c_str(), values,
-                            "final", H5P_DEFAULT, H5P_DEFAULT),
+    check_h5(H5Lcreate_soft(("/value/" + table_snapshot_name(static_cast<int>(times.size()) - 1)).c_str(),
+                            values, "final", H5P_DEFAULT, H5P_DEFAULT),
              "link /value/final");
   });
 }
@@ -267,7 +223,7 @@ std::unique_ptr<TableWriter> TableWriter::resume(MPI_Comm comm, const std::strin
                                   << strings["run_identity"] << "\n  this: " << identity);
   for (std::size_t k = 0; k < times.size(); ++k) {
     Handle ds =
-        dataset(H5Dopen2(w.file, ("value/" + snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
+        dataset(H5Dopen2(w.file, ("value/" + table_snapshot_name(static_cast<int>(k))).c_str(), H5P_DEFAULT));
     HJB_CHECK(ds.valid(), ValidationError, w.tmp_path << ": snapshot " << k << " missing");
     w.snapshots.push_back(std::move(ds));
   }
@@ -414,7 +370,7 @@ std::string xdmf_for_table(const std::string& h5_file_name, const std::vector<Ax
   os << "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n"
      << "    <Grid Name=\"value\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
   for (std::size_t k = 0; k < times.size(); ++k) {
-    os << "      <Grid Name=\"" << snapshot_name(static_cast<int>(k)) << "\" GridType=\"Uniform\">\n"
+    os << "      <Grid Name=\"" << table_snapshot_name(static_cast<int>(k)) << "\" GridType=\"Uniform\">\n"
        << "        <Time Value=\"" << times[k] << "\"/>\n"
        << "        <Topology TopologyType=\"" << d << "DRectMesh\" Dimensions=\"" << dims << "\"/>\n"
        << "        <Geometry GeometryType=\"" << (d == 2 ? "VXVY" : "VXVYVZ") << "\">\n";
@@ -422,137 +378,10 @@ std::string xdmf_for_table(const std::string& h5_file_name, const std::vector<Ax
     for (std::size_t a = d; a-- > 0;) item(std::to_string(axes[a].n), "/axes/" + axes[a].name);
     os << "        </Geometry>\n"
        << "        <Attribute Name=\"value\" AttributeType=\"Scalar\" Center=\"Node\">\n";
-    item(dims, "/value/" + snapshot_name(static_cast<int>(k)));
+    item(dims, "/value/" + table_snapshot_name(static_cast<int>(k)));
     os << "        </Attribute>\n      </Grid>\n";
   }
   os << "    </Grid>\n  </Domain>\n</Xdmf>\n";
-  return os.str();
-}
-
-Table read_table(const std::string& path) {
-  const Handle file = open_for_reading(path);
-  Table t;
-  {
-    AttributeReader root{&t.strings, &t.numbers};
-    hsize_t idx = 0;
-    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
-    HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
-              path << ": not an hjbench table (no schema_version attribute)");
-    HJB_CHECK(
-        !t.strings.count("grid_type") || t.strings.at("grid_type") != "sparse", ValidationError,
-        path << ": a sparse-grid table, where a tensor-grid table is needed (hjbench info describes it)");
-    t.schema_version = static_cast<int>(t.numbers["schema_version"]);
-    HJB_CHECK(t.schema_version >= 1 && t.schema_version <= table_schema_version, ValidationError,
-              path << ": table schema version " << t.numbers["schema_version"]
-                   << " is not one this hjbench reads (1 to " << table_schema_version
-                   << "); a newer hjbench wrote it, or the file is corrupt");
-    // Schema 2 records completion; a schema-1 file was only ever published complete.
-    t.complete = !t.strings.count("complete") || t.strings["complete"] == "yes";
-    const Handle problem = group(H5Gopen2(file, "problem", H5P_DEFAULT));
-    if (problem.valid()) {
-      AttributeReader pr{nullptr, &t.problem_parameters};
-      idx = 0;
-      H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
-    }
-    t.times = read_dataset(file, "time", path);
-    int rank = 0;
-    {
-      const Handle ds = dataset(H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT));
-      HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
-      rank = H5Sget_simple_extent_ndims(dataspace(H5Dget_space(ds)));
-    }
-    // Axis order is recorded in the root attribute "axes" (comma-separated names).
-    HJB_CHECK(t.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
-    std::stringstream names(t.strings["axes"]);
-    std::string name;
-    while (std::getline(names, name, ',')) {
-      Axis ax;
-      ax.name = name;
-      std::map<std::string, double> attrs;
-      const Handle axis = dataset(H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT));
-      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
-      AttributeReader ar{nullptr, &attrs};
-      idx = 0;
-      H5Aiterate2(axis, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &ar);
-      ax.n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
-      ax.lo = attrs["lo"];
-      ax.hi = attrs["hi"];
-      ax.periodic = attrs["periodic"] != 0.0;
-      t.axes.push_back(ax);
-    }
-    HJB_CHECK(static_cast<int>(t.axes.size()) == rank, ValidationError,
-              path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
-    for (std::size_t k = 0; k < t.times.size(); ++k)
-      t.values.push_back(read_dataset(file, "value/" + snapshot_name(static_cast<int>(k)), path));
-    for (int j = 0; H5Lexists(file, "policy", H5P_DEFAULT) > 0; ++j) {
-      const std::string name = "policy/action_" + std::to_string(j);
-      if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) break;
-      t.policy.push_back(read_dataset(file, name, path));
-    }
-  }
-  for (std::size_t k = 0; k < t.values.size(); ++k) {
-    const auto& v = t.values[k];
-    const auto bad = std::find_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); });
-    HJB_CHECK(bad == v.end(), ValidationError,
-              path << ": snapshot " << k << " holds a non-finite value (" << *bad << " at flat index "
-                   << (bad - v.begin()) << "); hjbench never publishes one: the file is corrupt");
-  }
-  return t;
-}
-
-std::vector<double> read_snapshot_block(const std::string& path, int k,
-                                        const std::vector<std::int64_t>& start,
-                                        const std::vector<std::int64_t>& extent) {
-  const Handle file = open_for_reading(path);
-  const std::string name = "value/" + snapshot_name(k);
-  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
-  HJB_CHECK(ds.valid(), ValidationError, path << ": no dataset /" << name);
-  std::vector<hsize_t> s(start.begin(), start.end()), e(extent.begin(), extent.end());
-  const Handle filespace = dataspace(H5Dget_space(ds));
-  H5Sselect_hyperslab(filespace, H5S_SELECT_SET, s.data(), nullptr, e.data(), nullptr);
-  const Handle memspace = dataspace(H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr));
-  std::vector<double> out(H5Sget_simple_extent_npoints(memspace));
-  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, out.data());
-  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read block of /" << name);
-  return out;
-}
-
-std::string describe_table(const Table& t, const std::string& path) {
-  std::ostringstream os;
-  os << path << ": hjbench table, schema version " << t.schema_version
-     << (t.complete
-             ? ""
-             : "\n  PARTIAL: the temporary file of an interrupted or failed run (not all values written)")
-     << "\n";
-  auto str = [&](const char* key) {
-    auto it = t.strings.find(key);
-    return it == t.strings.end() ? std::string("?") : it->second;
-  };
-  os << "  problem      " << str("problem") << "\n";
-  os << "  scheme       " << str("scheme") << "\n";
-  os << "  mode         " << str("mode") << "\n";
-  std::int64_t nodes = 1;
-  os << "  axes\n";
-  for (const Axis& ax : t.axes) {
-    nodes *= ax.n;
-    os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n
-       << " nodes in [" << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing "
-       << ax.spacing() << "\n";
-  }
-  os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
-  for (std::size_t k = 0; k < t.times.size(); ++k) {
-    const auto& v = t.values[k];
-    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
-    const double inside = std::count_if(v.begin(), v.end(), [](double x) { return x <= 0.0; });
-    os << "    t = " << std::setw(10) << t.times[k] << "  min " << std::setw(12) << *mn << "  max "
-       << std::setw(12) << *mx << "  fraction V<=0 " << inside / static_cast<double>(v.size()) << "\n";
-  }
-  os << "  parameters  ";
-  for (const auto& [k, v] : t.problem_parameters) os << " " << k << "=" << v;
-  os << "\n  attributes\n";
-  for (const auto& [k, v] : t.strings)
-    if (k != "problem" && k != "scheme" && k != "mode") os << "    " << k << ": " << v << "\n";
-  for (const auto& [k, v] : t.numbers) os << "    " << k << ": " << v << "\n";
   return os.str();
 }
 

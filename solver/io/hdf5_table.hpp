@@ -21,11 +21,9 @@
 #include <vector>
 
 #include "grids/axis.hpp"
+#include "tables/table.hpp"
 
 namespace hjb {
-
-/// 2 added the root attribute `complete` (yes/no). Readers accept 1 and 2 and refuse newer files.
-inline constexpr int table_schema_version = 2;
 
 struct TableMetadata {
   std::string problem;
@@ -88,34 +86,8 @@ class TableWriter {
 /// margin for HDF5's metadata); used for the free-space check and the disk reservation.
 double planned_table_bytes(const std::vector<Axis>& axes, std::size_t datasets);
 
-/// A table read back in full (for `hjbench info`, tests and comparisons).
-struct Table {
-  std::vector<Axis> axes;
-  std::vector<double> times;
-  std::vector<std::vector<double>> values;  ///< one row-major array per snapshot
-  /// Stationary tables: component J of the optimal feedback (/policy/action_J), row-major.
-  std::vector<std::vector<double>> policy;
-  std::map<std::string, std::string> strings;
-  std::map<std::string, double> numbers;
-  std::map<std::string, double> problem_parameters;
-  int schema_version = 0;
-  bool complete = true;  ///< false for a partial (temporary) file of an interrupted or failed run
-};
-
-/// Reads a whole table on the calling rank (serial HDF5 access). Throws ValidationError naming
-/// the path when the file is missing, unreadable or not an hjbench table.
-Table read_table(const std::string& path);
-
-/// Reads this rank's block of snapshot k (independent parallel-safe access). Throws ValidationError.
-std::vector<double> read_snapshot_block(const std::string& path, int k,
-                                        const std::vector<std::int64_t>& start,
-                                        const std::vector<std::int64_t>& extent);
-
 /// The XDMF sidecar text for a 2-D or 3-D table (empty for other dimensions).
 std::string xdmf_for_table(const std::string& h5_file_name, const std::vector<Axis>& axes,
                            const std::vector<double>& times);
-
-/// Human-readable summary (hjbench info).
-std::string describe_table(const Table& table, const std::string& path);
 
 }  // namespace hjb

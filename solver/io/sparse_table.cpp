@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "solver/io/collective_failure.hpp"
-#include "solver/io/hdf5_util.hpp"
+#include "tables/hdf5_util.hpp"
 
 namespace hjb {
 using namespace h5;
@@ -26,18 +26,6 @@ void write_array(hid_t where, const std::string& name, hid_t file_type, hid_t me
   const Handle ds = dataset(check_id(
       H5Dcreate2(where, name.c_str(), file_type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), "create " + name));
   check_h5(H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-}
-
-template <class T>
-std::vector<T> read_array(hid_t file, const std::string& name, hid_t memory_type, const std::string& path) {
-  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
-  HJB_CHECK(ds.valid(), ValidationError,
-            path << ": not an hjbench sparse table (dataset " << name << " missing)");
-  const Handle space = dataspace(H5Dget_space(ds));
-  std::vector<T> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
-  HJB_CHECK(H5Dread(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) >= 0, ValidationError,
-            path << ": cannot read " << name << " (corrupt file?)");
-  return data;
 }
 
 int level_of(const sparse::SparseGrid& g) { return g.level(); }
@@ -128,125 +116,6 @@ void write_sparse_table(MPI_Comm comm, const std::string& path, const std::strin
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
                         const TableMetadata& metadata) {
   write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata);
-}
-
-void SparseTable::hierarchize(std::vector<double>& values) const {
-  if (adaptive_grid)
-    adaptive_grid->hierarchize(values);
-  else
-    regular_grid->hierarchize(values);
-}
-
-double SparseTable::evaluate(const std::vector<double>& surpluses, const double* x) const {
-  return adaptive_grid ? adaptive_grid->evaluate(surpluses, x) : regular_grid->evaluate(surpluses, x);
-}
-
-bool is_sparse_table(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
-  const Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  if (!f.valid()) return false;
-  const auto type = read_string_attribute(f, "grid_type");
-  return type && *type == "sparse";
-}
-
-SparseTable read_sparse_table(const std::string& path) {
-  const Handle f = open_for_reading(path);
-  SparseTable t;
-  AttributeReader root{&t.strings, &t.numbers};
-  hsize_t idx = 0;
-  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
-  HJB_CHECK(t.strings.count("grid_type") && t.strings.at("grid_type") == "sparse", ValidationError,
-            path << ": not a sparse-grid table");
-  t.complete = !t.strings.count("complete") || t.strings.at("complete") == "yes";
-  const Handle sg = group(H5Gopen2(f, "sparse", H5P_DEFAULT));
-  HJB_CHECK(sg.valid(), ValidationError, path << ": not an hjbench sparse table (/sparse missing)");
-  const auto dim = read_number_attribute(sg, "dimension"), level = read_number_attribute(sg, "level");
-  HJB_CHECK(dim && level, ValidationError, path << ": /sparse lacks its dimension or level");
-  t.dimension = static_cast<int>(*dim);
-  t.level = static_cast<int>(*level);
-  // Tables written before the extrapolating basis existed have boundary nodes.
-  const auto basis = read_string_attribute(sg, "basis");
-  try {
-    t.basis = basis ? sparse::parse_basis(*basis) : sparse::Basis::boundary;
-  } catch (const std::invalid_argument& e) {
-    throw ValidationError(path + ": /sparse: " + e.what());
-  }
-  t.caps = read_array<int>(f, "sparse/caps", H5T_NATIVE_INT, path);
-  t.lo = read_array<double>(f, "sparse/lo", H5T_NATIVE_DOUBLE, path);
-  t.hi = read_array<double>(f, "sparse/hi", H5T_NATIVE_DOUBLE, path);
-  t.nodal = read_array<double>(f, "value/nodal", H5T_NATIVE_DOUBLE, path);
-  t.surplus = read_array<double>(f, "value/surplus", H5T_NATIVE_DOUBLE, path);
-  for (int j = 0; H5Lexists(f, ("policy/action_" + std::to_string(j)).c_str(), H5P_DEFAULT) > 0; ++j)
-    t.policy.push_back(read_array<double>(f, "policy/action_" + std::to_string(j), H5T_NATIVE_DOUBLE, path));
-  const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
-  if (problem.valid()) {
-    AttributeReader pr{nullptr, &t.problem_parameters};
-    idx = 0;
-    H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
-  }
-  // The file must describe a consistent grid of that many nodes.
-  const auto adaptive = read_string_attribute(sg, "adaptive");
-  t.adaptive = adaptive && *adaptive == "yes";
-  const auto levels = read_array<int>(f, "sparse/level", H5T_NATIVE_INT, path);
-  const auto indices = read_array<std::int64_t>(f, "sparse/index", H5T_NATIVE_INT64, path);
-  const std::size_t d = static_cast<std::size_t>(t.dimension);
-  HJB_CHECK(
-      t.surplus.size() == t.nodal.size() && levels.size() == t.nodal.size() * d &&
-          indices.size() == levels.size(),
-      ValidationError,
-      path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
-  try {
-    if (t.adaptive) {
-      t.adaptive_grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi,
-                                                                           t.basis, levels, indices);
-    } else {
-      const sparse::SparseGrid g = t.grid();
-      HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size(), ValidationError,
-                path << ": " << t.nodal.size() << " values for a grid of " << g.size() << " nodes");
-      // The values follow the grid's node order; the stored levels and indices must agree with it
-      // node for node (a file from another node ordering is refused, never misread).
-      int l[sparse::max_dimension];
-      std::int64_t i[sparse::max_dimension];
-      for (std::int64_t p = 0; p < g.size(); ++p) {
-        g.level_index(p, l, i);
-        for (std::size_t k = 0; k < d; ++k)
-          HJB_CHECK(levels[p * d + k] == l[k] && indices[p * d + k] == i[k], ValidationError,
-                    path << ": node " << p
-                         << " is stored in another node order than this hjbench builds "
-                            "(written by another version?); solve it again");
-      }
-      t.regular_grid = std::make_shared<const sparse::SparseGrid>(g);
-    }
-  } catch (const std::invalid_argument& e) {
-    throw ValidationError(path + ": an invalid sparse grid (" + e.what() + ")");
-  }
-  return t;
-}
-
-std::string describe_sparse_table(const SparseTable& t, const std::string& path) {
-  std::ostringstream os;
-  os << path << ": hjbench sparse-grid table"
-     << (t.complete ? "" : " (PARTIAL: an interrupted or failed run)") << "\n";
-  os << "  problem: " << (t.strings.count("problem") ? t.strings.at("problem") : "?") << ", mode "
-     << (t.strings.count("mode") ? t.strings.at("mode") : "?") << "\n";
-  os << "  sparse grid (" << sparse::to_string(t.basis) << " basis" << (t.adaptive ? ", adaptive" : "")
-     << "): dimension " << t.dimension << ", level " << t.level << ", " << (t.adaptive ? "deepest " : "")
-     << "levels per axis";
-  for (int c : t.caps) os << " " << c;
-  os << ", " << t.nodal.size() << " nodes on [";
-  for (int k = 0; k < t.dimension; ++k) os << (k ? ", " : "") << t.lo[k] << " .. " << t.hi[k];
-  os << "]\n";
-  if (!t.nodal.empty()) {
-    const auto [mn, mx] = std::minmax_element(t.nodal.begin(), t.nodal.end());
-    os << "  value: min " << *mn << ", max " << *mx << " at the nodes; " << t.policy.size()
-       << " feedback component(s)\n";
-  }
-  for (const auto& [k, v] : t.strings)
-    if (k != "problem" && k != "mode" && k != "grid_type" && k != "complete")
-      os << "    " << k << ": " << v << "\n";
-  for (const auto& [k, v] : t.numbers) os << "    " << k << ": " << v << "\n";
-  return os.str();
 }
 
 }  // namespace hjb

@@ -23,6 +23,7 @@
 #include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "solver/io/hdf5_table.hpp"
+#include "tables/table.hpp"
 
 namespace hjb {
 
@@ -38,34 +39,5 @@ void write_sparse_table(MPI_Comm comm, const std::string& path, const std::strin
                         const sparse::AdaptiveSparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
                         const TableMetadata& metadata);
-
-/// True when `path` is an HDF5 file with root attribute grid_type = "sparse".
-bool is_sparse_table(const std::string& path);
-
-struct SparseTable {
-  int dimension = 0, level = 0;
-  sparse::Basis basis = sparse::Basis::boundary;
-  std::vector<int> caps;
-  std::vector<double> lo, hi, nodal, surplus;
-  std::vector<std::vector<double>> policy;
-  std::map<std::string, std::string> strings;
-  std::map<std::string, double> numbers, problem_parameters;
-  bool complete = true;
-  bool adaptive = false;
-  std::shared_ptr<const sparse::SparseGrid> regular_grid;           ///< set when not adaptive
-  std::shared_ptr<const sparse::AdaptiveSparseGrid> adaptive_grid;  ///< set when adaptive
-  /// The regular grid the table was written on (rebuilt from level, caps and box).
-  sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps, basis}; }
-  /// On the table's grid, regular or adaptive: nodal values -> surpluses, and the interpolant.
-  void hierarchize(std::vector<double>& values) const;
-  double evaluate(const std::vector<double>& surpluses, const double* x) const;
-};
-
-/// Reads a sparse table (serial). Throws ValidationError naming the path for a missing, foreign
-/// or inconsistent file.
-SparseTable read_sparse_table(const std::string& path);
-
-/// Human-readable summary (hjbench info).
-std::string describe_sparse_table(const SparseTable& table, const std::string& path);
 
 }  // namespace hjb

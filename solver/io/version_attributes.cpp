@@ -7,7 +7,7 @@
 
 #include <sstream>
 
-#include "solver/core/version.hpp"
+#include "core/version.hpp"
 
 namespace hjb {
 

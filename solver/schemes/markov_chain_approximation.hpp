@@ -23,9 +23,9 @@
 #include <cmath>
 #include <vector>
 
+#include "core/sets.hpp"
 #include "grids/index.hpp"
 #include "grids/multilinear.hpp"
-#include "solver/core/sets.hpp"
 #include "solver/schemes/chain_scheme.hpp"
 
 namespace hjb {

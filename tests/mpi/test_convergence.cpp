@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "solver/problems/eikonal.hpp"
-#include "solver/problems/lqr.hpp"
+#include "problems/eikonal.hpp"
+#include "problems/lqr.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;

@@ -10,8 +10,8 @@
 #include <functional>
 #include <string>
 
+#include "problems/stationary_benchmarks.hpp"
 #include "solver/algorithms/stationary.hpp"
-#include "solver/problems/stationary_benchmarks.hpp"
 
 using namespace hjb;
 

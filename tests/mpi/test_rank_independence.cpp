@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "solver/problems/air3d.hpp"
-#include "solver/problems/car4d.hpp"
+#include "problems/air3d.hpp"
+#include "problems/car4d.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;
@@ -67,8 +67,8 @@ TEST(RankIndependence, Car4DEno2IsIdenticalOnAnyRankCount) {
   EXPECT_LE(diff, 1e-12);
 }
 
+#include "problems/pendulum.hpp"
 #include "solver/algorithms/stationary.hpp"
-#include "solver/problems/pendulum.hpp"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <functional>
 
+#include "problems/dubins_car.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
-#include "solver/problems/dubins_car.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;
@@ -181,8 +181,8 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
 
+#include "problems/pendulum.hpp"
 #include "solver/algorithms/stationary.hpp"
-#include "solver/problems/pendulum.hpp"
 
 namespace {
 /// Pendulum whose step cost is NaN in one corner of the state space (owned by one rank).
@@ -228,7 +228,7 @@ TEST(SolverBehaviour, NanInTheFiniteHorizonRecursionStopsEveryRankNamingStageAnd
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
 
-#include "solver/problems/stationary_benchmarks.hpp"
+#include "problems/stationary_benchmarks.hpp"
 
 namespace {
 /// Merton whose cost rate is NaN at large wealth (owned by the last rank).

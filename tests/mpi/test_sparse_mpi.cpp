@@ -6,8 +6,8 @@
 
 #include <cmath>
 
+#include "problems/stationary_benchmarks.hpp"
 #include "solver/algorithms/sparse_stationary.hpp"
-#include "solver/problems/stationary_benchmarks.hpp"
 
 using namespace hjb;
 
@@ -65,9 +65,9 @@ TEST(SparseRankIndependence, NanStopsEveryRankNamingTheNode) {
 // Time-dependent: Air3D (a game with a periodic axis, BRT) on a regular sparse grid and the
 // eikonal front on an adaptive one, N ranks against one, bit for bit (the adaptive grid must also
 // end with the same nodes).
+#include "problems/air3d.hpp"
+#include "problems/eikonal.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
-#include "solver/problems/air3d.hpp"
-#include "solver/problems/eikonal.hpp"
 
 TEST(SparseRankIndependence, TimeDependentRegularAndAdaptiveEqualOneRanksBitForBit) {
   int size;

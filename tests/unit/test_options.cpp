@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/error.hpp"
 #include "solver/algorithms/problem_registry.hpp"
 #include "solver/algorithms/solve_arguments.hpp"
-#include "solver/core/error.hpp"
 
 using namespace hjb;
 

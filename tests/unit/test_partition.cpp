@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include "core/error.hpp"
 #include "grids/partition.hpp"
-#include "solver/core/error.hpp"
 
 using namespace hjb;
 

@@ -6,13 +6,13 @@
 #include <numbers>
 #include <random>
 
-#include "solver/core/control_problem.hpp"
-#include "solver/problems/air3d.hpp"
-#include "solver/problems/car4d.hpp"
-#include "solver/problems/double_integrator.hpp"
-#include "solver/problems/dubins_car.hpp"
-#include "solver/problems/eikonal.hpp"
-#include "solver/problems/lqr.hpp"
+#include "core/control_problem.hpp"
+#include "problems/air3d.hpp"
+#include "problems/car4d.hpp"
+#include "problems/double_integrator.hpp"
+#include "problems/dubins_car.hpp"
+#include "problems/eikonal.hpp"
+#include "problems/lqr.hpp"
 
 using namespace hjb;
 using namespace hjb::problems;

@@ -3,10 +3,10 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/agents/sac.hpp"
-#include "solver/core/error.hpp"
 
 using namespace hjb;
 using namespace hjb::rl;

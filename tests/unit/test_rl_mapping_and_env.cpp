@@ -5,11 +5,11 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/error.hpp"
+#include "core/rl_mapping.hpp"
+#include "problems/mountain_car.hpp"
+#include "problems/pendulum.hpp"
 #include "rl_baselines/env/environment.hpp"
-#include "solver/core/error.hpp"
-#include "solver/core/rl_mapping.hpp"
-#include "solver/problems/mountain_car.hpp"
-#include "solver/problems/pendulum.hpp"
 
 using namespace hjb;
 

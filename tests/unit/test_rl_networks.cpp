@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/error.hpp"
 #include "rl_baselines/io/policy_file.hpp"
 #include "rl_baselines/nn/mlp.hpp"
-#include "solver/core/error.hpp"
 
 using namespace hjb;
 using namespace hjb::rl;
@@ -158,6 +158,7 @@ TEST(PolicyFile, RoundTripReproducesActionsAndCriticsAndCorruptFilesAreRejected)
   for (const char* kind : {"state_value", "action_value"}) {
     Policy c = p;
     c.critic_kind = kind;
+    c.critic_scale = 73.25;  // PPO's return scale under reward normalisation
     const int inputs = std::string(kind) == "state_value" ? 3 : 4;
     for (int k = 0; k < (inputs == 3 ? 1 : 2); ++k) {
       c.critics.emplace_back(std::vector<int>{inputs, 6, 5, 1}, k ? Activation::relu : Activation::tanh);
@@ -166,6 +167,7 @@ TEST(PolicyFile, RoundTripReproducesActionsAndCriticsAndCorruptFilesAreRejected)
     save_policy(path, c);
     const Policy d = load_policy(path);
     EXPECT_EQ(d.critic_kind, kind);
+    EXPECT_EQ(d.critic_scale, c.critic_scale);
     ASSERT_EQ(d.critics.size(), c.critics.size());
     Vector x = Vector::LinSpaced(inputs, -0.7f, 0.9f);
     for (std::size_t k = 0; k < c.critics.size(); ++k) {

@@ -7,11 +7,11 @@
 #include <random>
 #include <set>
 
+#include "core/semi_lagrangian.hpp"
 #include "grids/multilinear.hpp"
-#include "solver/problems/catalog.hpp"
+#include "problems/catalog.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
-#include "solver/schemes/semi_lagrangian.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
 
 using namespace hjb;

@@ -5,7 +5,7 @@
 #include <numbers>
 #include <random>
 
-#include "solver/core/sets.hpp"
+#include "core/sets.hpp"
 
 using namespace hjb;
 

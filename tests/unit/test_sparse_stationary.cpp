@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "problems/stationary_benchmarks.hpp"
 #include "solver/algorithms/sparse_stationary.hpp"
-#include "solver/problems/stationary_benchmarks.hpp"
 
 using namespace hjb;
 

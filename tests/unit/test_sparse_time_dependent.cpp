@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <random>
 
+#include "problems/eikonal.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
-#include "solver/problems/eikonal.hpp"
 
 using namespace hjb;
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <tuple>
 
-#include "solver/core/control_problem.hpp"
-#include "solver/core/sets.hpp"
+#include "core/control_problem.hpp"
+#include "core/sets.hpp"
 
 namespace hjb::problems {
 

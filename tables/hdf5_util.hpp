@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb::h5 {
 
@@ -116,7 +116,7 @@ inline std::optional<double> read_number_attribute(hid_t obj, const std::string&
   return std::nullopt;
 }
 
-/// Reads the string and numeric attributes of an object (H5Aiterate2 visitor; hdf5_table.cpp).
+/// Reads the string and numeric attributes of an object (H5Aiterate2 visitor; tables/table.cpp).
 struct AttributeReader {
   std::map<std::string, std::string>* strings;
   std::map<std::string, double>* numbers;

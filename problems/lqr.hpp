@@ -2,7 +2,7 @@
 #pragma once
 #include <string>
 
-#include "solver/core/control_problem.hpp"
+#include "core/control_problem.hpp"
 
 namespace hjb::problems {
 

@@ -6,15 +6,15 @@
 #include <tuple>
 #include <utility>
 
-#include "solver/problems/acrobot.hpp"
-#include "solver/problems/air3d.hpp"
-#include "solver/problems/car4d.hpp"
-#include "solver/problems/double_integrator.hpp"
-#include "solver/problems/dubins_car.hpp"
-#include "solver/problems/eikonal.hpp"
-#include "solver/problems/lqr.hpp"
-#include "solver/problems/mountain_car.hpp"
-#include "solver/problems/pendulum.hpp"
+#include "problems/acrobot.hpp"
+#include "problems/air3d.hpp"
+#include "problems/car4d.hpp"
+#include "problems/double_integrator.hpp"
+#include "problems/dubins_car.hpp"
+#include "problems/eikonal.hpp"
+#include "problems/lqr.hpp"
+#include "problems/mountain_car.hpp"
+#include "problems/pendulum.hpp"
 
 namespace hjb::problems {
 

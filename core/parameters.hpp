@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

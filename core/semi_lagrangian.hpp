@@ -15,8 +15,8 @@
 #include <array>
 #include <vector>
 
+#include "core/sets.hpp"
 #include "grids/multilinear.hpp"
-#include "solver/core/sets.hpp"
 
 namespace hjb {
 

@@ -5,7 +5,7 @@
 #include <numbers>
 #include <random>
 
-#include "solver/core/control_problem.hpp"
+#include "core/control_problem.hpp"
 
 namespace hjb::problems {
 

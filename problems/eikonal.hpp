@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "solver/core/control_problem.hpp"
+#include "core/control_problem.hpp"
 
 namespace hjb::problems {
 

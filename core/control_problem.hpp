@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "solver/core/error.hpp"
-#include "solver/core/sets.hpp"
+#include "core/error.hpp"
+#include "core/sets.hpp"
 
 namespace hjb {
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <cmath>
 
-#include "solver/core/control_problem.hpp"
+#include "core/control_problem.hpp"
 
 namespace hjb::problems {
 

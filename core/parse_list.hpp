@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "solver/core/error.hpp"
+#include "core/error.hpp"
 
 namespace hjb {
 

@@ -1,0 +1,503 @@
+// Scoring a policy and its critic against a value table (see score.hpp).
+#include "rl_baselines/agents/score.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/rl_mapping.hpp"
+
+namespace hjb::rl {
+
+namespace {
+
+double quantile(std::vector<double> sorted_copy, double q) {
+  std::sort(sorted_copy.begin(), sorted_copy.end());
+  const double pos = q * static_cast<double>(sorted_copy.size() - 1);
+  const std::size_t i = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t j = std::min(i + 1, sorted_copy.size() - 1);
+  return sorted_copy[i] + (pos - static_cast<double>(i)) * (sorted_copy[j] - sorted_copy[i]);
+}
+
+/// The critic of a policy at an observation, in the environment's discounted-return scale: PPO's
+/// V, or SAC's min of the twin Q at the policy's own (deterministic) action.
+class Critic {
+ public:
+  explicit Critic(const Policy& p) : m_policy(p) {}
+  bool present() const { return !m_policy.critics.empty(); }
+  double operator()(const double* observation) const {
+    const int n = m_policy.actor.input_size();
+    Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, n);
+    const Matrix prepared = m_policy.prepare(obs);
+    if (m_policy.critic_kind == "state_value")
+      return m_policy.critic_scale * m_policy.critics[0].predict(prepared.col(0))(0);
+    // action_value: Q([observation, action in [-1, 1]])
+    std::vector<double> action(static_cast<std::size_t>(m_policy.action_dim()));
+    m_policy.act(observation, action.data());
+    Vector input(n + m_policy.action_dim());
+    input.head(n) = prepared.col(0);
+    for (int j = 0; j < m_policy.action_dim(); ++j) {
+      const double center = 0.5 * (m_policy.action_high[j] + m_policy.action_low[j]),
+                   half = 0.5 * (m_policy.action_high[j] - m_policy.action_low[j]);
+      input(n + j) = static_cast<float>(std::clamp((action[j] - center) / half, -1.0, 1.0));
+    }
+    double q = std::numeric_limits<double>::infinity();
+    for (const Mlp& c : m_policy.critics) q = std::min(q, static_cast<double>(c.predict(input)(0)));
+    return m_policy.critic_scale * q;
+  }
+
+ private:
+  const Policy& m_policy;
+};
+
+/// Runs a controller from the environment's current state: the episode return (rewards up to the
+/// episode limit or a terminal state) and the discounted cost continued past the limit until
+/// gamma^k < 1e-10 (or a terminal state); `visit` sees every state before its step inside the episode.
+struct Trajectory {
+  double episode_return = 0, cost = 0, cost_beyond_limit = 0;
+};
+template <class Act, class Visit>
+Trajectory run_from(Environment& env, double gamma, Act&& act, Visit&& visit) {
+  Trajectory t;
+  std::vector<double> action(static_cast<std::size_t>(env.action_dim()));
+  double discount = 1.0;
+  bool past_limit = false;
+  for (;;) {
+    if (!past_limit) visit(env);
+    act(env, action.data());
+    const StepResult r = env.step(action.data());
+    const double step_cost = discount * rl_mapping::value_from_return(r.reward);
+    t.cost += step_cost;
+    if (past_limit)
+      t.cost_beyond_limit += step_cost;
+    else
+      t.episode_return += r.reward;
+    discount *= gamma;
+    if (r.terminated) break;
+    if (r.truncated) {
+      if (gamma >= 1.0) break;
+      past_limit = true;
+    }
+    if (past_limit && discount < 1e-10) break;
+  }
+  return t;
+}
+
+std::string number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+void json_array(std::ostringstream& os, const std::vector<double>& v) {
+  os << "[";
+  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << number(v[i]);
+  os << "]";
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+void json_summary(std::ostringstream& os, const SampleSummary& s) {
+  os << "{\"count\":" << s.count << ",\"mean\":" << number(s.mean)
+     << ",\"standard_error\":" << number(s.standard_error) << ",\"median\":" << number(s.median)
+     << ",\"p90\":" << number(s.p90) << ",\"worst\":" << number(s.worst) << ",\"ci_low\":" << number(s.ci_low)
+     << ",\"ci_high\":" << number(s.ci_high) << ",\"confidence\":" << number(s.confidence) << "}";
+}
+
+void json_norms(std::ostringstream& os, const ErrorNorms& e) {
+  os << "{\"count\":" << e.count << ",\"l1\":" << number(e.count ? e.l1 : NAN)
+     << ",\"l2\":" << number(e.count ? e.l2 : NAN) << ",\"linf\":" << number(e.count ? e.linf : NAN) << "}";
+}
+
+}  // namespace
+
+SampleSummary summarize(const std::vector<double>& x, double confidence, int resamples, std::uint64_t seed) {
+  HJB_CHECK(!x.empty(), UsageError, "summarize: an empty sample");
+  HJB_CHECK(confidence > 0 && confidence < 1, UsageError, "the confidence level must lie in (0, 1)");
+  SampleSummary s;
+  s.count = static_cast<long>(x.size());
+  s.confidence = confidence;
+  const double n = static_cast<double>(x.size());
+  s.mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double var = 0;
+  for (double v : x) var += (v - s.mean) * (v - s.mean);
+  s.standard_error = x.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
+  s.median = quantile(x, 0.5);
+  s.p90 = quantile(x, 0.9);
+  s.worst = *std::max_element(x.begin(), x.end());
+  if (resamples > 0 && x.size() > 1) {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
+    std::vector<double> means(static_cast<std::size_t>(resamples));
+    for (double& m : means) {
+      double sum = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) sum += x[pick(rng)];
+      m = sum / n;
+    }
+    s.ci_low = quantile(means, 0.5 * (1 - confidence));
+    s.ci_high = quantile(means, 1 - 0.5 * (1 - confidence));
+  } else {
+    s.ci_low = s.ci_high = s.mean;
+  }
+  return s;
+}
+
+void ErrorNorms::add(double e) {
+  e = std::abs(e);
+  ++count;
+  l1 += e;
+  l2 += e * e;
+  linf = std::max(linf, e);
+}
+
+void ErrorNorms::finish() {
+  if (count == 0) return;
+  l1 /= static_cast<double>(count);
+  l2 = std::sqrt(l2 / static_cast<double>(count));
+}
+
+void require_same_parameters(const std::map<std::string, double>& table_parameters, const std::string& path,
+                             const Environment& env) {
+  const auto mine = env.parameters();
+  for (const auto& [name, value] : table_parameters) {
+    if (name == "name") continue;
+    const auto it = mine.find(name);
+    HJB_CHECK(it != mine.end(), ValidationError,
+              path << ": the table's problem has a parameter '" << name << "' that problem '"
+                   << env.problem_name() << "' does not");
+    HJB_CHECK(std::abs(it->second - value) <= 1e-12 * std::max(1.0, std::abs(value)), ValidationError,
+              path << ": solved with --problem." << name << " = " << value
+                   << ", but the policy's environment has " << it->second
+                   << " (a table of another problem instance: its optimum is not this one's)");
+  }
+}
+
+void check_table_for(const ValueTable& table, const Environment& env) {
+  const std::string& path = table.path();
+  HJB_CHECK(table.problem() == env.problem_name(), ValidationError,
+            path << ": a table of problem '" << table.problem() << "', not '" << env.problem_name() << "'");
+  HJB_CHECK(table.mode() == "stationary" && table.numbers().count("discount"), ValidationError,
+            path << ": a " << table.mode()
+                 << " table, where a stationary (discounted) one is needed (hjbench solve --problem.name "
+                 << env.problem_name() << " --solve.algorithm policy_iteration writes one)");
+  const int dim = static_cast<int>(env.state().size());
+  HJB_CHECK(table.dimension() == dim, ValidationError,
+            path << ": a " << table.dimension() << "-D table, but problem '" << env.problem_name() << "' is "
+                 << dim << "-D");
+  require_same_parameters(table.problem_parameters(), path, env);
+  const double gamma = table.numbers().at("discount");
+  HJB_CHECK(std::abs(gamma - env.discount()) <= 1e-12, ValidationError,
+            path << ": solved with discount " << gamma << ", the environment's is " << env.discount());
+  HJB_CHECK(table.feedback_dim() == env.action_dim(), ValidationError,
+            path << ": stores " << table.feedback_dim() << " feedback component(s), problem '"
+                 << env.problem_name() << "' has " << env.action_dim() << " action(s)");
+  const auto lo = env.start_low(), hi = env.start_high();
+  for (int k = 0; k < dim; ++k)
+    HJB_CHECK(table.periodic(k) || (lo[static_cast<std::size_t>(k)] >= table.lo(k) - 1e-12 &&
+                                    hi[static_cast<std::size_t>(k)] <= table.hi(k) + 1e-12),
+              ValidationError,
+              path << ": the start distribution of '" << env.problem_name() << "' on axis '"
+                   << table.axis_names()[static_cast<std::size_t>(k)] << "' (["
+                   << lo[static_cast<std::size_t>(k)] << ", " << hi[static_cast<std::size_t>(k)]
+                   << "]) is not inside the table's [" << table.lo(k) << ", " << table.hi(k) << "]");
+}
+
+Score score_policy(const Policy& policy, const Environment& prototype, const ValueTable& table,
+                   const ScoreOptions& o) {
+  require_policy_fits(policy, prototype);
+  HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);
+  HJB_CHECK(o.domain_points >= 0 && o.slice >= 0 && o.slice != 1, UsageError,
+            "the domain sample and the slice need a non-negative size (the slice at least 2 per side)");
+  check_table_for(table, prototype);
+  if (o.coarse) {
+    check_table_for(*o.coarse, prototype);
+    HJB_CHECK(o.coarse->path() != table.path(), UsageError, "the coarse table is the table itself");
+  }
+  Score s;
+  s.problem = prototype.problem_name();
+  s.table_path = table.path();
+  s.gamma = table.numbers().at("discount");
+  s.episode_limit = prototype.episode_limit();
+  s.critic_kind = policy.critic_kind;
+  s.axes = table.axis_names();
+  const Critic critic(policy);
+  auto env = prototype.clone();
+  const int obs_dim = prototype.observation_dim(), act_dim = prototype.action_dim();
+  const int dim = table.dimension();
+  std::vector<double> obs(static_cast<std::size_t>(obs_dim));
+  auto policy_act = [&](Environment& e, double* a) {
+    e.observe(obs.data());
+    policy.act(obs.data(), a);
+  };
+  auto feedback_act = [&](Environment& e, double* a) { table.feedback(e.state().data(), a); };
+  std::vector<std::vector<double>> visited;
+  const std::size_t visited_cap = 20000;
+  std::mt19937_64 keep_rng(o.seed ^ 0x5bd1e995ULL);
+  long visited_seen = 0;
+  auto visit = [&](Environment& e) {  // reservoir sample of the visited states
+    ++visited_seen;
+    if (visited.size() < visited_cap) {
+      visited.push_back(e.state());
+    } else {
+      std::uniform_int_distribution<long> pick(0, visited_seen - 1);
+      const long j = pick(keep_rng);
+      if (j < static_cast<long>(visited_cap)) visited[static_cast<std::size_t>(j)] = e.state();
+    }
+  };
+  std::vector<double> gap_cost, gap_cert, fb_gap, gap_return;
+  for (int e = 0; e < o.starts; ++e) {
+    env->reset(o.seed + static_cast<std::uint64_t>(e));
+    const std::vector<double> x0 = env->state();
+    s.starts.push_back(x0);
+    const double v = table.value(x0);
+    const Trajectory tp = run_from(*env, s.gamma, policy_act, visit);
+    env->set_state(x0);
+    const Trajectory tf = run_from(*env, s.gamma, feedback_act, [](Environment&) {});
+    s.optimal_value.push_back(v);
+    s.policy_cost.push_back(tp.cost);
+    s.feedback_cost.push_back(tf.cost);
+    s.policy_return.push_back(tp.episode_return);
+    s.feedback_return.push_back(tf.episode_return);
+    s.policy_cost_beyond_limit += tp.cost_beyond_limit / o.starts;
+    gap_cost.push_back(tp.cost - v);
+    gap_cert.push_back(tp.cost - tf.cost);
+    fb_gap.push_back(tf.cost - v);
+    gap_return.push_back(tf.episode_return - tp.episode_return);
+    if (o.coarse) {
+      const double d = std::abs(v - o.coarse->value(x0));
+      s.refinement_mean += d / o.starts;
+      s.refinement_max = std::max(s.refinement_max, d);
+    }
+  }
+  s.refined = o.coarse != nullptr;
+  if (o.coarse) s.coarse_path = o.coarse->path();
+  std::uint64_t boot = o.seed;
+  s.gap_cost = summarize(gap_cost, o.confidence, o.bootstrap, ++boot);
+  s.gap_certified = summarize(gap_cert, o.confidence, o.bootstrap, ++boot);
+  s.feedback_gap = summarize(fb_gap, o.confidence, o.bootstrap, ++boot);
+  s.gap_return = summarize(gap_return, o.confidence, o.bootstrap, ++boot);
+  s.policy_episode_return = summarize(s.policy_return, o.confidence, o.bootstrap, ++boot);
+  s.feedback_episode_return = summarize(s.feedback_return, o.confidence, o.bootstrap, ++boot);
+
+  // Critic and policy over uniform points of the table's box.
+  s.policy_domain.assign(static_cast<std::size_t>(act_dim), ErrorNorms{});
+  std::mt19937_64 rng(o.seed + 7);
+  std::vector<double> x(static_cast<std::size_t>(dim)), a(static_cast<std::size_t>(act_dim)),
+      u(static_cast<std::size_t>(act_dim)), next_obs(static_cast<std::size_t>(obs_dim));
+  auto critic_at = [&](const std::vector<double>& state) {
+    env->set_state(state);
+    env->observe(obs.data());
+    return critic(obs.data());
+  };
+  for (int q = 0; q < o.domain_points; ++q) {
+    for (int k = 0; k < dim; ++k)
+      x[static_cast<std::size_t>(k)] = std::uniform_real_distribution<double>(table.lo(k), table.hi(k))(rng);
+    const double v = table.value(x);
+    env->set_state(x);
+    env->observe(obs.data());
+    policy.act(obs.data(), a.data());
+    table.feedback(x.data(), u.data());
+    for (int j = 0; j < act_dim; ++j)
+      s.policy_domain[static_cast<std::size_t>(j)].add(a[static_cast<std::size_t>(j)] -
+                                                       u[static_cast<std::size_t>(j)]);
+    if (critic.present()) {
+      const double c = critic(obs.data());
+      s.critic_domain.add(rl_mapping::value_from_return(c) - v);
+      const StepResult r = env->step(a.data());
+      double target = r.reward;
+      if (!r.terminated) {
+        env->observe(next_obs.data());
+        target += s.gamma * critic(next_obs.data());
+      }
+      s.critic_bellman.add(c - target);
+    }
+  }
+  if (critic.present())
+    for (const auto& state : visited)
+      s.critic_visited.add(rl_mapping::value_from_return(critic_at(state)) - table.value(state));
+  for (auto& n : s.policy_domain) n.finish();
+  s.critic_domain.finish();
+  s.critic_visited.finish();
+  s.critic_bellman.finish();
+
+  // The slice over the first two axes, the others at the centre of the start distribution.
+  if (o.slice >= 2 && dim >= 2) {
+    SliceMap& m = s.slice;
+    m.n = o.slice;
+    const auto lo = prototype.start_low(), hi = prototype.start_high();
+    std::vector<double> p(static_cast<std::size_t>(dim));
+    for (int k = 2; k < dim; ++k)
+      p[static_cast<std::size_t>(k)] =
+          0.5 * (lo[static_cast<std::size_t>(k)] + hi[static_cast<std::size_t>(k)]);
+    for (int i = 0; i < m.n; ++i) {
+      m.x.push_back(table.lo(0) + (table.hi(0) - table.lo(0)) * i / (m.n - 1));
+      m.y.push_back(table.lo(1) + (table.hi(1) - table.lo(1)) * i / (m.n - 1));
+    }
+    for (int i = 0; i < m.n; ++i)
+      for (int j = 0; j < m.n; ++j) {
+        p[0] = m.x[static_cast<std::size_t>(i)];
+        p[1] = m.y[static_cast<std::size_t>(j)];
+        m.optimal.push_back(table.value(p));
+        env->set_state(p);
+        env->observe(obs.data());
+        policy.act(obs.data(), a.data());
+        table.feedback(p.data(), u.data());
+        m.action.push_back(a[0]);
+        m.feedback.push_back(u[0]);
+        m.critic.push_back(critic.present() ? rl_mapping::value_from_return(critic(obs.data())) : NAN);
+      }
+  }
+  return s;
+}
+
+namespace {
+double standard_error(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  if (x.size() < 2) return 0.0;
+  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double var = 0;
+  for (double v : x) var += (v - m) * (v - m);
+  return std::sqrt(var / (n - 1) / n);
+}
+double mean_of(const std::vector<double>& x) {
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
+}  // namespace
+
+GapTracker::GapTracker(const Environment& env, const ValueTable& table, int count, std::uint64_t seed)
+    : m_env(env.clone()) {
+  HJB_CHECK(count >= 1, UsageError, "--evaluate.starts must be positive, got " << count);
+  check_table_for(table, env);
+  m_gamma = table.numbers().at("discount");
+  auto act = [&](Environment& e, double* a) { table.feedback(e.state().data(), a); };
+  for (int k = 0; k < count; ++k) {
+    m_env->reset(seed + static_cast<std::uint64_t>(k));
+    m_starts.push_back(m_env->state());
+    m_v.push_back(table.value(m_starts.back()));
+    m_feedback_returns.push_back(run_from(*m_env, m_gamma, act, [](Environment&) {}).episode_return);
+  }
+  m_feedback_return = mean_of(m_feedback_returns);
+  m_mean_v = mean_of(m_v);
+}
+
+GapTracker::Point GapTracker::measure(const Policy& policy) const {
+  std::vector<double> obs(static_cast<std::size_t>(m_env->observation_dim()));
+  auto act = [&](Environment& e, double* a) {
+    e.observe(obs.data());
+    policy.act(obs.data(), a);
+  };
+  std::vector<double> returns, gap_cost, gap_return;
+  for (std::size_t k = 0; k < m_starts.size(); ++k) {
+    m_env->set_state(m_starts[k]);
+    const Trajectory t = run_from(*m_env, m_gamma, act, [](Environment&) {});
+    returns.push_back(t.episode_return);
+    gap_cost.push_back(t.cost - m_v[k]);
+    gap_return.push_back(m_feedback_returns[k] - t.episode_return);
+  }
+  Point p;
+  p.mean_return = mean_of(returns);
+  p.return_se = standard_error(returns);
+  p.gap_cost = mean_of(gap_cost);
+  p.gap_cost_se = standard_error(gap_cost);
+  p.gap_return = mean_of(gap_return);
+  p.gap_return_se = standard_error(gap_return);
+  return p;
+}
+
+std::string score_json(const Score& s) {
+  std::ostringstream os;
+  os << "{\"problem\":" << json_string(s.problem) << ",\"table\":" << json_string(s.table_path)
+     << ",\"discount\":" << number(s.gamma) << ",\"episode_limit\":" << s.episode_limit
+     << ",\"starts\":" << s.starts.size() << ",\"critic_kind\":" << json_string(s.critic_kind)
+     << ",\"axes\":[";
+  for (std::size_t k = 0; k < s.axes.size(); ++k) os << (k ? "," : "") << json_string(s.axes[k]);
+  os << "]";
+  os << ",\"gap_cost\":";
+  json_summary(os, s.gap_cost);
+  os << ",\"gap_certified_lower_bound\":";
+  json_summary(os, s.gap_certified);
+  os << ",\"table_feedback_gap\":";
+  json_summary(os, s.feedback_gap);
+  os << ",\"gap_return\":";
+  json_summary(os, s.gap_return);
+  os << ",\"policy_return\":";
+  json_summary(os, s.policy_episode_return);
+  os << ",\"feedback_return\":";
+  json_summary(os, s.feedback_episode_return);
+  os << ",\"policy_cost_beyond_episode_limit\":" << number(s.policy_cost_beyond_limit);
+  os << ",\"refinement\":";
+  if (s.refined)
+    os << "{\"coarse_table\":" << json_string(s.coarse_path) << ",\"mean_abs\":" << number(s.refinement_mean)
+       << ",\"max_abs\":" << number(s.refinement_max) << "}";
+  else
+    os << "null";
+  os << ",\"critic_error_domain\":";
+  json_norms(os, s.critic_domain);
+  os << ",\"critic_error_visited\":";
+  json_norms(os, s.critic_visited);
+  os << ",\"critic_bellman_residual\":";
+  json_norms(os, s.critic_bellman);
+  os << ",\"policy_error_domain\":[";
+  for (std::size_t j = 0; j < s.policy_domain.size(); ++j) {
+    if (j) os << ",";
+    json_norms(os, s.policy_domain[j]);
+  }
+  os << "]";
+  os << ",\"per_start\":{\"x0\":[";
+  for (std::size_t i = 0; i < s.starts.size(); ++i) {
+    if (i) os << ",";
+    json_array(os, s.starts[i]);
+  }
+  os << "],\"optimal_value\":";
+  json_array(os, s.optimal_value);
+  os << ",\"policy_cost\":";
+  json_array(os, s.policy_cost);
+  os << ",\"feedback_cost\":";
+  json_array(os, s.feedback_cost);
+  os << ",\"policy_return\":";
+  json_array(os, s.policy_return);
+  os << ",\"feedback_return\":";
+  json_array(os, s.feedback_return);
+  os << "}";
+  os << ",\"slice\":";
+  if (s.slice.n >= 2) {
+    os << "{\"n\":" << s.slice.n << ",\"x\":";
+    json_array(os, s.slice.x);
+    os << ",\"y\":";
+    json_array(os, s.slice.y);
+    os << ",\"optimal\":";
+    json_array(os, s.slice.optimal);
+    os << ",\"critic\":";
+    json_array(os, s.slice.critic);
+    os << ",\"action\":";
+    json_array(os, s.slice.action);
+    os << ",\"feedback\":";
+    json_array(os, s.slice.feedback);
+    os << "}";
+  } else {
+    os << "null";
+  }
+  os << "}\n";
+  return os.str();
+}
+
+}  // namespace hjb::rl

@@ -1,0 +1,314 @@
+// Serial readers of tensor and sparse value tables (see table.hpp).
+#include "tables/table.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "tables/hdf5_util.hpp"
+
+namespace hjb {
+using namespace h5;
+
+namespace h5 {
+/// Visits all attributes of an object, reading strings and scalar numbers.
+herr_t AttributeReader::visit(hid_t obj, const char* name, const H5A_info_t*, void* self_ptr) {
+  auto* self = static_cast<AttributeReader*>(self_ptr);
+  if (self->strings)
+    if (auto text = read_string_attribute(obj, name)) (*self->strings)[name] = *text;
+  if (self->numbers)
+    if (auto number = read_number_attribute(obj, name)) (*self->numbers)[name] = *number;
+  return 0;
+}
+
+std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
+  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
+  const Handle space = dataspace(H5Dget_space(ds));
+  std::vector<double> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
+  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read dataset " << name << " (corrupt file?)");
+  return data;
+}
+
+Handle open_for_reading(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  HJB_CHECK(!std::filesystem::is_directory(path), ValidationError, path << " is a directory, not a table");
+  HJB_CHECK(std::filesystem::exists(path), ValidationError, path << ": no such file");
+  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << " is not a regular file");
+  HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
+  Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  HJB_CHECK(f.valid(), ValidationError, path << ": cannot open for reading");
+  return f;
+}
+
+}  // namespace h5
+
+namespace {
+
+template <class T>
+std::vector<T> read_array(hid_t file, const std::string& name, hid_t memory_type, const std::string& path) {
+  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError,
+            path << ": not an hjbench sparse table (dataset " << name << " missing)");
+  const Handle space = dataspace(H5Dget_space(ds));
+  std::vector<T> data(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  HJB_CHECK(H5Dread(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) >= 0, ValidationError,
+            path << ": cannot read " << name << " (corrupt file?)");
+  return data;
+}
+
+}  // namespace
+
+Table read_table(const std::string& path) {
+  const Handle file = open_for_reading(path);
+  Table t;
+  {
+    AttributeReader root{&t.strings, &t.numbers};
+    hsize_t idx = 0;
+    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
+    HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
+              path << ": not an hjbench table (no schema_version attribute)");
+    HJB_CHECK(
+        !t.strings.count("grid_type") || t.strings.at("grid_type") != "sparse", ValidationError,
+        path << ": a sparse-grid table, where a tensor-grid table is needed (hjbench info describes it)");
+    t.schema_version = static_cast<int>(t.numbers["schema_version"]);
+    HJB_CHECK(t.schema_version >= 1 && t.schema_version <= table_schema_version, ValidationError,
+              path << ": table schema version " << t.numbers["schema_version"]
+                   << " is not one this hjbench reads (1 to " << table_schema_version
+                   << "); a newer hjbench wrote it, or the file is corrupt");
+    // Schema 2 records completion; a schema-1 file was only ever published complete.
+    t.complete = !t.strings.count("complete") || t.strings["complete"] == "yes";
+    const Handle problem = group(H5Gopen2(file, "problem", H5P_DEFAULT));
+    if (problem.valid()) {
+      AttributeReader pr{nullptr, &t.problem_parameters};
+      idx = 0;
+      H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
+    }
+    t.times = read_dataset(file, "time", path);
+    int rank = 0;
+    {
+      const Handle ds = dataset(H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT));
+      HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
+      rank = H5Sget_simple_extent_ndims(dataspace(H5Dget_space(ds)));
+    }
+    // Axis order is recorded in the root attribute "axes" (comma-separated names).
+    HJB_CHECK(t.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
+    std::stringstream names(t.strings["axes"]);
+    std::string name;
+    while (std::getline(names, name, ',')) {
+      Axis ax;
+      ax.name = name;
+      std::map<std::string, double> attrs;
+      const Handle axis = dataset(H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT));
+      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
+      AttributeReader ar{nullptr, &attrs};
+      idx = 0;
+      H5Aiterate2(axis, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &ar);
+      ax.n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
+      ax.lo = attrs["lo"];
+      ax.hi = attrs["hi"];
+      ax.periodic = attrs["periodic"] != 0.0;
+      t.axes.push_back(ax);
+    }
+    HJB_CHECK(static_cast<int>(t.axes.size()) == rank, ValidationError,
+              path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
+    for (std::size_t k = 0; k < t.times.size(); ++k)
+      t.values.push_back(read_dataset(file, "value/" + table_snapshot_name(static_cast<int>(k)), path));
+    for (int j = 0; H5Lexists(file, "policy", H5P_DEFAULT) > 0; ++j) {
+      const std::string name = "policy/action_" + std::to_string(j);
+      if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) break;
+      t.policy.push_back(read_dataset(file, name, path));
+    }
+  }
+  for (std::size_t k = 0; k < t.values.size(); ++k) {
+    const auto& v = t.values[k];
+    const auto bad = std::find_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); });
+    HJB_CHECK(bad == v.end(), ValidationError,
+              path << ": snapshot " << k << " holds a non-finite value (" << *bad << " at flat index "
+                   << (bad - v.begin()) << "); hjbench never publishes one: the file is corrupt");
+  }
+  return t;
+}
+
+std::vector<double> read_snapshot_block(const std::string& path, int k,
+                                        const std::vector<std::int64_t>& start,
+                                        const std::vector<std::int64_t>& extent) {
+  const Handle file = open_for_reading(path);
+  const std::string name = "value/" + table_snapshot_name(k);
+  const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
+  HJB_CHECK(ds.valid(), ValidationError, path << ": no dataset /" << name);
+  std::vector<hsize_t> s(start.begin(), start.end()), e(extent.begin(), extent.end());
+  const Handle filespace = dataspace(H5Dget_space(ds));
+  H5Sselect_hyperslab(filespace, H5S_SELECT_SET, s.data(), nullptr, e.data(), nullptr);
+  const Handle memspace = dataspace(H5Screate_simple(static_cast<int>(e.size()), e.data(), nullptr));
+  std::vector<double> out(H5Sget_simple_extent_npoints(memspace));
+  const herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, memspace, filespace, H5P_DEFAULT, out.data());
+  HJB_CHECK(status >= 0, ValidationError, path << ": cannot read block of /" << name);
+  return out;
+}
+
+std::string describe_table(const Table& t, const std::string& path) {
+  std::ostringstream os;
+  os << path << ": hjbench table, schema version " << t.schema_version
+     << (t.complete
+             ? ""
+             : "\n  PARTIAL: the temporary file of an interrupted or failed run (not all values written)")
+     << "\n";
+  auto str = [&](const char* key) {
+    auto it = t.strings.find(key);
+    return it == t.strings.end() ? std::string("?") : it->second;
+  };
+  os << "  problem      " << str("problem") << "\n";
+  os << "  scheme       " << str("scheme") << "\n";
+  os << "  mode         " << str("mode") << "\n";
+  std::int64_t nodes = 1;
+  os << "  axes\n";
+  for (const Axis& ax : t.axes) {
+    nodes *= ax.n;
+    os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n
+       << " nodes in [" << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing "
+       << ax.spacing() << "\n";
+  }
+  os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
+  for (std::size_t k = 0; k < t.times.size(); ++k) {
+    const auto& v = t.values[k];
+    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+    const double inside = std::count_if(v.begin(), v.end(), [](double x) { return x <= 0.0; });
+    os << "    t = " << std::setw(10) << t.times[k] << "  min " << std::setw(12) << *mn << "  max "
+       << std::setw(12) << *mx << "  fraction V<=0 " << inside / static_cast<double>(v.size()) << "\n";
+  }
+  os << "  parameters  ";
+  for (const auto& [k, v] : t.problem_parameters) os << " " << k << "=" << v;
+  os << "\n  attributes\n";
+  for (const auto& [k, v] : t.strings)
+    if (k != "problem" && k != "scheme" && k != "mode") os << "    " << k << ": " << v << "\n";
+  for (const auto& [k, v] : t.numbers) os << "    " << k << ": " << v << "\n";
+  return os.str();
+}
+
+void SparseTable::hierarchize(std::vector<double>& values) const {
+  if (adaptive_grid)
+    adaptive_grid->hierarchize(values);
+  else
+    regular_grid->hierarchize(values);
+}
+
+double SparseTable::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  return adaptive_grid ? adaptive_grid->evaluate(surpluses, x) : regular_grid->evaluate(surpluses, x);
+}
+
+bool is_sparse_table(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
+  const Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.valid()) return false;
+  const auto type = read_string_attribute(f, "grid_type");
+  return type && *type == "sparse";
+}
+
+SparseTable read_sparse_table(const std::string& path) {
+  const Handle f = open_for_reading(path);
+  SparseTable t;
+  AttributeReader root{&t.strings, &t.numbers};
+  hsize_t idx = 0;
+  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
+  HJB_CHECK(t.strings.count("grid_type") && t.strings.at("grid_type") == "sparse", ValidationError,
+            path << ": not a sparse-grid table");
+  t.complete = !t.strings.count("complete") || t.strings.at("complete") == "yes";
+  const Handle sg = group(H5Gopen2(f, "sparse", H5P_DEFAULT));
+  HJB_CHECK(sg.valid(), ValidationError, path << ": not an hjbench sparse table (/sparse missing)");
+  const auto dim = read_number_attribute(sg, "dimension"), level = read_number_attribute(sg, "level");
+  HJB_CHECK(dim && level, ValidationError, path << ": /sparse lacks its dimension or level");
+  t.dimension = static_cast<int>(*dim);
+  t.level = static_cast<int>(*level);
+  // Tables written before the extrapolating basis existed have boundary nodes.
+  const auto basis = read_string_attribute(sg, "basis");
+  try {
+    t.basis = basis ? sparse::parse_basis(*basis) : sparse::Basis::boundary;
+  } catch (const std::invalid_argument& e) {
+    throw ValidationError(path + ": /sparse: " + e.what());
+  }
+  t.caps = read_array<int>(f, "sparse/caps", H5T_NATIVE_INT, path);
+  t.lo = read_array<double>(f, "sparse/lo", H5T_NATIVE_DOUBLE, path);
+  t.hi = read_array<double>(f, "sparse/hi", H5T_NATIVE_DOUBLE, path);
+  t.nodal = read_array<double>(f, "value/nodal", H5T_NATIVE_DOUBLE, path);
+  t.surplus = read_array<double>(f, "value/surplus", H5T_NATIVE_DOUBLE, path);
+  for (int j = 0; H5Lexists(f, ("policy/action_" + std::to_string(j)).c_str(), H5P_DEFAULT) > 0; ++j)
+    t.policy.push_back(read_array<double>(f, "policy/action_" + std::to_string(j), H5T_NATIVE_DOUBLE, path));
+  const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
+  if (problem.valid()) {
+    AttributeReader pr{nullptr, &t.problem_parameters};
+    idx = 0;
+    H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
+  }
+  // The file must describe a consistent grid of that many nodes.
+  const auto adaptive = read_string_attribute(sg, "adaptive");
+  t.adaptive = adaptive && *adaptive == "yes";
+  const auto levels = read_array<int>(f, "sparse/level", H5T_NATIVE_INT, path);
+  const auto indices = read_array<std::int64_t>(f, "sparse/index", H5T_NATIVE_INT64, path);
+  const std::size_t d = static_cast<std::size_t>(t.dimension);
+  HJB_CHECK(
+      t.surplus.size() == t.nodal.size() && levels.size() == t.nodal.size() * d &&
+          indices.size() == levels.size(),
+      ValidationError,
+      path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
+  try {
+    if (t.adaptive) {
+      t.adaptive_grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi,
+                                                                           t.basis, levels, indices);
+    } else {
+      const sparse::SparseGrid g = t.grid();
+      HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size(), ValidationError,
+                path << ": " << t.nodal.size() << " values for a grid of " << g.size() << " nodes");
+      // The values follow the grid's node order; the stored levels and indices must agree with it
+      // node for node (a file from another node ordering is refused, never misread).
+      int l[sparse::max_dimension];
+      std::int64_t i[sparse::max_dimension];
+      for (std::int64_t p = 0; p < g.size(); ++p) {
+        g.level_index(p, l, i);
+        for (std::size_t k = 0; k < d; ++k)
+          HJB_CHECK(levels[p * d + k] == l[k] && indices[p * d + k] == i[k], ValidationError,
+                    path << ": node " << p
+                         << " is stored in another node order than this hjbench builds "
+                            "(written by another version?); solve it again");
+      }
+      t.regular_grid = std::make_shared<const sparse::SparseGrid>(g);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw ValidationError(path + ": an invalid sparse grid (" + e.what() + ")");
+  }
+  return t;
+}
+
+std::string describe_sparse_table(const SparseTable& t, const std::string& path) {
+  std::ostringstream os;
+  os << path << ": hjbench sparse-grid table"
+     << (t.complete ? "" : " (PARTIAL: an interrupted or failed run)") << "\n";
+  os << "  problem: " << (t.strings.count("problem") ? t.strings.at("problem") : "?") << ", mode "
+     << (t.strings.count("mode") ? t.strings.at("mode") : "?") << "\n";
+  os << "  sparse grid (" << sparse::to_string(t.basis) << " basis" << (t.adaptive ? ", adaptive" : "")
+     << "): dimension " << t.dimension << ", level " << t.level << ", " << (t.adaptive ? "deepest " : "")
+     << "levels per axis";
+  for (int c : t.caps) os << " " << c;
+  os << ", " << t.nodal.size() << " nodes on [";
+  for (int k = 0; k < t.dimension; ++k) os << (k ? ", " : "") << t.lo[k] << " .. " << t.hi[k];
+  os << "]\n";
+  if (!t.nodal.empty()) {
+    const auto [mn, mx] = std::minmax_element(t.nodal.begin(), t.nodal.end());
+    os << "  value: min " << *mn << ", max " << *mx << " at the nodes; " << t.policy.size()
+       << " feedback component(s)\n";
+  }
+  for (const auto& [k, v] : t.strings)
+    if (k != "problem" && k != "mode" && k != "grid_type" && k != "complete")
+      os << "    " << k << ": " << v << "\n";
+  for (const auto& [k, v] : t.numbers) os << "    " << k << ": " << v << "\n";
+  return os.str();
+}
+
+}  // namespace hjb

@@ -1,0 +1,83 @@
+// Reading hjbench value tables without PETSc or MPI calls: tensor-grid tables (Table) and
+// sparse-grid tables (SparseTable), read whole on the calling process with serial HDF5 access. The
+// schema is in data/README.md; the solver's collective writers are in solver/io/.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grids/axis.hpp"
+#include "grids/sparse/adaptive_sparse_grid.hpp"
+#include "grids/sparse/sparse_grid.hpp"
+
+namespace hjb {
+
+/// 2 added the root attribute `complete` (yes/no). Readers accept 1 and 2 and refuse newer files.
+inline constexpr int table_schema_version = 2;
+
+/// The dataset name of snapshot k under /value ("snapshot_0000", ...).
+inline std::string table_snapshot_name(int k) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "snapshot_%04d", k);
+  return buf;
+}
+
+/// A table read back in full (for `hjbench info`, tests and comparisons).
+struct Table {
+  std::vector<Axis> axes;
+  std::vector<double> times;
+  std::vector<std::vector<double>> values;  ///< one row-major array per snapshot
+  /// Stationary tables: component J of the optimal feedback (/policy/action_J), row-major.
+  std::vector<std::vector<double>> policy;
+  std::map<std::string, std::string> strings;
+  std::map<std::string, double> numbers;
+  std::map<std::string, double> problem_parameters;
+  int schema_version = 0;
+  bool complete = true;  ///< false for a partial (temporary) file of an interrupted or failed run
+};
+
+/// Reads a whole table on the calling rank (serial HDF5 access). Throws ValidationError naming
+/// the path when the file is missing, unreadable or not an hjbench table.
+Table read_table(const std::string& path);
+
+/// Reads this rank's block of snapshot k (independent parallel-safe access). Throws ValidationError.
+std::vector<double> read_snapshot_block(const std::string& path, int k,
+                                        const std::vector<std::int64_t>& start,
+                                        const std::vector<std::int64_t>& extent);
+
+/// Human-readable summary (hjbench info).
+std::string describe_table(const Table& table, const std::string& path);
+
+/// True when `path` is an HDF5 file with root attribute grid_type = "sparse".
+bool is_sparse_table(const std::string& path);
+
+struct SparseTable {
+  int dimension = 0, level = 0;
+  sparse::Basis basis = sparse::Basis::boundary;
+  std::vector<int> caps;
+  std::vector<double> lo, hi, nodal, surplus;
+  std::vector<std::vector<double>> policy;
+  std::map<std::string, std::string> strings;
+  std::map<std::string, double> numbers, problem_parameters;
+  bool complete = true;
+  bool adaptive = false;
+  std::shared_ptr<const sparse::SparseGrid> regular_grid;           ///< set when not adaptive
+  std::shared_ptr<const sparse::AdaptiveSparseGrid> adaptive_grid;  ///< set when adaptive
+  /// The regular grid the table was written on (rebuilt from level, caps and box).
+  sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps, basis}; }
+  /// On the table's grid, regular or adaptive: nodal values -> surpluses, and the interpolant.
+  void hierarchize(std::vector<double>& values) const;
+  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+};
+
+/// Reads a sparse table (serial). Throws ValidationError naming the path for a missing, foreign
+/// or inconsistent file.
+SparseTable read_sparse_table(const std::string& path);
+
+/// Human-readable summary (hjbench info).
+std::string describe_sparse_table(const SparseTable& table, const std::string& path);
+
+}  // namespace hjb
