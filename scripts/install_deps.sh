@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(g++ make cmake pkg-config libpetsc-real-dev libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
           libboost-program-options-dev libgtest-dev libeigen3-dev clang-format python3 python3-numpy python3-h5py
-          python3-matplotlib)
+          python3-matplotlib python3-scipy python3-pytest python3-dev pybind11-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

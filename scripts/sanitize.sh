@@ -12,4 +12,4 @@ cmake --build build-sanitize -j "$(nproc)" --target unit_tests rl_unit_tests gri
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 cd build-sanitize
-ctest --output-on-failure -j "$(nproc)" -L "unit|mpi" -R "^(Sets|Problems|UpwindDerivatives|Partition|SolveOptions|LaxFriedrichs|TvdRungeKutta|ReachMode|SemiLagrangian|ProblemCatalog|RlMapping|Environments|Mlp|Adam|GradientClipping|PolicyFile|Gae|Gaussian|DenseKernels|PpoLoss|Sac|Training|Evaluation|SparseGrid|AdaptiveSparseGrid|SparseTimeDependent|SparseSemiLagrangian|CombinationTechnique|grid_mpi|io_mpi|solver_behaviour)"
+ctest --output-on-failure -j "$(nproc)" -L "unit|mpi" -R "^(Sets|Problems|UpwindDerivatives|Partition|SolveOptions|LaxFriedrichs|TvdRungeKutta|ReachMode|SemiLagrangian|ProblemCatalog|RlMapping|Environments|Mlp|Adam|GradientClipping|PolicyFile|Gae|Gaussian|DenseKernels|PpoLoss|Sac|Training|Evaluation|Score|SparseGrid|AdaptiveSparseGrid|SparseTimeDependent|SparseSemiLagrangian|CombinationTechnique|grid_mpi|io_mpi|solver_behaviour)"

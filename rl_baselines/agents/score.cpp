@@ -26,34 +26,25 @@ double quantile(std::vector<double> sorted_copy, double q) {
 
 /// The critic of a policy at an observation, in the environment's discounted-return scale: PPO's
 /// V, or SAC's min of the twin Q at the policy's own (deterministic) action.
-class Critic {
- public:
-  explicit Critic(const Policy& p) : m_policy(p) {}
-  bool present() const { return !m_policy.critics.empty(); }
-  double operator()(const double* observation) const {
-    const int n = m_policy.actor.input_size();
-    Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, n);
-    const Matrix prepared = m_policy.prepare(obs);
-    if (m_policy.critic_kind == "state_value")
-      return m_policy.critic_scale * m_policy.critics[0].predict(prepared.col(0))(0);
-    // action_value: Q([observation, action in [-1, 1]])
-    std::vector<double> action(static_cast<std::size_t>(m_policy.action_dim()));
-    m_policy.act(observation, action.data());
-    Vector input(n + m_policy.action_dim());
-    input.head(n) = prepared.col(0);
-    for (int j = 0; j < m_policy.action_dim(); ++j) {
-      const double center = 0.5 * (m_policy.action_high[j] + m_policy.action_low[j]),
-                   half = 0.5 * (m_policy.action_high[j] - m_policy.action_low[j]);
-      input(n + j) = static_cast<float>(std::clamp((action[j] - center) / half, -1.0, 1.0));
-    }
-    double q = std::numeric_limits<double>::infinity();
-    for (const Mlp& c : m_policy.critics) q = std::min(q, static_cast<double>(c.predict(input)(0)));
-    return m_policy.critic_scale * q;
+double policy_critic(const Policy& p, const double* observation) {
+  const int n = p.actor.input_size();
+  Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, n);
+  const Matrix prepared = p.prepare(obs);
+  if (p.critic_kind == "state_value") return p.critic_scale * p.critics[0].predict(prepared.col(0))(0);
+  // action_value: Q([observation, action in [-1, 1]])
+  std::vector<double> action(static_cast<std::size_t>(p.action_dim()));
+  p.act(observation, action.data());
+  Vector input(n + p.action_dim());
+  input.head(n) = prepared.col(0);
+  for (int j = 0; j < p.action_dim(); ++j) {
+    const double center = 0.5 * (p.action_high[j] + p.action_low[j]),
+                 half = 0.5 * (p.action_high[j] - p.action_low[j]);
+    input(n + j) = static_cast<float>(std::clamp((action[j] - center) / half, -1.0, 1.0));
   }
-
- private:
-  const Policy& m_policy;
-};
+  double q = std::numeric_limits<double>::infinity();
+  for (const Mlp& c : p.critics) q = std::min(q, static_cast<double>(c.predict(input)(0)));
+  return p.critic_scale * q;
+}
 
 /// Runs a controller from the environment's current state: the episode return (rewards up to the
 /// episode limit or a terminal state) and the discounted cost continued past the limit until
@@ -221,9 +212,25 @@ void check_table_for(const ValueTable& table, const Environment& env) {
                    << "]) is not inside the table's [" << table.lo(k) << ", " << table.hi(k) << "]");
 }
 
+Controller controller_of(const Policy& policy) {
+  Controller c;
+  c.act = [&policy](const double* observation, double* action) { policy.act(observation, action); };
+  if (!policy.critics.empty()) {
+    c.critic = [&policy](const double* observation) { return policy_critic(policy, observation); };
+    c.critic_kind = policy.critic_kind;
+  }
+  return c;
+}
+
 Score score_policy(const Policy& policy, const Environment& prototype, const ValueTable& table,
                    const ScoreOptions& o) {
   require_policy_fits(policy, prototype);
+  return score_controller(controller_of(policy), prototype, table, o);
+}
+
+Score score_controller(const Controller& controller, const Environment& prototype, const ValueTable& table,
+                       const ScoreOptions& o) {
+  HJB_CHECK(static_cast<bool>(controller.act), UsageError, "a controller without an action");
   HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);
   HJB_CHECK(o.domain_points >= 0 && o.slice >= 0 && o.slice != 1, UsageError,
             "the domain sample and the slice need a non-negative size (the slice at least 2 per side)");
@@ -237,16 +244,20 @@ Score score_policy(const Policy& policy, const Environment& prototype, const Val
   s.table_path = table.path();
   s.gamma = table.numbers().at("discount");
   s.episode_limit = prototype.episode_limit();
-  s.critic_kind = policy.critic_kind;
+  s.critic_kind = controller.critic ? controller.critic_kind : std::string();
   s.axes = table.axis_names();
-  const Critic critic(policy);
+  struct {
+    const Controller& c;
+    bool present() const { return static_cast<bool>(c.critic); }
+    double operator()(const double* observation) const { return c.critic(observation); }
+  } critic{controller};
   auto env = prototype.clone();
   const int obs_dim = prototype.observation_dim(), act_dim = prototype.action_dim();
   const int dim = table.dimension();
   std::vector<double> obs(static_cast<std::size_t>(obs_dim));
   auto policy_act = [&](Environment& e, double* a) {
     e.observe(obs.data());
-    policy.act(obs.data(), a);
+    controller.act(obs.data(), a);
   };
   auto feedback_act = [&](Environment& e, double* a) { table.feedback(e.state().data(), a); };
   std::vector<std::vector<double>> visited;
@@ -314,7 +325,7 @@ Score score_policy(const Policy& policy, const Environment& prototype, const Val
     const double v = table.value(x);
     env->set_state(x);
     env->observe(obs.data());
-    policy.act(obs.data(), a.data());
+    controller.act(obs.data(), a.data());
     table.feedback(x.data(), u.data());
     for (int j = 0; j < act_dim; ++j)
       s.policy_domain[static_cast<std::size_t>(j)].add(a[static_cast<std::size_t>(j)] -
@@ -359,7 +370,7 @@ Score score_policy(const Policy& policy, const Environment& prototype, const Val
         m.optimal.push_back(table.value(p));
         env->set_state(p);
         env->observe(obs.data());
-        policy.act(obs.data(), a.data());
+        controller.act(obs.data(), a.data());
         table.feedback(p.data(), u.data());
         m.action.push_back(a[0]);
         m.feedback.push_back(u[0]);
@@ -400,10 +411,15 @@ GapTracker::GapTracker(const Environment& env, const ValueTable& table, int coun
 }
 
 GapTracker::Point GapTracker::measure(const Policy& policy) const {
+  require_policy_fits(policy, *m_env);
+  return measure(controller_of(policy));
+}
+
+GapTracker::Point GapTracker::measure(const Controller& controller) const {
   std::vector<double> obs(static_cast<std::size_t>(m_env->observation_dim()));
   auto act = [&](Environment& e, double* a) {
     e.observe(obs.data());
-    policy.act(obs.data(), a);
+    controller.act(obs.data(), a);
   };
   std::vector<double> returns, gap_cost, gap_return;
   for (std::size_t k = 0; k < m_starts.size(); ++k) {

@@ -5,6 +5,7 @@
 // domain and along visited states, the critic's Bellman residual, and a 2-D slice for figures.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -86,6 +87,17 @@ struct Score {
   SliceMap slice;
 };
 
+/// Anything that acts: its deterministic action at an observation (environment units) and,
+/// optionally, its critic — the value of an observation in the environment's discounted-return
+/// scale (the Python module wraps Python callables in one).
+struct Controller {
+  std::function<void(const double* observation, double* action)> act;
+  std::function<double(const double* observation)> critic;  ///< empty: none
+  std::string critic_kind;                                  ///< e.g. "state_value"
+};
+/// A trained policy as a controller (its critic when the file keeps one). Holds a reference.
+Controller controller_of(const Policy& policy);
+
 /// Refuses (ValidationError naming the first difference) a table solved with other problem
 /// parameters than `env` has.
 void require_same_parameters(const std::map<std::string, double>& table_parameters, const std::string& path,
@@ -99,6 +111,9 @@ void check_table_for(const ValueTable& table, const Environment& env);
 /// Scores `policy` on `env` against `table` (both checked first). Deterministic for the options.
 Score score_policy(const Policy& policy, const Environment& env, const ValueTable& table,
                    const ScoreOptions& options);
+/// The same for any controller (its actions must have env.action_dim() components).
+Score score_controller(const Controller& controller, const Environment& env, const ValueTable& table,
+                       const ScoreOptions& options);
 
 /// The gap of successive policies on fixed starts (learning curves against the optimum,
 /// `hjbench train --evaluate.table`): V* and the table feedback's cost and return on the starts are
@@ -113,6 +128,7 @@ class GapTracker {
     double gap_return = 0, gap_return_se = 0;  ///< R_feedback - R_policy, paired
   };
   Point measure(const Policy& policy) const;
+  Point measure(const Controller& controller) const;
   /// The table feedback's mean episode return on the starts (the optimum's reference line).
   double feedback_return() const { return m_feedback_return; }
   double mean_optimal_value() const { return m_mean_v; }
