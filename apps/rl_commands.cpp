@@ -169,7 +169,7 @@ int run_train(const std::vector<std::string>& args) {
                     sac_hidden = "64,64", ppo_activation = "tanh", sac_activation = "relu";
   long steps = 0;
   std::uint64_t seed = 1;
-  int eval_episodes = 100;
+  int eval_episodes = 100, state_dim = 0;
   std::string gap_table_path;
   long gap_every = 10000;
   int gap_starts = 20;
@@ -181,6 +181,8 @@ int run_train(const std::vector<std::string>& args) {
                                                   "INI file with the same keys")(
       "algo", po::value(&algo), "ppo or sac")("problem", po::value(&problem)->default_value("pendulum"),
                                               "pendulum, mountain_car or acrobot")(
+      "dim", po::value(&state_dim)->default_value(0),
+      "state dimension of a problem family with several (lqr_mdp: 2 or 3; 0: the first)")(
       "seed", po::value(&seed)->default_value(1), "random seed (training is deterministic for a seed)")(
       "steps", po::value(&steps), "environment steps (default: ppo 300000, sac 20000)")(
       "output", po::value(&output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
@@ -278,7 +280,7 @@ int run_train(const std::vector<std::string>& args) {
     ppo.validate();
   else
     sac.validate();
-  const auto env = rl::make_environment(problem);
+  const auto env = rl::make_environment(problem, {}, state_dim);
   if (output.empty()) output = "out/" + algo + "_" + problem + "_seed" + std::to_string(seed) + ".h5";
   if (curve.empty())
     curve =
@@ -410,7 +412,7 @@ int run_rollout(const std::vector<std::string>& args) {
               path << ": the policy names problem '" << problem
                    << "', which has no environment here (corrupt policy file, or one from a newer hjbench)");
   }
-  const auto env = rl::make_environment(problem);
+  const auto env = rl::make_environment(problem, {}, problem == policy.problem ? policy.state_dim : 0);
   HJB_CHECK(
       policy.problem == problem, ValidationError,
       path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
@@ -533,7 +535,8 @@ int run_simulate(const std::vector<std::string>& args) {
   const Table table = read_table(table_path);
   HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
   if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
-    const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters);
+    const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters,
+                                          static_cast<int>(table.axes.size()));
     HJB_CHECK(static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()), ValidationError,
               table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
     HJB_CHECK(!vm.count("steps"), UsageError,
@@ -556,7 +559,8 @@ int run_simulate(const std::vector<std::string>& args) {
             ValidationError,
             table_path << ": not a stationary table with a feedback (hjbench solve --solve.algorithm "
                           "value_iteration|policy_iteration writes one)");
-  const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters);
+  const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters,
+                                        static_cast<int>(table.axes.size()));
   HJB_CHECK(static_cast<int>(table.policy.size()) == env->action_dim() &&
                 static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()),
             ValidationError,
@@ -778,7 +782,7 @@ int run_evaluate(const std::vector<std::string>& args) {
   if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, inputs);
   // Everything is read and checked before any episode runs.
   const rl::Policy policy = rl::load_policy(policy_path);
-  const auto env = rl::make_environment(policy.problem);
+  const auto env = rl::make_environment(policy.problem, {}, policy.state_dim);
   const ValueTable table = ValueTable::read(table_path);
   std::optional<ValueTable> coarse;
   if (!coarse_path.empty()) {

@@ -13,6 +13,7 @@
 #include "problems/dubins_car.hpp"
 #include "problems/eikonal.hpp"
 #include "problems/lqr.hpp"
+#include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
 
@@ -22,7 +23,7 @@ namespace hjb::problems {
 using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,       //
                            Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,  //
                            LQR<1>, LQR<2>, LQR<3>,                          //
-                           Pendulum, MountainCar, Acrobot>;
+                           Pendulum, MountainCar, Acrobot, LqrMdp<2>, LqrMdp<3>>;
 
 /// Problems solved on sparse grids only (dimensions the tensor solvers do not instantiate).
 using SparseOnlyCatalog = std::tuple<Eikonal<5>, Eikonal<6>, Eikonal<7>, Eikonal<8>>;

@@ -187,6 +187,7 @@ PYBIND11_MODULE(hjbench, m) {
           "set_state", [](PyEnv& e, const std::vector<double>& x) { e.env().set_state(x); }, py::arg("x"),
           "start an episode from a given state")
       .def_property_readonly("problem", [](const PyEnv& e) { return e.env().problem_name(); })
+      .def_property_readonly("state_dim", [](const PyEnv& e) { return e.env().state_dim(); })
       .def_property_readonly("observation_dim", [](const PyEnv& e) { return e.env().observation_dim(); })
       .def_property_readonly("action_dim", [](const PyEnv& e) { return e.env().action_dim(); })
       .def_property_readonly("action_low", [](const PyEnv& e) { return e.env().action_low(); })
@@ -198,12 +199,13 @@ PYBIND11_MODULE(hjbench, m) {
   m.def("environment_names", &rl::environment_names, "the problems that define an MDP");
   m.def(
       "make_env",
-      [](const std::string& name, const py::kwargs& kwargs) {
+      [](const std::string& name, int dim, const py::kwargs& kwargs) {
         std::map<std::string, double> p;
         for (const auto& [k, v] : kwargs) p[py::str(k)] = v.cast<double>();
-        return PyEnv(rl::make_environment(name, p));
+        return PyEnv(rl::make_environment(name, p, dim));
       },
-      py::arg("name"), "make_env(name, **parameters): the environment of a catalog problem");
+      py::arg("name"), py::kw_only(), py::arg("dim") = 0,
+      "make_env(name, dim=0, **parameters): the environment of a catalog problem (dim: lqr_mdp's 2 or 3)");
 
   py::class_<rl::Policy>(m, "Policy", "A policy file written by `hjbench train`.")
       .def_property_readonly("algorithm", [](const rl::Policy& p) { return p.algorithm; })
@@ -219,7 +221,17 @@ PYBIND11_MODULE(hjbench, m) {
             p.act(obs.data(), a.data());
             return a;
           },
-          py::arg("observation"), "the deterministic action (environment units)");
+          py::arg("observation"), "the deterministic action (environment units)")
+      .def(
+          "critic",
+          [](const rl::Policy& p, const std::vector<double>& obs) {
+            if (p.critics.empty()) throw py::value_error("this policy file keeps no critic");
+            if (static_cast<int>(obs.size()) != p.actor.input_size())
+              throw py::value_error("the observation has " + std::to_string(obs.size()) +
+                                    " components, the policy " + std::to_string(p.actor.input_size()));
+            return rl::policy_critic(p, obs.data());
+          },
+          py::arg("observation"), "the critic's value of an observation, in the discounted-return scale");
   m.def("load_policy", &rl::load_policy, py::arg("path"));
 
   m.def(
@@ -228,7 +240,14 @@ PYBIND11_MODULE(hjbench, m) {
          const py::object& critic, int starts, std::uint64_t seed, int bootstrap, double confidence,
          int domain_points, int slice, const ValueTable* coarse) {
         const std::string name = problem ? *problem : table.problem();
-        auto env = rl::make_environment(name);
+        // The environment of the table's dimension when the family has one (lqr_mdp: 2 or 3); else
+        // the problem's own, so that check_table_for names the mismatch.
+        std::unique_ptr<rl::Environment> env;
+        try {
+          env = rl::make_environment(name, {}, table.dimension());
+        } catch (const UsageError&) {
+          env = rl::make_environment(name);
+        }
         rl::Score s;
         if (py::isinstance<rl::Policy>(policy)) {
           const rl::Policy& p = policy.cast<const rl::Policy&>();

@@ -32,6 +32,7 @@ enum class PolicyKind {
 
 struct Policy {
   std::string algorithm, problem;
+  int state_dim = 0;  ///< the problem's state dimension (0: a file from before it was recorded)
   PolicyKind kind = PolicyKind::gaussian;
   Mlp actor;
   bool state_dependent_std = false;

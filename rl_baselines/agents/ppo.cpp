@@ -104,6 +104,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   Policy policy;
   policy.algorithm = "ppo";
   policy.problem = prototype.problem_name();
+  policy.state_dim = prototype.state_dim();
   policy.kind = categorical ? PolicyKind::categorical : PolicyKind::gaussian;
   for (int c = 0; c < choices; ++c) policy.discrete_actions.push_back(prototype.discrete_action(c));
   policy.state_dependent_std = o.state_dependent_std;

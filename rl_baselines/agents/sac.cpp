@@ -60,6 +60,7 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   Policy policy;
   policy.algorithm = "sac";
   policy.problem = prototype.problem_name();
+  policy.state_dim = prototype.state_dim();
   policy.kind = PolicyKind::squashed_gaussian;
   policy.state_dependent_std = true;
   policy.normalize_observations = false;

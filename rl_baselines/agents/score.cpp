@@ -24,28 +24,6 @@ double quantile(std::vector<double> sorted_copy, double q) {
   return sorted_copy[i] + (pos - static_cast<double>(i)) * (sorted_copy[j] - sorted_copy[i]);
 }
 
-/// The critic of a policy at an observation, in the environment's discounted-return scale: PPO's
-/// V, or SAC's min of the twin Q at the policy's own (deterministic) action.
-double policy_critic(const Policy& p, const double* observation) {
-  const int n = p.actor.input_size();
-  Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, n);
-  const Matrix prepared = p.prepare(obs);
-  if (p.critic_kind == "state_value") return p.critic_scale * p.critics[0].predict(prepared.col(0))(0);
-  // action_value: Q([observation, action in [-1, 1]])
-  std::vector<double> action(static_cast<std::size_t>(p.action_dim()));
-  p.act(observation, action.data());
-  Vector input(n + p.action_dim());
-  input.head(n) = prepared.col(0);
-  for (int j = 0; j < p.action_dim(); ++j) {
-    const double center = 0.5 * (p.action_high[j] + p.action_low[j]),
-                 half = 0.5 * (p.action_high[j] - p.action_low[j]);
-    input(n + j) = static_cast<float>(std::clamp((action[j] - center) / half, -1.0, 1.0));
-  }
-  double q = std::numeric_limits<double>::infinity();
-  for (const Mlp& c : p.critics) q = std::min(q, static_cast<double>(c.predict(input)(0)));
-  return p.critic_scale * q;
-}
-
 /// Runs a controller from the environment's current state: the episode return (rewards up to the
 /// episode limit or a terminal state) and the discounted cost continued past the limit until
 /// gamma^k < 1e-10 (or a terminal state); `visit` sees every state before its step inside the episode.
@@ -120,6 +98,26 @@ void json_norms(std::ostringstream& os, const ErrorNorms& e) {
 }
 
 }  // namespace
+
+double policy_critic(const Policy& p, const double* observation) {
+  const int n = p.actor.input_size();
+  Eigen::MatrixXd obs = Eigen::Map<const Eigen::VectorXd>(observation, n);
+  const Matrix prepared = p.prepare(obs);
+  if (p.critic_kind == "state_value") return p.critic_scale * p.critics[0].predict(prepared.col(0))(0);
+  // action_value: Q([observation, action in [-1, 1]])
+  std::vector<double> action(static_cast<std::size_t>(p.action_dim()));
+  p.act(observation, action.data());
+  Vector input(n + p.action_dim());
+  input.head(n) = prepared.col(0);
+  for (int j = 0; j < p.action_dim(); ++j) {
+    const double center = 0.5 * (p.action_high[j] + p.action_low[j]),
+                 half = 0.5 * (p.action_high[j] - p.action_low[j]);
+    input(n + j) = static_cast<float>(std::clamp((action[j] - center) / half, -1.0, 1.0));
+  }
+  double q = std::numeric_limits<double>::infinity();
+  for (const Mlp& c : p.critics) q = std::min(q, static_cast<double>(c.predict(input)(0)));
+  return p.critic_scale * q;
+}
 
 SampleSummary summarize(const std::vector<double>& x, double confidence, int resamples, std::uint64_t seed) {
   HJB_CHECK(!x.empty(), UsageError, "summarize: an empty sample");

@@ -95,6 +95,11 @@ struct Controller {
   std::function<double(const double* observation)> critic;  ///< empty: none
   std::string critic_kind;                                  ///< e.g. "state_value"
 };
+/// The critic of a policy at an observation, in the environment's discounted-return scale: PPO's
+/// V (times its recorded reward scale), or SAC's min of the twin Q at the policy's own action.
+/// The policy must keep a critic (policy.critics not empty).
+double policy_critic(const Policy& policy, const double* observation);
+
 /// A trained policy as a controller (its critic when the file keeps one). Holds a reference.
 Controller controller_of(const Policy& policy);
 

@@ -2,6 +2,8 @@
 // the lockstep vector environment.
 #include "rl_baselines/env/environment.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/parameters.hpp"
 #include "problems/catalog.hpp"
@@ -11,17 +13,20 @@ namespace hjb::rl {
 std::vector<std::string> environment_names() {
   std::vector<std::string> names;
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
-    if constexpr (MdpProblem<P>) names.push_back(P::name());
+    if constexpr (MdpProblem<P>)
+      if (std::find(names.begin(), names.end(), P::name()) == names.end()) names.push_back(P::name());
   });
   return names;
 }
 
-std::unique_ptr<Environment> make_environment(const std::string& name,
-                                              const std::map<std::string, double>& p) {
+std::unique_ptr<Environment> make_environment(const std::string& name, const std::map<std::string, double>& p,
+                                              int dim) {
   std::unique_ptr<Environment> env;
+  std::string dims;
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
     if constexpr (MdpProblem<P>) {
-      if (!env && P::name() == name) {
+      if (P::name() == name) dims += (dims.empty() ? "" : ", ") + std::to_string(P::dim);
+      if (!env && P::name() == name && (dim == 0 || dim == P::dim)) {
         P problem;
         apply_parameters(problem, p, "--problem.");
         env = std::make_unique<ProblemEnvironment<P>>(problem);
@@ -29,6 +34,8 @@ std::unique_ptr<Environment> make_environment(const std::string& name,
     }
   });
   if (env) return env;
+  HJB_CHECK(dims.empty(), UsageError,
+            "problem '" << name << "' has no " << dim << "-D environment (dimensions: " << dims << ")");
   std::string names;
   for (const auto& n : environment_names()) names += (names.empty() ? "" : ", ") + n;
   throw UsageError("--problem: no RL environment '" + name + "' (choose " + names + ")");

@@ -41,6 +41,8 @@ class Environment {
  public:
   virtual ~Environment() = default;
   virtual std::string problem_name() const = 0;
+  /// The state's dimension (families such as lqr_mdp share a name across dimensions).
+  virtual int state_dim() const = 0;
   virtual int observation_dim() const = 0;
   virtual int action_dim() const = 0;
   virtual std::vector<double> action_low() const = 0;
@@ -78,6 +80,7 @@ class ProblemEnvironment final : public Environment {
  public:
   explicit ProblemEnvironment(P problem) : m_problem(std::move(problem)) {}
   std::string problem_name() const override { return P::name(); }
+  int state_dim() const override { return P::dim; }
   int observation_dim() const override { return P::observation_dim; }
   int action_dim() const override { return P::control_dim; }
   std::vector<double> action_low() const override {
@@ -167,10 +170,13 @@ class ProblemEnvironment final : public Environment {
   int m_steps = 0;
 };
 
-/// The registered MDP problems ("pendulum", "mountain_car") with parameters applied. Throws
-/// UsageError for an unknown name or parameter.
+/// The registered MDP problems ("pendulum", "mountain_car", ...) with parameters applied; `dim`
+/// picks the dimension of a family with several ("lqr_mdp": 2 or 3; 0: the first). Throws
+/// UsageError for an unknown name, dimension or parameter.
 std::unique_ptr<Environment> make_environment(const std::string& name,
-                                              const std::map<std::string, double>& parameters = {});
+                                              const std::map<std::string, double>& parameters = {},
+                                              int dim = 0);
+/// Each MDP problem's name once.
 std::vector<std::string> environment_names();
 
 /// N environments in lockstep with automatic reset; episode seeds derive from one seed.

@@ -125,6 +125,7 @@ void save_policy(const std::string& path, const Policy& p) {
     h5::write_number_attribute(file, "format_version", 1);
     h5::write_string_attribute(file, "algorithm", p.algorithm);
     h5::write_string_attribute(file, "problem", p.problem);
+    h5::write_number_attribute(file, "state_dim", p.state_dim);
     h5::write_string_attribute(file, "kind",
                                p.kind == PolicyKind::gaussian            ? "gaussian"
                                : p.kind == PolicyKind::squashed_gaussian ? "squashed_gaussian"
@@ -199,6 +200,7 @@ Policy load_policy(const std::string& path) {
               path << ": not an hjbench policy file");
     p.algorithm = r.string_attr(file, "algorithm");
     p.problem = r.string_attr(file, "problem");
+    if (const auto d = h5::read_number_attribute(file, "state_dim")) p.state_dim = static_cast<int>(*d);
     const auto version = h5::read_number_attribute(file, "format_version");
     HJB_CHECK(!version || *version <= 1, ValidationError,
               path << ": policy format version " << *version << " is newer than this hjbench reads (1)");

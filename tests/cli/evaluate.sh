@@ -21,6 +21,8 @@ p=(--problem.name pendulum --solve.algorithm policy_iteration --output.quiet)
 "$HJBENCH" solve "${p[@]}" --grid.shape 201,201 --output.file v.h5 > /dev/null || fail "solve 201^2"
 "$HJBENCH" solve "${p[@]}" --grid.shape 101,101 --output.file c.h5 > /dev/null || fail "solve 101^2"
 "$HJBENCH" solve "${p[@]}" --grid.shape 51,51 --problem.g 5 --output.file g5.h5 > /dev/null || fail "solve g=5"
+"$HJBENCH" solve --problem.name lqr_mdp --solve.algorithm policy_iteration --grid.shape 21,21 --stationary.actions 21 \
+  --output.file lq2.h5 --output.quiet > /dev/null || fail "solve lqr_mdp 2-D"
 "$HJBENCH" train --algo ppo --steps 8192 --output weak.h5 --evaluate.episodes 0 > /dev/null || fail "train"
 
 "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --starts 60 --coarse-table c.h5 --output.json s.json \
@@ -135,6 +137,21 @@ import json; s = json.load(open('a.json')); assert len(s['axes']) == 4 and s['st
 assert len(s['policy_error_domain']) == 1 and s['critic_error_domain']['count'] == 256" &&
   ok "evaluate on a 4-D table" || fail "evaluate 4-D: $(cat out.txt)"
 
+# 3-D: the LQ MDP (problem lqr_mdp, --dim 3).
+"$HJBENCH" solve --problem.name lqr_mdp --solve.algorithm policy_iteration --grid.shape 21,21,21 \
+  --stationary.actions 21 --output.file l3.h5 --output.quiet > /dev/null || fail "solve lqr_mdp 3-D"
+"$HJBENCH" train --algo ppo --problem lqr_mdp --dim 3 --steps 4096 --output lq3.h5 --evaluate.episodes 0 > /dev/null ||
+  fail "train lqr_mdp 3-D"
+"$HJBENCH" evaluate --table l3.h5 --policy lq3.h5 --starts 10 --domain-points 256 --slice 5 --output.json l3.json \
+  > out.txt && "$PYTHON" -c "
+import json; s = json.load(open('l3.json')); assert s['axes'] == ['x0', 'x1', 'x2'] and s['starts'] == 10
+assert s['critic_error_domain']['count'] == 256 and s['gap_cost']['count'] == 10" &&
+  ok "evaluate on a 3-D table" || fail "evaluate 3-D: $(cat out.txt)"
+expect 3 "a 2-D table, but problem 'lqr_mdp' is 3-D" "a table of another dimension" -- "$HJBENCH" evaluate \
+  --table lq2.h5 --policy lq3.h5
+expect 2 "no 5-D environment" "train --dim without such a dimension" -- "$HJBENCH" train --algo ppo \
+  --problem lqr_mdp --dim 5 --steps 10 --output y.h5
+
 # Bad input.
 expect 2 "--starts must be positive" "--starts must be positive" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --starts 0
 expect 2 "--confidence" "--confidence" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --confidence 1.5
@@ -147,6 +164,9 @@ expect 3 "discount" "discount" -- "$HJBENCH" evaluate --table d95.h5 --policy we
 "$HJBENCH" solve --problem.name pendulum --solve.algorithm finite_horizon --grid.shape 31,31 \
   --finite_horizon.steps 5 --output.file fh.h5 --output.quiet > /dev/null
 expect 3 "where a stationary (discounted) one is needed" "where a stationary (discounted) one is needed" -- "$HJBENCH" evaluate --table fh.h5 --policy weak.h5
+cp weak.h5 newer.h5
+"$PYTHON" -c "import h5py; f = h5py.File('newer.h5', 'r+'); f.attrs['format_version'] = 99.0"
+expect 3 "newer" "a policy file of a newer schema" -- "$HJBENCH" evaluate --table v.h5 --policy newer.h5
 mkdir adir
 expect 3 "--output.json" "--output.json" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --output.json adir
 expect 3 "--output.json" "--output.json" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --output.json v.h5
