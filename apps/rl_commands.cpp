@@ -221,6 +221,8 @@ int run_train(const std::vector<std::string>& args) {
       "gradient clip")("ppo.initial_log_std",
                        po::value(&ppo.initial_log_std)->default_value(ppo.initial_log_std),
                        "initial log std")(
+      "ppo.noise_correlation", po::value(&ppo.noise_correlation)->default_value(ppo.noise_correlation),
+      "AR(1) correlation of the exploration noise per step (0: independent)")(
       "ppo.state_dependent_std", po::value(&ppo.state_dependent_std)->default_value(ppo.state_dependent_std),
       "exploration noise from the network (true) or a free parameter (false)")(
       "ppo.normalize_observations",
@@ -244,6 +246,8 @@ int run_train(const std::vector<std::string>& args) {
           "initial temperature")("sac.target_entropy",
                                  po::value(&sac.target_entropy)->default_value(sac.target_entropy),
                                  "0: -action_dim")(
+      "sac.noise_correlation", po::value(&sac.noise_correlation)->default_value(sac.noise_correlation),
+      "AR(1) correlation of the exploration noise per step (0: independent)")(
       "sac.hidden", po::value(&sac_hidden)->default_value(sac_hidden), "hidden layer widths")(
       "sac.activation", po::value(&sac_activation)->default_value(sac_activation), "tanh or relu");
   po::options_description all;
@@ -270,6 +274,15 @@ int run_train(const std::vector<std::string>& args) {
             "--algo: " << (algo.empty() ? "required" : "unknown algorithm '" + algo + "'")
                        << " (choose ppo or sac)");
   if (!vm.count("steps")) steps = algo == "ppo" ? 300000 : 20000;
+  // Per-problem defaults (options the user did not set): MountainCarContinuous-v0 needs exploration
+  // that keeps pushing one way for tens of steps to ever reach the goal — temporally correlated
+  // noise (AR(1), c = 0.99) for both agents, and PPO the environment's own discount (docs/benchmarks.md).
+  auto unset = [&](const char* key) { return !vm.count(key) || vm[key].defaulted(); };
+  if (problem == "mountain_car") {
+    if (unset("sac.noise_correlation")) sac.noise_correlation = 0.99;
+    if (unset("ppo.noise_correlation")) ppo.noise_correlation = 0.99;
+    if (unset("ppo.gamma")) ppo.gamma = 0.99;
+  }
   HJB_CHECK(steps > 0, UsageError, "--steps must be positive, got " << steps);
   HJB_CHECK(eval_episodes >= 0, UsageError, "--evaluate.episodes must be non-negative");
   ppo.hidden = parse_sizes(ppo_hidden, "ppo.hidden");

@@ -18,6 +18,8 @@ constexpr float min_log_std = -5.0f, max_log_std = 2.0f;
 }  // namespace
 
 void PpoOptions::validate() const {
+  HJB_CHECK(noise_correlation >= 0 && noise_correlation < 1, UsageError,
+            "--ppo.noise_correlation must be in [0, 1), got " << noise_correlation);
   HJB_CHECK(environments >= 1, UsageError, "--ppo.environments must be positive, got " << environments);
   HJB_CHECK(rollout_steps >= 1, UsageError, "--ppo.rollout_steps must be positive, got " << rollout_steps);
   HJB_CHECK(epochs >= 1, UsageError, "--ppo.epochs must be positive, got " << epochs);
@@ -47,6 +49,7 @@ std::map<std::string, double> PpoOptions::as_map() const {
                                   {"anneal_learning_rate", anneal_learning_rate},
                                   {"max_gradient_norm", max_gradient_norm},
                                   {"initial_log_std", initial_log_std},
+                                  {"noise_correlation", noise_correlation},
                                   {"state_dependent_std", state_dependent_std},
                                   {"normalize_observations", normalize_observations},
                                   {"normalize_rewards", normalize_rewards},
@@ -176,6 +179,14 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
 
   long steps_done = 0;
   std::vector<double> recent_returns;
+  const bool correlated = o.noise_correlation > 0 && !categorical;
+  const float corr = static_cast<float>(o.noise_correlation), corr_fresh = std::sqrt(1.0f - corr * corr);
+  Eigen::MatrixXf noise;  // (action, environment): the AR(1) exploration noise
+  if (correlated) {
+    noise.resize(k, envs);
+    for (int i = 0; i < envs; ++i)
+      for (int j = 0; j < k; ++j) noise(j, i) = normal(rng);
+  }
   while (steps_done < total_steps) {
     // ---- collect a rollout ----
     for (int t = 0; t < horizon; ++t) {
@@ -204,7 +215,11 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         } else {
           log_std_of(out, i);
           for (int j = 0; j < k; ++j) {
-            const float eps = normal(rng);
+            float eps;
+            if (correlated)
+              eps = noise(j, i) = corr * noise(j, i) + corr_fresh * normal(rng);
+            else
+              eps = normal(rng);
             const float a = out(j, i) + std::exp(log_std[j]) * eps;
             act_buf(j, col) = a;
             logp += -0.5 * eps * eps - log_std[j] - half_log_two_pi_float;
@@ -224,7 +239,11 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
           return_stats.update(Eigen::MatrixXd::Constant(1, 1, discounted_return[i]));
           reward = std::clamp(reward / std::sqrt(return_stats.variance[0] + 1e-8), -10.0, 10.0);
         }
-        if (r.terminated || r.truncated) discounted_return[i] = 0.0;
+        if (r.terminated || r.truncated) {
+          discounted_return[i] = 0.0;
+          if (correlated)
+            for (int j = 0; j < k; ++j) noise(j, i) = normal(rng);
+        }
         if (r.truncated) {  // time limit: bootstrap from the value of the last observation
           Eigen::MatrixXd last = Eigen::Map<Eigen::VectorXd>(final_obs.data(), obs_dim);
           reward += o.gamma * critic.predict(policy.prepare(last).col(0))[0];

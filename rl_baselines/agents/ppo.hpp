@@ -28,6 +28,10 @@ struct PpoOptions {
   double max_gradient_norm = 0.5;
   double initial_log_std = 0.0;
   bool state_dependent_std = false;
+  /// Temporally correlated exploration (continuous actions): the Gaussian noise of each environment
+  /// is the AR(1) process e_t = c e_{t-1} + sqrt(1 - c^2) n_t (unit variance, restarted every
+  /// episode); the log-probabilities are the policy's Gaussian ones, as with independent noise.
+  double noise_correlation = 0.0;
   bool normalize_observations = true, normalize_rewards = true, normalize_advantages = true;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::tanh;

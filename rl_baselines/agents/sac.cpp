@@ -22,6 +22,8 @@ void SacOptions::validate() const {
   HJB_CHECK(actor_learning_rate > 0 && critic_learning_rate > 0 && alpha_learning_rate > 0, UsageError,
             "--sac.*_learning_rate must be positive");
   HJB_CHECK(initial_alpha > 0, UsageError, "--sac.initial_alpha must be positive");
+  HJB_CHECK(noise_correlation >= 0 && noise_correlation < 1, UsageError,
+            "--sac.noise_correlation must be in [0, 1), got " << noise_correlation);
   HJB_CHECK(!hidden.empty(), UsageError, "--sac.hidden needs at least one layer");
 }
 
@@ -36,6 +38,7 @@ std::map<std::string, double> SacOptions::as_map() const {
                                   {"alpha_learning_rate", alpha_learning_rate},
                                   {"initial_alpha", initial_alpha},
                                   {"target_entropy", target_entropy},
+                                  {"noise_correlation", noise_correlation},
                                   {"activation_relu", activation == Activation::relu}};
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;
@@ -107,16 +110,25 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   std::vector<int> picks(b);
   const long report_every = std::max<long>(1, std::min<long>(1000, total_steps / 20));
 
+  const bool correlated = o.noise_correlation > 0;
+  const float c = static_cast<float>(o.noise_correlation), c_fresh = std::sqrt(1.0f - c * c);
+  std::vector<float> noise(k);
+  auto restart_noise = [&] {
+    for (float& e : noise) e = normal(rng);
+  };
+  if (correlated) restart_noise();
   for (long step = 0; step < total_steps; ++step) {
     env->observe(obs.data());
     Vector a(k);
+    if (correlated && step > 0)
+      for (float& e : noise) e = c * e + c_fresh * normal(rng);
     if (step < o.learning_starts) {
-      for (int j = 0; j < k; ++j) a[j] = uniform(rng);
+      for (int j = 0; j < k; ++j) a[j] = correlated ? std::tanh(noise[j]) : uniform(rng);
     } else {
       const Vector out = actor.predict(Eigen::Map<Eigen::VectorXd>(obs.data(), obs_dim).cast<float>());
       for (int j = 0; j < k; ++j) {
         const float ls = std::clamp(out[k + j], min_log_std, max_log_std);
-        a[j] = std::tanh(out[j] + std::exp(ls) * normal(rng));
+        a[j] = std::tanh(out[j] + std::exp(ls) * (correlated ? noise[j] : normal(rng)));
       }
     }
     policy.to_environment(a.data(), env_action.data());
@@ -134,6 +146,7 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
       finished.push_back(episode_return);
       episode_return = 0.0;
       env->reset();
+      if (correlated) restart_noise();
     }
 
     if (step >= o.learning_starts && stored >= b) {

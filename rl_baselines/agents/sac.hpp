@@ -16,6 +16,11 @@ struct SacOptions {
   double actor_learning_rate = 1e-3, critic_learning_rate = 1e-3, alpha_learning_rate = 1e-3;
   double initial_alpha = 1.0;
   double target_entropy = 0.0;  ///< 0: -action_dim
+  /// Temporally correlated exploration: the pre-squash noise of the behaviour policy is the AR(1)
+  /// process e_t = c e_{t-1} + sqrt(1 - c^2) n_t (unit variance, restarted every episode), and the
+  /// random actions before learning starts are tanh(e_t) instead of uniform. 0: independent noise.
+  /// The updates still sample fresh independent noise (the policy's distribution is unchanged).
+  double noise_correlation = 0.0;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::relu;
 
