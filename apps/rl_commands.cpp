@@ -248,6 +248,8 @@ int run_train(const std::vector<std::string>& args) {
                                  "0: -action_dim")(
       "sac.noise_correlation", po::value(&sac.noise_correlation)->default_value(sac.noise_correlation),
       "AR(1) correlation of the exploration noise per step (0: independent)")(
+      "sac.model_batch", po::value(&sac.model_batch)->default_value(sac.model_batch),
+      "HJB-informed critic: synthetic transitions of the known dynamics per update (0: off)")(
       "sac.hidden", po::value(&sac_hidden)->default_value(sac_hidden), "hidden layer widths")(
       "sac.activation", po::value(&sac_activation)->default_value(sac_activation), "tanh or relu");
   po::options_description all;
@@ -371,6 +373,9 @@ int run_train(const std::vector<std::string>& args) {
   if (trained != steps)
     rounding = " (--steps " + std::to_string(steps) + " rounded up to whole rollouts of " +
                std::to_string(ppo.environments) + " x " + std::to_string(ppo.rollout_steps) + " steps)";
+  if (policy.hyperparameters.count("model_queries") && policy.hyperparameters.at("model_queries") > 0)
+    std::printf("model queries (the known dynamics, not environment steps): %.0f\n",
+                policy.hyperparameters.at("model_queries"));
   std::printf("trained %s on %s for %ld environment steps%s (seed %llu) in %.2f s; wrote %s and %s\n",
               algo.c_str(), problem.c_str(), trained, rounding.c_str(), static_cast<unsigned long long>(seed),
               wall, output.c_str(), curve.c_str());

@@ -22,6 +22,7 @@ void SacOptions::validate() const {
   HJB_CHECK(actor_learning_rate > 0 && critic_learning_rate > 0 && alpha_learning_rate > 0, UsageError,
             "--sac.*_learning_rate must be positive");
   HJB_CHECK(initial_alpha > 0, UsageError, "--sac.initial_alpha must be positive");
+  HJB_CHECK(model_batch >= 0, UsageError, "--sac.model_batch must be non-negative, got " << model_batch);
   HJB_CHECK(noise_correlation >= 0 && noise_correlation < 1, UsageError,
             "--sac.noise_correlation must be in [0, 1), got " << noise_correlation);
   HJB_CHECK(!hidden.empty(), UsageError, "--sac.hidden needs at least one layer");
@@ -39,6 +40,7 @@ std::map<std::string, double> SacOptions::as_map() const {
                                   {"initial_alpha", initial_alpha},
                                   {"target_entropy", target_entropy},
                                   {"noise_correlation", noise_correlation},
+                                  {"model_batch", model_batch},
                                   {"activation_relu", activation == Activation::relu}};
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;
@@ -95,6 +97,11 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   // Replay buffer.
   const int capacity = static_cast<int>(std::min<long>(o.buffer, total_steps));
   Matrix buf_obs(obs_dim, capacity), buf_next(obs_dim, capacity), buf_act(k, capacity);
+  // The states behind the observations, for the model-based residual (the model steps states).
+  const int state_dim = prototype.state_dim(), model_batch = o.model_batch;
+  Eigen::MatrixXd buf_state(model_batch > 0 ? state_dim : 0, model_batch > 0 ? capacity : 0);
+  auto model = prototype.clone();
+  double model_queries = 0;
   std::vector<float> buf_reward(capacity);
   std::vector<char> buf_terminal(capacity);
   int stored = 0, cursor = 0;
@@ -132,8 +139,11 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
       }
     }
     policy.to_environment(a.data(), env_action.data());
+    const std::vector<double> x_before = model_batch > 0 ? env->state() : std::vector<double>{};
     const StepResult r = env->step(env_action.data());
     env->observe(next_obs.data());
+    if (model_batch > 0)
+      buf_state.col(cursor) = Eigen::Map<const Eigen::VectorXd>(x_before.data(), state_dim);
     buf_obs.col(cursor) = Eigen::Map<Eigen::VectorXd>(obs.data(), obs_dim).cast<float>();
     buf_next.col(cursor) = Eigen::Map<Eigen::VectorXd>(next_obs.data(), obs_dim).cast<float>();
     buf_act.col(cursor) = a;
@@ -186,6 +196,56 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
         for (int s = 0; s < b; ++s) d_q(0, s) = (qv(0, s) - y[s]) / b;
         q->backward(*ws, d_q, *grads);
         adam->step(q->parameters(*grads), static_cast<float>(o.critic_learning_rate));
+      }
+      // ---- HJB-informed: the same soft Bellman residual on synthetic transitions of the model ----
+      if (model_batch > 0) {
+        Matrix m_obs(obs_dim, model_batch), m_next(obs_dim, model_batch), m_act(k, model_batch);
+        std::vector<float> m_reward(model_batch);
+        std::vector<char> m_terminal(model_batch);
+        std::vector<double> m_action(k), m_o(obs_dim);
+        for (int s = 0; s < model_batch; ++s) {
+          const Eigen::VectorXd xs = buf_state.col(pick(rng));
+          model->set_state(std::vector<double>(xs.data(), xs.data() + state_dim));
+          model->observe(m_o.data());
+          m_obs.col(s) = Eigen::Map<Eigen::VectorXd>(m_o.data(), obs_dim).cast<float>();
+          for (int j = 0; j < k; ++j) m_act(j, s) = uniform(rng);
+          const Vector aj = m_act.col(s);
+          policy.to_environment(aj.data(), m_action.data());
+          const StepResult mr = model->step(m_action.data());
+          model->observe(m_o.data());
+          m_next.col(s) = Eigen::Map<Eigen::VectorXd>(m_o.data(), obs_dim).cast<float>();
+          m_reward[s] = static_cast<float>(mr.reward);
+          m_terminal[s] = mr.terminated;
+        }
+        model_queries += model_batch;
+        MlpWorkspace m_aws, m_t1, m_t2, m_q;
+        const Matrix& m_next_out = actor.forward(m_next, m_aws);
+        Matrix m_next_act(k, model_batch), m_in(obs_dim + k, model_batch), m_d(1, model_batch);
+        std::vector<double> m_logp(model_batch, 0.0);
+        for (int s = 0; s < model_batch; ++s)
+          for (int j = 0; j < k; ++j) {
+            const float ls = std::clamp(m_next_out(k + j, s), min_log_std, max_log_std), e = normal(rng);
+            const float u = m_next_out(j, s) + std::exp(ls) * e;
+            m_next_act(j, s) = std::tanh(u);
+            m_logp[s] += squashed_log_prob(u, e, ls);
+          }
+        m_in.topRows(obs_dim) = m_next;
+        m_in.bottomRows(k) = m_next_act;
+        const Matrix mt1 = q1_target.forward(m_in, m_t1);
+        const Matrix mt2 = q2_target.forward(m_in, m_t2);
+        m_in.topRows(obs_dim) = m_obs;
+        m_in.bottomRows(k) = m_act;
+        for (auto [q, grads, adam] :
+             {std::tuple{&q1, &q1_grads, &q1_adam}, std::tuple{&q2, &q2_grads, &q2_adam}}) {
+          const Matrix& qv = q->forward(m_in, m_q);
+          for (int s = 0; s < model_batch; ++s)
+            m_d(0, s) =
+                (qv(0, s) - static_cast<float>(soft_bellman_target(m_reward[s], m_terminal[s], o.gamma,
+                                                                   mt1(0, s), mt2(0, s), alpha, m_logp[s]))) /
+                model_batch;
+          q->backward(m_q, m_d, *grads);
+          adam->step(q->parameters(*grads), static_cast<float>(o.critic_learning_rate));
+        }
       }
       // ---- actor: mean(alpha log pi(a|s) - min Q(s, a)), a reparameterised ----
       const Matrix& out = actor.forward(mb_obs, aws);
@@ -241,6 +301,7 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   policy.critic_kind = "action_value";
   policy.critics = {q1, q2};
   policy.hyperparameters["final_alpha"] = std::exp(log_alpha);
+  policy.hyperparameters["model_queries"] = model_queries;
   return policy;
 }
 

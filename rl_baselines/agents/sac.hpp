@@ -21,6 +21,11 @@ struct SacOptions {
   /// random actions before learning starts are tanh(e_t) instead of uniform. 0: independent noise.
   /// The updates still sample fresh independent noise (the policy's distribution is unchanged).
   double noise_correlation = 0.0;
+  /// HJB-informed critic (model-based Bellman residual): after each update on real transitions, a
+  /// second critic step on `model_batch` synthetic transitions from the known dynamics — states drawn
+  /// from the replay buffer, actions uniform over the action box, the problem's own step and cost
+  /// queried for s' and r (counted as model queries, not environment steps). 0: off (plain SAC).
+  int model_batch = 0;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::relu;
 

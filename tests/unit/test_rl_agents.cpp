@@ -110,6 +110,41 @@ TEST(Training, SameSeedGivesTheSameCurveAndPolicy) {
   EXPECT_NE(run_sac(5), run_sac(6));
 }
 
+TEST(Training, CorrelatedNoiseAndTheModelResidualAreDeterministicAndCounted) {
+  // The exploration options and the HJB-informed critic keep training reproducible per seed, change
+  // it (they are not no-ops), and count model queries apart from environment steps.
+  auto env = make_environment("pendulum");
+  SacOptions sac;
+  sac.learning_starts = 200;
+  auto run = [&](double correlation, int model_batch) {
+    SacOptions o = sac;
+    o.noise_correlation = correlation;
+    o.model_batch = model_batch;
+    const Policy p = train_sac(*env, o, 500, 7);
+    return std::pair{p.actor.weights()[0](0, 0), p.hyperparameters.at("model_queries")};
+  };
+  EXPECT_EQ(run(0.99, 16), run(0.99, 16));
+  EXPECT_NE(run(0.99, 0).first, run(0.0, 0).first);
+  EXPECT_NE(run(0.0, 16).first, run(0.0, 0).first);
+  EXPECT_EQ(run(0.0, 16).second, (500 - 200) * 16.0);  // one synthetic batch per update
+  EXPECT_EQ(run(0.0, 0).second, 0.0);
+  PpoOptions ppo;
+  ppo.rollout_steps = 256;
+  ppo.noise_correlation = 0.95;
+  auto run_ppo = [&](double c) {
+    PpoOptions o = ppo;
+    o.noise_correlation = c;
+    return train_ppo(*env, o, 2048, 3).actor.weights()[0](0, 0);
+  };
+  EXPECT_EQ(run_ppo(0.95), run_ppo(0.95));
+  EXPECT_NE(run_ppo(0.95), run_ppo(0.0));
+  sac.noise_correlation = 1.0;
+  EXPECT_THROW(train_sac(*env, sac, 300, 1), UsageError);
+  sac.noise_correlation = 0.0;
+  sac.model_batch = -1;
+  EXPECT_THROW(train_sac(*env, sac, 300, 1), UsageError);
+}
+
 TEST(Training, BadOptionsAreUsageErrors) {
   auto env = make_environment("pendulum");
   PpoOptions ppo;
