@@ -170,7 +170,7 @@ int run_train(const std::vector<std::string>& args) {
   long steps = 0;
   std::uint64_t seed = 1;
   int eval_episodes = 100, state_dim = 0;
-  std::string gap_table_path;
+  std::string gap_table_path, warm_table_path;
   long gap_every = 10000;
   int gap_starts = 20;
   std::uint64_t gap_seed = 1000000;
@@ -250,6 +250,10 @@ int run_train(const std::vector<std::string>& args) {
       "AR(1) correlation of the exploration noise per step (0: independent)")(
       "sac.model_batch", po::value(&sac.model_batch)->default_value(sac.model_batch),
       "HJB-informed critic: synthetic transitions of the known dynamics per update (0: off)")(
+      "sac.warm_start_table", po::value(&warm_table_path),
+      "warm-start the critic from a (coarse) stationary table of the problem (one-step lookahead fit)")(
+      "sac.warm_start_steps", po::value(&sac.warm_start_steps)->default_value(sac.warm_start_steps),
+      "critic fitting steps of the warm start")(
       "sac.hidden", po::value(&sac_hidden)->default_value(sac_hidden), "hidden layer widths")(
       "sac.activation", po::value(&sac_activation)->default_value(sac_activation), "tanh or relu");
   po::options_description all;
@@ -305,6 +309,7 @@ int run_train(const std::vector<std::string>& args) {
   // The same checks as every solve output: regular file or nothing, writable directory, distinct.
   std::vector<OutputFile> inputs;
   if (!gap_table_path.empty()) inputs.push_back({gap_table_path, "--evaluate.table"});
+  if (!warm_table_path.empty()) inputs.push_back({warm_table_path, "--sac.warm_start_table"});
   check_outputs(PETSC_COMM_WORLD, {{output, "--output"}, {curve, "--curve"}}, inputs);
   // The table is read and checked against the environment before any training.
   std::optional<ValueTable> gap_table;
@@ -322,6 +327,14 @@ int run_train(const std::vector<std::string>& args) {
     HJB_CHECK(
         vm["evaluate.every"].defaulted() && vm["evaluate.starts"].defaulted(), UsageError,
         "--evaluate.every/--evaluate.starts need --evaluate.table (the table the gap is measured against)");
+  }
+
+  std::optional<ValueTable> warm_table;
+  if (!warm_table_path.empty()) {
+    HJB_CHECK(algo == "sac", UsageError, "--sac.warm_start_table: only SAC has a warm start");
+    warm_table.emplace(ValueTable::read(warm_table_path));
+    rl::check_table_for(*warm_table, *env);
+    sac.warm_start_table = &*warm_table;
   }
 
   std::vector<rl::CurvePoint> points;

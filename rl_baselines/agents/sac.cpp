@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "rl_baselines/agents/score.hpp"
 
 namespace hjb::rl {
 
@@ -23,6 +24,8 @@ void SacOptions::validate() const {
             "--sac.*_learning_rate must be positive");
   HJB_CHECK(initial_alpha > 0, UsageError, "--sac.initial_alpha must be positive");
   HJB_CHECK(model_batch >= 0, UsageError, "--sac.model_batch must be non-negative, got " << model_batch);
+  HJB_CHECK(warm_start_steps >= 1, UsageError,
+            "--sac.warm_start_steps must be positive, got " << warm_start_steps);
   HJB_CHECK(noise_correlation >= 0 && noise_correlation < 1, UsageError,
             "--sac.noise_correlation must be in [0, 1), got " << noise_correlation);
   HJB_CHECK(!hidden.empty(), UsageError, "--sac.hidden needs at least one layer");
@@ -41,6 +44,7 @@ std::map<std::string, double> SacOptions::as_map() const {
                                   {"target_entropy", target_entropy},
                                   {"noise_correlation", noise_correlation},
                                   {"model_batch", model_batch},
+                                  {"warm_start_steps", warm_start_table ? warm_start_steps : 0},
                                   {"activation_relu", activation == Activation::relu}};
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;
@@ -93,6 +97,44 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   Adam actor_adam, q1_adam, q2_adam, alpha_adam;
   MlpGradients actor_grads = actor.zero_gradients(), q1_grads = q1.zero_gradients(),
                q2_grads = q2.zero_gradients();
+
+  double warm_start_queries = 0;
+  if (o.warm_start_table) {
+    // Fit Q to the one-step lookahead of the table's value: Q(s, a) = r + gamma (1 - d) (-V(s')).
+    const ValueTable& table = *o.warm_start_table;
+    check_table_for(table, prototype);
+    auto probe = prototype.clone();
+    const int dim = table.dimension();
+    std::vector<double> x(dim), o_buf(obs_dim), env_a(k);
+    Matrix w_in(obs_dim + k, b), w_d(1, b);
+    std::vector<float> w_y(b);
+    MlpWorkspace w_ws;
+    for (int it = 0; it < o.warm_start_steps; ++it) {
+      for (int s = 0; s < b; ++s) {
+        for (int d = 0; d < dim; ++d)
+          x[d] = std::uniform_real_distribution<double>(table.lo(d), table.hi(d))(rng);
+        probe->set_state(x);
+        probe->observe(o_buf.data());
+        w_in.col(s).head(obs_dim) = Eigen::Map<Eigen::VectorXd>(o_buf.data(), obs_dim).cast<float>();
+        Vector a(k);
+        for (int j = 0; j < k; ++j) a[j] = uniform(rng);
+        w_in.col(s).tail(k) = a;
+        policy.to_environment(a.data(), env_a.data());
+        const StepResult r = probe->step(env_a.data());
+        w_y[s] = static_cast<float>(r.reward + (r.terminated ? 0.0 : o.gamma * -table.value(probe->state())));
+      }
+      warm_start_queries += b;
+      for (auto [q, grads, adam] :
+           {std::tuple{&q1, &q1_grads, &q1_adam}, std::tuple{&q2, &q2_grads, &q2_adam}}) {
+        const Matrix& qv = q->forward(w_in, w_ws);
+        for (int s = 0; s < b; ++s) w_d(0, s) = (qv(0, s) - w_y[s]) / b;
+        q->backward(w_ws, w_d, *grads);
+        adam->step(q->parameters(*grads), static_cast<float>(o.critic_learning_rate));
+      }
+    }
+    q1_target = q1;
+    q2_target = q2;
+  }
 
   // Replay buffer.
   const int capacity = static_cast<int>(std::min<long>(o.buffer, total_steps));
@@ -301,7 +343,7 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   policy.critic_kind = "action_value";
   policy.critics = {q1, q2};
   policy.hyperparameters["final_alpha"] = std::exp(log_alpha);
-  policy.hyperparameters["model_queries"] = model_queries;
+  policy.hyperparameters["model_queries"] = model_queries + warm_start_queries;
   return policy;
 }
 

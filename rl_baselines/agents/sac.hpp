@@ -5,6 +5,7 @@
 #include "rl_baselines/agents/policy.hpp"
 #include "rl_baselines/agents/ppo.hpp"
 #include "rl_baselines/env/environment.hpp"
+#include "tables/value_table.hpp"
 
 namespace hjb::rl {
 
@@ -26,6 +27,12 @@ struct SacOptions {
   /// from the replay buffer, actions uniform over the action box, the problem's own step and cost
   /// queried for s' and r (counted as model queries, not environment steps). 0: off (plain SAC).
   int model_batch = 0;
+  /// Critic warm start from a (coarse) value table of the problem: before any environment step,
+  /// warm_start_steps Adam steps fit both Q networks to r(s, a) + gamma (1 - d) (-V_table(s')) on
+  /// batches of states uniform over the table's box and uniform actions (model queries, counted).
+  /// Null: none. The table must fit the environment (check_table_for).
+  const ValueTable* warm_start_table = nullptr;
+  int warm_start_steps = 2000;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::relu;
 

@@ -126,6 +126,15 @@ expect 3 "solved with --problem.g = 5" "train --evaluate.table of another instan
   --steps 4096 --output x.h5 --evaluate.table g5.h5
 [ ! -e x.h5 ] && ok "nothing trained or written when the table is refused" || fail "x.h5 written"
 
+# The critic warm start from a coarse table (SAC): model queries counted, mismatched tables refused.
+"$HJBENCH" train --algo sac --steps 1100 --sac.warm_start_table c.h5 --sac.warm_start_steps 50 --output ws.h5 \
+  --evaluate.episodes 0 > ws.txt && grep -q "model queries (the known dynamics, not environment steps): 6400" ws.txt &&
+  ok "SAC warm start from a table: 50 x 128 model queries counted apart" || fail "warm start: $(cat ws.txt)"
+expect 3 "solved with --problem.g = 5" "warm start from a table of another instance" -- "$HJBENCH" train --algo sac \
+  --steps 1100 --sac.warm_start_table g5.h5 --output ws2.h5
+expect 2 "only SAC has a warm start" "warm start with PPO" -- "$HJBENCH" train --algo ppo --steps 1100 \
+  --sac.warm_start_table c.h5 --output ws3.h5
+
 # 4-D: an Acrobot stationary table and a (barely trained) categorical PPO policy.
 "$HJBENCH" solve --problem.name acrobot --solve.algorithm policy_iteration --grid.shape 9,8,7,9 \
   --stationary.actions 3 --output.file a.h5 --output.quiet > /dev/null || fail "solve acrobot"
