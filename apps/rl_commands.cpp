@@ -170,7 +170,7 @@ int run_train(const std::vector<std::string>& args) {
   long steps = 0;
   std::uint64_t seed = 1;
   int eval_episodes = 100, state_dim = 0;
-  std::string gap_table_path, warm_table_path;
+  std::string gap_table_path, warm_table_path, ppo_warm_table_path;
   long gap_every = 10000;
   int gap_starts = 20;
   std::uint64_t gap_seed = 1000000;
@@ -223,6 +223,10 @@ int run_train(const std::vector<std::string>& args) {
                        "initial log std")(
       "ppo.noise_correlation", po::value(&ppo.noise_correlation)->default_value(ppo.noise_correlation),
       "AR(1) correlation of the exploration noise per step (0: independent)")(
+      "ppo.warm_start_table", po::value(&ppo_warm_table_path),
+      "warm-start the value network from a (coarse) stationary table of the problem")(
+      "ppo.warm_start_steps", po::value(&ppo.warm_start_steps)->default_value(ppo.warm_start_steps),
+      "value-network fitting steps of the warm start")(
       "ppo.state_dependent_std", po::value(&ppo.state_dependent_std)->default_value(ppo.state_dependent_std),
       "exploration noise from the network (true) or a free parameter (false)")(
       "ppo.normalize_observations",
@@ -310,6 +314,7 @@ int run_train(const std::vector<std::string>& args) {
   std::vector<OutputFile> inputs;
   if (!gap_table_path.empty()) inputs.push_back({gap_table_path, "--evaluate.table"});
   if (!warm_table_path.empty()) inputs.push_back({warm_table_path, "--sac.warm_start_table"});
+  if (!ppo_warm_table_path.empty()) inputs.push_back({ppo_warm_table_path, "--ppo.warm_start_table"});
   check_outputs(PETSC_COMM_WORLD, {{output, "--output"}, {curve, "--curve"}}, inputs);
   // The table is read and checked against the environment before any training.
   std::optional<ValueTable> gap_table;
@@ -335,6 +340,13 @@ int run_train(const std::vector<std::string>& args) {
     warm_table.emplace(ValueTable::read(warm_table_path));
     rl::check_table_for(*warm_table, *env);
     sac.warm_start_table = &*warm_table;
+  }
+  std::optional<ValueTable> ppo_warm_table;
+  if (!ppo_warm_table_path.empty()) {
+    HJB_CHECK(algo == "ppo", UsageError, "--ppo.warm_start_table needs --algo ppo");
+    ppo_warm_table.emplace(ValueTable::read(ppo_warm_table_path));
+    rl::check_table_for(*ppo_warm_table, *env);
+    ppo.warm_start_table = &*ppo_warm_table;
   }
 
   std::vector<rl::CurvePoint> points;

@@ -2,12 +2,13 @@
 # The HJB-informed-training study: do critics that use the known dynamics need fewer environment
 # interactions than plain SAC? Two informed variants: a critic that also fits the Bellman residual on
 # synthetic transitions of the known dynamics (SAC --sac.model_batch 128), and a critic warm-started
-# from a coarse table (--sac.warm_start_table: 51^2 Pendulum, 21^2 LQ). Pendulum-v1 (201^2
+# from a coarse table (--sac/ppo.warm_start_table: 51^2 Pendulum, 21^2 LQ); PPO with and without
+# the warm start. Pendulum-v1 (201^2
 # policy-iteration table) and the 2-D LQ MDP (81^2 table), SEEDS seeds per variant, the gap to the
 # optimum measured during training (--evaluate.table, 20 fixed starts). Writes
 # docs/study_hjb_informed.md and its figures (or OUT_DIR).
 #
-#   scripts/study_hjb_informed.sh [SEEDS=10] [OUT_DIR=docs]      (about 8 minutes on 2 cores)
+#   scripts/study_hjb_informed.sh [SEEDS=10] [OUT_DIR=docs]      (about 10 minutes on 2 cores)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${1:-10}
@@ -24,21 +25,25 @@ mkdir -p "$out/figures"
   --output.file "$work/pendulum_coarse.h5" --output.quiet > /dev/null
 "$H" solve --problem.name lqr_mdp --solve.algorithm policy_iteration --grid.shape 21,21 --stationary.actions 21 \
   --output.file "$work/lqr_coarse.h5" --output.quiet > /dev/null
-run() {  # run TASK PROBLEM_ARGS STEPS EVERY VARIANT SEED
-  local task=$1 args=$2 steps=$3 every=$4 variant=$5 seed=$6 extra=()
+run() {  # run ALGO TASK PROBLEM_ARGS STEPS EVERY VARIANT SEED
+  local algo=$1 task=$2 args=$3 steps=$4 every=$5 variant=$6 seed=$7 extra=()
   case "$variant" in
     residual) extra=(--sac.model_batch 128) ;;
-    warm_start) extra=(--sac.warm_start_table "$work/${task}_coarse.h5") ;;
+    warm_start) extra=("--$algo.warm_start_table" "$work/${task}_coarse.h5") ;;
   esac
   # shellcheck disable=SC2086
-  "$H" train --algo sac $args --seed "$seed" --steps "$steps" "${extra[@]}" \
-    --output "$work/${task}_${variant}_seed$seed.h5" --evaluate.table "$work/$task.h5" --evaluate.every "$every" \
-    --evaluate.episodes 0 > "$work/${task}_${variant}_seed$seed.log"
+  "$H" train --algo "$algo" $args --seed "$seed" --steps "$steps" "${extra[@]}" \
+    --output "$work/${algo}_${task}_${variant}_seed$seed.h5" --evaluate.table "$work/$task.h5" --evaluate.every "$every" \
+    --evaluate.episodes 0 > "$work/${algo}_${task}_${variant}_seed$seed.log"
 }
 for seed in $(seq 1 "$seeds"); do
   for variant in baseline residual warm_start; do
-    run pendulum "--problem pendulum" 12000 500 "$variant" "$seed"
-    run lqr "--problem lqr_mdp --dim 2" 8000 250 "$variant" "$seed"
+    run sac pendulum "--problem pendulum" 12000 500 "$variant" "$seed"
+    run sac lqr "--problem lqr_mdp --dim 2" 8000 250 "$variant" "$seed"
+  done
+  for variant in baseline warm_start; do
+    run ppo pendulum "--problem pendulum" 150000 5000 "$variant" "$seed"
+    run ppo lqr "--problem lqr_mdp --dim 2" 150000 5000 "$variant" "$seed"
   done
 done
 /usr/bin/python3 "$root/scripts/study_report.py" "$work" "$seeds" "$out" \

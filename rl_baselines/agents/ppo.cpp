@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "rl_baselines/agents/score.hpp"
 
 namespace hjb::rl {
 
@@ -18,6 +19,8 @@ constexpr float min_log_std = -5.0f, max_log_std = 2.0f;
 }  // namespace
 
 void PpoOptions::validate() const {
+  HJB_CHECK(warm_start_steps >= 1, UsageError,
+            "--ppo.warm_start_steps must be positive, got " << warm_start_steps);
   HJB_CHECK(noise_correlation >= 0 && noise_correlation < 1, UsageError,
             "--ppo.noise_correlation must be in [0, 1), got " << noise_correlation);
   HJB_CHECK(environments >= 1, UsageError, "--ppo.environments must be positive, got " << environments);
@@ -145,6 +148,46 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   RunningNormalizer return_stats;
   return_stats.resize(1);
   std::vector<double> discounted_return(envs, 0.0);
+  double model_queries = 0;
+  if (o.warm_start_table) {
+    const ValueTable& table = *o.warm_start_table;
+    check_table_for(table, prototype);
+    auto probe = prototype.clone();
+    const int dim = table.dimension(), wb = 256;
+    std::vector<double> x(dim), ob(obs_dim);
+    auto sample = [&](Eigen::MatrixXd& raw, std::vector<double>& value) {
+      for (int s = 0; s < wb; ++s) {
+        for (int d = 0; d < dim; ++d)
+          x[d] = std::uniform_real_distribution<double>(table.lo(d), table.hi(d))(rng);
+        probe->set_state(x);
+        probe->observe(ob.data());
+        raw.col(s) = Eigen::Map<Eigen::VectorXd>(ob.data(), obs_dim);
+        value[s] = -table.value(x);  // the return scale: V = -return
+      }
+    };
+    Eigen::MatrixXd raw(obs_dim, wb);
+    std::vector<double> target(wb);
+    double scale = 1.0;
+    if (o.normalize_observations || o.normalize_rewards) {  // seed the statistics from one batch
+      sample(raw, target);
+      if (o.normalize_observations) policy.observation_normalizer.update(raw);
+      if (o.normalize_rewards) {
+        return_stats.update(Eigen::Map<Eigen::MatrixXd>(target.data(), 1, wb));
+        scale = std::sqrt(return_stats.variance[0] + 1e-8);
+      }
+    }
+    MlpWorkspace w_ws;
+    Matrix w_d(1, wb);
+    for (int it = 0; it < o.warm_start_steps; ++it) {
+      sample(raw, target);
+      const Matrix& v = critic.forward(policy.prepare(raw), w_ws);
+      for (int s = 0; s < wb; ++s) w_d(0, s) = static_cast<float>((v(0, s) - target[s] / scale) / wb);
+      critic.backward(w_ws, w_d, critic_grads);
+      critic_adam.step(critic.parameters(critic_grads), static_cast<float>(o.learning_rate));
+    }
+    critic_adam = Adam{};  // training starts with fresh moments
+    model_queries += static_cast<double>(wb) * o.warm_start_steps;
+  }
 
   // Rollout storage (column = t * envs + i).
   Matrix obs_buf(obs_dim, batch), act_buf(categorical ? 1 : k, batch);
@@ -382,6 +425,7 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
   policy.critic_kind = "state_value";
   policy.critics = {critic};
   policy.critic_scale = o.normalize_rewards ? std::sqrt(return_stats.variance[0] + 1e-8) : 1.0;
+  policy.hyperparameters["model_queries"] = model_queries;
   return policy;
 }
 

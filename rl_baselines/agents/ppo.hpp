@@ -11,6 +11,7 @@
 #include "rl_baselines/agents/gaussian.hpp"
 #include "rl_baselines/agents/policy.hpp"
 #include "rl_baselines/env/environment.hpp"
+#include "tables/value_table.hpp"
 
 namespace hjb::rl {
 
@@ -32,6 +33,12 @@ struct PpoOptions {
   /// is the AR(1) process e_t = c e_{t-1} + sqrt(1 - c^2) n_t (unit variance, restarted every
   /// episode); the log-probabilities are the policy's Gaussian ones, as with independent noise.
   double noise_correlation = 0.0;
+  /// Critic warm start from a (coarse) value table of the problem: before the first rollout,
+  /// warm_start_steps Adam steps fit the value network to -V_table(s) on batches of states uniform
+  /// over the table's box (in the normalised-reward scale when rewards are normalised: the return
+  /// scale and the observation statistics are seeded from those states). Null: none.
+  const ValueTable* warm_start_table = nullptr;
+  int warm_start_steps = 2000;
   bool normalize_observations = true, normalize_rewards = true, normalize_advantages = true;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::tanh;

@@ -132,8 +132,13 @@ expect 3 "solved with --problem.g = 5" "train --evaluate.table of another instan
   ok "SAC warm start from a table: 50 x 128 model queries counted apart" || fail "warm start: $(cat ws.txt)"
 expect 3 "solved with --problem.g = 5" "warm start from a table of another instance" -- "$HJBENCH" train --algo sac \
   --steps 1100 --sac.warm_start_table g5.h5 --output ws2.h5
-expect 2 "only SAC has a warm start" "warm start with PPO" -- "$HJBENCH" train --algo ppo --steps 1100 \
+expect 2 "only SAC has a warm start" "SAC warm start option with PPO" -- "$HJBENCH" train --algo ppo --steps 1100 \
   --sac.warm_start_table c.h5 --output ws3.h5
+"$HJBENCH" train --algo ppo --steps 4096 --ppo.warm_start_table c.h5 --ppo.warm_start_steps 50 --output wp.h5 \
+  --evaluate.episodes 0 > wp.txt && grep -q "model queries (the known dynamics, not environment steps): 12800" wp.txt &&
+  ok "PPO warm start from a table: 50 x 256 model queries counted apart" || fail "PPO warm start: $(cat wp.txt)"
+expect 2 "needs --algo ppo" "PPO warm start option with SAC" -- "$HJBENCH" train --algo sac --steps 1100 \
+  --ppo.warm_start_table c.h5 --output ws4.h5
 
 # 4-D: an Acrobot stationary table and a (barely trained) categorical PPO policy.
 "$HJBENCH" solve --problem.name acrobot --solve.algorithm policy_iteration --grid.shape 9,8,7,9 \
