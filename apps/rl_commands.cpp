@@ -223,6 +223,8 @@ int run_train(const std::vector<std::string>& args) {
                        "initial log std")(
       "ppo.noise_correlation", po::value(&ppo.noise_correlation)->default_value(ppo.noise_correlation),
       "AR(1) correlation of the exploration noise per step (0: independent)")(
+      "ppo.model_batch", po::value(&ppo.model_batch)->default_value(ppo.model_batch),
+      "HJB-informed value network: rollout states per minibatch stepped by the known dynamics (0: off)")(
       "ppo.warm_start_table", po::value(&ppo_warm_table_path),
       "warm-start the value network from a (coarse) stationary table of the problem")(
       "ppo.warm_start_steps", po::value(&ppo.warm_start_steps)->default_value(ppo.warm_start_steps),

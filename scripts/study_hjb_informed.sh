@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The HJB-informed-training study: do critics that use the known dynamics need fewer environment
 # interactions than plain SAC? Two informed variants: a critic that also fits the Bellman residual on
-# synthetic transitions of the known dynamics (SAC --sac.model_batch 128), and a critic warm-started
-# from a coarse table (--sac/ppo.warm_start_table: 51^2 Pendulum, 21^2 LQ); PPO with and without
-# the warm start. Pendulum-v1 (201^2
+# synthetic transitions of the known dynamics (--sac.model_batch 128, --ppo.model_batch 64), and a
+# critic warm-started from a coarse table (--sac/ppo.warm_start_table: 51^2 Pendulum, 21^2 LQ); for
+# SAC and PPO. Pendulum-v1 (201^2
 # policy-iteration table) and the 2-D LQ MDP (81^2 table), SEEDS seeds per variant, the gap to the
 # optimum measured during training (--evaluate.table, 20 fixed starts). Writes
 # docs/study_hjb_informed.md and its figures (or OUT_DIR).
 #
-#   scripts/study_hjb_informed.sh [SEEDS=10] [OUT_DIR=docs]      (about 10 minutes on 2 cores)
+#   scripts/study_hjb_informed.sh [SEEDS=10] [OUT_DIR=docs]      (about 12 minutes on 2 cores)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${1:-10}
@@ -28,7 +28,7 @@ mkdir -p "$out/figures"
 run() {  # run ALGO TASK PROBLEM_ARGS STEPS EVERY VARIANT SEED
   local algo=$1 task=$2 args=$3 steps=$4 every=$5 variant=$6 seed=$7 extra=()
   case "$variant" in
-    residual) extra=(--sac.model_batch 128) ;;
+    residual) extra=("--$algo.model_batch" "$([[ $algo == sac ]] && echo 128 || echo 64)") ;;
     warm_start) extra=("--$algo.warm_start_table" "$work/${task}_coarse.h5") ;;
   esac
   # shellcheck disable=SC2086
@@ -41,7 +41,7 @@ for seed in $(seq 1 "$seeds"); do
     run sac pendulum "--problem pendulum" 12000 500 "$variant" "$seed"
     run sac lqr "--problem lqr_mdp --dim 2" 8000 250 "$variant" "$seed"
   done
-  for variant in baseline warm_start; do
+  for variant in baseline residual warm_start; do
     run ppo pendulum "--problem pendulum" 150000 5000 "$variant" "$seed"
     run ppo lqr "--problem lqr_mdp --dim 2" 150000 5000 "$variant" "$seed"
   done

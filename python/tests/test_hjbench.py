@@ -114,3 +114,21 @@ def test_any_python_policy_and_critic(files):
         hjbench.evaluate(t, lambda o: [1.0, 2.0], starts=2)
     with pytest.raises(RuntimeError, match="a table of problem 'pendulum', not 'acrobot'"):
         hjbench.evaluate(t, lambda o: [0.0], problem="acrobot", starts=2)
+
+
+def test_sparse_tables_read_like_their_tensor_sampling(tmp_path):
+    """A sparse table through the module equals `hjbench sample` of it onto a tensor grid (read by
+    h5py) at that grid's nodes: the same interpolant, reached by two code paths."""
+    run = lambda *a: subprocess.run([HJBENCH, *a], check=True, capture_output=True, text=True)
+    run("solve", "--problem.name", "discounted_lqr", "--grid.type", "sparse", "--grid.level", "5",
+        "--grid.levels", "5,5", "--solve.algorithm", "policy_iteration", "--stationary.actions", "11",
+        "--output.file", str(tmp_path / "s.h5"), "--output.quiet")
+    run("sample", str(tmp_path / "s.h5"), "--grid.shape", "9,7", "--output.file", str(tmp_path / "t.h5"))
+    sparse = hjbench.Table(str(tmp_path / "s.h5"))
+    assert sparse.is_sparse and sparse.dimension == 2 and sparse.mode == "continuous_stationary"
+    f = h5py.File(tmp_path / "t.h5")
+    names = f.attrs["axes"].split(",")
+    ax = [f["axes/" + n][...] for n in names]
+    X = np.stack([g.reshape(-1) for g in np.meshgrid(*ax, indexing="ij")], axis=1)
+    assert np.allclose(sparse.value(X), f["value/final"][...].reshape(-1), rtol=0, atol=1e-12)
+    assert np.allclose(sparse.feedback(X)[:, 0], f["policy/action_0"][...].reshape(-1), rtol=0, atol=1e-12)

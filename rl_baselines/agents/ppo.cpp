@@ -53,6 +53,7 @@ std::map<std::string, double> PpoOptions::as_map() const {
                                   {"max_gradient_norm", max_gradient_norm},
                                   {"initial_log_std", initial_log_std},
                                   {"noise_correlation", noise_correlation},
+                                  {"model_batch", model_batch},
                                   {"state_dependent_std", state_dependent_std},
                                   {"normalize_observations", normalize_observations},
                                   {"normalize_rewards", normalize_rewards},
@@ -189,6 +190,11 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
     model_queries += static_cast<double>(wb) * o.warm_start_steps;
   }
 
+  // States behind the rollout's observations, for the model-based residual.
+  const int state_dim = prototype.state_dim();
+  Eigen::MatrixXd state_buf(o.model_batch > 0 ? state_dim : 0, o.model_batch > 0 ? batch : 0);
+  auto model = prototype.clone();
+
   // Rollout storage (column = t * envs + i).
   Matrix obs_buf(obs_dim, batch), act_buf(categorical ? 1 : k, batch);
   std::vector<double> logp_buf(batch), value_buf(batch), reward_buf(batch), adv_buf(batch), ret_buf(batch);
@@ -274,6 +280,10 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         if (!categorical) {
           const Vector clipped = act_buf.col(col).cwiseMax(-1.0f).cwiseMin(1.0f);
           policy.to_environment(clipped.data(), env_action.data());
+        }
+        if (o.model_batch > 0) {
+          const std::vector<double> x = venv[i].state();
+          state_buf.col(col) = Eigen::Map<const Eigen::VectorXd>(x.data(), state_dim);
         }
         const StepResult r = venv.step(i, env_action.data(), final_obs.data());
         double reward = r.reward;
@@ -412,6 +422,40 @@ Policy train_ppo(const Environment& prototype, const PpoOptions& o, long total_s
         const auto cp = critic.parameters(critic_grads);
         clip_gradient_norm(cp, o.max_gradient_norm);
         critic_adam.step(cp, lr);
+        if (o.model_batch > 0) {  // the Bellman residual of the known dynamics on rollout states
+          const int mb = o.model_batch;
+          const double scale = o.normalize_rewards ? std::sqrt(return_stats.variance[0] + 1e-8) : 1.0;
+          Eigen::MatrixXd m_raw(obs_dim, mb), m_next(obs_dim, mb);
+          std::vector<double> m_reward(mb), x(state_dim), ob(obs_dim), a(k);
+          std::vector<char> m_terminal(mb);
+          std::uniform_int_distribution<int> pick_sample(0, batch - 1);
+          for (int s = 0; s < mb; ++s) {
+            const Eigen::VectorXd xs = state_buf.col(pick_sample(rng));
+            x.assign(xs.data(), xs.data() + state_dim);
+            model->set_state(x);
+            model->observe(ob.data());
+            m_raw.col(s) = Eigen::Map<Eigen::VectorXd>(ob.data(), obs_dim);
+            policy.act(ob.data(), a.data());
+            const StepResult mr = model->step(a.data());
+            model->observe(ob.data());
+            m_next.col(s) = Eigen::Map<Eigen::VectorXd>(ob.data(), obs_dim);
+            m_reward[s] = o.normalize_rewards ? std::clamp(mr.reward / scale, -10.0, 10.0) : mr.reward;
+            m_terminal[s] = mr.terminated;
+          }
+          model_queries += mb;
+          MlpWorkspace m_ws;
+          const Matrix next_v = critic.forward(policy.prepare(m_next), m_ws);
+          const Matrix& v_now = critic.forward(policy.prepare(m_raw), m_ws);
+          Matrix m_d(1, mb);
+          for (int s = 0; s < mb; ++s) {
+            const double target = m_reward[s] + (m_terminal[s] ? 0.0 : o.gamma * next_v(0, s));
+            m_d(0, s) = static_cast<float>(o.value_coefficient * (v_now(0, s) - target) / mb);
+          }
+          critic.backward(m_ws, m_d, critic_grads);
+          const auto mp = critic.parameters(critic_grads);
+          clip_gradient_norm(mp, o.max_gradient_norm);
+          critic_adam.step(mp, lr);
+        }
       }
     }
     const auto finished = venv.take_finished_returns();

@@ -39,6 +39,10 @@ struct PpoOptions {
   /// scale and the observation statistics are seeded from those states). Null: none.
   const ValueTable* warm_start_table = nullptr;
   int warm_start_steps = 2000;
+  /// HJB-informed value network (model-based Bellman residual): after each minibatch's critic step,
+  /// a second step on `model_batch` states of the rollout, with targets r/scale + gamma (1 - d) V(s')
+  /// from the known dynamics under the current deterministic policy (model queries, counted). 0: off.
+  int model_batch = 0;
   bool normalize_observations = true, normalize_rewards = true, normalize_advantages = true;
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::tanh;

@@ -138,6 +138,12 @@ TEST(Training, CorrelatedNoiseAndTheModelResidualAreDeterministicAndCounted) {
   };
   EXPECT_EQ(run_ppo(0.95), run_ppo(0.95));
   EXPECT_NE(run_ppo(0.95), run_ppo(0.0));
+  PpoOptions residual = ppo;
+  residual.model_batch = 8;
+  const Policy pr = train_ppo(*env, residual, 2048, 3);
+  // 2 rollouts x 10 epochs x 4 minibatches of 256 from 4 x 256 samples, 8 model queries each.
+  EXPECT_EQ(pr.hyperparameters.at("model_queries"), 2 * 10 * 4 * 8.0);
+  EXPECT_NE(pr.actor.weights()[0](0, 0), run_ppo(0.95));
   sac.noise_correlation = 1.0;
   EXPECT_THROW(train_sac(*env, sac, 300, 1), UsageError);
   sac.noise_correlation = 0.0;
