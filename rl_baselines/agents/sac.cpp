@@ -159,6 +159,19 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
   std::vector<int> picks(b);
   const long report_every = std::max<long>(1, std::min<long>(1000, total_steps / 20));
 
+  // a' ~ pi(.|s') for every column of the actor's output, with log pi(a'|s') (critic targets).
+  auto sample_actions = [&](const Matrix& out, Matrix& act, std::vector<double>& logp) {
+    const int n = static_cast<int>(out.cols());
+    act.resize(k, n);
+    logp.assign(static_cast<std::size_t>(n), 0.0);
+    for (int s = 0; s < n; ++s)
+      for (int j = 0; j < k; ++j) {
+        const float ls = std::clamp(out(k + j, s), min_log_std, max_log_std), e = normal(rng);
+        const float u = out(j, s) + std::exp(ls) * e;
+        act(j, s) = std::tanh(u);
+        logp[static_cast<std::size_t>(s)] += squashed_log_prob(u, e, ls);
+      }
+  };
   const bool correlated = o.noise_correlation > 0;
   const float c = static_cast<float>(o.noise_correlation), c_fresh = std::sqrt(1.0f - c * c);
   std::vector<float> noise(k);
@@ -211,16 +224,9 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
       }
       const float alpha = std::exp(log_alpha);
       // ---- critic targets: y = r + gamma (1 - d) (min Q'(s', a') - alpha log pi(a'|s')) ----
-      const Matrix& next_out = actor.forward(mb_next, aws_next);
-      Matrix next_act(k, b);
-      std::vector<double> next_logp(b, 0.0);
-      for (int s = 0; s < b; ++s)
-        for (int j = 0; j < k; ++j) {
-          const float ls = std::clamp(next_out(k + j, s), min_log_std, max_log_std), e = normal(rng);
-          const float u = next_out(j, s) + std::exp(ls) * e;
-          next_act(j, s) = std::tanh(u);
-          next_logp[s] += squashed_log_prob(u, e, ls);
-        }
+      Matrix next_act;
+      std::vector<double> next_logp;
+      sample_actions(actor.forward(mb_next, aws_next), next_act, next_logp);
       q_in.topRows(obs_dim) = mb_next;
       q_in.bottomRows(k) = next_act;
       const Matrix& t1 = q1_target.forward(q_in, tws1);
@@ -261,16 +267,9 @@ Policy train_sac(const Environment& prototype, const SacOptions& o, long total_s
         }
         model_queries += model_batch;
         MlpWorkspace m_aws, m_t1, m_t2, m_q;
-        const Matrix& m_next_out = actor.forward(m_next, m_aws);
-        Matrix m_next_act(k, model_batch), m_in(obs_dim + k, model_batch), m_d(1, model_batch);
-        std::vector<double> m_logp(model_batch, 0.0);
-        for (int s = 0; s < model_batch; ++s)
-          for (int j = 0; j < k; ++j) {
-            const float ls = std::clamp(m_next_out(k + j, s), min_log_std, max_log_std), e = normal(rng);
-            const float u = m_next_out(j, s) + std::exp(ls) * e;
-            m_next_act(j, s) = std::tanh(u);
-            m_logp[s] += squashed_log_prob(u, e, ls);
-          }
+        Matrix m_next_act, m_in(obs_dim + k, model_batch), m_d(1, model_batch);
+        std::vector<double> m_logp;
+        sample_actions(actor.forward(m_next, m_aws), m_next_act, m_logp);
         m_in.topRows(obs_dim) = m_next;
         m_in.bottomRows(k) = m_next_act;
         const Matrix mt1 = q1_target.forward(m_in, m_t1);
