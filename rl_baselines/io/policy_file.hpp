@@ -2,7 +2,8 @@
 // algorithm, hyperparameters, seed and version; written atomically (PATH.tmp, then rename).
 //
 //   /                     attributes: format = "hjbench-policy", format_version = 1, algorithm,
-//                         problem, kind, activation, layer_sizes, state_dependent_std,
+//                         problem, state_dim (the problem's dimension; absent in older files),
+//                         kind, activation, layer_sizes, state_dependent_std,
 //                         normalize_observations, seed, env_steps, project_version
 //   /actor/weight_K       float32 (out, in), row-major as h5py shows it
 //   /actor/bias_K         float32 (out)
@@ -12,8 +13,10 @@
 //   /hyperparameters      attributes: every training option
 //   /critic               (when the agent kept one) attributes: kind = state_value (PPO: V of the
 //                         prepared observation) or action_value (SAC: Q of [observation, action in
-//                         [-1, 1]], twin networks), count; /critic/net_J: attributes layer_sizes,
-//                         activation; weight_K, bias_K as for the actor
+//                         [-1, 1]], twin networks), count, scale (output x scale = the return
+//                         scale: PPO's reward-normalisation deviation, else 1; a file without it
+//                         whose PPO normalised rewards loads without its critic); /critic/net_J:
+//                         attributes layer_sizes, activation; weight_K, bias_K as for the actor
 #pragma once
 #include <string>
 
