@@ -339,15 +339,13 @@ int run_train(const std::vector<std::string>& args) {
   std::optional<ValueTable> warm_table;
   if (!warm_table_path.empty()) {
     HJB_CHECK(algo == "sac", UsageError, "--sac.warm_start_table: only SAC has a warm start");
-    warm_table.emplace(ValueTable::read(warm_table_path));
-    rl::check_table_for(*warm_table, *env);
+    warm_table.emplace(ValueTable::read(warm_table_path));  // checked by train_sac before any step
     sac.warm_start_table = &*warm_table;
   }
   std::optional<ValueTable> ppo_warm_table;
   if (!ppo_warm_table_path.empty()) {
     HJB_CHECK(algo == "ppo", UsageError, "--ppo.warm_start_table needs --algo ppo");
-    ppo_warm_table.emplace(ValueTable::read(ppo_warm_table_path));
-    rl::check_table_for(*ppo_warm_table, *env);
+    ppo_warm_table.emplace(ValueTable::read(ppo_warm_table_path));  // checked by train_ppo before any step
     ppo.warm_start_table = &*ppo_warm_table;
   }
 

@@ -5,19 +5,10 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/parse_list.hpp"
 #include "grids/multilinear.hpp"
 
 namespace hjb {
-
-namespace {
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) out.push_back(item);
-  return out;
-}
-}  // namespace
 
 ValueTable ValueTable::read(const std::string& path) {
   ValueTable t;
@@ -28,9 +19,9 @@ ValueTable ValueTable::read(const std::string& path) {
     t.m_lo = s->lo;
     t.m_hi = s->hi;
     const auto names =
-        s->strings.count("axes") ? split_commas(s->strings.at("axes")) : std::vector<std::string>{};
+        s->strings.count("axes") ? split_list(s->strings.at("axes")) : std::vector<std::string>{};
     const auto periodic =
-        s->strings.count("periodic") ? split_commas(s->strings.at("periodic")) : std::vector<std::string>{};
+        s->strings.count("periodic") ? split_list(s->strings.at("periodic")) : std::vector<std::string>{};
     for (int k = 0; k < s->dimension; ++k) {
       t.m_names.push_back(static_cast<int>(names.size()) == s->dimension ? names[static_cast<std::size_t>(k)]
                                                                          : "x" + std::to_string(k));

@@ -76,12 +76,15 @@ def test_critic_and_policy_errors_agree_with_the_exact_ones_within_the_table_err
     print()
     for k, (l1, l2, linf) in rows.items():
         print(f"  {k:20s} L1 {l1:.4f}  L2 {l2:.4f}  Linf {linf:.4f}")
+    # |error vs exact - error vs table| <= the table's own error holds for any norm (triangle
+    # inequality), so it is printed, not asserted. What can fail: the table's error must be small next
+    # to the learned errors (at most a quarter in L1 and L2), so that both references tell the same
+    # story, and below 2 % of V*'s range on the start box.
     for what in ("critic", "policy"):
         a, b, t = rows[f"{what} vs exact"], rows[f"{what} vs table"], rows[f"table vs exact ({'V' if what == 'critic' else 'u'})"]
-        for i in range(3):
-            assert abs(a[i] - b[i]) <= t[i] + 1e-12
-    # The table's own errors are small next to the learned ones' scale, so both references tell the
-    # same story: the measured table error (V) is below 2 % of V*'s range on the start box.
+        for i in range(2):
+            assert t[i] <= 0.25 * a[i], (what, i, t[i], a[i])
+            assert abs(a[i] - b[i]) <= 0.25 * a[i], (what, i, a[i], b[i])
     assert rows["table vs exact (V)"][2] < 0.02 * exact_v.max()
     # evaluate through the module gives the same critic error over the start box as computed here.
     s = hjbench.evaluate(table, policy, starts=20, domain_points=0, slice=0)

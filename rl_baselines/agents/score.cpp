@@ -378,20 +378,6 @@ Score score_controller(const Controller& controller, const Environment& prototyp
   return s;
 }
 
-namespace {
-double standard_error(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  if (x.size() < 2) return 0.0;
-  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double var = 0;
-  for (double v : x) var += (v - m) * (v - m);
-  return std::sqrt(var / (n - 1) / n);
-}
-double mean_of(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
-}  // namespace
-
 GapTracker::GapTracker(const Environment& env, const ValueTable& table, int count, std::uint64_t seed)
     : m_env(env.clone()) {
   HJB_CHECK(count >= 1, UsageError, "--evaluate.starts must be positive, got " << count);
@@ -404,8 +390,8 @@ GapTracker::GapTracker(const Environment& env, const ValueTable& table, int coun
     m_v.push_back(table.value(m_starts.back()));
     m_feedback_returns.push_back(run_from(*m_env, m_gamma, act, [](Environment&) {}).episode_return);
   }
-  m_feedback_return = mean_of(m_feedback_returns);
-  m_mean_v = mean_of(m_v);
+  m_feedback_return = summarize(m_feedback_returns, 0.95, 0).mean;
+  m_mean_v = summarize(m_v, 0.95, 0).mean;
 }
 
 GapTracker::Point GapTracker::measure(const Policy& policy) const {
@@ -427,14 +413,9 @@ GapTracker::Point GapTracker::measure(const Controller& controller) const {
     gap_cost.push_back(t.cost - m_v[k]);
     gap_return.push_back(m_feedback_returns[k] - t.episode_return);
   }
-  Point p;
-  p.mean_return = mean_of(returns);
-  p.return_se = standard_error(returns);
-  p.gap_cost = mean_of(gap_cost);
-  p.gap_cost_se = standard_error(gap_cost);
-  p.gap_return = mean_of(gap_return);
-  p.gap_return_se = standard_error(gap_return);
-  return p;
+  const SampleSummary r = summarize(returns, 0.95, 0), c = summarize(gap_cost, 0.95, 0),
+                      g = summarize(gap_return, 0.95, 0);  // no bootstrap: mean and SE only
+  return {r.mean, r.standard_error, c.mean, c.standard_error, g.mean, g.standard_error};
 }
 
 std::string score_json(const Score& s) {
