@@ -61,20 +61,28 @@ AdaptiveSparseGrid::AdaptiveSparseGrid(int dim, int base_level, std::vector<doub
       throw std::invalid_argument("adaptive sparse grid: node " + std::to_string(p) + " is repeated");
     insert(l, i, false);
   }
-  // Closed under parents: inserting every node's parents adds nothing.
-  for (std::int64_t p = 0; p < count; ++p) {
-    std::vector<int> l(levels.begin() + p * dim, levels.begin() + (p + 1) * dim);
-    std::vector<std::int64_t> i(indices.begin() + p * dim, indices.begin() + (p + 1) * dim);
-    insert(l.data(), i.data());
-    if (size() != count)
+  // Closed under parents: every node's hierarchical parents along every axis are present.
+  for (std::int64_t p = 0; p < count; ++p)
+    if (!parents_present(&levels[p * dim], &indices[p * dim]))
       throw std::invalid_argument("adaptive sparse grid: a hierarchical parent of node " + std::to_string(p) +
                                   " is missing (not a closed node set)");
-  }
   m_base.assign(static_cast<std::size_t>(size()), 0);
   for (std::int64_t p = 0; p < size(); ++p) {
     int sum = 0;
     for (int k = 0; k < dim; ++k) sum += m_level[p * dim + k] - m_first_level;
     m_base[p] = sum <= base_level - m_first_level;
+  }
+}
+
+AdaptiveSparseGrid::AdaptiveSparseGrid(const SparseGrid& regular, const std::vector<int>& levels,
+                                       const std::vector<std::int64_t>& indices)
+    : AdaptiveSparseGrid(regular.dimension(), regular.level(), regular.lo(), regular.hi(), regular.basis(),
+                         levels, indices) {
+  for (std::int64_t p = 0; p < size(); ++p) {
+    const int* l = &m_level[p * m_dim];
+    bool within = true;  // SparseGrid::find's subspace key is unique only up to the grid's caps
+    for (int k = 0; k < m_dim; ++k) within = within && l[k] <= regular.max_level(k);
+    m_base[p] = within && regular.find(l, &m_index[p * m_dim]) >= 0;
   }
 }
 
@@ -144,6 +152,28 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, boo
     }
   }
   return p;
+}
+
+bool AdaptiveSparseGrid::parents_present(const int* l, const std::int64_t* i) const {
+  int pl[max_dimension];
+  std::int64_t pi[max_dimension];
+  for (int k = 0; k < m_dim; ++k) {
+    if (l[k] <= m_first_level) continue;
+    std::copy(l, l + m_dim, pl);
+    std::copy(i, i + m_dim, pi);
+    if (l[k] == 1) {  // the same parents as insert() adds
+      pl[k] = 0;
+      for (std::int64_t side : {0, 1}) {
+        pi[k] = side;
+        if (find(pl, pi) < 0) return false;
+      }
+    } else {
+      pl[k] = l[k] - 1;
+      pi[k] = 2 * (i[k] / 4) + 1;
+      if (find(pl, pi) < 0) return false;
+    }
+  }
+  return true;
 }
 
 void AdaptiveSparseGrid::index_node(std::int64_t p) {

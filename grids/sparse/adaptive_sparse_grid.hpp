@@ -27,6 +27,10 @@ class AdaptiveSparseGrid {
   /// std::invalid_argument when the set is not closed under hierarchical parents or repeats a node.
   AdaptiveSparseGrid(int dim, int base_level, std::vector<double> lo, std::vector<double> hi, Basis basis,
                      const std::vector<int>& levels, const std::vector<std::int64_t>& indices);
+  /// The nodes given by their levels and indices (e.g. from a checkpoint) on the box and basis of
+  /// `regular`, whose nodes (any per-axis caps) are the ones never coarsened. Throws as above.
+  AdaptiveSparseGrid(const SparseGrid& regular, const std::vector<int>& levels,
+                     const std::vector<std::int64_t>& indices);
 
   int dimension() const { return m_dim; }
   Basis basis() const { return m_basis; }
@@ -65,6 +69,8 @@ class AdaptiveSparseGrid {
   std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
   /// Adds a node (and, recursively, its missing parents unless told not to); returns its position.
   std::int64_t insert(const int* l, const std::int64_t* i, bool with_parents = true);
+  /// Whether the hierarchical parents of node (l, i) along every axis are present.
+  bool parents_present(const int* l, const std::int64_t* i) const;
   /// Enters node p (already in m_level / m_index) into its subspace's index.
   void index_node(std::int64_t p);
   void rebuild_index();

@@ -1,10 +1,12 @@
 // What the sparse-grid drivers (`solve --grid.type sparse`, stationary and time-dependent) share:
 // the grid plan validated before any work (box, level, per-axis levels, basis, node count, memory,
 // dry run), the run identity of the grid, and checkpoints of the nodal values (one 1-D dataset,
-// each rank writes its block; a restart reads it whole on any number of ranks) with signal and
-// wall-time stops.
+// each rank writes its block; a restart reads it whole on any number of ranks; adaptive grids add
+// their node set) with signal and wall-time stops.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <optional>
@@ -126,32 +128,21 @@ TableMetadata sparse_table_metadata(const P& problem, const SolveConfig& config,
   return meta;
 }
 
-/// Checkpoints, restarts and stops of a sparse run (collective).
+/// Checkpoints, restarts and stops of a sparse run (collective). Adaptive runs keep the node set
+/// with the values (their grid changes from step to step); a restart rebuilds the grid from it.
 class SparseCheckpoints {
  public:
-  /// `can_checkpoint` false (adaptive grids, whose node set changes): a signal or wall-time stop
-  /// ends the run without a checkpoint, and --restart / periodic checkpoints are refused.
   SparseCheckpoints(MPI_Comm comm, const SolveConfig& config, const RunFiles& files, std::int64_t nodes,
-                    std::string identity, bool can_checkpoint = true)
-      : m_comm(comm),
-        m_can_checkpoint(can_checkpoint),
-        m_files(files),
-        m_identity(std::move(identity)),
-        m_nodes(nodes),
-        m_control(comm, config.control) {
-    HJB_CHECK(
-        can_checkpoint || (config.restart.empty() && config.control.checkpoint_every_steps <= 0 &&
-                           config.control.checkpoint_every_seconds <= 0),
-        UsageError,
-        "--grid.adaptive: adaptive sparse runs keep no checkpoints yet (the node set changes every step); "
-        "drop --restart and --checkpoint.every_steps/--checkpoint.every_seconds");
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
+                    std::string identity, bool adaptive = false)
+      : m_comm(comm), m_files(files), m_identity(std::move(identity)), m_control(comm, config.control) {
+    int size;
     MPI_Comm_size(comm, &size);
-    m_first = nodes * rank / size;
-    m_count = nodes * (rank + 1) / size - m_first;
     if (!config.restart.empty()) {
       m_header = read_checkpoint_header(config.restart, m_identity);
+      if (adaptive) {
+        m_restart_nodes = read_checkpoint_nodes(config.restart);
+        nodes = static_cast<std::int64_t>(m_restart_nodes->levels.size()) / std::max(1, m_restart_nodes->dim);
+      }
       m_start = read_checkpoint_state(config.restart, {0}, {nodes});
       PetscPrintf(comm, "resuming from %s at step %ld on %d ranks\n", config.restart.c_str(), m_header.steps,
                   size);
@@ -162,16 +153,26 @@ class SparseCheckpoints {
   /// The restart's nodal values (empty without --restart) and its steps.
   const std::vector<double>& start() const { return m_start; }
   long start_steps() const { return m_header.steps; }
+  /// Adaptive restarts: the node set the values live on.
+  const std::optional<CheckpointNodes>& restart_nodes() const { return m_restart_nodes; }
 
-  /// After each step or sweep: checkpoint when due; true when the run must stop.
-  bool after_step(long steps, double tau, const std::vector<double>& values) {
+  /// After each step or sweep: checkpoint when due; true when the run must stop. `describe`
+  /// (adaptive grids) gives the node set of `values`, called only when a checkpoint is written.
+  bool after_step(long steps, double tau, const std::vector<double>& values,
+                  const std::function<CheckpointNodes()>& describe = {}) {
     const StepDecision d = m_control.after_step(steps);
     if (d == StepDecision::proceed) return false;
-    if (!m_can_checkpoint) return d == StepDecision::stop;
-    const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(m_nodes - 1), m_nodes, false}};
+    int rank, size;
+    MPI_Comm_rank(m_comm, &rank);
+    MPI_Comm_size(m_comm, &size);
+    const auto n = static_cast<std::int64_t>(values.size());
+    const std::int64_t first = n * rank / size, count = n * (rank + 1) / size - first;
+    const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(n - 1), n, false}};
+    std::optional<CheckpointNodes> nodes;
+    if (describe) nodes = describe();
     write_checkpoint(m_comm, m_files.checkpoint, m_files.temporary(m_files.checkpoint),
-                     {m_identity, "", tau, steps, 0}, node_axis, {m_first}, {m_count},
-                     values.data() + m_first);
+                     {m_identity, "", tau, steps, 0}, node_axis, {first}, {count}, values.data() + first,
+                     nodes ? &*nodes : nullptr);
     m_control.checkpoint_written();
     return d == StepDecision::stop;
   }
@@ -195,11 +196,10 @@ class SparseCheckpoints {
 
  private:
   MPI_Comm m_comm;
-  bool m_can_checkpoint;
   const RunFiles& m_files;
   std::string m_identity;
-  std::int64_t m_nodes, m_first = 0, m_count = 0;
   RunControl m_control;
+  std::optional<CheckpointNodes> m_restart_nodes;
   std::optional<FailedRunCleanup> m_cleanup;
   CheckpointHeader m_header;
   std::vector<double> m_start;

@@ -56,6 +56,8 @@ struct SparseTimeOptions {
   double adapt_threshold = 0.0;
   int adapt_max_level = 12;
   double adapt_coarsen = 0.1;
+  /// Adaptive restarts: the most nodes the grid had before the restart (largest_grid continues it).
+  std::int64_t restart_largest_grid = 0;
 };
 
 /// The discretised candidates of an input set (the per-node costate extremiser is added to them).
@@ -151,8 +153,9 @@ long sparse_time_steps(const P& problem, const Grid& grid, const SparseTimeOptio
   return steps > static_cast<double>(o.max_steps) ? o.max_steps + 1 : std::max(1L, static_cast<long>(steps));
 }
 
-/// Called on every rank after each step with (steps so far, tau, nodal values); true stops the run.
-using SparseStepHook = std::function<bool(long, double, const std::vector<double>&)>;
+/// Called on every rank after each step (and, on adaptive grids, after the grid followed it) with
+/// (steps so far, tau, nodal values, the most nodes the grid has had); true stops the run.
+using SparseStepHook = std::function<bool(long, double, const std::vector<double>&, std::int64_t)>;
 
 template <int MA>
 struct SparseTimeResult {
@@ -195,6 +198,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   const auto domain = problem.domain();
   const bool maximize = problem.control_mode == Optimize::maximize;
   SparseTimeResult<MA> r;
+  r.largest_grid = o.restart_largest_grid;
   r.total_steps = sparse_time_steps(problem, grid, o);
   const double dt = o.horizon / static_cast<double>(r.total_steps);
   r.time_step = dt;
@@ -360,7 +364,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
         }
       }
     }
-    if (after_step && after_step(r.steps, r.tau, r.values)) {
+    if (after_step && after_step(r.steps, r.tau, r.values, r.largest_grid)) {
       r.stopped = true;
       break;
     }

@@ -1,8 +1,8 @@
 // The `solve --grid.type sparse` driver for time-dependent problems (every catalog problem, and
 // the eikonal family up to 8-D): plan and check the sparse grid before any work, run the sparse
 // semi-Lagrangian scheme (solver/algorithms/sparse_time_dependent.hpp) on all ranks with
-// checkpoints and signal / wall-time stops, publish a sparse table holding V at t = -horizon and
-// the optimal control of the last step at the nodes.
+// checkpoints (adaptive grids: with their node set) and signal / wall-time stops, publish a sparse table
+// holding V at t = -horizon and the optimal control of the last step at the nodes.
 #pragma once
 #include <iomanip>
 #include <sstream>
@@ -29,12 +29,41 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
      << ";time_dependent;horizon=" << o.horizon << ";steps=" << steps << ";inputs=" << o.inputs_per_axis
      << ";mode=" << to_string(o.mode);
   constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
-  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str(), !adaptive);
+  if (adaptive) id << ";adaptive=" << o.adapt_threshold << ":" << o.adapt_max_level << ":" << o.adapt_coarsen;
+  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str(), adaptive);
+  SparseTimeOptions run = o;
+  if constexpr (adaptive) {
+    if (const auto& nodes = checkpoints.restart_nodes()) {
+      // The grid the checkpointed values live on, in their node order (the run continues bit-identically).
+      HJB_CHECK(
+          nodes->dim == grid.dimension(), ValidationError,
+          config.restart << ": the node set has " << nodes->dim << " axes, the grid " << grid.dimension());
+      try {
+        grid = sparse::AdaptiveSparseGrid(regular, nodes->levels, nodes->indices);
+      } catch (const std::invalid_argument& e) {
+        throw ValidationError(config.restart + ": " + e.what() + " (corrupt checkpoint?)");
+      }
+      run.restart_largest_grid = nodes->largest_grid;
+    }
+  }
   const double start = MPI_Wtime();
-  const auto r = sparse_time_dependent(problem, grid, o, comm, checkpoints.start(), checkpoints.start_steps(),
-                                       [&](long done, double tau, const std::vector<double>& values) {
-                                         return checkpoints.after_step(done, tau, values);
-                                       });
+  const auto r = sparse_time_dependent(
+      problem, grid, run, comm, checkpoints.start(), checkpoints.start_steps(),
+      [&](long done, double tau, const std::vector<double>& values, std::int64_t largest) {
+        std::function<CheckpointNodes()> describe;
+        if constexpr (adaptive)
+          describe = [&] {
+            CheckpointNodes nodes;
+            nodes.dim = grid.dimension();
+            nodes.levels.resize(static_cast<std::size_t>(grid.size() * nodes.dim));
+            nodes.indices.resize(nodes.levels.size());
+            for (std::int64_t p = 0; p < grid.size(); ++p)
+              grid.level_index(p, &nodes.levels[p * nodes.dim], &nodes.indices[p * nodes.dim]);
+            nodes.largest_grid = largest;
+            return nodes;
+          };
+        return checkpoints.after_step(done, tau, values, describe);
+      });
   s.wall_seconds = MPI_Wtime() - start;
   if (r.stopped) return checkpoints.stopped(s, r.steps, "step");
   s.iterations = r.steps;

@@ -19,7 +19,8 @@ using namespace h5;
 void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string& tmp,
                       const CheckpointHeader& header, const std::vector<Axis>& axes,
                       const std::vector<std::int64_t>& owned_start,
-                      const std::vector<std::int64_t>& owned_extent, const double* owned) {
+                      const std::vector<std::int64_t>& owned_extent, const double* owned,
+                      const CheckpointNodes* nodes) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -63,8 +64,28 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string&
     const Handle mem = dataspace(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
     const Handle dxpl = property_list(H5Pcreate(H5P_DATASET_XFER));
     H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-    ok = H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned) >= 0 &&
-         !injected_io_failure(comm, "checkpoint");
+    ok = H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, space, dxpl, owned) >= 0;
+    if (nodes) {
+      // Rows of this rank's block of the 1-D state (the node lists are the same on every rank).
+      write_number_attribute(file, "largest_grid", static_cast<double>(nodes->largest_grid));
+      const hsize_t rows[2] = {dims.at(0), static_cast<hsize_t>(nodes->dim)}, first[2] = {start.at(0), 0},
+                    count[2] = {extent.at(0), static_cast<hsize_t>(nodes->dim)};
+      auto write_rows = [&](const char* name, hid_t file_type, hid_t memory_type, const void* all) {
+        const Handle fs = dataspace(H5Screate_simple(2, rows, nullptr));
+        const Handle d = dataset(
+            check_id(H5Dcreate2(file, name, file_type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name));
+        const Handle ms = dataspace(H5Screate_simple(2, rows, nullptr));
+        for (hid_t s : {hid_t(fs), hid_t(ms)})
+          if (count[0] > 0)
+            H5Sselect_hyperslab(s, H5S_SELECT_SET, first, nullptr, count, nullptr);
+          else
+            H5Sselect_none(s);
+        return H5Dwrite(d, memory_type, ms, fs, dxpl, all) >= 0;
+      };
+      ok = write_rows("sparse_level", H5T_STD_I32LE, H5T_NATIVE_INT, nodes->levels.data()) && ok;
+      ok = write_rows("sparse_index", H5T_STD_I64LE, H5T_NATIVE_INT64, nodes->indices.data()) && ok;
+    }
+    ok = ok && !injected_io_failure(comm, "checkpoint");
     message = "cannot write the checkpoint " + tmp + " (disk full or I/O error)";
   } catch (const Error& e) {  // an attribute write failed on this rank: agreed below
     ok = false;
@@ -153,6 +174,38 @@ std::vector<double> read_checkpoint_state(const std::string& path,
   const herr_t status = fits ? H5Dread(ds, H5T_NATIVE_DOUBLE, mem, filespace, H5P_DEFAULT, out.data()) : -1;
   HJB_CHECK(status >= 0, ValidationError, path << ": cannot read the state block (corrupt checkpoint?)");
   return out;
+}
+
+CheckpointNodes read_checkpoint_nodes(const std::string& path) {
+  const Handle file = open_checkpoint(path);
+  CheckpointNodes nodes;
+  const auto largest = read_number_attribute(file, "largest_grid");
+  HJB_CHECK(largest, ValidationError,
+            path << ": the checkpoint holds no adaptive node set (written by a run on a fixed grid?)");
+  nodes.largest_grid = static_cast<std::int64_t>(*largest);
+  auto read_rows = [&](const char* name, hid_t memory_type, auto& out) {
+    const Handle ds = dataset(H5Dopen2(file, name, H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, path << ": the checkpoint has no /" << name);
+    const Handle space = dataspace(H5Dget_space(ds));
+    hsize_t dims[2] = {0, 0};
+    HJB_CHECK(H5Sget_simple_extent_ndims(space) == 2, ValidationError,
+              path << ": /" << name << " is not n x d");
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    out.resize(static_cast<std::size_t>(dims[0] * dims[1]));
+    HJB_CHECK(H5Dread(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0, ValidationError,
+              path << ": cannot read /" << name << " (corrupt checkpoint?)");
+    return std::pair<hsize_t, hsize_t>{dims[0], dims[1]};
+  };
+  const auto shape = read_rows("sparse_level", H5T_NATIVE_INT, nodes.levels);
+  HJB_CHECK(read_rows("sparse_index", H5T_NATIVE_INT64, nodes.indices) == shape, ValidationError,
+            path << ": /sparse_level and /sparse_index differ in shape");
+  nodes.dim = static_cast<int>(shape.second);
+  const Handle state = dataset(H5Dopen2(file, "state", H5P_DEFAULT));
+  HJB_CHECK(state.valid(), ValidationError, path << ": checkpoint has no /state");
+  const Handle space = dataspace(H5Dget_space(state));
+  HJB_CHECK(H5Sget_simple_extent_npoints(space) == static_cast<hssize_t>(shape.first), ValidationError,
+            path << ": /state and the node set differ in length (corrupt checkpoint?)");
+  return nodes;
 }
 
 }  // namespace hjb

@@ -2,7 +2,7 @@
 # hjbench solve --grid.type sparse on time-dependent problems: the 2-D eikonal front (exact solution
 # |x| - 1 + tau) on both bases, 1 / 2 / 3 ranks bit-identical, Air3D (a game with a periodic axis)
 # sampled onto a tensor lattice with its axis names, --walltime stop and restart on another rank
-# count bit-identical, the adaptive grid and the combination technique, and bad input (snapshots, inputs per axis, step factor, the dimension chosen
+# count bit-identical (regular and adaptive grids), the adaptive grid and the combination technique, and bad input (snapshots, inputs per axis, step factor, the dimension chosen
 # by --grid.levels, another algorithm): clear message, exit 2/3, no output.
 # Usage: sparse_time_dependent.sh HJBENCH PYTHON
 set -u
@@ -74,7 +74,27 @@ err = float(np.abs(V - (np.hypot(*x) - 0.5))[m].max())
 print(f"adaptive: {len(a['value/nodal'])} nodes (deepest levels {list(a['sparse/caps'][...])}), identical on 3 ranks: {same}, max error {err:.3e}")
 sys.exit(0 if same and err <= 0.03 and a["sparse"].attrs["adaptive"] == "yes" else 1)
 PY
-expect 2 "keep no checkpoints yet" "--grid.adaptive with periodic checkpoints" -- "$HJBENCH" solve "${ad[@]}" --checkpoint.every_steps 5 --output.file bad.h5
+# Adaptive checkpoints hold the node set: a wall-time stop on 2 ranks, a restart on 3 ranks,
+# bit-identical to the uninterrupted run (values, nodes, controls, largest grid).
+ak=("${ad[@]/#9/10}")
+"$HJBENCH" solve "${ak[@]}" --output.file ak_full.h5 > /dev/null || fail "uninterrupted adaptive run"
+mpirun -n 2 "$HJBENCH" solve "${ak[@]}" --output.file ak.h5 --walltime 0.5 > ak.log 2>&1; code=$?
+[[ $code -eq 5 && -e ak.h5.ckpt && ! -e ak.h5 ]] && "$PYTHON" -c 'import sys, h5py; f = h5py.File("ak.h5.ckpt"); sys.exit(0 if f["sparse_level"].shape[0] == f["state"].shape[0] > 0 else 1)' \
+  && ok "adaptive --walltime on 2 ranks: exit 5 with a checkpoint holding the node set" || { fail "adaptive --walltime: exit $code"; cat ak.log; }
+"$HJBENCH" solve "${ak[@]/#1e-3/2e-3}" --output.file ak.h5 --restart ak.h5.ckpt > other.log 2>&1; code=$?
+[[ $code -eq 3 && -e ak.h5.ckpt ]] && grep -q "another run" other.log \
+  && ok "an adaptive checkpoint of another refinement threshold is refused (exit 3) and kept" || { fail "foreign adaptive checkpoint: exit $code"; cat other.log; }
+mpirun -n 3 "$HJBENCH" solve "${ak[@]}" --output.file ak.h5 --restart ak.h5.ckpt > ak_restart.log 2>&1 \
+  && grep -q resuming ak_restart.log && [[ ! -e ak.h5.ckpt ]] \
+  && "$PYTHON" - <<'PY' && ok "adaptive run restarted on 3 ranks: bit-identical to the uninterrupted run, checkpoint removed" || { fail "adaptive restart"; cat ak_restart.log; }
+import sys, h5py, numpy as np
+a, b = h5py.File("ak_full.h5"), h5py.File("ak.h5")
+same = all(np.array_equal(a[k][...], b[k][...]) for k in ("value/nodal", "sparse/level", "sparse/index", "policy/action_0", "policy/action_1"))
+print(f"{len(a['value/nodal'])} nodes; identical: {same}; largest grid {a.attrs['adaptive_largest_grid']:.0f} / {b.attrs['adaptive_largest_grid']:.0f}")
+sys.exit(0 if same and a.attrs["adaptive_largest_grid"] == b.attrs["adaptive_largest_grid"] else 1)
+PY
+"$HJBENCH" solve "${ak[@]}" --output.file ak2.h5 --restart ak_full.h5 > other.log 2>&1; code=$?
+[[ $code -eq 3 ]] && grep -q "not an hjbench checkpoint" other.log && ok "a table given as a checkpoint is refused (exit 3)" || { fail "table as checkpoint: exit $code"; cat other.log; }
 expect 2 "grid.max_level must be in" "--grid.max_level below --grid.level" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 5 --grid.levels 5,5 --grid.adaptive 1e-3 --grid.max_level 3 --output.file bad.h5
 expect 2 "stationary sparse runs use regular grids" "--grid.adaptive on a stationary problem" -- "$HJBENCH" solve --problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3 --output.file bad.h5
 
