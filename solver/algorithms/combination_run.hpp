@@ -11,7 +11,8 @@
 // loaded group) into temporary tables beside the output; every rank then reads them, evaluates the
 // combination at the union of the component nodes (a node set closed under hierarchical parents)
 // and hierarchises it on that adaptive sparse grid, which rank 0 publishes as an adaptive sparse
-// table. The temporary component tables are removed.
+// table with the feedback at the nodes (the inputs optimal for the combined V's costate). The
+// temporary component tables are removed.
 #pragma once
 #include <mpi.h>
 
@@ -28,6 +29,7 @@
 #include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "solver/algorithms/combination.hpp"
 #include "solver/algorithms/sparse_run_common.hpp"
+#include "solver/algorithms/sparse_time_dependent.hpp"
 #include "solver/algorithms/time_dependent_run.hpp"
 #include "solver/io/sparse_table.hpp"
 #include "solver/io/version_attributes.hpp"
@@ -226,6 +228,27 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   }
   std::vector<double> surplus = values;
   grid.hierarchize(surplus);
+  // The feedback at the nodes, as semi-Lagrangian sparse tables hold it: the inputs optimal for the
+  // costate of the combined V at t = -horizon (central differences of its interpolant over the
+  // finest spacing). Each rank computes its block of nodes.
+  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(values.size()));
+  {
+    const SparseNodeBlocks blocks(comm, grid.size());
+    const auto value = [&](const double* x) { return grid.evaluate(surplus, x); };
+    const auto wrap = [&](State<D>& y) { wrap_periodic<D>(domain, grid, y); };
+    double reach = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < D; ++k) reach = std::min(reach, std::ldexp(hi[k] - lo[k], -grid.max_level(k)));
+    std::vector<Point<P::control_dim>> best(values.size());
+    State<D> x;
+    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+      grid.coordinates(p, x.data());
+      const State<D> costate = sparse_costate<D>(value, x, reach, domain, grid, wrap);
+      best[p] = optimal_inputs(problem, x, costate, -config.options.horizon).control;
+    }
+    gather_controls(best, blocks, grid.size());
+    for (std::size_t p = 0; p < best.size(); ++p)
+      for (int j = 0; j < P::control_dim; ++j) control[j][p] = best[p][j];
+  }
   s.wall_seconds = MPI_Wtime() - start;
   s.iterations = static_cast<long>(components.size());
   s.final_time = -config.options.horizon;
@@ -241,7 +264,7 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   meta.numbers["combination_components"] = static_cast<double>(components.size());
   meta.numbers["combination_min_level"] = m;
   meta.numbers["combination_component_nodes"] = total_nodes;
-  write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, {}, meta);
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, control, meta);
   std::ostringstream os;
   os << components.size() << " component grids (" << total_nodes << " nodes) on " << groups
      << " process groups; the combination has " << grid.size() << " sparse nodes";

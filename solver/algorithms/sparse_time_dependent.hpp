@@ -126,6 +126,39 @@ void gather_controls(std::vector<Control>& control, const SparseNodeBlocks& bloc
   }
 }
 
+/// The costate at x by central differences of `value` (an interpolant) over x +- reach e_k,
+/// one-sided at a non-periodic boundary of the grid's box; `wrap` maps points on periodic axes
+/// back into the box.
+template <int D, class Value, class Domain, class Grid, class Wrap>
+State<D> sparse_costate(const Value& value, const State<D>& x, double reach, const Domain& domain,
+                        const Grid& grid, const Wrap& wrap) {
+  State<D> costate{};
+  for (int k = 0; k < D; ++k) {
+    State<D> xp = x, xm = x;
+    xp[k] += reach;
+    xm[k] -= reach;
+    if (!domain[k].periodic) {
+      xp[k] = std::min(xp[k], grid.hi()[k]);
+      xm[k] = std::max(xm[k], grid.lo()[k]);
+    }
+    const double width = xp[k] - xm[k];
+    wrap(xp);
+    wrap(xm);
+    costate[k] = (value(xp.data()) - value(xm.data())) / width;
+  }
+  return costate;
+}
+
+/// Wraps the coordinates of y on the periodic axes of `domain` into the grid's box.
+template <int D, class Domain, class Grid>
+void wrap_periodic(const Domain& domain, const Grid& grid, State<D>& y) {
+  for (int k = 0; k < D; ++k)
+    if (domain[k].periodic) {
+      const double lo = grid.lo()[k], period = grid.hi()[k] - lo;
+      y[k] = lo + (y[k] - lo) - period * std::floor((y[k] - lo) / period);
+    }
+}
+
 /// The deepest level a grid may reach along axis k during the run (its finest spacing).
 template <class Grid>
 int finest_level(const Grid& grid, int k, const SparseTimeOptions& o) {
@@ -202,13 +235,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   r.total_steps = sparse_time_steps(problem, grid, o);
   const double dt = o.horizon / static_cast<double>(r.total_steps);
   r.time_step = dt;
-  auto wrap = [&](State<D>& y) {
-    for (int k = 0; k < D; ++k)
-      if (domain[k].periodic) {
-        const double lo = grid.lo()[k], period = grid.hi()[k] - lo;
-        y[k] = lo + (y[k] - lo) - period * std::floor((y[k] - lo) / period);
-      }
-  };
+  auto wrap = [&](State<D>& y) { wrap_periodic<D>(domain, grid, y); };
   // The costate's central differences reach as far as a step's foot points (at least one finest cell).
   double finest = std::numeric_limits<double>::infinity();
   for (int k = 0; k < D; ++k)
@@ -292,21 +319,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
     for (std::int64_t p = blocks->first(); p < blocks->last(); ++p) {
       if (partner[p] >= 0) continue;  // filled from its partner below
       const State<D>& x = nodes[p];
-      // Costate by central differences of the interpolant (one-sided at a non-periodic boundary).
-      State<D> costate{};
-      for (int k = 0; k < D; ++k) {
-        State<D> xp = x, xm = x;
-        xp[k] += reach;
-        xm[k] -= reach;
-        if (!domain[k].periodic) {
-          xp[k] = std::min(xp[k], grid.hi()[k]);
-          xm[k] = std::max(xm[k], grid.lo()[k]);
-        }
-        const double width = xp[k] - xm[k];
-        wrap(xp);
-        wrap(xm);
-        costate[k] = (interpolant(xp.data()) - interpolant(xm.data())) / width;
-      }
+      const State<D> costate = sparse_costate<D>(interpolant, x, reach, domain, grid, wrap);
       const auto best = optimal_inputs(problem, x, costate, t);
       cand_a.resize(base_a.size());
       cand_a.push_back(best.control);
