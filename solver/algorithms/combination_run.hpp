@@ -8,15 +8,17 @@
 // combines the solutions V_l of the tensor solver (any scheme, WENO5 included) on the anisotropic
 // full grids with 2^{l_k} + 1 nodes per axis (2^{l_k} on periodic axes). The ranks are split into
 // groups (MPI_Comm_split), each solving its share of the components (largest first, to the least
-// loaded group) into temporary tables beside the output; every rank then reads them, evaluates the
-// combination at the union of the component nodes (a node set closed under hierarchical parents)
-// and hierarchises it on that adaptive sparse grid, which rank 0 publishes as an adaptive sparse
+// loaded group) into temporary tables beside the output; rank 0 then reads them and broadcasts
+// their values, every rank evaluates the combination at its block of the union of the component
+// nodes (a node set closed under hierarchical parents), the blocks are assembled on every rank, which
+// hierarchises it on that adaptive sparse grid, which rank 0 publishes as an adaptive sparse
 // table with the feedback at the nodes (the inputs optimal for the combined V's costate). The
 // temporary component tables are removed.
 #pragma once
 #include <mpi.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -171,9 +173,48 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   MPI_Allreduce(&updates, &s.node_stage_updates, 1, MPI_DOUBLE, MPI_SUM, comm);
   // The union of the component nodes (levels and indices per axis), in a fixed order.
   std::set<std::pair<std::vector<int>, std::vector<std::int64_t>>> union_nodes;
-  std::vector<Table> tables;
+  // Rank 0 reads each component table and broadcasts its axes and final values (one reader per
+  // file, not one per rank); a read failure is the same error on every rank.
+  struct Component {
+    std::array<Axis, D> axes;
+    std::vector<double> values;
+  };
+  std::vector<Component> tables(components.size());
   for (std::size_t c = 0; c < components.size(); ++c) {
-    tables.push_back(read_table(component_path(c)));
+    std::vector<double> header(4 * D, 0.0);
+    bool read_ok = true;
+    std::string read_error;
+    if (rank == 0) try {
+        Table t = read_table(component_path(c));
+        for (int k = 0; k < D; ++k) {
+          tables[c].axes[k] = t.axes.at(k);
+          header[4 * k] = t.axes[k].lo;
+          header[4 * k + 1] = t.axes[k].hi;
+          header[4 * k + 2] = static_cast<double>(t.axes[k].n);
+          header[4 * k + 3] = t.axes[k].periodic ? 1.0 : 0.0;
+        }
+        tables[c].values = std::move(t.values.back());
+      } catch (const std::exception& e) {
+        read_ok = false;
+        read_error = e.what();
+      }
+    agree_on_success(comm, read_ok, rank == 0 ? read_error : "rank 0 could not read a component table");
+    MPI_Bcast(header.data(), 4 * D, MPI_DOUBLE, 0, comm);
+    std::int64_t stored = 1;
+    for (int k = 0; k < D; ++k) {
+      Axis& ax = tables[c].axes[k];
+      ax.lo = header[4 * k];
+      ax.hi = header[4 * k + 1];
+      ax.n = static_cast<std::int64_t>(header[4 * k + 2]);
+      ax.periodic = header[4 * k + 3] != 0.0;
+      stored *= ax.n;
+    }
+    tables[c].values.resize(static_cast<std::size_t>(stored));
+    for (std::int64_t done = 0; done < stored;) {  // MPI counts are int
+      const int chunk = static_cast<int>(std::min<std::int64_t>(stored - done, 1 << 30));
+      MPI_Bcast(tables[c].values.data() + done, chunk, MPI_DOUBLE, 0, comm);
+      done += chunk;
+    }
     const auto& l = components[c].levels;
     std::vector<std::int64_t> i(D, 0);
     std::int64_t count = 1;
@@ -203,17 +244,18 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     indices.insert(indices.end(), ni.begin(), ni.end());
   }
   const sparse::AdaptiveSparseGrid grid(D, m, lo, hi, sparse::Basis::boundary, levels, indices);
-  // The combination at every node: the components' multilinear interpolants with their coefficients.
+  // The combination at every node: the components' multilinear interpolants with their coefficients,
+  // each rank its block of nodes (the same sums in the same order on any number of ranks).
   std::vector<double> values(static_cast<std::size_t>(grid.size()), 0.0);
+  const SparseNodeBlocks blocks(comm, grid.size());
   for (std::size_t c = 0; c < components.size(); ++c) {
-    std::array<Axis, D> axes;
-    for (int k = 0; k < D; ++k) axes[k] = tables[c].axes[k];
+    const std::array<Axis, D>& axes = tables[c].axes;
     std::array<std::int64_t, D> stride;
     stride[D - 1] = 1;
     for (int k = D - 2; k >= 0; --k) stride[k] = stride[k + 1] * axes[k + 1].n;
-    const std::vector<double>& v = tables[c].values.back();
+    const std::vector<double>& v = tables[c].values;
     State<D> x;
-    for (std::int64_t p = 0; p < grid.size(); ++p) {
+    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
       grid.coordinates(p, x.data());
       const auto cell = cell_weights<D>(axes, x);
       double value = 0.0;
@@ -226,6 +268,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
       values[p] += components[c].coefficient * value;
     }
   }
+  blocks.assemble(values);
+  tables.clear();
   std::vector<double> surplus = values;
   grid.hierarchize(surplus);
   // The feedback at the nodes, as semi-Lagrangian sparse tables hold it: the inputs optimal for the
@@ -233,7 +277,6 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   // finest spacing). Each rank computes its block of nodes.
   std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(values.size()));
   {
-    const SparseNodeBlocks blocks(comm, grid.size());
     const auto value = [&](const double* x) { return grid.evaluate(surplus, x); };
     const auto wrap = [&](State<D>& y) { wrap_periodic<D>(domain, grid, y); };
     double reach = std::numeric_limits<double>::infinity();
