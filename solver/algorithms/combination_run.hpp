@@ -59,13 +59,12 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
             "--grid.level + --sparse.min_level must be at most 24, got " << config.sparse_level + m);
   HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
             "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
-  HJB_CHECK(config.restart.empty() && config.control.checkpoint_every_steps <= 0 &&
-                config.control.checkpoint_every_seconds <= 0,
+  HJB_CHECK(config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0,
             UsageError,
-            "--sparse.method combination: the component runs keep no checkpoints; drop --restart and "
+            "--sparse.method combination: no periodic checkpoints (a signal or --walltime stop keeps the "
+            "finished component tables and the running components' checkpoints for --restart); drop "
             "--checkpoint.every_steps/--checkpoint.every_seconds");
-  HJB_CHECK(config.control.walltime_seconds <= 0, UsageError,
-            "--walltime: not with --sparse.method combination (its component runs keep no checkpoints)");
+  config.control.validate();
   const auto domain = problem.domain();
   // The box (and --grid.lo/--grid.hi, level and basis checks) as every sparse run plans it.
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
@@ -112,26 +111,52 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     }
   }
   const RunFiles& files = outputs.files;
-  const std::string directory = files.temporary(files.table) + ".components";
+  // The run's identity (what a restart must agree on) and its component directory: run-unique, or
+  // the one a stopped run recorded in its checkpoint (finished component tables, and checkpoints of
+  // the components that were running).
+  std::string identity;
+  {
+    std::array<Axis, D> finest;
+    for (int k = 0; k < D; ++k)
+      finest[k] =
+          Axis{"", lo[k], hi[k], (std::int64_t{1} << (config.sparse_level + m)) + 1, domain[k].periodic};
+    identity = "combination;level=" + std::to_string(config.sparse_level) +
+               ";min_level=" + std::to_string(m) + ";" + run_identity(problem, finest, config.options);
+  }
+  std::string directory = files.temporary(files.table) + ".components";
+  if (!config.restart.empty()) {
+    directory = read_checkpoint_header(config.restart, identity).partial_table;
+    HJB_CHECK(directory.ends_with(".components") && std::filesystem::is_directory(directory), ValidationError,
+              config.restart << ": the component directory it records (" << directory
+                             << ") is missing; the stopped run cannot be continued");
+    PetscPrintf(comm, "resuming the combination technique from %s (components in %s)\n",
+                config.restart.c_str(), directory.c_str());
+  }
   if (rank == 0) std::filesystem::create_directories(directory);
   MPI_Barrier(comm);
   auto component_path = [&](std::size_t c) { return directory + "/component_" + std::to_string(c) + ".h5"; };
+  // Removed with the directory when the run publishes its table or fails; kept (with the run's
+  // checkpoint naming it) when a signal or the wall time stops it.
   struct RemoveDirectory {
     MPI_Comm comm;
     std::string path;
+    bool keep = false;
     ~RemoveDirectory() {
       int r;
       MPI_Comm_rank(comm, &r);
       std::error_code ignored;
-      if (r == 0) std::filesystem::remove_all(path, ignored);
+      if (r == 0 && !keep) std::filesystem::remove_all(path, ignored);
     }
   } remove_directory{comm, directory};
+  FailedRunCleanup remove_checkpoint(comm, {files.checkpoint, files.temporary(files.checkpoint)});
   const double start = MPI_Wtime();
   // Each group solves its components; a failure anywhere is agreed on before anyone reads.
   std::string failure;
   int stopped = 0;  // a component stopped by a signal: Termination as int, 0 for none
   for (std::size_t c = 0; c < components.size() && !stopped; ++c) {
     if (owner[c] != group) continue;
+    if (std::filesystem::exists(component_path(c)))
+      continue;  // finished before a restart (published by rename)
     SolveConfig cc = config;
     cc.grid_type = "tensor";
     cc.shape.clear();
@@ -143,6 +168,17 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     cc.quiet = true;
     cc.options.progress_seconds = std::numeric_limits<double>::infinity();
     cc.control = RunControlOptions{};
+    cc.restart.clear();
+    cc.overwrite = false;
+    if (std::filesystem::exists(cc.checkpoint_file))
+      cc.restart = cc.checkpoint_file;          // stopped mid-component
+    if (config.control.walltime_seconds > 0) {  // what is left of the run's wall time
+      cc.control.walltime_seconds = config.control.walltime_seconds - (MPI_Wtime() - start);
+      if (cc.control.walltime_seconds <= 0) {
+        stopped = static_cast<int>(Termination::wall_time);
+        break;
+      }
+    }
     try {
       const SolveSummary cs = run_time_dependent<P>(sub, cc);
       s.node_stage_updates += cs.node_stage_updates;
@@ -156,12 +192,30 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   MPI_Comm_free(&sub);
   int any_stop = 0;
   MPI_Allreduce(&stopped, &any_stop, 1, MPI_INT, MPI_MAX, comm);
-  if (any_stop) {  // a signal reached the component runs: stop like any run, nothing written
+  if (any_stop) {  // a signal or the wall time stopped component runs: keep what is done for --restart
+    std::vector<double> done(components.size(), 0.0);
+    if (rank == 0)
+      for (std::size_t c = 0; c < components.size(); ++c)
+        done[c] = std::filesystem::exists(component_path(c)) ? 1.0 : 0.0;
+    MPI_Bcast(done.data(), static_cast<int>(done.size()), MPI_DOUBLE, 0, comm);
+    const auto n = static_cast<std::int64_t>(components.size());
+    const long finished = static_cast<long>(std::count(done.begin(), done.end(), 1.0));
+    // The state: 1 per finished component (rank 0 writes it all).
+    write_checkpoint(comm, files.checkpoint, files.temporary(files.checkpoint),
+                     {identity, directory, 0.0, finished, 0},
+                     {Axis{"component", 0.0, static_cast<double>(n - 1), n, false}}, {0}, {rank == 0 ? n : 0},
+                     done.data());
+    remove_directory.keep = true;
+    remove_checkpoint.disarm();
     s.termination = static_cast<Termination>(any_stop);
+    s.iterations = finished;
     s.wall_seconds = MPI_Wtime() - start;
-    s.message =
-        "stopped by a signal during the component runs; the combination technique keeps no checkpoint: "
-        "nothing was written";
+    std::ostringstream os;
+    os << "stopped by " << (s.termination == Termination::wall_time ? "the wall-time limit" : "a signal")
+       << " with " << finished << " of " << n << " component grids finished; checkpoint written to "
+       << files.checkpoint << " (components in " << directory << "); resume with --restart "
+       << files.checkpoint;
+    s.message = os.str();
     return s;
   }
   int failed = failure.empty() ? 0 : 1, any = 0;
@@ -244,45 +298,73 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     indices.insert(indices.end(), ni.begin(), ni.end());
   }
   const sparse::AdaptiveSparseGrid grid(D, m, lo, hi, sparse::Basis::boundary, levels, indices);
-  // The combination at every node: the components' multilinear interpolants with their coefficients,
-  // each rank its block of nodes (the same sums in the same order on any number of ranks).
+  // The combination at a point: the components' multilinear interpolants with their coefficients
+  // (the same function as the sparse interpolant of its values at the union of the component
+  // nodes, which spans every component; evaluated from the components, it costs no hash lookups).
+  std::vector<std::array<std::int64_t, D>> strides(components.size());
+  for (std::size_t c = 0; c < components.size(); ++c) {
+    strides[c][D - 1] = 1;
+    for (int k = D - 2; k >= 0; --k) strides[c][k] = strides[c][k + 1] * tables[c].axes[k + 1].n;
+  }
+  auto combination_at = [&](const State<D>& x) {
+    double sum = 0.0;
+    std::array<std::array<std::int64_t, 2>, D> offset;
+    std::array<std::array<double, 2>, D> weight;
+    for (std::size_t c = 0; c < components.size(); ++c) {
+      // Per axis the two cell nodes (wrapped on a periodic axis) and their weights; then the 2^D
+      // corners, skipping those of weight 0 (a node on the component's grid lines).
+      int moving = 0;  // axes whose point lies strictly inside a cell
+      for (int k = 0; k < D; ++k) {
+        const Axis& ax = tables[c].axes[k];
+        std::int64_t i;
+        double w;
+        locate(ax, x[k], i, w);
+        const std::int64_t up = i + 1 == ax.n ? 0 : i + 1;
+        offset[k] = {i * strides[c][k], up * strides[c][k]};
+        weight[k] = {1.0 - w, w};
+        if (w != 0.0) moving |= 1 << k;
+      }
+      const std::vector<double>& v = tables[c].values;
+      double value = 0.0;
+      for (int corner = moving;; corner = (corner - 1) & moving) {  // the subsets of `moving`
+        std::int64_t q = 0;
+        double wt = 1.0;
+        for (int k = 0; k < D; ++k) {
+          const int up = (corner >> k) & 1;
+          q += offset[k][up];
+          wt *= weight[k][up];
+        }
+        value += wt * v[static_cast<std::size_t>(q)];
+        if (corner == 0) break;
+      }
+      sum += components[c].coefficient * value;
+    }
+    return sum;
+  };
+  // Each rank its block of nodes (the same sums in the same order on any number of ranks).
   std::vector<double> values(static_cast<std::size_t>(grid.size()), 0.0);
   const SparseNodeBlocks blocks(comm, grid.size());
-  for (std::size_t c = 0; c < components.size(); ++c) {
-    const std::array<Axis, D>& axes = tables[c].axes;
-    std::array<std::int64_t, D> stride;
-    stride[D - 1] = 1;
-    for (int k = D - 2; k >= 0; --k) stride[k] = stride[k + 1] * axes[k + 1].n;
-    const std::vector<double>& v = tables[c].values;
-    State<D> x;
-    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
-      grid.coordinates(p, x.data());
-      const auto cell = cell_weights<D>(axes, x);
-      double value = 0.0;
-      for (int corner = 0; corner < CellWeights<D>::corners; ++corner) {
-        if (cell.weight[corner] == 0.0) continue;
-        std::int64_t q = 0;
-        for (int k = 0; k < D; ++k) q += cell.node[corner][k] * stride[k];
-        value += cell.weight[corner] * v[static_cast<std::size_t>(q)];
-      }
-      values[p] += components[c].coefficient * value;
-    }
+  State<D> x;
+  for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+    grid.coordinates(p, x.data());
+    values[p] = combination_at(x);
   }
   blocks.assemble(values);
-  tables.clear();
   std::vector<double> surplus = values;
   grid.hierarchize(surplus);
   // The feedback at the nodes, as semi-Lagrangian sparse tables hold it: the inputs optimal for the
-  // costate of the combined V at t = -horizon (central differences of its interpolant over the
-  // finest spacing). Each rank computes its block of nodes.
+  // costate of the combined V at t = -horizon (central differences over the finest spacing).
   std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(values.size()));
   {
-    const auto value = [&](const double* x) { return grid.evaluate(surplus, x); };
+    const auto value = [&](const double* y) {
+      State<D> point;
+      std::copy(y, y + D, point.begin());
+      return combination_at(point);
+    };
     const auto wrap = [&](State<D>& y) { wrap_periodic<D>(domain, grid, y); };
     double reach = std::numeric_limits<double>::infinity();
     for (int k = 0; k < D; ++k) reach = std::min(reach, std::ldexp(hi[k] - lo[k], -grid.max_level(k)));
     std::vector<Point<P::control_dim>> best(values.size());
-    State<D> x;
     for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
       grid.coordinates(p, x.data());
       const State<D> costate = sparse_costate<D>(value, x, reach, domain, grid, wrap);
@@ -292,6 +374,7 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     for (std::size_t p = 0; p < best.size(); ++p)
       for (int j = 0; j < P::control_dim; ++j) control[j][p] = best[p][j];
   }
+  tables.clear();
   s.wall_seconds = MPI_Wtime() - start;
   s.iterations = static_cast<long>(components.size());
   s.final_time = -config.options.horizon;
@@ -308,6 +391,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   meta.numbers["combination_min_level"] = m;
   meta.numbers["combination_component_nodes"] = total_nodes;
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, control, meta);
+  remove_file_on_rank0(comm, files.checkpoint);
+  remove_checkpoint.disarm();
   std::ostringstream os;
   os << components.size() << " component grids (" << total_nodes << " nodes) on " << groups
      << " process groups; the combination has " << grid.size() << " sparse nodes";

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "solver/algorithms/instances.hpp"
+#include "solver/io/checkpoint.hpp"
 
 namespace hjb {
 
@@ -53,7 +54,12 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem);
   if (config.grid_type == "sparse") {
     // auto: the combination technique where the problem has a tensor solver in this dimension and
-    // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md).
+    // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md); a
+    // restart continues with the method of the run that wrote its checkpoint.
+    bool restart_of_combination = false;
+    if (!config.restart.empty())
+      if (const auto header = peek_checkpoint_header(config.restart))
+        restart_of_combination = header->run_identity.starts_with("combination;");
     const int wanted = config.sparse_levels.empty() && entry.sparse.size() == 1
                            ? entry.sparse.begin()->first
                            : static_cast<int>(config.sparse_levels.size());
@@ -61,9 +67,8 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
         config.sparse_method == "combination" ||
         (config.sparse_method == "auto" && entry.combination.count(wanted) &&
          config.algorithm == "time_dependent" && config.sparse_basis == "boundary" &&
-         config.sparse_adaptive == 0 && config.restart.empty() &&
-         config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0 &&
-         config.control.walltime_seconds <= 0);
+         config.sparse_adaptive == 0 && (config.restart.empty() || restart_of_combination) &&
+         config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0);
     const auto& solvers = combination ? entry.combination : entry.sparse;
     HJB_CHECK(
         !solvers.empty(), UsageError,

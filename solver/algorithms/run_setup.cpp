@@ -57,8 +57,16 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
                      "pass --restart "
                   << f.checkpoint << " to continue that run, or --overwrite to discard it");
     if (rank == 0) {
-      if (const auto header = peek_checkpoint_header(f.checkpoint); header && !header->partial_table.empty())
-        std::remove(header->partial_table.c_str());
+      if (const auto header = peek_checkpoint_header(f.checkpoint);
+          header && !header->partial_table.empty()) {
+        // A partial table, or the component directory of a stopped combination-technique run.
+        std::error_code ignored;
+        if (header->partial_table.ends_with(".components") &&
+            std::filesystem::is_directory(header->partial_table, ignored))
+          std::filesystem::remove_all(header->partial_table, ignored);
+        else
+          std::remove(header->partial_table.c_str());
+      }
       std::remove(f.checkpoint.c_str());
     }
     MPI_Barrier(comm);

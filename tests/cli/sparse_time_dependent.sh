@@ -123,6 +123,22 @@ print(f"combination: {len(a['value/nodal'])} sparse nodes, 1 vs 3 ranks max diff
       f"feedback within {angle:.2e} of x/|x| at {int(away.sum())} nodes, identical on 3 ranks: {same_u}")
 sys.exit(0 if diff <= 1e-12 and err.max() <= 0.08 and a.attrs["combination_components"] == 9 and angle <= 0.1 and same_u else 1)
 PY
+# The combination technique stopped by the wall time keeps its finished component tables and the
+# running components' checkpoints; the restart (auto picks the method from the checkpoint) on 3
+# ranks finishes bit-identically to the uninterrupted run and removes them.
+c4=(--problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4,4,4 --time.horizon 0.5 --output.quiet)
+mpirun -n 2 "$HJBENCH" solve "${c4[@]}" --output.file c4_full.h5 > /dev/null || fail "uninterrupted 4-D combination run"
+mpirun -n 2 "$HJBENCH" solve "${c4[@]}" --output.file c4.h5 --walltime 0.2 > c4.log 2>&1; code=$?
+[[ $code -eq 5 && -e c4.h5.ckpt && ! -e c4.h5 ]] && grep -q "component grids finished" c4.log && [[ -n $(ls -d ./*.components 2>/dev/null) ]] \
+  && ok "combination --walltime on 2 ranks: exit 5, checkpoint and component directory kept" || { fail "combination --walltime: exit $code"; cat c4.log; }
+mpirun -n 2 "$HJBENCH" solve "${c4[@]}" --sparse.min_level 3 --output.file c4.h5 --restart c4.h5.ckpt > other.log 2>&1; code=$?
+[[ $code -eq 3 && -e c4.h5.ckpt ]] && grep -q "another run" other.log \
+  && ok "a combination checkpoint of another minimum level is refused (exit 3) and kept" || { fail "foreign combination checkpoint: exit $code"; cat other.log; }
+mpirun -n 3 "$HJBENCH" solve "${c4[@]}" --output.file c4.h5 --restart c4.h5.ckpt > c4_restart.log 2>&1 \
+  && grep -q "resuming the combination technique" c4_restart.log && [[ ! -e c4.h5.ckpt && -z $(ls -d ./*.components 2>/dev/null) ]] \
+  && "$PYTHON" -c 'import sys, h5py, numpy as np; a, b = h5py.File("c4_full.h5"), h5py.File("c4.h5"); sys.exit(0 if all(np.array_equal(a[k][...], b[k][...]) for k in ("value/nodal", "sparse/index", "policy/action_0", "policy/action_3")) else 1)' \
+  && ok "combination restarted on 3 ranks: bit-identical to the uninterrupted run; checkpoint and components removed" || { fail "combination restart"; cat c4_restart.log; }
+expect 2 "no periodic checkpoints" "--sparse.method combination with --checkpoint.every_steps" -- "$HJBENCH" solve "${ct[@]}" --sparse.method combination --checkpoint.every_steps 3 --output.file bad.h5
 expect 2 "choose auto, semi_lagrangian or combination" "an unknown --sparse.method" -- "$HJBENCH" solve "${ct[@]}" --sparse.method simplex --output.file bad.h5
 expect 2 "for the combination technique" "the combination technique beyond the tensor solvers' dimensions" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --sparse.method combination --grid.level 3 --grid.levels 3,3,3,3,3,3 --output.file bad.h5
 expect 2 "use --grid.basis boundary" "the combination technique with the extrapolating basis" -- "$HJBENCH" solve "${ct[@]}" --sparse.method combination --grid.basis extrapolating --output.file bad.h5
