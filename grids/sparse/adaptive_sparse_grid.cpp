@@ -131,8 +131,17 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, boo
   index_node(p);
   m_base.push_back(0);
   if (!with_parents) return p;
-  // The hierarchical parents along every axis (recursively): level 1 hangs below both boundary
-  // nodes (boundary basis) or is the root (extrapolating); level l >= 2 below (l - 1, 2 floor(i/4) + 1).
+  for_each_parent(l, i, [&](const int* pl, const std::int64_t* pi) {  // recursively
+    insert(pl, pi);
+    return true;
+  });
+  return p;
+}
+
+template <class Visit>
+bool AdaptiveSparseGrid::for_each_parent(const int* l, const std::int64_t* i, Visit&& visit) const {
+  // Level 1 hangs below both boundary nodes (boundary basis) or is the root (extrapolating);
+  // level l >= 2 below (l - 1, 2 floor(i/4) + 1).
   int pl[max_dimension];
   std::int64_t pi[max_dimension];
   for (int k = 0; k < m_dim; ++k) {
@@ -143,37 +152,19 @@ std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, boo
       pl[k] = 0;
       for (std::int64_t side : {0, 1}) {
         pi[k] = side;
-        insert(pl, pi);
+        if (!visit(pl, pi)) return false;
       }
     } else {
       pl[k] = l[k] - 1;
       pi[k] = 2 * (i[k] / 4) + 1;
-      insert(pl, pi);
-    }
-  }
-  return p;
-}
-
-bool AdaptiveSparseGrid::parents_present(const int* l, const std::int64_t* i) const {
-  int pl[max_dimension];
-  std::int64_t pi[max_dimension];
-  for (int k = 0; k < m_dim; ++k) {
-    if (l[k] <= m_first_level) continue;
-    std::copy(l, l + m_dim, pl);
-    std::copy(i, i + m_dim, pi);
-    if (l[k] == 1) {  // the same parents as insert() adds
-      pl[k] = 0;
-      for (std::int64_t side : {0, 1}) {
-        pi[k] = side;
-        if (find(pl, pi) < 0) return false;
-      }
-    } else {
-      pl[k] = l[k] - 1;
-      pi[k] = 2 * (i[k] / 4) + 1;
-      if (find(pl, pi) < 0) return false;
+      if (!visit(pl, pi)) return false;
     }
   }
   return true;
+}
+
+bool AdaptiveSparseGrid::parents_present(const int* l, const std::int64_t* i) const {
+  return for_each_parent(l, i, [&](const int* pl, const std::int64_t* pi) { return find(pl, pi) >= 0; });
 }
 
 void AdaptiveSparseGrid::index_node(std::int64_t p) {

@@ -69,6 +69,10 @@ class AdaptiveSparseGrid {
   std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
   /// Adds a node (and, recursively, its missing parents unless told not to); returns its position.
   std::int64_t insert(const int* l, const std::int64_t* i, bool with_parents = true);
+  /// Calls visit(pl, pi) for each hierarchical parent of node (l, i) along every axis; stops and
+  /// returns false as soon as visit returns false.
+  template <class Visit>
+  bool for_each_parent(const int* l, const std::int64_t* i, Visit&& visit) const;
   /// Whether the hierarchical parents of node (l, i) along every axis are present.
   bool parents_present(const int* l, const std::int64_t* i) const;
   /// Enters node p (already in m_level / m_index) into its subspace's index.
