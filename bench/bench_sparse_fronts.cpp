@@ -1,10 +1,12 @@
 // Front propagation with an exact solution on sparse and full grids, the same semi-Lagrangian
-// scheme (solver/algorithms/sparse_time_dependent.hpp): the unit-speed eikonal problem in d
-// dimensions (problems/eikonal.hpp, control maximising: the sphere |x| = 1 shrinks),
-// V(x, 0) = |x| - 1, exact V(x, tau) = |x| - 1 + tau, on [-2, 2]^d to tau = 0.5. Errors over 4000
-// fixed random points of the interior box [-1, 1]^d (L-infinity and mean |error|).
+// scheme (solver/algorithms/sparse_time_dependent.hpp), in d dimensions (problems/eikonal.hpp,
+// control maximising, on [-2, 2]^d to tau = 0.5): the eikonal problem (the sphere |x| = 1
+// shrinks, exact V = |x| - 1 + tau) or, with --problem diamond, the cross-polytope
+// |x - 0.1|_1 = 1 under box controls (exact V = |x - 0.1|_1 - 1 + d tau; the box's vertices as
+// inputs). Errors over 4000 fixed random points of the interior box [-1, 1]^d (L-infinity and
+// mean |error|).
 //
-//   mpirun -n 2 build/bench_sparse_fronts [--cfl C] DIM KIND LEVEL [LEVEL ...]
+//   mpirun -n 2 build/bench_sparse_fronts [--cfl C] [--problem eikonal|diamond] DIM KIND LEVEL [LEVEL ...]
 //     --cfl C: dt = C x the finest spacing (default 1; the scheme is semi-Lagrangian, any C > 0
 //     is stable, and for this problem a single step is exact up to interpolation);
 //     DIM: 2, 4, 6 or 8; KIND: boundary (sparse grid with boundary), extrapolating (boundary-free
@@ -19,19 +21,22 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <type_traits>
 
 #include "problems/eikonal.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
 
 using namespace hjb;
 
-template <int D>
+template <class Problem>
 void run(const std::string& kind, int level, double cfl, int rank, int size) {
-  problems::Eikonal<D> eikonal;
+  constexpr int D = Problem::dim;
+  const Problem problem;
   const std::vector<double> lo(D, -2.0), hi(D, 2.0);
   SparseTimeOptions o;
   o.horizon = 0.5;
   o.cfl = cfl;
+  if constexpr (std::is_same_v<Problem, problems::Diamond<D>>) o.inputs_per_axis = 2;  // the box's vertices
   auto report = [&](const auto& grid, const auto& r, double wall, std::int64_t largest) {
     std::vector<double> surplus = r.values;
     grid.hierarchize(surplus);
@@ -42,7 +47,7 @@ void run(const std::string& kind, int level, double cfl, int rank, int size) {
     State<D> x;
     for (int q = 0; q < samples; ++q) {
       for (double& c : x) c = u(rng);
-      const double e = std::abs(grid.evaluate(surplus, x.data()) - eikonal.exact(x, o.horizon));
+      const double e = std::abs(grid.evaluate(surplus, x.data()) - problem.exact(x, o.horizon));
       worst = std::max(worst, e);
       sum += e;
     }
@@ -65,7 +70,7 @@ void run(const std::string& kind, int level, double cfl, int rank, int size) {
     o.adapt_max_level = max_level;
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = MPI_Wtime();
-    const auto r = sparse_time_dependent(eikonal, grid, o, MPI_COMM_WORLD);
+    const auto r = sparse_time_dependent(problem, grid, o, MPI_COMM_WORLD);
     report(grid, r, MPI_Wtime() - t0, r.largest_grid);
     return;
   }
@@ -76,7 +81,7 @@ void run(const std::string& kind, int level, double cfl, int rank, int size) {
                            kind == "extrapolating" ? sparse::Basis::extrapolating : sparse::Basis::boundary);
   MPI_Barrier(MPI_COMM_WORLD);
   const double t0 = MPI_Wtime();
-  const auto r = sparse_time_dependent(eikonal, grid, o, MPI_COMM_WORLD);
+  const auto r = sparse_time_dependent(problem, grid, o, MPI_COMM_WORLD);
   const double wall = MPI_Wtime() - t0;
   if (kind == "full") {  // the multilinear interpolant (the same values, without the hierarchical sum)
     sparse::GridInterpolant v(grid);
@@ -100,15 +105,27 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   double cfl = 1.0;
-  if (argc > 2 && std::string(argv[1]) == "--cfl") {
-    cfl = std::atof(argv[2]);
-    argv += 2;
-    argc -= 2;
+  bool diamond = false;
+  for (bool more = true; more && argc > 2;) {
+    more = false;
+    if (std::string(argv[1]) == "--cfl") {
+      cfl = std::atof(argv[2]);
+      argv += 2;
+      argc -= 2;
+      more = true;
+    } else if (std::string(argv[1]) == "--problem" &&
+               (std::string(argv[2]) == "diamond" || std::string(argv[2]) == "eikonal")) {
+      diamond = std::string(argv[2]) == "diamond";
+      argv += 2;
+      argc -= 2;
+      more = true;
+    }
   }
   if (argc < 4 || !(cfl > 0)) {
     if (rank == 0)
       std::fprintf(stderr,
-                   "usage: bench_sparse_fronts [--cfl C > 0] DIM boundary|extrapolating|full|adaptive:B:E:M "
+                   "usage: bench_sparse_fronts [--cfl C > 0] [--problem eikonal|diamond] DIM "
+                   "boundary|extrapolating|full|adaptive:B:E:M "
                    "LEVEL...\n");
     MPI_Finalize();
     return 2;
@@ -123,16 +140,20 @@ int main(int argc, char** argv) {
     const int level = std::atoi(argv[a]);
     switch (dim) {
       case 2:
-        run<2>(kind, level, cfl, rank, size);
+        diamond ? run<problems::Diamond<2>>(kind, level, cfl, rank, size)
+                : run<problems::Eikonal<2>>(kind, level, cfl, rank, size);
         break;
       case 4:
-        run<4>(kind, level, cfl, rank, size);
+        diamond ? run<problems::Diamond<4>>(kind, level, cfl, rank, size)
+                : run<problems::Eikonal<4>>(kind, level, cfl, rank, size);
         break;
       case 6:
-        run<6>(kind, level, cfl, rank, size);
+        diamond ? run<problems::Diamond<6>>(kind, level, cfl, rank, size)
+                : run<problems::Eikonal<6>>(kind, level, cfl, rank, size);
         break;
       case 8:
-        run<8>(kind, level, cfl, rank, size);
+        diamond ? run<problems::Diamond<8>>(kind, level, cfl, rank, size)
+                : run<problems::Eikonal<8>>(kind, level, cfl, rank, size);
         break;
       default:
         if (rank == 0) std::fprintf(stderr, "DIM must be 2, 4, 6 or 8\n");

@@ -1,5 +1,7 @@
-// Front propagation at unit speed (H = ±speed |p|): the Hopf–Lax closed-form benchmark in D dimensions.
+// Front propagation with closed forms in D dimensions: the ball under controls in a ball (Eikonal,
+// H = ±speed |p|) and the cross-polytope under controls in a box (Diamond, H = ±speed |p|_1).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -50,6 +52,68 @@ struct Eikonal {
   double exact(const State<D>& x, double tau) const {
     const double sign = control_mode == Optimize::maximize ? 1.0 : -1.0;
     return target(x) + sign * speed * tau;
+  }
+  std::array<AxisDomain, D> domain() const {
+    std::array<AxisDomain, D> d;
+    for (auto& ax : d) ax = {-half_width, half_width, false};
+    return d;
+  }
+};
+
+/// dx/dt = a, a in the box [-speed, speed]^D. V(x, 0) = |x - c|_1 - radius with the centre
+/// c = (offset, ..., offset) (a cross-polytope target; offset 0.1 keeps its kinks off the dyadic
+/// grid nodes of the default box). Each coordinate moves independently, so V stays a sum of 1-D
+/// functions: maximising, V(x, -tau) = |x - c|_1 + D speed tau - radius; minimising,
+/// V = sum_i max(|x_i - c_i| - speed tau, 0) - radius. Exact everywhere, kinks included: the
+/// problem where a sparse grid's structure fits the solution (it represents sums of 1-D functions
+/// as well as a 1-D grid of its level), next to the ball, where it does not.
+template <int D>
+struct Diamond {
+  static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
+  static std::string name() { return "diamond"; }
+  static std::string description() { return "cross-polytope front under box controls, closed form"; }
+
+  double speed = 1.0, radius = 1.0, offset = 0.1, half_width = 2.0;
+  Optimize control_mode = Optimize::maximize;
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f("speed", speed);
+    f("radius", radius);
+    f("offset", offset);
+    f("half_width", half_width);
+  }
+  void validate() const {
+    require_nonnegative("speed", speed);
+    require_positive("radius", radius);
+    require_positive("half_width", half_width);
+  }
+
+  AffineDynamics<D, D, 0> affine(const State<D>&, double) const {
+    AffineDynamics<D, D, 0> f;
+    for (int i = 0; i < D; ++i) f.control[i][i] = 1.0;
+    return f;
+  }
+  Box<D> control_set() const {
+    Box<D> b;
+    for (int i = 0; i < D; ++i) {
+      b.lo[i] = -speed;
+      b.hi[i] = speed;
+    }
+    return b;
+  }
+  Box<0> disturbance_set() const { return {}; }
+  double target(const State<D>& x) const {
+    double r = 0.0;
+    for (double c : x) r += std::abs(c - offset);
+    return r - radius;
+  }
+  /// The exact solution at time-to-go tau.
+  double exact(const State<D>& x, double tau) const {
+    if (control_mode == Optimize::maximize) return target(x) + D * speed * tau;
+    double r = 0.0;
+    for (double c : x) r += std::max(std::abs(c - offset) - speed * tau, 0.0);
+    return r - radius;
   }
   std::array<AxisDomain, D> domain() const {
     std::array<AxisDomain, D> d;
