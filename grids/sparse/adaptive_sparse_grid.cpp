@@ -109,15 +109,15 @@ void AdaptiveSparseGrid::level_index(std::int64_t p, int* l, std::int64_t* i) co
 }
 
 std::int64_t AdaptiveSparseGrid::find(const int* l, const std::int64_t* i) const {
-  const auto it = m_subspaces.find(std::vector<int>(l, l + m_dim));
-  if (it == m_subspaces.end()) return -1;
+  const auto it = m_subspace_of.find(std::vector<int>(l, l + m_dim));
+  if (it == m_subspace_of.end()) return -1;
+  const Subspace& s = m_subspaces[it->second];
   for (int k = 0; k < m_dim; ++k) {
     if (l[k] > 0 && i[k] % 2 == 0) return -1;
     const std::int64_t j = local_of(l[k], i[k]);
-    if (j < 0 || j >= it->second.extent[k]) return -1;
+    if (j < 0 || j >= s.extent[k]) return -1;
   }
-  const auto node = it->second.node_of.find(local_index(it->second, i));
-  return node == it->second.node_of.end() ? -1 : node->second;
+  return s.node_at(local_index(s, i));
 }
 
 std::int64_t AdaptiveSparseGrid::insert(const int* l, const std::int64_t* i, bool with_parents) {
@@ -169,17 +169,33 @@ bool AdaptiveSparseGrid::parents_present(const int* l, const std::int64_t* i) co
 
 void AdaptiveSparseGrid::index_node(std::int64_t p) {
   const int* l = &m_level[p * m_dim];
-  auto [it, created] = m_subspaces.try_emplace(std::vector<int>(l, l + m_dim));
+  auto [it, created] = m_subspace_of.try_emplace(std::vector<int>(l, l + m_dim), 0);
   if (created) {
-    it->second.level = it->first;
-    for (int k = 0; k < m_dim; ++k) it->second.extent.push_back(points_at(l[k]));
+    // Its place in the level order: after its predecessor in the map; later subspaces move up one.
+    const std::size_t at = it == m_subspace_of.begin() ? 0 : std::prev(it)->second + 1;
+    for (auto later = std::next(it); later != m_subspace_of.end(); ++later) ++later->second;
+    it->second = at;
+    Subspace fresh;
+    fresh.level = it->first;
+    for (int k = 0; k < m_dim; ++k) {
+      fresh.extent.push_back(points_at(l[k]));
+      fresh.total *= fresh.extent.back();
+    }
+    m_subspaces.insert(m_subspaces.begin() + static_cast<std::ptrdiff_t>(at), std::move(fresh));
   }
-  it->second.node_of.emplace(local_index(it->second, &m_index[p * m_dim]), p);
+  Subspace& s = m_subspaces[it->second];
+  s.node_of.emplace(local_index(s, &m_index[p * m_dim]), p);
+  if (static_cast<std::int64_t>(s.node_of.size()) == s.total) {  // complete: a plain array from now on
+    s.dense.assign(static_cast<std::size_t>(s.total), -1);
+    for (const auto& [local, node] : s.node_of) s.dense[static_cast<std::size_t>(local)] = node;
+    s.node_of = {};
+  }
   for (int k = 0; k < m_dim; ++k) m_max_level[k] = std::max(m_max_level[k], l[k]);
 }
 
 void AdaptiveSparseGrid::rebuild_index() {
   m_subspaces.clear();
+  m_subspace_of.clear();
   std::fill(m_max_level.begin(), m_max_level.end(), 0);
   for (std::int64_t p = 0; p < size(); ++p) index_node(p);
 }
@@ -245,7 +261,8 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
     }
   }
   double sum = 0.0;
-  for (const auto& [key, s] : m_subspaces) {
+  for (const Subspace& s : m_subspaces) {
+    const std::vector<int>& key = s.level;
     double weight = 1.0;
     std::int64_t base = 0, stride = 1;
     int boundary_axes[max_dimension], z = 0;
@@ -270,9 +287,9 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
         local += upper ? boundary_stride[b] : 0;
         w *= upper ? u[boundary_axes[b]] : 1.0 - u[boundary_axes[b]];
       }
-      const auto node = s.node_of.find(local);
-      if (node != s.node_of.end() && node->second < static_cast<std::int64_t>(surpluses.size()))
-        sum += w * surpluses[static_cast<std::size_t>(node->second)];
+      const std::int64_t node = s.node_at(local);
+      if (node >= 0 && node < static_cast<std::int64_t>(surpluses.size()))
+        sum += w * surpluses[static_cast<std::size_t>(node)];
     }
   }
   return sum;

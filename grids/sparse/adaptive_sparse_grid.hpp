@@ -6,8 +6,9 @@
 // surplus is small. Starts from a regular SparseGrid. No MPI, no PETSc.
 //
 // Storage: nodes in insertion order (a value vector follows it); a subspace (multi-level) maps the
-// local index of each of its present points to the node, so find() and evaluation are one hash
-// lookup per subspace.
+// local index of each of its present points to the node (a hash map, or a plain array once every
+// point of the subspace is present), so find() and evaluation are one lookup per subspace; the
+// subspaces sit in a flat array in the order of their levels.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -65,6 +66,14 @@ class AdaptiveSparseGrid {
     std::vector<int> level;
     std::unordered_map<std::int64_t, std::int64_t> node_of;  ///< local index -> node
     std::vector<std::int64_t> extent;                        ///< points per axis
+    std::int64_t total = 1;                                  ///< points of the full subspace
+    /// local index -> node, filled once every point is present (then used instead of node_of)
+    std::vector<std::int64_t> dense;
+    std::int64_t node_at(std::int64_t local) const {
+      if (!dense.empty()) return dense[static_cast<std::size_t>(local)];
+      const auto it = node_of.find(local);
+      return it == node_of.end() ? -1 : it->second;
+    }
   };
   std::int64_t local_index(const Subspace& s, const std::int64_t* i) const;
   /// Adds a node (and, recursively, its missing parents unless told not to); returns its position.
@@ -83,10 +92,11 @@ class AdaptiveSparseGrid {
   int m_dim, m_base_level, m_first_level;
   Basis m_basis;
   std::vector<double> m_lo, m_hi;
-  std::vector<int> m_level;           ///< size() x dim
-  std::vector<std::int64_t> m_index;  ///< size() x dim
-  std::vector<char> m_base;           ///< node of the starting regular grid
-  std::map<std::vector<int>, Subspace> m_subspaces;
+  std::vector<int> m_level;                               ///< size() x dim
+  std::vector<std::int64_t> m_index;                      ///< size() x dim
+  std::vector<char> m_base;                               ///< node of the starting regular grid
+  std::vector<Subspace> m_subspaces;                      ///< in the order of their levels (lexicographic)
+  std::map<std::vector<int>, std::size_t> m_subspace_of;  ///< levels -> position in m_subspaces
   std::vector<int> m_max_level;
 };
 
