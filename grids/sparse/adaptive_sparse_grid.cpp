@@ -182,6 +182,7 @@ void AdaptiveSparseGrid::index_node(std::int64_t p) {
       fresh.total *= fresh.extent.back();
     }
     m_subspaces.insert(m_subspaces.begin() + static_cast<std::ptrdiff_t>(at), std::move(fresh));
+    m_children_stale = true;
   }
   Subspace& s = m_subspaces[it->second];
   s.node_of.emplace(local_index(s, &m_index[p * m_dim]), p);
@@ -196,6 +197,7 @@ void AdaptiveSparseGrid::index_node(std::int64_t p) {
 void AdaptiveSparseGrid::rebuild_index() {
   m_subspaces.clear();
   m_subspace_of.clear();
+  m_children_stale = true;
   std::fill(m_max_level.begin(), m_max_level.end(), 0);
   for (std::int64_t p = 0; p < size(); ++p) index_node(p);
 }
@@ -240,8 +242,8 @@ void AdaptiveSparseGrid::dehierarchize(std::vector<double>& values) const {
 
 double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
   // Per axis and level the one function containing u (both boundary functions at level 0); then
-  // per present subspace the product and one lookup per corner. Nodes beyond the surplus vector
-  // (just added by refine) count as zero.
+  // per subspace with a node at u (found depth first, below) the product and one lookup per corner. Nodes
+  // beyond the surplus vector (just added by refine) count as zero.
   std::int64_t cell[max_dimension][31];
   double phi[max_dimension][31];
   double u[max_dimension];
@@ -260,8 +262,38 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
                                                             : std::max(0.0, 1.0 - std::abs(d));
     }
   }
+  if (m_children_stale) {  // the subspace one level finer along each axis (-1: absent)
+    m_children.assign(m_subspaces.size() * static_cast<std::size_t>(m_dim), -1);
+    for (std::size_t a = 0; a < m_subspaces.size(); ++a) {
+      std::vector<int> child = m_subspaces[a].level;
+      for (int k = 0; k < m_dim; ++k) {
+        ++child[k];
+        if (const auto it = m_subspace_of.find(child); it != m_subspace_of.end())
+          m_children[a * m_dim + k] = static_cast<std::int64_t>(it->second);
+        --child[k];
+      }
+    }
+    m_children_stale = false;
+  }
+  // Depth first from the coarsest subspace, refining axes in increasing order (each subspace once).
+  // The subspaces with a node at x are closed under coarsening (a node's parents contain its
+  // support), and so are those whose hat at x is non-zero: a subspace without a node there, or
+  // with a zero hat, ends its branch.
   double sum = 0.0;
-  for (const Subspace& s : m_subspaces) {
+  // At most max_dimension unvisited siblings per depth, depth at most 31 levels per axis.
+  constexpr int stack_size = 31 * max_dimension * max_dimension + 1;
+  std::int64_t stack_subspace[stack_size];
+  int stack_axis[stack_size], top = 0;
+  if (!m_subspaces.empty()) {
+    stack_subspace[0] = 0;
+    stack_axis[0] = 0;
+    top = 1;
+  }
+  while (top > 0) {
+    --top;
+    const std::int64_t a = stack_subspace[top];
+    const int first_axis = stack_axis[top];
+    const Subspace& s = m_subspaces[static_cast<std::size_t>(a)];
     const std::vector<int>& key = s.level;
     double weight = 1.0;
     std::int64_t base = 0, stride = 1;
@@ -279,6 +311,7 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
       stride *= s.extent[k];
     }
     if (weight == 0.0) continue;
+    bool present = false;
     for (int bits = 0; bits < (1 << z); ++bits) {
       std::int64_t local = base;
       double w = weight;
@@ -288,8 +321,16 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
         w *= upper ? u[boundary_axes[b]] : 1.0 - u[boundary_axes[b]];
       }
       const std::int64_t node = s.node_at(local);
+      present = present || node >= 0;
       if (node >= 0 && node < static_cast<std::int64_t>(surpluses.size()))
         sum += w * surpluses[static_cast<std::size_t>(node)];
+    }
+    if (!present) continue;
+    for (int k = m_dim - 1; k >= first_axis; --k) {
+      const std::int64_t child = m_children[static_cast<std::size_t>(a) * m_dim + k];
+      if (child < 0) continue;
+      stack_subspace[top] = child;
+      stack_axis[top++] = k;
     }
   }
   return sum;

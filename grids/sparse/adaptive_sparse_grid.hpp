@@ -97,6 +97,10 @@ class AdaptiveSparseGrid {
   std::vector<char> m_base;                               ///< node of the starting regular grid
   std::vector<Subspace> m_subspaces;                      ///< in the order of their levels (lexicographic)
   std::map<std::vector<int>, std::size_t> m_subspace_of;  ///< levels -> position in m_subspaces
+  /// Per subspace and axis, the position of the subspace one level finer along it (-1: absent);
+  /// rebuilt by evaluate() after the set of subspaces changed.
+  mutable std::vector<std::int64_t> m_children;
+  mutable bool m_children_stale = true;
   std::vector<int> m_max_level;
 };
 

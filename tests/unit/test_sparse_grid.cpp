@@ -360,3 +360,51 @@ TEST(AdaptiveSparseGrid, RestoredFromItsNodeListBehavesAsTheOriginal) {
   std::vector<std::int64_t> bad_indices{0, 0, 1, 0};
   EXPECT_THROW(hjb::sparse::AdaptiveSparseGrid(regular, bad_levels, bad_indices), std::invalid_argument);
 }
+
+TEST(AdaptiveSparseGrid, EvaluationEqualsTheSumOverEveryNodesBasisFunction) {
+  // evaluate() walks only the subspaces with a node at the point; the brute-force sum of every
+  // node's surplus times its hat (boundary basis: level 0 the two linear boundary functions,
+  // level l >= 1 the hat of width 2^(1-l) at i 2^-l) must give the same value.
+  hjb::sparse::AdaptiveSparseGrid a(SparseGrid(2, 3, {0, 0}, {1, 1}, {}, Basis::boundary));
+  std::vector<double> values, s;
+  double x[2];
+  for (int round = 0; round < 8; ++round) {
+    values.resize(static_cast<std::size_t>(a.size()));
+    for (std::int64_t p = 0; p < a.size(); ++p) {
+      a.coordinates(p, x);
+      values[p] = kink(x, 2);
+    }
+    s = values;
+    a.hierarchize(s);
+    if (a.refine(s, values, 1e-3, 12) == 0) break;
+  }
+  values.resize(static_cast<std::size_t>(a.size()));
+  for (std::int64_t p = 0; p < a.size(); ++p) {
+    a.coordinates(p, x);
+    values[p] = kink(x, 2);
+  }
+  s = values;
+  a.hierarchize(s);
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  double worst = 0.0;
+  int l[2];
+  std::int64_t i[2];
+  for (int q = 0; q < 300; ++q) {
+    for (double& c : x) c = u(rng);
+    double brute = 0.0;
+    for (std::int64_t p = 0; p < a.size(); ++p) {
+      a.level_index(p, l, i);
+      double phi = 1.0;
+      for (int k = 0; k < 2; ++k)
+        phi *= l[k] == 0 ? (i[k] == 0 ? 1.0 - x[k] : x[k])
+                         : std::max(0.0, 1.0 - std::abs(std::ldexp(x[k], l[k]) - static_cast<double>(i[k])));
+      brute += s[p] * phi;
+    }
+    worst = std::max(worst, std::abs(a.evaluate(s, x) - brute));
+  }
+  std::printf("  %lld adaptive nodes (deepest levels %d, %d): max |evaluate - brute force| %.1e\n",
+              static_cast<long long>(a.size()), a.max_level(0), a.max_level(1), worst);
+  EXPECT_GT(a.size(), 200);
+  EXPECT_LE(worst, 1e-12);
+}
