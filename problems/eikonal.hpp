@@ -9,6 +9,16 @@
 
 namespace hjb::problems {
 
+namespace detail {
+/// dx/dt = a (the control drives every coordinate directly): the dynamics of both fronts.
+template <int D>
+AffineDynamics<D, D, 0> direct_control() {
+  AffineDynamics<D, D, 0> f;
+  for (int i = 0; i < D; ++i) f.control[i][i] = 1.0;
+  return f;
+}
+}  // namespace detail
+
 /// dx/dt = a, a in the ball of radius `speed`. V(x, 0) = |x| - radius. With the control
 /// maximising, H = speed |p| and the zero level set (a sphere) shrinks: by Hopf–Lax,
 /// V(x, -tau) = |x| + speed tau - radius; minimising, it expands: V = |x| - speed tau - radius
@@ -36,11 +46,7 @@ struct Eikonal {
     require_positive("half_width", half_width);
   }
 
-  AffineDynamics<D, D, 0> affine(const State<D>&, double) const {
-    AffineDynamics<D, D, 0> f;
-    for (int i = 0; i < D; ++i) f.control[i][i] = 1.0;
-    return f;
-  }
+  AffineDynamics<D, D, 0> affine(const State<D>&, double) const { return detail::direct_control<D>(); }
   Ball<D> control_set() const { return {{}, speed}; }
   Box<0> disturbance_set() const { return {}; }
   double target(const State<D>& x) const {
@@ -89,11 +95,7 @@ struct Diamond {
     require_positive("half_width", half_width);
   }
 
-  AffineDynamics<D, D, 0> affine(const State<D>&, double) const {
-    AffineDynamics<D, D, 0> f;
-    for (int i = 0; i < D; ++i) f.control[i][i] = 1.0;
-    return f;
-  }
+  AffineDynamics<D, D, 0> affine(const State<D>&, double) const { return detail::direct_control<D>(); }
   Box<D> control_set() const {
     Box<D> b;
     for (int i = 0; i < D; ++i) {

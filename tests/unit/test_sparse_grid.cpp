@@ -221,6 +221,28 @@ double kink(const double* x, int d) {  // a cone: |x - c|, its kink off the grid
   for (int k = 0; k < d; ++k) r2 += (x[k] - 0.37) * (x[k] - 0.37);
   return std::sqrt(r2);
 }
+
+/// Refines `a` on the kink: up to `rounds` times, sample it at the nodes, hierarchise, refine where
+/// |surplus| > eps (up to max_level); ends with `values` sampled at the final nodes and `s` their
+/// surpluses.
+void refine_on_kink(hjb::sparse::AdaptiveSparseGrid& a, std::vector<double>& values, std::vector<double>& s,
+                    int rounds, double eps, int max_level) {
+  double x[hjb::sparse::max_dimension];
+  auto sample = [&] {
+    values.resize(static_cast<std::size_t>(a.size()));
+    for (std::int64_t p = 0; p < a.size(); ++p) {
+      a.coordinates(p, x);
+      values[p] = kink(x, a.dimension());
+    }
+    s = values;
+    a.hierarchize(s);
+  };
+  for (int round = 0; round < rounds; ++round) {
+    sample();
+    if (a.refine(s, values, eps, max_level) == 0) break;
+  }
+  sample();
+}
 }  // namespace
 
 TEST(AdaptiveSparseGrid, StartsAsTheRegularGridAndEvaluatesTheSame) {
@@ -264,23 +286,7 @@ TEST(AdaptiveSparseGrid, RefinementByTheSurplusBeatsTheRegularGridOnAKink) {
     hjb::sparse::AdaptiveSparseGrid a(SparseGrid(d, 4, {0, 0}, {1, 1}, {}, basis));
     std::vector<double> values, s;
     double x[2];
-    for (int round = 0; round < 12; ++round) {
-      values.resize(static_cast<std::size_t>(a.size()));
-      for (std::int64_t p = 0; p < a.size(); ++p) {
-        a.coordinates(p, x);
-        values[p] = kink(x, d);
-      }
-      s = values;
-      a.hierarchize(s);
-      if (a.refine(s, values, 1e-3, 14) == 0) break;
-    }
-    values.resize(static_cast<std::size_t>(a.size()));
-    for (std::int64_t p = 0; p < a.size(); ++p) {
-      a.coordinates(p, x);
-      values[p] = kink(x, d);
-    }
-    s = values;
-    a.hierarchize(s);
+    refine_on_kink(a, values, s, 12, 1e-3, 14);
     const double adaptive_error = max_error(a, s);
     // The interpolant matches at every node, and the round trip restores the values.
     double worst_node = 0.0;
@@ -323,21 +329,7 @@ TEST(AdaptiveSparseGrid, RestoredFromItsNodeListBehavesAsTheOriginal) {
   const SparseGrid regular(2, 5, {0, 0}, {1, 1}, {5, 3}, Basis::boundary);
   hjb::sparse::AdaptiveSparseGrid a(regular);
   std::vector<double> values, s;
-  double x[2];
-  auto sample = [&](const hjb::sparse::AdaptiveSparseGrid& g, std::vector<double>& v) {
-    v.resize(static_cast<std::size_t>(g.size()));
-    for (std::int64_t p = 0; p < g.size(); ++p) {
-      g.coordinates(p, x);
-      v[p] = kink(x, 2);
-    }
-  };
-  for (int round = 0; round < 3; ++round) {
-    sample(a, values);
-    s = values;
-    a.hierarchize(s);
-    a.refine(s, values, 1e-3, 9);
-  }
-  sample(a, values);
+  refine_on_kink(a, values, s, 3, 1e-3, 9);
   std::vector<int> levels(static_cast<std::size_t>(2 * a.size()));
   std::vector<std::int64_t> indices(levels.size());
   for (std::int64_t p = 0; p < a.size(); ++p) a.level_index(p, &levels[2 * p], &indices[2 * p]);
@@ -368,23 +360,7 @@ TEST(AdaptiveSparseGrid, EvaluationEqualsTheSumOverEveryNodesBasisFunction) {
   hjb::sparse::AdaptiveSparseGrid a(SparseGrid(2, 3, {0, 0}, {1, 1}, {}, Basis::boundary));
   std::vector<double> values, s;
   double x[2];
-  for (int round = 0; round < 8; ++round) {
-    values.resize(static_cast<std::size_t>(a.size()));
-    for (std::int64_t p = 0; p < a.size(); ++p) {
-      a.coordinates(p, x);
-      values[p] = kink(x, 2);
-    }
-    s = values;
-    a.hierarchize(s);
-    if (a.refine(s, values, 1e-3, 12) == 0) break;
-  }
-  values.resize(static_cast<std::size_t>(a.size()));
-  for (std::int64_t p = 0; p < a.size(); ++p) {
-    a.coordinates(p, x);
-    values[p] = kink(x, 2);
-  }
-  s = values;
-  a.hierarchize(s);
+  refine_on_kink(a, values, s, 8, 1e-3, 12);
   std::mt19937_64 rng(8);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   double worst = 0.0;
