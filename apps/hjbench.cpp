@@ -16,8 +16,8 @@
 #include "apps/rl_commands.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
-#include "solver/algorithms/problem_registry.hpp"
-#include "solver/algorithms/solve_arguments.hpp"
+#include "solver/frontend/problem_registry.hpp"
+#include "solver/frontend/solve_arguments.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/sparse_table.hpp"
 

@@ -22,9 +22,9 @@
 #include "rl_baselines/agents/sac.hpp"
 #include "rl_baselines/agents/score.hpp"
 #include "rl_baselines/io/policy_file.hpp"
-#include "solver/algorithms/output_paths.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/sparse_table.hpp"
+#include "solver/run/output_paths.hpp"
 #include "tables/value_table.hpp"
 
 namespace po = boost::program_options;

@@ -80,6 +80,14 @@ inline void require_discount(const char* name, double value) {
     throw UsageError(std::string("--problem.") + name + " must be in (0, 1), got " + std::to_string(value));
 }
 
+/// Problems whose episodes end in terminal states (the step's result decides, as in the RL
+/// environment): they provide is_terminal(x) and terminal_reward(x).
+template <class P>
+concept HasTerminalStates = requires(const P& p, const std::array<double, P::dim>& x) {
+  { p.is_terminal(x) } -> std::convertible_to<bool>;
+  { p.terminal_reward(x) } -> std::convertible_to<double>;
+};
+
 template <class P>
 inline constexpr bool has_running_cost = requires(const P& p, const State<P::dim>& x, double t) {
   { p.running_cost(x, t) } -> std::convertible_to<double>;

@@ -119,4 +119,26 @@ struct QuadraticCostBox {
   Point<M> max_magnitudes() const { return bound; }
 };
 
+/// A Cartesian grid of `per_axis` evenly spaced actions over a box (the midpoint when per_axis is 1),
+/// the last component varying fastest.
+template <int M>
+std::vector<Point<M>> action_grid(const Box<M>& box, int per_axis) {
+  long count = 1;
+  for (int j = 0; j < M; ++j) count *= per_axis;
+  std::vector<Point<M>> actions;
+  actions.reserve(static_cast<std::size_t>(count));
+  for (long k = 0; k < count; ++k) {
+    Point<M> a;
+    long rest = k;
+    for (int j = M - 1; j >= 0; --j) {
+      const int i = static_cast<int>(rest % per_axis);
+      rest /= per_axis;
+      a[j] = per_axis == 1 ? 0.5 * (box.lo[j] + box.hi[j])
+                           : box.lo[j] + (box.hi[j] - box.lo[j]) * i / (per_axis - 1);
+    }
+    actions.push_back(a);
+  }
+  return actions;
+}
+
 }  // namespace hjb

@@ -11,7 +11,7 @@
 #include "core/control_problem.hpp"
 #include "core/error.hpp"
 #include "core/rl_mapping.hpp"
-#include "core/semi_lagrangian.hpp"
+#include "core/sets.hpp"
 
 namespace hjb::rl {
 
@@ -53,7 +53,7 @@ class Environment {
   /// The k-th discrete action in environment units (action_dim() components).
   virtual std::vector<double> discrete_action(int k) const = 0;
   /// The solvers' action grid: `per_axis` evenly spaced actions per control dimension over the
-  /// action box, the last component fastest (core/semi_lagrangian.hpp `action_grid`).
+  /// action box, the last component fastest (core/sets.hpp `action_grid`).
   virtual std::vector<std::vector<double>> action_grid(int per_axis) const = 0;
   /// The start distribution: uniform on [start_low, start_high] per axis (a point mass where the
   /// two are equal), the distribution reset() samples.

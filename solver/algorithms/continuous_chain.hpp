@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/semi_lagrangian.hpp"
-#include "grids/petsc_owner.hpp"
-#include "grids/profiling.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
+#include "support/petsc/petsc_owner.hpp"
+#include "support/petsc/profiling.hpp"
 
 namespace hjb {
 

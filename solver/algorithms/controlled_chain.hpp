@@ -1,6 +1,6 @@
 // The controlled Markov chain of a problem's discrete step on a distributed tensor grid: for every
 // owned node and every action of a finite action grid, the step's cost and the semi-Lagrangian
-// transition (core/semi_lagrangian.hpp), plus the one VecScatter that gathers the
+// transition (solver/schemes/semi_lagrangian_transition.hpp), plus the one VecScatter that gathers the
 // off-rank foot-point nodes. Shared by the stationary solvers (value and policy iteration,
 // stationary.hpp) and the finite-horizon backward recursion (finite_horizon.hpp):
 //
@@ -19,10 +19,10 @@
 
 #include "core/control_problem.hpp"
 #include "core/error.hpp"
-#include "core/semi_lagrangian.hpp"
-#include "grids/petsc_owner.hpp"
-#include "grids/profiling.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
+#include "support/petsc/petsc_owner.hpp"
+#include "support/petsc/profiling.hpp"
 
 namespace hjb {
 

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "grids/petsc_owner.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
+#include "support/petsc/petsc_owner.hpp"
 
 namespace hjb {
 

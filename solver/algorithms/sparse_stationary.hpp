@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/semi_lagrangian.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "solver/algorithms/sparse_blocks.hpp"
 #include "solver/schemes/markov_chain_approximation.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
 
 namespace hjb {
 

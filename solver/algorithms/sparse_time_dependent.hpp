@@ -36,11 +36,11 @@
 #include <vector>
 
 #include "core/control_problem.hpp"
-#include "core/semi_lagrangian.hpp"
 #include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/grid_interpolant.hpp"
 #include "solver/algorithms/sparse_blocks.hpp"
 #include "solver/schemes/reachability.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
 
 namespace hjb {
 

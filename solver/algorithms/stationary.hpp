@@ -1,6 +1,6 @@
 // Stationary (infinite-horizon, discounted) problems as controlled Markov chains: value iteration
 // and Howard policy iteration with a PETSc KSP, on the semi-Lagrangian transitions of the
-// problem's own discrete step (core/semi_lagrangian.hpp),
+// problem's own discrete step (solver/schemes/semi_lagrangian_transition.hpp),
 //
 //   V(x) = min_a [ c(x, a) + gamma sum_j w_j(x, a) V(x_j) ],
 //
@@ -20,15 +20,15 @@
 #include <vector>
 
 #include "core/control_problem.hpp"
-#include "core/semi_lagrangian.hpp"
-#include "grids/petsc_owner.hpp"
-#include "grids/profiling.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/stationary_options.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
+#include "support/petsc/petsc_owner.hpp"
+#include "support/petsc/profiling.hpp"
 
 namespace hjb {
 

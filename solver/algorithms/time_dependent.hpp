@@ -14,9 +14,8 @@
 #include <vector>
 
 #include "core/control_problem.hpp"
-#include "grids/halo_exchange.hpp"
-#include "grids/profiling.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/halo_exchange.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
@@ -24,6 +23,7 @@
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
 #include "solver/schemes/upwind_derivatives.hpp"
+#include "support/petsc/profiling.hpp"
 
 namespace hjb {
 

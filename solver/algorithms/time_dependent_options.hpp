@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "grids/halo_exchange.hpp"
+#include "grids/distributed/halo_exchange.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"

@@ -8,8 +8,8 @@
 #include <map>
 
 #include "core/version.hpp"
-#include "grids/profiling.hpp"
 #include "solver/io/collective_failure.hpp"
+#include "support/petsc/profiling.hpp"
 #include "tables/hdf5_util.hpp"
 
 namespace hjb {

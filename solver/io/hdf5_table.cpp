@@ -16,8 +16,8 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "grids/profiling.hpp"
 #include "solver/io/collective_failure.hpp"
+#include "support/petsc/profiling.hpp"
 #include "tables/hdf5_util.hpp"
 
 namespace hjb {

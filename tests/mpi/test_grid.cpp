@@ -5,9 +5,9 @@
 
 #include <random>
 
-#include "grids/halo_exchange.hpp"
-#include "grids/interpolation.hpp"
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/halo_exchange.hpp"
+#include "grids/distributed/interpolation.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 
 using namespace hjb;
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/io/hdf5_table.hpp"
 
 using namespace hjb;

@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "problems/dubins_car.hpp"
-#include "solver/algorithms/time_dependent_run.hpp"
+#include "solver/run/time_dependent_run.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "grids/tensor_grid.hpp"
+#include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 
 namespace hjb::testing {

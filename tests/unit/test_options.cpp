@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "core/error.hpp"
-#include "solver/algorithms/problem_registry.hpp"
-#include "solver/algorithms/solve_arguments.hpp"
+#include "solver/frontend/problem_registry.hpp"
+#include "solver/frontend/solve_arguments.hpp"
 
 using namespace hjb;
 

@@ -3,7 +3,7 @@
 #include <mpi.h>
 
 #include "core/error.hpp"
-#include "grids/partition.hpp"
+#include "grids/distributed/partition.hpp"
 
 using namespace hjb;
 

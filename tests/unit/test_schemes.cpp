@@ -7,11 +7,11 @@
 #include <random>
 #include <set>
 
-#include "core/semi_lagrangian.hpp"
 #include "grids/multilinear.hpp"
 #include "problems/catalog.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
+#include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
 
 using namespace hjb;

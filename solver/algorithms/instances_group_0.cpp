@@ -1,4 +1,0 @@
-// Solvers of the catalog entries at positions 0, 0 + group_count, ... (see instances.hpp).
-#include "solver/algorithms/instances_group.hpp"
-
-template void hjb::instances::add_group<0>(std::vector<hjb::ProblemEntry>&);

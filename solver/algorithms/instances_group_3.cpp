@@ -1,4 +1,0 @@
-// Solvers of the catalog entries at positions 3, 3 + group_count, ... (see instances.hpp).
-#include "solver/algorithms/instances_group.hpp"
-
-template void hjb::instances::add_group<3>(std::vector<hjb::ProblemEntry>&);

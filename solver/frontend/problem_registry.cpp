@@ -1,0 +1,108 @@
+// The problem registry and the dispatch of a solve to the problem's instantiated solver.
+#include "solver/frontend/problem_registry.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "solver/frontend/instances.hpp"
+#include "solver/io/checkpoint.hpp"
+
+namespace hjb {
+
+const std::vector<ProblemEntry>& problem_registry() {
+  static const std::vector<ProblemEntry> registry = [] {
+    std::vector<ProblemEntry> r;
+    static_assert(instances::group_count == 4, "add a call per instance group");
+    instances::add_group<0>(r);
+    instances::add_group<1>(r);
+    instances::add_group<2>(r);
+    instances::add_group<3>(r);
+    instances::add_continuous(r);
+    std::sort(r.begin(), r.end(), [](const ProblemEntry& a, const ProblemEntry& b) {
+      return a.catalog_position < b.catalog_position;
+    });
+    return r;
+  }();
+  return registry;
+}
+
+const ProblemEntry& find_problem(const std::string& name) {
+  std::string names;
+  for (const auto& e : problem_registry()) {
+    if (e.name == name) return e;
+    names += (names.empty() ? "" : ", ") + e.name;
+  }
+  if (name.empty()) throw UsageError("--problem.name is required (choose " + names + ")");
+  throw UsageError("--problem.name: unknown problem '" + name + "' (choose " + names + ")");
+}
+
+namespace {
+std::string dimension_list(const std::map<int, SolveFunction>& by_dimension) {
+  std::string dims;
+  for (const auto& [d, f] : by_dimension) dims += (dims.empty() ? "" : " or ") + std::to_string(d);
+  return dims;
+}
+std::string stationary_problem_names() {
+  std::string names;
+  for (const auto& e : problem_registry())
+    if (!e.stationary.empty()) names += (names.empty() ? "" : ", ") + e.name;
+  return names;
+}
+}  // namespace
+
+SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
+  const ProblemEntry& entry = find_problem(config.problem);
+  if (config.grid_type == "sparse") {
+    // auto: the combination technique where the problem has a tensor solver in this dimension and
+    // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md); a
+    // restart continues with the method of the run that wrote its checkpoint.
+    bool restart_of_combination = false;
+    if (!config.restart.empty())
+      if (const auto header = peek_checkpoint_header(config.restart))
+        restart_of_combination = header->run_identity.starts_with("combination;");
+    const int wanted = config.sparse_levels.empty() && entry.sparse.size() == 1
+                           ? entry.sparse.begin()->first
+                           : static_cast<int>(config.sparse_levels.size());
+    const bool combination =
+        config.sparse_method == "combination" ||
+        (config.sparse_method == "auto" && entry.combination.count(wanted) &&
+         config.algorithm == "time_dependent" && config.sparse_basis == "boundary" &&
+         config.sparse_adaptive == 0 && (config.restart.empty() || restart_of_combination) &&
+         config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0);
+    const auto& solvers = combination ? entry.combination : entry.sparse;
+    HJB_CHECK(
+        !solvers.empty(), UsageError,
+        "--sparse.method " << config.sparse_method << ": problem '" << entry.name << "' has no such solver");
+    HJB_CHECK(!entry.sparse.empty(), UsageError,
+              "--grid.type sparse: problem '" << entry.name << "' has no sparse-grid solver");
+    int dim = static_cast<int>(config.sparse_levels.size());
+    if (dim == 0) {
+      HJB_CHECK(solvers.size() == 1, UsageError,
+                "--grid.levels: problem '" << entry.name << "' comes in " << dimension_list(solvers)
+                                           << " dimensions; give the levels per axis to choose");
+      dim = solvers.begin()->first;
+    }
+    const auto it = solvers.find(dim);
+    HJB_CHECK(it != solvers.end(), UsageError,
+              "--grid.levels has " << dim << " entries but problem '" << entry.name << "' is "
+                                   << dimension_list(solvers) << "-dimensional"
+                                   << (combination ? " for the combination technique" : ""));
+    return it->second(comm, config);
+  }
+  const bool stationary = config.algorithm != "time_dependent";
+  const auto& solvers = config.algorithm == "finite_horizon" ? entry.finite_horizon
+                        : stationary                         ? entry.stationary
+                                                             : entry.time_dependent;
+  HJB_CHECK(!stationary || !solvers.empty(), UsageError,
+            "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
+                                 << "' has no discrete-time MDP (stationary solvers: "
+                                 << stationary_problem_names() << ")");
+  const int dim = static_cast<int>(config.shape.size());
+  const auto it = solvers.find(dim);
+  HJB_CHECK(it != solvers.end(), UsageError,
+            "--grid.shape has " << dim << " sizes but problem '" << entry.name << "' is "
+                                << dimension_list(solvers) << "-dimensional");
+  return it->second(comm, config);
+}
+
+}  // namespace hjb

@@ -1,0 +1,41 @@
+// The registry mapping problem names to their pre-instantiated solvers, built from the problem
+// catalog (problems/catalog.hpp), and the solve entry point.
+#pragma once
+#include <mpi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "solver/algorithms/solve_summary.hpp"
+#include "solver/frontend/solve_config.hpp"
+
+namespace hjb {
+
+using SolveFunction = SolveSummary (*)(MPI_Comm, const SolveConfig&);
+
+/// One problem family (all dimensions of one name): description, parameter names (the union over
+/// its dimensions, in declaration order) and the solver entry points per dimension.
+struct ProblemEntry {
+  std::string name, description;
+  std::vector<std::string> parameter_names;
+  std::map<int, SolveFunction> time_dependent;  ///< by dimension
+  std::map<int, SolveFunction> stationary;      ///< by dimension: problems with an MDP step and discount
+  std::map<int, SolveFunction>
+      finite_horizon;                        ///< by dimension: problems with an MDP step and episode length
+  std::map<int, SolveFunction> sparse;       ///< by dimension: semi-Lagrangian on sparse grids
+  std::map<int, SolveFunction> combination;  ///< by dimension: the combination technique (tensor solvers)
+  std::size_t catalog_position = 0;          ///< order of `hjbench problems`
+};
+
+/// Every catalog problem, in catalog order. Not collective.
+const std::vector<ProblemEntry>& problem_registry();
+/// Throws UsageError listing the names.
+const ProblemEntry& find_problem(const std::string& name);
+
+/// Validates the configuration, solves and publishes the table. Collective over comm.
+/// Throws hjb::Error (same type on every rank) on bad input or numerical failure; a stop by
+/// signal or wall time is a summary with that termination (and a checkpoint on disk).
+SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config);
+
+}  // namespace hjb

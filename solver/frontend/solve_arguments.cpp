@@ -1,0 +1,248 @@
+// `hjbench solve` arguments: the option schema (Boost.Program_options), INI files and validation.
+#include "solver/frontend/solve_arguments.hpp"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/parse_list.hpp"
+#include "solver/frontend/problem_registry.hpp"
+#include "solver/run/memory_plan.hpp"
+
+namespace po = boost::program_options;
+
+namespace hjb {
+
+bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& config, std::string& help) {
+  std::set<std::string> parameter_names;
+  for (const auto& e : problem_registry())
+    for (const auto& n : e.parameter_names) parameter_names.insert(n);
+
+  std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
+      integrator, dissipation, boundary, mode = "brs", config_file;
+  po::options_description general("General");
+  general.add_options()("help,h", "print this help")("config", po::value(&config_file),
+                                                     "INI file with the same keys ([grid] shape = ...); "
+                                                     "the command line wins");
+  po::options_description problem("Problem");
+  problem.add_options()("problem.name", po::value(&config.problem),
+                        "problem to solve (see `hjbench problems`)")(
+      "problem.control_mode", po::value(&config.control_mode), "override the control's sense: max or min");
+  for (const auto& n : parameter_names)
+    problem.add_options()(("problem." + n).c_str(), po::value<double>(),
+                          "problem parameter (see `hjbench problems`)");
+  po::options_description grid("Grid");
+  grid.add_options()("grid.type", po::value(&config.grid_type)->default_value("tensor"),
+                     "tensor, or sparse (continuous-time stationary problems: a sparse grid with boundary)")(
+      "grid.level", po::value(&config.sparse_level)->default_value(0), "sparse grids: the level n >= 1")(
+      "grid.levels", po::value(&sparse_levels),
+      "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
+      "grid.adaptive", po::value(&config.sparse_adaptive)->default_value(0.0),
+      "sparse time-dependent runs: refine where the hierarchical surplus exceeds this (and coarsen below a "
+      "tenth of it) after every step; 0: a regular grid")(
+      "grid.max_level", po::value(&config.sparse_max_level)->default_value(0),
+      "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
+      "grid.basis", po::value(&config.sparse_basis)->default_value("boundary"),
+      "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
+      "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(
+      "grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
+      "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
+      "grid.hi", po::value(&hi), "upper domain bounds, comma-separated (default: the problem's)");
+  po::options_description time("Time");
+  time.add_options()("time.horizon", po::value(&config.options.horizon)->default_value(1.0),
+                     "horizon T > 0: the table covers t in [-T, 0]")(
+      "time.snapshots", po::value(&config.options.snapshots)->default_value(1),
+      "number of equal intervals of [-T, 0] whose end points are stored")(
+      "time.times", po::value(&times),
+      "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
+      "the horizon and replaces --time.horizon/--time.snapshots")(
+      "time.max_steps", po::value(&config.options.max_steps)->default_value(1000000),
+      "refuse a run that needs more time steps (estimated from the stable step before it starts)");
+  po::options_description scheme("Scheme");
+  scheme.add_options()(
+      "scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
+      "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
+      "scheme.derivative", po::value(&derivative), "override: upwind1, eno2, weno3, weno5")(
+      "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
+      "scheme.dissipation", po::value(&dissipation)->default_value("local"),
+      "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
+      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75), "CFL number in (0, 1]")(
+      "sparse.cfl", po::value(&config.sparse_cfl)->default_value(1.0),
+      "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
+      "steps are stable at any size: values above 1 trade time error for fewer steps)")(
+      "sparse.method", po::value(&config.sparse_method)->default_value("auto"),
+      "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
+      "the component grids of the combination technique, on MPI process groups), or auto: combination "
+      "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
+      "basis, checkpoints, restart, wall time)")(
+      "sparse.min_level", po::value(&config.sparse_min_level)->default_value(2),
+      "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(
+      "sparse.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
+      "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
+      "costate's optimal input is always added)")(
+      "scheme.boundary", po::value(&boundary)->default_value("extrapolate_away_from_zero"),
+      "ghost values at non-periodic boundaries: extrapolate or extrapolate_away_from_zero");
+  po::options_description solve("Solve and output");
+  solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
+                      "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
+      "output.file", po::value(&config.output)->default_value("out/table.h5"), "HDF5 table to write")(
+      "checkpoint.every_steps", po::value(&config.control.checkpoint_every_steps)->default_value(0),
+      "write a checkpoint every N steps (0: off)")(
+      "checkpoint.every_seconds", po::value(&config.control.checkpoint_every_seconds)->default_value(0),
+      "write a checkpoint every T seconds of wall time (0: off)")(
+      "checkpoint.file", po::value(&config.checkpoint_file),
+      "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
+      "restart", po::value(&config.restart),
+      "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
+      "overwrite", po::bool_switch(&config.overwrite),
+      "discard an existing checkpoint of this output (and its partial table) instead of refusing to start")(
+      "solve.algorithm", po::value(&config.algorithm)->default_value("time_dependent"),
+      "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted) or "
+      "finite_horizon (episodic, undiscounted)")(
+      "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
+      "actions per control dimension, evenly spaced over the action box (every MDP algorithm)")(
+      "finite_horizon.steps", po::value(&config.finite_horizon.steps),
+      "finite_horizon: the episode length N in steps (default: the problem's episode_steps)")(
+      "finite_horizon.stages", po::value(&finite_stages)->default_value("all"),
+      "finite_horizon: stages k in [0, N] whose value and feedback are stored, comma-separated, or all "
+      "(0 and N always)")("stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
+                          "discount factor per step (0: the problem's)")(
+      "stationary.tolerance", po::value(&config.stationary.tolerance)->default_value(1e-8),
+      "stop when the max-norm Bellman residual is below this")(
+      "stationary.max_iterations", po::value(&config.stationary.max_iterations)->default_value(0),
+      "iteration limit (0: 200 for policy iteration, 100000 for value iteration)")(
+      "stationary.evaluation_factor", po::value(&config.stationary.evaluation_factor)->default_value(0.1),
+      "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
+      "the "
+      "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
+      "stationary.scheme", po::value(&chain_scheme)->default_value("semi_lagrangian"),
+      "continuous-time stationary problems (merton, discounted_lqr, ...): the Markov chain approximation, "
+      "semi_lagrangian or kushner_dupuis")(
+      "stationary.time_step_factor", po::value(&config.chain.time_step_factor)->default_value(1.0),
+      "continuous-time problems, semi_lagrangian: the time step h in units of the smallest grid spacing")(
+      "stationary.polish", po::bool_switch(&config.stationary.polish),
+      "policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero: a table "
+      "bit-identical on any number of ranks and across restarts (slower)")(
+      "dry-run", po::bool_switch(&config.dry_run),
+      "print the grid, partition and memory plan per rank, then stop (nothing is written)")(
+      "memory-per-rank", po::value(&memory_budget),
+      "refuse (exit 3) a run whose planned memory per rank exceeds this size (e.g. 2G, 512M)")(
+      "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
+      "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
+      "SIGTERM do the same")("output.history", po::value(&config.history),
+                             "optional CSV of every step: step, t, dt, elapsed seconds")(
+      "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
+      "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.quiet),
+                                                        "no progress lines");
+  po::options_description all("hjbench solve [CONFIG.ini] [options] [-- PETSc options]");
+  all.add(general).add(problem).add(grid).add(time).add(scheme).add(solve);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+
+  po::variables_map vm;
+  bool times_on_command_line = false, horizon_on_command_line = false;
+  std::string config_name;
+  try {
+    // No guessing: an abbreviated option (--grid.sha) is an error, not a silent match.
+    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+    times_on_command_line = vm.count("time.times") > 0;
+    horizon_on_command_line = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
+    if (vm.count("help")) {
+      std::ostringstream os;
+      os << all << "\nExample: mpirun -n 4 hjbench solve data/configs/air3d.ini --output.file out/air3d.h5\n";
+      help = os.str();
+      return false;
+    }
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError,
+                "cannot read config file " << path);
+      po::store(po::parse_config_file(in, all, false), vm);
+      config_name = path;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  for (const auto& n : parameter_names)
+    if (vm.count("problem." + n)) config.problem_parameters[n] = vm["problem." + n].as<double>();
+  HJB_CHECK(config.grid_type == "tensor" || config.grid_type == "sparse", UsageError,
+            "--grid.type: unknown value '" << config.grid_type << "' (choose tensor or sparse)");
+  if (config.grid_type == "sparse") {
+    HJB_CHECK(shape.empty(), UsageError,
+              "--grid.shape is for tensor grids; a sparse grid is given by --grid.level (and --grid.levels)");
+    HJB_CHECK(config.sparse_level >= 1, UsageError,
+              "--grid.level must be at least 1, got " << config.sparse_level);
+    if (!sparse_levels.empty()) config.sparse_levels = parse_list<int>(sparse_levels, "grid.levels");
+    HJB_CHECK(config.sparse_method == "semi_lagrangian" || config.sparse_method == "combination" ||
+                  config.sparse_method == "auto",
+              UsageError,
+              "--sparse.method: unknown value '" << config.sparse_method
+                                                 << "' (choose auto, semi_lagrangian or combination)");
+  } else {
+    HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
+    config.shape = parse_list<std::int64_t>(shape, "grid.shape");
+  }
+  if (!lo.empty()) config.lo = parse_list<double>(lo, "grid.lo");
+  if (!hi.empty()) config.hi = parse_list<double>(hi, "grid.hi");
+  // --time.times and --time.horizon exclude each other within one source; across sources the
+  // command line wins over the INI file, as for every option.
+  const bool horizon_given = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
+  if (!times.empty() && horizon_given) {
+    if (times_on_command_line && horizon_on_command_line)
+      throw UsageError(
+          "--time.times and --time.horizon are exclusive (the last of --time.times is the horizon)");
+    if (!times_on_command_line && !horizon_on_command_line)
+      throw UsageError("time.times and time.horizon are exclusive in " + config_name +
+                       " (the last of time.times is the horizon)");
+    if (horizon_on_command_line) times.clear();  // the command line's horizon replaces the file's times
+  }
+  if (!times.empty()) {
+    config.options.snapshot_taus = parse_list<double>(times, "time.times");
+    config.options.horizon = config.options.snapshot_taus.back();
+  }
+  apply_accuracy_preset(config.accuracy, config.options);
+  if (!derivative.empty()) config.options.derivative = parse_derivative_scheme(derivative);
+  if (!integrator.empty()) config.options.integrator = parse_time_integrator(integrator);
+  config.options.dissipation = parse_dissipation(dissipation);
+  config.options.boundary = parse_boundary_condition(boundary);
+  config.options.mode = parse_reach_mode(mode);
+  if (config.quiet) config.options.progress_seconds = std::numeric_limits<double>::infinity();
+  config.options.validate();
+  config.control.validate();
+  HJB_CHECK(config.algorithm == "time_dependent" || config.algorithm == "value_iteration" ||
+                config.algorithm == "policy_iteration" || config.algorithm == "finite_horizon",
+            UsageError,
+            "--solve.algorithm: unknown value '"
+                << config.algorithm
+                << "' (choose time_dependent, value_iteration, policy_iteration, finite_horizon)");
+  if (vm.count("finite_horizon.steps"))
+    HJB_CHECK(
+        config.finite_horizon.steps >= 1, UsageError,
+        "--finite_horizon.steps: the horizon must be at least 1 step, got " << config.finite_horizon.steps);
+  HJB_CHECK(chain_scheme == "semi_lagrangian" || chain_scheme == "kushner_dupuis", UsageError,
+            "--stationary.scheme: unknown value '" << chain_scheme
+                                                   << "' (choose semi_lagrangian or kushner_dupuis)");
+  config.chain.scheme =
+      chain_scheme == "semi_lagrangian" ? ChainScheme::semi_lagrangian : ChainScheme::kushner_dupuis;
+  HJB_CHECK(config.chain.time_step_factor > 0 && std::isfinite(config.chain.time_step_factor), UsageError,
+            "--stationary.time_step_factor must be positive, got " << config.chain.time_step_factor);
+  if (finite_stages != "all")
+    config.finite_horizon.stages = parse_list<long>(finite_stages, "finite_horizon.stages");
+  config.stationary.policy_iteration = config.algorithm == "policy_iteration";
+  config.stationary.progress_seconds = config.options.progress_seconds;
+  config.stationary.validate();
+  if (config.checkpoint_file.empty()) config.checkpoint_file = config.output + ".ckpt";
+  if (!memory_budget.empty()) config.memory_per_rank = parse_bytes(memory_budget, "--memory-per-rank");
+  find_problem(config.problem);
+  return true;
+}
+
+}  // namespace hjb

@@ -1,0 +1,160 @@
+// The `solve --grid.type sparse` driver for time-dependent problems (every catalog problem, and
+// the eikonal family up to 8-D): plan and check the sparse grid before any work, run the sparse
+// semi-Lagrangian scheme (solver/algorithms/sparse_time_dependent.hpp) on all ranks with
+// checkpoints (adaptive grids: with their node set) and signal / wall-time stops, publish a sparse table
+// holding V at t = -horizon and the optimal control of the last step at the nodes.
+#pragma once
+#include <iomanip>
+#include <sstream>
+
+#include "solver/algorithms/sparse_time_dependent.hpp"
+#include "solver/io/sparse_table.hpp"
+#include "solver/io/version_attributes.hpp"
+#include "solver/run/sparse_run_common.hpp"
+
+namespace hjb {
+
+/// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table;
+/// `regular` is the grid the run starts from (it names the run in checkpoints).
+template <class P, class Grid>
+SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& problem, Grid& grid,
+                             const sparse::SparseGrid& regular, const SparseTimeOptions& o,
+                             const RunFiles& files, SolveSummary s) {
+  const long steps = sparse_time_steps(problem, grid, o);
+  HJB_CHECK(steps <= o.max_steps, ValidationError,
+            "--time.max_steps: the run needs more than "
+                << o.max_steps << " semi-Lagrangian steps; raise it or --sparse.cfl");
+  std::ostringstream id;
+  id << std::setprecision(17) << sparse_run_identity(problem, regular)
+     << ";time_dependent;horizon=" << o.horizon << ";steps=" << steps << ";inputs=" << o.inputs_per_axis
+     << ";mode=" << to_string(o.mode);
+  constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
+  if (adaptive) id << ";adaptive=" << o.adapt_threshold << ":" << o.adapt_max_level << ":" << o.adapt_coarsen;
+  SparseCheckpoints checkpoints(comm, config, files, grid.size(), id.str(), adaptive);
+  SparseTimeOptions run = o;
+  if constexpr (adaptive) {
+    if (const auto& nodes = checkpoints.restart_nodes()) {
+      // The grid the checkpointed values live on, in their node order (the run continues bit-identically).
+      HJB_CHECK(
+          nodes->dim == grid.dimension(), ValidationError,
+          config.restart << ": the node set has " << nodes->dim << " axes, the grid " << grid.dimension());
+      try {
+        grid = sparse::AdaptiveSparseGrid(regular, nodes->levels, nodes->indices);
+      } catch (const std::invalid_argument& e) {
+        throw ValidationError(config.restart + ": " + e.what() + " (corrupt checkpoint?)");
+      }
+      run.restart_largest_grid = nodes->largest_grid;
+    }
+  }
+  const double start = MPI_Wtime();
+  const auto r = sparse_time_dependent(
+      problem, grid, run, comm, checkpoints.start(), checkpoints.start_steps(),
+      [&](long done, double tau, const std::vector<double>& values, std::int64_t largest) {
+        std::function<CheckpointNodes()> describe;
+        if constexpr (adaptive)
+          describe = [&] {
+            CheckpointNodes nodes;
+            nodes.dim = grid.dimension();
+            nodes.levels.resize(static_cast<std::size_t>(grid.size() * nodes.dim));
+            nodes.indices.resize(nodes.levels.size());
+            for (std::int64_t p = 0; p < grid.size(); ++p)
+              grid.level_index(p, &nodes.levels[p * nodes.dim], &nodes.indices[p * nodes.dim]);
+            nodes.largest_grid = largest;
+            return nodes;
+          };
+        return checkpoints.after_step(done, tau, values, describe);
+      });
+  s.wall_seconds = MPI_Wtime() - start;
+  if (r.stopped) return checkpoints.stopped(s, r.steps, "step");
+  s.iterations = r.steps;
+  s.final_time = -r.tau;
+  s.node_stage_updates =
+      static_cast<double>(grid.size()) * static_cast<double>(r.steps - checkpoints.start_steps());
+  s.termination = Termination::horizon_reached;
+  s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  TableMetadata meta = sparse_table_metadata(
+      problem, config,
+      "semi-Lagrangian (Heun foot points, discretised inputs plus the costate's optimum) on a sparse grid "
+      "(piecewise-linear hierarchical basis, " +
+          sparse::to_string(grid.basis()) + ")",
+      "time_dependent");
+  meta.strings["reach_mode"] = to_string(o.mode);
+  meta.numbers["horizon"] = o.horizon;
+  meta.numbers["time_step"] = r.time_step;
+  meta.numbers["steps"] = static_cast<double>(r.steps);
+  meta.numbers["inputs_per_axis"] = o.inputs_per_axis;
+  if (adaptive) {
+    meta.numbers["adaptive_threshold"] = o.adapt_threshold;
+    meta.numbers["adaptive_max_level"] = o.adapt_max_level;
+    meta.numbers["adaptive_largest_grid"] = static_cast<double>(r.largest_grid);
+  }
+  std::vector<double> surplus = r.values;
+  grid.hierarchize(surplus);
+  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
+  for (std::size_t p = 0; p < r.values.size(); ++p)
+    for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, control, meta);
+  checkpoints.finished();
+  return s;
+}
+
+template <class P>
+SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  const P problem = configure_problem<P>(config);
+  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
+            "--solve.algorithm " << config.algorithm << ": on sparse grids problem '" << P::name()
+                                 << "' runs the time-dependent semi-Lagrangian scheme only");
+  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
+  HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
+            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
+  HJB_CHECK(config.sparse_cfl > 0 && config.sparse_cfl <= 1000, UsageError,
+            "--sparse.cfl must be in (0, 1000], got " << config.sparse_cfl);
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  HJB_CHECK(std::isfinite(config.sparse_adaptive) && config.sparse_adaptive >= 0, UsageError,
+            "--grid.adaptive must be a threshold >= 0, got " << config.sparse_adaptive);
+  HJB_CHECK(config.sparse_max_level == 0 ||
+                (config.sparse_max_level >= config.sparse_level && config.sparse_max_level <= 30),
+            UsageError,
+            "--grid.max_level must be in [--grid.level " << config.sparse_level << ", 30], got "
+                                                         << config.sparse_max_level);
+  // The extrapolating basis has no nodes on the boundary: a periodic axis would wrap foot points
+  // into its extrapolated margins, whose weights (1.5, -0.5) amplify errors step after step.
+  for (int k = 0; k < D; ++k)
+    HJB_CHECK(plan.basis == sparse::Basis::boundary || !problem.domain()[k].periodic, UsageError,
+              "--grid.basis extrapolating: axis " << k << " of problem '" << P::name()
+                                                  << "' is periodic; use --grid.basis boundary");
+  SparseTimeOptions o;
+  o.horizon = config.options.horizon;
+  o.cfl = config.sparse_cfl;
+  o.inputs_per_axis = config.sparse_inputs;
+  o.mode = config.options.mode;
+  o.max_steps = config.options.max_steps;
+  const double inputs =
+      static_cast<double>(input_candidates(problem.control_set(), o.inputs_per_axis).size() + 1) *
+      static_cast<double>(input_candidates(problem.disturbance_set(), o.inputs_per_axis).size() +
+                          (P::disturbance_dim > 0 ? 1 : 0));
+  // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
+  // the periodic partner and the control per node.
+  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim));
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
+  SolveSummary s;
+  s.algorithm = "sparse time_dependent";
+  if (config.dry_run) {
+    s.dry_run = true;
+    return s;
+  }
+  const sparse::SparseGrid regular = plan.build(D, config);
+  if (config.sparse_adaptive > 0) {
+    o.adapt_threshold = config.sparse_adaptive;
+    o.adapt_max_level =
+        config.sparse_max_level > 0 ? config.sparse_max_level : std::min(30, config.sparse_level + 4);
+    sparse::AdaptiveSparseGrid grid(regular);
+    return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
+  }
+  return sparse_time_run(comm, config, problem, regular, regular, o, outputs.files, s);
+}
+
+}  // namespace hjb

@@ -1,0 +1,184 @@
+// The generic `solve` driver for one problem type: configure, partition, march, publish the table.
+#pragma once
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "grids/distributed/tensor_grid.hpp"
+#include "solver/algorithms/time_dependent.hpp"
+#include "solver/frontend/solve_config.hpp"
+#include "solver/io/checkpoint.hpp"
+#include "solver/io/collective_failure.hpp"
+#include "solver/io/hdf5_table.hpp"
+#include "solver/io/version_attributes.hpp"
+#include "solver/run/history.hpp"
+#include "solver/run/memory_plan.hpp"
+#include "solver/run/output_paths.hpp"
+#include "solver/run/run_setup.hpp"
+
+namespace hjb {
+
+/// Everything that must agree for a checkpoint or partial table to continue the same computation:
+/// problem and parameters, control mode, axes, scheme, mode and snapshot schedule (not the rank count).
+template <ControlProblem P>
+std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
+                         const TimeDependentOptions& o) {
+  std::ostringstream os;
+  os << std::setprecision(17) << problem_and_grid_identity(problem, axes);
+  os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << ","
+     << to_string(o.dissipation) << "," << to_string(o.boundary) << ",cfl:" << o.cfl
+     << ";mode=" << to_string(o.mode) << ";schedule=";
+  for (double tau : o.snapshot_schedule()) os << tau << ",";
+  return os.str();
+}
+
+/// Plans the memory of this rank, reduces the plan over ranks (component-wise maximum), prints
+/// it for --dry-run and enforces --memory-per-rank (ValidationError). Returns true for a dry run.
+/// Collective.
+template <int D>
+bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
+  const MemoryPlan mine = plan_time_dependent_memory(grid, config.options);
+  double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
+                     mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
+                     mine.mpi_io_bytes};
+  double worst[7];
+  MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
+  const double table_bytes = planned_table_bytes({grid.axes().begin(), grid.axes().end()},
+                                                 config.options.snapshot_schedule().size() + 1);
+  if (config.dry_run) {
+    std::ostringstream os;
+    os << "dry run: " << config.problem << " on " << grid.size() << " ranks, grid ";
+    for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.axis(a).n;
+    os << " = " << grid.global_count() << " nodes, process grid ";
+    for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
+    os << "\n  memory per rank (largest): values + RK stages + rate " << format_bytes(worst[0])
+       << ", padded block " << format_bytes(worst[1]) << ", halo exchange " << format_bytes(worst[2]) << " ("
+       << worst[5] << " nodes), MPI-IO buffer " << format_bytes(worst[6]) << ", process baseline "
+       << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
+       << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
+       << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
+       << format_bytes(8.0 * static_cast<double>(grid.global_count())) << " (twice while one is replaced); "
+       << format_bytes(std::max(0.0, available_bytes(config.output))) << " available\n";
+    PetscPrintf(grid.comm(), "%s", os.str().c_str());
+  }
+  HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
+            "--memory-per-rank: the run needs about "
+                << format_bytes(worst[4]) << " on its largest rank but the budget is "
+                << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid");
+  return config.dry_run;
+}
+
+template <ControlProblem P>
+SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  config.options.validate();
+  const P problem = configure_problem<P>(config);
+  const auto axes = configure_axes(problem, config);
+  TensorGrid<D> grid(comm, axes);
+  check_decomposition(grid, stencil_half_width(config.options.derivative),
+                      to_string(config.options.derivative));
+  const bool dry_run = check_memory_plan(grid, config);
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, planned_table_bytes(axis_list, config.options.snapshot_schedule().size() + 1),
+      checkpoint_bytes);
+  const RunFiles& files = outputs.files;
+  if (dry_run) {
+    SolveSummary dry;
+    dry.algorithm = "time_dependent";
+    dry.dry_run = true;
+    return dry;
+  }
+  TimeDependentSolver<P> solver(problem, grid, config.options);
+  solver.check_step_budget();
+
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  const auto& o = config.options;
+  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
+                           to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
+  meta.strings["scheme.accuracy"] = config.accuracy;
+  meta.strings["scheme.derivative"] = to_string(o.derivative);
+  meta.strings["scheme.time_integrator"] = to_string(o.integrator);
+  meta.strings["scheme.dissipation"] = to_string(o.dissipation);
+  meta.strings["scheme.boundary"] = to_string(o.boundary);
+  meta.strings["mode"] = to_string(o.mode);
+  meta.strings["control_mode"] = problem.control_mode == Optimize::maximize ? "max" : "min";
+  meta.strings["command_line"] = config.command_line;
+  meta.strings["petsc_options"] = config.petsc_options;
+  meta.numbers["scheme.cfl"] = o.cfl;
+  meta.numbers["horizon"] = o.snapshot_schedule().back();
+
+  std::vector<double> times{0.0};
+  for (double tau : o.snapshot_schedule()) times.push_back(-tau);
+  std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
+  std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
+
+  const std::string identity = run_identity(problem, axes, o);
+  meta.strings["run_identity"] = identity;
+  const OwnedVec v = grid.create_vector();
+  SolveProgress from;
+  std::unique_ptr<TableWriter> writer;
+  if (!config.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
+    from = {header.tau, header.steps, header.next_snapshot};
+    // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
+    const std::string partial = header.partial_table.empty() ? files.table + ".tmp" : header.partial_table;
+    writer = TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity);
+    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
+                header.steps, -header.tau, grid.size());
+  } else {
+    solver.set_initial(v);
+    writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
+                                           extent, times, meta);
+  }
+  FailedRunCleanup cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint),
+                                  files.temporary(files.history), files.temporary(files.sidecar)});
+  RunControl control(comm, config.control);
+  auto checkpoint = [&](const SolveProgress& p, Vec values) {
+    writer->flush();  // the snapshots the checkpoint counts as written are on disk
+    save_checkpoint(comm, files, {identity, writer->temporary_path(), p.tau, p.steps, p.next_snapshot},
+                    values, axis_list, start, extent);
+    control.checkpoint_written();
+  };
+  auto summary = solver.solve(
+      v,
+      [&](int k, double, Vec values) {
+        const VecReadAccess owned(values);
+        HJB_CHECK(owned.data(), RuntimeError, "cannot read the values of snapshot " << k);
+        writer->write_snapshot(k, owned.data());
+      },
+      from,
+      [&](const SolveProgress& p, Vec values) {
+        const StepDecision d = control.after_step(p.steps);
+        if (d == StepDecision::proceed) return Termination::horizon_reached;
+        checkpoint(p, values);
+        return d == StepDecision::stop ? control.stop_termination() : Termination::horizon_reached;
+      });
+  summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  if (summary.interrupted()) {
+    cleanup.disarm();
+    writer->suspend();
+    std::ostringstream os;
+    os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
+       << " (t = " << -summary.progress.tau << "); checkpoint written to " << files.checkpoint
+       << "; resume with --restart " << files.checkpoint;
+    summary.message = os.str();
+    return summary;
+  }
+  // The history goes to its temporary name first, so a failure there publishes nothing.
+  if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
+  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
+  if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
+  remove_file_on_rank0(comm, files.checkpoint);  // obsolete once the table is published
+  cleanup.disarm();
+  return summary;
+}
+
+}  // namespace hjb
