@@ -18,3 +18,18 @@ inline double value_from_return(double expected_return) { return -expected_retur
 inline double return_from_value(double value) { return -value; }
 
 }  // namespace hjb::rl_mapping
+
+namespace hjb {
+
+/// Training defaults of the RL baselines that a task needs (applied where the user sets nothing).
+/// A problem states them next to its definition as `static constexpr RlDefaults rl_defaults{...}`;
+/// a value of 0 means "the agent's own default".
+struct RlDefaults {
+  /// AR(1) correlation of the exploration noise, PPO and SAC (e.g. MountainCar: pushing one way
+  /// for tens of steps is the only way to ever reach the goal).
+  double noise_correlation = 0.0;
+  /// PPO's discount (0: PpoOptions' default).
+  double ppo_gamma = 0.0;
+};
+
+}  // namespace hjb

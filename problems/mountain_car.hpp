@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/control_problem.hpp"
+#include "core/rl_mapping.hpp"
 
 namespace hjb::problems {
 
@@ -25,6 +26,9 @@ struct MountainCar {
   double power = 0.0015, goal_position = 0.45, goal_reward = 100.0, episode_steps = 999, discount = 0.99;
   static constexpr double min_position = -1.2, max_position = 0.6, max_speed = 0.07;
   Optimize control_mode = Optimize::minimize;
+  /// The RL baselines need temporally correlated exploration (AR(1), c = 0.99) to ever reach the
+  /// goal, and PPO the environment's own discount (docs/benchmarks.md: 5 seeds each solve it).
+  static constexpr RlDefaults rl_defaults{.noise_correlation = 0.99, .ppo_gamma = 0.99};
 
   template <class F>
   void visit_parameters(F&& f) {

@@ -38,27 +38,11 @@ void PpoOptions::validate() const {
 }
 
 std::map<std::string, double> PpoOptions::as_map() const {
-  std::map<std::string, double> m{{"environments", environments},
-                                  {"rollout_steps", rollout_steps},
-                                  {"epochs", epochs},
-                                  {"minibatch", minibatch},
-                                  {"gamma", gamma},
-                                  {"gae_lambda", gae_lambda},
-                                  {"clip_range", clip_range},
-                                  {"value_clip", value_clip},
-                                  {"entropy_coefficient", entropy_coefficient},
-                                  {"value_coefficient", value_coefficient},
-                                  {"learning_rate", learning_rate},
-                                  {"anneal_learning_rate", anneal_learning_rate},
-                                  {"max_gradient_norm", max_gradient_norm},
-                                  {"initial_log_std", initial_log_std},
-                                  {"noise_correlation", noise_correlation},
-                                  {"model_batch", model_batch},
-                                  {"state_dependent_std", state_dependent_std},
-                                  {"normalize_observations", normalize_observations},
-                                  {"normalize_rewards", normalize_rewards},
-                                  {"normalize_advantages", normalize_advantages},
-                                  {"activation_relu", activation == Activation::relu}};
+  std::map<std::string, double> m;
+  visit(*this,
+        [&](const char* name, const auto& value, const char*) { m[name] = static_cast<double>(value); });
+  if (!warm_start_table) m.erase("warm_start_steps");
+  m["activation_relu"] = activation == Activation::relu;
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;
 }

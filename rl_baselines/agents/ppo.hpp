@@ -47,8 +47,41 @@ struct PpoOptions {
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::tanh;
 
+  /// Every scalar option once, as f(name, member, help): the one list from which the command line
+  /// (--ppo.NAME), the policy file's hyperparameters (as_map) and the Python bindings are built.
+  /// The hidden widths, the activation and the warm-start table are not scalars and are listed apart.
+  template <class Self, class F>
+  static void visit(Self& o, F&& f) {
+    f("environments", o.environments, "parallel environments");
+    f("rollout_steps", o.rollout_steps, "steps per environment per rollout");
+    f("epochs", o.epochs, "passes over each rollout");
+    f("minibatch", o.minibatch, "minibatch size");
+    f("gamma", o.gamma, "discount");
+    f("gae_lambda", o.gae_lambda, "GAE lambda");
+    f("clip_range", o.clip_range, "ratio clip epsilon");
+    f("value_clip", o.value_clip, "value clip range (0: off)");
+    f("entropy_coefficient", o.entropy_coefficient, "entropy bonus");
+    f("value_coefficient", o.value_coefficient, "value loss weight");
+    f("learning_rate", o.learning_rate, "Adam step (linearly annealed)");
+    f("anneal_learning_rate", o.anneal_learning_rate, "anneal to 0");
+    f("max_gradient_norm", o.max_gradient_norm, "gradient clip");
+    f("initial_log_std", o.initial_log_std, "initial log std");
+    f("noise_correlation", o.noise_correlation,
+      "AR(1) correlation of the exploration noise per step (0: independent)");
+    f("model_batch", o.model_batch,
+      "HJB-informed value network: rollout states per minibatch stepped by the known dynamics (0: off)");
+    f("warm_start_steps", o.warm_start_steps, "value-network fitting steps of the warm start");
+    f("state_dependent_std", o.state_dependent_std,
+      "exploration noise from the network (true) or a free parameter (false)");
+    f("normalize_observations", o.normalize_observations, "running mean/std normalisation of observations");
+    f("normalize_rewards", o.normalize_rewards, "rewards scaled by the running std of the discounted return");
+    f("normalize_advantages", o.normalize_advantages, "advantages normalised per minibatch");
+  }
+
   /// Throws UsageError naming the option (--ppo.NAME).
   void validate() const;
+  /// The options as recorded in a policy file: every visited scalar (warm_start_steps only with a
+  /// warm-start table), activation_relu and hidden_L.
   std::map<std::string, double> as_map() const;
 };
 

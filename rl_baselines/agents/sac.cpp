@@ -32,20 +32,11 @@ void SacOptions::validate() const {
 }
 
 std::map<std::string, double> SacOptions::as_map() const {
-  std::map<std::string, double> m{{"batch", batch},
-                                  {"buffer", buffer},
-                                  {"learning_starts", learning_starts},
-                                  {"gamma", gamma},
-                                  {"tau", tau},
-                                  {"actor_learning_rate", actor_learning_rate},
-                                  {"critic_learning_rate", critic_learning_rate},
-                                  {"alpha_learning_rate", alpha_learning_rate},
-                                  {"initial_alpha", initial_alpha},
-                                  {"target_entropy", target_entropy},
-                                  {"noise_correlation", noise_correlation},
-                                  {"model_batch", model_batch},
-                                  {"warm_start_steps", warm_start_table ? warm_start_steps : 0},
-                                  {"activation_relu", activation == Activation::relu}};
+  std::map<std::string, double> m;
+  visit(*this,
+        [&](const char* name, const auto& value, const char*) { m[name] = static_cast<double>(value); });
+  if (!warm_start_table) m["warm_start_steps"] = 0;
+  m["activation_relu"] = activation == Activation::relu;
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;
 }

@@ -36,7 +36,30 @@ struct SacOptions {
   std::vector<int> hidden{64, 64};
   Activation activation = Activation::relu;
 
+  /// Every scalar option once, as f(name, member, help): the one list from which the command line
+  /// (--sac.NAME), the policy file's hyperparameters (as_map) and the Python bindings are built.
+  template <class Self, class F>
+  static void visit(Self& o, F&& f) {
+    f("batch", o.batch, "minibatch size");
+    f("buffer", o.buffer, "replay capacity");
+    f("learning_starts", o.learning_starts, "uniform random steps before the first update");
+    f("gamma", o.gamma, "discount");
+    f("tau", o.tau, "Polyak factor of the target critics");
+    f("actor_learning_rate", o.actor_learning_rate, "Adam step of the actor");
+    f("critic_learning_rate", o.critic_learning_rate, "Adam step of the critics");
+    f("alpha_learning_rate", o.alpha_learning_rate, "Adam step of the temperature");
+    f("initial_alpha", o.initial_alpha, "initial temperature");
+    f("target_entropy", o.target_entropy, "0: -action_dim");
+    f("noise_correlation", o.noise_correlation,
+      "AR(1) correlation of the exploration noise per step (0: independent)");
+    f("model_batch", o.model_batch,
+      "HJB-informed critic: synthetic transitions of the known dynamics per update (0: off)");
+    f("warm_start_steps", o.warm_start_steps, "critic fitting steps of the warm start");
+  }
+
   void validate() const;  ///< throws UsageError naming --sac.NAME
+  /// The options as recorded in a policy file: every visited scalar (warm_start_steps 0 without a
+  /// warm-start table), activation_relu and hidden_L.
   std::map<std::string, double> as_map() const;
 };
 

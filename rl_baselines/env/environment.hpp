@@ -73,6 +73,8 @@ class Environment {
   /// Starts an episode from a given state (its size must be the problem's dimension).
   virtual void set_state(const std::vector<double>& x) = 0;
   virtual std::unique_ptr<Environment> clone() const = 0;
+  /// The task's training defaults for the RL baselines (the problem's `rl_defaults`, if any).
+  virtual RlDefaults rl_defaults() const = 0;
 };
 
 template <MdpProblem P>
@@ -161,6 +163,12 @@ class ProblemEnvironment final : public Environment {
     m_steps = 0;
   }
   std::unique_ptr<Environment> clone() const override { return std::make_unique<ProblemEnvironment>(*this); }
+  RlDefaults rl_defaults() const override {
+    if constexpr (requires { P::rl_defaults; })
+      return P::rl_defaults;
+    else
+      return {};
+  }
   const P& problem() const { return m_problem; }
 
  private:

@@ -1,0 +1,28 @@
+// `hjbench problems`: every problem of the catalogue with its dimensions, algorithms and parameters.
+#include <iostream>
+#include <set>
+
+#include "apps/command.hpp"
+#include "solver/frontend/problem_registry.hpp"
+
+namespace hjb::apps {
+
+int run_problems(const CommandContext& context) {
+  if (context.rank != 0) return 0;
+  for (const auto& e : problem_registry()) {
+    std::cout << e.name << ": " << e.description << "\n  dimensions:";
+    std::set<int> dims;
+    for (const auto& [d, f] : e.time_dependent) dims.insert(d);
+    for (const auto& [d, f] : e.stationary) dims.insert(d);
+    for (int d : dims) std::cout << " " << d;
+    std::cout << "\n  algorithms:" << (e.time_dependent.empty() ? "" : " time_dependent")
+              << (e.stationary.empty() ? "" : " value_iteration policy_iteration")
+              << (e.finite_horizon.empty() ? "" : " finite_horizon");
+    std::cout << "\n  parameters (--problem.NAME):";
+    for (const auto& n : e.parameter_names) std::cout << " " << n;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+}  // namespace hjb::apps

@@ -1,0 +1,141 @@
+// `hjbench rollout POLICY.h5 [--episodes N] [--table V.h5] [--episodic-table F.h5]`: a policy's mean
+// return on seeded episodes, and its optimality gaps against a stationary and a finite-horizon table.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "apps/command.hpp"
+#include "apps/command_support.hpp"
+#include "core/error.hpp"
+#include "grids/multilinear.hpp"
+#include "rl_baselines/agents/evaluate.hpp"
+#include "rl_baselines/agents/score.hpp"
+#include "rl_baselines/io/policy_file.hpp"
+
+namespace hjb::apps {
+
+namespace {
+
+std::string problem_of(const Table& table) {
+  return table.strings.count("problem") ? table.strings.at("problem") : "?";
+}
+
+/// A table of `problem` (checked before its mode, so a table of another task is named as such).
+void require_table_of(const Table& table, const std::string& path, const std::string& problem) {
+  HJB_CHECK(problem_of(table) == problem, ValidationError,
+            path << ": a table of problem '" << problem_of(table) << "', not '" << problem << "'");
+}
+
+/// The table has `env`'s dimension and parameters.
+void require_same_shape(const Table& table, const std::string& path, const std::string& problem,
+                        const rl::Environment& env) {
+  HJB_CHECK(table.axes.size() == env.state().size(), ValidationError,
+            path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
+                 << env.state().size() << "-D");
+  rl::require_same_parameters(table.problem_parameters, path, env);
+}
+
+}  // namespace
+
+int run_rollout(const CommandContext& context) {
+  std::string path, problem, table_path, episodic_path;
+  int episodes = 100;
+  std::uint64_t seed = 1000000;
+  po::options_description opts("hjbench rollout POLICY.h5 [--episodes N] [--seed S] [--problem NAME]");
+  opts.add_options()("help,h", "print this help")("policy", po::value(&path), "policy file")(
+      "episodes", po::value(&episodes)->default_value(100), "number of seeded episodes")(
+      "seed", po::value(&seed)->default_value(1000000), "episode e starts from reset(seed + e)")(
+      "problem", po::value(&problem), "problem to evaluate on (default: the policy's)")(
+      "table", po::value(&table_path),
+      "a stationary value table of the same problem (hjbench solve --solve.algorithm ...): also print the "
+      "optimality gap J(x0) - V*(x0) of the policy's discounted cost")(
+      "episodic-table", po::value(&episodic_path),
+      "a finite-horizon table of the same problem and episode length (--solve.algorithm finite_horizon): "
+      "also "
+      "print the gap in episode return, R*(x0) - R(x0) = -V_0(x0) - R(x0), paired over the same episodes");
+  po::positional_options_description pos;
+  pos.add("policy", 1);
+  po::variables_map vm;
+  if (!parse_options(context.args, opts, vm, {&pos, ""})) return 0;
+  HJB_CHECK(!path.empty(), UsageError, "usage: hjbench rollout POLICY.h5 [--episodes N] [--seed S]");
+  HJB_CHECK(episodes >= 1, UsageError, "--episodes must be positive, got " << episodes);
+  const rl::Policy policy = rl::load_policy(path);
+  if (problem.empty()) {
+    problem = policy.problem;
+    const auto known = rl::environment_names();
+    HJB_CHECK(std::find(known.begin(), known.end(), problem) != known.end(), ValidationError,
+              path << ": the policy names problem '" << problem
+                   << "', which has no environment here (corrupt policy file, or one from a newer hjbench)");
+  }
+  const auto env = rl::make_environment(problem, {}, problem == policy.problem ? policy.state_dim : 0);
+  HJB_CHECK(
+      policy.problem == problem, ValidationError,
+      path << ": the policy was trained on problem '" << policy.problem << "', not '" << problem << "'");
+  // Both tables are read and checked before any episode runs.
+  std::optional<Table> episodic, stationary;
+  if (!episodic_path.empty()) {
+    const Table& table = episodic.emplace(read_table(episodic_path));
+    HJB_CHECK(table.complete, ValidationError,
+              episodic_path << ": a partial table (interrupted or failed run)");
+    require_table_of(table, episodic_path, problem);
+    HJB_CHECK(
+        table.strings.count("mode") && table.strings.at("mode") == "finite_horizon" &&
+            table.numbers.count("horizon_steps"),
+        ValidationError,
+        episodic_path << ": not a finite-horizon table (hjbench solve --solve.algorithm finite_horizon)");
+    require_same_shape(table, episodic_path, problem, *env);
+    const long horizon = std::lround(table.numbers.at("horizon_steps"));
+    HJB_CHECK(horizon == env->episode_limit(), ValidationError,
+              episodic_path << ": its horizon is " << horizon << " steps, the episodes of '" << problem
+                            << "' last " << env->episode_limit());
+  }
+  if (!table_path.empty()) {
+    const Table& table = stationary.emplace(read_table(table_path));
+    require_table_of(table, table_path, problem);
+    HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
+                  table.numbers.count("discount"),
+              ValidationError,
+              table_path << ": not a stationary (discounted) value table"
+                         << (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon"
+                                 ? " but a finite-horizon one (its episodic optimum: hjbench simulate " +
+                                       table_path + ")"
+                                 : std::string()));
+    require_same_shape(table, table_path, problem, *env);
+  }
+  print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
+                   rl::evaluate_policy(policy, *env, episodes, seed));
+  if (episodic) {
+    const Table& table = *episodic;
+    const long horizon = std::lround(table.numbers.at("horizon_steps"));
+    const std::vector<double>& v0 = table.values.back();
+    auto v_star = [&](const std::vector<double>& state) {
+      return interpolate_table(table.axes, v0, state.data());
+    };
+    // Undiscounted: the policy's cost over the episode is minus its return, V_0 minus the optimal one.
+    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, 1.0, v_star);
+    std::printf(
+        "episodic gap (table %s, %ld steps): policy return %.3f, optimal return %.3f, gap %.3f +- %.3f "
+        "(standard error, paired) over %d episodes\n",
+        episodic_path.c_str(), horizon, -gap.mean_cost, -gap.mean_optimal, gap.mean_gap,
+        gap.gap_standard_error, episodes);
+  }
+  if (stationary) {
+    const Table& table = *stationary;
+    const double gamma = table.numbers.at("discount");
+    const std::vector<double>& v = table.values.back();
+    auto v_star = [&](const std::vector<double>& state) {
+      return interpolate_table(table.axes, v, state.data());
+    };
+    const auto gap = rl::optimality_gap(policy, *env, episodes, seed, gamma, v_star);
+    std::printf(
+        "optimality gap (discount %.4g, table %s): policy cost %.3f, optimal V* %.3f, gap %.3f +- %.3f "
+        "(standard error, paired) over %d episodes\n  (J continues the policy past the %d-step episode limit "
+        "until discount^k < 1e-10, as V* is infinite-horizon: %.3f of J comes from beyond the limit)\n",
+        gamma, table_path.c_str(), gap.mean_cost, gap.mean_optimal, gap.mean_gap, gap.gap_standard_error,
+        episodes, env->episode_limit(), gap.mean_beyond_limit);
+  }
+  return 0;
+}
+
+}  // namespace hjb::apps

@@ -1,0 +1,47 @@
+// What several commands share: option parsing with Boost.Program_options (no abbreviations, help,
+// INI files, errors as UsageError), start states, seeded start sets and one-line evaluations.
+#pragma once
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rl_baselines/agents/evaluate.hpp"
+#include "rl_baselines/env/environment.hpp"
+#include "tables/table.hpp"
+
+namespace hjb::apps {
+
+namespace po = boost::program_options;
+
+/// How a command's options are read.
+struct ParseSpec {
+  const po::positional_options_description* positional = nullptr;
+  std::string help_epilogue;  ///< printed after the options by --help
+  bool config_file = false;   ///< accept --config FILE.ini (the same keys; the command line wins)
+};
+
+/// Parses `args` into `vm` and notifies the bound variables. Prints the options and the epilogue and
+/// returns false on --help. Throws UsageError for an unknown, abbreviated or malformed option and
+/// ValidationError for an unreadable --config file.
+bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
+                   po::variables_map& vm, const ParseSpec& spec = {});
+
+/// True when the user did not set `key` (absent, or only its default).
+inline bool unset(const po::variables_map& vm, const char* key) {
+  return !vm.count(key) || vm[key].defaulted();
+}
+
+/// Hidden-layer widths: a list of positive integers (named by `option` in errors).
+std::vector<int> parse_sizes(const std::string& text, const std::string& option);
+
+/// --x0: a start state inside the table's grid (periodic axes wrap).
+std::vector<double> parse_start(const std::string& text, const Table& table);
+
+/// `count` start states of env's start distribution, start k drawn after reset(seed + k).
+std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int count, std::uint64_t seed);
+
+/// "WHAT: mean return M +- SE (standard error) over N episodes".
+void print_evaluation(const std::string& what, const rl::Evaluation& e);
+
+}  // namespace hjb::apps

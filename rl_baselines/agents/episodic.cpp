@@ -1,0 +1,86 @@
+// The optimal expected episode return of a finite-horizon table, two ways (episodic.hpp).
+#include "rl_baselines/agents/episodic.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "grids/multilinear.hpp"
+#include "rl_baselines/agents/evaluate.hpp"
+
+namespace hjb::rl {
+
+MeanAndError mean_and_standard_error(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  MeanAndError m;
+  double var = 0.0;
+  for (double v : x) m.mean += v / n;
+  for (double v : x) var += (v - m.mean) * (v - m.mean);
+  m.standard_error = x.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
+  return m;
+}
+
+EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
+                                 const std::vector<std::vector<double>>& starts,
+                                 bool from_start_distribution) {
+  HJB_CHECK(table.numbers.count("horizon_steps") && table.numbers.count("actions"), ValidationError,
+            path << ": a finite-horizon table without horizon_steps/actions attributes");
+  EpisodicOptimum r;
+  r.horizon = std::lround(table.numbers.at("horizon_steps"));
+  const long horizon = r.horizon;
+  // Snapshot j holds stage k = N + t_j (t_j = k - N <= 0). The lookahead at step k needs V_{k+1}:
+  // where a stage is not stored, the nearest stored one stands in (still a feasible feedback, so
+  // the closed loop still bounds the optimum; exact when every stage is stored).
+  std::vector<int> snapshot_of(static_cast<std::size_t>(horizon + 1), -1);
+  for (std::size_t j = 0; j < table.times.size(); ++j) {
+    const long k = horizon + std::lround(table.times[j]);
+    if (k >= 0 && k <= horizon) snapshot_of[static_cast<std::size_t>(k)] = static_cast<int>(j);
+  }
+  HJB_CHECK(snapshot_of[0] >= 0 && snapshot_of[static_cast<std::size_t>(horizon)] >= 0, ValidationError,
+            path << ": a finite-horizon table without its stages 0 and " << horizon);
+  r.stored_stages = horizon + 1 - std::count(snapshot_of.begin(), snapshot_of.end(), -1);
+  std::vector<int> nearest(snapshot_of);
+  for (long k = 0; k <= horizon; ++k) {
+    if (nearest[k] >= 0) continue;
+    for (long d = 1;; ++d) {
+      if (k - d >= 0 && snapshot_of[k - d] >= 0) {
+        nearest[k] = snapshot_of[k - d];
+        break;
+      }
+      if (k + d <= horizon && snapshot_of[k + d] >= 0) {
+        nearest[k] = snapshot_of[k + d];
+        break;
+      }
+    }
+  }
+  const int m = env.action_dim();
+  r.actions = std::lround(table.numbers.at("actions"));
+  const long per_axis = std::lround(std::pow(static_cast<double>(r.actions), 1.0 / m));
+  const std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
+  HJB_CHECK(static_cast<long>(actions.size()) == r.actions, ValidationError,
+            path << ": " << r.actions << " actions is not a grid of " << m << "-D actions");
+  const std::vector<double>& v0 = table.values[static_cast<std::size_t>(snapshot_of[0])];
+  const auto cost_to_go = [&](long k, const std::vector<double>& y) {
+    return interpolate_table(table.axes, table.values[static_cast<std::size_t>(nearest[k])], y.data());
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  r.returns = lookahead_returns(env, starts, horizon, actions, cost_to_go);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    r.paired.push_back(r.returns[i] + interpolate_table(table.axes, v0, starts[i].data()));  // R - (-V_0)
+  if (from_start_distribution) {
+    try {
+      r.table_return = -uniform_box_mean(table.axes, v0, env.start_low(), env.start_high());
+    } catch (const std::invalid_argument& e) {
+      throw ValidationError(path + ": the start distribution of " + env.problem_name() +
+                            " is not inside the table's grid: " + e.what());
+    }
+  } else {
+    r.table_return = -interpolate_table(table.axes, v0, starts.at(0).data());
+  }
+  return r;
+}
+
+}  // namespace hjb::rl
