@@ -49,7 +49,14 @@ void print_score(const rl::Score& s, const rl::Policy& policy, const std::string
   if (s.refined)
     std::printf("  V* discretisation error |V - V_coarse| at the starts (vs %s): mean %.4f, max %.4f\n",
                 s.coarse_path.c_str(), s.refinement_mean, s.refinement_max);
-  std::printf("episode-return scale (rewards summed over the episode, what RL papers report):\n");
+  std::printf(
+      "  the reference's own error at these starts                  %.4f (a gap is resolved when its CI "
+      "clears it)\n",
+      s.reference_error);
+  if (s.gap_within_reference_error) std::printf("WARNING: %s\n", s.warning.c_str());
+  std::printf(
+      "episode-return scale (rewards summed over the episode, what RL papers report; for returns p90 is the\n"
+      "10th percentile and worst the smallest return):\n");
   print_summary("policy return", s.policy_episode_return);
   print_summary("table feedback return", s.feedback_episode_return);
   print_summary("gap R_feedback - R_policy", s.gap_return);

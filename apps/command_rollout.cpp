@@ -9,6 +9,7 @@
 #include "apps/command_support.hpp"
 #include "core/error.hpp"
 #include "grids/multilinear.hpp"
+#include "rl_baselines/agents/episodic.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/agents/score.hpp"
 #include "rl_baselines/io/policy_file.hpp"
@@ -34,6 +35,41 @@ void require_same_shape(const Table& table, const std::string& path, const std::
             path << ": a " << table.axes.size() << "-D table, but problem '" << problem << "' is "
                  << env.state().size() << "-D");
   rl::require_same_parameters(table.problem_parameters, path, env);
+}
+
+/// The reference's own bracket at the episodes' starts, paired with the policy's returns: the achieved
+/// return of the table's lookahead feedback (a feasible policy, so a lower end of the optimum) and
+/// the table's value (an estimate, not a bound); the gap to the lower end; and a warning in words
+/// when the gap's 95 % interval reaches into the reference's own uncertainty |table - lower end|.
+void print_episodic_bracket(const Table& table, const std::string& path, const rl::Environment& env,
+                            const std::vector<std::vector<double>>& starts, const rl::OptimalityGap& gap) {
+  const rl::EpisodicOptimum lookahead = rl::episodic_optimum(table, path, env, starts, false);
+  std::vector<double> to_lower;  // R_lookahead - R_policy, per episode (the policy's cost is -R_policy)
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    to_lower.push_back(lookahead.returns[i] + gap.discounted_cost[i]);
+  const auto lower = rl::mean_and_standard_error(lookahead.returns);
+  const auto gap_lower = rl::mean_and_standard_error(to_lower);
+  const double reference_error = std::abs(rl::mean_and_standard_error(lookahead.paired).mean);
+  std::printf(
+      "  the optimum at these starts: >= %.3f +- %.3f, achieved by the table's lookahead feedback (a lower "
+      "end); the "
+      "table's %.3f is an estimate, not a bound (reference error |table - lower end| = %.3f)\n",
+      lower.mean, lower.standard_error, -gap.mean_optimal, reference_error);
+  std::printf(
+      "  gap to the achieved lower end: %.3f +- %.3f (standard error, paired): the policy's true gap is at "
+      "least this, "
+      "up to sampling%s\n",
+      gap_lower.mean, gap_lower.standard_error,
+      gap_lower.mean < 0
+          ? " (negative: the policy beats the table's feedback, and is itself the better lower end)"
+          : "");
+  const double low = gap.mean_gap - 1.96 * gap.gap_standard_error;
+  if (low <= reference_error)
+    std::printf(
+        "WARNING: gap is within the reference's error: the gap's 95%% interval [%.3f, %.3f] reaches below "
+        "the "
+        "reference's own error %.3f; this table cannot tell the policy from optimal (use a finer table)\n",
+        low, gap.mean_gap + 1.96 * gap.gap_standard_error, reference_error);
 }
 
 }  // namespace
@@ -102,6 +138,10 @@ int run_rollout(const CommandContext& context) {
                                        table_path + ")"
                                  : std::string()));
     require_same_shape(table, table_path, problem, *env);
+    const double gamma = table.numbers.at("discount");
+    HJB_CHECK(std::abs(gamma - env->discount()) <= 1e-12, ValidationError,
+              table_path << ": solved with discount " << gamma << ", the environment's is " << env->discount()
+                         << " (the gap compares discounted costs under the environment's discount)");
   }
   print_evaluation(policy.algorithm + " policy " + path + " on " + problem,
                    rl::evaluate_policy(policy, *env, episodes, seed));
@@ -115,10 +155,12 @@ int run_rollout(const CommandContext& context) {
     // Undiscounted: the policy's cost over the episode is minus its return, V_0 minus the optimal one.
     const auto gap = rl::optimality_gap(policy, *env, episodes, seed, 1.0, v_star);
     std::printf(
-        "episodic gap (table %s, %ld steps): policy return %.3f, optimal return %.3f, gap %.3f +- %.3f "
+        "episodic gap (table %s, %ld steps): policy return %.3f, table return (estimate) %.3f, gap %.3f +- "
+        "%.3f "
         "(standard error, paired) over %d episodes\n",
         episodic_path.c_str(), horizon, -gap.mean_cost, -gap.mean_optimal, gap.mean_gap,
         gap.gap_standard_error, episodes);
+    print_episodic_bracket(table, episodic_path, *env, seeded_starts(*env, episodes, seed), gap);
   }
   if (stationary) {
     const Table& table = *stationary;

@@ -274,6 +274,11 @@ PYBIND11_MODULE(hjbench, m) {
           s = rl::score_controller(
               c, *env, table, options(starts, seed, bootstrap, confidence, domain_points, slice, coarse));
         }
+        // A gap the table cannot resolve is said in words, as the command line does (the dict keeps
+        // gap_within_reference_error, reference_error and warning).
+        if (s.gap_within_reference_error)
+          py::module_::import("warnings")
+              .attr("warn")(s.warning, py::module_::import("builtins").attr("UserWarning"), 2);
         return parse_json(rl::score_json(s));
       },
       py::arg("table"), py::arg("policy"), py::kw_only(), py::arg("problem") = py::none(),
@@ -286,5 +291,7 @@ PYBIND11_MODULE(hjbench, m) {
 policy: a Policy (hjbench.load_policy) or any callable observation -> action; a tuple result uses
 its first item, so `lambda o: model.predict(o, deterministic=True)` works for Stable-Baselines3.
 critic: optional callable observation -> value in the discounted-return scale (for critic errors).
-Episode e starts from the environment's reset(seed + e).)");
+Episode e starts from the environment's reset(seed + e). When the gap's confidence interval reaches
+into the table's own error at the starts (reference_error), a UserWarning says so in words and the
+dict has gap_within_reference_error = True: the table cannot tell the policy from optimal.)");
 }

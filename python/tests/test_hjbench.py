@@ -116,6 +116,23 @@ def test_any_python_policy_and_critic(files):
         hjbench.evaluate(t, lambda o: [0.0], problem="acrobot", starts=2)
 
 
+def test_evaluate_warns_when_the_gap_is_within_the_reference_error(files):
+    t = hjbench.Table(str(files / "v.h5"))
+    # The table's own feedback as the policy: its gap J_feedback - V* is, start by start, the table's
+    # own error, so the gap's interval must reach into the reference's error and be warned about.
+    own = lambda obs: t.feedback([math.atan2(obs[1], obs[0]), obs[2]])
+    with pytest.warns(UserWarning, match="gap is within the reference's error"):
+        s = hjbench.evaluate(t, own, starts=30, domain_points=0, slice=0)
+    assert s["gap_within_reference_error"] and s["gap_cost"]["ci_low"] <= s["reference_error"]
+    # A random policy is far from optimal (gap > 50): no warning.
+    rng = np.random.default_rng(5)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = hjbench.evaluate(t, lambda o: rng.uniform(-2, 2, 1), starts=10, domain_points=0, slice=0)
+    assert not r["gap_within_reference_error"] and r["warning"] is None
+
+
 def test_sparse_tables_read_like_their_tensor_sampling(tmp_path):
     """A sparse table through the module equals `hjbench sample` of it onto a tensor grid (read by
     h5py) at that grid's nodes: the same interpolant, reached by two code paths."""

@@ -89,7 +89,8 @@ void json_summary(std::ostringstream& os, const SampleSummary& s) {
   os << "{\"count\":" << s.count << ",\"mean\":" << number(s.mean)
      << ",\"standard_error\":" << number(s.standard_error) << ",\"median\":" << number(s.median)
      << ",\"p90\":" << number(s.p90) << ",\"worst\":" << number(s.worst) << ",\"ci_low\":" << number(s.ci_low)
-     << ",\"ci_high\":" << number(s.ci_high) << ",\"confidence\":" << number(s.confidence) << "}";
+     << ",\"ci_high\":" << number(s.ci_high) << ",\"confidence\":" << number(s.confidence) << ",\"worse\":\""
+     << (s.worse == Worse::larger ? "larger" : "smaller") << "\"}";
 }
 
 void json_norms(std::ostringstream& os, const ErrorNorms& e) {
@@ -119,7 +120,8 @@ double policy_critic(const Policy& p, const double* observation) {
   return p.critic_scale * q;
 }
 
-SampleSummary summarize(const std::vector<double>& x, double confidence, int resamples, std::uint64_t seed) {
+SampleSummary summarize(const std::vector<double>& x, double confidence, int resamples, std::uint64_t seed,
+                        Worse worse) {
   HJB_CHECK(!x.empty(), UsageError, "summarize: an empty sample");
   HJB_CHECK(confidence > 0 && confidence < 1, UsageError, "the confidence level must lie in (0, 1)");
   SampleSummary s;
@@ -131,8 +133,10 @@ SampleSummary summarize(const std::vector<double>& x, double confidence, int res
   for (double v : x) var += (v - s.mean) * (v - s.mean);
   s.standard_error = x.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
   s.median = quantile(x, 0.5);
-  s.p90 = quantile(x, 0.9);
-  s.worst = *std::max_element(x.begin(), x.end());
+  s.worse = worse;
+  s.p90 = quantile(x, worse == Worse::larger ? 0.9 : 0.1);
+  s.worst =
+      worse == Worse::larger ? *std::max_element(x.begin(), x.end()) : *std::min_element(x.begin(), x.end());
   if (resamples > 0 && x.size() > 1) {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<std::size_t> pick(0, x.size() - 1);
@@ -304,8 +308,20 @@ Score score_controller(const Controller& controller, const Environment& prototyp
   s.gap_certified = summarize(gap_cert, o.confidence, o.bootstrap, ++boot);
   s.feedback_gap = summarize(fb_gap, o.confidence, o.bootstrap, ++boot);
   s.gap_return = summarize(gap_return, o.confidence, o.bootstrap, ++boot);
-  s.policy_episode_return = summarize(s.policy_return, o.confidence, o.bootstrap, ++boot);
-  s.feedback_episode_return = summarize(s.feedback_return, o.confidence, o.bootstrap, ++boot);
+  s.policy_episode_return = summarize(s.policy_return, o.confidence, o.bootstrap, ++boot, Worse::smaller);
+  s.feedback_episode_return = summarize(s.feedback_return, o.confidence, o.bootstrap, ++boot, Worse::smaller);
+  // Is the gap resolved by this table? Its interval must clear the table's own error at these starts.
+  s.reference_error = std::abs(s.feedback_gap.mean) + 0.5 * (s.feedback_gap.ci_high - s.feedback_gap.ci_low);
+  if (s.refined) s.reference_error = std::max(s.reference_error, s.refinement_mean);
+  s.gap_within_reference_error = s.gap_cost.ci_low <= s.reference_error;
+  if (s.gap_within_reference_error) {
+    std::ostringstream w;
+    w << "gap is within the reference's error: the gap's " << 100 * o.confidence << "% CI ["
+      << s.gap_cost.ci_low << ", " << s.gap_cost.ci_high << "] reaches below the table's own error "
+      << s.reference_error << " at these starts (" << (s.refined ? "|V - V_coarse| and " : "")
+      << "J_feedback - V*): this table cannot tell the policy from optimal; use a finer table";
+    s.warning = w.str();
+  }
 
   // Critic and policy over uniform points of the table's box.
   s.policy_domain.assign(static_cast<std::size_t>(act_dim), ErrorNorms{});
@@ -439,6 +455,9 @@ std::string score_json(const Score& s) {
   os << ",\"feedback_return\":";
   json_summary(os, s.feedback_episode_return);
   os << ",\"policy_cost_beyond_episode_limit\":" << number(s.policy_cost_beyond_limit);
+  os << ",\"reference_error\":" << number(s.reference_error)
+     << ",\"gap_within_reference_error\":" << (s.gap_within_reference_error ? "true" : "false")
+     << ",\"warning\":" << (s.warning.empty() ? std::string("null") : json_string(s.warning));
   os << ",\"refinement\":";
   if (s.refined)
     os << "{\"coarse_table\":" << json_string(s.coarse_path) << ",\"mean_abs\":" << number(s.refinement_mean)

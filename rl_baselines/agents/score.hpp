@@ -18,17 +18,23 @@
 
 namespace hjb::rl {
 
+/// Which side of a sample is the bad one: larger values (costs, gaps) or smaller ones (returns).
+enum class Worse { larger, smaller };
+
 /// A sample (e.g. the per-start gaps) summarised: mean with its standard error and a percentile
-/// bootstrap interval of the mean, median, 90th percentile and the largest value.
+/// bootstrap interval of the mean, median, the 90th percentile towards the bad side (`p90`: 90 % of
+/// the sample is at least this good — the 90th percentile of a cost, the 10th of a return) and the
+/// worst value (the largest cost, the smallest return).
 struct SampleSummary {
   long count = 0;
   double mean = 0, standard_error = 0, median = 0, p90 = 0, worst = 0, ci_low = 0, ci_high = 0;
   double confidence = 0.95;
+  Worse worse = Worse::larger;
 };
 
 /// `resamples` bootstrap resamples drawn with a generator seeded by `seed` (deterministic).
 SampleSummary summarize(const std::vector<double>& sample, double confidence = 0.95, int resamples = 2000,
-                        std::uint64_t seed = 1);
+                        std::uint64_t seed = 1, Worse worse = Worse::larger);
 
 /// Mean absolute, root-mean-square and largest absolute error over `count` points.
 struct ErrorNorms {
@@ -78,6 +84,14 @@ struct Score {
   bool refined = false;
   double refinement_mean = 0, refinement_max = 0;
   std::string coarse_path;
+  /// The reference's own uncertainty at these starts, in the cost scale: the larger of the table's
+  /// own error |mean(J_feedback - V*)| widened by half its confidence interval, and the mean
+  /// refinement error |V - V_coarse| (when a coarse table is given).
+  double reference_error = 0;
+  /// The gap's confidence interval reaches into the reference's own uncertainty (gap_cost.ci_low <=
+  /// reference_error): this table cannot tell the policy from optimal; `warning` says so in words.
+  bool gap_within_reference_error = false;
+  std::string warning;
   /// Critic (mapped to the table's scale, V = -return) minus V*: over uniform points of the table's
   /// box, along the states the policy visits, and the critic's Bellman residual at the box points
   /// |C(x) - (cost(x, pi(x)) + gamma C(x'))| in the critic's own scale. Empty when no critic is stored.

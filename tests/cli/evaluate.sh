@@ -70,6 +70,19 @@ cert = np.array(ps["policy_cost"]) - np.array(ps["feedback_cost"])  # J_policy -
 assert abs(s["gap_certified_lower_bound"]["mean"] - cert.mean()) < 1e-9
 assert abs(s["table_feedback_gap"]["mean"] - (np.array(ps["feedback_cost"]) - vstar).mean()) < 1e-9
 assert abs(np.mean(ps["policy_return"]) - float(sys.argv[4])) < 0.006, (np.mean(ps["policy_return"]), sys.argv[4])
+# Return scale: the worst episode is the smallest return and p90 the 10th percentile (90 % of the
+# episodes do at least this well); in the cost scale the largest gap and the 90th percentile.
+for key, arr in (("policy_return", ps["policy_return"]), ("feedback_return", ps["feedback_return"])):
+    r = np.array(arr)
+    assert s[key]["worse"] == "smaller" and abs(s[key]["worst"] - r.min()) < 1e-9, (key, s[key]["worst"], r.min())
+    assert abs(s[key]["p90"] - np.quantile(r, 0.1)) < 1e-9, (key, s[key]["p90"], np.quantile(r, 0.1))
+assert g["worse"] == "larger" and abs(g["p90"] - np.quantile(gap, 0.9)) < 1e-9
+# The reference's own error: |mean(J_feedback - V*)| (no interval without bootstrap here: its CI
+# half-width) and the refinement error; this weak policy's gap clears it, so no warning.
+fbg = np.array(ps["feedback_cost"]) - vstar
+expected = max(abs(fbg.mean()) + 0.5 * (s["table_feedback_gap"]["ci_high"] - s["table_feedback_gap"]["ci_low"]), ref_mean := np.abs(vstar - interp(sys.argv[3], x0)).mean())
+assert abs(s["reference_error"] - expected) < 1e-9, (s["reference_error"], expected)
+assert s["gap_within_reference_error"] is False and s["warning"] is None
 fb = s["table_feedback_gap"]["mean"]; vm = vstar.mean()
 assert abs(fb) <= 0.01 * abs(vm), f"table feedback gap {fb} vs V* {vm}"
 ref = np.abs(vstar - interp(sys.argv[3], x0))
@@ -187,4 +200,18 @@ mkdir adir
 expect 3 "--output.json" "--output.json" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --output.json adir
 expect 3 "--output.json" "--output.json" -- "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --output.json v.h5
 [ ! -e s.json.tmp ] && ok "no temporary JSON left behind" || fail "s.json.tmp left"
+# The harness warns in words when a gap is within the reference's own error: a good PPO policy
+# (300k steps, about 2 s) against a 31^2 table (own error ~10 at the starts) must be warned about; the
+# weak policy above (gap ~400) must not be (checked above and in the text below).
+"$HJBENCH" solve "${p[@]}" --grid.shape 31,31 --output.file coarse31.h5 > /dev/null || fail "solve 31^2"
+"$HJBENCH" train --algo ppo --steps 300000 --seed 1 --output good.h5 --evaluate.episodes 0 > /dev/null || fail "train 300k"
+"$HJBENCH" evaluate --table coarse31.h5 --policy good.h5 --starts 50 --output.json good.json > good.txt \
+  && grep -q "WARNING: gap is within the reference's error" good.txt \
+  && "$PYTHON" -c "import json,sys; s=json.load(open('good.json')); sys.exit(0 if s['gap_within_reference_error'] and s['gap_cost']['ci_low'] <= s['reference_error'] and 'within the reference' in s['warning'] else 1)" \
+  && ok "evaluate warns when the gap's CI reaches into the reference's own error (good policy, 31^2 table)" \
+  || { fail "overlap warning missing"; cat good.txt; }
+grep -q "WARNING" out.txt && fail "a clearly sub-optimal policy was warned about" || ok "no overlap warning for a clearly sub-optimal policy (gap ~400)"
+# rollout --table refuses a table solved with another discount (as evaluate does).
+"$HJBENCH" solve "${p[@]}" --grid.shape 31,31 --stationary.discount 0.95 --output.file d95.h5 > /dev/null || fail "solve discount 0.95"
+expect 3 "solved with discount 0.95, the environment's is 0.99" "rollout --table with another discount" -- "$HJBENCH" rollout weak.h5 --table d95.h5 --episodes 5
 finish

@@ -204,7 +204,7 @@ echo "$out" | "$PYTHON" -c '
 import sys, re
 text = sys.stdin.read(); print(text.strip())
 mean = float(re.search(r"mean return (-?[0-9.]+)", text).group(1))
-pol, opt, gap, se = map(float, re.search(r"policy return (-?[0-9.]+), optimal return (-?[0-9.]+), gap (-?[0-9.]+) \+- ([0-9.]+)", text).groups())
+pol, opt, gap, se = map(float, re.search(r"policy return (-?[0-9.]+), table return \(estimate\) (-?[0-9.]+), gap (-?[0-9.]+) \+- ([0-9.]+)", text).groups())
 sys.exit(0 if abs(pol - mean) < 0.01 and abs(gap - (opt - pol)) < 0.01 and gap > 10 * se else 1)' \
   && ok "rollout --episodic-table: a 300-step SAC policy is far below the optimal episode return (paired gap)" \
   || fail "episodic gap"

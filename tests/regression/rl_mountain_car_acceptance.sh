@@ -28,7 +28,7 @@ for seed in 1 2 3 4 5; do
   gap=$(sed -nE 's/^  gap R_feedback - R_policy +mean +(-?[0-9.]+) \+- ([0-9.]+).*/\1 +- \2/p' <<< "$ev")
   gcost=$(sed -nE 's/^  gap J_policy - V\* +mean +(-?[0-9.]+) \+- ([0-9.]+).*/\1 +- \2/p' <<< "$ev")
   ep=$("$HJBENCH" rollout "$out/p$seed.h5" --episodic-table "$out/fh.h5" --episodes 100 |
-         sed -nE 's/.*optimal return (-?[0-9.]+), gap (-?[0-9.]+) \+- ([0-9.]+).*/\1 \2 \3/p')
+         sed -nE 's/.*table return \(estimate\) (-?[0-9.]+), gap (-?[0-9.]+) \+- ([0-9.]+).*/\1 \2 \3/p')
   read -r opt epgap epse <<< "$ep"
   verdict=ok
   awk "BEGIN{exit !($mean >= 90 && $fb >= 90 && ${gap%% *} < 5 && $epgap > -0.3)}" ||
