@@ -29,7 +29,7 @@ int run_solve(const CommandContext& context) {
   }
   PetscPrintf(PETSC_COMM_WORLD, "%s\npeak resident memory per rank (largest): %.1f MiB\nwrote %s\n",
               summary.brief().c_str(), summary.peak_resident_bytes / (1024.0 * 1024.0),
-              config.output.c_str());
+              config.output.file.c_str());
   return 0;
 }
 

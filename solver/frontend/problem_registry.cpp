@@ -50,32 +50,52 @@ std::string stationary_problem_names() {
 }
 }  // namespace
 
+SolveMethod choose_method(const SolveConfig& config, const ProblemEntry& entry) {
+  if (!config.grid.sparse()) {
+    switch (config.algorithm) {
+      case Algorithm::time_dependent:
+        return SolveMethod::time_dependent;
+      case Algorithm::finite_horizon:
+        return SolveMethod::finite_horizon;
+      default:
+        return SolveMethod::stationary;
+    }
+  }
+  switch (config.sparse.method) {
+    case SparseMethod::combination:
+      return SolveMethod::sparse_combination;
+    case SparseMethod::semi_lagrangian:
+      return SolveMethod::sparse_semi_lagrangian;
+    case SparseMethod::automatic:
+      break;
+  }
+  // auto: the combination technique where the problem has a tensor solver in this dimension and
+  // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md); a
+  // restart continues with the method of the run that wrote its checkpoint.
+  bool restart_of_combination = false;
+  if (!config.checkpoint.restart.empty())
+    if (const auto header = peek_checkpoint_header(config.checkpoint.restart))
+      restart_of_combination = header->run_identity.starts_with("combination;");
+  const int wanted = config.grid.levels.empty() && entry.sparse.size() == 1
+                         ? entry.sparse.begin()->first
+                         : static_cast<int>(config.grid.levels.size());
+  const bool combination = entry.combination.count(wanted) && combination_obstacle(config).empty() &&
+                           (config.checkpoint.restart.empty() || restart_of_combination);
+  return combination ? SolveMethod::sparse_combination : SolveMethod::sparse_semi_lagrangian;
+}
+
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
-  const ProblemEntry& entry = find_problem(config.problem);
-  if (config.grid_type == "sparse") {
-    // auto: the combination technique where the problem has a tensor solver in this dimension and
-    // nothing needs the semi-Lagrangian method (measured to win there, docs/benchmarks.md); a
-    // restart continues with the method of the run that wrote its checkpoint.
-    bool restart_of_combination = false;
-    if (!config.restart.empty())
-      if (const auto header = peek_checkpoint_header(config.restart))
-        restart_of_combination = header->run_identity.starts_with("combination;");
-    const int wanted = config.sparse_levels.empty() && entry.sparse.size() == 1
-                           ? entry.sparse.begin()->first
-                           : static_cast<int>(config.sparse_levels.size());
-    const bool combination =
-        config.sparse_method == "combination" ||
-        (config.sparse_method == "auto" && entry.combination.count(wanted) &&
-         config.algorithm == "time_dependent" && config.sparse_basis == "boundary" &&
-         config.sparse_adaptive == 0 && (config.restart.empty() || restart_of_combination) &&
-         config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0);
+  const ProblemEntry& entry = find_problem(config.problem.name);
+  const SolveMethod method = choose_method(config, entry);
+  if (config.grid.sparse()) {
+    const bool combination = method == SolveMethod::sparse_combination;
     const auto& solvers = combination ? entry.combination : entry.sparse;
-    HJB_CHECK(
-        !solvers.empty(), UsageError,
-        "--sparse.method " << config.sparse_method << ": problem '" << entry.name << "' has no such solver");
+    HJB_CHECK(!solvers.empty(), UsageError,
+              "--sparse.method " << to_string(config.sparse.method) << ": problem '" << entry.name
+                                 << "' has no such solver");
     HJB_CHECK(!entry.sparse.empty(), UsageError,
               "--grid.type sparse: problem '" << entry.name << "' has no sparse-grid solver");
-    int dim = static_cast<int>(config.sparse_levels.size());
+    int dim = static_cast<int>(config.grid.levels.size());
     if (dim == 0) {
       HJB_CHECK(solvers.size() == 1, UsageError,
                 "--grid.levels: problem '" << entry.name << "' comes in " << dimension_list(solvers)
@@ -89,15 +109,14 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
                                    << (combination ? " for the combination technique" : ""));
     return it->second(comm, config);
   }
-  const bool stationary = config.algorithm != "time_dependent";
-  const auto& solvers = config.algorithm == "finite_horizon" ? entry.finite_horizon
-                        : stationary                         ? entry.stationary
-                                                             : entry.time_dependent;
-  HJB_CHECK(!stationary || !solvers.empty(), UsageError,
-            "--solve.algorithm " << config.algorithm << ": problem '" << entry.name
+  const auto& solvers = method == SolveMethod::finite_horizon ? entry.finite_horizon
+                        : method == SolveMethod::stationary   ? entry.stationary
+                                                              : entry.time_dependent;
+  HJB_CHECK(method == SolveMethod::time_dependent || !solvers.empty(), UsageError,
+            "--solve.algorithm " << to_string(config.algorithm) << ": problem '" << entry.name
                                  << "' has no discrete-time MDP (stationary solvers: "
                                  << stationary_problem_names() << ")");
-  const int dim = static_cast<int>(config.shape.size());
+  const int dim = static_cast<int>(config.grid.shape.size());
   const auto it = solvers.find(dim);
   HJB_CHECK(it != solvers.end(), UsageError,
             "--grid.shape has " << dim << " sizes but problem '" << entry.name << "' is "

@@ -33,6 +33,21 @@ const std::vector<ProblemEntry>& problem_registry();
 /// Throws UsageError listing the names.
 const ProblemEntry& find_problem(const std::string& name);
 
+/// The ways a solve runs, one driver each.
+enum class SolveMethod {
+  time_dependent,
+  stationary,
+  finite_horizon,
+  sparse_semi_lagrangian,
+  sparse_combination
+};
+
+/// The one rule choosing the method: the algorithm on a tensor grid; on a sparse grid the given
+/// --sparse.method, or for auto the combination technique where the problem has a tensor solver in
+/// this dimension, nothing needs the semi-Lagrangian method (combination_obstacle) and a restart
+/// continues a combination run. Reads only a restart checkpoint's header. Not collective.
+SolveMethod choose_method(const SolveConfig& config, const ProblemEntry& entry);
+
 /// Validates the configuration, solves and publishes the table. Collective over comm.
 /// Throws hjb::Error (same type on every rank) on bad input or numerical failure; a stop by
 /// signal or wall time is a summary with that termination (and a checkpoint on disk).

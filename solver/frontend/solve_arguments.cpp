@@ -24,65 +24,66 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     for (const auto& n : e.parameter_names) parameter_names.insert(n);
 
   std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
-      integrator, dissipation, boundary, mode = "brs", config_file;
+      integrator, dissipation, boundary, mode = "brs", config_file, control_mode, grid_type, basis, method,
+                                         accuracy, algorithm;
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
                                                      "the command line wins");
   po::options_description problem("Problem");
-  problem.add_options()("problem.name", po::value(&config.problem),
+  problem.add_options()("problem.name", po::value(&config.problem.name),
                         "problem to solve (see `hjbench problems`)")(
-      "problem.control_mode", po::value(&config.control_mode), "override the control's sense: max or min");
+      "problem.control_mode", po::value(&control_mode), "override the control's sense: max or min");
   for (const auto& n : parameter_names)
     problem.add_options()(("problem." + n).c_str(), po::value<double>(),
                           "problem parameter (see `hjbench problems`)");
   po::options_description grid("Grid");
-  grid.add_options()("grid.type", po::value(&config.grid_type)->default_value("tensor"),
+  grid.add_options()("grid.type", po::value(&grid_type)->default_value("tensor"),
                      "tensor, or sparse (continuous-time stationary problems: a sparse grid with boundary)")(
-      "grid.level", po::value(&config.sparse_level)->default_value(0), "sparse grids: the level n >= 1")(
+      "grid.level", po::value(&config.grid.level)->default_value(0), "sparse grids: the level n >= 1")(
       "grid.levels", po::value(&sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
-      "grid.adaptive", po::value(&config.sparse_adaptive)->default_value(0.0),
+      "grid.adaptive", po::value(&config.grid.adaptive)->default_value(0.0),
       "sparse time-dependent runs: refine where the hierarchical surplus exceeds this (and coarsen below a "
       "tenth of it) after every step; 0: a regular grid")(
-      "grid.max_level", po::value(&config.sparse_max_level)->default_value(0),
+      "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
       "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
-      "grid.basis", po::value(&config.sparse_basis)->default_value("boundary"),
+      "grid.basis", po::value(&basis)->default_value("boundary"),
       "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
       "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(
       "grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
       "grid.hi", po::value(&hi), "upper domain bounds, comma-separated (default: the problem's)");
   po::options_description time("Time");
-  time.add_options()("time.horizon", po::value(&config.options.horizon)->default_value(1.0),
+  time.add_options()("time.horizon", po::value(&config.time_dependent.horizon)->default_value(1.0),
                      "horizon T > 0: the table covers t in [-T, 0]")(
-      "time.snapshots", po::value(&config.options.snapshots)->default_value(1),
+      "time.snapshots", po::value(&config.time_dependent.snapshots)->default_value(1),
       "number of equal intervals of [-T, 0] whose end points are stored")(
       "time.times", po::value(&times),
       "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
       "the horizon and replaces --time.horizon/--time.snapshots")(
-      "time.max_steps", po::value(&config.options.max_steps)->default_value(1000000),
+      "time.max_steps", po::value(&config.time_dependent.max_steps)->default_value(1000000),
       "refuse a run that needs more time steps (estimated from the stable step before it starts)");
   po::options_description scheme("Scheme");
   scheme.add_options()(
-      "scheme.accuracy", po::value(&config.accuracy)->default_value("very_high"),
+      "scheme.accuracy", po::value(&accuracy)->default_value("very_high"),
       "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
       "scheme.derivative", po::value(&derivative), "override: upwind1, eno2, weno3, weno5")(
       "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
       "scheme.dissipation", po::value(&dissipation)->default_value("local"),
       "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
-      "scheme.cfl", po::value(&config.options.cfl)->default_value(0.75), "CFL number in (0, 1]")(
-      "sparse.cfl", po::value(&config.sparse_cfl)->default_value(1.0),
+      "scheme.cfl", po::value(&config.time_dependent.cfl)->default_value(0.75), "CFL number in (0, 1]")(
+      "sparse.cfl", po::value(&config.sparse.cfl)->default_value(1.0),
       "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
       "steps are stable at any size: values above 1 trade time error for fewer steps)")(
-      "sparse.method", po::value(&config.sparse_method)->default_value("auto"),
+      "sparse.method", po::value(&method)->default_value("auto"),
       "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
       "the component grids of the combination technique, on MPI process groups), or auto: combination "
       "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
       "basis, checkpoints, restart, wall time)")(
-      "sparse.min_level", po::value(&config.sparse_min_level)->default_value(2),
+      "sparse.min_level", po::value(&config.sparse.min_level)->default_value(2),
       "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(
-      "sparse.inputs_per_axis", po::value(&config.sparse_inputs)->default_value(3),
+      "sparse.inputs_per_axis", po::value(&config.sparse.inputs_per_axis)->default_value(3),
       "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
       "costate's optimal input is always added)")(
       "scheme.boundary", po::value(&boundary)->default_value("extrapolate_away_from_zero"),
@@ -90,18 +91,18 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   po::options_description solve("Solve and output");
   solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
-      "output.file", po::value(&config.output)->default_value("out/table.h5"), "HDF5 table to write")(
+      "output.file", po::value(&config.output.file)->default_value("out/table.h5"), "HDF5 table to write")(
       "checkpoint.every_steps", po::value(&config.control.checkpoint_every_steps)->default_value(0),
       "write a checkpoint every N steps (0: off)")(
       "checkpoint.every_seconds", po::value(&config.control.checkpoint_every_seconds)->default_value(0),
       "write a checkpoint every T seconds of wall time (0: off)")(
-      "checkpoint.file", po::value(&config.checkpoint_file),
+      "checkpoint.file", po::value(&config.checkpoint.file),
       "checkpoint path (default OUTPUT.ckpt); replaced atomically, removed after success")(
-      "restart", po::value(&config.restart),
+      "restart", po::value(&config.checkpoint.restart),
       "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
-      "overwrite", po::bool_switch(&config.overwrite),
+      "overwrite", po::bool_switch(&config.checkpoint.overwrite),
       "discard an existing checkpoint of this output (and its partial table) instead of refusing to start")(
-      "solve.algorithm", po::value(&config.algorithm)->default_value("time_dependent"),
+      "solve.algorithm", po::value(&algorithm)->default_value("time_dependent"),
       "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted) or "
       "finite_horizon (episodic, undiscounted)")(
       "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
@@ -134,10 +135,10 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "refuse (exit 3) a run whose planned memory per rank exceeds this size (e.g. 2G, 512M)")(
       "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
       "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
-      "SIGTERM do the same")("output.history", po::value(&config.history),
+      "SIGTERM do the same")("output.history", po::value(&config.output.history),
                              "optional CSV of every step: step, t, dt, elapsed seconds")(
-      "output.progress_seconds", po::value(&config.options.progress_seconds)->default_value(10.0),
-      "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.quiet),
+      "output.progress_seconds", po::value(&config.time_dependent.progress_seconds)->default_value(10.0),
+      "seconds between progress lines (0: every step)")("output.quiet", po::bool_switch(&config.output.quiet),
                                                         "no progress lines");
   po::options_description all("hjbench solve [CONFIG.ini] [options] [-- PETSc options]");
   all.add(general).add(problem).add(grid).add(time).add(scheme).add(solve);
@@ -172,26 +173,20 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     throw UsageError(e.what());
   }
   for (const auto& n : parameter_names)
-    if (vm.count("problem." + n)) config.problem_parameters[n] = vm["problem." + n].as<double>();
-  HJB_CHECK(config.grid_type == "tensor" || config.grid_type == "sparse", UsageError,
-            "--grid.type: unknown value '" << config.grid_type << "' (choose tensor or sparse)");
-  if (config.grid_type == "sparse") {
-    HJB_CHECK(shape.empty(), UsageError,
-              "--grid.shape is for tensor grids; a sparse grid is given by --grid.level (and --grid.levels)");
-    HJB_CHECK(config.sparse_level >= 1, UsageError,
-              "--grid.level must be at least 1, got " << config.sparse_level);
-    if (!sparse_levels.empty()) config.sparse_levels = parse_list<int>(sparse_levels, "grid.levels");
-    HJB_CHECK(config.sparse_method == "semi_lagrangian" || config.sparse_method == "combination" ||
-                  config.sparse_method == "auto",
-              UsageError,
-              "--sparse.method: unknown value '" << config.sparse_method
-                                                 << "' (choose auto, semi_lagrangian or combination)");
-  } else {
-    HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
-    config.shape = parse_list<std::int64_t>(shape, "grid.shape");
+    if (vm.count("problem." + n)) config.problem.parameters[n] = vm["problem." + n].as<double>();
+  config.problem.control_mode = parse_control_mode(control_mode);
+  config.grid.type = parse_grid_type(grid_type);
+  if (!shape.empty()) config.grid.shape = parse_list<std::int64_t>(shape, "grid.shape");
+  if (!sparse_levels.empty()) config.grid.levels = parse_list<int>(sparse_levels, "grid.levels");
+  try {
+    config.grid.basis = sparse::parse_basis(basis);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--grid.basis: ") + e.what());
   }
-  if (!lo.empty()) config.lo = parse_list<double>(lo, "grid.lo");
-  if (!hi.empty()) config.hi = parse_list<double>(hi, "grid.hi");
+  config.grid.validate();
+  config.sparse.method = parse_sparse_method(method);
+  if (!lo.empty()) config.grid.lo = parse_list<double>(lo, "grid.lo");
+  if (!hi.empty()) config.grid.hi = parse_list<double>(hi, "grid.hi");
   // --time.times and --time.horizon exclude each other within one source; across sources the
   // command line wins over the INI file, as for every option.
   const bool horizon_given = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
@@ -205,24 +200,20 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     if (horizon_on_command_line) times.clear();  // the command line's horizon replaces the file's times
   }
   if (!times.empty()) {
-    config.options.snapshot_taus = parse_list<double>(times, "time.times");
-    config.options.horizon = config.options.snapshot_taus.back();
+    config.time_dependent.snapshot_taus = parse_list<double>(times, "time.times");
+    config.time_dependent.horizon = config.time_dependent.snapshot_taus.back();
   }
-  apply_accuracy_preset(config.accuracy, config.options);
-  if (!derivative.empty()) config.options.derivative = parse_derivative_scheme(derivative);
-  if (!integrator.empty()) config.options.integrator = parse_time_integrator(integrator);
-  config.options.dissipation = parse_dissipation(dissipation);
-  config.options.boundary = parse_boundary_condition(boundary);
-  config.options.mode = parse_reach_mode(mode);
-  if (config.quiet) config.options.progress_seconds = std::numeric_limits<double>::infinity();
-  config.options.validate();
+  config.accuracy = parse_accuracy(accuracy);
+  apply_accuracy_preset(to_string(config.accuracy), config.time_dependent);
+  if (!derivative.empty()) config.time_dependent.derivative = parse_derivative_scheme(derivative);
+  if (!integrator.empty()) config.time_dependent.integrator = parse_time_integrator(integrator);
+  config.time_dependent.dissipation = parse_dissipation(dissipation);
+  config.time_dependent.boundary = parse_boundary_condition(boundary);
+  config.time_dependent.mode = parse_reach_mode(mode);
+  if (config.output.quiet) config.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
+  config.time_dependent.validate();
   config.control.validate();
-  HJB_CHECK(config.algorithm == "time_dependent" || config.algorithm == "value_iteration" ||
-                config.algorithm == "policy_iteration" || config.algorithm == "finite_horizon",
-            UsageError,
-            "--solve.algorithm: unknown value '"
-                << config.algorithm
-                << "' (choose time_dependent, value_iteration, policy_iteration, finite_horizon)");
+  config.algorithm = parse_algorithm(algorithm);
   if (vm.count("finite_horizon.steps"))
     HJB_CHECK(
         config.finite_horizon.steps >= 1, UsageError,
@@ -236,12 +227,12 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
             "--stationary.time_step_factor must be positive, got " << config.chain.time_step_factor);
   if (finite_stages != "all")
     config.finite_horizon.stages = parse_list<long>(finite_stages, "finite_horizon.stages");
-  config.stationary.policy_iteration = config.algorithm == "policy_iteration";
-  config.stationary.progress_seconds = config.options.progress_seconds;
+  config.stationary.policy_iteration = config.algorithm == Algorithm::policy_iteration;
+  config.stationary.progress_seconds = config.time_dependent.progress_seconds;
   config.stationary.validate();
-  if (config.checkpoint_file.empty()) config.checkpoint_file = config.output + ".ckpt";
+  if (config.checkpoint.file.empty()) config.checkpoint.file = config.output.file + ".ckpt";
   if (!memory_budget.empty()) config.memory_per_rank = parse_bytes(memory_budget, "--memory-per-rank");
-  find_problem(config.problem);
+  find_problem(config.problem.name);
   return true;
 }
 

@@ -42,35 +42,26 @@ template <class P>
 SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   const P problem = configure_problem<P>(config);
-  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
-            "--sparse.method combination: runs the time-dependent tensor solver; --solve.algorithm "
-                << config.algorithm << " is not supported");
-  HJB_CHECK(
-      config.sparse_basis == "boundary", UsageError,
-      "--sparse.method combination: the component grids have boundary nodes; use --grid.basis boundary");
-  HJB_CHECK(config.sparse_adaptive == 0, UsageError, "--grid.adaptive: not with --sparse.method combination");
-  for (int c : config.sparse_levels)
-    HJB_CHECK(c == config.sparse_level, UsageError,
-              "--grid.levels: the combination technique runs isotropic levels; give " << config.sparse_level
+  const std::string obstacle = combination_obstacle(config);
+  HJB_CHECK(obstacle.empty(), UsageError, obstacle);
+  for (int c : config.grid.levels)
+    HJB_CHECK(c == config.grid.level, UsageError,
+              "--grid.levels: the combination technique runs isotropic levels; give " << config.grid.level
                                                                                       << " on every axis");
-  const int m = config.sparse_min_level;
+  const int m = config.sparse.min_level;
   HJB_CHECK(m >= 1 && m <= 20, UsageError, "--sparse.min_level must be in [1, 20], got " << m);
-  HJB_CHECK(config.sparse_level >= 1 && config.sparse_level + m <= 24, UsageError,
-            "--grid.level + --sparse.min_level must be at most 24, got " << config.sparse_level + m);
-  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
-            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
-  HJB_CHECK(config.control.checkpoint_every_steps <= 0 && config.control.checkpoint_every_seconds <= 0,
+  HJB_CHECK(config.grid.level >= 1 && config.grid.level + m <= 24, UsageError,
+            "--grid.level + --sparse.min_level must be at most 24, got " << config.grid.level + m);
+  HJB_CHECK(config.time_dependent.snapshots == 1 && config.time_dependent.snapshot_taus.size() <= 1,
             UsageError,
-            "--sparse.method combination: no periodic checkpoints (a signal or --walltime stop keeps the "
-            "finished component tables and the running components' checkpoints for --restart); drop "
-            "--checkpoint.every_steps/--checkpoint.every_seconds");
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
   config.control.validate();
   const auto domain = problem.domain();
   // The box (and --grid.lo/--grid.hi, level and basis checks) as every sparse run plans it.
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   const std::vector<double>& lo = plan.lo;
   const std::vector<double>& hi = plan.hi;
-  const auto components = combination_components(D, config.sparse_level, m);
+  const auto components = combination_components(D, config.grid.level, m);
   double total_nodes = 0;
   std::vector<double> cost;
   for (const auto& c : components) {
@@ -119,18 +110,18 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     std::array<Axis, D> finest;
     for (int k = 0; k < D; ++k)
       finest[k] =
-          Axis{"", lo[k], hi[k], (std::int64_t{1} << (config.sparse_level + m)) + 1, domain[k].periodic};
-    identity = "combination;level=" + std::to_string(config.sparse_level) +
-               ";min_level=" + std::to_string(m) + ";" + run_identity(problem, finest, config.options);
+          Axis{"", lo[k], hi[k], (std::int64_t{1} << (config.grid.level + m)) + 1, domain[k].periodic};
+    identity = "combination;level=" + std::to_string(config.grid.level) + ";min_level=" + std::to_string(m) +
+               ";" + run_identity(problem, finest, config.time_dependent);
   }
   std::string directory = files.temporary(files.table) + ".components";
-  if (!config.restart.empty()) {
-    directory = read_checkpoint_header(config.restart, identity).partial_table;
+  if (!config.checkpoint.restart.empty()) {
+    directory = read_checkpoint_header(config.checkpoint.restart, identity).partial_table;
     HJB_CHECK(directory.ends_with(".components") && std::filesystem::is_directory(directory), ValidationError,
-              config.restart << ": the component directory it records (" << directory
-                             << ") is missing; the stopped run cannot be continued");
+              config.checkpoint.restart << ": the component directory it records (" << directory
+                                        << ") is missing; the stopped run cannot be continued");
     PetscPrintf(comm, "resuming the combination technique from %s (components in %s)\n",
-                config.restart.c_str(), directory.c_str());
+                config.checkpoint.restart.c_str(), directory.c_str());
   }
   if (rank == 0) std::filesystem::create_directories(directory);
   MPI_Barrier(comm);
@@ -158,21 +149,21 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     if (std::filesystem::exists(component_path(c)))
       continue;  // finished before a restart (published by rename)
     SolveConfig cc = config;
-    cc.grid_type = "tensor";
-    cc.shape.clear();
+    cc.grid.type = GridType::tensor;
+    cc.grid.shape.clear();
     for (int k = 0; k < D; ++k)
-      cc.shape.push_back((std::int64_t{1} << components[c].levels[k]) + (domain[k].periodic ? 0 : 1));
-    cc.output = component_path(c);
-    cc.history.clear();
-    cc.checkpoint_file = cc.output + ".ckpt";
-    cc.quiet = true;
-    cc.options.progress_seconds = std::numeric_limits<double>::infinity();
+      cc.grid.shape.push_back((std::int64_t{1} << components[c].levels[k]) + (domain[k].periodic ? 0 : 1));
+    cc.output.file = component_path(c);
+    cc.output.history.clear();
+    cc.checkpoint.file = cc.output.file + ".ckpt";
+    cc.output.quiet = true;
+    cc.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
     cc.control = RunControlOptions{};
-    cc.restart.clear();
-    cc.overwrite = false;
-    if (std::filesystem::exists(cc.checkpoint_file))
-      cc.restart = cc.checkpoint_file;          // stopped mid-component
-    if (config.control.walltime_seconds > 0) {  // what is left of the run's wall time
+    cc.checkpoint.restart.clear();
+    cc.checkpoint.overwrite = false;
+    if (std::filesystem::exists(cc.checkpoint.file))
+      cc.checkpoint.restart = cc.checkpoint.file;  // stopped mid-component
+    if (config.control.walltime_seconds > 0) {     // what is left of the run's wall time
       cc.control.walltime_seconds = config.control.walltime_seconds - (MPI_Wtime() - start);
       if (cc.control.walltime_seconds <= 0) {
         stopped = static_cast<int>(Termination::wall_time);
@@ -368,7 +359,7 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
       grid.coordinates(p, x.data());
       const State<D> costate = sparse_costate<D>(value, x, reach, domain, grid, wrap);
-      best[p] = optimal_inputs(problem, x, costate, -config.options.horizon).control;
+      best[p] = optimal_inputs(problem, x, costate, -config.time_dependent.horizon).control;
     }
     gather_controls(best, blocks, grid.size());
     for (std::size_t p = 0; p < best.size(); ++p)
@@ -377,16 +368,16 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   tables.clear();
   s.wall_seconds = MPI_Wtime() - start;
   s.iterations = static_cast<long>(components.size());
-  s.final_time = -config.options.horizon;
+  s.final_time = -config.time_dependent.horizon;
   s.termination = Termination::horizon_reached;
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   TableMetadata meta = sparse_table_metadata(problem, config,
                                              "combination technique of tensor-grid solutions (" +
-                                                 to_string(config.options.derivative) + " + " +
-                                                 to_string(config.options.integrator) + ")",
+                                                 to_string(config.time_dependent.derivative) + " + " +
+                                                 to_string(config.time_dependent.integrator) + ")",
                                              "time_dependent");
-  meta.strings["reach_mode"] = to_string(config.options.mode);
-  meta.numbers["horizon"] = config.options.horizon;
+  meta.strings["reach_mode"] = to_string(config.time_dependent.mode);
+  meta.numbers["horizon"] = config.time_dependent.horizon;
   meta.numbers["combination_components"] = static_cast<double>(components.size());
   meta.numbers["combination_min_level"] = m;
   meta.numbers["combination_component_nodes"] = total_nodes;

@@ -102,14 +102,14 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   std::unique_ptr<TableWriter> writer;
   long next = horizon - 1;  // the next stage to compute
   int next_snapshot = 1;    // snapshot 0 is stage N
-  if (!config.restart.empty()) {
-    const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
+  if (!config.checkpoint.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     next = horizon - header.steps - 1;
     next_snapshot = header.next_snapshot;
     writer = TableWriter::resume(comm, files.table, header.partial_table, axis_list, start, extent, times,
                                  identity, extras);
-    PetscPrintf(comm, "resuming from %s at stage %ld on %d ranks\n", config.restart.c_str(), next + 1,
-                grid.size());
+    PetscPrintf(comm, "resuming from %s at stage %ld on %d ranks\n", config.checkpoint.restart.c_str(),
+                next + 1, grid.size());
   } else {
     HJB_PETSC(VecSet(v, 0.0));
     writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,

@@ -13,11 +13,11 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
                                 double checkpoint_bytes) {
   PreparedOutputs out;
   RunFiles& f = out.files;
-  f.table = config.output;
-  f.sidecar = sidecar_path(config.output);
-  f.history = config.history;
-  f.checkpoint = config.checkpoint_file;
-  f.lock = config.output + ".lock";
+  f.table = config.output.file;
+  f.sidecar = sidecar_path(config.output.file);
+  f.history = config.output.history;
+  f.checkpoint = config.checkpoint.file;
+  f.lock = config.output.file + ".lock";
   f.run_tag = make_run_tag(comm);
   std::vector<OutputFile> outputs{{f.table, "--output.file"},
                                   {f.sidecar, "the XDMF sidecar of --output.file"},
@@ -29,15 +29,16 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
   std::vector<OutputFile> others(outputs.begin(), outputs.end());
   others.erase(others.begin() + 2);
   check_outputs(comm, outputs);
-  if (!config.restart.empty()) check_outputs(comm, others, {{config.restart, "--restart"}});
+  if (!config.checkpoint.restart.empty())
+    check_outputs(comm, others, {{config.checkpoint.restart, "--restart"}});
   // A stop writes one checkpoint; periodic checkpoints keep the previous one until the next is
   // complete, so two may exist at once.
   const double checkpoints =
       config.control.checkpoint_every_steps > 0 || config.control.checkpoint_every_seconds > 0 ? 2.0 : 1.0;
   if (config.dry_run) {
     check_free_space(comm, f.table,
-                     config.restart.empty() ? table_bytes + checkpoints * checkpoint_bytes
-                                            : checkpoints * checkpoint_bytes,
+                     config.checkpoint.restart.empty() ? table_bytes + checkpoints * checkpoint_bytes
+                                                       : checkpoints * checkpoint_bytes,
                      "the table and its checkpoints");
     return out;
   }
@@ -48,9 +49,9 @@ PreparedOutputs prepare_outputs(MPI_Comm comm, const SolveConfig& config, double
   MPI_Comm_rank(comm, &rank);
   int exists = rank == 0 && std::filesystem::exists(f.checkpoint);
   MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
-  const bool continuing = !config.restart.empty();
+  const bool continuing = !config.checkpoint.restart.empty();
   if (exists && !continuing) {
-    HJB_CHECK(config.overwrite, ValidationError,
+    HJB_CHECK(config.checkpoint.overwrite, ValidationError,
               "--checkpoint.file "
                   << f.checkpoint
                   << " exists: an interrupted run of this output left it (with its partial table); "

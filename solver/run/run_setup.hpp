@@ -53,36 +53,30 @@ std::array<std::string, P::dim> axis_names() {
 template <ConfigurableProblem P>
 P configure_problem(const SolveConfig& config) {
   P problem;
-  apply_parameters(problem, config.problem_parameters, "--problem.");
-  if (config.control_mode == "max")
-    problem.control_mode = Optimize::maximize;
-  else if (config.control_mode == "min")
-    problem.control_mode = Optimize::minimize;
-  else
-    HJB_CHECK(config.control_mode.empty(), UsageError,
-              "--problem.control_mode: unknown value '" << config.control_mode << "' (choose max or min)");
+  apply_parameters(problem, config.problem.parameters, "--problem.");
+  if (config.problem.control_mode) problem.control_mode = *config.problem.control_mode;
   return problem;
 }
 
 template <ConfigurableProblem P>
 std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
   constexpr int D = P::dim;
-  HJB_CHECK(static_cast<int>(config.shape.size()) == D, UsageError,
-            "--grid.shape has " << config.shape.size() << " sizes but problem '" << P::name() << "' is " << D
-                                << "-dimensional");
-  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
-            "--grid.lo has " << config.lo.size() << " values, expected " << D);
-  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
-            "--grid.hi has " << config.hi.size() << " values, expected " << D);
+  HJB_CHECK(static_cast<int>(config.grid.shape.size()) == D, UsageError,
+            "--grid.shape has " << config.grid.shape.size() << " sizes but problem '" << P::name() << "' is "
+                                << D << "-dimensional");
+  HJB_CHECK(config.grid.lo.empty() || static_cast<int>(config.grid.lo.size()) == D, UsageError,
+            "--grid.lo has " << config.grid.lo.size() << " values, expected " << D);
+  HJB_CHECK(config.grid.hi.empty() || static_cast<int>(config.grid.hi.size()) == D, UsageError,
+            "--grid.hi has " << config.grid.hi.size() << " values, expected " << D);
   const auto domain = problem.domain();
   const auto names = axis_names<P>();
   std::array<Axis, D> axes;
   for (int a = 0; a < D; ++a) {
-    axes[a] = {names[a], domain[a].lo, domain[a].hi, config.shape[a], domain[a].periodic};
-    if (!config.lo.empty()) axes[a].lo = config.lo[a];
-    if (!config.hi.empty()) axes[a].hi = config.hi[a];
-    HJB_CHECK(config.shape[a] >= 2, UsageError,
-              "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.shape[a]);
+    axes[a] = {names[a], domain[a].lo, domain[a].hi, config.grid.shape[a], domain[a].periodic};
+    if (!config.grid.lo.empty()) axes[a].lo = config.grid.lo[a];
+    if (!config.grid.hi.empty()) axes[a].hi = config.grid.hi[a];
+    HJB_CHECK(config.grid.shape[a] >= 2, UsageError,
+              "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.grid.shape[a]);
     HJB_CHECK(std::isfinite(axes[a].lo) && std::isfinite(axes[a].hi), UsageError,
               "--grid.lo/--grid.hi: the bounds of axis '" << names[a] << "' must be finite");
     HJB_CHECK(axes[a].hi > axes[a].lo, UsageError,

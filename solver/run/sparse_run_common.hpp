@@ -31,7 +31,7 @@ struct SparseGridPlan {
   sparse::Basis basis = sparse::Basis::boundary;
   double nodes = 0;
   sparse::SparseGrid build(int dim, const SolveConfig& config) const {
-    return {dim, config.sparse_level, lo, hi, config.sparse_levels, basis};
+    return {dim, config.grid.level, lo, hi, config.grid.levels, basis};
   }
 };
 
@@ -43,29 +43,26 @@ SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem) {
   SparseGridPlan plan;
   plan.lo.resize(D);
   plan.hi.resize(D);
-  HJB_CHECK(config.lo.empty() || static_cast<int>(config.lo.size()) == D, UsageError,
-            "--grid.lo has " << config.lo.size() << " values, expected " << D);
-  HJB_CHECK(config.hi.empty() || static_cast<int>(config.hi.size()) == D, UsageError,
-            "--grid.hi has " << config.hi.size() << " values, expected " << D);
+  HJB_CHECK(config.grid.lo.empty() || static_cast<int>(config.grid.lo.size()) == D, UsageError,
+            "--grid.lo has " << config.grid.lo.size() << " values, expected " << D);
+  HJB_CHECK(config.grid.hi.empty() || static_cast<int>(config.grid.hi.size()) == D, UsageError,
+            "--grid.hi has " << config.grid.hi.size() << " values, expected " << D);
   for (int k = 0; k < D; ++k) {
-    plan.lo[k] = config.lo.empty() ? domain[k].lo : config.lo[k];
-    plan.hi[k] = config.hi.empty() ? domain[k].hi : config.hi[k];
+    plan.lo[k] = config.grid.lo.empty() ? domain[k].lo : config.grid.lo[k];
+    plan.hi[k] = config.grid.hi.empty() ? domain[k].hi : config.grid.hi[k];
     HJB_CHECK(std::isfinite(plan.lo[k]) && std::isfinite(plan.hi[k]) && plan.hi[k] > plan.lo[k], UsageError,
               "--grid.lo/--grid.hi: axis " << k << " needs finite bounds with hi > lo");
   }
-  try {
-    plan.basis = sparse::parse_basis(config.sparse_basis);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--grid.basis: ") + e.what());
-  }
-  const int level = config.sparse_level, first = plan.basis == sparse::Basis::boundary ? 0 : 1;
+  plan.basis = config.grid.basis;
+  const int level = config.grid.level, first = plan.basis == sparse::Basis::boundary ? 0 : 1;
   HJB_CHECK(level >= 1, UsageError, "--grid.level must be at least 1, got " << level);
   HJB_CHECK(level <= 30, UsageError, "--grid.level must be at most 30, got " << level);
-  for (int c : config.sparse_levels)
+  for (int c : config.grid.levels)
     HJB_CHECK(c >= first && c <= level, UsageError,
               "--grid.levels: each level must be in [" << first << ", --grid.level " << level << "] for the "
-                                                       << config.sparse_basis << " basis, got " << c);
-  plan.nodes = sparse::SparseGrid::count_nodes(D, level, config.sparse_levels, plan.basis);
+                                                       << sparse::to_string(config.grid.basis)
+                                                       << " basis, got " << c);
+  plan.nodes = sparse::SparseGrid::count_nodes(D, level, config.grid.levels, plan.basis);
   HJB_CHECK(plan.nodes <= static_cast<double>(std::numeric_limits<std::int32_t>::max()), ValidationError,
             "--grid.level " << level << ": the sparse grid would have " << plan.nodes
                             << " nodes, more than 2^31; use a lower level or per-axis --grid.levels");
@@ -79,9 +76,10 @@ inline double check_sparse_memory(MPI_Comm comm, const SolveConfig& config, cons
   const double bytes = nodes * bytes_per_node + current_resident_bytes();
   if (config.dry_run) {
     std::ostringstream os;
-    os << "dry run: " << config.problem << " (" << what << ") on a sparse grid (" << config.sparse_basis
-       << " basis) of level " << config.sparse_level << " in " << dim << " dimensions: " << nodes
-       << " nodes x " << inputs << " inputs; memory per rank " << format_bytes(bytes) << "\n";
+    os << "dry run: " << config.problem.name << " (" << what << ") on a sparse grid ("
+       << sparse::to_string(config.grid.basis) << " basis) of level " << config.grid.level << " in " << dim
+       << " dimensions: " << nodes << " nodes x " << inputs << " inputs; memory per rank "
+       << format_bytes(bytes) << "\n";
     PetscPrintf(comm, "%s", os.str().c_str());
   }
   HJB_CHECK(config.memory_per_rank <= 0 || bytes <= config.memory_per_rank, ValidationError,
@@ -137,15 +135,15 @@ class SparseCheckpoints {
       : m_comm(comm), m_files(files), m_identity(std::move(identity)), m_control(comm, config.control) {
     int size;
     MPI_Comm_size(comm, &size);
-    if (!config.restart.empty()) {
-      m_header = read_checkpoint_header(config.restart, m_identity);
+    if (!config.checkpoint.restart.empty()) {
+      m_header = read_checkpoint_header(config.checkpoint.restart, m_identity);
       if (adaptive) {
-        m_restart_nodes = read_checkpoint_nodes(config.restart);
+        m_restart_nodes = read_checkpoint_nodes(config.checkpoint.restart);
         nodes = static_cast<std::int64_t>(m_restart_nodes->levels.size()) / std::max(1, m_restart_nodes->dim);
       }
-      m_start = read_checkpoint_state(config.restart, {0}, {nodes});
-      PetscPrintf(comm, "resuming from %s at step %ld on %d ranks\n", config.restart.c_str(), m_header.steps,
-                  size);
+      m_start = read_checkpoint_state(config.checkpoint.restart, {0}, {nodes});
+      PetscPrintf(comm, "resuming from %s at step %ld on %d ranks\n", config.checkpoint.restart.c_str(),
+                  m_header.steps, size);
     }
     // Armed only now: a refused restart must not remove the checkpoint it was given.
     m_cleanup.emplace(comm, std::vector<std::string>{files.checkpoint, files.temporary(files.checkpoint)});

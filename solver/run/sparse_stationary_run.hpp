@@ -25,7 +25,7 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
       "--solve.algorithm policy_iteration: on sparse grids an exit-time problem runs value iteration; use "
       "--solve.algorithm value_iteration");
   HJB_CHECK(
-      config.sparse_adaptive == 0, UsageError,
+      config.grid.adaptive == 0, UsageError,
       "--grid.adaptive: stationary sparse runs use regular grids (adaptivity is for time-dependent runs)");
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   double actions = 1;

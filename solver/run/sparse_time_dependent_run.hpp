@@ -35,13 +35,13 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   if constexpr (adaptive) {
     if (const auto& nodes = checkpoints.restart_nodes()) {
       // The grid the checkpointed values live on, in their node order (the run continues bit-identically).
-      HJB_CHECK(
-          nodes->dim == grid.dimension(), ValidationError,
-          config.restart << ": the node set has " << nodes->dim << " axes, the grid " << grid.dimension());
+      HJB_CHECK(nodes->dim == grid.dimension(), ValidationError,
+                config.checkpoint.restart << ": the node set has " << nodes->dim << " axes, the grid "
+                                          << grid.dimension());
       try {
         grid = sparse::AdaptiveSparseGrid(regular, nodes->levels, nodes->indices);
       } catch (const std::invalid_argument& e) {
-        throw ValidationError(config.restart + ": " + e.what() + " (corrupt checkpoint?)");
+        throw ValidationError(config.checkpoint.restart + ": " + e.what() + " (corrupt checkpoint?)");
       }
       run.restart_largest_grid = nodes->largest_grid;
     }
@@ -102,23 +102,24 @@ template <class P>
 SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   const P problem = configure_problem<P>(config);
-  HJB_CHECK(config.algorithm == "time_dependent", UsageError,
-            "--solve.algorithm " << config.algorithm << ": on sparse grids problem '" << P::name()
+  HJB_CHECK(config.algorithm == Algorithm::time_dependent, UsageError,
+            "--solve.algorithm " << to_string(config.algorithm) << ": on sparse grids problem '" << P::name()
                                  << "' runs the time-dependent semi-Lagrangian scheme only");
-  HJB_CHECK(config.options.snapshots == 1 && config.options.snapshot_taus.size() <= 1, UsageError,
-            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
-  HJB_CHECK(config.sparse_inputs >= 2 && config.sparse_inputs <= 1000, UsageError,
-            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse_inputs);
-  HJB_CHECK(config.sparse_cfl > 0 && config.sparse_cfl <= 1000, UsageError,
-            "--sparse.cfl must be in (0, 1000], got " << config.sparse_cfl);
-  const SparseGridPlan plan = plan_sparse_grid(config, problem);
-  HJB_CHECK(std::isfinite(config.sparse_adaptive) && config.sparse_adaptive >= 0, UsageError,
-            "--grid.adaptive must be a threshold >= 0, got " << config.sparse_adaptive);
-  HJB_CHECK(config.sparse_max_level == 0 ||
-                (config.sparse_max_level >= config.sparse_level && config.sparse_max_level <= 30),
+  HJB_CHECK(config.time_dependent.snapshots == 1 && config.time_dependent.snapshot_taus.size() <= 1,
             UsageError,
-            "--grid.max_level must be in [--grid.level " << config.sparse_level << ", 30], got "
-                                                         << config.sparse_max_level);
+            "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
+  HJB_CHECK(config.sparse.inputs_per_axis >= 2 && config.sparse.inputs_per_axis <= 1000, UsageError,
+            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse.inputs_per_axis);
+  HJB_CHECK(config.sparse.cfl > 0 && config.sparse.cfl <= 1000, UsageError,
+            "--sparse.cfl must be in (0, 1000], got " << config.sparse.cfl);
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
+            "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
+  HJB_CHECK(config.grid.max_level == 0 ||
+                (config.grid.max_level >= config.grid.level && config.grid.max_level <= 30),
+            UsageError,
+            "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
+                                                         << config.grid.max_level);
   // The extrapolating basis has no nodes on the boundary: a periodic axis would wrap foot points
   // into its extrapolated margins, whose weights (1.5, -0.5) amplify errors step after step.
   for (int k = 0; k < D; ++k)
@@ -126,11 +127,11 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
               "--grid.basis extrapolating: axis " << k << " of problem '" << P::name()
                                                   << "' is periodic; use --grid.basis boundary");
   SparseTimeOptions o;
-  o.horizon = config.options.horizon;
-  o.cfl = config.sparse_cfl;
-  o.inputs_per_axis = config.sparse_inputs;
-  o.mode = config.options.mode;
-  o.max_steps = config.options.max_steps;
+  o.horizon = config.time_dependent.horizon;
+  o.cfl = config.sparse.cfl;
+  o.inputs_per_axis = config.sparse.inputs_per_axis;
+  o.mode = config.time_dependent.mode;
+  o.max_steps = config.time_dependent.max_steps;
   const double inputs =
       static_cast<double>(input_candidates(problem.control_set(), o.inputs_per_axis).size() + 1) *
       static_cast<double>(input_candidates(problem.disturbance_set(), o.inputs_per_axis).size() +
@@ -147,10 +148,10 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
     return s;
   }
   const sparse::SparseGrid regular = plan.build(D, config);
-  if (config.sparse_adaptive > 0) {
-    o.adapt_threshold = config.sparse_adaptive;
+  if (config.grid.adaptive > 0) {
+    o.adapt_threshold = config.grid.adaptive;
     o.adapt_max_level =
-        config.sparse_max_level > 0 ? config.sparse_max_level : std::min(30, config.sparse_level + 4);
+        config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }

@@ -55,8 +55,8 @@ bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& 
   const double total = transitions + gathered + vectors + policy_iteration + baseline;
   if (config.dry_run) {
     std::ostringstream os;
-    os << "dry run: " << config.problem << " (" << config.algorithm << ") on " << grid.size() << " ranks, "
-       << grid.global_count() << " nodes x " << actions
+    os << "dry run: " << config.problem.name << " (" << to_string(config.algorithm) << ") on " << grid.size()
+       << " ranks, " << grid.global_count() << " nodes x " << actions
        << " actions\n  memory per rank (largest): transitions " << format_bytes(transitions)
        << ", gathered values " << format_bytes(gathered) << ", vectors " << format_bytes(vectors)
        << ", matrix and Krylov basis " << format_bytes(policy_iteration) << ", process baseline "
@@ -121,11 +121,11 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
   const OwnedVec v = grid.create_vector();
   long first = 0;
-  if (!config.restart.empty()) {
-    const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
+  if (!config.checkpoint.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     first = header.steps;
-    PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.restart.c_str(), first,
-                grid.size());
+    PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.checkpoint.restart.c_str(),
+                first, grid.size());
   } else {
     HJB_PETSC(VecSet(v, 0.0));
   }

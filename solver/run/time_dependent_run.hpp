@@ -40,17 +40,17 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 /// Collective.
 template <int D>
 bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
-  const MemoryPlan mine = plan_time_dependent_memory(grid, config.options);
+  const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent);
   double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
                      mine.mpi_io_bytes};
   double worst[7];
   MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
   const double table_bytes = planned_table_bytes({grid.axes().begin(), grid.axes().end()},
-                                                 config.options.snapshot_schedule().size() + 1);
+                                                 config.time_dependent.snapshot_schedule().size() + 1);
   if (config.dry_run) {
     std::ostringstream os;
-    os << "dry run: " << config.problem << " on " << grid.size() << " ranks, grid ";
+    os << "dry run: " << config.problem.name << " on " << grid.size() << " ranks, grid ";
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.axis(a).n;
     os << " = " << grid.global_count() << " nodes, process grid ";
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
@@ -61,7 +61,7 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
        << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
        << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
        << format_bytes(8.0 * static_cast<double>(grid.global_count())) << " (twice while one is replaced); "
-       << format_bytes(std::max(0.0, available_bytes(config.output))) << " available\n";
+       << format_bytes(std::max(0.0, available_bytes(config.output.file))) << " available\n";
     PetscPrintf(grid.comm(), "%s", os.str().c_str());
   }
   HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
@@ -74,17 +74,17 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
 template <ControlProblem P>
 SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
-  config.options.validate();
+  config.time_dependent.validate();
   const P problem = configure_problem<P>(config);
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
-  check_decomposition(grid, stencil_half_width(config.options.derivative),
-                      to_string(config.options.derivative));
+  check_decomposition(grid, stencil_half_width(config.time_dependent.derivative),
+                      to_string(config.time_dependent.derivative));
   const bool dry_run = check_memory_plan(grid, config);
   std::vector<Axis> axis_list(axes.begin(), axes.end());
   const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
   const PreparedOutputs outputs = prepare_outputs(
-      comm, config, planned_table_bytes(axis_list, config.options.snapshot_schedule().size() + 1),
+      comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
       checkpoint_bytes);
   const RunFiles& files = outputs.files;
   if (dry_run) {
@@ -93,17 +93,17 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
     dry.dry_run = true;
     return dry;
   }
-  TimeDependentSolver<P> solver(problem, grid, config.options);
+  TimeDependentSolver<P> solver(problem, grid, config.time_dependent);
   solver.check_step_budget();
 
   TableMetadata meta;
   meta.problem = P::name();
   meta.problem_parameters = parameter_values(problem);
   meta.strings = version_attributes();
-  const auto& o = config.options;
+  const auto& o = config.time_dependent;
   meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
                            to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
-  meta.strings["scheme.accuracy"] = config.accuracy;
+  meta.strings["scheme.accuracy"] = to_string(config.accuracy);
   meta.strings["scheme.derivative"] = to_string(o.derivative);
   meta.strings["scheme.time_integrator"] = to_string(o.integrator);
   meta.strings["scheme.dissipation"] = to_string(o.dissipation);
@@ -125,14 +125,14 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   const OwnedVec v = grid.create_vector();
   SolveProgress from;
   std::unique_ptr<TableWriter> writer;
-  if (!config.restart.empty()) {
-    const CheckpointHeader header = load_checkpoint(config.restart, identity, v, start, extent);
+  if (!config.checkpoint.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     from = {header.tau, header.steps, header.next_snapshot};
     // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
     const std::string partial = header.partial_table.empty() ? files.table + ".tmp" : header.partial_table;
     writer = TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity);
-    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n", config.restart.c_str(),
-                header.steps, -header.tau, grid.size());
+    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n",
+                config.checkpoint.restart.c_str(), header.steps, -header.tau, grid.size());
   } else {
     solver.set_initial(v);
     writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,

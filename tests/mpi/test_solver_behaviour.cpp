@@ -64,11 +64,11 @@ TEST(SolverBehaviour, NanOnOneRankStopsEveryRankWithExitCode4AndNoTable) {
   if (rank == 0) std::filesystem::create_directories(dir);
   MPI_Barrier(PETSC_COMM_WORLD);
   SolveConfig config;
-  config.problem = "dubins_car";
-  config.shape = {21, 21, 16};
-  config.options = quick(ReachMode::tube);
-  config.output = dir + "/table.h5";
-  config.checkpoint_file = config.output + ".ckpt";
+  config.problem.name = "dubins_car";
+  config.grid.shape = {21, 21, 16};
+  config.time_dependent = quick(ReachMode::tube);
+  config.output.file = dir + "/table.h5";
+  config.checkpoint.file = config.output.file + ".ckpt";
   int code = 0;
   std::string message;
   try {

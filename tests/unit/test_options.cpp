@@ -37,29 +37,29 @@ TEST(SolveOptions, CommandLineOverridesTheConfigFile) {
   std::ofstream(path)
       << "[problem]\nname = air3d\nevader_speed = 4\n[grid]\nshape = 11,11,10\n[time]\nhorizon = 0.5\n";
   const auto c = parse({path, "--time.horizon", "0.25", "--scheme.accuracy", "low"});
-  EXPECT_EQ(c.problem, "air3d");
-  EXPECT_EQ(c.options.horizon, 0.25);
-  EXPECT_EQ(c.problem_parameters.at("evader_speed"), 4.0);
-  EXPECT_EQ(c.shape, (std::vector<std::int64_t>{11, 11, 10}));
-  EXPECT_EQ(c.options.derivative, DerivativeScheme::upwind1);
-  EXPECT_EQ(c.options.integrator, TimeIntegrator::rk1);
+  EXPECT_EQ(c.problem.name, "air3d");
+  EXPECT_EQ(c.time_dependent.horizon, 0.25);
+  EXPECT_EQ(c.problem.parameters.at("evader_speed"), 4.0);
+  EXPECT_EQ(c.grid.shape, (std::vector<std::int64_t>{11, 11, 10}));
+  EXPECT_EQ(c.time_dependent.derivative, DerivativeScheme::upwind1);
+  EXPECT_EQ(c.time_dependent.integrator, TimeIntegrator::rk1);
   std::remove(path.c_str());
 }
 
 TEST(SolveOptions, ExplicitSchemeOverridesThePreset) {
   const auto c = parse({"--problem.name", "eikonal", "--grid.shape", "11,11", "--scheme.accuracy",
                         "very_high", "--scheme.time_integrator", "rk2"});
-  EXPECT_EQ(c.options.derivative, DerivativeScheme::weno5);
-  EXPECT_EQ(c.options.integrator, TimeIntegrator::rk2);
+  EXPECT_EQ(c.time_dependent.derivative, DerivativeScheme::weno5);
+  EXPECT_EQ(c.time_dependent.integrator, TimeIntegrator::rk2);
 }
 
 TEST(SolveOptions, ExplicitSnapshotTimesSetTheScheduleAndTheHorizon) {
   const auto c = parse({"--problem.name", "air3d", "--grid.shape", "11,11,10", "--time.times", "0.5,1,2.8"});
-  EXPECT_EQ(c.options.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 2.8}));
-  EXPECT_EQ(c.options.horizon, 2.8);
+  EXPECT_EQ(c.time_dependent.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 2.8}));
+  EXPECT_EQ(c.time_dependent.horizon, 2.8);
   const auto even = parse({"--problem.name", "air3d", "--grid.shape", "11,11,10", "--time.horizon", "2",
                            "--time.snapshots", "4"});
-  EXPECT_EQ(even.options.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 1.5, 2.0}));
+  EXPECT_EQ(even.time_dependent.snapshot_schedule(), (std::vector<double>{0.5, 1.0, 1.5, 2.0}));
 }
 
 TEST(SolveOptions, BadValuesNameTheOption) {
@@ -80,4 +80,70 @@ TEST(SolveOptions, BadValuesNameTheOption) {
   expect_error<ValidationError>({"/nonexistent/config.ini"}, "/nonexistent/config.ini");
   expect_error<UsageError>(with({"--time.times", "1,0.5"}), "--time.times");
   expect_error<UsageError>(with({"--time.times", "1", "--time.horizon", "2"}), "--time.times");
+}
+
+TEST(SolveOptions, EnumsAreParsedOnceAndUnknownValuesNameTheirChoices) {
+  const auto c = parse({"--problem.name", "pendulum", "--grid.shape", "11,11", "--solve.algorithm",
+                        "finite_horizon", "--problem.control_mode", "max", "--scheme.accuracy", "low"});
+  EXPECT_EQ(c.algorithm, Algorithm::finite_horizon);
+  EXPECT_EQ(c.problem.control_mode, Optimize::maximize);
+  EXPECT_EQ(c.accuracy, Accuracy::low);
+  EXPECT_EQ(c.grid.type, GridType::tensor);
+  EXPECT_FALSE(
+      parse({"--problem.name", "pendulum", "--grid.shape", "11,11"}).problem.control_mode.has_value());
+  const std::vector<std::string> ok = {"--problem.name", "eikonal", "--grid.shape", "11,11"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = ok;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  expect_error<UsageError>(with({"--solve.algorithm", "sarsa"}), "or finite_horizon");
+  expect_error<UsageError>(with({"--problem.control_mode", "up"}),
+                           "--problem.control_mode: unknown value 'up' (choose max or min)");
+  expect_error<UsageError>(with({"--grid.type", "hex"}), "(choose tensor or sparse)");
+  // Checked whatever the grid type (they were ignored on tensor grids before).
+  expect_error<UsageError>(with({"--grid.basis", "modlinear"}), "--grid.basis");
+  expect_error<UsageError>(with({"--sparse.method", "simplex"}),
+                           "choose auto, semi_lagrangian or combination");
+  expect_error<UsageError>(with({"--grid.level", "3"}), "add --grid.type sparse");
+  // Per-axis levels without the level itself: the message says what is missing.
+  expect_error<UsageError>({"--problem.name", "eikonal", "--grid.type", "sparse", "--grid.levels", "3,3"},
+                           "also needs its level --grid.level");
+}
+
+TEST(SolveOptions, OneRuleChoosesTheMethod) {
+  const ProblemEntry& eikonal = find_problem("eikonal");
+  auto method = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = {"--problem.name", "eikonal", "--grid.type",   "sparse",
+                                  "--grid.level",   "4",       "--grid.levels", "4,4"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return choose_method(parse(a), eikonal);
+  };
+  // auto: the combination technique where a tensor solver exists and nothing needs semi-Lagrangian.
+  EXPECT_EQ(method({}), SolveMethod::sparse_combination);
+  EXPECT_EQ(method({"--grid.adaptive", "1e-3"}), SolveMethod::sparse_semi_lagrangian);
+  EXPECT_EQ(method({"--grid.basis", "extrapolating"}), SolveMethod::sparse_semi_lagrangian);
+  EXPECT_EQ(method({"--checkpoint.every_steps", "5"}), SolveMethod::sparse_semi_lagrangian);
+  EXPECT_EQ(method({"--sparse.method", "semi_lagrangian"}), SolveMethod::sparse_semi_lagrangian);
+  // Where no tensor solver exists in that dimension (eikonal's tensor solvers stop at 4-D).
+  const auto eight = parse({"--problem.name", "eikonal", "--grid.type", "sparse", "--grid.level", "3",
+                            "--grid.levels", "3,3,3,3,3,3,3,3"});
+  EXPECT_EQ(choose_method(eight, eikonal), SolveMethod::sparse_semi_lagrangian);
+  // The same rule refuses an explicit combination run with the reason.
+  auto adaptive = parse(
+      {"--problem.name", "eikonal", "--grid.type", "sparse", "--grid.level", "4", "--grid.adaptive", "1e-3"});
+  EXPECT_NE(combination_obstacle(adaptive).find("--grid.adaptive"), std::string::npos);
+  EXPECT_EQ(combination_obstacle(
+                parse({"--problem.name", "eikonal", "--grid.type", "sparse", "--grid.level", "4"})),
+            "");
+  // Tensor grids: the algorithm decides.
+  const ProblemEntry& pendulum = find_problem("pendulum");
+  EXPECT_EQ(choose_method(parse({"--problem.name", "pendulum", "--grid.shape", "5,5", "--solve.algorithm",
+                                 "value_iteration"}),
+                          pendulum),
+            SolveMethod::stationary);
+  EXPECT_EQ(choose_method(parse({"--problem.name", "pendulum", "--grid.shape", "5,5", "--solve.algorithm",
+                                 "finite_horizon"}),
+                          pendulum),
+            SolveMethod::finite_horizon);
 }
