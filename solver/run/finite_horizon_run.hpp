@@ -13,6 +13,7 @@
 #include "solver/io/version_attributes.hpp"
 #include "solver/run/output_paths.hpp"
 #include "solver/run/run_control.hpp"
+#include "solver/run/run_session.hpp"
 #include "solver/run/run_setup.hpp"
 #include "solver/run/stationary_run.hpp"
 
@@ -57,12 +58,7 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   const PreparedOutputs outputs = prepare_outputs(comm, config, planned_table_bytes(axis_list, datasets),
                                                   planned_table_bytes(axis_list, 1));
   const RunFiles& files = outputs.files;
-  if (dry_run) {
-    SolveSummary dry;
-    dry.algorithm = "finite_horizon";
-    dry.dry_run = true;
-    return dry;
-  }
+  if (dry_run) return dry_run_summary("finite_horizon");
   FiniteHorizonSolver<P> solver(problem, grid, config.stationary.actions, horizon,
                                 config.stationary.progress_seconds);
 
@@ -117,9 +113,7 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
     const VecReadAccess values(v);
     writer->write_snapshot(0, values.data());  // V_N = 0
   }
-  FailedRunCleanup cleanup(
-      comm, {files.checkpoint, files.temporary(files.checkpoint), files.temporary(files.sidecar)});
-  RunControl control(comm, config.control);
+  RunSession session(comm, config, files, {files.temporary(files.sidecar)});
   std::vector<double> control_values(grid.owned_count());
   SolveSummary s = solver.solve(v, next, [&](long k, Vec values, const std::vector<int>& policy) {
     if (next_snapshot < static_cast<int>(stages.size()) && stages[next_snapshot] == k) {
@@ -137,23 +131,21 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
       ++next_snapshot;
     }
     const long done = horizon - k;
-    const StepDecision d = control.after_step(done);
-    if (d == StepDecision::proceed || k == 0) return Termination::horizon_reached;
-    writer->flush();  // the snapshots the checkpoint counts as written are on disk
-    save_checkpoint(comm, files, {identity, writer->temporary_path(), 0.0, done, next_snapshot}, values,
-                    axis_list, start, extent);
-    control.checkpoint_written();
-    return d == StepDecision::stop ? control.stop_termination() : Termination::horizon_reached;
+    const bool stop = session.after_step(
+        done,
+        [&] {
+          writer->flush();  // the snapshots the checkpoint counts as written are on disk
+          save_checkpoint(comm, files, {identity, writer->temporary_path(), 0.0, done, next_snapshot}, values,
+                          axis_list, start, extent);
+        },
+        k != 0);  // the last stage is published, not checkpointed
+    return stop ? session.stop_termination() : Termination::horizon_reached;
   });
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   if (s.interrupted()) {
-    cleanup.disarm();
+    session.keep_checkpoint();
     writer->suspend();
-    std::ostringstream os;
-    os << "stopped by " << control.stop_reason() << " at stage " << horizon - s.iterations
-       << "; checkpoint written to " << files.checkpoint << "; resume with --restart " << files.checkpoint;
-    s.message = os.str();
-    return s;
+    return session.stopped(s, "stage " + std::to_string(horizon - s.iterations));
   }
   if (solver.stationary_from() >= 0) {
     std::ostringstream os;
@@ -162,8 +154,7 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
     s.message = os.str();
   }
   writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
-  remove_file_on_rank0(comm, files.checkpoint);
-  cleanup.disarm();
+  session.published();
   return s;
 }
 

@@ -22,6 +22,7 @@
 #include "solver/run/memory_plan.hpp"
 #include "solver/run/output_paths.hpp"
 #include "solver/run/run_control.hpp"
+#include "solver/run/run_session.hpp"
 #include "solver/run/run_setup.hpp"
 
 namespace hjb {
@@ -126,13 +127,14 @@ TableMetadata sparse_table_metadata(const P& problem, const SolveConfig& config,
   return meta;
 }
 
-/// Checkpoints, restarts and stops of a sparse run (collective). Adaptive runs keep the node set
-/// with the values (their grid changes from step to step); a restart rebuilds the grid from it.
+/// Checkpoints, restarts and stops of a sparse run (collective): the RunSession skeleton with the
+/// sparse checkpoint (every rank holds every node; each writes its block). Adaptive runs keep the
+/// node set with the values (their grid changes from step to step); a restart rebuilds the grid.
 class SparseCheckpoints {
  public:
   SparseCheckpoints(MPI_Comm comm, const SolveConfig& config, const RunFiles& files, std::int64_t nodes,
                     std::string identity, bool adaptive = false)
-      : m_comm(comm), m_files(files), m_identity(std::move(identity)), m_control(comm, config.control) {
+      : m_comm(comm), m_files(files), m_identity(std::move(identity)) {
     int size;
     MPI_Comm_size(comm, &size);
     if (!config.checkpoint.restart.empty()) {
@@ -146,7 +148,7 @@ class SparseCheckpoints {
                   m_header.steps, size);
     }
     // Armed only now: a refused restart must not remove the checkpoint it was given.
-    m_cleanup.emplace(comm, std::vector<std::string>{files.checkpoint, files.temporary(files.checkpoint)});
+    m_session.emplace(comm, config, files);
   }
   /// The restart's nodal values (empty without --restart) and its steps.
   const std::vector<double>& start() const { return m_start; }
@@ -158,49 +160,37 @@ class SparseCheckpoints {
   /// (adaptive grids) gives the node set of `values`, called only when a checkpoint is written.
   bool after_step(long steps, double tau, const std::vector<double>& values,
                   const std::function<CheckpointNodes()>& describe = {}) {
-    const StepDecision d = m_control.after_step(steps);
-    if (d == StepDecision::proceed) return false;
-    int rank, size;
-    MPI_Comm_rank(m_comm, &rank);
-    MPI_Comm_size(m_comm, &size);
-    const auto n = static_cast<std::int64_t>(values.size());
-    const std::int64_t first = n * rank / size, count = n * (rank + 1) / size - first;
-    const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(n - 1), n, false}};
-    std::optional<CheckpointNodes> nodes;
-    if (describe) nodes = describe();
-    write_checkpoint(m_comm, m_files.checkpoint, m_files.temporary(m_files.checkpoint),
-                     {m_identity, "", tau, steps, 0}, node_axis, {first}, {count}, values.data() + first,
-                     nodes ? &*nodes : nullptr);
-    m_control.checkpoint_written();
-    return d == StepDecision::stop;
+    return m_session->after_step(steps, [&] {
+      int rank, size;
+      MPI_Comm_rank(m_comm, &rank);
+      MPI_Comm_size(m_comm, &size);
+      const auto n = static_cast<std::int64_t>(values.size());
+      const std::int64_t first = n * rank / size, count = n * (rank + 1) / size - first;
+      const std::vector<Axis> node_axis{Axis{"node", 0.0, static_cast<double>(n - 1), n, false}};
+      std::optional<CheckpointNodes> nodes;
+      if (describe) nodes = describe();
+      write_checkpoint(m_comm, m_files.checkpoint, m_files.temporary(m_files.checkpoint),
+                       {m_identity, "", tau, steps, 0}, node_axis, {first}, {count}, values.data() + first,
+                       nodes ? &*nodes : nullptr);
+    });
   }
   /// The summary of a run stopped by signal or wall time after `steps` (`unit`: "step", "sweep").
   SolveSummary stopped(SolveSummary s, long steps, const char* unit) {
     s.iterations = steps;
-    s.termination = m_control.stop_termination();
-    m_cleanup->disarm();
-    std::ostringstream os;
-    os << "stopped by " << m_control.stop_reason() << " at " << unit << " " << steps
-       << "; checkpoint written to " << m_files.checkpoint << "; resume with --restart "
-       << m_files.checkpoint;
-    s.message = os.str();
-    return s;
+    s.termination = m_session->stop_termination();
+    return m_session->stopped(s, std::string(unit) + " " + std::to_string(steps));
   }
   /// After the table is published: the checkpoint is no longer needed.
-  void finished() {
-    remove_file_on_rank0(m_comm, m_files.checkpoint);
-    m_cleanup->disarm();
-  }
+  void finished() { m_session->published(); }
 
  private:
   MPI_Comm m_comm;
   const RunFiles& m_files;
   std::string m_identity;
-  RunControl m_control;
   std::optional<CheckpointNodes> m_restart_nodes;
-  std::optional<FailedRunCleanup> m_cleanup;
   CheckpointHeader m_header;
   std::vector<double> m_start;
+  std::optional<RunSession> m_session;
 };
 
 }  // namespace hjb

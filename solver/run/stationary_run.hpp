@@ -14,6 +14,7 @@
 #include "solver/run/memory_plan.hpp"
 #include "solver/run/output_paths.hpp"
 #include "solver/run/run_control.hpp"
+#include "solver/run/run_session.hpp"
 #include "solver/run/run_setup.hpp"
 
 namespace hjb {
@@ -102,12 +103,8 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   const PreparedOutputs outputs = prepare_outputs(
       comm, config, planned_table_bytes(axis_list, 1 + P::control_dim), planned_table_bytes(axis_list, 1));
   const RunFiles& files = outputs.files;
-  if (dry_run) {
-    SolveSummary dry;
-    dry.algorithm = config.stationary.policy_iteration ? "policy_iteration" : "value_iteration";
-    dry.dry_run = true;
-    return dry;
-  }
+  if (dry_run)
+    return dry_run_summary(config.stationary.policy_iteration ? "policy_iteration" : "value_iteration");
   auto make_solver = [&] {
     if constexpr (continuous)
       return std::make_unique<StationarySolver<P, Chain>>(problem, grid, config.stationary, config.chain);
@@ -129,25 +126,15 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   } else {
     HJB_PETSC(VecSet(v, 0.0));
   }
-  FailedRunCleanup cleanup(
-      comm, {files.checkpoint, files.temporary(files.checkpoint), files.temporary(files.sidecar)});
-  RunControl control(comm, config.control);
+  RunSession session(comm, config, files, {files.temporary(files.sidecar)});
   SolveSummary s = solver.solve(v, first, [&](long iteration, Vec values) {
-    const StepDecision d = control.after_step(iteration);
-    if (d == StepDecision::proceed) return Termination::converged;
-    save_checkpoint(comm, files, {identity, "", 0.0, iteration, 0}, values, axis_list, start, extent);
-    control.checkpoint_written();
-    return d == StepDecision::stop ? control.stop_termination() : Termination::converged;
+    const bool stop = session.after_step(iteration, [&] {
+      save_checkpoint(comm, files, {identity, "", 0.0, iteration, 0}, values, axis_list, start, extent);
+    });
+    return stop ? session.stop_termination() : Termination::converged;
   });
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  if (s.interrupted()) {
-    cleanup.disarm();
-    std::ostringstream os;
-    os << "stopped by " << control.stop_reason() << " at iteration " << s.iterations
-       << "; checkpoint written to " << files.checkpoint << "; resume with --restart " << files.checkpoint;
-    s.message = os.str();
-    return s;
-  }
+  if (s.interrupted()) return session.stopped(s, "iteration " + std::to_string(s.iterations));
   HJB_CHECK(std::isfinite(s.residual), NumericalError,
             "non-finite Bellman residual at iteration " << s.iterations << "; no table is written");
   if (s.termination != Termination::converged) {
@@ -198,8 +185,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     writer.write_extra(extras[j], control_values.data());
   }
   writer.commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
-  remove_file_on_rank0(comm, files.checkpoint);
-  cleanup.disarm();
+  session.published();
   return s;
 }
 

@@ -17,6 +17,7 @@
 #include "solver/run/history.hpp"
 #include "solver/run/memory_plan.hpp"
 #include "solver/run/output_paths.hpp"
+#include "solver/run/run_session.hpp"
 #include "solver/run/run_setup.hpp"
 
 namespace hjb {
@@ -87,12 +88,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
       comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
       checkpoint_bytes);
   const RunFiles& files = outputs.files;
-  if (dry_run) {
-    SolveSummary dry;
-    dry.algorithm = "time_dependent";
-    dry.dry_run = true;
-    return dry;
-  }
+  if (dry_run) return dry_run_summary("time_dependent");
   TimeDependentSolver<P> solver(problem, grid, config.time_dependent);
   solver.check_step_budget();
 
@@ -138,15 +134,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
     writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
                                            extent, times, meta);
   }
-  FailedRunCleanup cleanup(comm, {files.checkpoint, files.temporary(files.checkpoint),
-                                  files.temporary(files.history), files.temporary(files.sidecar)});
-  RunControl control(comm, config.control);
-  auto checkpoint = [&](const SolveProgress& p, Vec values) {
-    writer->flush();  // the snapshots the checkpoint counts as written are on disk
-    save_checkpoint(comm, files, {identity, writer->temporary_path(), p.tau, p.steps, p.next_snapshot},
-                    values, axis_list, start, extent);
-    control.checkpoint_written();
-  };
+  RunSession session(comm, config, files, {files.temporary(files.history), files.temporary(files.sidecar)});
   auto summary = solver.solve(
       v,
       [&](int k, double, Vec values) {
@@ -156,28 +144,26 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
       },
       from,
       [&](const SolveProgress& p, Vec values) {
-        const StepDecision d = control.after_step(p.steps);
-        if (d == StepDecision::proceed) return Termination::horizon_reached;
-        checkpoint(p, values);
-        return d == StepDecision::stop ? control.stop_termination() : Termination::horizon_reached;
+        const bool stop = session.after_step(p.steps, [&] {
+          writer->flush();  // the snapshots the checkpoint counts as written are on disk
+          save_checkpoint(comm, files, {identity, writer->temporary_path(), p.tau, p.steps, p.next_snapshot},
+                          values, axis_list, start, extent);
+        });
+        return stop ? session.stop_termination() : Termination::horizon_reached;
       });
   summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
   if (summary.interrupted()) {
-    cleanup.disarm();
+    session.keep_checkpoint();
     writer->suspend();
-    std::ostringstream os;
-    os << "stopped by " << control.stop_reason() << " at step " << summary.progress.steps
-       << " (t = " << -summary.progress.tau << "); checkpoint written to " << files.checkpoint
-       << "; resume with --restart " << files.checkpoint;
-    summary.message = os.str();
-    return summary;
+    std::ostringstream where;
+    where << "step " << summary.progress.steps << " (t = " << -summary.progress.tau << ")";
+    return session.stopped(summary, where.str());
   }
   // The history goes to its temporary name first, so a failure there publishes nothing.
   if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
   writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
   if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
-  remove_file_on_rank0(comm, files.checkpoint);  // obsolete once the table is published
-  cleanup.disarm();
+  session.published();
   return summary;
 }
 
