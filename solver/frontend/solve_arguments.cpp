@@ -18,65 +18,69 @@ namespace po = boost::program_options;
 
 namespace hjb {
 
-bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& config, std::string& help) {
-  std::set<std::string> parameter_names;
-  for (const auto& e : problem_registry())
-    for (const auto& n : e.parameter_names) parameter_names.insert(n);
+namespace {
 
+/// The options given as text, turned into typed values once every source has been read.
+struct SolveText {
   std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
       integrator, dissipation, boundary, mode = "brs", config_file, control_mode, grid_type, basis, method,
                                          accuracy, algorithm;
+};
+
+/// The option schema of `hjbench solve`: typed options bound to `config`, the rest to `text`.
+po::options_description solve_options(SolveConfig& config, SolveText& text,
+                                      const std::set<std::string>& parameter_names) {
   po::options_description general("General");
-  general.add_options()("help,h", "print this help")("config", po::value(&config_file),
+  general.add_options()("help,h", "print this help")("config", po::value(&text.config_file),
                                                      "INI file with the same keys ([grid] shape = ...); "
                                                      "the command line wins");
   po::options_description problem("Problem");
   problem.add_options()("problem.name", po::value(&config.problem.name),
                         "problem to solve (see `hjbench problems`)")(
-      "problem.control_mode", po::value(&control_mode), "override the control's sense: max or min");
+      "problem.control_mode", po::value(&text.control_mode), "override the control's sense: max or min");
   for (const auto& n : parameter_names)
     problem.add_options()(("problem." + n).c_str(), po::value<double>(),
                           "problem parameter (see `hjbench problems`)");
   po::options_description grid("Grid");
-  grid.add_options()("grid.type", po::value(&grid_type)->default_value("tensor"),
+  grid.add_options()("grid.type", po::value(&text.grid_type)->default_value("tensor"),
                      "tensor, or sparse (continuous-time stationary problems: a sparse grid with boundary)")(
       "grid.level", po::value(&config.grid.level)->default_value(0), "sparse grids: the level n >= 1")(
-      "grid.levels", po::value(&sparse_levels),
+      "grid.levels", po::value(&text.sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
       "grid.adaptive", po::value(&config.grid.adaptive)->default_value(0.0),
       "sparse time-dependent runs: refine where the hierarchical surplus exceeds this (and coarsen below a "
       "tenth of it) after every step; 0: a regular grid")(
       "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
       "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
-      "grid.basis", po::value(&basis)->default_value("boundary"),
+      "grid.basis", po::value(&text.basis)->default_value("boundary"),
       "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
       "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(
-      "grid.shape", po::value(&shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
-      "grid.lo", po::value(&lo), "lower domain bounds, comma-separated (default: the problem's)")(
-      "grid.hi", po::value(&hi), "upper domain bounds, comma-separated (default: the problem's)");
+      "grid.shape", po::value(&text.shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
+      "grid.lo", po::value(&text.lo), "lower domain bounds, comma-separated (default: the problem's)")(
+      "grid.hi", po::value(&text.hi), "upper domain bounds, comma-separated (default: the problem's)");
   po::options_description time("Time");
   time.add_options()("time.horizon", po::value(&config.time_dependent.horizon)->default_value(1.0),
                      "horizon T > 0: the table covers t in [-T, 0]")(
       "time.snapshots", po::value(&config.time_dependent.snapshots)->default_value(1),
       "number of equal intervals of [-T, 0] whose end points are stored")(
-      "time.times", po::value(&times),
+      "time.times", po::value(&text.times),
       "explicit snapshot times as time-to-go, increasing, comma-separated (e.g. 0.5,1,2.8); the last is "
       "the horizon and replaces --time.horizon/--time.snapshots")(
       "time.max_steps", po::value(&config.time_dependent.max_steps)->default_value(1000000),
       "refuse a run that needs more time steps (estimated from the stable step before it starts)");
   po::options_description scheme("Scheme");
   scheme.add_options()(
-      "scheme.accuracy", po::value(&accuracy)->default_value("very_high"),
+      "scheme.accuracy", po::value(&text.accuracy)->default_value("very_high"),
       "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
-      "scheme.derivative", po::value(&derivative), "override: upwind1, eno2, weno3, weno5")(
-      "scheme.time_integrator", po::value(&integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
-      "scheme.dissipation", po::value(&dissipation)->default_value("local"),
+      "scheme.derivative", po::value(&text.derivative), "override: upwind1, eno2, weno3, weno5")(
+      "scheme.time_integrator", po::value(&text.integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
+      "scheme.dissipation", po::value(&text.dissipation)->default_value("local"),
       "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
       "scheme.cfl", po::value(&config.time_dependent.cfl)->default_value(0.75), "CFL number in (0, 1]")(
       "sparse.cfl", po::value(&config.sparse.cfl)->default_value(1.0),
       "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
       "steps are stable at any size: values above 1 trade time error for fewer steps)")(
-      "sparse.method", po::value(&method)->default_value("auto"),
+      "sparse.method", po::value(&text.method)->default_value("auto"),
       "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
       "the component grids of the combination technique, on MPI process groups), or auto: combination "
       "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
@@ -86,10 +90,10 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "sparse.inputs_per_axis", po::value(&config.sparse.inputs_per_axis)->default_value(3),
       "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
       "costate's optimal input is always added)")(
-      "scheme.boundary", po::value(&boundary)->default_value("extrapolate_away_from_zero"),
+      "scheme.boundary", po::value(&text.boundary)->default_value("extrapolate_away_from_zero"),
       "ghost values at non-periodic boundaries: extrapolate or extrapolate_away_from_zero");
   po::options_description solve("Solve and output");
-  solve.add_options()("solve.mode", po::value(&mode)->default_value("brs"),
+  solve.add_options()("solve.mode", po::value(&text.mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
       "output.file", po::value(&config.output.file)->default_value("out/table.h5"), "HDF5 table to write")(
       "checkpoint.every_steps", po::value(&config.control.checkpoint_every_steps)->default_value(0),
@@ -102,14 +106,14 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "resume from this checkpoint (any number of ranks; the options must describe the same run)")(
       "overwrite", po::bool_switch(&config.checkpoint.overwrite),
       "discard an existing checkpoint of this output (and its partial table) instead of refusing to start")(
-      "solve.algorithm", po::value(&algorithm)->default_value("time_dependent"),
+      "solve.algorithm", po::value(&text.algorithm)->default_value("time_dependent"),
       "time_dependent, or for MDP problems value_iteration or policy_iteration (stationary, discounted) or "
       "finite_horizon (episodic, undiscounted)")(
       "stationary.actions", po::value(&config.stationary.actions)->default_value(21),
       "actions per control dimension, evenly spaced over the action box (every MDP algorithm)")(
       "finite_horizon.steps", po::value(&config.finite_horizon.steps),
       "finite_horizon: the episode length N in steps (default: the problem's episode_steps)")(
-      "finite_horizon.stages", po::value(&finite_stages)->default_value("all"),
+      "finite_horizon.stages", po::value(&text.finite_stages)->default_value("all"),
       "finite_horizon: stages k in [0, N] whose value and feedback are stored, comma-separated, or all "
       "(0 and N always)")("stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
                           "discount factor per step (0: the problem's)")(
@@ -121,7 +125,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
       "the "
       "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
-      "stationary.scheme", po::value(&chain_scheme)->default_value("semi_lagrangian"),
+      "stationary.scheme", po::value(&text.chain_scheme)->default_value("semi_lagrangian"),
       "continuous-time stationary problems (merton, discounted_lqr, ...): the Markov chain approximation, "
       "semi_lagrangian or kushner_dupuis")(
       "stationary.time_step_factor", po::value(&config.chain.time_step_factor)->default_value(1.0),
@@ -131,7 +135,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
       "bit-identical on any number of ranks and across restarts (slower)")(
       "dry-run", po::bool_switch(&config.dry_run),
       "print the grid, partition and memory plan per rank, then stop (nothing is written)")(
-      "memory-per-rank", po::value(&memory_budget),
+      "memory-per-rank", po::value(&text.memory_budget),
       "refuse (exit 3) a run whose planned memory per rank exceeds this size (e.g. 2G, 512M)")(
       "walltime", po::value(&config.control.walltime_seconds)->default_value(0),
       "stop with a checkpoint and exit code 5 before this many seconds (0: no limit); SIGUSR1 and "
@@ -142,6 +146,17 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
                                                         "no progress lines");
   po::options_description all("hjbench solve [CONFIG.ini] [options] [-- PETSc options]");
   all.add(general).add(problem).add(grid).add(time).add(scheme).add(solve);
+  return all;
+}
+
+}  // namespace
+
+bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& config, std::string& help) {
+  std::set<std::string> parameter_names;
+  for (const auto& e : problem_registry())
+    for (const auto& n : e.parameter_names) parameter_names.insert(n);
+  SolveText text;
+  const po::options_description all = solve_options(config, text, parameter_names);
   po::positional_options_description positional;
   positional.add("config", 1);
 
@@ -174,64 +189,65 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   }
   for (const auto& n : parameter_names)
     if (vm.count("problem." + n)) config.problem.parameters[n] = vm["problem." + n].as<double>();
-  config.problem.control_mode = parse_control_mode(control_mode);
-  config.grid.type = parse_grid_type(grid_type);
-  if (!shape.empty()) config.grid.shape = parse_list<std::int64_t>(shape, "grid.shape");
-  if (!sparse_levels.empty()) config.grid.levels = parse_list<int>(sparse_levels, "grid.levels");
+  config.problem.control_mode = parse_control_mode(text.control_mode);
+  config.grid.type = parse_grid_type(text.grid_type);
+  if (!text.shape.empty()) config.grid.shape = parse_list<std::int64_t>(text.shape, "grid.shape");
+  if (!text.sparse_levels.empty()) config.grid.levels = parse_list<int>(text.sparse_levels, "grid.levels");
   try {
-    config.grid.basis = sparse::parse_basis(basis);
+    config.grid.basis = sparse::parse_basis(text.basis);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--grid.basis: ") + e.what());
   }
   config.grid.validate();
-  config.sparse.method = parse_sparse_method(method);
-  if (!lo.empty()) config.grid.lo = parse_list<double>(lo, "grid.lo");
-  if (!hi.empty()) config.grid.hi = parse_list<double>(hi, "grid.hi");
+  config.sparse.method = parse_sparse_method(text.method);
+  if (!text.lo.empty()) config.grid.lo = parse_list<double>(text.lo, "grid.lo");
+  if (!text.hi.empty()) config.grid.hi = parse_list<double>(text.hi, "grid.hi");
   // --time.times and --time.horizon exclude each other within one source; across sources the
   // command line wins over the INI file, as for every option.
   const bool horizon_given = vm.count("time.horizon") && !vm["time.horizon"].defaulted();
-  if (!times.empty() && horizon_given) {
+  if (!text.times.empty() && horizon_given) {
     if (times_on_command_line && horizon_on_command_line)
       throw UsageError(
           "--time.times and --time.horizon are exclusive (the last of --time.times is the horizon)");
     if (!times_on_command_line && !horizon_on_command_line)
       throw UsageError("time.times and time.horizon are exclusive in " + config_name +
                        " (the last of time.times is the horizon)");
-    if (horizon_on_command_line) times.clear();  // the command line's horizon replaces the file's times
+    if (horizon_on_command_line) text.times.clear();  // the command line's horizon replaces the file's times
   }
-  if (!times.empty()) {
-    config.time_dependent.snapshot_taus = parse_list<double>(times, "time.times");
+  if (!text.times.empty()) {
+    config.time_dependent.snapshot_taus = parse_list<double>(text.times, "time.times");
     config.time_dependent.horizon = config.time_dependent.snapshot_taus.back();
   }
-  config.accuracy = parse_accuracy(accuracy);
+  config.accuracy = parse_accuracy(text.accuracy);
   apply_accuracy_preset(to_string(config.accuracy), config.time_dependent);
-  if (!derivative.empty()) config.time_dependent.derivative = parse_derivative_scheme(derivative);
-  if (!integrator.empty()) config.time_dependent.integrator = parse_time_integrator(integrator);
-  config.time_dependent.dissipation = parse_dissipation(dissipation);
-  config.time_dependent.boundary = parse_boundary_condition(boundary);
-  config.time_dependent.mode = parse_reach_mode(mode);
+  if (!text.derivative.empty()) config.time_dependent.derivative = parse_derivative_scheme(text.derivative);
+  if (!text.integrator.empty()) config.time_dependent.integrator = parse_time_integrator(text.integrator);
+  config.time_dependent.dissipation = parse_dissipation(text.dissipation);
+  config.time_dependent.boundary = parse_boundary_condition(text.boundary);
+  config.time_dependent.mode = parse_reach_mode(text.mode);
   if (config.output.quiet) config.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
   config.time_dependent.validate();
   config.control.validate();
-  config.algorithm = parse_algorithm(algorithm);
+  config.algorithm = parse_algorithm(text.algorithm);
   if (vm.count("finite_horizon.steps"))
     HJB_CHECK(
         config.finite_horizon.steps >= 1, UsageError,
         "--finite_horizon.steps: the horizon must be at least 1 step, got " << config.finite_horizon.steps);
-  HJB_CHECK(chain_scheme == "semi_lagrangian" || chain_scheme == "kushner_dupuis", UsageError,
-            "--stationary.scheme: unknown value '" << chain_scheme
+  HJB_CHECK(text.chain_scheme == "semi_lagrangian" || text.chain_scheme == "kushner_dupuis", UsageError,
+            "--stationary.scheme: unknown value '" << text.chain_scheme
                                                    << "' (choose semi_lagrangian or kushner_dupuis)");
   config.chain.scheme =
-      chain_scheme == "semi_lagrangian" ? ChainScheme::semi_lagrangian : ChainScheme::kushner_dupuis;
+      text.chain_scheme == "semi_lagrangian" ? ChainScheme::semi_lagrangian : ChainScheme::kushner_dupuis;
   HJB_CHECK(config.chain.time_step_factor > 0 && std::isfinite(config.chain.time_step_factor), UsageError,
             "--stationary.time_step_factor must be positive, got " << config.chain.time_step_factor);
-  if (finite_stages != "all")
-    config.finite_horizon.stages = parse_list<long>(finite_stages, "finite_horizon.stages");
+  if (text.finite_stages != "all")
+    config.finite_horizon.stages = parse_list<long>(text.finite_stages, "finite_horizon.stages");
   config.stationary.policy_iteration = config.algorithm == Algorithm::policy_iteration;
   config.stationary.progress_seconds = config.time_dependent.progress_seconds;
   config.stationary.validate();
   if (config.checkpoint.file.empty()) config.checkpoint.file = config.output.file + ".ckpt";
-  if (!memory_budget.empty()) config.memory_per_rank = parse_bytes(memory_budget, "--memory-per-rank");
+  if (!text.memory_budget.empty())
+    config.memory_per_rank = parse_bytes(text.memory_budget, "--memory-per-rank");
   find_problem(config.problem.name);
   return true;
 }
