@@ -57,47 +57,6 @@ Trajectory run_from(Environment& env, double gamma, Act&& act, Visit&& visit) {
   return t;
 }
 
-std::string number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-void json_array(std::ostringstream& os, const std::vector<double>& v) {
-  os << "[";
-  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << number(v[i]);
-  os << "]";
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-void json_summary(std::ostringstream& os, const SampleSummary& s) {
-  os << "{\"count\":" << s.count << ",\"mean\":" << number(s.mean)
-     << ",\"standard_error\":" << number(s.standard_error) << ",\"median\":" << number(s.median)
-     << ",\"p90\":" << number(s.p90) << ",\"worst\":" << number(s.worst) << ",\"ci_low\":" << number(s.ci_low)
-     << ",\"ci_high\":" << number(s.ci_high) << ",\"confidence\":" << number(s.confidence) << ",\"worse\":\""
-     << (s.worse == Worse::larger ? "larger" : "smaller") << "\"}";
-}
-
-void json_norms(std::ostringstream& os, const ErrorNorms& e) {
-  os << "{\"count\":" << e.count << ",\"l1\":" << number(e.count ? e.l1 : NAN)
-     << ",\"l2\":" << number(e.count ? e.l2 : NAN) << ",\"linf\":" << number(e.count ? e.linf : NAN) << "}";
-}
-
 }  // namespace
 
 double policy_critic(const Policy& p, const double* observation) {
@@ -224,6 +183,101 @@ Controller controller_of(const Policy& policy) {
   return c;
 }
 
+namespace {
+
+/// A controller's critic, if it has one.
+struct CriticOf {
+  const Controller& c;
+  bool present() const { return static_cast<bool>(c.critic); }
+  double operator()(const double* observation) const { return c.critic(observation); }
+};
+
+/// Critic and policy over uniform points of the table's box, and the critic along the visited states.
+void score_domain(const Controller& controller, Environment& env_ref, const ValueTable& table,
+                  const ScoreOptions& o, const std::vector<std::vector<double>>& visited, Score& s) {
+  auto* env = &env_ref;
+  const int dim = table.dimension(), act_dim = env->action_dim(), obs_dim = env->observation_dim();
+  std::vector<double> obs(static_cast<std::size_t>(obs_dim));
+  const CriticOf critic{controller};
+  s.policy_domain.assign(static_cast<std::size_t>(act_dim), ErrorNorms{});
+  std::mt19937_64 rng(o.seed + 7);
+  std::vector<double> x(static_cast<std::size_t>(dim)), a(static_cast<std::size_t>(act_dim)),
+      u(static_cast<std::size_t>(act_dim)), next_obs(static_cast<std::size_t>(obs_dim));
+  auto critic_at = [&](const std::vector<double>& state) {
+    env->set_state(state);
+    env->observe(obs.data());
+    return critic(obs.data());
+  };
+  for (int q = 0; q < o.domain_points; ++q) {
+    for (int k = 0; k < dim; ++k)
+      x[static_cast<std::size_t>(k)] = std::uniform_real_distribution<double>(table.lo(k), table.hi(k))(rng);
+    const double v = table.value(x);
+    env->set_state(x);
+    env->observe(obs.data());
+    controller.act(obs.data(), a.data());
+    table.feedback(x.data(), u.data());
+    for (int j = 0; j < act_dim; ++j)
+      s.policy_domain[static_cast<std::size_t>(j)].add(a[static_cast<std::size_t>(j)] -
+                                                       u[static_cast<std::size_t>(j)]);
+    if (critic.present()) {
+      const double c = critic(obs.data());
+      s.critic_domain.add(rl_mapping::value_from_return(c) - v);
+      const StepResult r = env->step(a.data());
+      double target = r.reward;
+      if (!r.terminated) {
+        env->observe(next_obs.data());
+        target += s.gamma * critic(next_obs.data());
+      }
+      s.critic_bellman.add(c - target);
+    }
+  }
+  if (critic.present())
+    for (const auto& state : visited)
+      s.critic_visited.add(rl_mapping::value_from_return(critic_at(state)) - table.value(state));
+  for (auto& n : s.policy_domain) n.finish();
+  s.critic_domain.finish();
+  s.critic_visited.finish();
+  s.critic_bellman.finish();
+}
+
+/// The slice over the first two axes, the others at the centre of the start distribution.
+void score_slice(const Controller& controller, Environment& env_ref, const Environment& prototype,
+                 const ValueTable& table, const ScoreOptions& o, Score& s) {
+  auto* env = &env_ref;
+  const int dim = table.dimension(), act_dim = env->action_dim(), obs_dim = env->observation_dim();
+  std::vector<double> obs(static_cast<std::size_t>(obs_dim)), a(static_cast<std::size_t>(act_dim)),
+      u(static_cast<std::size_t>(act_dim));
+  const CriticOf critic{controller};
+  if (o.slice >= 2 && dim >= 2) {
+    SliceMap& m = s.slice;
+    m.n = o.slice;
+    const auto lo = prototype.start_low(), hi = prototype.start_high();
+    std::vector<double> p(static_cast<std::size_t>(dim));
+    for (int k = 2; k < dim; ++k)
+      p[static_cast<std::size_t>(k)] =
+          0.5 * (lo[static_cast<std::size_t>(k)] + hi[static_cast<std::size_t>(k)]);
+    for (int i = 0; i < m.n; ++i) {
+      m.x.push_back(table.lo(0) + (table.hi(0) - table.lo(0)) * i / (m.n - 1));
+      m.y.push_back(table.lo(1) + (table.hi(1) - table.lo(1)) * i / (m.n - 1));
+    }
+    for (int i = 0; i < m.n; ++i)
+      for (int j = 0; j < m.n; ++j) {
+        p[0] = m.x[static_cast<std::size_t>(i)];
+        p[1] = m.y[static_cast<std::size_t>(j)];
+        m.optimal.push_back(table.value(p));
+        env->set_state(p);
+        env->observe(obs.data());
+        controller.act(obs.data(), a.data());
+        table.feedback(p.data(), u.data());
+        m.action.push_back(a[0]);
+        m.feedback.push_back(u[0]);
+        m.critic.push_back(critic.present() ? rl_mapping::value_from_return(critic(obs.data())) : NAN);
+      }
+  }
+}
+
+}  // namespace
+
 Score score_policy(const Policy& policy, const Environment& prototype, const ValueTable& table,
                    const ScoreOptions& o) {
   require_policy_fits(policy, prototype);
@@ -248,14 +302,8 @@ Score score_controller(const Controller& controller, const Environment& prototyp
   s.episode_limit = prototype.episode_limit();
   s.critic_kind = controller.critic ? controller.critic_kind : std::string();
   s.axes = table.axis_names();
-  struct {
-    const Controller& c;
-    bool present() const { return static_cast<bool>(c.critic); }
-    double operator()(const double* observation) const { return c.critic(observation); }
-  } critic{controller};
   auto env = prototype.clone();
-  const int obs_dim = prototype.observation_dim(), act_dim = prototype.action_dim();
-  const int dim = table.dimension();
+  const int obs_dim = prototype.observation_dim();
   std::vector<double> obs(static_cast<std::size_t>(obs_dim));
   auto policy_act = [&](Environment& e, double* a) {
     e.observe(obs.data());
@@ -323,74 +371,8 @@ Score score_controller(const Controller& controller, const Environment& prototyp
     s.warning = w.str();
   }
 
-  // Critic and policy over uniform points of the table's box.
-  s.policy_domain.assign(static_cast<std::size_t>(act_dim), ErrorNorms{});
-  std::mt19937_64 rng(o.seed + 7);
-  std::vector<double> x(static_cast<std::size_t>(dim)), a(static_cast<std::size_t>(act_dim)),
-      u(static_cast<std::size_t>(act_dim)), next_obs(static_cast<std::size_t>(obs_dim));
-  auto critic_at = [&](const std::vector<double>& state) {
-    env->set_state(state);
-    env->observe(obs.data());
-    return critic(obs.data());
-  };
-  for (int q = 0; q < o.domain_points; ++q) {
-    for (int k = 0; k < dim; ++k)
-      x[static_cast<std::size_t>(k)] = std::uniform_real_distribution<double>(table.lo(k), table.hi(k))(rng);
-    const double v = table.value(x);
-    env->set_state(x);
-    env->observe(obs.data());
-    controller.act(obs.data(), a.data());
-    table.feedback(x.data(), u.data());
-    for (int j = 0; j < act_dim; ++j)
-      s.policy_domain[static_cast<std::size_t>(j)].add(a[static_cast<std::size_t>(j)] -
-                                                       u[static_cast<std::size_t>(j)]);
-    if (critic.present()) {
-      const double c = critic(obs.data());
-      s.critic_domain.add(rl_mapping::value_from_return(c) - v);
-      const StepResult r = env->step(a.data());
-      double target = r.reward;
-      if (!r.terminated) {
-        env->observe(next_obs.data());
-        target += s.gamma * critic(next_obs.data());
-      }
-      s.critic_bellman.add(c - target);
-    }
-  }
-  if (critic.present())
-    for (const auto& state : visited)
-      s.critic_visited.add(rl_mapping::value_from_return(critic_at(state)) - table.value(state));
-  for (auto& n : s.policy_domain) n.finish();
-  s.critic_domain.finish();
-  s.critic_visited.finish();
-  s.critic_bellman.finish();
-
-  // The slice over the first two axes, the others at the centre of the start distribution.
-  if (o.slice >= 2 && dim >= 2) {
-    SliceMap& m = s.slice;
-    m.n = o.slice;
-    const auto lo = prototype.start_low(), hi = prototype.start_high();
-    std::vector<double> p(static_cast<std::size_t>(dim));
-    for (int k = 2; k < dim; ++k)
-      p[static_cast<std::size_t>(k)] =
-          0.5 * (lo[static_cast<std::size_t>(k)] + hi[static_cast<std::size_t>(k)]);
-    for (int i = 0; i < m.n; ++i) {
-      m.x.push_back(table.lo(0) + (table.hi(0) - table.lo(0)) * i / (m.n - 1));
-      m.y.push_back(table.lo(1) + (table.hi(1) - table.lo(1)) * i / (m.n - 1));
-    }
-    for (int i = 0; i < m.n; ++i)
-      for (int j = 0; j < m.n; ++j) {
-        p[0] = m.x[static_cast<std::size_t>(i)];
-        p[1] = m.y[static_cast<std::size_t>(j)];
-        m.optimal.push_back(table.value(p));
-        env->set_state(p);
-        env->observe(obs.data());
-        controller.act(obs.data(), a.data());
-        table.feedback(p.data(), u.data());
-        m.action.push_back(a[0]);
-        m.feedback.push_back(u[0]);
-        m.critic.push_back(critic.present() ? rl_mapping::value_from_return(critic(obs.data())) : NAN);
-      }
-  }
+  score_domain(controller, *env, table, o, visited, s);
+  score_slice(controller, *env, prototype, table, o, s);
   return s;
 }
 
@@ -432,86 +414,6 @@ GapTracker::Point GapTracker::measure(const Controller& controller) const {
   const SampleSummary r = summarize(returns, 0.95, 0), c = summarize(gap_cost, 0.95, 0),
                       g = summarize(gap_return, 0.95, 0);  // no bootstrap: mean and SE only
   return {r.mean, r.standard_error, c.mean, c.standard_error, g.mean, g.standard_error};
-}
-
-std::string score_json(const Score& s) {
-  std::ostringstream os;
-  os << "{\"problem\":" << json_string(s.problem) << ",\"table\":" << json_string(s.table_path)
-     << ",\"discount\":" << number(s.gamma) << ",\"episode_limit\":" << s.episode_limit
-     << ",\"starts\":" << s.starts.size() << ",\"critic_kind\":" << json_string(s.critic_kind)
-     << ",\"axes\":[";
-  for (std::size_t k = 0; k < s.axes.size(); ++k) os << (k ? "," : "") << json_string(s.axes[k]);
-  os << "]";
-  os << ",\"gap_cost\":";
-  json_summary(os, s.gap_cost);
-  os << ",\"gap_certified_lower_bound\":";
-  json_summary(os, s.gap_certified);
-  os << ",\"table_feedback_gap\":";
-  json_summary(os, s.feedback_gap);
-  os << ",\"gap_return\":";
-  json_summary(os, s.gap_return);
-  os << ",\"policy_return\":";
-  json_summary(os, s.policy_episode_return);
-  os << ",\"feedback_return\":";
-  json_summary(os, s.feedback_episode_return);
-  os << ",\"policy_cost_beyond_episode_limit\":" << number(s.policy_cost_beyond_limit);
-  os << ",\"reference_error\":" << number(s.reference_error)
-     << ",\"gap_within_reference_error\":" << (s.gap_within_reference_error ? "true" : "false")
-     << ",\"warning\":" << (s.warning.empty() ? std::string("null") : json_string(s.warning));
-  os << ",\"refinement\":";
-  if (s.refined)
-    os << "{\"coarse_table\":" << json_string(s.coarse_path) << ",\"mean_abs\":" << number(s.refinement_mean)
-       << ",\"max_abs\":" << number(s.refinement_max) << "}";
-  else
-    os << "null";
-  os << ",\"critic_error_domain\":";
-  json_norms(os, s.critic_domain);
-  os << ",\"critic_error_visited\":";
-  json_norms(os, s.critic_visited);
-  os << ",\"critic_bellman_residual\":";
-  json_norms(os, s.critic_bellman);
-  os << ",\"policy_error_domain\":[";
-  for (std::size_t j = 0; j < s.policy_domain.size(); ++j) {
-    if (j) os << ",";
-    json_norms(os, s.policy_domain[j]);
-  }
-  os << "]";
-  os << ",\"per_start\":{\"x0\":[";
-  for (std::size_t i = 0; i < s.starts.size(); ++i) {
-    if (i) os << ",";
-    json_array(os, s.starts[i]);
-  }
-  os << "],\"optimal_value\":";
-  json_array(os, s.optimal_value);
-  os << ",\"policy_cost\":";
-  json_array(os, s.policy_cost);
-  os << ",\"feedback_cost\":";
-  json_array(os, s.feedback_cost);
-  os << ",\"policy_return\":";
-  json_array(os, s.policy_return);
-  os << ",\"feedback_return\":";
-  json_array(os, s.feedback_return);
-  os << "}";
-  os << ",\"slice\":";
-  if (s.slice.n >= 2) {
-    os << "{\"n\":" << s.slice.n << ",\"x\":";
-    json_array(os, s.slice.x);
-    os << ",\"y\":";
-    json_array(os, s.slice.y);
-    os << ",\"optimal\":";
-    json_array(os, s.slice.optimal);
-    os << ",\"critic\":";
-    json_array(os, s.slice.critic);
-    os << ",\"action\":";
-    json_array(os, s.slice.action);
-    os << ",\"feedback\":";
-    json_array(os, s.slice.feedback);
-    os << "}";
-  } else {
-    os << "null";
-  }
-  os << "}\n";
-  return os.str();
 }
 
 }  // namespace hjb::rl

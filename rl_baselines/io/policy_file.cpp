@@ -186,6 +186,58 @@ void save_policy(const std::string& path, const Policy& p) {
   cleanup.published = true;
 }
 
+/// The critics under /critic (none in files written before critics were kept). Returns true for a
+/// critic whose scale the file does not record (written before the scale was kept).
+bool read_critics(Reader& r, hid_t file, const std::string& path, Policy& p) {
+  bool unscaled_critic = false;
+  if (H5Lexists(file, "critic", H5P_DEFAULT) > 0) {
+    const h5::Handle critic = h5::group(H5Gopen2(file, "critic", H5P_DEFAULT));
+    HJB_CHECK(critic.valid(), ValidationError, path << ": cannot open /critic");
+    p.critic_kind = r.string_attr(critic, "kind");
+    HJB_CHECK(p.critic_kind == "state_value" || p.critic_kind == "action_value", ValidationError,
+              path << ": unknown critic kind '" << p.critic_kind << "'");
+    const double count = r.number_attr(critic, "count");
+    HJB_CHECK(count >= 1 && count <= 8, ValidationError, path << ": bad critic count " << count);
+    for (int c = 0; c < static_cast<int>(count); ++c) {
+      const std::string name = "critic/net_" + std::to_string(c);
+      const h5::Handle net = h5::group(H5Gopen2(file, name.c_str(), H5P_DEFAULT));
+      HJB_CHECK(net.valid(), ValidationError, path << ": " << name << " missing");
+      const std::string critic_activation = r.string_attr(net, "activation");
+      HJB_CHECK(critic_activation == "tanh" || critic_activation == "relu", ValidationError,
+                path << ": " << name << ": unknown activation '" << critic_activation << "'");
+      p.critics.emplace_back(parse_sizes(r.string_attr(net, "layer_sizes"), path),
+                             parse_activation(critic_activation));
+      r.network(name, p.critics.back());
+    }
+    // Files written before the scale was recorded: known only when no reward normalisation ran.
+    if (const auto scale = h5::read_number_attribute(critic, "scale")) {
+      HJB_CHECK(*scale > 0 && std::isfinite(*scale), ValidationError,
+                path << ": bad critic scale " << *scale);
+      p.critic_scale = *scale;
+    } else {
+      unscaled_critic = true;
+    }
+  }
+  return unscaled_critic;
+}
+
+/// Every number under /hyperparameters (optional group).
+void read_hyperparameters(hid_t file, Policy& p) {
+  const h5::Handle hyper = h5::group(H5Gopen2(file, "hyperparameters", H5P_DEFAULT));
+  if (hyper.valid()) {
+    H5O_info_t info;
+    H5Oget_info(hyper, &info);
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+      const h5::Handle attr =
+          h5::attribute(H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+      char name[256] = {0};
+      H5Aget_name(attr, sizeof name, name);
+      double v = 0;
+      if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) p.hyperparameters[name] = v;
+    }
+  }
+}
+
 Policy load_policy(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such policy file");
@@ -221,35 +273,7 @@ Policy load_policy(const std::string& path) {
     p.seed = static_cast<std::uint64_t>(r.number_attr(file, "seed"));
     p.env_steps = r.number_attr(file, "env_steps");
     r.network("actor", p.actor);
-    bool unscaled_critic = false;
-    if (H5Lexists(file, "critic", H5P_DEFAULT) > 0) {
-      const h5::Handle critic = h5::group(H5Gopen2(file, "critic", H5P_DEFAULT));
-      HJB_CHECK(critic.valid(), ValidationError, path << ": cannot open /critic");
-      p.critic_kind = r.string_attr(critic, "kind");
-      HJB_CHECK(p.critic_kind == "state_value" || p.critic_kind == "action_value", ValidationError,
-                path << ": unknown critic kind '" << p.critic_kind << "'");
-      const double count = r.number_attr(critic, "count");
-      HJB_CHECK(count >= 1 && count <= 8, ValidationError, path << ": bad critic count " << count);
-      for (int c = 0; c < static_cast<int>(count); ++c) {
-        const std::string name = "critic/net_" + std::to_string(c);
-        const h5::Handle net = h5::group(H5Gopen2(file, name.c_str(), H5P_DEFAULT));
-        HJB_CHECK(net.valid(), ValidationError, path << ": " << name << " missing");
-        const std::string critic_activation = r.string_attr(net, "activation");
-        HJB_CHECK(critic_activation == "tanh" || critic_activation == "relu", ValidationError,
-                  path << ": " << name << ": unknown activation '" << critic_activation << "'");
-        p.critics.emplace_back(parse_sizes(r.string_attr(net, "layer_sizes"), path),
-                               parse_activation(critic_activation));
-        r.network(name, p.critics.back());
-      }
-      // Files written before the scale was recorded: known only when no reward normalisation ran.
-      if (const auto scale = h5::read_number_attribute(critic, "scale")) {
-        HJB_CHECK(*scale > 0 && std::isfinite(*scale), ValidationError,
-                  path << ": bad critic scale " << *scale);
-        p.critic_scale = *scale;
-      } else {
-        unscaled_critic = true;
-      }
-    }
+    const bool unscaled_critic = read_critics(r, file, path, p);
     const auto ls = r.array<float>("log_std", H5T_NATIVE_FLOAT);
     p.log_std = Eigen::Map<const Vector>(ls.data(), ls.size());
     const auto mean = r.array<double>("observation_mean", H5T_NATIVE_DOUBLE);
@@ -291,19 +315,7 @@ Policy load_policy(const std::string& path) {
     HJB_CHECK(
         finite, ValidationError,
         path << ": the policy holds non-finite weights or normalisation statistics (NaN/Inf); it cannot act");
-    const h5::Handle hyper = h5::group(H5Gopen2(file, "hyperparameters", H5P_DEFAULT));
-    if (hyper.valid()) {
-      H5O_info_t info;
-      H5Oget_info(hyper, &info);
-      for (hsize_t i = 0; i < info.num_attrs; ++i) {
-        const h5::Handle attr = h5::attribute(
-            H5Aopen_by_idx(hyper, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
-        char name[256] = {0};
-        H5Aget_name(attr, sizeof name, name);
-        double v = 0;
-        if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) >= 0) p.hyperparameters[name] = v;
-      }
-    }
+    read_hyperparameters(file, p);
     // A critic trained on normalised rewards whose scale the file does not record (written before
     // the scale was kept) cannot be compared with a value: dropped, as if none were stored.
     if (unscaled_critic && p.hyperparameters.count("normalize_rewards") &&
