@@ -36,6 +36,16 @@ run sample "$hj" sample "$out/sparse_sl.h5" --grid.shape 21,21 --output.file "$o
 run ppo "$hj" train --algo ppo --problem pendulum --seed 3 --steps 20000 --output "$out/ppo.h5"
 run sac "$hj" train --algo sac --problem pendulum --seed 3 --steps 2000 --output "$out/sac.h5"
 run ppo_acrobot "$hj" train --algo ppo --problem acrobot --seed 2 --steps 10000 --output "$out/ppo_acrobot.h5"
+# The agents' optional paths: model-based residuals, warm starts, value clipping, state-dependent
+# noise, entropy bonus, temporally correlated noise (MountainCar's defaults), a 3-D state.
+run ppo_options "$hj" train --algo ppo --problem pendulum --seed 4 --steps 8192 --ppo.model_batch 32 --ppo.value_clip 0.2 \
+  --ppo.state_dependent_std true --ppo.entropy_coefficient 0.01 --ppo.warm_start_table "$out/pendulum_pi.h5" \
+  --ppo.warm_start_steps 20 --evaluate.episodes 5 --output "$out/ppo_options.h5"
+run ppo_mountain_car "$hj" train --algo ppo --problem mountain_car --seed 5 --steps 8192 --evaluate.episodes 2 --output "$out/ppo_mc.h5"
+run ppo_lqr3 "$hj" train --algo ppo --problem lqr_mdp --dim 3 --seed 6 --steps 8192 --evaluate.episodes 5 --output "$out/ppo_lqr3.h5"
+run sac_options "$hj" train --algo sac --problem pendulum --seed 7 --steps 1500 --sac.learning_starts 500 --sac.model_batch 16 \
+  --sac.warm_start_table "$out/pendulum_pi.h5" --sac.warm_start_steps 20 --evaluate.episodes 5 --output "$out/sac_options.h5"
+run sac_mountain_car "$hj" train --algo sac --problem mountain_car --seed 8 --steps 1500 --sac.learning_starts 500 --evaluate.episodes 2 --output "$out/sac_mc.h5"
 # What the commands print about tables and policies (timings removed), fingerprinted line by line.
 run simulate "$hj" simulate "$out/pendulum_fh.h5" --starts 200
 run rollout "$hj" rollout "$out/ppo.h5" --episodes 20 --episodic-table "$out/pendulum_fh.h5"
@@ -43,8 +53,8 @@ run evaluate "$hj" evaluate --table "$out/pendulum_pi.h5" --policy "$out/ppo.h5"
 run info "$hj" info "$out/sparse_adaptive.h5"
 {
   /usr/bin/python3 "$root/bench/fingerprint.py" "$out"/*.h5
-  for f in simulate rollout evaluate info; do
-    grep -v -E "[0-9.]+ s( |$|\)|,)|wall|wrote|command_line|_version" "$out/$f.log" | sed "s|$out/||g; s|^|$f.log: |"
+  for f in simulate rollout evaluate info ppo ppo_options ppo_mountain_car ppo_lqr3 sac sac_options sac_mountain_car; do
+    grep -v -E "[0-9.]+ s( |$|\)|,|;)|wall|wrote|command_line|_version" "$out/$f.log" | sed "s|$out/||g; s|^|$f.log: |"
   done
   /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d.pop('table',None); d.pop('policy',None); d.pop('seconds',None); print('evaluate.json:', json.dumps(d, sort_keys=True))" "$out/evaluate.json"
 } > "$out/fingerprints.txt"
