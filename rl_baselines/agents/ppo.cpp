@@ -56,6 +56,28 @@ std::vector<double> generalized_advantages(const std::vector<double>& rewards,
   return adv;
 }
 
+void rollout_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
+                        const std::vector<bool>& dones, const Matrix& last_values, int envs, double gamma,
+                        double lambda, std::vector<double>& advantages, std::vector<double>& returns) {
+  const int horizon = static_cast<int>(rewards.size()) / envs;
+  for (int i = 0; i < envs; ++i) {
+    std::vector<double> r(horizon), v(horizon), nv(horizon);
+    std::vector<bool> d(horizon);
+    for (int t = 0; t < horizon; ++t) {
+      const int col = t * envs + i;
+      r[t] = rewards[col];
+      v[t] = values[col];
+      d[t] = dones[col];
+      nv[t] = (t + 1 < horizon) ? values[col + envs] : last_values(0, i);
+    }
+    const auto adv = generalized_advantages(r, v, nv, d, gamma, lambda);
+    for (int t = 0; t < horizon; ++t) {
+      advantages[t * envs + i] = adv[t];
+      returns[t * envs + i] = adv[t] + v[t];
+    }
+  }
+}
+
 double clipped_surrogate(const std::vector<double>& log_prob, const std::vector<double>& old_log_prob,
                          const std::vector<double>& advantages, double clip_range,
                          std::vector<double>* d_log_prob) {

@@ -98,7 +98,21 @@ using CurveCallback = std::function<void(const CurvePoint&)>;
 Policy train_ppo(const Environment& env, const PpoOptions& options, long total_steps, std::uint64_t seed,
                  const CurveCallback& on_progress = {});
 
+/// PPO's critic warm start (PpoOptions::warm_start_table): `warm_start_steps` Adam steps fit the
+/// value network to -V_table(s) on batches of 256 states uniform over the table's box, after the
+/// observation and return statistics are seeded from one batch; the Adam moments are reset after.
+/// Returns the model queries it made. Throws ValidationError for a table of another problem.
+double warm_start_value_network(const ValueTable& table, const Environment& prototype, const PpoOptions& o,
+                                Policy& policy, Mlp& critic, MlpGradients& critic_grads, Adam& critic_adam,
+                                RunningNormalizer& return_stats, std::mt19937_64& rng);
+
 // --- pieces exposed for tests ---
+
+/// GAE over a rollout of `envs` environments laid out column = t * envs + i: per environment the
+/// advantages and the returns (advantage + value); `last_values(0, i)` is V after the last step.
+void rollout_advantages(const std::vector<double>& rewards, const std::vector<double>& values,
+                        const std::vector<bool>& dones, const Matrix& last_values, int envs, double gamma,
+                        double lambda, std::vector<double>& advantages, std::vector<double>& returns);
 
 /// Generalised advantage estimation over one environment's trajectory of length T:
 /// delta_t = r_t + gamma (1 - done_t) V(s_{t+1}) - V(s_t), A_t = delta_t + gamma lambda (1 - done_t) A_{t+1}.

@@ -83,7 +83,9 @@ struct PpoTraining {
     venv.emplace(prototype, envs, rng());
     return_stats.resize(1);
     discounted_return.assign(envs, 0.0);
-    if (o.warm_start_table) warm_start(*o.warm_start_table);
+    if (o.warm_start_table)
+      model_queries += warm_start_value_network(*o.warm_start_table, prototype, o, policy, critic,
+                                                critic_grads, critic_adam, return_stats, rng);
     state_buf.resize(o.model_batch > 0 ? state_dim : 0, o.model_batch > 0 ? batch : 0);
     model = prototype.clone();
     obs_buf.resize(obs_dim, batch);
@@ -140,47 +142,6 @@ struct PpoTraining {
     auto p = policy.actor.parameters(actor_grads);
     if (!o.state_dependent_std && !categorical) p.push_back({policy.log_std.data(), log_std_grad.data(), k});
     return p;
-  }
-
-  /// Critic warm start: the value network fitted to -V_table on states uniform over the table's box
-  /// (the observation and return statistics seeded from one batch first).
-  void warm_start(const ValueTable& table) {
-    check_table_for(table, prototype);
-    auto probe = prototype.clone();
-    const int dim = table.dimension(), wb = 256;
-    std::vector<double> x(dim), ob(obs_dim);
-    auto sample = [&](Eigen::MatrixXd& raw, std::vector<double>& value) {
-      for (int s = 0; s < wb; ++s) {
-        for (int d = 0; d < dim; ++d)
-          x[d] = std::uniform_real_distribution<double>(table.lo(d), table.hi(d))(rng);
-        probe->set_state(x);
-        probe->observe(ob.data());
-        raw.col(s) = Eigen::Map<Eigen::VectorXd>(ob.data(), obs_dim);
-        value[s] = -table.value(x);  // the return scale: V = -return
-      }
-    };
-    Eigen::MatrixXd raw(obs_dim, wb);
-    std::vector<double> target(wb);
-    double scale = 1.0;
-    if (o.normalize_observations || o.normalize_rewards) {  // seed the statistics from one batch
-      sample(raw, target);
-      if (o.normalize_observations) policy.observation_normalizer.update(raw);
-      if (o.normalize_rewards) {
-        return_stats.update(Eigen::Map<Eigen::MatrixXd>(target.data(), 1, wb));
-        scale = std::sqrt(return_stats.variance[0] + 1e-8);
-      }
-    }
-    MlpWorkspace w_ws;
-    Matrix w_d(1, wb);
-    for (int it = 0; it < o.warm_start_steps; ++it) {
-      sample(raw, target);
-      const Matrix& v = critic.forward(policy.prepare(raw), w_ws);
-      for (int s = 0; s < wb; ++s) w_d(0, s) = static_cast<float>((v(0, s) - target[s] / scale) / wb);
-      critic.backward(w_ws, w_d, critic_grads);
-      critic_adam.step(critic.parameters(critic_grads), static_cast<float>(o.learning_rate));
-    }
-    critic_adam = Adam{};  // training starts with fresh moments
-    model_queries += static_cast<double>(wb) * o.warm_start_steps;
   }
 
   /// Categorical head: softmax probabilities and log-probabilities of the logits in column `col`.
@@ -286,22 +247,8 @@ struct PpoTraining {
   /// GAE advantages and returns of the rollout, environment by environment.
   void compute_advantages() {
     const Matrix last_values = critic.forward(policy.prepare(raw_obs), cws);
-    for (int i = 0; i < envs; ++i) {
-      std::vector<double> r(horizon), v(horizon), nv(horizon);
-      std::vector<bool> d(horizon);
-      for (int t = 0; t < horizon; ++t) {
-        const int col = t * envs + i;
-        r[t] = reward_buf[col];
-        v[t] = value_buf[col];
-        d[t] = done_buf[col];
-        nv[t] = (t + 1 < horizon) ? value_buf[col + envs] : last_values(0, i);
-      }
-      const auto adv = generalized_advantages(r, v, nv, d, o.gamma, o.gae_lambda);
-      for (int t = 0; t < horizon; ++t) {
-        adv_buf[t * envs + i] = adv[t];
-        ret_buf[t * envs + i] = adv[t] + v[t];
-      }
-    }
+    rollout_advantages(reward_buf, value_buf, done_buf, last_values, envs, o.gamma, o.gae_lambda, adv_buf,
+                       ret_buf);
   }
 
   // Minibatch buffers (allocated once per rollout).
