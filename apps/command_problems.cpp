@@ -11,10 +11,18 @@ int run_problems(const CommandContext& context) {
   if (context.rank != 0) return 0;
   for (const auto& e : problem_registry()) {
     std::cout << e.name << ": " << e.description << "\n  dimensions:";
-    std::set<int> dims;
+    std::set<int> dims, sparse_dims;
     for (const auto& [d, f] : e.time_dependent) dims.insert(d);
     for (const auto& [d, f] : e.stationary) dims.insert(d);
+    for (const auto& [d, f] : e.sparse) sparse_dims.insert(d);
     for (int d : dims) std::cout << " " << d;
+    if (dims.empty()) std::cout << " none";
+    std::cout << " (tensor grids)";
+    if (!sparse_dims.empty()) {
+      std::cout << ";";
+      for (int d : sparse_dims) std::cout << " " << d;
+      std::cout << " (sparse grids)";
+    }
     std::cout << "\n  algorithms:" << (e.time_dependent.empty() ? "" : " time_dependent")
               << (e.stationary.empty() ? "" : " value_iteration policy_iteration")
               << (e.finite_horizon.empty() ? "" : " finite_horizon");
