@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -20,6 +21,13 @@ namespace hjb::problems {
 /// goal region as the target (negative inside).
 struct Acrobot {
   static constexpr int dim = 4, control_dim = 1, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true,
+                                            .validate = true,
+                                            .discrete_step = true,
+                                            .environment = true,
+                                            .terminal_states = true,
+                                            .discrete_actions = true};
   static std::string name() { return "acrobot"; }
   static std::string description() {
     return "Gymnasium Acrobot-v1: minimum time to swing the tip above the bar (4-D, 3 torques)";

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -14,6 +15,8 @@ namespace hjb::problems {
 /// Target (capture) set |(x, y)| <= capture_radius; V(x, 0) = |(x, y)| - capture_radius.
 struct Air3D {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 1;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
   static std::array<const char*, 3> axis_names() { return {"x", "y", "psi"}; }
   static std::string name() { return "air3d"; }
   static std::string description() { return "Air3D pursuit-evasion game (3-D, evader maximises)"; }

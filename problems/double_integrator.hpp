@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -13,6 +14,8 @@ namespace hjb::problems {
 /// T = -v + 2 sqrt(-x + v^2/2) otherwise (for unit acceleration).
 struct DoubleIntegrator {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .running_cost = true};
   static std::array<const char*, 2> axis_names() { return {"position", "velocity"}; }
   static std::string name() { return "double_integrator"; }
   static std::string description() { return "double integrator reaching a ball (2-D)"; }

@@ -4,6 +4,7 @@
 #include <numbers>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -12,6 +13,8 @@ namespace hjb::problems {
 /// V(x, 0) = |(x, y)| - target_radius. An optional disc obstacle must be avoided (reach-avoid).
 struct DubinsCar {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 2;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .obstacle = true};
   static std::array<const char*, 3> axis_names() { return {"x", "y", "theta"}; }
   static std::string name() { return "dubins_car"; }
   static std::string description() { return "Dubins car reaching a disc, optional wind disturbance (3-D)"; }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -26,6 +27,8 @@ AffineDynamics<D, D, 0> direct_control() {
 template <int D>
 struct Eikonal {
   static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.validate = true};
   static std::string name() { return "eikonal"; }
   static std::string description() { return "unit-speed front propagation, Hopf-Lax closed form"; }
 

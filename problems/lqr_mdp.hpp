@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -23,6 +24,9 @@ template <int D>
 struct LqrMdp {
   static_assert(D >= 1 && D <= 3, "LqrMdp: 1 to 3 dimensions");
   static constexpr int dim = D, control_dim = 1, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{
+      .validate = true, .running_cost = true, .discrete_step = true, .environment = true};
   static std::string name() { return "lqr_mdp"; }
   static std::string description() {
     return "discounted LQ MDP (chain of integrators, Euler step): discrete Riccati closed form, RL "

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 #include "core/rl_mapping.hpp"
 
 namespace hjb::problems {
@@ -17,6 +18,13 @@ namespace hjb::problems {
 /// |a| <= 1, cost rate 0.1 a^2, target set {p >= 0.45}.
 struct MountainCar {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true,
+                                            .validate = true,
+                                            .discrete_step = true,
+                                            .environment = true,
+                                            .terminal_states = true,
+                                            .rl_defaults = true};
   static std::string name() { return "mountain_car"; }
   static std::string description() {
     return "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)";

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 
 namespace hjb::problems {
 
@@ -16,6 +17,9 @@ namespace hjb::problems {
 /// the step computed from the pre-step state and the clipped torque, 200 steps per episode.
 struct Pendulum {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{
+      .axis_names = true, .validate = true, .running_cost = true, .discrete_step = true, .environment = true};
   static std::string name() { return "pendulum"; }
   static std::string description() {
     return "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)";

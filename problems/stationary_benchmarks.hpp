@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "core/control_problem.hpp"
+#include "core/problem_interface.hpp"
 #include "core/sets.hpp"
 
 namespace hjb::problems {
@@ -22,6 +23,8 @@ namespace hjb::problems {
 template <int D>
 struct DiscountedLqr {
   static constexpr int dim = D, control_dim = D;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.validate = true};
   static std::string name() { return "discounted_lqr"; }
   static std::string description() {
     return "discounted LQR dx/dt = a x + u (continuous time, Markov chain approximation), V = P|x|^2";
@@ -87,6 +90,8 @@ struct DiscountedLqr {
 template <int D>
 struct SingleInputLqr {
   static constexpr int dim = D, control_dim = 1;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.validate = true};
   static std::string name() { return "lqr_single_input"; }
   static std::string description() {
     return "discounted single-input LQR (a chain of lags driven at its end), V = x'Px from the Riccati "
@@ -220,6 +225,8 @@ struct SingleInputLqr {
 /// -v + 2 sqrt(-x + v^2/2) below it.
 struct MinTimeDoubleIntegrator {
   static constexpr int dim = 2, control_dim = 1;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
   static std::string name() { return "min_time_double_integrator"; }
   static std::string description() {
     return "minimum time of x'' = u, |u| <= 1, to the set {T <= tau0} (exit time, closed form T - tau0)";
@@ -270,6 +277,8 @@ struct MinTimeDoubleIntegrator {
 /// pi = (mu - r) / (p sigma^2) and kappa = K (inside the control box for the defaults).
 struct Merton {
   static constexpr int dim = 1, control_dim = 2;
+  /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
   static std::string name() { return "merton"; }
   static std::string description() {
     return "Merton consumption-investment, CRRA utility, wealth diffusion (1-D, 2 controls, closed form)";
@@ -327,5 +336,13 @@ struct Merton {
 using ContinuousCatalog =
     std::tuple<DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>, SingleInputLqr<2>, SingleInputLqr<3>,
                SingleInputLqr<4>, SingleInputLqr<5>, SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton>;
+
+template <class... P>
+constexpr bool check_continuous_catalog(std::tuple<P...>*) {
+  return ((check_problem<P>() && ContinuousStationaryProblem<P>)&&...);
+}
+static_assert(
+    check_continuous_catalog(static_cast<ContinuousCatalog*>(nullptr)),
+    "every continuous-time stationary problem states drift, noise, cost_rate, discount_rate, action_box");
 
 }  // namespace hjb::problems

@@ -10,25 +10,16 @@
 
 #include "core/control_problem.hpp"
 #include "core/error.hpp"
+#include "core/problem_interface.hpp"
 #include "core/rl_mapping.hpp"
 #include "core/sets.hpp"
 
 namespace hjb::rl {
 
-/// A problem usable as an MDP: it states its step map, step cost, start distribution,
-/// observation, action box, episode length and discount.
+/// A problem usable as an RL environment (core/problem_interface.hpp, .environment): its step
+/// map, step cost, start distribution, observation, action box, episode length and discount.
 template <class P>
-concept MdpProblem = ControlProblem<P> &&
-    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a, std::mt19937_64& rng) {
-  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
-  { p.step_cost(x, a) } -> std::convertible_to<double>;
-  { p.sample_start(rng) } -> std::same_as<State<P::dim>>;
-  { p.start_box() } -> std::same_as<Box<P::dim>>;
-  { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
-  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
-  { p.episode_steps } -> std::convertible_to<double>;
-  { p.discount } -> std::convertible_to<double>;
-};
+concept MdpProblem = EnvironmentProblem<P>;
 
 struct StepResult {
   double reward = 0.0;

@@ -19,6 +19,7 @@
 
 #include "core/control_problem.hpp"
 #include "core/error.hpp"
+#include "core/problem_interface.hpp"
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "support/petsc/petsc_owner.hpp"
@@ -26,15 +27,9 @@
 
 namespace hjb {
 
-/// The MDP pieces the chain needs from a problem (terminal states are optional).
+/// The MDP pieces the chain needs from a problem (core/problem_interface.hpp, .discrete_step).
 template <class P>
-concept StationaryProblem = ControlProblem<P> &&
-    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
-  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
-  { p.step_cost(x, a) } -> std::convertible_to<double>;
-  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
-  { p.discount } -> std::convertible_to<double>;
-};
+concept StationaryProblem = DiscreteStepProblem<P>;
 
 /// The nodes a rank's transitions read, numbered in one local vector: slots 0 .. n-1 are the owned
 /// block in order, the off-rank nodes follow in first-use order; finish() builds the one

@@ -15,6 +15,7 @@
 
 #include "core/control_problem.hpp"
 #include "core/parameters.hpp"
+#include "core/problem_interface.hpp"
 #include "grids/axis.hpp"
 #include "solver/frontend/solve_config.hpp"
 #include "solver/io/checkpoint.hpp"
@@ -23,17 +24,6 @@
 #include "support/petsc/profiling.hpp"
 
 namespace hjb {
-
-/// What the shared driver pieces need from a problem: a name, a domain, a control sense and a
-/// parameter list (every ControlProblem, and the continuous-time stationary benchmarks).
-template <class P>
-concept ConfigurableProblem = requires(const P& p, P& mp) {
-  { P::dim } -> std::convertible_to<int>;
-  { P::name() } -> std::convertible_to<std::string>;
-  { p.domain() } -> std::same_as<std::array<AxisDomain, P::dim>>;
-  { p.control_mode } -> std::convertible_to<Optimize>;
-  mp.visit_parameters([](const char*, double&) {});
-};
 
 /// Axis names of a problem: P::axis_names() when provided, else x0, x1, ...
 template <ConfigurableProblem P>

@@ -23,6 +23,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/problem_interface.hpp"
 #include "core/sets.hpp"
 #include "grids/index.hpp"
 #include "grids/multilinear.hpp"
@@ -37,25 +38,6 @@ namespace hjb {
 inline double holding_cost(double l, double rho, double dt) {
   return rho > 0.0 ? l * (-std::expm1(-rho * dt)) / rho : l * dt;
 }
-
-/// A continuous-time stationary control problem with diagonal noise: drift f(x, a), noise
-/// standard deviations s(x, a) per axis, cost rate l(x, a), discount rate rho >= 0, a control box;
-/// optionally a target set (exit-time problems: the value there is exit_cost(x)).
-template <class P>
-concept ContinuousStationaryProblem = requires(const P& p, const std::array<double, P::dim>& x,
-                                               const Point<P::control_dim>& a) {
-  { p.drift(x, a) } -> std::same_as<std::array<double, P::dim>>;
-  { p.noise(x, a) } -> std::same_as<std::array<double, P::dim>>;
-  { p.cost_rate(x, a) } -> std::convertible_to<double>;
-  { p.discount_rate() } -> std::convertible_to<double>;
-  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
-};
-
-template <class P>
-concept HasTargetSet = requires(const P& p, const std::array<double, P::dim>& x) {
-  { p.in_target(x) } -> std::convertible_to<bool>;
-  { p.exit_cost(x) } -> std::convertible_to<double>;
-};
 
 /// One row of a chain: cost, discount factor and successors (global grid indices).
 template <int D>

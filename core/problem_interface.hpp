@@ -1,0 +1,156 @@
+// What a problem must provide, and what it may: the one list, checked at compile time.
+//
+// Required of every time-dependent problem (the ControlProblem concept, core/control_problem.hpp):
+//   static constexpr int dim, control_dim, disturbance_dim;
+//   static std::string name(), description();
+//   AffineDynamics<dim, control_dim, disturbance_dim> affine(const State<dim>& x, double t) const;
+//   <set> control_set() const, disturbance_set() const;        // Box, Ball, FiniteSet, ... (core/sets.hpp)
+//   double target(const State<dim>& x) const;                   // the terminal / target function
+//   std::array<AxisDomain, dim> domain() const;
+//   Optimize control_mode;                                      // the control's sense
+//   template <class F> void visit_parameters(F&& f);            // f(name, double&) per parameter
+//
+// Optional, each switching a feature on — and each DECLARED in `static constexpr ProblemFeatures
+// features{...}` (below): a declared feature whose member is missing or misspelt, and a member
+// whose feature is not declared, are compile errors (check_problem), so a typo never silently
+// turns a feature off.
+//   .axis_names       static std::array<const char*, dim> axis_names();   (else x0, x1, ...)
+//   .validate         void validate() const;                  range checks, UsageError naming --problem.NAME
+//   .running_cost     double running_cost(const State<dim>&, double t) const;   optimal control, not only
+//   reachability .obstacle         double obstacle(const State<dim>&) const;                 reach-avoid
+//   .discrete_step    the exact discrete-time MDP (value/policy iteration, finite horizon):
+//                       State<dim> discrete_step(const State<dim>&, const Point<control_dim>&) const;
+//                       double step_cost(const State<dim>&, const Point<control_dim>&) const;
+//                       Box<control_dim> action_box() const;  double discount;
+//   .environment      an RL environment and episodes (needs .discrete_step):
+//                       static constexpr int observation_dim;  double episode_steps;
+//                       State<dim> sample_start(std::mt19937_64&) const;  Box<dim> start_box() const;
+//                       std::array<double, observation_dim> observe(const State<dim>&) const;
+//   .terminal_states  bool is_terminal(const State<dim>&) const; double terminal_reward(const State<dim>&)
+//   const; .discrete_actions static constexpr int discrete_actions;  (K actions per axis over the action box)
+//   .rl_defaults      static constexpr RlDefaults rl_defaults;  (core/rl_mapping.hpp)
+//
+// Continuous-time stationary problems (discounted or exit-time diffusions, solved on Markov chain
+// approximations) are another kind: ContinuousStationaryProblem below, optionally HasTargetSet.
+#pragma once
+#include <array>
+#include <concepts>
+#include <random>
+#include <string>
+
+#include "core/control_problem.hpp"
+#include "core/rl_mapping.hpp"
+#include "core/sets.hpp"
+
+namespace hjb {
+
+/// The optional features a problem declares (see the list above).
+struct ProblemFeatures {
+  bool axis_names = false, validate = false, running_cost = false, obstacle = false, discrete_step = false,
+       environment = false, terminal_states = false, discrete_actions = false, rl_defaults = false;
+};
+
+/// What the shared driver pieces need from any problem: a name, a domain, a control sense and a
+/// parameter list (every ControlProblem, and the continuous-time stationary problems).
+template <class P>
+concept ConfigurableProblem = requires(const P& p, P& mp) {
+  { P::dim } -> std::convertible_to<int>;
+  { P::name() } -> std::convertible_to<std::string>;
+  { p.domain() } -> std::same_as<std::array<AxisDomain, P::dim>>;
+  { p.control_mode } -> std::convertible_to<Optimize>;
+  mp.visit_parameters([](const char*, double&) {});
+};
+
+/// .discrete_step: the exact discrete-time MDP the chains solve (terminal states optional).
+template <class P>
+concept DiscreteStepProblem = ControlProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
+  { p.discrete_step(x, a) } -> std::same_as<State<P::dim>>;
+  { p.step_cost(x, a) } -> std::convertible_to<double>;
+  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+  { p.discount } -> std::convertible_to<double>;
+};
+
+/// .environment: an RL environment with episodes from a start distribution.
+template <class P>
+concept EnvironmentProblem = DiscreteStepProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, std::mt19937_64& rng) {
+  { P::observation_dim } -> std::convertible_to<int>;
+  { p.sample_start(rng) } -> std::same_as<State<P::dim>>;
+  { p.start_box() } -> std::same_as<Box<P::dim>>;
+  { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
+  { p.episode_steps } -> std::convertible_to<double>;
+};
+
+/// A continuous-time stationary control problem with diagonal noise: drift f(x, a), noise
+/// standard deviations s(x, a) per axis, cost rate l(x, a), discount rate rho >= 0, a control box;
+/// optionally a target set (exit-time problems: the value there is exit_cost(x)).
+template <class P>
+concept ContinuousStationaryProblem = requires(const P& p, const std::array<double, P::dim>& x,
+                                               const Point<P::control_dim>& a) {
+  { p.drift(x, a) } -> std::same_as<std::array<double, P::dim>>;
+  { p.noise(x, a) } -> std::same_as<std::array<double, P::dim>>;
+  { p.cost_rate(x, a) } -> std::convertible_to<double>;
+  { p.discount_rate() } -> std::convertible_to<double>;
+  { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+};
+
+template <class P>
+concept HasTargetSet = requires(const P& p, const std::array<double, P::dim>& x) {
+  { p.in_target(x) } -> std::convertible_to<bool>;
+  { p.exit_cost(x) } -> std::convertible_to<double>;
+};
+
+/// The features P declares (none when it declares nothing).
+template <class P>
+constexpr ProblemFeatures declared_features() {
+  if constexpr (requires { P::features; })
+    return P::features;
+  else
+    return {};
+}
+
+/// Compile-time check of a catalogue entry: every declared feature is provided with the right
+/// signatures, and every optional member present is declared. Returns true (for static_assert).
+template <class P>
+constexpr bool check_problem() {
+  constexpr ProblemFeatures f = declared_features<P>();
+  static_assert(ConfigurableProblem<P>,
+                "a problem needs dim, name(), domain(), control_mode, visit_parameters");
+  static_assert(
+      f.axis_names == requires { P::axis_names(); },
+      "axis_names: declared in `features` but missing (misspelt?), or present but not declared");
+  static_assert(
+      f.validate == requires(P & p) { p.validate(); },
+      "validate(): declared in `features` but missing (misspelt?), or present but not declared");
+  if constexpr (ControlProblem<P>) {
+    static_assert(
+        f.running_cost == has_running_cost<P>,
+        "running_cost(x, t): declared in `features` but missing or with another signature, or present "
+        "but not declared");
+    static_assert(f.obstacle == has_obstacle<P>,
+                  "obstacle(x): declared in `features` but missing or with another signature, or present but "
+                  "not declared");
+    static_assert(
+        f.discrete_step == DiscreteStepProblem<P>,
+        "the discrete-time MDP (discrete_step, step_cost, action_box, discount): declared in `features` "
+        "but incomplete or misspelt, or present but not declared");
+    static_assert(
+        f.environment == EnvironmentProblem<P>,
+        "the RL environment (observation_dim, sample_start, start_box, observe, episode_steps): declared "
+        "in `features` but incomplete or misspelt, or present but not declared");
+  }
+  static_assert(
+      f.terminal_states == HasTerminalStates<P>,
+      "is_terminal(x) / terminal_reward(x): declared in `features` but missing or misspelt, or present "
+      "but not declared");
+  static_assert(
+      f.discrete_actions == requires { P::discrete_actions; },
+      "discrete_actions: declared in `features` but missing (misspelt?), or present but not declared");
+  static_assert(
+      f.rl_defaults == requires { P::rl_defaults; },
+      "rl_defaults: declared in `features` but missing (misspelt?), or present but not declared");
+  return true;
+}
+
+}  // namespace hjb
