@@ -1,6 +1,11 @@
-// The one list of problems. The solver registry (`hjbench solve`, `hjbench problems`) and the RL
-// environments (`hjbench train`) are both built from it: adding a problem is adding its header
-// and one line here (docs/adding_a_problem.md). Header-only, no MPI, no PETSc.
+// The one list of problems. The solver registry (`hjbench solve`, `hjbench problems`), the RL
+// environments (`hjbench train`, the Python module) and the generated problem lists are all built
+// from it: adding a problem is adding its header and one line here (docs/adding_a_problem.md).
+// What each entry gets follows from what it provides (core/problem_interface.hpp): time-dependent
+// solvers on tensor grids up to max_tensor_dimension and on sparse grids in any dimension; value
+// and policy iteration and the finite-horizon recursion for an exact discrete step; an RL
+// environment for a complete MDP; Markov-chain solvers for continuous-time stationary problems.
+// Header-only, no MPI, no PETSc.
 #pragma once
 #include <cstddef>
 #include <tuple>
@@ -17,18 +22,26 @@
 #include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
+#include "problems/stationary_benchmarks.hpp"
 #include "problems/zermelo.hpp"
 
 namespace hjb::problems {
 
 /// Every registered problem, one type per dimension of a family (families share name()).
-using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,       //
-                           Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,  //
-                           LQR<1>, LQR<2>, LQR<3>,                          //
-                           Pendulum, MountainCar, Acrobot, LqrMdp<2>, LqrMdp<3>, Zermelo>;
+using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,                                   //
+                           Eikonal<1>, Eikonal<2>, Eikonal<3>, Eikonal<4>,                              //
+                           Eikonal<5>, Eikonal<6>, Eikonal<7>, Eikonal<8>,                              //
+                           LQR<1>, LQR<2>, LQR<3>,                                                      //
+                           Pendulum, MountainCar, Acrobot, LqrMdp<2>, LqrMdp<3>, Zermelo,               //
+                           DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>,                        //
+                           SingleInputLqr<2>, SingleInputLqr<3>, SingleInputLqr<4>, SingleInputLqr<5>,  //
+                           SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton>;
 
-/// Problems solved on sparse grids only (dimensions the tensor solvers do not instantiate).
-using SparseOnlyCatalog = std::tuple<Eikonal<5>, Eikonal<6>, Eikonal<7>, Eikonal<8>>;
+/// Time-dependent problems get tensor-grid solvers (method of lines, the combination technique,
+/// MDP chains) up to this dimension; beyond it they are solved on sparse grids only (a tensor grid
+/// of 5 or more dimensions is beyond this hardware at useful resolutions, and each instantiation
+/// costs compile time).
+inline constexpr int max_tensor_dimension = 4;
 
 inline constexpr std::size_t catalog_size = std::tuple_size_v<Catalog>;
 
@@ -39,7 +52,6 @@ constexpr bool check_catalog(std::tuple<P...>*) {
   return (check_problem<P>() && ...);
 }
 static_assert(check_catalog(static_cast<Catalog*>(nullptr)));
-static_assert(check_catalog(static_cast<SparseOnlyCatalog*>(nullptr)));
 
 /// Calls f.template operator()<I, P>() for every catalog entry P at position I, in order.
 template <class F>

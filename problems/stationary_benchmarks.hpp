@@ -331,18 +331,4 @@ struct Merton {
   }
 };
 
-/// The continuous-time stationary problems `hjbench solve` exposes (value and policy iteration on
-/// their Markov chain approximations; --stationary.scheme chooses the chain).
-using ContinuousCatalog =
-    std::tuple<DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>, SingleInputLqr<2>, SingleInputLqr<3>,
-               SingleInputLqr<4>, SingleInputLqr<5>, SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton>;
-
-template <class... P>
-constexpr bool check_continuous_catalog(std::tuple<P...>*) {
-  return ((check_problem<P>() && ContinuousStationaryProblem<P>)&&...);
-}
-static_assert(
-    check_continuous_catalog(static_cast<ContinuousCatalog*>(nullptr)),
-    "every continuous-time stationary problem states drift, noise, cost_rate, discount_rate, action_box");
-
 }  // namespace hjb::problems

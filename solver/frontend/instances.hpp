@@ -16,8 +16,4 @@ inline constexpr int group_count = 4;
 template <int G>
 void add_group(std::vector<ProblemEntry>& registry);
 
-/// Adds the continuous-time stationary problems (problems::ContinuousCatalog), listed after the
-/// catalog's, with value and policy iteration on their Markov chain approximations.
-void add_continuous(std::vector<ProblemEntry>& registry);
-
 }  // namespace hjb::instances

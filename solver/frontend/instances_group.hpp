@@ -4,9 +4,11 @@
 
 #include "core/parameters.hpp"
 #include "problems/catalog.hpp"
+#include "solver/algorithms/continuous_chain.hpp"
 #include "solver/frontend/instances.hpp"
 #include "solver/run/combination_run.hpp"
 #include "solver/run/finite_horizon_run.hpp"
+#include "solver/run/sparse_stationary_run.hpp"
 #include "solver/run/sparse_time_dependent_run.hpp"
 #include "solver/run/stationary_run.hpp"
 #include "solver/run/time_dependent_run.hpp"
@@ -44,11 +46,20 @@ void add_group(std::vector<ProblemEntry>& registry) {
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
     if constexpr (I % group_count == G) {
       ProblemEntry& entry = entry_for<P>(registry, I);
-      entry.time_dependent[P::dim] = &run_time_dependent<P>;
-      entry.sparse[P::dim] = &run_sparse_time_dependent<P>;
-      entry.combination[P::dim] = &run_combination<P>;
-      if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
-      if constexpr (has_finite_horizon_solver<P>) entry.finite_horizon[P::dim] = &run_finite_horizon<P>;
+      if constexpr (ContinuousStationaryProblem<P>) {
+        // Continuous-time stationary problems: value and policy iteration on their Markov chain
+        // approximations, on tensor and sparse grids.
+        entry.stationary[P::dim] = &run_stationary<P, SparseChain<P>>;
+        entry.sparse[P::dim] = &run_sparse_stationary<P>;
+      } else {
+        entry.sparse[P::dim] = &run_sparse_time_dependent<P>;
+        if constexpr (P::dim <= problems::max_tensor_dimension) {
+          entry.time_dependent[P::dim] = &run_time_dependent<P>;
+          entry.combination[P::dim] = &run_combination<P>;
+          if constexpr (has_stationary_solver<P>) entry.stationary[P::dim] = &run_stationary<P>;
+          if constexpr (has_finite_horizon_solver<P>) entry.finite_horizon[P::dim] = &run_finite_horizon<P>;
+        }
+      }
     }
   });
 }

@@ -17,7 +17,6 @@ const std::vector<ProblemEntry>& problem_registry() {
     instances::add_group<1>(r);
     instances::add_group<2>(r);
     instances::add_group<3>(r);
-    instances::add_continuous(r);
     std::sort(r.begin(), r.end(), [](const ProblemEntry& a, const ProblemEntry& b) {
       return a.catalog_position < b.catalog_position;
     });
