@@ -6,13 +6,12 @@
 # policy that never swings up) and its policy file round-trips; SAC refuses discrete actions.
 # Usage: acrobot.sh HJBENCH PYTHON
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1 PYTHON=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-failures=0 cases=0
-ok() { cases=$((cases + 1)); echo "ok   $*"; }
-fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 a=(--problem.name acrobot --solve.algorithm finite_horizon --grid.shape 9,8,7,9 --stationary.actions 3
    --finite_horizon.steps 3 --output.quiet)
 
@@ -100,5 +99,4 @@ first=$("$HJBENCH" train --algo ppo --problem acrobot --seed 1 --steps 120000 --
 [[ $code -eq 2 ]] && grep -q "discrete actions" sac.log && ok "SAC on discrete actions: exit 2 with the reason" \
   || { fail "SAC on acrobot: exit $code"; cat sac.log; }
 
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

@@ -4,6 +4,8 @@
 # exit code and message, no hang, no published table changed, no temporary file left behind.
 # Usage: batch_safety.sh PATH/TO/hjbench PYTHON DATA_DIR
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1 PYTHON=$2 DATA=$3
 CFG="$DATA/configs"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
@@ -12,9 +14,6 @@ mounted=""
 cleanup() { [[ -n "$mounted" ]] && umount "$mounted" 2> /dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work" || exit 1
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 check() { if eval "$2"; then ok "$1"; else fail "$1"; [[ -f log ]] && tail -5 log; fi; }
 leftovers() { find "${1:-.}" -name '*.tmp' -o -name '*.lock' | head -1; }
 small=(solve "$CFG/air3d.ini" --grid.shape 21,21,20 --time.horizon 0.2 --output.quiet)
@@ -230,5 +229,4 @@ cp ppo.h5 corrupt.h5
 check "a corrupt problem attribute: exit 3 naming the policy file (not --problem)" \
   '[[ $? -eq 3 ]] && grep -q "corrupt.h5: the policy names problem" log'
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -4,13 +4,12 @@
 # ranks and --walltime behave alike; a checkpoint of another grid is refused.
 # Usage: checkpoint_restart.sh HJBENCH PYTHON
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1 PYTHON=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null' EXIT
 cd "$work"
-failures=0 cases=0
-ok() { cases=$((cases + 1)); echo "ok   $*"; }
-fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 args=(--problem.name air3d --grid.shape 41,41,40 --time.horizon 2.8 --time.snapshots 4 --solve.mode brt --output.quiet)
 
 "$HJBENCH" solve "${args[@]}" --output.file full.h5 > /dev/null || fail "uninterrupted run"
@@ -82,5 +81,4 @@ mpirun -n 3 "$HJBENCH" solve "${pi[@]}" --output.file ipi.h5 --restart ipi.h5.ck
   && grep -q "resuming" ipi_restart.log && compare ipi_full.h5 ipi.h5 2e-6 \
   && ok "inexact policy iteration restarted on 3 ranks agrees within its tolerance" || { fail "inexact restart"; cat ipi_restart.log; }
 
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

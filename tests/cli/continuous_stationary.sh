@@ -6,13 +6,12 @@
 # non-positive time step, these tables where an MDP table is needed).
 # Usage: continuous_stationary.sh HJBENCH PYTHON
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1 PYTHON=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null' EXIT
 cd "$work"
-failures=0 cases=0
-ok() { cases=$((cases + 1)); echo "ok   $*"; }
-fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 
 exact_error() {  # exact_error TABLE BOUND: max |V - exact| over the measured region <= BOUND
   "$PYTHON" - "$1" "$2" <<'PY'
@@ -75,12 +74,6 @@ else
   fail "min-time --walltime: exit $code"; cat di.log
 fi
 
-expect() {  # expect CODE PATTERN DESCRIPTION -- command...
-  local code=$1 pattern=$2 what=$3; shift 4
-  "$@" > bad.log 2>&1; local got=$?
-  if [[ $got -eq $code ]] && grep -q -- "$pattern" bad.log; then ok "$what: exit $code"
-  else fail "$what: exit $got (expected $code, '$pattern')"; cat bad.log; fi
-}
 expect 2 "must be non-negative" "negative diffusion" -- "$HJBENCH" solve "${m[@]}" --problem.sigma -0.2 --output.file bad.h5
 expect 2 "value_iteration" "policy iteration on an exit-time problem" -- "$HJBENCH" solve "${d[@]/value_iteration/policy_iteration}" --output.file bad.h5
 expect 2 "unknown value 'upwind'" "unknown scheme" -- "$HJBENCH" solve "${m[@]}" --stationary.scheme upwind --output.file bad.h5
@@ -88,5 +81,4 @@ expect 2 "must be positive" "time step factor 0" -- "$HJBENCH" solve "${m[@]}" -
 expect 3 "not a stationary table" "simulate on a continuous-time table" -- "$HJBENCH" simulate kd1.h5
 [[ ! -e bad.h5 ]] && ok "no output file from a refused run" || fail "bad.h5 written"
 
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

@@ -11,13 +11,12 @@
 #    start set outside the grid, a finite-horizon table where a stationary one is needed.
 # Usage: finite_horizon.sh HJBENCH PYTHON
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1 PYTHON=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null' EXIT
 cd "$work"
-failures=0 cases=0
-ok() { cases=$((cases + 1)); echo "ok   $*"; }
-fail() { cases=$((cases + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
 fh=(--solve.algorithm finite_horizon --output.quiet)
 
 # --- the recursion against an independent NumPy implementation --------------------------------
@@ -173,12 +172,6 @@ sys.exit(0 if ok else 1)' && ok "Pendulum-v1 refinement 51/101/201: closed loop 
   || fail "refinement"
 
 # --- bad input --------------------------------------------------------------------------------------
-expect() {  # expect CODE PATTERN DESCRIPTION -- command...
-  local code=$1 pattern=$2 what=$3; shift 4
-  "$@" > bad.log 2>&1; local got=$?
-  if [[ $got -eq $code ]] && grep -q -- "$pattern" bad.log; then ok "$what: exit $code"
-  else fail "$what: exit $got (expected $code, '$pattern')"; cat bad.log; fi
-}
 p=(--problem.name pendulum "${fh[@]}" --grid.shape 21,21 --output.file bad.h5)
 expect 2 "at least 1 step" "horizon 0" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 0
 expect 2 "outside \[0, 3\]" "stage beyond the horizon" -- "$HJBENCH" solve "${p[@]}" --finite_horizon.steps 3 --finite_horizon.stages 5
@@ -209,5 +202,4 @@ sys.exit(0 if abs(pol - mean) < 0.01 and abs(gap - (opt - pol)) < 0.01 and gap >
   && ok "rollout --episodic-table: a 300-step SAC policy is far below the optimal episode return (paired gap)" \
   || fail "episodic gap"
 
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

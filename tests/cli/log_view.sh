@@ -3,22 +3,22 @@
 # time-dependent and a stationary solve.
 # Usage: log_view.sh PATH/TO/hjbench
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failed=0
 expect_events() {  # expect_events LOG NAME...
   local log=$1 name
   shift
   for name in "$@"; do
-    if grep -q "^$name " "$log" || grep -q "$name:" "$log"; then echo "ok   $name"; else echo "FAIL $name missing"; failed=$((failed + 1)); fi
+    if grep -q "^$name " "$log" || grep -q "$name:" "$log"; then ok "$name"; else fail "$name missing"; fi
   done
 }
 "$HJBENCH" solve --problem.name air3d --grid.shape 21,21,20 --time.horizon 0.2 --output.file "$work/a.h5" \
-  --output.quiet --checkpoint.every_steps 5 -- -log_view > "$work/td.log" 2>&1 || { echo "FAIL time-dependent run"; exit 1; }
+  --output.quiet --checkpoint.every_steps 5 -- -log_view > "$work/td.log" 2>&1 || { fail "time-dependent run"; finish; exit 1; }
 expect_events "$work/td.log" "Time marching" HjbHaloExchange HjbRateEval HjbTableWrite HjbCheckpoint
 "$HJBENCH" solve --problem.name pendulum --grid.shape 41,41 --solve.algorithm policy_iteration --stationary.polish \
-  --output.file "$work/p.h5" --output.quiet -- -log_view > "$work/st.log" 2>&1 || { echo "FAIL stationary run"; exit 1; }
+  --output.file "$work/p.h5" --output.quiet -- -log_view > "$work/st.log" 2>&1 || { fail "stationary run"; finish; exit 1; }
 expect_events "$work/st.log" Stationary HjbTransitions HjbBellman HjbPolicyEval HjbPolicySweep KSPSolve HjbTableWrite
-echo "$failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -3,27 +3,25 @@
 # same run (mid-size grid, 1 and 2 ranks); `--memory-per-rank` below the plan is refused (exit 3)
 # before anything is written. Usage: memory_plan.sh HJBENCH
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0 cases=0
 args=(--problem.name air3d --grid.shape 151,151,150 --time.horizon 0.003 --output.quiet --output.file "$work/t.h5")
 for n in 1 2; do
-  cases=$((cases + 1))
   plan=$(mpirun -n $n "$HJBENCH" solve "${args[@]}" --dry-run | sed -nE 's/.*total per rank: ([0-9.]+) MiB.*/\1/p')
-  [[ ! -e "$work/t.h5" ]] || { echo "FAIL: --dry-run wrote a table"; failures=$((failures + 1)); }
+  [[ ! -e "$work/t.h5" ]] && ok "$n rank(s): --dry-run writes nothing" || fail "--dry-run wrote a table"
   peak=$(mpirun -n $n "$HJBENCH" solve "${args[@]}" | sed -nE 's/.*peak resident memory per rank \(largest\): ([0-9.]+) MiB.*/\1/p')
   rm -f "$work/t.h5" "$work/t.xmf"
   if [[ -n "$plan" && -n "$peak" ]] && awk "BEGIN{d=($plan-$peak)/$peak; exit !(d <= 0.2 && d >= -0.2)}"; then
-    echo "ok   $n rank(s): planned $plan MiB, measured peak $peak MiB"
+    ok "$n rank(s): planned $plan MiB, measured peak $peak MiB"
   else
-    echo "FAIL $n rank(s): planned '$plan' MiB, measured peak '$peak' MiB"; failures=$((failures + 1))
+    fail "$n rank(s): planned '$plan' MiB, measured peak '$peak' MiB"
   fi
 done
-cases=$((cases + 1))
 msg=$("$HJBENCH" solve "${args[@]}" --memory-per-rank 50M 2>&1 >/dev/null); code=$?
 if [[ $code -eq 3 && "$msg" == *"--memory-per-rank"* && ! -e "$work/t.h5" && -z "$(ls "$work"/t.h5.*tmp 2>/dev/null)" ]]; then
-  echo "ok   refused within a 50M budget: $msg"
-else echo "FAIL budget: exit $code: $msg"; failures=$((failures + 1)); fi
-echo "$((cases - failures)) passed, $failures failed"
-[[ $failures -eq 0 ]]
+  ok "refused within a 50M budget: $msg"
+else fail "budget: exit $code: $msg"; fi
+finish

@@ -5,19 +5,20 @@
 # to the table's discretisation error), and that the good policy is within 10 % of the optimum.
 # Usage: optimality_gap.sh HJBENCH
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 HJBENCH=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$HJBENCH" solve --problem.name pendulum --grid.shape 201,201 --solve.algorithm policy_iteration \
-  --output.file "$work/v.h5" --output.quiet > /dev/null || { echo "0 passed, 1 failed"; exit 1; }
+  --output.file "$work/v.h5" --output.quiet > /dev/null || { fail "solve"; finish; exit 1; }
 "$HJBENCH" train --algo ppo --steps 8192 --output "$work/weak.h5" --evaluate.episodes 0 > /dev/null
 "$HJBENCH" train --algo ppo --steps 100000 --output "$work/good.h5" --evaluate.episodes 0 > /dev/null
 gap() { "$HJBENCH" rollout "$1" --table "$work/v.h5" | sed -nE 's/.*optimal V\* ([0-9.]+), gap (-?[0-9.]+) .*/\1 \2/p'; }
 read -r vstar weak <<< "$(gap "$work/weak.h5")"
 read -r _ good <<< "$(gap "$work/good.h5")"
 echo "V* = $vstar, gap of the weak policy = $weak, gap of the good policy = $good"
-if awk "BEGIN{exit !($weak > $good && $good > -1 && $good < 0.1 * $vstar)}"; then
-  echo "1 passed, 0 failed"
-else
-  echo "0 passed, 1 failed"; exit 1
-fi
+awk "BEGIN{exit !($weak > $good && $good > -1 && $good < 0.1 * $vstar)}" \
+  && ok "rollout --table orders the policies: gap(weak) $weak > gap(good) $good > -1, good within 10 % of V*" \
+  || fail "gap ordering: weak $weak, good $good, V* $vstar"
+finish
