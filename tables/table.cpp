@@ -192,17 +192,6 @@ std::string describe_table(const Table& t, const std::string& path) {
   return os.str();
 }
 
-void SparseTable::hierarchize(std::vector<double>& values) const {
-  if (adaptive_grid)
-    adaptive_grid->hierarchize(values);
-  else
-    regular_grid->hierarchize(values);
-}
-
-double SparseTable::evaluate(const std::vector<double>& surpluses, const double* x) const {
-  return adaptive_grid ? adaptive_grid->evaluate(surpluses, x) : regular_grid->evaluate(surpluses, x);
-}
-
 bool is_sparse_table(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;
@@ -260,8 +249,8 @@ SparseTable read_sparse_table(const std::string& path) {
       path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
   try {
     if (t.adaptive) {
-      t.adaptive_grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi,
-                                                                           t.basis, levels, indices);
+      t.nodes = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi, t.basis,
+                                                                   levels, indices);
     } else {
       const sparse::SparseGrid g = t.grid();
       HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size(), ValidationError,
@@ -278,7 +267,7 @@ SparseTable read_sparse_table(const std::string& path) {
                          << " is stored in another node order than this hjbench builds "
                             "(written by another version?); solve it again");
       }
-      t.regular_grid = std::make_shared<const sparse::SparseGrid>(g);
+      t.nodes = std::make_shared<const sparse::SparseGrid>(g);
     }
   } catch (const std::invalid_argument& e) {
     throw ValidationError(path + ": an invalid sparse grid (" + e.what() + ")");

@@ -64,13 +64,15 @@ struct SparseTable {
   std::map<std::string, double> numbers, problem_parameters;
   bool complete = true;
   bool adaptive = false;
-  std::shared_ptr<const sparse::SparseGrid> regular_grid;           ///< set when not adaptive
-  std::shared_ptr<const sparse::AdaptiveSparseGrid> adaptive_grid;  ///< set when adaptive
+  /// The node set the values live on, regular or adaptive, behind one interface.
+  std::shared_ptr<const sparse::Grid> nodes;
   /// The regular grid the table was written on (rebuilt from level, caps and box).
   sparse::SparseGrid grid() const { return {dimension, level, lo, hi, caps, basis}; }
-  /// On the table's grid, regular or adaptive: nodal values -> surpluses, and the interpolant.
-  void hierarchize(std::vector<double>& values) const;
-  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+  /// On the table's grid: nodal values -> surpluses, and the interpolant.
+  void hierarchize(std::vector<double>& values) const { nodes->hierarchize(values); }
+  double evaluate(const std::vector<double>& surpluses, const double* x) const {
+    return nodes->evaluate(surpluses, x);
+  }
 };
 
 /// Reads a sparse table (serial). Throws ValidationError naming the path for a missing, foreign

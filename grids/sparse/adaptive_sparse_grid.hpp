@@ -19,7 +19,7 @@
 
 namespace hjb::sparse {
 
-class AdaptiveSparseGrid {
+class AdaptiveSparseGrid final : public Grid {
  public:
   /// The nodes of a regular grid (in its order).
   explicit AdaptiveSparseGrid(const SparseGrid& regular);
@@ -33,23 +33,23 @@ class AdaptiveSparseGrid {
   AdaptiveSparseGrid(const SparseGrid& regular, const std::vector<int>& levels,
                      const std::vector<std::int64_t>& indices);
 
-  int dimension() const { return m_dim; }
-  Basis basis() const { return m_basis; }
-  std::int64_t size() const { return static_cast<std::int64_t>(m_level.size() / m_dim); }
-  const std::vector<double>& lo() const { return m_lo; }
-  const std::vector<double>& hi() const { return m_hi; }
+  int dimension() const override { return m_dim; }
+  Basis basis() const override { return m_basis; }
+  std::int64_t size() const override { return static_cast<std::int64_t>(m_level.size() / m_dim); }
+  const std::vector<double>& lo() const override { return m_lo; }
+  const std::vector<double>& hi() const override { return m_hi; }
   /// The deepest level present along axis k (its finest spacing is (hi - lo) 2^-level).
-  int max_level(int k) const { return m_max_level[k]; }
+  int max_level(int k) const override { return m_max_level[k]; }
   /// The level of the regular grid it started from.
   int base_level() const { return m_base_level; }
 
-  void coordinates(std::int64_t p, double* x) const;
-  void level_index(std::int64_t p, int* l, std::int64_t* i) const;
-  std::int64_t find(const int* l, const std::int64_t* i) const;
+  void coordinates(std::int64_t p, double* x) const override;
+  void level_index(std::int64_t p, int* l, std::int64_t* i) const override;
+  std::int64_t find(const int* l, const std::int64_t* i) const override;
 
-  void hierarchize(std::vector<double>& values) const;
-  void dehierarchize(std::vector<double>& values) const;
-  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+  void hierarchize(std::vector<double>& values) const override;
+  void dehierarchize(std::vector<double>& values) const override;
+  double evaluate(const std::vector<double>& surpluses, const double* x) const override;
 
   /// Adds the children (along every axis) of every node with |surplus| > threshold whose level
   /// along that axis is below max_level, and the missing hierarchical parents of every new node.

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "grids/axis.hpp"
+#include "grids/sparse/grid.hpp"
 
 namespace hjb::sparse {
 
@@ -38,7 +39,6 @@ inline constexpr int max_dimension = 10;
 using Levels = std::vector<int>;
 
 /// Boundary nodes (hats and the level-0 boundary functions) or the boundary-free extrapolating basis.
-enum class Basis { boundary, extrapolating };
 std::string to_string(Basis b);
 /// "boundary" or "extrapolating"; throws std::invalid_argument naming the value otherwise.
 Basis parse_basis(const std::string& s);
@@ -59,7 +59,7 @@ double coarser_interpolant(Basis basis, int la, std::int64_t centre, ValueAt&& v
 }
 
 /// A regular (or per-axis capped) sparse grid with boundary on the box [lo, hi].
-class SparseGrid {
+class SparseGrid final : public Grid {
  public:
   /// Level n >= 1 in dim dimensions (1..10); caps per axis (empty: all n; at least 1 for the
   /// extrapolating basis). Throws std::invalid_argument naming the problem for a bad level, cap or
@@ -67,35 +67,35 @@ class SparseGrid {
   SparseGrid(int dim, int level, std::vector<double> lo, std::vector<double> hi, Levels caps = {},
              Basis basis = Basis::boundary);
 
-  int dimension() const { return m_dim; }
+  int dimension() const override { return m_dim; }
   int level() const { return m_level; }
-  Basis basis() const { return m_basis; }
+  Basis basis() const override { return m_basis; }
   /// True when the grid is the full tensor grid of its caps (no level-sum constraint is active).
   bool is_full() const;
   const Levels& caps() const { return m_caps; }
   /// The deepest level along axis k (its finest spacing is (hi - lo) 2^-level).
-  int max_level(int k) const { return m_caps[k]; }
-  std::int64_t size() const { return m_size; }
+  int max_level(int k) const override { return m_caps[k]; }
+  std::int64_t size() const override { return m_size; }
   std::size_t subspace_count() const { return m_subspaces.size(); }
-  const std::vector<double>& lo() const { return m_lo; }
-  const std::vector<double>& hi() const { return m_hi; }
+  const std::vector<double>& lo() const override { return m_lo; }
+  const std::vector<double>& hi() const override { return m_hi; }
 
   /// Number of nodes of a grid of this level and caps, without building it (for plans and checks).
   static double count_nodes(int dim, int level, const Levels& caps, Basis basis = Basis::boundary);
 
   /// Coordinates of node p (in the box).
-  void coordinates(std::int64_t p, double* x) const;
+  void coordinates(std::int64_t p, double* x) const override;
   /// Level and index of node p along each axis.
-  void level_index(std::int64_t p, int* l, std::int64_t* i) const;
+  void level_index(std::int64_t p, int* l, std::int64_t* i) const override;
   /// Position of the node with these per-axis levels and indices, or -1 when it is not a node.
-  std::int64_t find(const int* l, const std::int64_t* i) const;
+  std::int64_t find(const int* l, const std::int64_t* i) const override;
 
   /// Nodal values -> hierarchical surpluses, in place (dimension by dimension). Not collective.
-  void hierarchize(std::vector<double>& values) const;
+  void hierarchize(std::vector<double>& values) const override;
   /// Hierarchical surpluses -> nodal values, in place.
-  void dehierarchize(std::vector<double>& values) const;
+  void dehierarchize(std::vector<double>& values) const override;
   /// The interpolant with these surpluses at a point of the box (clamped into it).
-  double evaluate(const std::vector<double>& surpluses, const double* x) const;
+  double evaluate(const std::vector<double>& surpluses, const double* x) const override;
   /// Evaluates at `count` points (row-major, dimension() coordinates each) into out.
   void evaluate_batch(const std::vector<double>& surpluses, const double* points, std::int64_t count,
                       double* out) const;
