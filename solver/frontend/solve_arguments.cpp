@@ -198,7 +198,6 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--grid.basis: ") + e.what());
   }
-  config.grid.validate();
   config.sparse.method = parse_sparse_method(text.method);
   if (!text.lo.empty()) config.grid.lo = parse_list<double>(text.lo, "grid.lo");
   if (!text.hi.empty()) config.grid.hi = parse_list<double>(text.hi, "grid.hi");
@@ -226,8 +225,6 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.time_dependent.boundary = parse_boundary_condition(text.boundary);
   config.time_dependent.mode = parse_reach_mode(text.mode);
   if (config.output.quiet) config.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
-  config.time_dependent.validate();
-  config.control.validate();
   config.algorithm = parse_algorithm(text.algorithm);
   if (vm.count("finite_horizon.steps"))
     HJB_CHECK(
@@ -244,7 +241,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     config.finite_horizon.stages = parse_list<long>(text.finite_stages, "finite_horizon.stages");
   config.stationary.policy_iteration = config.algorithm == Algorithm::policy_iteration;
   config.stationary.progress_seconds = config.time_dependent.progress_seconds;
-  config.stationary.validate();
+  config.validate();
   if (config.checkpoint.file.empty()) config.checkpoint.file = config.output.file + ".ckpt";
   if (!text.memory_budget.empty())
     config.memory_per_rank = parse_bytes(text.memory_budget, "--memory-per-rank");

@@ -2,6 +2,7 @@
 #include "solver/frontend/solve_config.hpp"
 
 #include <array>
+#include <cmath>
 #include <sstream>
 #include <utility>
 
@@ -84,6 +85,25 @@ void GridOptions::validate() const {
     HJB_CHECK(levels.empty() && level == 0 && adaptive == 0, UsageError,
               "--grid.level/--grid.levels/--grid.adaptive describe sparse grids; add --grid.type sparse");
   }
+}
+
+void SparseOptions::validate() const {
+  HJB_CHECK(inputs_per_axis >= 2 && inputs_per_axis <= 1000, UsageError,
+            "--sparse.inputs_per_axis must be in [2, 1000], got " << inputs_per_axis);
+  // Semi-Lagrangian steps are stable at any size; a vanishing factor would take for ever.
+  HJB_CHECK(std::isfinite(cfl) && cfl >= 1e-3 && cfl <= 1000, UsageError,
+            "--sparse.cfl must be a number in [0.001, 1000], got " << cfl);
+  HJB_CHECK(min_level >= 1 && min_level <= 20, UsageError,
+            "--sparse.min_level must be in [1, 20], got " << min_level);
+}
+
+void SolveConfig::validate() const {
+  grid.validate();
+  if (grid.sparse()) sparse.validate();
+  time_dependent.validate();
+  control.validate();
+  stationary.validate();
+  HJB_CHECK(!output.file.empty(), UsageError, "--output.file must name a file");
 }
 
 std::string combination_obstacle(const SolveConfig& config) {

@@ -63,6 +63,8 @@ struct SparseOptions {
   int min_level = 2;        ///< combination technique: minimum level per axis of the components
   int inputs_per_axis = 3;  ///< semi-Lagrangian: values per axis of box-shaped input sets
   double cfl = 1.0;         ///< semi-Lagrangian: dt = cfl x finest spacing / largest speed
+  /// Throws UsageError naming --sparse.* (checked whatever method `auto` picks).
+  void validate() const;
 };
 
 /// --output.*
@@ -98,6 +100,9 @@ struct SolveConfig {
 
   /// A discrete-time MDP solver (value or policy iteration, finite horizon) on a chain.
   bool mdp_algorithm() const { return algorithm != Algorithm::time_dependent; }
+  /// Every group's own checks (grid, sparse, time-dependent scheme, stationary, run control) and
+  /// the outputs' names. Throws UsageError naming the option. Called once by the argument parser.
+  void validate() const;
 };
 
 /// Why the combination technique cannot run this configuration (empty: it can). The one statement

@@ -38,7 +38,7 @@ inline void validate_combination(const SolveConfig& config) {
               "--grid.levels: the combination technique runs isotropic levels; give " << config.grid.level
                                                                                       << " on every axis");
   const int m = config.sparse.min_level;
-  HJB_CHECK(m >= 1 && m <= 20, UsageError, "--sparse.min_level must be in [1, 20], got " << m);
+  config.sparse.validate();
   HJB_CHECK(config.grid.level >= 1 && config.grid.level + m <= 24, UsageError,
             "--grid.level + --sparse.min_level must be at most 24, got " << config.grid.level + m);
   HJB_CHECK(config.time_dependent.snapshots == 1 && config.time_dependent.snapshot_taus.size() <= 1,

@@ -108,10 +108,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   HJB_CHECK(config.time_dependent.snapshots == 1 && config.time_dependent.snapshot_taus.size() <= 1,
             UsageError,
             "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
-  HJB_CHECK(config.sparse.inputs_per_axis >= 2 && config.sparse.inputs_per_axis <= 1000, UsageError,
-            "--sparse.inputs_per_axis must be in [2, 1000], got " << config.sparse.inputs_per_axis);
-  HJB_CHECK(config.sparse.cfl > 0 && config.sparse.cfl <= 1000, UsageError,
-            "--sparse.cfl must be in (0, 1000], got " << config.sparse.cfl);
+  config.sparse.validate();
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
             "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);

@@ -160,7 +160,7 @@ mpirun -n 3 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --restart c.h5.ckpt > 
 b=(--problem.name eikonal --grid.type sparse --sparse.method semi_lagrangian --grid.level 4 --grid.levels 4,4 --output.file bad.h5)
 expect 2 "holds V at the horizon only" "--time.snapshots with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --time.snapshots 4
 expect 2 "inputs_per_axis must be in" "--sparse.inputs_per_axis 1" -- "$HJBENCH" solve "${b[@]}" --sparse.inputs_per_axis 1
-expect 2 "sparse.cfl must be in" "--sparse.cfl 0" -- "$HJBENCH" solve "${b[@]}" --sparse.cfl 0
+expect 2 "sparse.cfl must be a number in" "--sparse.cfl 0" -- "$HJBENCH" solve "${b[@]}" --sparse.cfl 0
 expect 2 "runs the time-dependent semi-Lagrangian scheme only" "--solve.algorithm value_iteration on a sparse eikonal" -- "$HJBENCH" solve "${b[@]}" --solve.algorithm value_iteration
 expect 2 "is periodic; use --grid.basis boundary" "the extrapolating basis on a periodic axis (Air3D)" -- "$HJBENCH" solve --problem.name air3d --grid.type sparse --grid.level 4 --grid.basis extrapolating --output.file bad.h5
 expect 2 "give the levels per axis to choose" "a sparse eikonal without --grid.levels" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --output.file bad.h5

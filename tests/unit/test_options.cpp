@@ -147,3 +147,21 @@ TEST(SolveOptions, OneRuleChoosesTheMethod) {
                           pendulum),
             SolveMethod::finite_horizon);
 }
+
+TEST(SolveOptions, SparseOptionsAreCheckedWhateverMethodAutoPicks) {
+  // Under the default --sparse.method auto the 2-D eikonal runs the combination technique, which
+  // does not use these options: they were silently ignored before (issue 21).
+  const std::vector<std::string> sparse = {"--problem.name", "eikonal", "--grid.type",   "sparse",
+                                           "--grid.level",   "4",       "--grid.levels", "4,4"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto a = sparse;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  for (const char* cfl : {"nan", "0", "1e-300", "-1", "inf"})
+    expect_error<UsageError>(with({"--sparse.cfl", cfl}), "--sparse.cfl must be a number in [0.001, 1000]");
+  expect_error<UsageError>(with({"--sparse.inputs_per_axis", "1"}),
+                           "--sparse.inputs_per_axis must be in [2, 1000]");
+  expect_error<UsageError>(with({"--sparse.min_level", "0"}), "--sparse.min_level must be in [1, 20]");
+  EXPECT_EQ(parse(with({"--sparse.cfl", "2.5"})).sparse.cfl, 2.5);
+}
