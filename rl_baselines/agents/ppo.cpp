@@ -35,7 +35,7 @@ std::map<std::string, double> PpoOptions::as_map() const {
   std::map<std::string, double> m;
   visit(*this,
         [&](const char* name, const auto& value, const char*) { m[name] = static_cast<double>(value); });
-  if (!warm_start_table) m.erase("warm_start_steps");
+  m.erase("warm_start_steps");  // not recorded by PPO (policy files stay as they were)
   m["activation_relu"] = activation == Activation::relu;
   for (std::size_t l = 0; l < hidden.size(); ++l) m["hidden_" + std::to_string(l)] = hidden[l];
   return m;

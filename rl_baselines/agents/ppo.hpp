@@ -80,8 +80,8 @@ struct PpoOptions {
 
   /// Throws UsageError naming the option (--ppo.NAME).
   void validate() const;
-  /// The options as recorded in a policy file: every visited scalar (warm_start_steps only with a
-  /// warm-start table), activation_relu and hidden_L.
+  /// The options as recorded in a policy file: every visited scalar but warm_start_steps,
+  /// activation_relu and hidden_L.
   std::map<std::string, double> as_map() const;
 };
 

@@ -38,6 +38,56 @@ inline std::string stage_policy_dataset(long stage, int component) {
   return name;
 }
 
+/// Writes stage k (snapshot `snapshot`): its values and the feedback per control component
+/// (the first step's feedback also as /policy/action_J). `scratch` holds one component.
+template <int M>
+void write_stage(TableWriter& writer, int snapshot, long k, Vec values, const std::vector<int>& policy,
+                 const std::vector<Point<M>>& actions, std::vector<double>& scratch) {
+  {
+    const VecReadAccess owned(values);
+    HJB_CHECK(owned.data(), RuntimeError, "cannot read the values of stage " << k);
+    writer.write_snapshot(snapshot, owned.data());
+  }
+  for (int j = 0; j < M; ++j) {
+    for (std::size_t l = 0; l < scratch.size(); ++l) scratch[l] = actions[policy[l]][j];
+    writer.write_extra(stage_policy_dataset(k, j), scratch.data());
+    if (k == 0) writer.write_extra("policy/action_" + std::to_string(j), scratch.data());
+  }
+}
+
+/// What a checkpoint of a finite-horizon run must agree on.
+template <StationaryProblem P>
+std::string finite_horizon_identity(const P& problem, const std::array<Axis, P::dim>& axes, int actions,
+                                    long horizon, const std::vector<long>& stages) {
+  std::ostringstream id;
+  id << std::setprecision(17) << problem_and_grid_identity(problem, axes)
+     << ";algorithm=finite_horizon;actions=" << actions << ";horizon=" << horizon << ";stages=";
+  for (long k : stages) id << k << ",";
+  return id.str();
+}
+
+/// The root attributes of a finite-horizon table (data/README.md).
+template <StationaryProblem P>
+TableMetadata finite_horizon_metadata(const P& problem, const SolveConfig& config,
+                                      const std::string& identity, long horizon, std::size_t actions) {
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  meta.strings["scheme"] =
+      "finite-horizon backward recursion (undiscounted) on semi-Lagrangian (multilinear) transitions of the "
+      "problem's discrete step";
+  meta.strings["mode"] = "finite_horizon";
+  meta.strings["time_unit"] = "steps";
+  meta.strings["run_identity"] = identity;
+  meta.strings["command_line"] = config.command_line;
+  meta.strings["petsc_options"] = config.petsc_options;
+  meta.numbers["horizon_steps"] = static_cast<double>(horizon);
+  meta.numbers["discount"] = 1.0;
+  meta.numbers["actions"] = static_cast<double>(actions);
+  return meta;
+}
+
 template <StationaryProblem P>
 SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim, M = P::control_dim;
@@ -62,28 +112,10 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   FiniteHorizonSolver<P> solver(problem, grid, config.stationary.actions, horizon,
                                 config.stationary.progress_seconds);
 
-  std::ostringstream id;
-  id << std::setprecision(17) << problem_and_grid_identity(problem, axes)
-     << ";algorithm=finite_horizon;actions=" << config.stationary.actions << ";horizon=" << horizon
-     << ";stages=";
-  for (long k : stages) id << k << ",";
-  const std::string identity = id.str();
-
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
-  meta.strings["scheme"] =
-      "finite-horizon backward recursion (undiscounted) on semi-Lagrangian (multilinear) transitions of the "
-      "problem's discrete step";
-  meta.strings["mode"] = "finite_horizon";
-  meta.strings["time_unit"] = "steps";
-  meta.strings["run_identity"] = identity;
-  meta.strings["command_line"] = config.command_line;
-  meta.strings["petsc_options"] = config.petsc_options;
-  meta.numbers["horizon_steps"] = static_cast<double>(horizon);
-  meta.numbers["discount"] = 1.0;
-  meta.numbers["actions"] = static_cast<double>(solver.actions().size());
+  const std::string identity =
+      finite_horizon_identity(problem, axes, config.stationary.actions, horizon, stages);
+  const TableMetadata meta =
+      finite_horizon_metadata(problem, config, identity, horizon, solver.actions().size());
   std::vector<double> times;
   for (long k : stages) times.push_back(static_cast<double>(k - horizon));
   std::vector<std::string> extras;
@@ -116,20 +148,8 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   RunSession session(comm, config, files, {files.temporary(files.sidecar)});
   std::vector<double> control_values(grid.owned_count());
   SolveSummary s = solver.solve(v, next, [&](long k, Vec values, const std::vector<int>& policy) {
-    if (next_snapshot < static_cast<int>(stages.size()) && stages[next_snapshot] == k) {
-      {
-        const VecReadAccess owned(values);
-        HJB_CHECK(owned.data(), RuntimeError, "cannot read the values of stage " << k);
-        writer->write_snapshot(next_snapshot, owned.data());
-      }
-      for (int j = 0; j < M; ++j) {
-        for (std::int64_t l = 0; l < grid.owned_count(); ++l)
-          control_values[l] = solver.actions()[policy[l]][j];
-        writer->write_extra(stage_policy_dataset(k, j), control_values.data());
-        if (k == 0) writer->write_extra("policy/action_" + std::to_string(j), control_values.data());
-      }
-      ++next_snapshot;
-    }
+    if (next_snapshot < static_cast<int>(stages.size()) && stages[next_snapshot] == k)
+      write_stage<M>(*writer, next_snapshot++, k, values, policy, solver.actions(), control_values);
     const long done = horizon - k;
     const bool stop = session.after_step(
         done,

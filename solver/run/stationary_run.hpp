@@ -82,6 +82,40 @@ bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& 
   return config.dry_run;
 }
 
+/// The root attributes of a stationary table (data/README.md).
+template <class P, class Chain>
+TableMetadata stationary_metadata(const P& problem, const SolveConfig& config,
+                                  const StationarySolver<P, Chain>& solver, const std::string& identity,
+                                  const SolveSummary& s) {
+  constexpr bool continuous = is_sparse_chain<Chain>;
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  meta.strings["scheme"] =
+      std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
+      (continuous
+           ? std::string(" on the ") + to_string(config.chain.scheme) +
+                 " Markov chain approximation of the continuous-time problem"
+           : std::string(" on semi-Lagrangian (multilinear) transitions of the problem's discrete step"));
+  meta.strings["mode"] = continuous ? "continuous_stationary" : "stationary";
+  meta.strings["run_identity"] = identity;
+  meta.strings["command_line"] = config.command_line;
+  meta.strings["petsc_options"] = config.petsc_options;
+  meta.strings["converged"] = s.termination == Termination::converged ? "yes" : "no";
+  if constexpr (continuous) {
+    meta.numbers["discount_rate"] = problem.discount_rate();
+    if (config.chain.scheme == ChainScheme::semi_lagrangian)
+      meta.numbers["time_step"] = solver.chain().time_step();
+  } else {
+    meta.numbers["discount"] = solver.discount();
+  }
+  meta.numbers["bellman_residual"] = s.residual;
+  meta.numbers["iterations"] = static_cast<double>(s.iterations);
+  meta.numbers["actions"] = static_cast<double>(solver.actions().size());
+  return meta;
+}
+
 /// Value or policy iteration on the chain of a problem: by default the semi-Lagrangian chain of its
 /// own discrete step; Chain = SparseChain<P> for a continuous-time problem's Markov chain
 /// approximation (--stationary.scheme).
@@ -144,31 +178,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     s.message = os.str();
   }
   // Publish V and the greedy feedback control.
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
-  meta.strings["scheme"] =
-      std::string(config.stationary.policy_iteration ? "policy iteration" : "value iteration") +
-      (continuous
-           ? std::string(" on the ") + to_string(config.chain.scheme) +
-                 " Markov chain approximation of the continuous-time problem"
-           : std::string(" on semi-Lagrangian (multilinear) transitions of the problem's discrete step"));
-  meta.strings["mode"] = continuous ? "continuous_stationary" : "stationary";
-  meta.strings["run_identity"] = identity;
-  meta.strings["command_line"] = config.command_line;
-  meta.strings["petsc_options"] = config.petsc_options;
-  meta.strings["converged"] = s.termination == Termination::converged ? "yes" : "no";
-  if constexpr (continuous) {
-    meta.numbers["discount_rate"] = problem.discount_rate();
-    if (config.chain.scheme == ChainScheme::semi_lagrangian)
-      meta.numbers["time_step"] = solver.chain().time_step();
-  } else {
-    meta.numbers["discount"] = solver.discount();
-  }
-  meta.numbers["bellman_residual"] = s.residual;
-  meta.numbers["iterations"] = static_cast<double>(s.iterations);
-  meta.numbers["actions"] = static_cast<double>(solver.actions().size());
+  const TableMetadata meta = stationary_metadata(problem, config, solver, identity, s);
   std::vector<std::string> extras;
   for (int j = 0; j < P::control_dim; ++j) extras.push_back("policy/action_" + std::to_string(j));
   TableWriter writer(comm, files.table, files.temporary(files.table), axis_list, start, extent, {0.0}, meta,

@@ -72,6 +72,33 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
   return config.dry_run;
 }
 
+/// The root attributes of a time-dependent table (data/README.md).
+template <ControlProblem P>
+TableMetadata time_dependent_metadata(const P& problem, const SolveConfig& config,
+                                      const std::string& identity) {
+  TableMetadata meta;
+  meta.problem = P::name();
+  meta.problem_parameters = parameter_values(problem);
+  meta.strings = version_attributes();
+  const auto& o = config.time_dependent;
+  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
+                           to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
+  meta.strings["scheme.accuracy"] = to_string(config.accuracy);
+  meta.strings["scheme.derivative"] = to_string(o.derivative);
+  meta.strings["scheme.time_integrator"] = to_string(o.integrator);
+  meta.strings["scheme.dissipation"] = to_string(o.dissipation);
+  meta.strings["scheme.boundary"] = to_string(o.boundary);
+  meta.strings["mode"] = to_string(o.mode);
+  meta.strings["control_mode"] = problem.control_mode == Optimize::maximize ? "max" : "min";
+  meta.strings["command_line"] = config.command_line;
+  meta.strings["petsc_options"] = config.petsc_options;
+  meta.numbers["scheme.cfl"] = o.cfl;
+  meta.numbers["horizon"] = o.snapshot_schedule().back();
+
+  meta.strings["run_identity"] = identity;
+  return meta;
+}
+
 template <ControlProblem P>
 SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
@@ -92,32 +119,14 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   TimeDependentSolver<P> solver(problem, grid, config.time_dependent);
   solver.check_step_budget();
 
-  TableMetadata meta;
-  meta.problem = P::name();
-  meta.problem_parameters = parameter_values(problem);
-  meta.strings = version_attributes();
   const auto& o = config.time_dependent;
-  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
-                           to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
-  meta.strings["scheme.accuracy"] = to_string(config.accuracy);
-  meta.strings["scheme.derivative"] = to_string(o.derivative);
-  meta.strings["scheme.time_integrator"] = to_string(o.integrator);
-  meta.strings["scheme.dissipation"] = to_string(o.dissipation);
-  meta.strings["scheme.boundary"] = to_string(o.boundary);
-  meta.strings["mode"] = to_string(o.mode);
-  meta.strings["control_mode"] = problem.control_mode == Optimize::maximize ? "max" : "min";
-  meta.strings["command_line"] = config.command_line;
-  meta.strings["petsc_options"] = config.petsc_options;
-  meta.numbers["scheme.cfl"] = o.cfl;
-  meta.numbers["horizon"] = o.snapshot_schedule().back();
-
   std::vector<double> times{0.0};
   for (double tau : o.snapshot_schedule()) times.push_back(-tau);
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
 
   const std::string identity = run_identity(problem, axes, o);
-  meta.strings["run_identity"] = identity;
+  const TableMetadata meta = time_dependent_metadata(problem, config, identity);
   const OwnedVec v = grid.create_vector();
   SolveProgress from;
   std::unique_ptr<TableWriter> writer;
