@@ -115,7 +115,10 @@ int run_evaluate(const CommandContext& context) {
             "--confidence must lie strictly between 0 and 1, got " << o.confidence);
   HJB_CHECK(o.domain_points >= 0, UsageError,
             "--domain-points must be non-negative, got " << o.domain_points);
-  HJB_CHECK(o.slice == 0 || o.slice >= 2, UsageError, "--slice must be 0 or at least 2, got " << o.slice);
+  HJB_CHECK(o.slice == 0 || (o.slice >= 2 && o.slice <= 1001), UsageError,
+            "--slice must be 0 or in [2, 1001], got " << o.slice);
+  HJB_CHECK(o.domain_points <= 10000000, UsageError,
+            "--domain-points must be at most 1e7, got " << o.domain_points);
   std::vector<OutputFile> inputs{{table_path, "--table"}, {policy_path, "--policy"}};
   if (!coarse_path.empty()) inputs.push_back({coarse_path, "--coarse-table"});
   if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, inputs);

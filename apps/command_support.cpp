@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_files.hpp"
 #include "core/parse_list.hpp"
 
 namespace hjb::apps {
@@ -16,6 +18,11 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
                    po::variables_map& vm, const ParseSpec& spec) {
   // Boost's default style without guessing: an abbreviated option is an error, not a silent match.
   constexpr int no_guessing = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  // Seeds are unsigned: Boost would wrap "-1" to 2^64 - 1 without a word.
+  for (std::size_t k = 0; k + 1 < args.size(); ++k)
+    if (args[k].size() > 4 && args[k].compare(args[k].size() - 4, 4, "seed") == 0 &&
+        args[k].rfind("--", 0) == 0 && !args[k + 1].empty() && args[k + 1][0] == '-')
+      throw UsageError(args[k] + " must be a non-negative integer, got " + args[k + 1]);
   try {
     auto parser = po::command_line_parser(args).options(options).style(no_guessing);
     if (spec.positional) parser.positional(*spec.positional);
@@ -26,9 +33,7 @@ bool parse_options(const std::vector<std::string>& args, const po::options_descr
     }
     if (spec.config_file && vm.count("config")) {
       const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError,
-                "cannot read config file " << path);
+      std::istringstream in(read_config_text(path));  // checked first: never opens a FIFO or device
       po::store(po::parse_config_file(in, options, false), vm);
     }
     po::notify(vm);

@@ -206,6 +206,13 @@ int run_train(const CommandContext& context) {
   rl::Policy policy = t.algo == "ppo" ? rl::train_ppo(*env, t.ppo, t.steps, t.seed, on_progress)
                                       : rl::train_sac(*env, t.sac, t.steps, t.seed, on_progress);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // A diverged run (e.g. a learning rate far too large) publishes nothing: exit 4, no policy file.
+  HJB_CHECK(rl::policy_is_finite(policy), NumericalError,
+            "training diverged: the policy's weights are not finite (NaN/Inf) after "
+                << static_cast<long>(policy.env_steps) << " steps; lower the learning rate ("
+                << (t.algo == "ppo" ? "--ppo.learning_rate"
+                                    : "--sac.actor_learning_rate, --sac.critic_learning_rate")
+                << "); nothing was written");
   rl::save_policy(t.output, policy);
   write_curve(t.curve, points, gaps, tracker ? &*tracker : nullptr);
   const long trained = static_cast<long>(policy.env_steps);

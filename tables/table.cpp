@@ -26,6 +26,17 @@ herr_t AttributeReader::visit(hid_t obj, const char* name, const H5A_info_t*, vo
   return 0;
 }
 
+/// The feedback a table stores must be finite: a NaN action would be applied by every consumer.
+void require_finite_feedback(const std::vector<std::vector<double>>& policy, const std::string& path) {
+  for (std::size_t j = 0; j < policy.size(); ++j) {
+    const auto bad =
+        std::find_if(policy[j].begin(), policy[j].end(), [](double x) { return !std::isfinite(x); });
+    HJB_CHECK(bad == policy[j].end(), ValidationError,
+              path << ": /policy/action_" << j << " holds a non-finite value (" << *bad << " at flat index "
+                   << (bad - policy[j].begin()) << "); hjbench never publishes one: the file is corrupt");
+  }
+}
+
 std::vector<double> read_dataset(hid_t file, const std::string& name, const std::string& path) {
   const Handle ds = dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT));
   HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (dataset " << name << " missing)");
@@ -133,6 +144,7 @@ Table read_table(const std::string& path) {
               path << ": snapshot " << k << " holds a non-finite value (" << *bad << " at flat index "
                    << (bad - v.begin()) << "); hjbench never publishes one: the file is corrupt");
   }
+  require_finite_feedback(t.policy, path);
   return t;
 }
 
@@ -230,6 +242,7 @@ SparseTable read_sparse_table(const std::string& path) {
   t.surplus = read_array<double>(f, "value/surplus", H5T_NATIVE_DOUBLE, path);
   for (int j = 0; H5Lexists(f, ("policy/action_" + std::to_string(j)).c_str(), H5P_DEFAULT) > 0; ++j)
     t.policy.push_back(read_array<double>(f, "policy/action_" + std::to_string(j), H5T_NATIVE_DOUBLE, path));
+  require_finite_feedback(t.policy, path);
   const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
   if (problem.valid()) {
     AttributeReader pr{nullptr, &t.problem_parameters};

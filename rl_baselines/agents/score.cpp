@@ -288,6 +288,9 @@ Score score_controller(const Controller& controller, const Environment& prototyp
                        const ScoreOptions& o) {
   HJB_CHECK(static_cast<bool>(controller.act), UsageError, "a controller without an action");
   HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);
+  HJB_CHECK(o.slice <= 1001 && o.domain_points <= 10000000, UsageError,
+            "the slice has at most 1001 nodes per side and the domain sample at most 1e7 points, got "
+                << o.slice << " and " << o.domain_points);
   HJB_CHECK(o.domain_points >= 0 && o.slice >= 0 && o.slice != 1, UsageError,
             "the domain sample and the slice need a non-negative size (the slice at least 2 per side)");
   check_table_for(table, prototype);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_files.hpp"
 #include "core/version.hpp"
 #include "tables/hdf5_util.hpp"
 
@@ -238,9 +239,19 @@ void read_hyperparameters(hid_t file, Policy& p) {
   }
 }
 
+bool policy_is_finite(const Policy& p) {
+  auto all_finite = [](const auto& m) { return m.allFinite(); };
+  bool finite = all_finite(p.log_std) && all_finite(p.observation_normalizer.mean) &&
+                all_finite(p.observation_normalizer.variance) &&
+                (p.observation_normalizer.variance.array() >= 0).all();
+  for (const auto& w : p.actor.weights()) finite = finite && all_finite(w);
+  for (const auto& b : p.actor.biases()) finite = finite && all_finite(b);
+  return finite;
+}
+
 Policy load_policy(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such policy file");
+  require_input_file(path, "policy file");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
             path << ": not an HDF5 file (corrupt policy file?)");
   const h5::Handle file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
@@ -306,14 +317,8 @@ Policy load_policy(const std::string& path) {
                                         flat.begin() + static_cast<std::ptrdiff_t>((i + 1) * dims[1]));
     }
     // Every number the policy computes with must be finite.
-    auto all_finite = [](const auto& m) { return m.allFinite(); };
-    bool finite = all_finite(p.log_std) && all_finite(p.observation_normalizer.mean) &&
-                  all_finite(p.observation_normalizer.variance) &&
-                  (p.observation_normalizer.variance.array() >= 0).all();
-    for (const auto& w : p.actor.weights()) finite = finite && all_finite(w);
-    for (const auto& b : p.actor.biases()) finite = finite && all_finite(b);
     HJB_CHECK(
-        finite, ValidationError,
+        policy_is_finite(p), ValidationError,
         path << ": the policy holds non-finite weights or normalisation statistics (NaN/Inf); it cannot act");
     read_hyperparameters(file, p);
     // A critic trained on normalised rewards whose scale the file does not record (written before

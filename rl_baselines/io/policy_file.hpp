@@ -25,6 +25,9 @@
 namespace hjb::rl {
 
 void save_policy(const std::string& path, const Policy& policy);
+/// Every number the policy acts with (actor weights and biases, log std, observation statistics) is finite.
+bool policy_is_finite(const Policy& policy);
+
 /// Throws ValidationError naming the path for a missing, corrupt or foreign file.
 Policy load_policy(const std::string& path);
 

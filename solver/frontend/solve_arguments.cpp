@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/input_files.hpp"
 #include "core/parse_list.hpp"
 #include "solver/frontend/problem_registry.hpp"
 #include "solver/run/memory_plan.hpp"
@@ -177,9 +178,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     }
     if (vm.count("config")) {
       const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      HJB_CHECK(std::filesystem::is_regular_file(path) && in, ValidationError,
-                "cannot read config file " << path);
+      std::istringstream in(read_config_text(path));  // checked first: never opens a FIFO or device
       po::store(po::parse_config_file(in, all, false), vm);
       config_name = path;
     }
@@ -226,6 +225,17 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.time_dependent.mode = parse_reach_mode(text.mode);
   if (config.output.quiet) config.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
   config.algorithm = parse_algorithm(text.algorithm);
+  const auto given = [&](const char* key) { return vm.count(key) && !vm[key].defaulted(); };
+  if (config.algorithm == Algorithm::finite_horizon) {
+    HJB_CHECK(!given("stationary.discount"), UsageError,
+              "--stationary.discount: the finite-horizon recursion is undiscounted (the episode return); "
+              "drop it, or use --solve.algorithm policy_iteration for a discounted table");
+    for (const char* key : {"time.horizon", "time.snapshots", "time.times"})
+      HJB_CHECK(!given(key), UsageError,
+                "--" << key
+                     << ": a finite-horizon table counts steps; use --finite_horizon.steps and "
+                        "--finite_horizon.stages");
+  }
   if (vm.count("finite_horizon.steps"))
     HJB_CHECK(
         config.finite_horizon.steps >= 1, UsageError,

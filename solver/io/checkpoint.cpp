@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/input_files.hpp"
 #include "core/version.hpp"
 #include "solver/io/collective_failure.hpp"
 #include "support/petsc/profiling.hpp"
@@ -105,7 +106,7 @@ namespace {
 
 Handle open_checkpoint(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << ": no such checkpoint");
+  require_input_file(path, "checkpoint");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError,
             path << ": not an HDF5 file (corrupt checkpoint?)");
   Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));

@@ -98,6 +98,12 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
   const std::vector<long> stages = stored_stages(horizon, config.finite_horizon.stages);
+  HJB_CHECK(stages.size() <= static_cast<std::size_t>(TimeDependentOptions::max_snapshots), UsageError,
+            "--finite_horizon.steps "
+                << horizon << ": " << stages.size() << " stored stages, more than the "
+                << TimeDependentOptions::max_snapshots
+                << " a table holds; store fewer with --finite_horizon.stages (0 and N are "
+                   "always stored, e.g. --finite_horizon.stages 0,1000,2000)");
   std::vector<Axis> axis_list(axes.begin(), axes.end());
   // Values of every stored stage, feedback of every stored stage but N, the first step's feedback.
   const std::size_t datasets = stages.size() + (stages.size() - 1 + 1) * M;

@@ -46,10 +46,15 @@ std::string host_name() {
   return host;
 }
 
-/// The path with its directory resolved (symlinks, . and ..), for comparing outputs.
-std::string resolved(const std::string& path) {
+/// The path resolved (symlinks, the final one included, . and ..), for comparing outputs: a
+/// symlink to another output is the same file.
+std::string resolved(const std::string& path, int depth = 0) {
   std::error_code ec;
   const fs::path p(path);
+  if (depth < 40 && fs::is_symlink(fs::symlink_status(p, ec))) {  // also a dangling link: the file it would create
+    const fs::path target = fs::read_symlink(p, ec);
+    if (!ec) return resolved((target.is_absolute() ? target : p.parent_path() / target).string(), depth + 1);
+  }
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   const fs::path canonical_dir = fs::weakly_canonical(dir, ec);
   return ((ec ? dir : canonical_dir) / p.filename()).lexically_normal().string();

@@ -125,6 +125,12 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   constexpr bool continuous = is_sparse_chain<Chain>;
   const P problem = configure_problem<P>(config);
   if constexpr (continuous)
+    HJB_CHECK(config.stationary.discount == 0, UsageError,
+              "--stationary.discount: problem '"
+                  << P::name()
+                  << "' is continuous-time and discounts at its rate --problem.rho "
+                     "(the chain's per-step discount follows from it)");
+  if constexpr (continuous)
     HJB_CHECK(!config.stationary.policy_iteration || problem.discount_rate() > 0, UsageError,
               "--solve.algorithm policy_iteration: problem '"
                   << P::name()

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Defects an adversarial user found (issue 21), each a case that failed before its fix: inputs that
+# are FIFOs (a read would block for ever), an INI file with a UTF-8 byte-order mark, negative seeds,
+# a finite horizon longer than a table holds (refused before the solve, also by --dry-run), options
+# an algorithm would silently ignore, an unbounded --slice, a diverging training run (exit 4, no
+# policy published), NaN in a table's feedback, and a history output that is a symlink to the table.
+# Usage: robustness.sh HJBENCH PYTHON
+set -u
+HJBENCH=$1 PYTHON=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+mkfifo pipe.ini pipe.h5
+# Each refused command must come back (timeout: a blocking read would hang the test, not pass it).
+t() { timeout 60 "$@"; }
+expect 3 "named pipe (FIFO)" "a config file that is a FIFO (solve)" -- t "$HJBENCH" solve pipe.ini
+expect 3 "named pipe (FIFO)" "a config file that is a FIFO (train)" -- t "$HJBENCH" train --algo ppo --config pipe.ini --output p.h5
+expect 3 "policy file pipe.h5: a named pipe" "a policy file that is a FIFO (rollout)" -- t "$HJBENCH" rollout pipe.h5
+expect 3 "checkpoint pipe.h5: a named pipe" "--restart from a FIFO" -- t "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --restart pipe.h5 --output.file r.h5
+printf '\xef\xbb\xbf[problem]\nname = eikonal\n[grid]\nshape = 11,11\n' > bom.ini
+"$HJBENCH" solve bom.ini --output.file bom.h5 --output.quiet > log 2>&1 && [[ -f bom.h5 ]] \
+  && ok "an INI file with a UTF-8 byte-order mark is read" || { fail "BOM"; cat log; }
+expect 2 "--seed must be a non-negative integer, got -1" "train --seed -1" -- "$HJBENCH" train --algo ppo --seed -1 --output p.h5
+expect 2 "--seed must be a non-negative integer" "rollout --seed -5" -- "$HJBENCH" rollout pipe.h5 --seed -5
+fh=(--problem.name pendulum --solve.algorithm finite_horizon --grid.shape 11,11 --output.file fh.h5 --output.quiet)
+expect 2 "5001 stored stages, more than the 4000 a table holds" "--finite_horizon.steps 5000 (refused before solving)" -- "$HJBENCH" solve "${fh[@]}" --finite_horizon.steps 5000
+expect 2 "5001 stored stages" "the same with --dry-run" -- "$HJBENCH" solve "${fh[@]}" --finite_horizon.steps 5000 --dry-run
+"$HJBENCH" solve "${fh[@]}" --finite_horizon.steps 5000 --finite_horizon.stages 0,2500 > log 2>&1 && ok "5000 steps storing 3 stages runs" || { fail "5000 steps, 3 stages"; cat log; }
+expect 2 "finite-horizon recursion is undiscounted" "finite_horizon with --stationary.discount" -- "$HJBENCH" solve "${fh[@]}" --stationary.discount 0.9
+expect 2 "a finite-horizon table counts steps" "finite_horizon with --time.horizon" -- "$HJBENCH" solve "${fh[@]}" --time.horizon 3
+expect 2 "discounts at its rate --problem.rho" "merton with --stationary.discount" -- "$HJBENCH" solve --problem.name merton --grid.shape 41 --solve.algorithm value_iteration --stationary.discount 0.9 --output.file m.h5
+"$HJBENCH" solve --problem.name pendulum --grid.shape 21,21 --solve.algorithm policy_iteration --output.file v.h5 --output.quiet > /dev/null
+"$HJBENCH" train --algo ppo --steps 4096 --output weak.h5 --evaluate.episodes 0 > /dev/null
+expect 2 "--slice must be 0 or in \[2, 1001\]" "evaluate --slice 1000000000" -- t "$HJBENCH" evaluate --table v.h5 --policy weak.h5 --slice 1000000000
+expect 4 "training diverged" "train --ppo.learning_rate 1e300 (exit 4)" -- "$HJBENCH" train --algo ppo --steps 4096 --ppo.learning_rate 1e300 --output nan.h5 --evaluate.episodes 0
+[[ ! -e nan.h5 && ! -e nan_curve.csv ]] && ok "nothing published by the diverged run" || fail "a diverged run published files"
+cp v.h5 nan_feedback.h5
+"$PYTHON" -c "import h5py; f = h5py.File('nan_feedback.h5', 'r+'); d = f['policy/action_0']; a = d[...]; a.flat[7] = float('nan'); d[...] = a"
+expect 3 "/policy/action_0 holds a non-finite value" "NaN in a table's feedback (info)" -- "$HJBENCH" info nan_feedback.h5
+expect 3 "/policy/action_0 holds a non-finite value" "NaN in a table's feedback (simulate)" -- "$HJBENCH" simulate nan_feedback.h5 --starts 3
+PYTHONPATH="$(dirname "$HJBENCH")/python" "$PYTHON" -c "
+import hjbench, sys
+try:
+    hjbench.Table('nan_feedback.h5')
+except Exception as e:
+    sys.exit(0 if 'non-finite' in str(e) else 1)
+sys.exit(1)" && ok "NaN in a table's feedback (Python Table)" || fail "Python Table accepted NaN feedback"
+ln -s hist.h5 link.csv
+expect 3 "is the same file as" "--output.history a symlink to the table" -- "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file hist.h5 --output.history link.csv
+finish
