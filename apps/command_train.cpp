@@ -87,6 +87,15 @@ po::options_description train_options(TrainOptions& t, std::string& config_file)
   return all;
 }
 
+/// The task's own training defaults (problems/*.hpp `rl_defaults`) where the user set nothing.
+void apply_task_defaults(const RlDefaults& defaults, const po::variables_map& vm, TrainOptions& t) {
+  if (defaults.noise_correlation > 0) {
+    if (unset(vm, "sac.noise_correlation")) t.sac.noise_correlation = defaults.noise_correlation;
+    if (unset(vm, "ppo.noise_correlation")) t.ppo.noise_correlation = defaults.noise_correlation;
+  }
+  if (defaults.ppo_gamma > 0 && unset(vm, "ppo.gamma")) t.ppo.gamma = defaults.ppo_gamma;
+}
+
 /// The learning curve as CSV (with the gap columns when a table was given), written atomically.
 void write_curve(const std::string& path, const std::vector<rl::CurvePoint>& points,
                  const std::vector<std::optional<rl::GapTracker::Point>>& gaps,
@@ -130,13 +139,7 @@ int run_train(const CommandContext& context) {
                        << " (choose ppo or sac)");
   if (!vm.count("steps")) t.steps = t.algo == "ppo" ? 300000 : 20000;
   const auto env = rl::make_environment(t.problem, {}, t.state_dim);
-  // The task's own training defaults (problems/*.hpp `rl_defaults`) where the user set nothing.
-  const RlDefaults defaults = env->rl_defaults();
-  if (defaults.noise_correlation > 0) {
-    if (unset(vm, "sac.noise_correlation")) t.sac.noise_correlation = defaults.noise_correlation;
-    if (unset(vm, "ppo.noise_correlation")) t.ppo.noise_correlation = defaults.noise_correlation;
-  }
-  if (defaults.ppo_gamma > 0 && unset(vm, "ppo.gamma")) t.ppo.gamma = defaults.ppo_gamma;
+  apply_task_defaults(env->rl_defaults(), vm, t);
   HJB_CHECK(t.steps > 0, UsageError, "--steps must be positive, got " << t.steps);
   HJB_CHECK(t.eval_episodes >= 0, UsageError, "--evaluate.episodes must be non-negative");
   t.ppo.hidden = parse_sizes(t.ppo_hidden, "ppo.hidden");

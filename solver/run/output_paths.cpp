@@ -51,7 +51,8 @@ std::string host_name() {
 std::string resolved(const std::string& path, int depth = 0) {
   std::error_code ec;
   const fs::path p(path);
-  if (depth < 40 && fs::is_symlink(fs::symlink_status(p, ec))) {  // also a dangling link: the file it would create
+  if (depth < 40 &&
+      fs::is_symlink(fs::symlink_status(p, ec))) {  // also a dangling link: the file it would create
     const fs::path target = fs::read_symlink(p, ec);
     if (!ec) return resolved((target.is_absolute() ? target : p.parent_path() / target).string(), depth + 1);
   }
