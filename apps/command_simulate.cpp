@@ -24,14 +24,18 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
   std::printf("episodic return of %s under the feedback of %s (horizon %ld steps, grid %s, %ld actions)\n",
               env.problem_name().c_str(), path.c_str(), r.horizon, grid.c_str(), r.actions);
   if (sampled)
-    std::printf("  table:       -E[V_0(x0)], x0 ~ the start distribution (exact integral)   %.6f\n",
-                r.table_return);
+    std::printf(
+        "  table:       -E[V_0(x0)], x0 ~ the start distribution (exact integral; an estimate, not a bound)  "
+        " "
+        "%.6f\n",
+        r.table_return);
   else
-    std::printf("  table:       -V_0(x0)                                                  %.6f\n",
+    std::printf("  table:       -V_0(x0) (an estimate, not a bound)                       %.6f\n",
                 r.table_return);
   std::printf(
-      "  closed loop: greedy lookahead on the stages, %zu start%s                %.6f +- %.6f (standard "
-      "error)\n",
+      "  closed loop: greedy lookahead on the stages, %zu start%s, a feasible policy (the optimum is at "
+      "least this, "
+      "up to sampling)   %.6f +- %.6f (standard error)\n",
       starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
   std::printf(
       "  closed loop - table, paired over the same starts                      %.6f +- %.6f (standard "
