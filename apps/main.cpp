@@ -111,6 +111,19 @@ int main(int argc, char** argv) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = 1;
   }
+  // PETSc options after "--" that no object read (a typo, an option of another solver type) are
+  // said in words, as PETSc's own -options_left would.
+  PetscInt unused = 0;
+  char **names = nullptr, **values = nullptr;
+  if (PetscOptionsLeftGet(nullptr, &unused, &names, &values) == 0) {
+    if (unused > 0 && context.rank == 0) {
+      std::cerr << "hjbench: warning: " << unused << " PETSc option(s) after -- not used by any object:";
+      for (PetscInt k = 0; k < unused; ++k)
+        std::cerr << " -" << names[k] << (values[k] ? std::string(" ") + values[k] : "");
+      std::cerr << "\n";
+    }
+    PetscOptionsLeftRestore(nullptr, &unused, &names, &values);
+  }
   // Every rank exits with the same code: the most severe (largest) one seen.
   int agreed = code;
   MPI_Allreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);

@@ -243,6 +243,11 @@ struct MinTimeDoubleIntegrator {
   void validate() const {
     require_positive("tau0", tau0);
     require_positive("half_width", half_width);
+    HJB_CHECK(
+        half_width <= 1e3, UsageError,
+        "--problem.half_width must be at most 1000 (the minimum time grows like its square root and the "
+        "value iteration like the time over the step), got "
+            << half_width);
   }
   std::array<AxisDomain, 2> domain() const {
     return {{{-half_width, half_width, false}, {-half_width, half_width, false}}};
@@ -298,8 +303,10 @@ struct Merton {
     f("max_wealth", max_wealth);
   }
   void validate() const {
-    HJB_CHECK(sigma >= 0, UsageError,
-              "--problem.sigma: the volatility (diffusion) must be non-negative, got " << sigma);
+    HJB_CHECK(sigma > 0 && std::isfinite(sigma), UsageError,
+              "--problem.sigma: the volatility must be positive, got "
+                  << sigma
+                  << " (without volatility the optimal risky fraction is unbounded and the value infinite)");
     HJB_CHECK(p > 0 && p < 1, UsageError,
               "--problem.p: the relative risk aversion must be in (0, 1), got " << p);
     require_positive("rho", rho);

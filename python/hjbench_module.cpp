@@ -12,6 +12,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 
@@ -50,7 +51,11 @@ void read_action(const py::object& result, double* action, int dim) {
     throw py::value_error("the policy returned " + std::string(py::str(result)) + ", not " +
                           std::to_string(dim) + " action component(s)");
   const double* p = arr.data();
-  for (int j = 0; j < dim; ++j) action[j] = p[j];
+  for (int j = 0; j < dim; ++j) {
+    if (!std::isfinite(p[j]))
+      throw py::value_error("the policy returned a non-finite action (" + std::string(py::str(result)) + ")");
+    action[j] = p[j];
+  }
 }
 
 py::object parse_json(const std::string& text) { return py::module_::import("json").attr("loads")(text); }

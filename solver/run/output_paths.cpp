@@ -84,6 +84,12 @@ std::string check_one(const OutputFile& out) {
   std::error_code ec;
   if (out.path.empty()) return out.option + " is empty";
   if (!p.has_filename()) return out.option + " " + out.path + " names a directory, not a file";
+  // The run adds a temporary suffix (.HOST.PID.tmp) and MPI-IO its own to the name; file systems
+  // allow 255 bytes per name (Open MPI aborts above about 230).
+  if (p.filename().string().size() > 200)
+    return out.option + ": the file name " + p.filename().string().substr(0, 40) + "... is too long (" +
+           std::to_string(p.filename().string().size()) +
+           " characters; at most 200, as hjbench and MPI-IO add suffixes to it)";
   const auto status = fs::status(p, ec);  // follows symlinks: the file that would be replaced
   if (fs::exists(status) && !fs::is_regular_file(status))
     return out.option + " " + out.path + " exists and is " + kind_of(status) +

@@ -74,7 +74,7 @@ else
   fail "min-time --walltime: exit $code"; cat di.log
 fi
 
-expect 2 "must be non-negative" "negative diffusion" -- "$HJBENCH" solve "${m[@]}" --problem.sigma -0.2 --output.file bad.h5
+expect 2 "volatility must be positive" "negative diffusion" -- "$HJBENCH" solve "${m[@]}" --problem.sigma -0.2 --output.file bad.h5
 expect 2 "value_iteration" "policy iteration on an exit-time problem" -- "$HJBENCH" solve "${d[@]/value_iteration/policy_iteration}" --output.file bad.h5
 expect 2 "unknown value 'upwind'" "unknown scheme" -- "$HJBENCH" solve "${m[@]}" --stationary.scheme upwind --output.file bad.h5
 expect 2 "must be positive" "time step factor 0" -- "$HJBENCH" solve "${m[@]}" --stationary.time_step_factor 0 --output.file bad.h5

@@ -49,4 +49,24 @@ except Exception as e:
 sys.exit(1)" && ok "NaN in a table's feedback (Python Table)" || fail "Python Table accepted NaN feedback"
 ln -s hist.h5 link.csv
 expect 3 "is the same file as" "--output.history a symlink to the table" -- "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file hist.h5 --output.history link.csv
+expect 2 "volatility must be positive" "merton --problem.sigma 0 names sigma (not rho)" -- "$HJBENCH" solve --problem.name merton --grid.shape 41 --solve.algorithm value_iteration --problem.sigma 0 --output.file m.h5
+expect 2 "half_width must be at most 1000" "min_time_double_integrator --problem.half_width 1e300" -- "$HJBENCH" solve --problem.name min_time_double_integrator --grid.shape 11,11 --solve.algorithm value_iteration --problem.half_width 1e300 --output.file m.h5
+"$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file unused.h5 --output.quiet -- -bogus_option 3 > log 2>&1
+[[ $? -eq 0 ]] && grep -q "PETSc option(s) after -- not used by any object: -bogus_option 3" log \
+  && ok "an unused PETSc option is reported" || { fail "unused PETSc option"; cat log; }
+long=$(printf 'x%.0s' {1..235}).h5
+expect 3 "is too long (238 characters" "an output name of 238 characters (Open MPI aborted on it)" -- "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file "$long"
+[[ -z "$(ls ./*.lock 2>/dev/null)" ]] && ok "no lock file left behind" || fail "a lock file was left"
+PYTHONPATH="$(dirname "$HJBENCH")/python" "$PYTHON" - <<'PY' && ok "Python evaluate refuses a policy returning None or NaN" || fail "Python evaluate accepted None/NaN actions"
+import math, sys
+import hjbench
+t = hjbench.Table("v.h5")
+for bad in (lambda o: None, lambda o: [math.nan]):
+    try:
+        hjbench.evaluate(t, bad, starts=2, domain_points=0, slice=0)
+    except (ValueError, TypeError) as e:
+        print("refused:", e)
+        continue
+    sys.exit(1)
+PY
 finish
