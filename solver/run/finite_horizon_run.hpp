@@ -140,8 +140,9 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
     const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     next = horizon - header.steps - 1;
     next_snapshot = header.next_snapshot;
-    writer = TableWriter::resume(comm, files.table, header.partial_table, axis_list, start, extent, times,
-                                 identity, extras);
+    writer = TableWriter::resume(comm, files.table,
+                                 partial_table_for(header.partial_table, config.checkpoint.restart, files),
+                                 axis_list, start, extent, times, identity, extras);
     PetscPrintf(comm, "resuming from %s at stage %ld on %d ranks\n", config.checkpoint.restart.c_str(),
                 next + 1, grid.size());
   } else {

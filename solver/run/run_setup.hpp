@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <map>
 #include <memory>
@@ -126,6 +127,27 @@ inline CheckpointHeader load_checkpoint(const std::string& path, const std::stri
   std::copy(state.begin(), state.end(), data);
   HJB_PETSC(VecRestoreArray(v, &data));
   return header;
+}
+
+/// The partial table a checkpoint records (the snapshots written before the stop), checked to belong
+/// to this run's output: a restart with another --output.file would consume another output's
+/// partial table and leave that run unresumable, so it is refused (ValidationError naming the
+/// output to give). A run directory that was moved as a whole still resumes: when the recorded
+/// path is gone, the file of the same name next to the checkpoint is used.
+inline std::string partial_table_for(const std::string& recorded, const std::string& checkpoint,
+                                     const RunFiles& files) {
+  namespace fs = std::filesystem;
+  const std::string name = fs::path(recorded).filename().string(),
+                    own = fs::path(files.table).filename().string();
+  HJB_CHECK(name.rfind(own + ".", 0) == 0, ValidationError,
+            "--restart " << checkpoint
+                         << ": the checkpoint continues the run of another output (its partial table is "
+                         << recorded << "), not of --output.file " << files.table
+                         << "; give that run's --output.file to resume it (nothing was changed)");
+  std::error_code ec;
+  if (fs::exists(recorded, ec)) return recorded;
+  const fs::path beside = fs::path(checkpoint).parent_path() / name;
+  return fs::exists(beside, ec) ? beside.string() : recorded;
 }
 
 /// Writes v as a checkpoint. Collective.

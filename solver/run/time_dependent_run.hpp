@@ -134,7 +134,10 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
     const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     from = {header.tau, header.steps, header.next_snapshot};
     // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
-    const std::string partial = header.partial_table.empty() ? files.table + ".tmp" : header.partial_table;
+    const std::string partial =
+        header.partial_table.empty()
+            ? files.table + ".tmp"
+            : partial_table_for(header.partial_table, config.checkpoint.restart, files);
     writer = TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity);
     PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n",
                 config.checkpoint.restart.c_str(), header.steps, -header.tau, grid.size());

@@ -69,4 +69,18 @@ for bad in (lambda o: None, lambda o: [math.nan]):
         continue
     sys.exit(1)
 PY
+# A restart must not consume another output's partial table; a moved run directory still resumes.
+mkdir run1
+a=(--problem.name air3d --grid.shape 41,41,40 --time.horizon 2.8 --time.snapshots 4 --solve.mode brt --output.quiet)
+"$HJBENCH" solve "${a[@]}" --output.file run1/A.h5 --walltime 0.5 > log 2>&1; code=$?
+if [[ $code -eq 5 && -e run1/A.h5.ckpt ]]; then
+  partial=$(ls run1/A.h5.*.tmp 2>/dev/null | head -1)
+  expect 3 "continues the run of another output" "--restart A.ckpt --output.file other.h5" -- "$HJBENCH" solve "${a[@]}" --restart run1/A.h5.ckpt --output.file run1/other.h5
+  [[ -n "$partial" && -e "$partial" && -e run1/A.h5.ckpt && ! -e run1/other.h5 ]] && ok "A's checkpoint and partial table untouched" || fail "A's run was changed"
+  mv run1 moved
+  "$HJBENCH" solve "${a[@]}" --restart moved/A.h5.ckpt --output.file moved/A.h5 > log 2>&1 && [[ -e moved/A.h5 && ! -e moved/A.h5.ckpt ]] \
+    && ok "a moved run directory resumes (its partial table found beside the checkpoint)" || { fail "moved run directory"; cat log; }
+else
+  fail "the wall-time stop that sets up the restart cases (exit $code)"; cat log
+fi
 finish
