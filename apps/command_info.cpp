@@ -10,10 +10,22 @@ namespace hjb::apps {
 int run_info(const CommandContext& context) {
   const auto& args = context.args;
   HJB_CHECK(args.size() == 1, UsageError, "usage: hjbench info FILE.h5");
-  const std::string text = is_sparse_table(args[0])
-                               ? describe_sparse_table(read_sparse_table(args[0]), args[0])
-                               : describe_table(read_table(args[0]), args[0]);
+  std::string text;
+  bool complete = true;
+  if (is_sparse_table(args[0])) {
+    const SparseTable table = read_sparse_table(args[0]);
+    text = describe_sparse_table(table, args[0]);
+    complete = table.complete;
+  } else {
+    const Table table = read_table(args[0]);
+    text = describe_table(table, args[0]);
+    complete = table.complete;
+  }
   if (context.rank == 0) std::cout << text;
+  // A partial table is described, but a script must not take it for a result.
+  HJB_CHECK(
+      complete, ValidationError,
+      args[0] << ": a partial table (the temporary file of an interrupted or failed run), described above");
   return 0;
 }
 

@@ -188,7 +188,11 @@ std::string describe_table(const Table& t, const std::string& path) {
        << ax.spacing() << "\n";
   }
   os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
-  for (std::size_t k = 0; k < t.times.size(); ++k) {
+  if (!t.complete)
+    os << "    (values not summarised: the snapshots after the run's last checkpoint were never written, and "
+          "a\n"
+          "     partial file cannot tell which; resume the run with --restart to complete it)\n";
+  for (std::size_t k = 0; t.complete && k < t.times.size(); ++k) {
     const auto& v = t.values[k];
     const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
     const double inside = std::count_if(v.begin(), v.end(), [](double x) { return x <= 0.0; });

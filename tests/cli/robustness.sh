@@ -77,6 +77,9 @@ if [[ $code -eq 5 && -e run1/A.h5.ckpt ]]; then
   partial=$(ls run1/A.h5.*.tmp 2>/dev/null | head -1)
   expect 3 "continues the run of another output" "--restart A.ckpt --output.file other.h5" -- "$HJBENCH" solve "${a[@]}" --restart run1/A.h5.ckpt --output.file run1/other.h5
   [[ -n "$partial" && -e "$partial" && -e run1/A.h5.ckpt && ! -e run1/other.h5 ]] && ok "A's checkpoint and partial table untouched" || fail "A's run was changed"
+  "$HJBENCH" info "$partial" > info.log 2>&1; code=$?
+  [[ $code -eq 3 ]] && grep -q PARTIAL info.log && grep -q "values not summarised" info.log && ! grep -q "min  *0  *max" info.log \
+    && ok "info on a partial table: described, no statistics of unwritten snapshots, exit 3" || { fail "info on a partial table: exit $code"; cat info.log; }
   mv run1 moved
   "$HJBENCH" solve "${a[@]}" --restart moved/A.h5.ckpt --output.file moved/A.h5 > log 2>&1 && [[ -e moved/A.h5 && ! -e moved/A.h5.ckpt ]] \
     && ok "a moved run directory resumes (its partial table found beside the checkpoint)" || { fail "moved run directory"; cat log; }
