@@ -54,7 +54,18 @@ Handle open_for_reading(const std::string& path) {
   HJB_CHECK(std::filesystem::is_regular_file(path), ValidationError, path << " is not a regular file");
   HJB_CHECK(H5Fis_hdf5(path.c_str()) > 0, ValidationError, path << ": not an HDF5 file (or corrupt)");
   Handle f = file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  HJB_CHECK(f.valid(), ValidationError, path << ": cannot open for reading");
+  if (!f.valid()) {
+    // An HDF5 signature but no readable file: most often a copy cut short (disk full, interrupted
+    // transfer), whose superblock points past its end.
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    HJB_CHECK(
+        false, ValidationError,
+        path << ": an HDF5 file that cannot be opened ("
+             << (ec ? std::string("size unknown") : std::to_string(bytes) + " bytes")
+             << "): truncated or corrupt — a copy cut short, or a disk that filled while it was written; "
+                "copy or solve it again");
+  }
   return f;
 }
 

@@ -47,6 +47,8 @@ try:
 except Exception as e:
     sys.exit(0 if 'non-finite' in str(e) else 1)
 sys.exit(1)" && ok "NaN in a table's feedback (Python Table)" || fail "Python Table accepted NaN feedback"
+head -c $(( $(stat -c %s v.h5) / 2 )) v.h5 > truncated.h5
+expect 3 "truncated or corrupt" "a truncated table says so (was 'cannot open for reading')" -- "$HJBENCH" info truncated.h5
 ln -s hist.h5 link.csv
 expect 3 "is the same file as" "--output.history a symlink to the table" -- "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file hist.h5 --output.history link.csv
 expect 2 "volatility must be positive" "merton --problem.sigma 0 names sigma (not rho)" -- "$HJBENCH" solve --problem.name merton --grid.shape 41 --solve.algorithm value_iteration --problem.sigma 0 --output.file m.h5
