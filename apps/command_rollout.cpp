@@ -47,9 +47,9 @@ void print_episodic_bracket(const Table& table, const std::string& path, const r
   std::vector<double> to_lower;  // R_lookahead - R_policy, per episode (the policy's cost is -R_policy)
   for (std::size_t i = 0; i < starts.size(); ++i)
     to_lower.push_back(lookahead.returns[i] + gap.discounted_cost[i]);
-  const auto lower = rl::mean_and_standard_error(lookahead.returns);
-  const auto gap_lower = rl::mean_and_standard_error(to_lower);
-  const double reference_error = std::abs(rl::mean_and_standard_error(lookahead.paired).mean);
+  const auto lower = rl::summarize(lookahead.returns, 0.95, 0);
+  const auto gap_lower = rl::summarize(to_lower, 0.95, 0);
+  const double reference_error = std::abs(rl::summarize(lookahead.paired, 0.95, 0).mean);
   std::printf(
       "  the optimum at these starts: >= %.3f +- %.3f, achieved by the table's lookahead feedback (a lower "
       "end); the "

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "grids/multilinear.hpp"
 #include "rl_baselines/agents/episodic.hpp"
+#include "rl_baselines/agents/score.hpp"
 
 namespace hjb::apps {
 
@@ -17,8 +18,8 @@ namespace {
 
 void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std::string& path,
                     const rl::Environment& env, std::size_t starts, bool sampled) {
-  const auto ret = rl::mean_and_standard_error(r.returns);
-  const auto diff = rl::mean_and_standard_error(r.paired);
+  const auto ret = rl::summarize(r.returns, 0.95, 0);
+  const auto diff = rl::summarize(r.paired, 0.95, 0);
   std::string grid;
   for (const auto& a : table.axes) grid += (grid.empty() ? "" : "x") + std::to_string(a.n);
   std::printf("episodic return of %s under the feedback of %s (horizon %ld steps, grid %s, %ld actions)\n",
@@ -123,14 +124,14 @@ int run_simulate(const CommandContext& context) {
     values.push_back(interpolate_table(table.axes, v, x0s[k].data()));
     gaps.push_back(achieved[k] - values.back());
   }
-  const auto gap = rl::mean_and_standard_error(gaps);
+  const auto gap = rl::summarize(gaps, 0.95, 0);
   std::printf("closed-loop feedback of %s on %s (discount %.6g, %ld steps per trajectory, %zu start%s)\n",
               table_path.c_str(), env->problem_name().c_str(), gamma, steps, x0s.size(),
               x0s.size() > 1 ? "s" : "");
   std::printf("  achieved cost J (an upper bound on V*, up to a tail of discount^%ld)  mean %.6f\n", steps,
-              rl::mean_and_standard_error(achieved).mean);
+              rl::summarize(achieved, 0.95, 0).mean);
   std::printf("  table value V                                                     mean %.6f\n",
-              rl::mean_and_standard_error(values).mean);
+              rl::summarize(values, 0.95, 0).mean);
   std::printf(
       "  J - V (paired)                                                    mean %.6f +- %.6f (standard "
       "error), "

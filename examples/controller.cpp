@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rl_baselines/agents/episodic.hpp"
+#include "rl_baselines/agents/score.hpp"
 #include "rl_baselines/env/environment.hpp"
 
 namespace {
@@ -45,8 +46,8 @@ int main() {
     return std::clamp(-2.0 * energy * (omega >= 0 ? 1.0 : -1.0), -2.0, 2.0);
   };
   const auto nothing = [](double, double) { return 0.0; };
-  const auto a = hjb::rl::mean_and_standard_error(returns_of(*env, swing_up, 100));
-  const auto b = hjb::rl::mean_and_standard_error(returns_of(*env, nothing, 100));
+  const auto a = hjb::rl::summarize(returns_of(*env, swing_up, 100), 0.95, 0);
+  const auto b = hjb::rl::summarize(returns_of(*env, nothing, 100), 0.95, 0);
   std::printf(
       "Pendulum-v1, 100 seeded episodes: swing-up %.2f +- %.2f, no torque %.2f +- %.2f (mean return, SE)\n",
       a.mean, a.standard_error, b.mean, b.standard_error);

@@ -7,12 +7,16 @@ import json
 import math
 import os
 import subprocess
+import sys
 
 import h5py
 import numpy as np
 import pytest
 
 import hjbench
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests"))
+from numpy_reference import interpolate, pendulum_step  # noqa: E402  (independent NumPy computations)
 
 HJBENCH = os.environ.get("HJBENCH", "build/hjbench")
 
@@ -71,41 +75,6 @@ def test_environment_follows_gymnasium_pendulum(files):
         hjbench.make_env("no_such_problem")
 
 
-def _interpolate(path, points, dataset="value/final"):
-    """Multilinear interpolation of a tensor table read with h5py (periodic axes wrap, others clamp)."""
-    f = h5py.File(path)
-    names = f.attrs["axes"].split(",")
-    axes = [f["axes/" + n][...] for n in names]
-    periodic = [bool(f["axes/" + n].attrs["periodic"]) for n in names]
-    lo = [float(f["axes/" + n].attrs["lo"]) for n in names]
-    table = f[dataset][...]
-    out = []
-    for x in points:
-        idx, w = [], []
-        for k, a in enumerate(axes):
-            n, h = len(a), a[1] - a[0]
-            t = (x[k] - lo[k]) / h
-            if periodic[k]:
-                t = t % n
-                i = min(int(t), n - 1)
-            else:
-                t = min(max(t, 0.0), n - 1.0)
-                i = min(int(t), n - 2)
-            idx.append(i)
-            w.append(t - i)
-        v = 0.0
-        for c in range(1 << len(axes)):
-            wt, ii = 1.0, []
-            for k in range(len(axes)):
-                up = (c >> k) & 1
-                g = idx[k] + up
-                ii.append(0 if g == len(axes[k]) else g)
-                wt *= w[k] if up else 1 - w[k]
-            v += wt * table[tuple(ii)]
-        out.append(v)
-    return np.array(out)
-
-
 def test_gap_equals_an_independent_closed_loop(files):
     """The gap J - V* that evaluate reports for a Python controller, recomputed here without the
     module: Gymnasium's Pendulum-v1 step written out in NumPy, the controller on its observation,
@@ -122,16 +91,15 @@ def test_gap_equals_an_independent_closed_loop(files):
     for th, om in x0:
         cost, disc, k = 0.0, 1.0, 0
         while True:
-            u = float(np.clip(pd(np.array([math.cos(th), math.sin(th), om]))[0], -2.0, 2.0))
-            cost += disc * ((((th + math.pi) % (2 * math.pi)) - math.pi) ** 2 + 0.1 * om**2 + 0.001 * u**2)
-            om = min(max(om + (3 * 10.0 / 2 * math.sin(th) + 3.0 * u) * 0.05, -8.0), 8.0)
-            th = th + om * 0.05
+            u = float(pd(np.array([math.cos(th), math.sin(th), om]))[0])
+            th, om, step_cost = pendulum_step(th, om, u)
+            cost += disc * step_cost
             disc *= gamma
             k += 1
             if k >= 200 and disc < 1e-10:
                 break
         costs.append(cost)
-    vstar = _interpolate(str(files / "v.h5"), x0)
+    vstar = interpolate(str(files / "v.h5"), x0)
     assert np.allclose(s["per_start"]["policy_cost"], costs, rtol=1e-9, atol=1e-9)
     assert np.allclose(s["per_start"]["optimal_value"], vstar, rtol=1e-12, atol=1e-9)
     assert s["gap_cost"]["mean"] == pytest.approx(np.mean(np.array(costs) - vstar), rel=1e-9)

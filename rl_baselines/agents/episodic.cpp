@@ -12,16 +12,6 @@
 
 namespace hjb::rl {
 
-MeanAndError mean_and_standard_error(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  MeanAndError m;
-  double var = 0.0;
-  for (double v : x) m.mean += v / n;
-  for (double v : x) var += (v - m.mean) * (v - m.mean);
-  m.standard_error = x.size() > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
-  return m;
-}
-
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts,
                                  bool from_start_distribution) {

@@ -11,12 +11,6 @@
 
 namespace hjb::rl {
 
-/// Mean and standard error of the mean of a sample (0 for a single value).
-struct MeanAndError {
-  double mean = 0.0, standard_error = 0.0;
-};
-MeanAndError mean_and_standard_error(const std::vector<double>& sample);
-
 struct EpisodicOptimum {
   long horizon = 0;        ///< episode steps N (the table's horizon_steps)
   long actions = 0;        ///< actions of the table's action grid, used by the lookahead

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "rl_baselines/agents/score.hpp"
 
 namespace hjb::rl {
 
@@ -38,11 +39,9 @@ Evaluation evaluate_policy(const Policy& policy, const Environment& prototype, i
     }
     e.returns.push_back(total);
   }
-  const double n = static_cast<double>(episodes);
-  e.mean = std::accumulate(e.returns.begin(), e.returns.end(), 0.0) / n;
-  double var = 0.0;
-  for (double r : e.returns) var += (r - e.mean) * (r - e.mean);
-  e.standard_error = episodes > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
+  const SampleSummary s = summarize(e.returns, 0.95, 0);
+  e.mean = s.mean;
+  e.standard_error = s.standard_error;
   return e;
 }
 
@@ -143,10 +142,9 @@ OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype,
   const double n = static_cast<double>(episodes);
   g.mean_cost = std::accumulate(g.discounted_cost.begin(), g.discounted_cost.end(), 0.0) / n;
   g.mean_optimal = std::accumulate(g.optimal_value.begin(), g.optimal_value.end(), 0.0) / n;
-  g.mean_gap = std::accumulate(gaps.begin(), gaps.end(), 0.0) / n;
-  double var = 0.0;
-  for (double x : gaps) var += (x - g.mean_gap) * (x - g.mean_gap);
-  g.gap_standard_error = episodes > 1 ? std::sqrt(var / (n - 1) / n) : 0.0;
+  const SampleSummary gap = summarize(gaps, 0.95, 0);
+  g.mean_gap = gap.mean;
+  g.gap_standard_error = gap.standard_error;
   return g;
 }
 

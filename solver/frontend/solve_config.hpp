@@ -98,8 +98,6 @@ struct SolveConfig {
   double memory_per_rank = 0;  ///< bytes; 0: no budget
   std::string command_line, petsc_options;
 
-  /// A discrete-time MDP solver (value or policy iteration, finite horizon) on a chain.
-  bool mdp_algorithm() const { return algorithm != Algorithm::time_dependent; }
   /// Every group's own checks (grid, sparse, time-dependent scheme, stationary, run control) and
   /// the outputs' names. Throws UsageError naming the option. Called once by the argument parser.
   void validate() const;

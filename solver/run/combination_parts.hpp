@@ -194,11 +194,11 @@ struct ComponentsOutcome {
 /// stopped mid-way resumes from its own checkpoint. The run's wall time is shared by the components.
 template <class P>
 ComponentsOutcome solve_components(MPI_Comm sub, const SolveConfig& config,
+                                   const std::array<AxisDomain, P::dim>& domain,
                                    const std::vector<CombinationComponent>& components,
                                    const std::vector<int>& owner, int group,
                                    const ComponentDirectory& directory, double start) {
   constexpr int D = P::dim;
-  const auto domain = configure_problem<P>(config).domain();
   ComponentsOutcome out;
   for (std::size_t c = 0; c < components.size() && !out.stopped; ++c) {
     if (owner[c] != group) continue;

@@ -178,7 +178,7 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   MPI_Comm sub;
   MPI_Comm_split(comm, group, rank, &sub);
   const ComponentsOutcome outcome =
-      solve_components<P>(sub, config, components, owner, group, directory, start);
+      solve_components<P>(sub, config, domain, components, owner, group, directory, start);
   MPI_Comm_free(&sub);
   int any_stop = 0;
   MPI_Allreduce(&outcome.stopped, &any_stop, 1, MPI_INT, MPI_MAX, comm);

@@ -29,34 +29,10 @@ p=(--problem.name pendulum --solve.algorithm policy_iteration --output.quiet)
   > out.txt && ok "evaluate runs (2-D tensor table, PPO with its critic)" || fail "evaluate: $(cat out.txt)"
 cat out.txt
 ret=$("$HJBENCH" rollout weak.h5 --episodes 60 | sed -nE 's/.*mean return (-?[0-9.]+) .*/\1/p')
-"$PYTHON" - s.json v.h5 c.h5 "$ret" weak.h5 <<'PY' && ok "per-start V*, returns, summaries and the critic agree with independent computations" || fail "evaluate numbers"
+PYTHONPATH="$here/.." "$PYTHON" - s.json v.h5 c.h5 "$ret" weak.h5 <<'PY' && ok "per-start V*, returns, summaries and the critic agree with independent computations" || fail "evaluate numbers"
 import json, sys, h5py, numpy as np
 s = json.load(open(sys.argv[1]))
-def interp(path, pts):
-    f = h5py.File(path); names = f.attrs["axes"].split(",")
-    ax = [f["axes/" + n][...] for n in names]; V = f["value/final"][...]
-    per = [bool(f["axes/" + n].attrs["periodic"]) for n in names]
-    lo = [float(f["axes/" + n].attrs["lo"]) for n in names]; hi = [float(f["axes/" + n].attrs["hi"]) for n in names]
-    out = []
-    for x in pts:
-        idx, w = [], []
-        for k, a in enumerate(ax):
-            n = len(a); h = a[1] - a[0]; t = (x[k] - lo[k]) / h
-            if per[k]:
-                t = t % n; i = min(int(t), n - 1)
-            else:
-                t = min(max(t, 0.0), n - 1.0); i = min(int(t), n - 2)
-            idx.append(i); w.append(t - i)
-        v = 0.0
-        for c in range(1 << len(ax)):
-            wt, ii = 1.0, []
-            for k in range(len(ax)):
-                up = (c >> k) & 1; g = idx[k] + up
-                if g == len(ax[k]): g = 0
-                ii.append(g); wt *= w[k] if up else 1 - w[k]
-            v += wt * V[tuple(ii)]
-        out.append(v)
-    return np.array(out)
+from numpy_reference import interpolate as interp
 ps = s["per_start"]; x0 = np.array(ps["x0"])
 vstar = interp(sys.argv[2], x0)
 assert np.allclose(vstar, ps["optimal_value"], rtol=1e-12, atol=1e-9), "V* at the starts"

@@ -19,47 +19,20 @@ number() { sed -nE "s/.*$1.*mean (-?[0-9.]+).*/\1/p" log | head -1; }
 for x0 in 0,0 1.3,-0.4 -2.9,0.7 0.25,3.1; do
   "$HJBENCH" simulate p.h5 --x0 "$x0" > log 2>&1 || { fail "simulate --x0 $x0"; cat log; continue; }
   j=$(number "achieved cost J") v=$(number "table value V")
-  "$PYTHON" - "$x0" "$j" "$v" <<'PY' && ok "--x0 $x0: J and V equal an independent NumPy closed loop and interpolation" || fail "--x0 $x0: J/V differ"
+  PYTHONPATH="$here/.." "$PYTHON" - "$x0" "$j" "$v" <<'PY' && ok "--x0 $x0: J and V equal an independent NumPy closed loop and interpolation" || fail "--x0 $x0: J/V differ"
 import math, sys
-import h5py, numpy as np
+from numpy_reference import interpolator, pendulum_step
 x0 = [float(t) for t in sys.argv[1].split(",")]; j_printed, v_printed = float(sys.argv[2]), float(sys.argv[3])
-f = h5py.File("p.h5")
-names = f.attrs["axes"].split(",")
-axes = [f["axes/" + n][...] for n in names]
-periodic = [bool(f["axes/" + n].attrs["periodic"]) for n in names]
-lo = [float(f["axes/" + n].attrs["lo"]) for n in names]
-V, U = f["value/final"][...], f["policy/action_0"][...]
-def interp(T, x):
-    idx, w = [], []
-    for k, a in enumerate(axes):
-        n, h = len(a), a[1] - a[0]
-        t = (x[k] - lo[k]) / h
-        if periodic[k]:
-            t = t % n; i = min(int(t), n - 1)
-        else:
-            t = min(max(t, 0.0), n - 1.0); i = min(int(t), n - 2)
-        idx.append(i); w.append(t - i)
-    v = 0.0
-    for c in range(4):
-        wt, ii = 1.0, []
-        for k in range(2):
-            up = (c >> k) & 1; g = idx[k] + up
-            if g == len(axes[k]): g = 0
-            ii.append(g); wt *= w[k] if up else 1 - w[k]
-        v += wt * T[tuple(ii)]
-    return v
-def angle_normalize(x):
-    return ((x + math.pi) % (2 * math.pi)) - math.pi
-g, m, l, dt, gamma = 10.0, 1.0, 1.0, 0.05, 0.99
+gamma = 0.99
 steps = math.ceil(math.log(1e-10) / math.log(gamma))
 th, om = x0; J, disc = 0.0, 1.0
-for k in range(steps):   # Gymnasium 0.29 PendulumEnv.step, written out again
-    u = min(max(interp(U, (th, om)), -2.0), 2.0)
-    J += disc * (angle_normalize(th) ** 2 + 0.1 * om ** 2 + 0.001 * u ** 2)
-    om = min(max(om + (3 * g / (2 * l) * math.sin(th) + 3.0 / (m * l * l) * u) * dt, -8.0), 8.0)
-    th = th + om * dt
+feedback = interpolator("p.h5", "policy/action_0")
+for k in range(steps):   # the closed loop under the interpolated table feedback
+    u = feedback((th, om))
+    th, om, cost = pendulum_step(th, om, u)
+    J += disc * cost
     disc *= gamma
-v = interp(V, x0)
+v = interpolator("p.h5")(x0)
 print(f"x0 {x0}: J printed {j_printed:.6f}, NumPy {J:.6f}; V printed {v_printed:.6f}, NumPy {v:.6f}")
 sys.exit(0 if abs(J - j_printed) <= 1e-5 * max(1.0, abs(J)) and abs(v - v_printed) <= 2e-6 else 1)
 PY
