@@ -78,6 +78,7 @@ void print_score(const rl::Score& s, const rl::Policy& policy, const std::string
 int run_evaluate(const CommandContext& context) {
   std::string table_path, policy_path, coarse_path, json_path;
   rl::ScoreOptions o;
+  Seed seed{o.seed};
   po::options_description opts(
       "hjbench evaluate --table T.h5 --policy P.h5 [--starts N] [--seed S] [--coarse-table C.h5] "
       "[--output.json F]");
@@ -86,7 +87,7 @@ int run_evaluate(const CommandContext& context) {
       "policy", po::value(&policy_path), "a policy file (hjbench train)")(
       "starts", po::value(&o.starts)->default_value(o.starts),
       "episodes; episode e starts from the environment's reset(seed + e)")(
-      "seed", po::value(&o.seed)->default_value(o.seed), "first episode seed")(
+      "seed", po::value(&seed)->default_value(seed), "first episode seed")(
       "coarse-table", po::value(&coarse_path),
       "the same problem on a coarser grid: V*'s discretisation error at the starts, |V - V_coarse|")(
       "bootstrap", po::value(&o.bootstrap)->default_value(o.bootstrap),
@@ -107,6 +108,7 @@ int run_evaluate(const CommandContext& context) {
       "gap (J_feedback >= V*), the critic's and the policy's errors over the table's box and "
       "along visited states, and the critic's Bellman residual.\n";
   if (!parse_options(context.args, opts, vm, {nullptr, epilogue})) return 0;
+  o.seed = seed;
   HJB_CHECK(!table_path.empty() && !policy_path.empty(), UsageError,
             "usage: hjbench evaluate --table T.h5 --policy P.h5 [--starts N] [--seed S]");
   HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);

@@ -77,11 +77,11 @@ void print_episodic_bracket(const Table& table, const std::string& path, const r
 int run_rollout(const CommandContext& context) {
   std::string path, problem, table_path, episodic_path;
   int episodes = 100;
-  std::uint64_t seed = 1000000;
+  Seed seed{1000000};
   po::options_description opts("hjbench rollout POLICY.h5 [--episodes N] [--seed S] [--problem NAME]");
   opts.add_options()("help,h", "print this help")("policy", po::value(&path), "policy file")(
       "episodes", po::value(&episodes)->default_value(100), "number of seeded episodes")(
-      "seed", po::value(&seed)->default_value(1000000), "episode e starts from reset(seed + e)")(
+      "seed", po::value(&seed)->default_value(Seed{1000000}), "episode e starts from reset(seed + e)")(
       "problem", po::value(&problem), "problem to evaluate on (default: the policy's)")(
       "table", po::value(&table_path),
       "a stationary value table of the same problem (hjbench solve --solve.algorithm ...): also print the "

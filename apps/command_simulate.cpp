@@ -55,7 +55,7 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
 int run_simulate(const CommandContext& context) {
   std::string table_path, x0_text;
   int starts = 1000;
-  std::uint64_t seed = 1;
+  Seed seed{1};
   long steps = 0;
   po::options_description opts(
       "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
@@ -63,7 +63,7 @@ int run_simulate(const CommandContext& context) {
                                                   "a stationary or finite-horizon value table")(
       "starts", po::value(&starts)->default_value(1000),
       "start states drawn from the problem's start distribution (finite-horizon tables: default 10000)")(
-      "seed", po::value(&seed)->default_value(1), "start k is drawn after reseeding with seed + k")(
+      "seed", po::value(&seed)->default_value(Seed{1}), "start k is drawn after reseeding with seed + k")(
       "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
       "steps", po::value(&steps),
       "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)");

@@ -14,15 +14,27 @@
 
 namespace hjb::apps {
 
+void validate(boost::any& v, const std::vector<std::string>& values, Seed*, int) {
+  po::validators::check_first_occurrence(v);
+  const std::string& text = po::validators::get_single_string(values);
+  std::size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    if (text.find_first_not_of("0123456789") == std::string::npos) n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size())
+    throw po::invalid_option_value(text);  // the message names the option and the value
+  v = Seed{n};
+}
+
+std::ostream& operator<<(std::ostream& os, const Seed& seed) { return os << seed.value; }
+
 bool parse_options(const std::vector<std::string>& args, const po::options_description& options,
                    po::variables_map& vm, const ParseSpec& spec) {
   // Boost's default style without guessing: an abbreviated option is an error, not a silent match.
   constexpr int no_guessing = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  // Seeds are unsigned: Boost would wrap "-1" to 2^64 - 1 without a word.
-  for (std::size_t k = 0; k + 1 < args.size(); ++k)
-    if (args[k].size() > 4 && args[k].compare(args[k].size() - 4, 4, "seed") == 0 &&
-        args[k].rfind("--", 0) == 0 && !args[k + 1].empty() && args[k + 1][0] == '-')
-      throw UsageError(args[k] + " must be a non-negative integer, got " + args[k + 1]);
   try {
     auto parser = po::command_line_parser(args).options(options).style(no_guessing);
     if (spec.positional) parser.positional(*spec.positional);

@@ -14,6 +14,16 @@ namespace hjb::apps {
 
 namespace po = boost::program_options;
 
+/// A random seed: a non-negative integer (Boost would wrap "-1" to 2^64 - 1 without a word), on the
+/// command line and in INI files alike; used where a std::uint64_t is.
+struct Seed {
+  std::uint64_t value = 0;
+  operator std::uint64_t() const { return value; }
+};
+/// Boost.Program_options' parser of a Seed (found by argument-dependent lookup): digits only.
+void validate(boost::any& v, const std::vector<std::string>& values, Seed*, int);
+std::ostream& operator<<(std::ostream& os, const Seed& seed);
+
 /// How a command's options are read.
 struct ParseSpec {
   const po::positional_options_description* positional = nullptr;

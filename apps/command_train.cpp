@@ -36,12 +36,12 @@ struct TrainOptions {
   std::string algo, problem = "pendulum", output, curve, ppo_hidden = "64,64", sac_hidden = "64,64",
                     ppo_activation = "tanh", sac_activation = "relu";
   long steps = 0;
-  std::uint64_t seed = 1;
+  Seed seed{1};
   int eval_episodes = 100, state_dim = 0;
   std::string gap_table, sac_warm_table, ppo_warm_table;
   long gap_every = 10000;
   int gap_starts = 20;
-  std::uint64_t gap_seed = 1000000;
+  Seed gap_seed{1000000};
   rl::PpoOptions ppo;
   rl::SacOptions sac;
 };
@@ -57,7 +57,8 @@ po::options_description train_options(TrainOptions& t, std::string& config_file)
                                                 problem_help.c_str())(
       "dim", po::value(&t.state_dim)->default_value(0),
       "state dimension of a problem family with several (lqr_mdp: 2 or 3; 0: the first)")(
-      "seed", po::value(&t.seed)->default_value(1), "random seed (training is deterministic for a seed)")(
+      "seed", po::value(&t.seed)->default_value(Seed{1}),
+      "random seed (training is deterministic for a seed)")(
       "steps", po::value(&t.steps), "environment steps (default: ppo 300000, sac 20000)")(
       "output", po::value(&t.output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
       "curve", po::value(&t.curve), "learning curve CSV (default: the policy file name with _curve.csv)")(
@@ -69,7 +70,7 @@ po::options_description train_options(TrainOptions& t, std::string& config_file)
       "with --evaluate.table: environment steps between gap measurements")(
       "evaluate.starts", po::value(&t.gap_starts)->default_value(20),
       "with --evaluate.table: fixed starts per measurement (start e from reset(evaluate.seed + e))")(
-      "evaluate.seed", po::value(&t.gap_seed)->default_value(1000000),
+      "evaluate.seed", po::value(&t.gap_seed)->default_value(Seed{1000000}),
       "with --evaluate.table: first start seed");
   auto ppo = agent_options("PPO", "ppo.", t.ppo);
   ppo.add_options()("ppo.warm_start_table", po::value(&t.ppo_warm_table),

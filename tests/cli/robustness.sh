@@ -19,11 +19,13 @@ expect 3 "named pipe (FIFO)" "a config file that is a FIFO (solve)" -- t "$HJBEN
 expect 3 "named pipe (FIFO)" "a config file that is a FIFO (train)" -- t "$HJBENCH" train --algo ppo --config pipe.ini --output p.h5
 expect 3 "policy file pipe.h5: a named pipe" "a policy file that is a FIFO (rollout)" -- t "$HJBENCH" rollout pipe.h5
 expect 3 "checkpoint pipe.h5: a named pipe" "--restart from a FIFO" -- t "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --restart pipe.h5 --output.file r.h5
+printf 'algo = ppo\nseed = -3\n' > seed.ini
+expect 2 "argument ('-3') for option 'seed' is invalid" "seed = -3 in a train config file" -- "$HJBENCH" train --config seed.ini --output p.h5
 printf '\xef\xbb\xbf[problem]\nname = eikonal\n[grid]\nshape = 11,11\n' > bom.ini
 "$HJBENCH" solve bom.ini --output.file bom.h5 --output.quiet > log 2>&1 && [[ -f bom.h5 ]] \
   && ok "an INI file with a UTF-8 byte-order mark is read" || { fail "BOM"; cat log; }
-expect 2 "--seed must be a non-negative integer, got -1" "train --seed -1" -- "$HJBENCH" train --algo ppo --seed -1 --output p.h5
-expect 2 "--seed must be a non-negative integer" "rollout --seed -5" -- "$HJBENCH" rollout pipe.h5 --seed -5
+expect 2 "the argument ('-1') for option '--seed' is invalid" "train --seed -1" -- "$HJBENCH" train --algo ppo --seed -1 --output p.h5
+expect 2 "argument ('-5') for option '--seed' is invalid" "rollout --seed -5" -- "$HJBENCH" rollout pipe.h5 --seed -5
 fh=(--problem.name pendulum --solve.algorithm finite_horizon --grid.shape 11,11 --output.file fh.h5 --output.quiet)
 expect 2 "5001 stored stages, more than the 4000 a table holds" "--finite_horizon.steps 5000 (refused before solving)" -- "$HJBENCH" solve "${fh[@]}" --finite_horizon.steps 5000
 expect 2 "5001 stored stages" "the same with --dry-run" -- "$HJBENCH" solve "${fh[@]}" --finite_horizon.steps 5000 --dry-run
