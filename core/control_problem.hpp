@@ -75,6 +75,12 @@ inline void require_whole_positive(const char* name, double value) {
     throw UsageError(std::string("--problem.") + name + " must be a positive whole number, got " +
                      std::to_string(value));
 }
+/// value in (0, max]: a step length beyond `max` leaves the range the model's integrator is meant for.
+inline void require_in_range(const char* name, double value, double max) {
+  if (!(value > 0 && value <= max))
+    throw UsageError(std::string("--problem.") + name + " must be in (0, " + std::to_string(max) + "], got " +
+                     std::to_string(value));
+}
 inline void require_discount(const char* name, double value) {
   if (!(value > 0 && value < 1))
     throw UsageError(std::string("--problem.") + name + " must be in (0, 1), got " + std::to_string(value));

@@ -26,6 +26,7 @@
 //                       static constexpr int observation_dim;  double episode_steps;
 //                       State<dim> sample_start(std::mt19937_64&) const;  Box<dim> start_box() const;
 //                       std::array<double, observation_dim> observe(const State<dim>&) const;
+//                       Box<observation_dim> observation_box() const;  (Gymnasium's observation space)
 //   .terminal_states  bool is_terminal(const State<dim>&) const; double terminal_reward(const State<dim>&)
 //   const; .discrete_actions static constexpr int discrete_actions;  (K actions per axis over the action box)
 //   .rl_defaults      static constexpr RlDefaults rl_defaults;  (core/rl_mapping.hpp)
@@ -79,6 +80,7 @@ concept EnvironmentProblem = DiscreteStepProblem<P> &&
   { p.sample_start(rng) } -> std::same_as<State<P::dim>>;
   { p.start_box() } -> std::same_as<Box<P::dim>>;
   { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
+  { p.observation_box() } -> std::same_as<Box<P::observation_dim>>;
   { p.episode_steps } -> std::convertible_to<double>;
 };
 

@@ -48,7 +48,7 @@ struct Acrobot {
     f("discount", discount);
   }
   void validate() const {
-    require_positive("dt", dt);
+    require_in_range("dt", dt, 1.0);  // RK4 on these dynamics: NaN states long before dt = 1e3
     require_whole_positive("episode_steps", episode_steps);
     require_discount("discount", discount);
   }
@@ -132,6 +132,11 @@ struct Acrobot {
   static constexpr int observation_dim = 6;
   std::array<double, 6> observe(const State<4>& s) const {
     return {std::cos(s[0]), std::sin(s[0]), std::cos(s[1]), std::sin(s[1]), s[2], s[3]};
+  }
+  /// Gymnasium's observation space: cosines and sines in [-1, 1], the clipped velocities.
+  Box<6> observation_box() const {
+    return {{-1.0, -1.0, -1.0, -1.0, -max_velocity_1, -max_velocity_2},
+            {1.0, 1.0, 1.0, 1.0, max_velocity_1, max_velocity_2}};
   }
   Box<1> action_box() const { return {{-1.0}, {1.0}}; }
 };

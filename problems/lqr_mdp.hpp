@@ -110,6 +110,13 @@ struct LqrMdp {
   }
   static constexpr int observation_dim = D;
   std::array<double, D> observe(const State<D>& x) const { return x; }
+  /// The state is clipped to [-half_width, half_width]^D by the step.
+  Box<D> observation_box() const {
+    Box<D> b;
+    b.lo.fill(-half_width);
+    b.hi.fill(half_width);
+    return b;
+  }
   Box<1> action_box() const { return {{-max_action}, {max_action}}; }
 };
 

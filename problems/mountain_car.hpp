@@ -88,6 +88,8 @@ struct MountainCar {
   }
   static constexpr int observation_dim = 2;
   std::array<double, 2> observe(const State<2>& s) const { return s; }
+  /// Gymnasium's observation space: the position and speed limits.
+  Box<2> observation_box() const { return {{min_position, -max_speed}, {max_position, max_speed}}; }
   Box<1> action_box() const { return {{-1.0}, {1.0}}; }
 };
 

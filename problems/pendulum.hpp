@@ -99,6 +99,8 @@ struct Pendulum {
   }
   static constexpr int observation_dim = 3;
   std::array<double, 3> observe(const State<2>& s) const { return {std::cos(s[0]), std::sin(s[0]), s[1]}; }
+  /// Gymnasium's observation space: cos and sin in [-1, 1], |omega| <= max_speed.
+  Box<3> observation_box() const { return {{-1.0, -1.0, -max_speed}, {1.0, 1.0, max_speed}}; }
   Box<1> action_box() const { return {{-max_torque}, {max_torque}}; }
 };
 

@@ -1,18 +1,20 @@
-// The `hjbench` Python module (pybind11): hjbench's tables, environments and scoring from Python,
-// built from the same C++ code as the command line tool — no second definition of any problem.
+// The compiled core of the `hjbench` Python package (pybind11): hjbench's tables, environments and
+// scoring, built from the same C++ code as the command line tool — no second definition of any
+// problem. The package (python/hjbench/*.py) puts the user-facing layer on top: Gymnasium
+// environments, argument checks with clear messages, paths as str or os.PathLike.
 //
-//   import hjbench
-//   table = hjbench.Table("pendulum_v.h5")          # tensor or sparse
-//   table.value([0.1, 0.0]); table.feedback(points)  # V* and the optimal feedback, any dimension
-//   env = hjbench.make_env("pendulum")              # Gymnasium API: reset(seed=), step(a)
-//   score = hjbench.evaluate(table, lambda obs: model.predict(obs, deterministic=True))
-//   score["gap_cost"]["mean"]                        # the same numbers as `hjbench evaluate`
+// Threads: HDF5 (the parallel build) is not thread-safe, so every file access holds one mutex, taken
+// with the GIL released; long computations (reading, scoring a Policy, values at many points)
+// release the GIL; NumPy's C API is initialised when the module loads, not by whichever thread first
+// makes an array (that one-time initialisation imports a module while holding a C++ static guard,
+// which deadlocks a second thread waiting on the guard while holding the GIL).
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -28,6 +30,23 @@ using namespace hjb;
 
 namespace {
 
+/// HDF5 is not thread-safe: one file access at a time (taken with the GIL released).
+std::mutex& hdf5_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+/// Runs f with the GIL released and the HDF5 mutex held.
+template <class F>
+auto with_hdf5(F&& f) {
+  py::gil_scoped_release release;
+  std::lock_guard<std::mutex> lock(hdf5_mutex());
+  return f();
+}
+
+/// Points beyond which value()/feedback() release the GIL.
+constexpr py::ssize_t release_gil_from = 64;
+
 /// Points as an (n, d) array (a single point of d numbers gives n = 1).
 py::array_t<double, py::array::c_style | py::array::forcecast> as_points(const py::object& x, int d,
                                                                          bool& single) {
@@ -39,6 +58,18 @@ py::array_t<double, py::array::c_style | py::array::forcecast> as_points(const p
   if (single && a.shape(0) == d) return a.reshape({py::ssize_t{1}, py::ssize_t{d}});
   if (a.ndim() == 2 && a.shape(1) == d) return a;
   throw py::value_error("points must have " + std::to_string(d) + " components (the table's dimension)");
+}
+
+/// An observation of n numbers (any sequence or array; float32 observations are widened).
+std::vector<double> as_observation(const py::object& x, int n) {
+  auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(x);
+  if (!a || a.ndim() > 1)
+    throw py::type_error("an observation must be a sequence of " + std::to_string(n) + " numbers, got " +
+                         std::string(py::str(py::type::of(x).attr("__name__"))));
+  if (a.size() != n)
+    throw py::value_error("the observation has " + std::to_string(a.size()) + " components, the policy " +
+                          std::to_string(n));
+  return {a.data(), a.data() + n};
 }
 
 /// The action a Python policy returns: an array-like of action_dim numbers, or a tuple whose first
@@ -109,10 +140,11 @@ rl::ScoreOptions options(int starts, std::uint64_t seed, int bootstrap, double c
 
 }  // namespace
 
-PYBIND11_MODULE(hjbench, m) {
-  m.doc() =
-      "hjbench: ground-truth value tables (tensor and sparse grids), the environments they were solved "
-      "for, and the optimality gap of any policy against them.";
+PYBIND11_MODULE(_hjbench, m) {
+  m.doc() = "the compiled core of the hjbench package (use `import hjbench`)";
+  // NumPy's C API now, while the import lock serialises us (see the top of this file).
+  py::module_::import("numpy");
+  { py::array_t<double> initialise_numpy_api(1); }
   m.attr("__version__") = std::string(project_version);
   // hjbench's errors keep their meaning: bad usage -> ValueError, a refused file -> RuntimeError
   // with the message the command line would print.
@@ -127,7 +159,8 @@ PYBIND11_MODULE(hjbench, m) {
   });
 
   py::class_<ValueTable>(m, "Table", "An hjbench value table (tensor or sparse), read whole.")
-      .def(py::init([](const std::string& path) { return ValueTable::read(path); }), py::arg("path"))
+      .def(py::init([](const std::string& path) { return with_hdf5([&] { return ValueTable::read(path); }); }),
+           py::arg("path"))
       .def_property_readonly("path", &ValueTable::path)
       .def_property_readonly("dimension", &ValueTable::dimension)
       .def_property_readonly("is_sparse", &ValueTable::is_sparse)
@@ -162,7 +195,18 @@ PYBIND11_MODULE(hjbench, m) {
             bool single = false;
             const auto pts = as_points(x, t.dimension(), single);
             py::array_t<double> out(pts.shape(0));
-            for (py::ssize_t i = 0; i < pts.shape(0); ++i) out.mutable_at(i) = t.value(pts.data(i, 0));
+            const py::ssize_t n = pts.shape(0), d = t.dimension();
+            const double* in = pts.data();
+            double* o = out.mutable_data();
+            auto run = [&] {
+              for (py::ssize_t i = 0; i < n; ++i) o[i] = t.value(in + i * d);
+            };
+            if (n >= release_gil_from) {
+              py::gil_scoped_release release;
+              run();
+            } else {
+              run();
+            }
             if (single) return py::float_(out.at(0));
             return std::move(out);
           },
@@ -175,18 +219,29 @@ PYBIND11_MODULE(hjbench, m) {
             const auto pts = as_points(x, t.dimension(), single);
             const int m = t.feedback_dim();
             py::array_t<double> out({pts.shape(0), py::ssize_t{m}});
-            for (py::ssize_t i = 0; i < pts.shape(0); ++i) t.feedback(pts.data(i, 0), out.mutable_data(i, 0));
+            const py::ssize_t n = pts.shape(0), d = t.dimension();
+            const double* in = pts.data();
+            double* o = out.mutable_data();
+            auto run = [&] {
+              for (py::ssize_t i = 0; i < n; ++i) t.feedback(in + i * d, o + i * m);
+            };
+            if (n >= release_gil_from) {
+              py::gil_scoped_release release;
+              run();
+            } else {
+              run();
+            }
             if (single) return out.attr("reshape")(m);
             return std::move(out);
           },
           py::arg("x"), "the optimal feedback at one point or at n points ((n, feedback_dim) array)");
 
-  py::class_<PyEnv>(m, "Env",
-                    "A problem's MDP with Gymnasium's API (the environment hjbench's agents train on).")
+  py::class_<PyEnv>(m, "Env", "A problem's MDP (the package's hjbench.Env puts Gymnasium's API on top).")
       .def("reset", &PyEnv::reset, py::arg("seed") = py::none(),
            "start an episode from the start distribution (reseeded when seed is given): (observation, info)")
       .def("step", &PyEnv::step, py::arg("action"),
            "apply an action (environment units): (observation, reward, terminated, truncated, info)")
+      .def("observation", &PyEnv::observation, "the observation of the current state (float64)")
       .def_property_readonly("state", [](const PyEnv& e) { return e.env().state(); })
       .def(
           "set_state", [](PyEnv& e, const std::vector<double>& x) { e.env().set_state(x); }, py::arg("x"),
@@ -197,6 +252,15 @@ PYBIND11_MODULE(hjbench, m) {
       .def_property_readonly("action_dim", [](const PyEnv& e) { return e.env().action_dim(); })
       .def_property_readonly("action_low", [](const PyEnv& e) { return e.env().action_low(); })
       .def_property_readonly("action_high", [](const PyEnv& e) { return e.env().action_high(); })
+      .def_property_readonly("observation_low", [](const PyEnv& e) { return e.env().observation_low(); })
+      .def_property_readonly("observation_high", [](const PyEnv& e) { return e.env().observation_high(); })
+      .def_property_readonly("start_low", [](const PyEnv& e) { return e.env().start_low(); })
+      .def_property_readonly("start_high", [](const PyEnv& e) { return e.env().start_high(); })
+      .def_property_readonly("discrete_action_count",
+                             [](const PyEnv& e) { return e.env().discrete_action_count(); })
+      .def(
+          "discrete_action", [](const PyEnv& e, int k) { return e.env().discrete_action(k); }, py::arg("k"),
+          "the k-th discrete action in environment units")
       .def_property_readonly("episode_limit", [](const PyEnv& e) { return e.env().episode_limit(); })
       .def_property_readonly("discount", [](const PyEnv& e) { return e.env().discount(); })
       .def_property_readonly("parameters", [](const PyEnv& e) { return e.env().parameters(); });
@@ -218,10 +282,8 @@ PYBIND11_MODULE(hjbench, m) {
       .def_property_readonly("critic_kind", [](const rl::Policy& p) { return p.critic_kind; })
       .def(
           "__call__",
-          [](const rl::Policy& p, const std::vector<double>& obs) {
-            if (static_cast<int>(obs.size()) != p.actor.input_size())
-              throw py::value_error("the observation has " + std::to_string(obs.size()) +
-                                    " components, the policy " + std::to_string(p.actor.input_size()));
+          [](const rl::Policy& p, const py::object& observation) {
+            const std::vector<double> obs = as_observation(observation, p.actor.input_size());
             std::vector<double> a(static_cast<std::size_t>(p.action_dim()));
             p.act(obs.data(), a.data());
             return a;
@@ -229,15 +291,15 @@ PYBIND11_MODULE(hjbench, m) {
           py::arg("observation"), "the deterministic action (environment units)")
       .def(
           "critic",
-          [](const rl::Policy& p, const std::vector<double>& obs) {
+          [](const rl::Policy& p, const py::object& observation) {
             if (p.critics.empty()) throw py::value_error("this policy file keeps no critic");
-            if (static_cast<int>(obs.size()) != p.actor.input_size())
-              throw py::value_error("the observation has " + std::to_string(obs.size()) +
-                                    " components, the policy " + std::to_string(p.actor.input_size()));
+            const std::vector<double> obs = as_observation(observation, p.actor.input_size());
             return rl::policy_critic(p, obs.data());
           },
           py::arg("observation"), "the critic's value of an observation, in the discounted-return scale");
-  m.def("load_policy", &rl::load_policy, py::arg("path"));
+  m.def(
+      "load_policy", [](const std::string& path) { return with_hdf5([&] { return rl::load_policy(path); }); },
+      py::arg("path"));
 
   m.def(
       "evaluate",
@@ -256,6 +318,7 @@ PYBIND11_MODULE(hjbench, m) {
         rl::Score s;
         if (py::isinstance<rl::Policy>(policy)) {
           const rl::Policy& p = policy.cast<const rl::Policy&>();
+          py::gil_scoped_release release;
           s = rl::score_policy(p, *env, table,
                                options(starts, seed, bootstrap, confidence, domain_points, slice, coarse));
         } else {
@@ -263,7 +326,9 @@ PYBIND11_MODULE(hjbench, m) {
             throw py::type_error("policy must be callable: observation -> action");
           const int obs_dim = env->observation_dim(), act_dim = env->action_dim();
           rl::Controller c;
+          // The environment's work runs without the GIL; each call into Python takes it.
           c.act = [&](const double* o, double* a) {
+            py::gil_scoped_acquire gil;
             py::array_t<double> obs(obs_dim);
             std::copy(o, o + obs_dim, obs.mutable_data());
             read_action(policy(obs), a, act_dim);
@@ -271,11 +336,18 @@ PYBIND11_MODULE(hjbench, m) {
           if (!critic.is_none()) {
             c.critic_kind = "python";
             c.critic = [&](const double* o) {
+              py::gil_scoped_acquire gil;
               py::array_t<double> obs(obs_dim);
               std::copy(o, o + obs_dim, obs.mutable_data());
-              return critic(obs).cast<double>();
+              const py::object v = critic(obs);
+              try {
+                return v.cast<double>();
+              } catch (const py::cast_error&) {
+                throw py::type_error("the critic returned " + std::string(py::str(v)) + ", not a number");
+              }
             };
           }
+          py::gil_scoped_release release;
           s = rl::score_controller(
               c, *env, table, options(starts, seed, bootstrap, confidence, domain_points, slice, coarse));
         }

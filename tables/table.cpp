@@ -277,8 +277,10 @@ SparseTable read_sparse_table(const std::string& path) {
       path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
   try {
     if (t.adaptive) {
-      t.nodes = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi, t.basis,
-                                                                   levels, indices);
+      auto grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi, t.basis,
+                                                                     levels, indices);
+      grid->prepare_evaluation();  // a table is read-only from here: evaluate() only reads (threads)
+      t.nodes = std::move(grid);
     } else {
       const sparse::SparseGrid g = t.grid();
       HJB_CHECK(static_cast<std::size_t>(g.size()) == t.nodal.size(), ValidationError,

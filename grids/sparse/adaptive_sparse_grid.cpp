@@ -240,6 +240,22 @@ void AdaptiveSparseGrid::dehierarchize(std::vector<double>& values) const {
   for (int k = m_dim - 1; k >= 0; --k) transform_axis(values, k, +1.0);
 }
 
+void AdaptiveSparseGrid::prepare_evaluation() const {
+  if (!m_children_stale) return;
+  // The subspace one level finer along each axis (-1: absent).
+  m_children.assign(m_subspaces.size() * static_cast<std::size_t>(m_dim), -1);
+  for (std::size_t a = 0; a < m_subspaces.size(); ++a) {
+    std::vector<int> child = m_subspaces[a].level;
+    for (int k = 0; k < m_dim; ++k) {
+      ++child[k];
+      if (const auto it = m_subspace_of.find(child); it != m_subspace_of.end())
+        m_children[a * m_dim + k] = static_cast<std::int64_t>(it->second);
+      --child[k];
+    }
+  }
+  m_children_stale = false;
+}
+
 double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
   // Per axis and level the one function containing u (both boundary functions at level 0); then
   // per subspace with a node at u (found depth first, below) the product and one lookup per corner. Nodes
@@ -262,19 +278,7 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
                                                             : std::max(0.0, 1.0 - std::abs(d));
     }
   }
-  if (m_children_stale) {  // the subspace one level finer along each axis (-1: absent)
-    m_children.assign(m_subspaces.size() * static_cast<std::size_t>(m_dim), -1);
-    for (std::size_t a = 0; a < m_subspaces.size(); ++a) {
-      std::vector<int> child = m_subspaces[a].level;
-      for (int k = 0; k < m_dim; ++k) {
-        ++child[k];
-        if (const auto it = m_subspace_of.find(child); it != m_subspace_of.end())
-          m_children[a * m_dim + k] = static_cast<std::int64_t>(it->second);
-        --child[k];
-      }
-    }
-    m_children_stale = false;
-  }
+  prepare_evaluation();
   // Depth first from the coarsest subspace, refining axes in increasing order (each subspace once).
   // The subspaces with a node at x are closed under coarsening (a node's parents contain its
   // support), and so are those whose hat at x is non-zero: a subspace without a node there, or

@@ -50,6 +50,10 @@ class AdaptiveSparseGrid final : public Grid {
   void hierarchize(std::vector<double>& values) const override;
   void dehierarchize(std::vector<double>& values) const override;
   double evaluate(const std::vector<double>& surpluses, const double* x) const override;
+  /// Builds the subspace index evaluate() uses (evaluate builds it when the subspaces changed).
+  /// After this call, concurrent evaluate() calls on an unchanged grid only read: readers that share
+  /// one grid between threads (the Python module) call it once after construction.
+  void prepare_evaluation() const;
 
   /// Adds the children (along every axis) of every node with |surplus| > threshold whose level
   /// along that axis is below max_level, and the missing hierarchical parents of every new node.
@@ -98,7 +102,7 @@ class AdaptiveSparseGrid final : public Grid {
   std::vector<Subspace> m_subspaces;                      ///< in the order of their levels (lexicographic)
   std::map<std::vector<int>, std::size_t> m_subspace_of;  ///< levels -> position in m_subspaces
   /// Per subspace and axis, the position of the subspace one level finer along it (-1: absent);
-  /// rebuilt by evaluate() after the set of subspaces changed.
+  /// rebuilt by prepare_evaluation() (called by evaluate()) after the set of subspaces changed.
   mutable std::vector<std::int64_t> m_children;
   mutable bool m_children_stale = true;
   std::vector<int> m_max_level;

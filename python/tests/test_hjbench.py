@@ -53,9 +53,9 @@ def test_environment_follows_gymnasium_pendulum(files):
     env = hjbench.make_env("pendulum")
     obs, info = env.reset(seed=7)
     obs2, info2 = hjbench.make_env("pendulum").reset(seed=7)
-    assert np.array_equal(obs, obs2) and info["state"] == info2["state"]  # seeded
+    assert np.array_equal(obs, obs2) and np.array_equal(info["state"], info2["state"])  # seeded
     th, om = info["state"]
-    assert np.allclose(obs, [math.cos(th), math.sin(th), om])
+    assert obs.dtype == np.float32 and np.array_equal(obs, np.float32([math.cos(th), math.sin(th), om]))
     g, m, l, dt = 10.0, 1.0, 1.0, 0.05  # Gymnasium 0.29 Pendulum-v1, written out here
     u = 0.7
     cost = (((th + math.pi) % (2 * math.pi)) - math.pi) ** 2 + 0.1 * om ** 2 + 0.001 * u ** 2
@@ -63,7 +63,7 @@ def test_environment_follows_gymnasium_pendulum(files):
     new_th = th + new_om * dt
     obs, reward, terminated, truncated, info = env.step([u])
     assert reward == pytest.approx(-cost, abs=1e-12) and not terminated and not truncated
-    assert info["state"] == pytest.approx([new_th, new_om], abs=1e-12)
+    assert info["state"].tolist() == pytest.approx([new_th, new_om], abs=1e-12)
     steps = 1
     while not truncated:
         _, _, terminated, truncated, _ = env.step(np.array([0.0]))

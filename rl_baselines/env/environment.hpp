@@ -1,10 +1,12 @@
 // RL environments built from the shared problem definitions: the step is the problem's own
 // `discrete_step`, the reward its `step_cost` through the one mapping of core/rl_mapping.hpp.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,9 @@ class Environment {
   virtual int action_dim() const = 0;
   virtual std::vector<double> action_low() const = 0;
   virtual std::vector<double> action_high() const = 0;
+  /// The observation space's bounds (Gymnasium's observation_space for its tasks).
+  virtual std::vector<double> observation_low() const = 0;
+  virtual std::vector<double> observation_high() const = 0;
   virtual int episode_limit() const = 0;
   /// Problems with a discrete action set (Acrobot's three torques): their number, else 0.
   virtual int discrete_action_count() const = 0;
@@ -55,7 +60,10 @@ class Environment {
   virtual void reset(std::uint64_t seed) = 0;
   /// Starts an episode, continuing the generator.
   virtual void reset() = 0;
-  /// Applies an action (environment units; the problem clips it as its MDP does).
+  /// Applies an action (environment units; the problem clips it as its MDP does). Throws UsageError
+  /// for a non-finite action component and, for a discrete action set, for an action that is not
+  /// one of discrete_action(k); ValidationError when the step leaves the finite numbers (parameters
+  /// outside the model's range).
   virtual StepResult step(const double* action) = 0;
   virtual void observe(double* observation) const = 0;
   virtual std::vector<double> state() const = 0;
@@ -82,6 +90,14 @@ class ProblemEnvironment final : public Environment {
   }
   std::vector<double> action_high() const override {
     const auto b = m_problem.action_box();
+    return {b.hi.begin(), b.hi.end()};
+  }
+  std::vector<double> observation_low() const override {
+    const auto b = m_problem.observation_box();
+    return {b.lo.begin(), b.lo.end()};
+  }
+  std::vector<double> observation_high() const override {
+    const auto b = m_problem.observation_box();
     return {b.hi.begin(), b.hi.end()};
   }
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
@@ -122,10 +138,22 @@ class ProblemEnvironment final : public Environment {
   }
   StepResult step(const double* action) override {
     Point<P::control_dim> a;
-    for (int j = 0; j < P::control_dim; ++j) a[j] = action[j];
+    for (int j = 0; j < P::control_dim; ++j) {
+      HJB_CHECK(std::isfinite(action[j]), UsageError,
+                "action component " << j << " of problem '" << P::name() << "' is " << action[j]
+                                    << ", not a finite number");
+      a[j] = action[j];
+    }
+    if constexpr (requires { P::discrete_actions; }) check_discrete(a);
     StepResult r;
     r.reward = rl_mapping::reward_from_step_cost(m_problem.step_cost(m_state, a));
-    m_state = m_problem.discrete_step(m_state, a);
+    const State<P::dim> next = m_problem.discrete_step(m_state, a);
+    for (int i = 0; i < P::dim; ++i)
+      HJB_CHECK(std::isfinite(next[i]), ValidationError,
+                "the step of problem '" << P::name() << "' left the finite numbers (state component " << i
+                                        << " is " << next[i]
+                                        << "): its parameters are outside the range the model is meant for");
+    m_state = next;
     ++m_steps;
     if constexpr (requires { m_problem.is_terminal(m_state); }) {
       if (m_problem.is_terminal(m_state)) {
@@ -163,6 +191,15 @@ class ProblemEnvironment final : public Environment {
   const P& problem() const { return m_problem; }
 
  private:
+  /// A discrete action set (Acrobot's three torques) takes its own actions only.
+  void check_discrete(const Point<P::control_dim>& a) const {
+    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions))
+      if (d == a) return;
+    std::ostringstream allowed;
+    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions)) allowed << " " << d[0];
+    throw UsageError("problem '" + P::name() + "' takes one of its " + std::to_string(P::discrete_actions) +
+                     " discrete actions (" + allowed.str().substr(1) + "), got " + std::to_string(a[0]));
+  }
   P m_problem;
   State<P::dim> m_state{};
   std::mt19937_64 m_rng{0};
