@@ -161,7 +161,8 @@ class Env(_Base):
         float64 array of action_dim numbers (Acrobot's index k -> its torque)."""
         if self._discrete:
             return np.asarray(self._discrete[self._index(action)], dtype=np.float64)
-        if isinstance(action, (bool, np.bool_)) or (isinstance(action, np.ndarray) and action.dtype == np.bool_):
+        if action is None or isinstance(action, (bool, np.bool_, str, bytes)) or (
+                isinstance(action, np.ndarray) and action.dtype == np.bool_):
             raise TypeError(f"an action of {self.problem} is an array of numbers, got {action!r}")
         try:
             a = np.asarray(action, dtype=np.float64)

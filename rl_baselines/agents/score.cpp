@@ -312,7 +312,10 @@ Score score_controller(const Controller& controller, const Environment& prototyp
     e.observe(obs.data());
     controller.act(obs.data(), a);
   };
-  auto feedback_act = [&](Environment& e, double* a) { table.feedback(e.state().data(), a); };
+  auto feedback_act = [&](Environment& e, double* a) {
+    table.feedback(e.state().data(), a);
+    e.nearest_action(a);  // a discrete action set: the table's interpolated feedback snapped to it
+  };
   std::vector<std::vector<double>> visited;
   const std::size_t visited_cap = 20000;
   std::mt19937_64 keep_rng(o.seed ^ 0x5bd1e995ULL);
@@ -384,7 +387,10 @@ GapTracker::GapTracker(const Environment& env, const ValueTable& table, int coun
   HJB_CHECK(count >= 1, UsageError, "--evaluate.starts must be positive, got " << count);
   check_table_for(table, env);
   m_gamma = table.numbers().at("discount");
-  auto act = [&](Environment& e, double* a) { table.feedback(e.state().data(), a); };
+  auto act = [&](Environment& e, double* a) {
+    table.feedback(e.state().data(), a);
+    e.nearest_action(a);
+  };
   for (int k = 0; k < count; ++k) {
     m_env->reset(seed + static_cast<std::uint64_t>(k));
     m_starts.push_back(m_env->state());

@@ -3,6 +3,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -48,6 +49,9 @@ class Environment {
   virtual int discrete_action_count() const = 0;
   /// The k-th discrete action in environment units (action_dim() components).
   virtual std::vector<double> discrete_action(int k) const = 0;
+  /// Makes `a` an action step() takes: for a discrete action set the nearest of its actions (a table's
+  /// interpolated feedback falls between them); otherwise unchanged (the problem clips as its MDP does).
+  virtual void nearest_action(double* a) const = 0;
   /// The solvers' action grid: `per_axis` evenly spaced actions per control dimension over the
   /// action box, the last component fastest (core/sets.hpp `action_grid`).
   virtual std::vector<std::vector<double>> action_grid(int per_axis) const = 0;
@@ -112,6 +116,21 @@ class ProblemEnvironment final : public Environment {
       return action_grid(P::discrete_actions).at(static_cast<std::size_t>(k));
     else
       throw UsageError("problem '" + P::name() + "' has continuous actions");
+  }
+  void nearest_action(double* a) const override {
+    if constexpr (requires { P::discrete_actions; }) {
+      double best = std::numeric_limits<double>::infinity();
+      Point<P::control_dim> chosen{};
+      for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions)) {
+        double dist = 0.0;
+        for (int j = 0; j < P::control_dim; ++j) dist += (d[j] - a[j]) * (d[j] - a[j]);
+        if (dist < best) {
+          best = dist;
+          chosen = d;
+        }
+      }
+      for (int j = 0; j < P::control_dim; ++j) a[j] = chosen[j];
+    }
   }
   std::vector<std::vector<double>> action_grid(int per_axis) const override {
     std::vector<std::vector<double>> actions;
