@@ -59,7 +59,7 @@ po::options_description train_options(TrainOptions& t, std::string& config_file)
       "state dimension of a problem family with several (lqr_mdp: 2 or 3; 0: the first)")(
       "seed", po::value(&t.seed)->default_value(Seed{1}),
       "random seed (training is deterministic for a seed)")(
-      "steps", po::value(&t.steps), "environment steps (default: ppo 300000, sac 20000)")(
+      "steps", po::value(&t.steps), "environment steps (default: ppo 300000, sac 20000; mountain_car: ppo 500000, sac 30000)")(
       "output", po::value(&t.output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
       "curve", po::value(&t.curve), "learning curve CSV (default: the policy file name with _curve.csv)")(
       "evaluate.episodes", po::value(&t.eval_episodes)->default_value(100),
@@ -95,6 +95,10 @@ void apply_task_defaults(const RlDefaults& defaults, const po::variables_map& vm
     if (unset(vm, "ppo.noise_correlation")) t.ppo.noise_correlation = defaults.noise_correlation;
   }
   if (defaults.ppo_gamma > 0 && unset(vm, "ppo.gamma")) t.ppo.gamma = defaults.ppo_gamma;
+  if (!vm.count("steps")) {
+    const long task = t.algo == "ppo" ? defaults.ppo_steps : defaults.sac_steps;
+    t.steps = task > 0 ? task : t.algo == "ppo" ? 300000 : 20000;
+  }
 }
 
 /// The learning curve as CSV (with the gap columns when a table was given), written atomically.
@@ -138,7 +142,6 @@ int run_train(const CommandContext& context) {
   HJB_CHECK(t.algo == "ppo" || t.algo == "sac", UsageError,
             "--algo: " << (t.algo.empty() ? "required" : "unknown algorithm '" + t.algo + "'")
                        << " (choose ppo or sac)");
-  if (!vm.count("steps")) t.steps = t.algo == "ppo" ? 300000 : 20000;
   const auto env = rl::make_environment(t.problem, {}, t.state_dim);
   apply_task_defaults(env->rl_defaults(), vm, t);
   HJB_CHECK(t.steps > 0, UsageError, "--steps must be positive, got " << t.steps);

@@ -30,6 +30,8 @@ struct RlDefaults {
   double noise_correlation = 0.0;
   /// PPO's discount (0: PpoOptions' default).
   double ppo_gamma = 0.0;
+  /// Training length in environment steps when --steps is not given (0: ppo 300000, sac 20000).
+  long ppo_steps = 0, sac_steps = 0;
 };
 
 }  // namespace hjb
