@@ -2,7 +2,8 @@
 # MountainCarContinuous-v0 with each agent's default settings for the problem (temporally
 # correlated exploration, see hjbench train --help): 5 seeds, deterministic policy on 100 episodes,
 # every seed must reach a mean return >= 90 (Gymnasium's "solved" threshold; the problem's
-# defaults: PPO 500k steps, SAC 30k; bench/mountain_car_seeds.sh measures them on other seeds). Each policy is then scored against a stationary table of the problem (value iteration,
+# defaults: PPO 500k steps, SAC 30k; bench/mountain_car_seeds.sh measures them on other seeds).
+# Each policy is then scored against a stationary table of the problem (value iteration,
 # 181x141) with hjbench evaluate: its return gap to the table's feedback must be small (< 5) and the
 # table's own feedback must reach >= 90 itself. The gap in episode return to the finite-horizon
 # optimum (201^2 table, `rollout --episodic-table`) is reported and must not be negative beyond the
