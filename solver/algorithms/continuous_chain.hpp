@@ -34,6 +34,9 @@ class SparseChain {
     double dx = std::numeric_limits<double>::infinity();
     for (int i = 0; i < D; ++i) dx = std::min(dx, axes[i].spacing());
     m_time_step = scheme.time_step_factor * dx;
+    std::array<double, D> extent;
+    for (int i = 0; i < D; ++i) extent[i] = axes[i].hi - axes[i].lo;
+    double reach = 0.0;
     const std::int64_t n = grid.owned_count(), k_count = action_count();
     m_cost.resize(n * k_count);
     m_start.assign(n * k_count + 1, 0);
@@ -51,6 +54,8 @@ class SparseChain {
             exit = true;
           }
         }
+        if (!exit && scheme.scheme == ChainScheme::semi_lagrangian)
+          reach = std::max(reach, semi_lagrangian_reach(problem, x, m_actions[k], m_time_step, extent));
         if (!exit)
           r = scheme.scheme == ChainScheme::semi_lagrangian
                   ? semi_lagrangian_mca(problem, axes, x, m_actions[k], m_time_step)
@@ -65,6 +70,9 @@ class SparseChain {
       }
     }
     MPI_Allreduce(&max_discount, &m_max_discount, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+    double global_reach = 0.0;
+    MPI_Allreduce(&reach, &global_reach, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+    check_semi_lagrangian_reach(global_reach, m_time_step, scheme.time_step_factor);  // same on every rank
     m_nodes.finish(grid);
   }
   SparseChain(const SparseChain&) = delete;

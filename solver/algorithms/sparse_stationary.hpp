@@ -62,14 +62,25 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
   constexpr int D = P::dim;
   const auto actions = action_grid(problem.action_box(), o.actions);
   const std::int64_t n = grid.size();
-  double h = o.time_step;
-  if (h <= 0) {
-    h = std::numeric_limits<double>::infinity();
-    for (int k = 0; k < D; ++k) h = std::min(h, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+  double finest = std::numeric_limits<double>::infinity();
+  std::array<double, D> extent;
+  for (int k = 0; k < D; ++k) {
+    finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
+    extent[k] = grid.hi()[k] - grid.lo()[k];
   }
+  const double h = o.time_step > 0 ? o.time_step : finest;
   const double rho = problem.discount_rate(), discount = std::exp(-rho * h);
   std::vector<std::array<double, D>> nodes(static_cast<std::size_t>(n));
   for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
+  {  // every rank holds every node: the same decision everywhere, no collective needed
+    double reach = 0.0;
+    for (std::int64_t p = 0; p < n; ++p) {
+      if constexpr (HasTargetSet<P>)
+        if (problem.in_target(nodes[p])) continue;
+      for (const auto& a : actions) reach = std::max(reach, semi_lagrangian_reach(problem, nodes[p], a, h, extent));
+    }
+    check_semi_lagrangian_reach(reach, h, h / finest);
+  }
   const SparseNodeBlocks blocks(comm, n);
   const std::int64_t first = blocks.first(), last = blocks.last();
   SparseStationaryResult r;
