@@ -38,6 +38,9 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string&
     }
   } discard{tmp, rank};
   Handle file;
+  // Declared after `file`: on a failure it is removed before the file is closed (room for HDF5's
+  // closing flush on a full disk; collective_failure.hpp).
+  SpareDiskSpace spare(comm, tmp);
   {
     const Handle fapl = property_list(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
@@ -47,6 +50,12 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string&
   std::vector<hsize_t> dims, start(owned_start.begin(), owned_start.end()),
       extent(owned_extent.begin(), owned_extent.end());
   for (const Axis& ax : axes) dims.push_back(static_cast<hsize_t>(ax.n));
+  {  // the blocks of the values and node lists, and a margin for HDF5's metadata
+    double values = 1.0;
+    for (hsize_t d : dims) values *= static_cast<double>(d);
+    const double node_rows = nodes ? values * nodes->dim * 12.0 : 0.0;
+    reserve_disk_blocks(comm, tmp, 8.0 * values + node_rows + 65536.0);
+  }
   bool ok = true;
   std::string message;
   try {
@@ -96,6 +105,7 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string&
     std::error_code ec;
     std::filesystem::resize_file(tmp, 0, ec);
   }
+  spare.release();
   agree_on_success(comm, ok, message);
   agree_on_success(comm, file.close() >= 0, "cannot close the checkpoint " + tmp + " (disk full?)");
   rename_on_rank0(comm, tmp, path);

@@ -1,6 +1,9 @@
 // Collective agreement on I/O outcomes and the failure-injection hook.
 #include "solver/io/collective_failure.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -27,6 +30,52 @@ void agree_on_success(MPI_Comm comm, bool ok, const std::string& message) {
   MPI_Bcast(text.data(), length, MPI_CHAR, first_failing, comm);
   if (size > 1) text = "rank " + std::to_string(first_failing) + ": " + text;
   throw RuntimeError(text);
+}
+
+void reserve_disk_blocks(MPI_Comm comm, const std::string& path, double bytes) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  bool ok = true;
+  std::string message;
+  if (rank == 0) {
+    const int fd = ::open(path.c_str(), O_WRONLY);
+    if (fd >= 0) {
+      if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0 && errno == ENOSPC) {
+        ok = false;
+        std::ostringstream os;
+        os << "not enough disk space for " << path << " (" << bytes / 1048576.0 << " MiB needed)";
+        message = os.str();
+      }
+      ::close(fd);
+    }
+  }
+  agree_on_success(comm, ok, message);
+}
+
+SpareDiskSpace::SpareDiskSpace(MPI_Comm comm, const std::string& path, double bytes) : m_path(path + ".spare") {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  bool ok = true;
+  std::string message;
+  if (rank == 0) {
+    const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    m_held = fd >= 0;
+    if (fd >= 0) {
+      const int error = posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+      if (error == ENOSPC) {
+        ok = false;
+        message = "no disk space left next to " + path;
+      }
+      ::close(fd);
+    }
+  }
+  if (!ok) release();
+  agree_on_success(comm, ok, message);
+}
+
+void SpareDiskSpace::release() {
+  if (m_held) std::remove(m_path.c_str());
+  m_held = false;
 }
 
 void run_collectively(MPI_Comm comm, const std::function<void()>& work) {

@@ -1,13 +1,10 @@
 // Collective HDF5 writer and serial reader of the value-table schema (see hdf5_table.hpp).
 #include "solver/io/hdf5_table.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -83,25 +80,8 @@ struct TableWriter::Impl {
     agree_on_success(comm, ok, std::string(create ? "cannot create " : "cannot reopen ") + tmp_path);
   }
 
-  /// Rank 0 reserves the disk blocks the table will fill (without changing the file's size), so a
-  /// neighbour filling the disk cannot make a later snapshot write fail. File systems without
-  /// fallocate are left as they are (the free-space check before the run still holds).
-  void reserve(double bytes) {
-    bool ok = true;
-    std::string message;
-    if (rank == 0) {
-      const int fd = ::open(tmp_path.c_str(), O_WRONLY);
-      if (fd >= 0) {
-        if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0 && errno == ENOSPC) {
-          ok = false;
-          message = "not enough disk space for " + tmp_path + " (" + std::to_string(bytes / 1048576.0) +
-                    " MiB needed)";
-        }
-        ::close(fd);
-      }
-    }
-    agree_on_success(comm, ok, message);
-  }
+  /// Rank 0 reserves the disk blocks the table will fill (collective_failure.hpp).
+  void reserve(double bytes) { reserve_disk_blocks(comm, tmp_path, bytes); }
 };
 
 TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::string& tmp_path,
