@@ -97,6 +97,19 @@ int run_simulate(const CommandContext& context) {
     print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
     return 0;
   }
+  // A table of a problem without a discrete-time environment (Merton, the continuous-time
+  // stationary problems) cannot be simulated, whatever algorithm wrote it.
+  if (table.strings.count("problem")) {
+    const auto names = rl::environment_names();
+    const std::string& problem = table.strings.at("problem");
+    if (std::find(names.begin(), names.end(), problem) == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw ValidationError(table_path + ": a table of problem '" + problem +
+                            "', which has no discrete-time environment to simulate; simulate takes tables of " +
+                            list);
+    }
+  }
   HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
                 table.numbers.count("discount") && !table.policy.empty(),
             ValidationError,

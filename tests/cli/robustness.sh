@@ -56,6 +56,10 @@ expect 3 "is the same file as" "--output.history a symlink to the table" -- "$HJ
 expect 2 "volatility must be positive" "merton --problem.sigma 0 names sigma (not rho)" -- "$HJBENCH" solve --problem.name merton --grid.shape 41 --solve.algorithm value_iteration --problem.sigma 0 --output.file m.h5
 expect 2 "time_step_factor 1e+06 gives the semi-Lagrangian step" "merton --stationary.time_step_factor 1e6 (was: converged to a wrong table)" -- "$HJBENCH" solve --problem.name merton --grid.shape 201 --solve.algorithm policy_iteration --stationary.time_step_factor 1e6 --output.file m.h5
 expect 2 "time_step_factor 1e+06 gives the semi-Lagrangian step" "merton on a sparse grid, --stationary.time_step_factor 1e6" -- "$HJBENCH" solve --problem.name merton --grid.type sparse --grid.level 6 --solve.algorithm value_iteration --stationary.time_step_factor 1e6 --output.file m.h5
+expect 2 "sparse.min_level 9 exceeds --grid.level 4" "--sparse.min_level 9 with --grid.level 4 (was: 4.2M nodes accepted)" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4 --sparse.min_level 9 --output.file m.h5 --dry-run
+expect 2 "also needs its level --grid.level" "--grid.levels 3,3 without --grid.level" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.levels 3,3 --output.file m.h5
+"$HJBENCH" solve --problem.name merton --solve.algorithm policy_iteration --grid.shape 41 --output.file mpi.h5 --output.quiet > /dev/null
+expect 3 "no discrete-time environment to simulate" "simulate on a Merton policy-iteration table (was: 'written by policy_iteration')" -- "$HJBENCH" simulate mpi.h5
 expect 2 "half_width must be at most 1000" "min_time_double_integrator --problem.half_width 1e300" -- "$HJBENCH" solve --problem.name min_time_double_integrator --grid.shape 11,11 --solve.algorithm value_iteration --problem.half_width 1e300 --output.file m.h5
 "$HJBENCH" solve --problem.name eikonal --grid.shape 11,11 --output.file unused.h5 --output.quiet -- -bogus_option 3 > log 2>&1
 [[ $? -eq 0 ]] && grep -q "PETSc option(s) after -- not used by any object: -bogus_option 3" log \
