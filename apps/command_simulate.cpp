@@ -1,9 +1,13 @@
 // `hjbench simulate TABLE.h5 [--starts N] [--x0 a,b] [--steps K]`: a table's feedback in closed loop
 // on the problem's own step. Stationary tables: the achieved discounted cost next to the table's
 // value. Finite-horizon tables: the optimal expected episode return two ways (rl/agents/episodic.hpp).
+#include <petscsys.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "apps/command.hpp"
 #include "apps/command_support.hpp"
@@ -11,6 +15,7 @@
 #include "grids/multilinear.hpp"
 #include "rl_baselines/agents/episodic.hpp"
 #include "rl_baselines/agents/score.hpp"
+#include "solver/run/output_paths.hpp"
 
 namespace hjb::apps {
 
@@ -50,10 +55,30 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
         r.stored_stages, r.horizon + 1);
 }
 
+/// The bracket's keys for one table: its closed loop's achieved return is a lower end, its own value
+/// an estimate; a table gives no upper end (null, upper_kind "none").
+void write_bracket_json(const std::string& path, const std::string& problem, const char* kind, double lower,
+                        double lower_se, std::size_t starts, double estimate, const std::string& table_path) {
+  if (PetscGlobalRank != 0) return;
+  std::ostringstream json;
+  json.precision(17);
+  json << "{\"problem\": \"" << problem << "\", \"return\": \"" << kind << "\", \"lower\": " << lower
+       << ", \"lower_se\": " << lower_se << ", \"lower_starts\": " << starts
+       << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << estimate
+       << ", \"settings\": {\"table\": \"" << table_path << "\"}}\n";
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp);
+  out << json.str();
+  out.close();
+  HJB_CHECK(out && std::rename(tmp.c_str(), path.c_str()) == 0, RuntimeError,
+            "cannot write --output.json " << path);
+  std::printf("wrote %s\n", path.c_str());
+}
+
 }  // namespace
 
 int run_simulate(const CommandContext& context) {
-  std::string table_path, x0_text;
+  std::string table_path, x0_text, json_path;
   int starts = 1000;
   Seed seed{1};
   long steps = 0;
@@ -66,7 +91,10 @@ int run_simulate(const CommandContext& context) {
       "seed", po::value(&seed)->default_value(Seed{1}), "start k is drawn after reseeding with seed + k")(
       "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
       "steps", po::value(&steps),
-      "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)");
+      "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)")(
+      "output.json", po::value(&json_path),
+      "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
+      "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
   po::positional_options_description pos;
   pos.add("table", 1);
   po::variables_map vm;
@@ -81,6 +109,8 @@ int run_simulate(const CommandContext& context) {
   if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
   HJB_CHECK(!table_path.empty(), UsageError, "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b]");
   HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
+  if (!json_path.empty())
+    check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {{table_path, "--table"}});
   const Table table = read_table(table_path);
   HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
   if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
@@ -95,6 +125,10 @@ int run_simulate(const CommandContext& context) {
                                      : std::vector<std::vector<double>>{parse_start(x0_text, table)};
     const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty());
     print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
+    const auto ret = rl::summarize(r.returns, 0.95, 0);
+    if (!json_path.empty())
+      write_bracket_json(json_path, env->problem_name(), "episode", ret.mean, ret.standard_error, x0s.size(),
+                         r.table_return, table_path);
     return 0;
   }
   // A table of a problem without a discrete-time environment (Merton, the continuous-time
@@ -105,9 +139,9 @@ int run_simulate(const CommandContext& context) {
     if (std::find(names.begin(), names.end(), problem) == names.end()) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw ValidationError(table_path + ": a table of problem '" + problem +
-                            "', which has no discrete-time environment to simulate; simulate takes tables of " +
-                            list);
+      throw ValidationError(
+          table_path + ": a table of problem '" + problem +
+          "', which has no discrete-time environment to simulate; simulate takes tables of " + list);
     }
   }
   HJB_CHECK(table.strings.count("mode") && table.strings.at("mode") == "stationary" &&
@@ -150,6 +184,11 @@ int run_simulate(const CommandContext& context) {
       "error), "
       "largest %.6f\n",
       gap.mean, gap.standard_error, *std::max_element(gaps.begin(), gaps.end()));
+  if (!json_path.empty()) {  // in return scale: -J achieved (a feasible policy), -V the table's estimate
+    const auto j = rl::summarize(achieved, 0.95, 0);
+    write_bracket_json(json_path, env->problem_name(), "discounted", -j.mean, j.standard_error, x0s.size(),
+                       -rl::summarize(values, 0.95, 0).mean, table_path);
+  }
   return 0;
 }
 

@@ -59,7 +59,8 @@ po::options_description train_options(TrainOptions& t, std::string& config_file)
       "state dimension of a problem family with several (lqr_mdp: 2 or 3; 0: the first)")(
       "seed", po::value(&t.seed)->default_value(Seed{1}),
       "random seed (training is deterministic for a seed)")(
-      "steps", po::value(&t.steps), "environment steps (default: ppo 300000, sac 20000; mountain_car: ppo 500000, sac 30000)")(
+      "steps", po::value(&t.steps),
+      "environment steps (default: ppo 300000, sac 20000; mountain_car: ppo 500000, sac 30000)")(
       "output", po::value(&t.output), "policy file (default out/ALGO_PROBLEM_seedN.h5)")(
       "curve", po::value(&t.curve), "learning curve CSV (default: the policy file name with _curve.csv)")(
       "evaluate.episodes", po::value(&t.eval_episodes)->default_value(100),

@@ -41,6 +41,10 @@ const std::vector<Command>& commands() {
        "                                        value; finite-horizon tables, the optimal expected episode\n"
        "                                        return two ways (table integral, seeded closed loop)\n",
        run_simulate},
+      {"bound",
+       "  bound --problem P [--cells N,N]       a certified upper bound on the optimal expected return\n"
+       "                                        (set-oriented DP on boxes with interval enclosures)\n",
+       run_bound},
       {"sample",
        "  sample SPARSE.h5 --grid.shape ...     a sparse table on a tensor grid (tensor table + XDMF)\n",
        run_sample},

@@ -30,6 +30,11 @@
 //   .terminal_states  bool is_terminal(const State<dim>&) const; double terminal_reward(const State<dim>&)
 //   const; .discrete_actions static constexpr int discrete_actions;  (K actions per axis over the action box)
 //   .rl_defaults      static constexpr RlDefaults rl_defaults;  (core/rl_mapping.hpp)
+//   .enclosures       certified bounds (rl_baselines' box DP): over a box of states and a box of actions,
+//                       Box<dim> step_enclosure(const Box<dim>&, const Box<control_dim>&) const;  (contains
+//                       every image of the exact step) and double step_cost_lower(same) const (<= every
+//                       step cost); with terminal states also Interval terminal_indicator(const Box<dim>&)
+//                       const ([1, 1]: every state of the box terminal, [0, 0]: none, [0, 1]: unknown)
 //
 // Continuous-time stationary problems (discounted or exit-time diffusions, solved on Markov chain
 // approximations) are another kind: ContinuousStationaryProblem below, optionally HasTargetSet.
@@ -40,6 +45,7 @@
 #include <string>
 
 #include "core/control_problem.hpp"
+#include "core/interval.hpp"
 #include "core/rl_mapping.hpp"
 #include "core/sets.hpp"
 
@@ -48,7 +54,8 @@ namespace hjb {
 /// The optional features a problem declares (see the list above).
 struct ProblemFeatures {
   bool axis_names = false, validate = false, running_cost = false, obstacle = false, discrete_step = false,
-       environment = false, terminal_states = false, discrete_actions = false, rl_defaults = false;
+       environment = false, terminal_states = false, discrete_actions = false, rl_defaults = false,
+       enclosures = false;
 };
 
 /// What the shared driver pieces need from any problem: a name, a domain, a control sense and a
@@ -82,6 +89,14 @@ concept EnvironmentProblem = DiscreteStepProblem<P> &&
   { p.observe(x) } -> std::same_as<std::array<double, P::observation_dim>>;
   { p.observation_box() } -> std::same_as<Box<P::observation_dim>>;
   { p.episode_steps } -> std::convertible_to<double>;
+};
+
+/// .enclosures: interval enclosures of the exact step and its cost (certified upper bounds).
+template <class P>
+concept EnclosedStepProblem = DiscreteStepProblem<P> &&
+    requires(const P& p, const Box<P::dim>& x, const Box<P::control_dim>& a) {
+  { p.step_enclosure(x, a) } -> std::same_as<Box<P::dim>>;
+  { p.step_cost_lower(x, a) } -> std::convertible_to<double>;
 };
 
 /// A continuous-time stationary control problem with diagonal noise: drift f(x, a), noise
@@ -141,6 +156,15 @@ constexpr bool check_problem() {
         f.environment == EnvironmentProblem<P>,
         "the RL environment (observation_dim, sample_start, start_box, observe, episode_steps): declared "
         "in `features` but incomplete or misspelt, or present but not declared");
+    static_assert(f.enclosures == EnclosedStepProblem<P>,
+                  "step_enclosure / step_cost_lower: declared in `features` but missing or with another "
+                  "signature, or present but not declared");
+    if constexpr (EnclosedStepProblem<P> && HasTerminalStates<P>)
+      static_assert(
+          requires(const P& p, const Box<P::dim>& x) {
+            { p.terminal_indicator(x) } -> std::same_as<Interval>;
+          },
+          "a problem with enclosures and terminal states needs terminal_indicator(Box)");
   }
   static_assert(
       f.terminal_states == HasTerminalStates<P>,

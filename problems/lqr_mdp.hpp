@@ -26,7 +26,7 @@ struct LqrMdp {
   static constexpr int dim = D, control_dim = 1, disturbance_dim = 0;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
   static constexpr ProblemFeatures features{
-      .validate = true, .running_cost = true, .discrete_step = true, .environment = true};
+      .validate = true, .running_cost = true, .discrete_step = true, .environment = true, .enclosures = true};
   static std::string name() { return "lqr_mdp"; }
   static std::string description() {
     return "discounted LQ MDP (chain of integrators, Euler step): discrete Riccati closed form, RL "
@@ -93,6 +93,27 @@ struct LqrMdp {
   double step_cost(const State<D>& x, const Point<1>& a) const {
     const double u = std::clamp(a[0], -max_action, max_action);
     return dt * (running_cost(x, 0.0) + r * u * u);
+  }
+  /// Enclosures (core/interval.hpp) of discrete_step and step_cost over a box of states and actions.
+  Box<D> step_enclosure(const Box<D>& x, const Box<1>& a) const {
+    const Interval u = clamp(axis_interval(a, 0), -max_action, max_action);
+    Box<D> y;
+    for (int i = 0; i < D; ++i) {
+      Interval v = axis_interval(x, i);
+      if (i + 1 < D) v = v + Interval(dt) * axis_interval(x, i + 1);
+      if (i == D - 1) v = v + Interval(dt) * u;
+      v = clamp(v, -half_width, half_width);
+      y.lo[i] = v.lo;
+      y.hi[i] = v.hi;
+    }
+    return y;
+  }
+  double step_cost_lower(const Box<D>& x, const Box<1>& a) const {
+    const Interval u = clamp(axis_interval(a, 0), -max_action, max_action);
+    double state = 0.0;
+    for (int i = 0; i < D; ++i) state += sqr(axis_interval(x, i)).lo;
+    const double lower = dt * (state + r * sqr(u).lo);
+    return lower - 1e-12 * lower;
   }
   Box<D> start_box() const {
     Box<D> b;

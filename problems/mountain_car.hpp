@@ -24,7 +24,8 @@ struct MountainCar {
                                             .discrete_step = true,
                                             .environment = true,
                                             .terminal_states = true,
-                                            .rl_defaults = true};
+                                            .rl_defaults = true,
+                                            .enclosures = true};
   static std::string name() { return "mountain_car"; }
   static std::string description() {
     return "MountainCarContinuous-v0's continuous-time model, reaching the goal (2-D)";
@@ -81,6 +82,26 @@ struct MountainCar {
   double step_cost(const State<2>&, const Point<1>& a) const { return 0.1 * a[0] * a[0]; }
   bool is_terminal(const State<2>& s) const { return s[0] >= goal_position && s[1] >= 0.0; }
   double terminal_reward(const State<2>&) const { return goal_reward; }
+  /// Enclosures (core/interval.hpp) of discrete_step, step_cost and is_terminal over a box of states
+  /// and forces: every image of the exact step lies inside.
+  Box<2> step_enclosure(const Box<2>& x, const Box<1>& a) const {
+    const Interval p = axis_interval(x, 0), force = clamp(axis_interval(a, 0), -1.0, 1.0);
+    Interval v =
+        clamp(axis_interval(x, 1) + force * Interval(power) - Interval(0.0025) * cos(Interval(3.0) * p),
+              -max_speed, max_speed);
+    const Interval next_p = clamp(p + v, min_position, max_position);
+    if (next_p.lo <= min_position && v.lo < 0) v = hull(v, Interval(0.0));  // stopped at the left wall
+    return {{next_p.lo, v.lo}, {next_p.hi, v.hi}};
+  }
+  double step_cost_lower(const Box<2>&, const Box<1>& a) const {
+    const double lower = 0.1 * sqr(axis_interval(a, 0)).lo;
+    return lower - 1e-12 * lower;
+  }
+  Interval terminal_indicator(const Box<2>& x) const {
+    if (x.lo[0] >= goal_position && x.lo[1] >= 0.0) return {1.0, 1.0};
+    if (x.hi[0] >= goal_position && x.hi[1] >= 0.0) return {0.0, 1.0};
+    return {0.0, 0.0};
+  }
   /// Gymnasium's start distribution: position uniform on [-0.6, -0.4], velocity exactly 0 (a box of
   /// width 0 on an axis is a point mass).
   Box<2> start_box() const { return {{-0.6, 0.0}, {-0.4, 0.0}}; }

@@ -18,8 +18,12 @@ namespace hjb::problems {
 struct Pendulum {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{
-      .axis_names = true, .validate = true, .running_cost = true, .discrete_step = true, .environment = true};
+  static constexpr ProblemFeatures features{.axis_names = true,
+                                            .validate = true,
+                                            .running_cost = true,
+                                            .discrete_step = true,
+                                            .environment = true,
+                                            .enclosures = true};
   static std::string name() { return "pendulum"; }
   static std::string description() {
     return "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)";
@@ -88,6 +92,36 @@ struct Pendulum {
   double step_cost(const State<2>& s, const Point<1>& a) const {
     const double u = clip_action(a[0]), th = angle_normalize(s[0]);
     return th * th + 0.1 * s[1] * s[1] + 0.001 * u * u;
+  }
+  /// Enclosures (core/interval.hpp) of discrete_step and step_cost over a box of states and torques,
+  /// the same operations in the same order: every image of the exact step lies inside.
+  Box<2> step_enclosure(const Box<2>& x, const Box<1>& a) const {
+    const Interval th = axis_interval(x, 0), u = clamp(axis_interval(a, 0), -max_torque, max_torque);
+    Interval omega =
+        axis_interval(x, 1) +
+        (Interval(3.0 * g / (2.0 * l)) * sin(th) + Interval(3.0 / (m * l * l)) * u) * Interval(dt);
+    omega = clamp(omega, -max_speed, max_speed);
+    const Interval theta = th + omega * Interval(dt);
+    return {{theta.lo, omega.lo}, {theta.hi, omega.hi}};
+  }
+  double step_cost_lower(const Box<2>& x, const Box<1>& a) const {
+    const Interval u = clamp(axis_interval(a, 0), -max_torque, max_torque);
+    const double lower = normalized_angle_square_lower(x.lo[0], x.hi[0]) + 0.1 * sqr(axis_interval(x, 1)).lo +
+                         0.001 * sqr(u).lo;
+    return lower - 1e-12 * (1.0 + lower);  // the rounding of the double evaluation, generously
+  }
+  /// min of angle_normalize(theta)^2 over [lo, hi].
+  static double normalized_angle_square_lower(double lo, double hi) {
+    constexpr double pi = std::numbers::pi;
+    if (hi - lo >= 2 * pi) return 0.0;
+    const double shift = 2 * pi * std::floor((lo + pi) / (2 * pi));
+    const double a = lo - shift, b = hi - shift;  // a in [-pi, pi)
+    if (a <= 0.0 && b >= 0.0) return 0.0;
+    if (b <= pi) return std::min(a * a, b * b);
+    // Wraps past pi to -pi: the part beyond is [-pi, b - 2 pi].
+    const double c = b - 2 * pi;
+    if (c >= 0.0) return 0.0;
+    return std::min(std::min(a * a, pi * pi), c * c);
   }
   /// Gymnasium's start distribution: uniform on this box (theta in [-pi, pi], omega in [-1, 1]).
   Box<2> start_box() const { return {{-std::numbers::pi, -1.0}, {std::numbers::pi, 1.0}}; }

@@ -159,8 +159,9 @@ PYBIND11_MODULE(_hjbench, m) {
   });
 
   py::class_<ValueTable>(m, "Table", "An hjbench value table (tensor or sparse), read whole.")
-      .def(py::init([](const std::string& path) { return with_hdf5([&] { return ValueTable::read(path); }); }),
-           py::arg("path"))
+      .def(
+          py::init([](const std::string& path) { return with_hdf5([&] { return ValueTable::read(path); }); }),
+          py::arg("path"))
       .def_property_readonly("path", &ValueTable::path)
       .def_property_readonly("dimension", &ValueTable::dimension)
       .def_property_readonly("is_sparse", &ValueTable::is_sparse)

@@ -26,7 +26,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   echo '```'
   "$hj" --help
   echo '```'
-  for cmd in solve train rollout evaluate simulate sample; do
+  for cmd in solve train rollout evaluate simulate bound sample; do
     echo
     echo "## hjbench $cmd"
     echo

@@ -277,8 +277,8 @@ SparseTable read_sparse_table(const std::string& path) {
       path << ": /sparse/level, /sparse/index and the values do not describe " << t.nodal.size() << " nodes");
   try {
     if (t.adaptive) {
-      auto grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi, t.basis,
-                                                                     levels, indices);
+      auto grid = std::make_shared<const sparse::AdaptiveSparseGrid>(t.dimension, t.level, t.lo, t.hi,
+                                                                     t.basis, levels, indices);
       grid->prepare_evaluation();  // a table is read-only from here: evaluate() only reads (threads)
       t.nodes = std::move(grid);
     } else {

@@ -59,6 +59,7 @@ std::vector<double> feedback_cost(const Environment& prototype,
     double cost = 0.0, discount = 1.0;
     for (long k = 0; k < steps; ++k) {
       feedback(env->state(), action.data());
+      env->nearest_action(action.data());  // a discrete action set: the interpolated feedback snapped to it
       const StepResult r = env->step(action.data());
       cost += discount * rl_mapping::value_from_return(r.reward);  // the step's cost = -reward
       discount *= gamma;

@@ -215,7 +215,8 @@ class ProblemEnvironment final : public Environment {
     for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions))
       if (d == a) return;
     std::ostringstream allowed;
-    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions)) allowed << " " << d[0];
+    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions))
+      allowed << " " << d[0];
     throw UsageError("problem '" + P::name() + "' takes one of its " + std::to_string(P::discrete_actions) +
                      " discrete actions (" + allowed.str().substr(1) + "), got " + std::to_string(a[0]));
   }

@@ -77,7 +77,8 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, const sparse::Sp
     for (std::int64_t p = 0; p < n; ++p) {
       if constexpr (HasTargetSet<P>)
         if (problem.in_target(nodes[p])) continue;
-      for (const auto& a : actions) reach = std::max(reach, semi_lagrangian_reach(problem, nodes[p], a, h, extent));
+      for (const auto& a : actions)
+        reach = std::max(reach, semi_lagrangian_reach(problem, nodes[p], a, h, extent));
     }
     check_semi_lagrangian_reach(reach, h, h / finest);
   }

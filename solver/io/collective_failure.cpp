@@ -52,7 +52,8 @@ void reserve_disk_blocks(MPI_Comm comm, const std::string& path, double bytes) {
   agree_on_success(comm, ok, message);
 }
 
-SpareDiskSpace::SpareDiskSpace(MPI_Comm comm, const std::string& path, double bytes) : m_path(path + ".spare") {
+SpareDiskSpace::SpareDiskSpace(MPI_Comm comm, const std::string& path, double bytes)
+    : m_path(path + ".spare") {
   int rank;
   MPI_Comm_rank(comm, &rank);
   bool ok = true;

@@ -44,7 +44,8 @@ inline void validate_combination(const SolveConfig& config) {
   HJB_CHECK(m <= config.grid.level, UsageError,
             "--sparse.min_level " << m << " exceeds --grid.level " << config.grid.level
                                   << ": every component grid would be finer than the sparse grid of level "
-                                  << config.grid.level << "; give --sparse.min_level at most " << config.grid.level);
+                                  << config.grid.level << "; give --sparse.min_level at most "
+                                  << config.grid.level);
   HJB_CHECK(config.time_dependent.snapshots == 1 && config.time_dependent.snapshot_taus.size() <= 1,
             UsageError,
             "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");

@@ -72,8 +72,9 @@ void semi_lagrangian_foot_points(const P& problem, const std::array<double, P::d
 /// How far one semi-Lagrangian step from x under a reaches, as a fraction of the domain: the largest
 /// foot-point displacement |y_i - x_i| over the axes, each divided by its extent hi_i - lo_i.
 template <class P>
-double semi_lagrangian_reach(const P& problem, const std::array<double, P::dim>& x, const Point<P::control_dim>& a,
-                             double h, const std::array<double, P::dim>& extent) {
+double semi_lagrangian_reach(const P& problem, const std::array<double, P::dim>& x,
+                             const Point<P::control_dim>& a, double h,
+                             const std::array<double, P::dim>& extent) {
   double reach = 0.0;
   semi_lagrangian_foot_points(problem, x, a, h, [&](const std::array<double, P::dim>& y, double) {
     for (int i = 0; i < P::dim; ++i) reach = std::max(reach, std::abs(y[i] - x[i]) / extent[i]);
@@ -88,9 +89,9 @@ double semi_lagrangian_reach(const P& problem, const std::array<double, P::dim>&
 inline void check_semi_lagrangian_reach(double reach, double h, double factor) {
   constexpr double max_reach = 1.0;
   HJB_CHECK(reach <= max_reach, UsageError,
-            "--stationary.time_step_factor " << factor << " gives the semi-Lagrangian step h = " << h
-                << ", whose foot points move up to " << reach
-                << " of the domain's extent in one step (at most " << max_reach
+            "--stationary.time_step_factor "
+                << factor << " gives the semi-Lagrangian step h = " << h << ", whose foot points move up to "
+                << reach << " of the domain's extent in one step (at most " << max_reach
                 << "): the chain would not approximate this problem; lower --stationary.time_step_factor");
 }
 

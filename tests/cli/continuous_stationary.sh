@@ -78,7 +78,7 @@ expect 2 "volatility must be positive" "negative diffusion" -- "$HJBENCH" solve 
 expect 2 "value_iteration" "policy iteration on an exit-time problem" -- "$HJBENCH" solve "${d[@]/value_iteration/policy_iteration}" --output.file bad.h5
 expect 2 "unknown value 'upwind'" "unknown scheme" -- "$HJBENCH" solve "${m[@]}" --stationary.scheme upwind --output.file bad.h5
 expect 2 "must be positive" "time step factor 0" -- "$HJBENCH" solve "${m[@]}" --stationary.time_step_factor 0 --output.file bad.h5
-expect 3 "not a stationary table" "simulate on a continuous-time table" -- "$HJBENCH" simulate kd1.h5
+expect 3 "no discrete-time environment to simulate" "simulate on a continuous-time table" -- "$HJBENCH" simulate kd1.h5
 [[ ! -e bad.h5 ]] && ok "no output file from a refused run" || fail "bad.h5 written"
 
 finish

@@ -1,0 +1,104 @@
+// Interval arithmetic with outward rounding, for enclosures of problems' exact steps (the certified
+// upper bounds of rl_baselines/agents/box_bound.hpp).
+//
+// Rounding: every operation computes its endpoints in round-to-nearest and then moves each one
+// outward by one unit in the last place (std::nextafter). IEEE +, -, *, / and sqrt are correctly
+// rounded, so one ulp covers their error; glibc's sin and cos are accurate to within 1 ulp on
+// x86-64, so two ulps are added there. The result always contains the exact image.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace hjb {
+
+struct Interval {
+  double lo = 0.0, hi = 0.0;
+
+  Interval() = default;
+  constexpr Interval(double value) : lo(value), hi(value) {}  // NOLINT: a point is an interval
+  constexpr Interval(double l, double h) : lo(l), hi(h) {}
+
+  double width() const { return hi - lo; }
+  bool contains(double x) const { return lo <= x && x <= hi; }
+};
+
+namespace interval_detail {
+inline double down(double x, int ulps = 1) {
+  for (int i = 0; i < ulps; ++i) x = std::nextafter(x, -std::numeric_limits<double>::infinity());
+  return x;
+}
+inline double up(double x, int ulps = 1) {
+  for (int i = 0; i < ulps; ++i) x = std::nextafter(x, std::numeric_limits<double>::infinity());
+  return x;
+}
+inline Interval outward(double lo, double hi, int ulps = 1) { return {down(lo, ulps), up(hi, ulps)}; }
+}  // namespace interval_detail
+
+inline Interval operator+(const Interval& a, const Interval& b) {
+  return interval_detail::outward(a.lo + b.lo, a.hi + b.hi);
+}
+inline Interval operator-(const Interval& a, const Interval& b) {
+  return interval_detail::outward(a.lo - b.hi, a.hi - b.lo);
+}
+inline Interval operator-(const Interval& a) { return {-a.hi, -a.lo}; }
+inline Interval operator*(const Interval& a, const Interval& b) {
+  const double p[4] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+  return interval_detail::outward(*std::min_element(p, p + 4), *std::max_element(p, p + 4));
+}
+/// Division by an interval that does not contain 0.
+inline Interval operator/(const Interval& a, const Interval& b) {
+  const double q[4] = {a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi};
+  return interval_detail::outward(*std::min_element(q, q + 4), *std::max_element(q, q + 4));
+}
+/// x^2 (tighter than x * x when x contains 0).
+inline Interval sqr(const Interval& x) {
+  const double a = std::abs(x.lo), b = std::abs(x.hi);
+  const double m = std::max(a, b) * std::max(a, b);
+  const double l = x.lo <= 0.0 && x.hi >= 0.0 ? 0.0 : std::min(a, b) * std::min(a, b);
+  return {l == 0.0 ? 0.0 : interval_detail::down(l), interval_detail::up(m)};
+}
+/// The hull of two intervals.
+inline Interval hull(const Interval& a, const Interval& b) {
+  return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
+}
+/// clip(x, lo, hi) pointwise (monotone: the clipped endpoints).
+inline Interval clamp(const Interval& x, double lo, double hi) {
+  return {std::clamp(x.lo, lo, hi), std::clamp(x.hi, lo, hi)};
+}
+/// sin over an interval: the endpoints' values and +-1 where a maximum or minimum lies inside.
+inline Interval sin(const Interval& x) {
+  constexpr double pi = std::numbers::pi, two_pi = 2 * std::numbers::pi;
+  if (!(x.width() < two_pi)) return {-1.0, 1.0};
+  double lo = std::min(std::sin(x.lo), std::sin(x.hi)), hi = std::max(std::sin(x.lo), std::sin(x.hi));
+  // Maxima at pi/2 + 2 k pi, minima at -pi/2 + 2 k pi: is one inside [x.lo, x.hi]? (decided with a
+  // margin: an extremum within 1e-12 of an endpoint counts as inside, which only widens.)
+  auto contains_point = [&](double phase) {
+    const double k = std::ceil((x.lo - phase) / two_pi - 1e-12);
+    return phase + k * two_pi <= x.hi + 1e-12;
+  };
+  if (contains_point(pi / 2)) hi = 1.0;
+  if (contains_point(-pi / 2)) lo = -1.0;
+  return {std::max(-1.0, interval_detail::down(lo, 2)), std::min(1.0, interval_detail::up(hi, 2))};
+}
+/// cos over an interval: maxima at 2 k pi, minima at pi + 2 k pi.
+inline Interval cos(const Interval& x) {
+  constexpr double pi = std::numbers::pi, two_pi = 2 * std::numbers::pi;
+  if (!(x.width() < two_pi)) return {-1.0, 1.0};
+  double lo = std::min(std::cos(x.lo), std::cos(x.hi)), hi = std::max(std::cos(x.lo), std::cos(x.hi));
+  auto contains_point = [&](double phase) {
+    const double k = std::ceil((x.lo - phase) / two_pi - 1e-12);
+    return phase + k * two_pi <= x.hi + 1e-12;
+  };
+  if (contains_point(0.0)) hi = 1.0;
+  if (contains_point(pi)) lo = -1.0;
+  return {std::max(-1.0, interval_detail::down(lo, 2)), std::min(1.0, interval_detail::up(hi, 2))};
+}
+/// The interval of a box's axis k.
+template <class B>
+Interval axis_interval(const B& box, int k) {
+  return {box.lo[k], box.hi[k]};
+}
+
+}  // namespace hjb
