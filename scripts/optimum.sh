@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The optimum of a task's expected return as a bracket [lower, upper] (issue 18), written to
+# OUTDIR/optimum.json and stated in one line:
+#
+#   scripts/optimum.sh PROBLEM OUTDIR      PROBLEM: pendulum, mountain_car, acrobot (episode return
+#                                          under Gymnasium's start distribution) or lqr_mdp (discounted
+#                                          return, start uniform on [-1, 1]^2)
+#   HJB_RANKS=N     MPI ranks (default: all cores)
+#   HJB_QUICK=1     small settings (tests): coarse tables, few starts, few cells
+#
+# lower   the achieved mean return (standard error, number of seeded starts) of a feasible policy on
+#         the exact environment step: the finest table's greedy lookahead over its stages (episodic
+#         tasks) or its interpolated feedback (lqr_mdp), `hjbench simulate --output.json`: the
+#         table's value integrated exactly over the start box plus the paired mean of achieved -
+#         table over the starts (a control variate; its standard error is the paired one).
+# upper   `certified` when the box-DP bound (`hjbench bound`: every state's optimal return is below
+#         its cell's W_0) is within the task's target width of the lower end; otherwise an `estimate`:
+#         Richardson extrapolation of the tables' values over three refinements (grid and action set
+#         doubled), with the order it observed, and never below lower + 2 SE. The certified bound
+#         and its width are reported either way (upper_certified); an extrapolation more than 2
+#         standard errors below the achieved lower end (a refinement trend moving away from it) is
+#         a warning, and then the upper end is the certified bound alone.
+# Defaults (2-core machine): pendulum and mountain_car tables 101^2/201^2/401^2 with 11/21/41
+# actions, 10,000 starts, bound on 1024^2 cells and 16 action intervals; acrobot 31^4/41^4/51^4
+# (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts, no enclosure (the
+# certified upper end is the trivial 0: every reward is <= 0); lqr_mdp policy-iteration tables
+# 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+usage="usage: scripts/optimum.sh PROBLEM OUTDIR   (PROBLEM: pendulum, mountain_car, acrobot, lqr_mdp)"
+[[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
+problem=$1 out=$2
+hjbench="$root/build/hjbench"
+[[ -x "$hjbench" ]] || { echo "optimum.sh: $hjbench not built (scripts/build.sh)" >&2; exit 3; }
+ranks=${HJB_RANKS:-$(nproc)}
+[[ "$ranks" =~ ^[1-9][0-9]*$ ]] || { echo "optimum.sh: HJB_RANKS must be a positive integer, got '$ranks'" >&2; exit 2; }
+quick=${HJB_QUICK:-0}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+pi=3.141592653589793
+extra=() bound=() mode=finite_horizon
+case "$problem" in
+  pendulum | mountain_car)
+    sizes=(101 201 401) actions=(11 21 41) starts=10000 bound=(--cells 1024,1024 --actions 16)
+    target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
+    [[ $quick == 1 ]] && sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8) ;;
+  acrobot)
+    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5
+    extra=(--grid.lo="-$pi,-$pi,-$(echo "2 * $pi" | bc -l),-$(echo "4.5 * $pi" | bc -l)"
+           --grid.hi="$pi,$pi,$(echo "2 * $pi" | bc -l),$(echo "4.5 * $pi" | bc -l)"
+           --finite_horizon.stages 0)  # V_0 only: the lookahead uses it at every stage (V_k - V_0 ~ 1e-13)
+    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 ;;
+  lqr_mdp)
+    mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000
+    bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
+    [[ $quick == 1 ]] && sizes=(21 41 81) actions=(11 21 41) starts=300 bound=(--cells 64,64 --actions 16 --discounted) ;;
+  *) echo "optimum.sh: unknown problem '$problem'; $usage" >&2; exit 2 ;;
+esac
+mkdir -p "$out"
+[[ -d "$out" && -w "$out" ]] || { echo "optimum.sh: cannot write to $out" >&2; exit 3; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/hjb_optimum.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+start=$SECONDS
+for i in 0 1 2; do
+  n=${sizes[$i]} shape=${sizes[$i]},${sizes[$i]}
+  [[ $problem == acrobot ]] && shape=$n,$n,$n,$n
+  t0=$SECONDS
+  mpirun -n "$ranks" "$hjbench" solve --problem.name "$problem" --solve.algorithm "$mode" --grid.shape "$shape" \
+    --stationary.actions "${actions[$i]}" "${extra[@]}" --output.file "$work/t$i.h5" --output.quiet > "$work/solve$i.log"
+  echo "$((SECONDS - t0))" > "$work/solve$i.seconds"
+  "$hjbench" simulate "$work/t$i.h5" --starts "$starts" --output.json "$work/t$i.json" > "$work/simulate$i.log"
+  rm -f "$work/t$i.h5"
+done
+if [[ ${#bound[@]} -gt 0 ]]; then
+  mpirun -n "$ranks" "$hjbench" bound --problem "$problem" "${bound[@]}" --output.json "$work/bound.json" \
+    > "$work/bound.log"
+fi
+/usr/bin/python3 - "$problem" "$work" "$out/optimum.json" "$target" "$ranks" "$((SECONDS - start))" \
+  "${sizes[*]}" "${actions[*]}" "${bound[*]}" << 'EOF'
+import json, math, os, sys
+problem, work, path, target, ranks, seconds, sizes, actions, bound = sys.argv[1:10]
+target, ranks, seconds = float(target), int(ranks), int(seconds)
+tables = [json.load(open(os.path.join(work, f"t{i}.json"))) for i in range(3)]
+finest = tables[2]
+lower, lower_se, lower_starts = finest["lower"], finest["lower_se"], finest["lower_starts"]
+estimates = [t["estimate"] for t in tables]
+warnings = []
+# Richardson extrapolation over three refinements (each doubling grid and actions).
+d1, d2 = estimates[1] - estimates[0], estimates[2] - estimates[1]
+order, extrapolated = None, None
+if d1 != 0 and d2 != 0 and d1 * d2 > 0 and abs(d2) < abs(d1):
+    order = math.log2(abs(d1) / abs(d2))
+    extrapolated = estimates[2] + d2 / (2 ** order - 1)
+else:
+    warnings.append(f"the tables' values {estimates} do not converge monotonically: no extrapolated estimate")
+if extrapolated is not None and extrapolated < lower - 2 * lower_se:
+    warnings.append(f"the extrapolated table estimate {extrapolated:.6f} lies below the achieved lower end "
+                    f"{lower:.6f} (beyond 2 standard errors): the refinement trend moves away from it (the "
+                    "tables are pessimistic); the upper end is the certified bound alone")
+certified = None
+if os.path.exists(os.path.join(work, "bound.json")):
+    certified = json.load(open(os.path.join(work, "bound.json")))
+upper_certified = certified["upper"] if certified else (0.0 if problem == "acrobot" else None)
+width_target = target * abs(lower) if problem == "lqr_mdp" else target
+if upper_certified is not None and upper_certified - lower <= width_target:
+    upper, kind = upper_certified, "certified"
+elif extrapolated is not None and extrapolated >= lower - 2 * lower_se:
+    # Never narrower than the lower end's own sampling error (2 standard errors).
+    upper, kind = max(extrapolated, lower + 2 * lower_se), "estimate"
+else:
+    upper, kind = upper_certified, "certified"
+result = {
+    "problem": problem, "return": finest["return"], "lower": lower, "lower_se": lower_se,
+    "lower_starts": lower_starts, "upper": upper, "upper_kind": kind,
+    "estimate": extrapolated if extrapolated is not None else estimates[2],
+    "upper_certified": upper_certified,
+    "upper_certified_width": None if upper_certified is None else upper_certified - lower,
+    "upper_certified_note": ("box DP (hjbench bound)" if certified else
+                             "trivial: every reward is <= 0 (no enclosure of this step yet)"
+                             if problem == "acrobot" else None),
+    "target_width": width_target, "table_estimates": estimates, "extrapolation_order": order,
+    "warnings": warnings,
+    "settings": {"grids": sizes.split(), "actions": actions.split(), "bound": bound, "ranks": ranks,
+                 "wall_seconds": seconds,
+                 "bound_seconds": certified["seconds"] if certified else None,
+                 "bound_cells": certified["cells"] if certified else None},
+}
+tmp = path + ".tmp"
+with open(tmp, "w") as f:
+    json.dump(result, f, indent=1)
+    f.write("\n")
+os.replace(tmp, path)
+what = "expected episode return" if finest["return"] == "episode" else "expected discounted return"
+print(f"optimum of {problem}'s {what} in [{lower:.4f}, {upper:.4f}] (upper {kind})"
+      f"  lower: a feasible policy's mean over {lower_starts} starts, SE {lower_se:.4f}")
+if upper_certified is not None and kind != "certified":
+    print(f"  certified upper end {upper_certified:.4f} (width {upper_certified - lower:.4f}, target {width_target:.4g})")
+for w in warnings:
+    print("  warning: " + w)
+print(f"  wrote {path} ({seconds} s on {ranks} rank(s))")
+EOF
