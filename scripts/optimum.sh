@@ -21,8 +21,8 @@
 #         standard errors below the achieved lower end (a refinement trend moving away from it) is
 #         a warning, and then the upper end is the certified bound alone.
 # Defaults (2-core machine): pendulum and mountain_car tables 101^2/201^2/401^2 with 11/21/41
-# actions, 10,000 starts, bound on 1024^2 cells and 16 action intervals; acrobot 31^4/41^4/51^4
-# (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts, no enclosure (the
+# actions, 10,000 starts, bound on 1024^2 (mountain_car 512^2) cells and 16 action intervals;
+# acrobot 31^4/41^4/51^4 (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts, no enclosure (the
 # certified upper end is the trivial 0: every reward is <= 0); lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
@@ -41,6 +41,7 @@ extra=() bound=() mode=finite_horizon
 case "$problem" in
   pendulum | mountain_car)
     sizes=(101 201 401) actions=(11 21 41) starts=10000 bound=(--cells 1024,1024 --actions 16)
+    [[ $problem == mountain_car ]] && bound=(--cells 512,512 --actions 16)  # 999 stages: 27 s
     target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
     [[ $quick == 1 ]] && sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8) ;;
   acrobot)
