@@ -39,10 +39,11 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
     std::printf("  table:       -V_0(x0) (an estimate, not a bound)                       %.6f\n",
                 r.table_return);
   std::printf(
-      "  closed loop: greedy lookahead on the stages, %zu start%s, a feasible policy (the optimum is at "
+      "  closed loop: greedy %d-step lookahead on the stages, %zu start%s, a feasible policy (the optimum is "
+      "at "
       "least this, "
       "up to sampling)   %.6f +- %.6f (standard error)\n",
-      starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
+      r.lookahead_depth, starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
   std::printf(
       "  closed loop - table, paired over the same starts                      %.6f +- %.6f (standard "
       "error)\n",
@@ -75,6 +76,25 @@ void write_bracket_json(const std::string& path, const std::string& problem, con
   std::printf("wrote %s\n", path.c_str());
 }
 
+/// A finite-horizon table: the optimum two ways (and the bracket's keys with --output.json).
+void simulate_episodic(const Table& table, const std::string& table_path, int starts, Seed seed,
+                       const std::string& x0_text, int lookahead, const std::string& json_path) {
+  const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters,
+                                        static_cast<int>(table.axes.size()));
+  HJB_CHECK(static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()), ValidationError,
+            table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
+  const auto x0s = x0_text.empty() ? seeded_starts(*env, starts, seed)
+                                   : std::vector<std::vector<double>>{parse_start(x0_text, table)};
+  const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty(), lookahead);
+  print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
+  // The lower end over the start distribution: the table's return integrated exactly plus the paired
+  // mean of closed loop - table (a control variate: far smaller error than the returns' own mean).
+  const auto paired = rl::summarize(r.paired, 0.95, 0);
+  if (!json_path.empty())
+    write_bracket_json(json_path, env->problem_name(), "episode", r.table_return + paired.mean,
+                       paired.standard_error, x0s.size(), r.table_return, table_path);
+}
+
 }  // namespace
 
 int run_simulate(const CommandContext& context) {
@@ -82,6 +102,7 @@ int run_simulate(const CommandContext& context) {
   int starts = 1000;
   Seed seed{1};
   long steps = 0;
+  int lookahead = 1;
   po::options_description opts(
       "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
   opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
@@ -92,6 +113,9 @@ int run_simulate(const CommandContext& context) {
       "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
       "steps", po::value(&steps),
       "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)")(
+      "lookahead", po::value(&lookahead)->default_value(1),
+      "finite-horizon tables: actions per searched sequence of the closed loop's lookahead (1-8; the "
+      "search costs actions^N steps per decision; deeper leans less on the table's errors)")(
       "output.json", po::value(&json_path),
       "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
       "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
@@ -114,23 +138,10 @@ int run_simulate(const CommandContext& context) {
   const Table table = read_table(table_path);
   HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
   if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
-    const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters,
-                                          static_cast<int>(table.axes.size()));
-    HJB_CHECK(static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()), ValidationError,
-              table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
     HJB_CHECK(!vm.count("steps"), UsageError,
               "--steps: a finite-horizon table fixes the episode length (its horizon_steps)");
-    if (unset(vm, "starts")) starts = 10000;
-    const auto x0s = x0_text.empty() ? seeded_starts(*env, starts, seed)
-                                     : std::vector<std::vector<double>>{parse_start(x0_text, table)};
-    const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty());
-    print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
-    // The lower end over the start distribution: the table's return integrated exactly plus the paired
-    // mean of closed loop - table (a control variate: far smaller error than the returns' own mean).
-    const auto paired = rl::summarize(r.paired, 0.95, 0);
-    if (!json_path.empty())
-      write_bracket_json(json_path, env->problem_name(), "episode", r.table_return + paired.mean,
-                         paired.standard_error, x0s.size(), r.table_return, table_path);
+    simulate_episodic(table, table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, lookahead,
+                      json_path);
     return 0;
   }
   // A table of a problem without a discrete-time environment (Merton, the continuous-time

@@ -22,7 +22,8 @@
 #         a warning, and then the upper end is the certified bound alone.
 # Defaults (2-core machine): pendulum and mountain_car tables 101^2/201^2/401^2 with 11/21/41
 # actions, 10,000 starts, bound on 1024^2 (mountain_car 512^2) cells and 16 action intervals;
-# acrobot 31^4/41^4/51^4 (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts, no enclosure (the
+# acrobot 31^4/41^4/51^4 (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts,
+# the lower end from a 6-step lookahead (3^6 action sequences per decision), no enclosure (the
 # certified upper end is the trivial 0: every reward is <= 0); lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
@@ -37,7 +38,7 @@ ranks=${HJB_RANKS:-$(nproc)}
 quick=${HJB_QUICK:-0}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 pi=3.141592653589793
-extra=() bound=() mode=finite_horizon
+extra=() bound=() mode=finite_horizon lookahead=1
 case "$problem" in
   pendulum | mountain_car)
     sizes=(101 201 401) actions=(11 21 41) starts=10000 bound=(--cells 1024,1024 --actions 16)
@@ -45,11 +46,11 @@ case "$problem" in
     target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
     [[ $quick == 1 ]] && sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8) ;;
   acrobot)
-    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5
+    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 lookahead=6
     extra=(--grid.lo="-$pi,-$pi,-$(echo "2 * $pi" | bc -l),-$(echo "4.5 * $pi" | bc -l)"
            --grid.hi="$pi,$pi,$(echo "2 * $pi" | bc -l),$(echo "4.5 * $pi" | bc -l)"
            --finite_horizon.stages 0)  # V_0 only: the lookahead uses it at every stage (V_k - V_0 ~ 1e-13)
-    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 ;;
+    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 lookahead=3 ;;
   lqr_mdp)
     mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000
     bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
@@ -68,7 +69,10 @@ for i in 0 1 2; do
   mpirun -n "$ranks" "$hjbench" solve --problem.name "$problem" --solve.algorithm "$mode" --grid.shape "$shape" \
     --stationary.actions "${actions[$i]}" "${extra[@]}" --output.file "$work/t$i.h5" --output.quiet > "$work/solve$i.log"
   echo "$((SECONDS - t0))" > "$work/solve$i.seconds"
-  "$hjbench" simulate "$work/t$i.h5" --starts "$starts" --output.json "$work/t$i.json" > "$work/simulate$i.log"
+  depth=1
+  [[ $i -eq 2 ]] && depth=$lookahead  # the lower end: the finest table's lookahead, searched deeper
+  "$hjbench" simulate "$work/t$i.h5" --starts "$starts" --lookahead "$depth" --output.json "$work/t$i.json" \
+    > "$work/simulate$i.log"
   rm -f "$work/t$i.h5"
 done
 if [[ ${#bound[@]} -gt 0 ]]; then
@@ -76,9 +80,9 @@ if [[ ${#bound[@]} -gt 0 ]]; then
     > "$work/bound.log"
 fi
 /usr/bin/python3 - "$problem" "$work" "$out/optimum.json" "$target" "$ranks" "$((SECONDS - start))" \
-  "${sizes[*]}" "${actions[*]}" "${bound[*]}" << 'EOF'
+  "${sizes[*]}" "${actions[*]}" "${bound[*]}" "$lookahead" << 'EOF'
 import json, math, os, sys
-problem, work, path, target, ranks, seconds, sizes, actions, bound = sys.argv[1:10]
+problem, work, path, target, ranks, seconds, sizes, actions, bound, lookahead = sys.argv[1:11]
 target, ranks, seconds = float(target), int(ranks), int(seconds)
 tables = [json.load(open(os.path.join(work, f"t{i}.json"))) for i in range(3)]
 finest = tables[2]
@@ -121,6 +125,7 @@ result = {
     "target_width": width_target, "table_estimates": estimates, "extrapolation_order": order,
     "warnings": warnings,
     "settings": {"grids": sizes.split(), "actions": actions.split(), "bound": bound, "ranks": ranks,
+                 "lookahead": lookahead,
                  "wall_seconds": seconds,
                  "bound_seconds": certified["seconds"] if certified else None,
                  "bound_cells": certified["cells"] if certified else None},

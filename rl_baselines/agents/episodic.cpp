@@ -13,8 +13,8 @@
 namespace hjb::rl {
 
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
-                                 const std::vector<std::vector<double>>& starts,
-                                 bool from_start_distribution) {
+                                 const std::vector<std::vector<double>>& starts, bool from_start_distribution,
+                                 int lookahead_depth) {
   HJB_CHECK(table.numbers.count("horizon_steps") && table.numbers.count("actions"), ValidationError,
             path << ": a finite-horizon table without horizon_steps/actions attributes");
   EpisodicOptimum r;
@@ -56,7 +56,8 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
     return interpolate_table(table.axes, table.values[static_cast<std::size_t>(nearest[k])], y.data());
   };
   const auto t0 = std::chrono::steady_clock::now();
-  r.returns = lookahead_returns(env, starts, horizon, actions, cost_to_go);
+  r.lookahead_depth = lookahead_depth;
+  r.returns = lookahead_returns(env, starts, horizon, actions, cost_to_go, lookahead_depth);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (std::size_t i = 0; i < starts.size(); ++i)
     r.paired.push_back(r.returns[i] + interpolate_table(table.axes, v0, starts[i].data()));  // R - (-V_0)

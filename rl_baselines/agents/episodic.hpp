@@ -12,9 +12,10 @@
 namespace hjb::rl {
 
 struct EpisodicOptimum {
-  long horizon = 0;        ///< episode steps N (the table's horizon_steps)
-  long actions = 0;        ///< actions of the table's action grid, used by the lookahead
-  long stored_stages = 0;  ///< stages k in [0, N] whose V_k the table stores
+  long horizon = 0;         ///< episode steps N (the table's horizon_steps)
+  long actions = 0;         ///< actions of the table's action grid, used by the lookahead
+  int lookahead_depth = 1;  ///< actions per searched sequence (1: the one-step lookahead)
+  long stored_stages = 0;   ///< stages k in [0, N] whose V_k the table stores
   /// -E[V_0(x0)] over the start distribution (exact integral of the interpolant) when the starts were
   /// drawn from it, else -V_0 at the single start.
   double table_return = 0.0;
@@ -29,7 +30,7 @@ struct EpisodicOptimum {
 /// Throws ValidationError naming `path` for a table that is not a complete finite-horizon table of
 /// this environment.
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
-                                 const std::vector<std::vector<double>>& starts,
-                                 bool from_start_distribution);
+                                 const std::vector<std::vector<double>>& starts, bool from_start_distribution,
+                                 int lookahead_depth = 1);
 
 }  // namespace hjb::rl

@@ -73,10 +73,28 @@ std::vector<double> feedback_cost(const Environment& prototype,
 std::vector<double> lookahead_returns(
     const Environment& prototype, const std::vector<std::vector<double>>& starts, long horizon,
     const std::vector<std::vector<double>>& actions,
-    const std::function<double(long, const std::vector<double>&)>& cost_to_go) {
+    const std::function<double(long, const std::vector<double>&)>& cost_to_go, int depth) {
   HJB_CHECK(horizon >= 1, UsageError, "the horizon must be at least 1 step, got " << horizon);
   HJB_CHECK(!actions.empty(), UsageError, "the lookahead needs at least one action");
-  auto env = prototype.clone(), probe = prototype.clone();
+  HJB_CHECK(depth >= 1 && depth <= 8, UsageError, "--lookahead must be in [1, 8], got " << depth);
+  auto env = prototype.clone();
+  std::vector<std::unique_ptr<Environment>> probes;
+  for (int d = 0; d < depth; ++d) probes.push_back(prototype.clone());
+  // The smallest cost of `left` more steps from state x at step k, then V there.
+  std::function<double(const std::vector<double>&, long, int)> search = [&](const std::vector<double>& x,
+                                                                            long k, int left) {
+    double best = std::numeric_limits<double>::infinity();
+    Environment& probe = *probes[static_cast<std::size_t>(depth - left)];
+    for (const auto& a : actions) {
+      probe.set_state(x);
+      const StepResult r = probe.step(a.data());
+      double q = rl_mapping::value_from_return(r.reward);
+      if (!r.terminated && k + 1 < horizon)
+        q += left > 1 ? search(probe.state(), k + 1, left - 1) : cost_to_go(k + 1, probe.state());
+      best = std::min(best, q);
+    }
+    return best;
+  };
   std::vector<double> returns;
   returns.reserve(starts.size());
   for (const auto& x0 : starts) {
@@ -87,10 +105,12 @@ std::vector<double> lookahead_returns(
       std::size_t best = 0;
       double best_q = std::numeric_limits<double>::infinity();
       for (std::size_t i = 0; i < actions.size(); ++i) {
-        probe->set_state(x);
-        const StepResult r = probe->step(actions[i].data());
+        Environment& probe = *probes[0];
+        probe.set_state(x);
+        const StepResult r = probe.step(actions[i].data());
         double q = rl_mapping::value_from_return(r.reward);
-        if (!r.terminated && k + 1 < horizon) q += cost_to_go(k + 1, probe->state());
+        if (!r.terminated && k + 1 < horizon)
+          q += depth > 1 ? search(probe.state(), k + 1, depth - 1) : cost_to_go(k + 1, probe.state());
         if (q < best_q) {
           best_q = q;
           best = i;

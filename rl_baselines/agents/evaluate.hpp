@@ -40,15 +40,17 @@ std::vector<double> feedback_cost(const Environment& env, const std::vector<std:
                                   const std::function<void(const std::vector<double>&, double*)>& feedback,
                                   double gamma, long steps);
 
-/// Episode returns of the greedy one-step lookahead on a finite-horizon table: at step k from x the
-/// action of `actions` minimising cost(x, a) + [the step does not terminate] V_{k+1}(step(x, a)),
-/// with `cost_to_go(k + 1, y)` giving V_{k+1}(y); the episode ends after `horizon` steps or at a
-/// terminal state. Any feedback is feasible, so the mean return bounds the optimal expected
-/// return from below (up to its sampling error).
+/// Episode returns of the greedy lookahead on a finite-horizon table: at step k from x the first
+/// action of the sequence of `depth` actions (each of `actions`) minimising the costs of its steps
+/// plus V_{k+depth}(the state reached) (no cost-to-go after a terminal state or the horizon), with
+/// `cost_to_go(j, y)` giving V_j(y); depth 1 is the one-step lookahead. The episode ends after
+/// `horizon` steps or at a terminal state. A deeper search leans less on the table's errors (at
+/// |actions|^depth steps per decision). Any feedback is feasible, so the mean return bounds the optimal
+/// expected return from below (up to its sampling error).
 std::vector<double> lookahead_returns(
     const Environment& env, const std::vector<std::vector<double>>& starts, long horizon,
     const std::vector<std::vector<double>>& actions,
-    const std::function<double(long, const std::vector<double>&)>& cost_to_go);
+    const std::function<double(long, const std::vector<double>&)>& cost_to_go, int depth = 1);
 
 /// Throws ValidationError if the policy was trained on another problem or with other dimensions.
 void require_policy_fits(const Policy& policy, const Environment& env);

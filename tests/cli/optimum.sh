@@ -58,6 +58,19 @@ for p in ppo sac; do
   awk -v m="$mean" -v u="$upper" 'BEGIN{exit !(m <= u)}' && ok "$p's mean return $mean <= the certified bound $upper" \
     || fail "$p $mean above the certified bound $upper"
 done
+# rollout --optimum: the gap to both ends. A clearly sub-optimal policy (30k PPO steps) against the
+# quick bracket: no warning; the same policy against a bracket whose lower end is its own mean return
+# (written here, so the warning must appear): "gap is within the reference's error".
+"$HJBENCH" rollout ppo.h5 --episodes 200 --optimum out_pendulum/optimum.json > weak.log 2>&1
+grep -q "gap to the lower end" weak.log && grep -q "gap to the upper end" weak.log && ! grep -q "warning" weak.log \
+  && ok "rollout --optimum: both gaps, no warning for a weak policy" || { fail "rollout --optimum weak"; cat weak.log; }
+mean=$(sed -nE 's/.*mean return +(-?[0-9.e+]+) .*/\1/p' weak.log)
+printf '{"problem": "pendulum", "return": "episode", "lower": %s, "lower_se": 0.5, "upper": %s, "upper_kind": "estimate"}\n' \
+  "$mean" "$(awk -v m="$mean" 'BEGIN{print m + 10}')" > at_policy.json
+"$HJBENCH" rollout ppo.h5 --episodes 200 --optimum at_policy.json > at.log 2>&1
+grep -q "gap is within the reference's error" at.log && ok "rollout --optimum warns when the policy reaches the lower end" \
+  || { fail "rollout --optimum warning"; cat at.log; }
+expect 3 "the bracket of problem 'lqr_mdp'" "rollout --optimum of another problem" -- "$HJBENCH" rollout ppo.h5 --optimum out_lqr_mdp/optimum.json
 HJB_QUICK=1 "$ROOT/scripts/optimum.sh" no_such_problem x > log 2>&1; [[ $? -eq 2 ]] && grep -q "unknown problem" log \
   && ok "an unknown problem: exit 2" || fail "unknown problem"
 HJB_RANKS=zero "$ROOT/scripts/optimum.sh" pendulum x > log 2>&1; [[ $? -eq 2 ]] && grep -q "HJB_RANKS" log \
