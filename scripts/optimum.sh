@@ -92,6 +92,9 @@ warnings = []
 # Richardson extrapolation over three refinements (each doubling grid and actions).
 d1, d2 = estimates[1] - estimates[0], estimates[2] - estimates[1]
 order, extrapolated = None, None
+grid = [int(n) for n in sizes.split()]
+if any(abs((b - 1) / (a - 1) - 2) > 0.05 for a, b in zip(grid, grid[1:])):
+    warnings.append(f"the grids {grid} are not refined by a factor 2: the extrapolation (which assumes it) is rough")
 if d1 != 0 and d2 != 0 and d1 * d2 > 0 and abs(d2) < abs(d1):
     order = math.log2(abs(d1) / abs(d2))
     extrapolated = estimates[2] + d2 / (2 ** order - 1)
