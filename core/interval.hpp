@@ -47,8 +47,10 @@ inline Interval operator*(const Interval& a, const Interval& b) {
   const double p[4] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
   return interval_detail::outward(*std::min_element(p, p + 4), *std::max_element(p, p + 4));
 }
-/// Division by an interval that does not contain 0.
+/// Division (a divisor containing 0 gives the whole line).
 inline Interval operator/(const Interval& a, const Interval& b) {
+  if (b.lo <= 0.0 && b.hi >= 0.0)
+    return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
   const double q[4] = {a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi};
   return interval_detail::outward(*std::min_element(q, q + 4), *std::max_element(q, q + 4));
 }

@@ -1,7 +1,9 @@
 // Gymnasium's Acrobot-v1, exactly: its RK4 step, wrapping and velocity limits, three torques,
 // termination and reward, start distribution and observation; plus the continuous-time model.
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 
@@ -27,7 +29,8 @@ struct Acrobot {
                                             .discrete_step = true,
                                             .environment = true,
                                             .terminal_states = true,
-                                            .discrete_actions = true};
+                                            .discrete_actions = true,
+                                            .enclosures = true};
   static std::string name() { return "acrobot"; }
   static std::string description() {
     return "Gymnasium Acrobot-v1: minimum time to swing the tip above the bar (4-D, 3 torques)";
@@ -53,21 +56,23 @@ struct Acrobot {
     require_discount("discount", discount);
   }
 
-  /// d/dt (theta1, theta2, omega1, omega2) under torque a (Gymnasium's `_dsdt`, book variant).
-  static std::array<double, 4> derivatives(const std::array<double, 4>& s, double a) {
+  /// d/dt (theta1, theta2, omega1, omega2) under torque a (Gymnasium's `_dsdt`, book variant). T is
+  /// double (the step) or Interval (its enclosure: the same operations, core/interval.hpp).
+  template <class T = double>
+  static std::array<T, 4> derivatives(const std::array<T, 4>& s, const T& a) {
+    using std::cos, std::sin;  // double: std's; Interval: hjb's (argument-dependent lookup)
     constexpr double m1 = link_mass, m2 = link_mass, l1 = link_length, lc1 = link_com, lc2 = link_com,
                      i1 = link_moi, i2 = link_moi;
-    const double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
-    const double d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
-    const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + i2;
-    const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - std::numbers::pi / 2.0);
-    const double phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * std::sin(theta2) -
-                        2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
-                        (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - std::numbers::pi / 2) + phi2;
-    const double ddtheta2 =
-        (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * std::sin(theta2) - phi2) /
-        (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
-    const double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+    const T theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
+    const T d1 = m1 * lc1 * lc1 + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos(theta2)) + i1 + i2;
+    const T d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(theta2)) + i2;
+    const T phi2 = m2 * lc2 * g * cos(theta1 + theta2 - std::numbers::pi / 2.0);
+    const T phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * sin(theta2) -
+                   2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2) +
+                   (m1 * lc1 + m2 * l1) * g * cos(theta1 - std::numbers::pi / 2) + phi2;
+    const T ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1 * dtheta1 * sin(theta2) - phi2) /
+                       (m2 * lc2 * lc2 + i2 - d2 * d2 / d1);
+    const T ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
     return {dtheta1, dtheta2, ddtheta1, ddtheta2};
   }
   /// Gymnasium's `wrap(x, -pi, pi)`: whole periods added or removed until x is inside.
@@ -100,23 +105,52 @@ struct Acrobot {
 
   // --- the MDP (shared by the RL environment and the discrete-time solvers) ---
   double time_step() const { return dt; }
-  State<4> discrete_step(const State<4>& s, const Point<1>& action) const {
-    const double a = action[0];
+  /// Gymnasium's RK4 step (before wrapping and clipping), for T = double or Interval.
+  template <class T>
+  std::array<T, 4> rk4(const std::array<T, 4>& s, const T& a) const {
     const double h = dt, h2 = dt / 2.0;
-    auto add = [](const std::array<double, 4>& y, double c, const std::array<double, 4>& k) {
-      return std::array<double, 4>{y[0] + c * k[0], y[1] + c * k[1], y[2] + c * k[2], y[3] + c * k[3]};
+    auto add = [](const std::array<T, 4>& y, double c, const std::array<T, 4>& k) {
+      return std::array<T, 4>{y[0] + c * k[0], y[1] + c * k[1], y[2] + c * k[2], y[3] + c * k[3]};
     };
-    const auto k1 = derivatives(s, a);
-    const auto k2 = derivatives(add(s, h2, k1), a);
-    const auto k3 = derivatives(add(s, h2, k2), a);
-    const auto k4 = derivatives(add(s, h, k3), a);
-    State<4> n;
+    const auto k1 = derivatives<T>(s, a);
+    const auto k2 = derivatives<T>(add(s, h2, k1), a);
+    const auto k3 = derivatives<T>(add(s, h2, k2), a);
+    const auto k4 = derivatives<T>(add(s, h, k3), a);
+    std::array<T, 4> n;
     for (int i = 0; i < 4; ++i) n[i] = s[i] + h / 6.0 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+    return n;
+  }
+  State<4> discrete_step(const State<4>& s, const Point<1>& action) const {
+    State<4> n = rk4<double>(s, action[0]);
     n[0] = wrap(n[0]);
     n[1] = wrap(n[1]);
     n[2] = std::clamp(n[2], -max_velocity_1, max_velocity_1);
     n[3] = std::clamp(n[3], -max_velocity_2, max_velocity_2);
     return n;
+  }
+  /// Enclosures (core/interval.hpp) of discrete_step, step_cost and is_terminal. The angles are
+  /// enclosed before wrapping: the box holds the step's image modulo 2 pi on the periodic axes 0 and 1
+  /// (which the box DP wraps), the velocities after clipping.
+  Box<4> step_enclosure(const Box<4>& x, const Box<1>& a) const {
+    std::array<Interval, 4> s;
+    for (int i = 0; i < 4; ++i) s[i] = axis_interval(x, i);
+    std::array<Interval, 4> n = rk4<Interval>(s, axis_interval(a, 0));
+    n[2] = clamp(n[2], -max_velocity_1, max_velocity_1);
+    n[3] = clamp(n[3], -max_velocity_2, max_velocity_2);
+    Box<4> e;
+    for (int i = 0; i < 4; ++i) {
+      e.lo[i] = std::isfinite(n[i].lo) ? n[i].lo : -std::numeric_limits<double>::infinity();
+      e.hi[i] = std::isfinite(n[i].hi) ? n[i].hi : std::numeric_limits<double>::infinity();
+    }
+    return e;
+  }
+  double step_cost_lower(const Box<4>&, const Box<1>&) const { return 1.0; }
+  /// Terminal when -cos(t1) - cos(t1 + t2) > 1, over a box of angles.
+  Interval terminal_indicator(const Box<4>& x) const {
+    const Interval t1 = axis_interval(x, 0), height = -cos(t1) - cos(t1 + axis_interval(x, 1));
+    if (height.lo > 1.0) return {1.0, 1.0};
+    if (height.hi > 1.0) return {0.0, 1.0};
+    return {0.0, 0.0};
   }
   double step_cost(const State<4>&, const Point<1>&) const { return 1.0; }
   bool is_terminal(const State<4>& s) const { return -std::cos(s[0]) - std::cos(s[1] + s[0]) > 1.0; }

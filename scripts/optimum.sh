@@ -23,8 +23,8 @@
 # Defaults (2-core machine): pendulum and mountain_car tables 101^2/201^2/401^2 with 11/21/41
 # actions, 10,000 starts, bound on 1024^2 (mountain_car 512^2) cells and 16 action intervals;
 # acrobot 31^4/41^4/51^4 (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts,
-# the lower end from a 6-step lookahead (3^6 action sequences per decision), no enclosure (the
-# certified upper end is the trivial 0: every reward is <= 0); lqr_mdp policy-iteration tables
+# the lower end from a 6-step lookahead (3^6 action sequences per decision), bound on 32^4 cells
+# (the RK4 step's enclosure; 67 s); lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,11 +46,11 @@ case "$problem" in
     target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
     [[ $quick == 1 ]] && sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8) ;;
   acrobot)
-    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 lookahead=6
+    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 lookahead=6 bound=(--cells 32,32,32,32)
     extra=(--grid.lo="-$pi,-$pi,-$(echo "2 * $pi" | bc -l),-$(echo "4.5 * $pi" | bc -l)"
            --grid.hi="$pi,$pi,$(echo "2 * $pi" | bc -l),$(echo "4.5 * $pi" | bc -l)"
            --finite_horizon.stages 0)  # V_0 only: the lookahead uses it at every stage (V_k - V_0 ~ 1e-13)
-    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 lookahead=3 ;;
+    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 lookahead=3 bound=(--cells 8,8,8,8) ;;
   lqr_mdp)
     mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000
     bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
@@ -107,7 +107,7 @@ if extrapolated is not None and extrapolated < lower - 2 * lower_se:
 certified = None
 if os.path.exists(os.path.join(work, "bound.json")):
     certified = json.load(open(os.path.join(work, "bound.json")))
-upper_certified = certified["upper"] if certified else (0.0 if problem == "acrobot" else None)
+upper_certified = certified["upper"] if certified else None
 width_target = target * abs(lower) if problem == "lqr_mdp" else target
 if upper_certified is not None and upper_certified - lower <= width_target:
     upper, kind = upper_certified, "certified"
@@ -122,9 +122,7 @@ result = {
     "estimate": extrapolated if extrapolated is not None else estimates[2],
     "upper_certified": upper_certified,
     "upper_certified_width": None if upper_certified is None else upper_certified - lower,
-    "upper_certified_note": ("box DP (hjbench bound)" if certified else
-                             "trivial: every reward is <= 0 (no enclosure of this step yet)"
-                             if problem == "acrobot" else None),
+    "upper_certified_note": "box DP (hjbench bound)" if certified else None,
     "target_width": width_target, "table_estimates": estimates, "extrapolation_order": order,
     "warnings": warnings,
     "settings": {"grids": sizes.split(), "actions": actions.split(), "bound": bound, "ranks": ranks,

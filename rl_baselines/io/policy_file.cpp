@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/input_files.hpp"
 #include "core/version.hpp"
+#include "rl_baselines/nn/dense_kernels.hpp"
 #include "tables/hdf5_util.hpp"
 
 namespace hjb::rl {
@@ -143,6 +144,9 @@ void save_policy(const std::string& path, const Policy& p) {
     h5::write_number_attribute(file, "normalize_observations", p.normalize_observations);
     h5::write_number_attribute(file, "seed", static_cast<double>(p.seed));
     h5::write_number_attribute(file, "env_steps", p.env_steps);
+    // The dense-kernel variant this process trained with (results are identical per seed only
+    // with the same kernels: rl_baselines/nn/dense_kernels.hpp).
+    h5::write_string_attribute(file, "kernels", kernels::dense_kernels().name);
     h5::write_string_attribute(file, "project_version",
                                std::string(project_version) + " (" + git_version + ")");
     const h5::Handle actor = h5::group(

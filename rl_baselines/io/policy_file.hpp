@@ -4,7 +4,8 @@
 //   /                     attributes: format = "hjbench-policy", format_version = 1, algorithm,
 //                         problem, state_dim (the problem's dimension; absent in older files),
 //                         kind, activation, layer_sizes, state_dependent_std,
-//                         normalize_observations, seed, env_steps, project_version
+//                         normalize_observations, seed, env_steps, project_version, kernels (the
+//                         dense-kernel variant that trained it: avx512, avx2+fma or portable)
 //   /actor/weight_K       float32 (out, in), row-major as h5py shows it
 //   /actor/bias_K         float32 (out)
 //   /log_std              float32 (action_dim)

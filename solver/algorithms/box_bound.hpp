@@ -137,6 +137,8 @@ struct Cells {
   std::pair<std::int32_t, std::int32_t> range(int k, double lo, double hi, const std::string& problem) const {
     const double cells = static_cast<double>(n[k]);
     double a = (lo - domain[k].lo) / width[k], b = (hi - domain[k].lo) / width[k];
+    if (domain[k].periodic && !(std::isfinite(a) && std::isfinite(b)) && !std::isnan(a) && !std::isnan(b))
+      return {0, static_cast<std::int32_t>(n[k])};  // an unbounded angle: every cell of the period
     HJB_CHECK(std::isfinite(a) && std::isfinite(b), RuntimeError,
               "the enclosure of problem '" << problem << "' is not finite");
     a = std::floor(a - 1e-9);
@@ -153,8 +155,13 @@ struct Cells {
     b = std::clamp(b, 0.0, cells - 1);
     return {static_cast<std::int32_t>(a), static_cast<std::int32_t>(b - a + 1)};
   }
-  /// The maximum of w over the cells of t.
-  double max_over(const Transition<D>& t, const std::vector<double>& w) const {
+  /// The maximum of w over the cells of t; over more than `many` cells, w's maximum everywhere
+  /// (`largest`: larger or equal, so still a bound, and a wide enclosure costs one lookup).
+  double max_over(const Transition<D>& t, const std::vector<double>& w, double largest) const {
+    constexpr double many = 4096;
+    double cells = 1;
+    for (int k = 0; k < D; ++k) cells *= t.count[k];
+    if (cells > many) return largest;
     double best = -std::numeric_limits<double>::infinity();
     std::int32_t i[D] = {};
     while (true) {
@@ -343,11 +350,12 @@ box_upper_bound(const P& problem, const BoxBoundOptions& o, MPI_Comm comm) {
       o.discounted ? o.max_iterations : (o.stages > 0 ? o.stages : static_cast<long>(problem.episode_steps));
   for (result.stages = 0; result.stages < stages;) {
     double change = 0.0;
+    const double largest = *std::max_element(next.begin(), next.end());
     for (std::int64_t c = first; c < last; ++c) {
       double best = -std::numeric_limits<double>::infinity();
       for (int q = 0; q < K; ++q) {
         const Transition<D>& t = table[static_cast<std::size_t>((c - first) * K + q)];
-        double future = t.terminal == 2 ? terminal_reward : cells.max_over(t, next);
+        double future = t.terminal == 2 ? terminal_reward : cells.max_over(t, next, largest);
         if (t.terminal == 1) future = std::max(future, terminal_reward);
         best = std::max(best, round_up(t.reward + round_up(gamma * future)));
       }

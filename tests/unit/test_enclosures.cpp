@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <random>
+#include <type_traits>
 
 #include "core/interval.hpp"
+#include "problems/acrobot.hpp"
 #include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
@@ -41,6 +44,10 @@ TEST(Interval, ArithmeticIsOutward) {
   EXPECT_EQ(q.lo, 0.0);
   EXPECT_GE(q.hi, 0.49);
 }
+
+/// Acrobot's enclosure holds its angles before wrapping (modulo 2 pi).
+template <class P>
+inline constexpr bool wraps_angles = std::is_same_v<P, problems::Acrobot>;
 
 /// Samples a random box of the domain (some of width 0 on an axis) and random action interval, then
 /// points of box x interval (all corners, then uniform), and checks the enclosures.
@@ -79,10 +86,14 @@ void check_enclosures(const P& problem, double box_scale, int trials, std::uint6
       const double t = k < (1 << (D + 1)) ? ((k >> D) & 1) : unit(rng);
       u[0] = a.lo[0] + (a.hi[0] - a.lo[0]) * t;
       const State<D> y = problem.discrete_step(s, u);
-      for (int i = 0; i < D; ++i)
-        ASSERT_TRUE(e.lo[i] <= y[i] && y[i] <= e.hi[i])
+      for (int i = 0; i < D; ++i) {
+        double yi = y[i];
+        if (wraps_angles<P> && i < 2 && (yi < e.lo[i] || yi > e.hi[i]))  // Acrobot: modulo 2 pi
+          yi += 2 * std::numbers::pi * std::round((0.5 * (e.lo[i] + e.hi[i]) - yi) / (2 * std::numbers::pi));
+        ASSERT_TRUE(e.lo[i] <= yi && yi <= e.hi[i])
             << P::name() << ": axis " << i << " image " << y[i] << " outside [" << e.lo[i] << ", " << e.hi[i]
             << "] (trial " << trial << ")";
+      }
       ASSERT_LE(cost_lower, problem.step_cost(s, u)) << P::name() << " trial " << trial;
       if constexpr (requires { problem.terminal_indicator(e); }) {
         const Interval term = problem.terminal_indicator(e);
@@ -118,6 +129,17 @@ TEST(Enclosures, MountainCarContainsEverySampledStep) {
 TEST(Enclosures, LqrMdpContainsEverySampledStep) {
   check_enclosures(problems::LqrMdp<2>{}, 0.05, 2000, 5);
   check_enclosures(problems::LqrMdp<3>{}, 0.1, 1000, 6);
+}
+
+TEST(Enclosures, AcrobotContainsEverySampledStep) {
+  // Small boxes (the RK4 enclosure widens with the box) and wide ones; torques anywhere in [-1.4, 1.4].
+  check_enclosures(problems::Acrobot{}, 0.01, 1500, 7);
+  check_enclosures(problems::Acrobot{}, 0.1, 300, 8);
+  // The terminal indicator: the tip above the bar for every state of a box near theta1 = pi.
+  const problems::Acrobot acrobot;
+  constexpr double pi = std::numbers::pi;
+  EXPECT_EQ(acrobot.terminal_indicator({{pi - 0.1, -0.1, 0, 0}, {pi, 0.1, 0, 0}}).lo, 1.0);
+  EXPECT_EQ(acrobot.terminal_indicator({{-0.1, -0.1, 0, 0}, {0.1, 0.1, 0, 0}}).hi, 0.0);
 }
 
 TEST(Enclosures, PendulumAngleCostLowerBound) {
