@@ -74,12 +74,7 @@ int run_bound(const CommandContext& context) {
          << "\"return\": \"" << (discounted ? "discounted" : "episode") << "\", \"cells\": \"" << cells
          << "\", \"actions\": " << r.actions << ", \"stages\": " << r.stages << ", \"seconds\": " << r.seconds
          << ", \"ranks\": " << ranks << ", \"bytes_per_rank\": " << r.bytes << "}\n";
-    const std::string tmp = json_path + ".tmp";
-    std::ofstream out(tmp);
-    out << json.str();
-    out.close();
-    HJB_CHECK(out && std::rename(tmp.c_str(), json_path.c_str()) == 0, RuntimeError,
-              "cannot write --output.json " << json_path);
+    write_output_json(json_path, json.str());
     std::printf("wrote %s\n", json_path.c_str());
   }
   return 0;

@@ -134,12 +134,7 @@ int run_evaluate(const CommandContext& context) {
   const rl::Score s = rl::score_policy(policy, *env, table, o);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!json_path.empty() && context.rank == 0) {
-    const std::string tmp = json_path + ".tmp";
-    std::ofstream out(tmp);
-    out << rl::score_json(s);
-    out.close();
-    HJB_CHECK(out && std::rename(tmp.c_str(), json_path.c_str()) == 0, RuntimeError,
-              "cannot write --output.json " << json_path);
+    write_output_json(json_path, rl::score_json(s));
   }
   if (context.rank != 0) return 0;
   print_score(s, policy, policy_path, table, table_path, o, wall);

@@ -67,12 +67,7 @@ void write_bracket_json(const std::string& path, const std::string& problem, con
        << ", \"lower_se\": " << lower_se << ", \"lower_starts\": " << starts
        << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << estimate
        << ", \"settings\": {\"table\": \"" << table_path << "\"}}\n";
-  const std::string tmp = path + ".tmp";
-  std::ofstream out(tmp);
-  out << json.str();
-  out.close();
-  HJB_CHECK(out && std::rename(tmp.c_str(), path.c_str()) == 0, RuntimeError,
-            "cannot write --output.json " << path);
+  write_output_json(path, json.str());
   std::printf("wrote %s\n", path.c_str());
 }
 

@@ -90,4 +90,15 @@ void print_evaluation(const std::string& what, const rl::Evaluation& e) {
               e.standard_error, e.returns.size());
 }
 
+void write_output_json(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp);
+  out << text;
+  out.close();
+  if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw RuntimeError("cannot write --output.json " + path);
+  }
+}
+
 }  // namespace hjb::apps

@@ -54,4 +54,7 @@ std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int c
 /// "WHAT: mean return M +- SE (standard error) over N episodes".
 void print_evaluation(const std::string& what, const rl::Evaluation& e);
 
+/// Writes `text` to --output.json PATH atomically (PATH.tmp, then renamed); RuntimeError naming it.
+void write_output_json(const std::string& path, const std::string& text);
+
 }  // namespace hjb::apps

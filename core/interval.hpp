@@ -69,33 +69,34 @@ inline Interval hull(const Interval& a, const Interval& b) {
 inline Interval clamp(const Interval& x, double lo, double hi) {
   return {std::clamp(x.lo, lo, hi), std::clamp(x.hi, lo, hi)};
 }
-/// sin over an interval: the endpoints' values and +-1 where a maximum or minimum lies inside.
-inline Interval sin(const Interval& x) {
-  constexpr double pi = std::numbers::pi, two_pi = 2 * std::numbers::pi;
+namespace interval_detail {
+/// f over [x.lo, x.hi] for f = sin or cos: the endpoints' values, with 1 where a maximum (at
+/// `top` + 2 k pi) and -1 where a minimum (at `top` + pi + 2 k pi) lies inside; an extremum within
+/// 1e-12 of an endpoint counts as inside (that only widens). Two ulps outward (glibc's accuracy).
+template <class F>
+Interval periodic(const Interval& x, F&& f, double top) {
+  constexpr double two_pi = 2 * std::numbers::pi;
   if (!(x.width() < two_pi)) return {-1.0, 1.0};
-  double lo = std::min(std::sin(x.lo), std::sin(x.hi)), hi = std::max(std::sin(x.lo), std::sin(x.hi));
-  // Maxima at pi/2 + 2 k pi, minima at -pi/2 + 2 k pi: is one inside [x.lo, x.hi]? (decided with a
-  // margin: an extremum within 1e-12 of an endpoint counts as inside, which only widens.)
+  double lo = std::min(f(x.lo), f(x.hi)), hi = std::max(f(x.lo), f(x.hi));
   auto contains_point = [&](double phase) {
     const double k = std::ceil((x.lo - phase) / two_pi - 1e-12);
     return phase + k * two_pi <= x.hi + 1e-12;
   };
-  if (contains_point(pi / 2)) hi = 1.0;
-  if (contains_point(-pi / 2)) lo = -1.0;
-  return {std::max(-1.0, interval_detail::down(lo, 2)), std::min(1.0, interval_detail::up(hi, 2))};
+  if (contains_point(top)) hi = 1.0;
+  if (contains_point(top + std::numbers::pi)) lo = -1.0;
+  return {std::max(-1.0, down(lo, 2)), std::min(1.0, up(hi, 2))};
 }
-/// cos over an interval: maxima at 2 k pi, minima at pi + 2 k pi.
+}  // namespace interval_detail
+
+/// sin over an interval (maxima at pi/2 + 2 k pi).
+inline Interval sin(const Interval& x) {
+  return interval_detail::periodic(
+      x, [](double v) { return std::sin(v); }, std::numbers::pi / 2);
+}
+/// cos over an interval (maxima at 2 k pi).
 inline Interval cos(const Interval& x) {
-  constexpr double pi = std::numbers::pi, two_pi = 2 * std::numbers::pi;
-  if (!(x.width() < two_pi)) return {-1.0, 1.0};
-  double lo = std::min(std::cos(x.lo), std::cos(x.hi)), hi = std::max(std::cos(x.lo), std::cos(x.hi));
-  auto contains_point = [&](double phase) {
-    const double k = std::ceil((x.lo - phase) / two_pi - 1e-12);
-    return phase + k * two_pi <= x.hi + 1e-12;
-  };
-  if (contains_point(0.0)) hi = 1.0;
-  if (contains_point(pi)) lo = -1.0;
-  return {std::max(-1.0, interval_detail::down(lo, 2)), std::min(1.0, interval_detail::up(hi, 2))};
+  return interval_detail::periodic(
+      x, [](double v) { return std::cos(v); }, 0.0);
 }
 /// The interval of a box's axis k.
 template <class B>

@@ -75,6 +75,6 @@ HJB_QUICK=1 "$ROOT/scripts/optimum.sh" no_such_problem x > log 2>&1; [[ $? -eq 2
   && ok "an unknown problem: exit 2" || fail "unknown problem"
 HJB_RANKS=zero "$ROOT/scripts/optimum.sh" pendulum x > log 2>&1; [[ $? -eq 2 ]] && grep -q "HJB_RANKS" log \
   && ok "HJB_RANKS=zero: exit 2" || fail "HJB_RANKS"
-expect 2 "has no enclosures of its step" "bound on a problem without enclosures" -- "$HJBENCH" bound --problem acrobot --cells 4,4,4,4
+expect 2 "has no enclosures of its step" "bound on a problem without enclosures" -- "$HJBENCH" bound --problem air3d --cells 4,4,4
 expect 2 "give 2 cell counts" "bound with the wrong number of cell counts" -- "$HJBENCH" bound --problem pendulum --cells 8
 finish
