@@ -76,7 +76,7 @@ void print_score(const rl::Score& s, const rl::Policy& policy, const std::string
 }  // namespace
 
 int run_evaluate(const CommandContext& context) {
-  std::string table_path, policy_path, coarse_path, json_path;
+  std::string table_path, policy_path, coarse_path, json_path, optimum_path;
   rl::ScoreOptions o;
   Seed seed{o.seed};
   po::options_description opts(
@@ -98,6 +98,9 @@ int run_evaluate(const CommandContext& context) {
       "uniform points of the table's box for the critic and policy errors")(
       "slice", po::value(&o.slice)->default_value(o.slice),
       "nodes per side of the 2-D slice written to the JSON for figures (0: none)")(
+      "optimum", po::value(&optimum_path),
+      "an optimum.json of scripts/optimum.sh for the problem: also the gap of the policy's episode return to "
+      "both ends of the optimum's bracket")(
       "output.json", po::value(&json_path),
       "write the full score as JSON (scripts/plot_evaluation.py draws it)");
   po::variables_map vm;
@@ -127,6 +130,8 @@ int run_evaluate(const CommandContext& context) {
   // Everything is read and checked before any episode runs.
   const rl::Policy policy = rl::load_policy(policy_path);
   const auto env = rl::make_environment(policy.problem, {}, policy.state_dim);
+  std::optional<Bracket> bracket;
+  if (!optimum_path.empty()) bracket = read_bracket(optimum_path, policy.problem);
   const ValueTable table = ValueTable::read(table_path);
   std::optional<ValueTable> coarse;
   if (!coarse_path.empty()) o.coarse = &coarse.emplace(ValueTable::read(coarse_path));
@@ -138,6 +143,9 @@ int run_evaluate(const CommandContext& context) {
   }
   if (context.rank != 0) return 0;
   print_score(s, policy, policy_path, table, table_path, o, wall);
+  if (bracket)
+    print_bracket_gaps(*bracket, optimum_path, s.policy_episode_return.mean,
+                       s.policy_episode_return.standard_error);
   if (!json_path.empty()) std::printf("wrote %s\n", json_path.c_str());
   return 0;
 }

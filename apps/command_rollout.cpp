@@ -76,72 +76,6 @@ void print_episodic_bracket(const Table& table, const std::string& path, const r
         low, gap.mean_gap + 1.96 * gap.gap_standard_error, reference_error);
 }
 
-/// The bracket of an optimum.json (scripts/optimum.sh): [lower, upper] with the lower end's error.
-struct Bracket {
-  double lower = 0, lower_se = 0, upper = 0;
-  std::string upper_kind, return_kind;
-};
-
-/// The number (or string) after "key": in a flat JSON text; nullopt when absent or null.
-std::optional<std::string> json_field(const std::string& text, const std::string& key) {
-  const std::regex pattern("\"" + key + "\"\\s*:\\s*(\"([^\"]*)\"|[-+0-9.eE]+)");
-  std::smatch m;
-  if (!std::regex_search(text, m, pattern)) return std::nullopt;
-  return m[2].matched ? m[2].str() : m[1].str();
-}
-
-Bracket read_bracket(const std::string& path, const std::string& problem) {
-  require_input_file(path, "--optimum");
-  std::ifstream in(path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto number = [&](const char* key) {
-    const auto v = json_field(text, key);
-    HJB_CHECK(v, ValidationError,
-              path << ": no number \"" << key << "\" (not an optimum.json of scripts/optimum.sh?)");
-    try {
-      return std::stod(*v);
-    } catch (const std::exception&) {
-      throw ValidationError(path + ": \"" + key + "\" is not a number");
-    }
-  };
-  Bracket b{number("lower"), number("lower_se"), number("upper"), json_field(text, "upper_kind").value_or(""),
-            json_field(text, "return").value_or("")};
-  HJB_CHECK(json_field(text, "problem").value_or("") == problem, ValidationError,
-            path << ": the bracket of problem '" << json_field(text, "problem").value_or("?") << "', not '"
-                 << problem << "'");
-  HJB_CHECK(b.return_kind == "episode", ValidationError,
-            path << ": a bracket of the " << b.return_kind << " return; rollout compares episode returns");
-  HJB_CHECK(b.lower <= b.upper && b.lower_se >= 0, ValidationError,
-            path << ": lower > upper or a negative error");
-  return b;
-}
-
-/// The policy's gap to both ends: at least lower - R below the optimum (the lower end is achieved by
-/// a feasible policy), at most upper - R (certified) or about that (estimate).
-void print_bracket_gaps(const Bracket& b, const std::string& path, const rl::Evaluation& e) {
-  const double se = std::sqrt(e.standard_error * e.standard_error + b.lower_se * b.lower_se);
-  std::printf("optimum's bracket (%s): [%.4f, %.4f], upper %s\n", path.c_str(), b.lower, b.upper,
-              b.upper_kind.c_str());
-  std::printf(
-      "  gap to the lower end (the policy is at least this far from optimal)   %.4f +- %.4f (standard "
-      "error)\n",
-      b.lower - e.mean, se);
-  std::printf("  gap to the upper end (%s)%s %.4f +- %.4f (standard error)\n", b.upper_kind.c_str(),
-              b.upper_kind == "certified" ? " (at most this far from optimal)    "
-                                          : " (about this far at most)        ",
-              b.upper - e.mean, e.standard_error);
-  if (b.lower - e.mean - 2 * se <= 0)
-    std::printf(
-        "  warning: gap is within the reference's error: the policy's return reaches the bracket's lower end "
-        "within 2 standard errors, so this bracket cannot tell it from optimal\n");
-  if (e.mean - 2 * e.standard_error > b.upper)
-    std::printf(
-        "  warning: the policy's return is above the bracket's upper end (%s) beyond 2 standard errors: %s\n",
-        b.upper_kind.c_str(),
-        b.upper_kind == "certified" ? "the bracket and these episodes disagree (other problem parameters?)"
-                                    : "the estimate is too low");
-}
-
 }  // namespace
 
 int run_rollout(const CommandContext& context) {
@@ -220,7 +154,7 @@ int run_rollout(const CommandContext& context) {
   if (!optimum_path.empty()) bracket = read_bracket(optimum_path, problem);
   const rl::Evaluation evaluation = rl::evaluate_policy(policy, *env, episodes, seed);
   print_evaluation(policy.algorithm + " policy " + path + " on " + problem, evaluation);
-  if (bracket) print_bracket_gaps(*bracket, optimum_path, evaluation);
+  if (bracket) print_bracket_gaps(*bracket, optimum_path, evaluation.mean, evaluation.standard_error);
   if (episodic) {
     const Table& table = *episodic;
     const long horizon = std::lround(table.numbers.at("horizon_steps"));

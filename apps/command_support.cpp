@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
+#include <regex>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -88,6 +91,69 @@ std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int c
 void print_evaluation(const std::string& what, const rl::Evaluation& e) {
   std::printf("%s: mean return %.2f +- %.2f (standard error) over %zu episodes\n", what.c_str(), e.mean,
               e.standard_error, e.returns.size());
+}
+
+/// The number (or string) after "key": in a flat JSON text; nullopt when absent or null.
+namespace {
+std::optional<std::string> json_field(const std::string& text, const std::string& key) {
+  const std::regex pattern("\"" + key + "\"\\s*:\\s*(\"([^\"]*)\"|[-+0-9.eE]+)");
+  std::smatch m;
+  if (!std::regex_search(text, m, pattern)) return std::nullopt;
+  return m[2].matched ? m[2].str() : m[1].str();
+}
+
+}  // namespace
+
+Bracket read_bracket(const std::string& path, const std::string& problem) {
+  require_input_file(path, "--optimum");
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto number = [&](const char* key) {
+    const auto v = json_field(text, key);
+    HJB_CHECK(v, ValidationError,
+              path << ": no number \"" << key << "\" (not an optimum.json of scripts/optimum.sh?)");
+    try {
+      return std::stod(*v);
+    } catch (const std::exception&) {
+      throw ValidationError(path + ": \"" + key + "\" is not a number");
+    }
+  };
+  Bracket b{number("lower"), number("lower_se"), number("upper"), json_field(text, "upper_kind").value_or(""),
+            json_field(text, "return").value_or("")};
+  HJB_CHECK(json_field(text, "problem").value_or("") == problem, ValidationError,
+            path << ": the bracket of problem '" << json_field(text, "problem").value_or("?") << "', not '"
+                 << problem << "'");
+  HJB_CHECK(b.return_kind == "episode", ValidationError,
+            path << ": a bracket of the " << b.return_kind << " return; rollout compares episode returns");
+  HJB_CHECK(b.lower <= b.upper && b.lower_se >= 0, ValidationError,
+            path << ": lower > upper or a negative error");
+  return b;
+}
+
+/// The policy's gap to both ends: at least lower - R below the optimum (the lower end is achieved by
+/// a feasible policy), at most upper - R (certified) or about that (estimate).
+void print_bracket_gaps(const Bracket& b, const std::string& path, double mean, double standard_error) {
+  const double se = std::sqrt(standard_error * standard_error + b.lower_se * b.lower_se);
+  std::printf("optimum's bracket (%s): [%.4f, %.4f], upper %s\n", path.c_str(), b.lower, b.upper,
+              b.upper_kind.c_str());
+  std::printf(
+      "  gap to the lower end (the policy is at least this far from optimal)   %.4f +- %.4f (standard "
+      "error)\n",
+      b.lower - mean, se);
+  std::printf("  gap to the upper end (%s)%s %.4f +- %.4f (standard error)\n", b.upper_kind.c_str(),
+              b.upper_kind == "certified" ? " (at most this far from optimal)    "
+                                          : " (about this far at most)        ",
+              b.upper - mean, standard_error);
+  if (b.lower - mean - 2 * se <= 0)
+    std::printf(
+        "  warning: gap is within the reference's error: the policy's return reaches the bracket's lower end "
+        "within 2 standard errors, so this bracket cannot tell it from optimal\n");
+  if (mean - 2 * standard_error > b.upper)
+    std::printf(
+        "  warning: the policy's return is above the bracket's upper end (%s) beyond 2 standard errors: %s\n",
+        b.upper_kind.c_str(),
+        b.upper_kind == "certified" ? "the bracket and these episodes disagree (other problem parameters?)"
+                                    : "the estimate is too low");
 }
 
 void write_output_json(const std::string& path, const std::string& text) {

@@ -54,6 +54,18 @@ std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int c
 /// "WHAT: mean return M +- SE (standard error) over N episodes".
 void print_evaluation(const std::string& what, const rl::Evaluation& e);
 
+/// The bracket of an optimum.json (scripts/optimum.sh): [lower, upper] with the lower end's error.
+struct Bracket {
+  double lower = 0, lower_se = 0, upper = 0;
+  std::string upper_kind, return_kind;
+};
+/// Reads --optimum PATH: the bracket of `problem`'s expected episode return (ValidationError naming
+/// the file otherwise).
+Bracket read_bracket(const std::string& path, const std::string& problem);
+/// Prints a policy's gap to both ends (mean episode return with its standard error) and the warnings:
+/// "gap is within the reference's error" when it reaches the lower end within 2 standard errors.
+void print_bracket_gaps(const Bracket& b, const std::string& path, double mean, double standard_error);
+
 /// Writes `text` to --output.json PATH atomically (PATH.tmp, then renamed); RuntimeError naming it.
 void write_output_json(const std::string& path, const std::string& text);
 

@@ -66,7 +66,7 @@ def _whole(name, value, low):
 
 
 def evaluate(table, policy, *, problem=None, critic=None, starts=100, seed=1000000, bootstrap=2000,
-             confidence=0.95, domain_points=4096, slice=41, coarse=None):
+             confidence=0.95, domain_points=4096, slice=41, coarse=None, optimum=None):
     """Scores a policy against a stationary table of its problem: the same computation and numbers as
     `hjbench evaluate` (a dict with the JSON's keys: gap_cost, gap_certified_lower_bound, gap_return, ...).
 
@@ -79,7 +79,11 @@ def evaluate(table, policy, *, problem=None, critic=None, starts=100, seed=10000
     gap's confidence interval reaches into the table's own error at the starts (reference_error), a
     UserWarning says so in words and the dict has gap_within_reference_error = True: the table cannot
     tell the policy from optimal.
+    optimum: an optimum.json of scripts/optimum.sh for the problem: the dict also gets "bracket" (its
+    ends, and the gap of the policy's mean episode return to each, with standard errors), and the same
+    warning when the policy's return reaches the lower end within 2 standard errors.
     """
+    bracket = _read_bracket(optimum, problem if problem is not None else table.problem) if optimum is not None else None
     if not isinstance(table, _hjbench.Table):
         raise TypeError(f"evaluate: table must be an hjbench.Table, got {type(table).__name__}")
     if coarse is not None and not isinstance(coarse, _hjbench.Table):
@@ -113,9 +117,47 @@ def evaluate(table, policy, *, problem=None, critic=None, starts=100, seed=10000
                     a = a[0]
                 return env.to_environment_action(_squeeze(a, env))
 
-    return _hjbench.evaluate(table, policy, problem=problem, critic=critic, starts=starts, seed=seed,
-                             bootstrap=bootstrap, confidence=float(confidence), domain_points=domain_points,
-                             slice=slice, coarse=coarse)
+    score = _hjbench.evaluate(table, policy, problem=problem, critic=critic, starts=starts, seed=seed,
+                              bootstrap=bootstrap, confidence=float(confidence), domain_points=domain_points,
+                              slice=slice, coarse=coarse)
+    if bracket is not None:
+        score["bracket"] = _bracket_gaps(bracket, score["policy_return"])
+    return score
+
+
+def _read_bracket(path, problem):
+    """The bracket [lower, upper] of an optimum.json (scripts/optimum.sh) of `problem`'s episode return."""
+    import json
+    path = _path(path, "evaluate: optimum")
+    try:
+        with open(path) as f:
+            b = json.load(f)
+    except (OSError, ValueError) as e:
+        raise RuntimeError(f"{path}: not a readable optimum.json ({e})") from None
+    for key in ("problem", "lower", "lower_se", "upper", "upper_kind", "return"):
+        if key not in b or b[key] is None:
+            raise RuntimeError(f"{path}: no \"{key}\" (not an optimum.json of scripts/optimum.sh?)")
+    if b["problem"] != problem:
+        raise RuntimeError(f"{path}: the bracket of problem '{b['problem']}', not '{problem}'")
+    if b["return"] != "episode":
+        raise RuntimeError(f"{path}: a bracket of the {b['return']} return; evaluate compares episode returns")
+    return b
+
+
+def _bracket_gaps(b, policy_return):
+    """The policy's gap to both ends: at least lower - R from optimal, at most (certified) or about
+    (estimate) upper - R; the warning when the bracket cannot tell it from optimal."""
+    import warnings
+    mean, se = policy_return["mean"], policy_return["standard_error"]
+    combined = math.sqrt(se * se + b["lower_se"] ** 2)
+    out = {"lower": b["lower"], "lower_se": b["lower_se"], "upper": b["upper"], "upper_kind": b["upper_kind"],
+           "gap_to_lower": {"mean": b["lower"] - mean, "standard_error": combined},
+           "gap_to_upper": {"mean": b["upper"] - mean, "standard_error": se}, "warning": None}
+    if b["lower"] - mean - 2 * combined <= 0:
+        out["warning"] = ("gap is within the reference's error: the policy's mean episode return reaches the "
+                          "bracket's lower end within 2 standard errors, so this bracket cannot tell it from optimal")
+        warnings.warn(out["warning"], UserWarning, stacklevel=3)
+    return out
 
 
 def _squeeze(action, env):

@@ -180,3 +180,33 @@ def test_sparse_tables_interpolate_their_nodes_and_converge_to_the_closed_form(t
         print(f"sparse level {level}: |V - P|x|^2| on [-1, 1]^2: max {error.max():.3e}, mean {error.mean():.3e}")
         errors.append(error)
     assert errors[1].mean() < 0.7 * errors[0].mean() and errors[1].max() <= 0.06
+
+
+def test_evaluate_reports_the_gap_to_both_ends_of_a_bracket(files, tmp_path):
+    """optimum=optimum.json (scripts/optimum.sh's keys): the gap of the policy's mean episode return to
+    each end; the warning when the policy reaches the lower end (a bracket written here around the
+    policy's own return, so it must appear), none for a bracket far above it."""
+    t = hjbench.Table(str(files / "v.h5"))
+    policy = hjbench.load_policy(str(files / "p.h5"))
+    plain = hjbench.evaluate(t, policy, starts=20, domain_points=0, slice=0, bootstrap=0)
+    mean = plain["policy_return"]["mean"]
+
+    def bracket(lower, name="b.json", problem="pendulum"):
+        path = tmp_path / name
+        path.write_text(json.dumps({"problem": problem, "return": "episode", "lower": lower, "lower_se": 0.1,
+                                    "upper": lower + 5.0, "upper_kind": "estimate"}))
+        return path
+
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # far below the bracket: no warning
+        s = hjbench.evaluate(t, policy, starts=20, domain_points=0, slice=0, bootstrap=0,
+                             optimum=bracket(mean + 500.0, "far.json"))
+    b = s["bracket"]
+    assert b["gap_to_lower"]["mean"] == pytest.approx(500.0) and b["gap_to_upper"]["mean"] == pytest.approx(505.0)
+    assert b["warning"] is None and b["upper_kind"] == "estimate"
+    with pytest.warns(UserWarning, match="gap is within the reference's error"):
+        s = hjbench.evaluate(t, policy, starts=20, domain_points=0, slice=0, bootstrap=0, optimum=bracket(mean))
+    assert s["bracket"]["gap_to_lower"]["mean"] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(RuntimeError, match="not 'pendulum'"):
+        hjbench.evaluate(t, policy, starts=2, optimum=bracket(mean, "other.json", problem="acrobot"))

@@ -70,6 +70,12 @@ printf '{"problem": "pendulum", "return": "episode", "lower": %s, "lower_se": 0.
 "$HJBENCH" rollout ppo.h5 --episodes 200 --optimum at_policy.json > at.log 2>&1
 grep -q "gap is within the reference's error" at.log && ok "rollout --optimum warns when the policy reaches the lower end" \
   || { fail "rollout --optimum warning"; cat at.log; }
+"$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 41,41 --output.file v.h5 \
+  --output.quiet > /dev/null
+"$HJBENCH" evaluate --table v.h5 --policy ppo.h5 --starts 20 --domain-points 0 --slice 0 --optimum at_policy.json \
+  > ev.log 2>&1
+grep -q "gap to the lower end" ev.log && grep -q "gap to the upper end" ev.log \
+  && ok "evaluate --optimum: the gap to both ends of the bracket" || { fail "evaluate --optimum"; cat ev.log; }
 expect 3 "the bracket of problem 'lqr_mdp'" "rollout --optimum of another problem" -- "$HJBENCH" rollout ppo.h5 --optimum out_lqr_mdp/optimum.json
 HJB_QUICK=1 "$ROOT/scripts/optimum.sh" no_such_problem x > log 2>&1; [[ $? -eq 2 ]] && grep -q "unknown problem" log \
   && ok "an unknown problem: exit 2" || fail "unknown problem"
