@@ -9,6 +9,7 @@
 #include "apps/command.hpp"
 #include "apps/command_support.hpp"
 #include "core/error.hpp"
+#include "rl_baselines/agents/score.hpp"
 #include "solver/run/box_bound_run.hpp"
 #include "solver/run/output_paths.hpp"
 
@@ -68,12 +69,11 @@ int run_bound(const CommandContext& context) {
   if (discounted) std::printf("  last change %.3e\n", r.last_change);
   if (!json_path.empty()) {
     std::ostringstream json;
-    json.precision(17);
-    json << "{\"problem\": \"" << problem << "\", \"upper\": " << r.upper
-         << ", \"upper_kind\": \"certified\", "
-         << "\"return\": \"" << (discounted ? "discounted" : "episode") << "\", \"cells\": \"" << cells
-         << "\", \"actions\": " << r.actions << ", \"stages\": " << r.stages << ", \"seconds\": " << r.seconds
-         << ", \"ranks\": " << ranks << ", \"bytes_per_rank\": " << r.bytes << "}\n";
+    json << "{\"problem\": " << rl::json_string(problem) << ", \"upper\": " << rl::json_number(r.upper)
+         << ", \"upper_kind\": \"certified\", \"return\": \"" << (discounted ? "discounted" : "episode")
+         << "\", \"cells\": \"" << cells << "\", \"actions\": " << r.actions << ", \"stages\": " << r.stages
+         << ", \"seconds\": " << rl::json_number(r.seconds) << ", \"ranks\": " << ranks
+         << ", \"bytes_per_rank\": " << rl::json_number(r.bytes) << "}\n";
     write_output_json(json_path, json.str());
     std::printf("wrote %s\n", json_path.c_str());
   }

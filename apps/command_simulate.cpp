@@ -62,11 +62,11 @@ void write_bracket_json(const std::string& path, const std::string& problem, con
                         double lower_se, std::size_t starts, double estimate, const std::string& table_path) {
   if (PetscGlobalRank != 0) return;
   std::ostringstream json;
-  json.precision(17);
-  json << "{\"problem\": \"" << problem << "\", \"return\": \"" << kind << "\", \"lower\": " << lower
-       << ", \"lower_se\": " << lower_se << ", \"lower_starts\": " << starts
-       << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << estimate
-       << ", \"settings\": {\"table\": \"" << table_path << "\"}}\n";
+  json << "{\"problem\": " << rl::json_string(problem) << ", \"return\": " << rl::json_string(kind)
+       << ", \"lower\": " << rl::json_number(lower) << ", \"lower_se\": " << rl::json_number(lower_se)
+       << ", \"lower_starts\": " << starts
+       << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << rl::json_number(estimate)
+       << ", \"settings\": {\"table\": " << rl::json_string(table_path) << "}}\n";
   write_output_json(path, json.str());
   std::printf("wrote %s\n", path.c_str());
 }

@@ -58,18 +58,10 @@ class Box(Space):
         return {"both": below and above, "below": below, "above": above}[manner]
 
     def sample(self):
-        """Uniform on the box (bounded boxes; unbounded sides as Gymnasium: normal or exponential)."""
-        low, high = self.low.astype(np.float64), self.high.astype(np.float64)
-        x = np.empty(self.shape)
-        both = np.isfinite(low) & np.isfinite(high)
-        x[both] = self.np_random.uniform(low[both], high[both])
-        neither = ~np.isfinite(low) & ~np.isfinite(high)
-        x[neither] = self.np_random.normal(size=int(neither.sum()))
-        only_low = np.isfinite(low) & ~np.isfinite(high)
-        x[only_low] = self.np_random.exponential(size=int(only_low.sum())) + low[only_low]
-        only_high = ~np.isfinite(low) & np.isfinite(high)
-        x[only_high] = high[only_high] - self.np_random.exponential(size=int(only_high.sum()))
-        return x.astype(self.dtype)
+        """Uniform on the box (hjbench's boxes are bounded; Gymnasium's rule for those)."""
+        if not self.is_bounded():
+            raise NotImplementedError("hjbench's stand-in Box samples bounded boxes only")
+        return self.np_random.uniform(self.low.astype(np.float64), self.high.astype(np.float64)).astype(self.dtype)
 
     def contains(self, x) -> bool:
         if not isinstance(x, np.ndarray):

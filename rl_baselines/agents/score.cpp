@@ -16,6 +16,15 @@ namespace hjb::rl {
 
 namespace {
 
+/// The table's feedback as a closed-loop controller on an environment (snapped to a discrete action
+/// set, where the interpolated feedback falls between its actions).
+auto table_feedback_controller(const ValueTable& table) {
+  return [&table](Environment& e, double* a) {
+    table.feedback(e.state().data(), a);
+    e.nearest_action(a);
+  };
+}
+
 double quantile(std::vector<double> sorted_copy, double q) {
   std::sort(sorted_copy.begin(), sorted_copy.end());
   const double pos = q * static_cast<double>(sorted_copy.size() - 1);
@@ -312,10 +321,7 @@ Score score_controller(const Controller& controller, const Environment& prototyp
     e.observe(obs.data());
     controller.act(obs.data(), a);
   };
-  auto feedback_act = [&](Environment& e, double* a) {
-    table.feedback(e.state().data(), a);
-    e.nearest_action(a);  // a discrete action set: the table's interpolated feedback snapped to it
-  };
+  const auto feedback_act = table_feedback_controller(table);
   std::vector<std::vector<double>> visited;
   const std::size_t visited_cap = 20000;
   std::mt19937_64 keep_rng(o.seed ^ 0x5bd1e995ULL);
@@ -387,10 +393,7 @@ GapTracker::GapTracker(const Environment& env, const ValueTable& table, int coun
   HJB_CHECK(count >= 1, UsageError, "--evaluate.starts must be positive, got " << count);
   check_table_for(table, env);
   m_gamma = table.numbers().at("discount");
-  auto act = [&](Environment& e, double* a) {
-    table.feedback(e.state().data(), a);
-    e.nearest_action(a);
-  };
+  const auto act = table_feedback_controller(table);
   for (int k = 0; k < count; ++k) {
     m_env->reset(seed + static_cast<std::uint64_t>(k));
     m_starts.push_back(m_env->state());

@@ -161,5 +161,9 @@ class GapTracker {
 
 /// The score as JSON (all numbers; the slice and per-start arrays included).
 std::string score_json(const Score& score);
+/// JSON pieces shared by the commands' --output.json: a number (null when not finite, 17 digits)
+/// and a quoted, escaped string.
+std::string json_number(double v);
+std::string json_string(const std::string& s);
 
 }  // namespace hjb::rl

@@ -9,19 +9,11 @@
 
 namespace hjb::rl {
 
-namespace {
-
-std::string number(double v) {
+std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
-}
-
-void json_array(std::ostringstream& os, const std::vector<double>& v) {
-  os << "[";
-  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << number(v[i]);
-  os << "]";
 }
 
 std::string json_string(const std::string& s) {
@@ -37,6 +29,16 @@ std::string json_string(const std::string& s) {
     out += c;
   }
   return out + "\"";
+}
+
+namespace {
+
+std::string number(double v) { return json_number(v); }
+
+void json_array(std::ostringstream& os, const std::vector<double>& v) {
+  os << "[";
+  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << number(v[i]);
+  os << "]";
 }
 
 void json_summary(std::ostringstream& os, const SampleSummary& s) {

@@ -83,7 +83,10 @@ class Environment {
 template <MdpProblem P>
 class ProblemEnvironment final : public Environment {
  public:
-  explicit ProblemEnvironment(P problem) : m_problem(std::move(problem)) {}
+  explicit ProblemEnvironment(P problem) : m_problem(std::move(problem)) {
+    if constexpr (requires { P::discrete_actions; })
+      m_discrete = hjb::action_grid(m_problem.action_box(), P::discrete_actions);
+  }
   std::string problem_name() const override { return P::name(); }
   int state_dim() const override { return P::dim; }
   int observation_dim() const override { return P::observation_dim; }
@@ -105,12 +108,7 @@ class ProblemEnvironment final : public Environment {
     return {b.hi.begin(), b.hi.end()};
   }
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
-  int discrete_action_count() const override {
-    if constexpr (requires { P::discrete_actions; })
-      return static_cast<int>(hjb::action_grid(m_problem.action_box(), P::discrete_actions).size());
-    else
-      return 0;
-  }
+  int discrete_action_count() const override { return static_cast<int>(m_discrete.size()); }
   std::vector<double> discrete_action(int k) const override {
     if constexpr (requires { P::discrete_actions; })
       return action_grid(P::discrete_actions).at(static_cast<std::size_t>(k));
@@ -121,7 +119,7 @@ class ProblemEnvironment final : public Environment {
     if constexpr (requires { P::discrete_actions; }) {
       double best = std::numeric_limits<double>::infinity();
       Point<P::control_dim> chosen{};
-      for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions)) {
+      for (const auto& d : m_discrete) {
         double dist = 0.0;
         for (int j = 0; j < P::control_dim; ++j) dist += (d[j] - a[j]) * (d[j] - a[j]);
         if (dist < best) {
@@ -212,15 +210,16 @@ class ProblemEnvironment final : public Environment {
  private:
   /// A discrete action set (Acrobot's three torques) takes its own actions only.
   void check_discrete(const Point<P::control_dim>& a) const {
-    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions))
+    for (const auto& d : m_discrete)
       if (d == a) return;
     std::ostringstream allowed;
-    for (const auto& d : hjb::action_grid(m_problem.action_box(), P::discrete_actions))
-      allowed << " " << d[0];
+    for (const auto& d : m_discrete) allowed << " " << d[0];
     throw UsageError("problem '" + P::name() + "' takes one of its " + std::to_string(P::discrete_actions) +
                      " discrete actions (" + allowed.str().substr(1) + "), got " + std::to_string(a[0]));
   }
   P m_problem;
+  /// The discrete action set (Acrobot's three torques), built once: step() checks against it.
+  std::vector<Point<P::control_dim>> m_discrete;
   State<P::dim> m_state{};
   std::mt19937_64 m_rng{0};
   int m_steps = 0;

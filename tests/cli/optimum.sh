@@ -49,7 +49,10 @@ optimum = -np.trace(P) / 3.0
 print(f"Riccati optimum {optimum:.6f}, bracket [{r['lower']:.6f}, {r['upper']:.6f}] +- {r['lower_se']:.2g}")
 assert r["lower"] - 3 * r["lower_se"] <= optimum <= r["upper"] + 3 * r["lower_se"]
 PY
-# Trained agents score below the certified Pendulum bound (the bound is on every start's optimum).
+# Trained agents score below the certified Pendulum bound. A smoke check only: at these small
+# settings the bound (about -77) is far above any agent, so it cannot catch a wrong bound; the check
+# that can (the bound against the return of each policy tried, start by start, margins down to 0.005)
+# is tests/mpi/test_box_bound.cpp.
 "$HJBENCH" train --algo ppo --steps 30000 --output ppo.h5 --evaluate.episodes 0 > /dev/null
 "$HJBENCH" train --algo sac --steps 3000 --output sac.h5 --evaluate.episodes 0 > /dev/null
 upper=$("$PYTHON" -c "import json; print(json.load(open('out_pendulum/optimum.json'))['upper_certified'])")
