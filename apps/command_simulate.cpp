@@ -38,17 +38,23 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
   else
     std::printf("  table:       -V_0(x0) (an estimate, not a bound)                       %.6f\n",
                 r.table_return);
+  if (r.beam > 0)
+    std::printf(
+        "  achieved:    a beam search of width %d per start seeded by the stages, %zu start%s; each "
+        "sequence replayed on the exact step (the optimum is at least this, up to sampling)   %.6f +- %.6f "
+        "(standard error)\n",
+        r.beam, starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
+  else
+    std::printf(
+        "  closed loop: greedy %d-step lookahead on the stages, %zu start%s, a feasible policy (the optimum "
+        "is at least this, up to sampling)   %.6f +- %.6f (standard error)\n",
+        r.lookahead_depth, starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
   std::printf(
-      "  closed loop: greedy %d-step lookahead on the stages, %zu start%s, a feasible policy (the optimum is "
-      "at "
-      "least this, "
-      "up to sampling)   %.6f +- %.6f (standard error)\n",
-      r.lookahead_depth, starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
-  std::printf(
-      "  closed loop - table, paired over the same starts                      %.6f +- %.6f (standard "
+      "  achieved - table, paired over the same starts                         %.6f +- %.6f (standard "
       "error)\n",
       diff.mean, diff.standard_error);
-  std::printf("  (%.2f s for %zu closed-loop episodes)\n", r.seconds, starts);
+  std::printf("  (%.2f s for %zu episodes on %d process%s)\n", r.seconds, starts, PetscGlobalSize,
+              PetscGlobalSize > 1 ? "es" : "");
   if (r.stored_stages < r.horizon + 1)
     std::printf(
         "  note: %ld of the %ld stages are stored; the lookahead used the nearest stored stage where its "
@@ -73,15 +79,21 @@ void write_bracket_json(const std::string& path, const std::string& problem, con
 
 /// A finite-horizon table: the optimum two ways (and the bracket's keys with --output.json).
 void simulate_episodic(const Table& table, const std::string& table_path, int starts, Seed seed,
-                       const std::string& x0_text, int lookahead, const std::string& json_path) {
+                       const std::string& x0_text, rl::EpisodicSearch search, const std::string& json_path) {
   const auto env = rl::make_environment(table.strings.at("problem"), table.problem_parameters,
                                         static_cast<int>(table.axes.size()));
   HJB_CHECK(static_cast<int>(table.axes.size()) == static_cast<int>(env->state().size()), ValidationError,
             table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
   const auto x0s = x0_text.empty() ? seeded_starts(*env, starts, seed)
                                    : std::vector<std::vector<double>>{parse_start(x0_text, table)};
-  const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty(), lookahead);
-  print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
+  // The starts are shared among the processes; each start's search is the same on any number of them.
+  search.rank = PetscGlobalRank;
+  search.ranks = PetscGlobalSize;
+  search.sum_over_ranks = [](std::vector<double>& v) {
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+  };
+  const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty(), search);
+  if (PetscGlobalRank == 0) print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
   // The lower end over the start distribution: the table's return integrated exactly plus the paired
   // mean of closed loop - table (a control variate: far smaller error than the returns' own mean).
   const auto paired = rl::summarize(r.paired, 0.95, 0);
@@ -97,7 +109,7 @@ int run_simulate(const CommandContext& context) {
   int starts = 1000;
   Seed seed{1};
   long steps = 0;
-  int lookahead = 1;
+  rl::EpisodicSearch search;
   po::options_description opts(
       "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
   opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
@@ -108,9 +120,15 @@ int run_simulate(const CommandContext& context) {
       "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
       "steps", po::value(&steps),
       "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)")(
-      "lookahead", po::value(&lookahead)->default_value(1),
+      "lookahead", po::value(&search.lookahead)->default_value(1),
       "finite-horizon tables: actions per searched sequence of the closed loop's lookahead (1-8; the "
       "search costs actions^N steps per decision; deeper leans less on the table's errors)")(
+      "beam", po::value(&search.beam)->default_value(0),
+      "finite-horizon tables: > 0 replaces the closed loop by a beam search of this width from each start "
+      "over the table's actions, ranked by return so far - V_k (an open-loop sequence per start; every "
+      "environment steps deterministically, so its replayed return is achieved)")(
+      "beam.cell", po::value(&search.beam_cell)->default_value(0.25),
+      "the beam keeps one state per cell of this many table cells per axis (0: no merging)")(
       "output.json", po::value(&json_path),
       "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
       "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
@@ -128,6 +146,9 @@ int run_simulate(const CommandContext& context) {
   if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
   HJB_CHECK(!table_path.empty(), UsageError, "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b]");
   HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
+  HJB_CHECK(search.beam >= 0, UsageError, "--beam must be a non-negative width, got " << search.beam);
+  HJB_CHECK(search.beam == 0 || unset(vm, "lookahead"), UsageError,
+            "--beam and --lookahead are two ways to find the feasible policy: give one");
   if (!json_path.empty())
     check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {{table_path, "--table"}});
   const Table table = read_table(table_path);
@@ -135,10 +156,13 @@ int run_simulate(const CommandContext& context) {
   if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
     HJB_CHECK(!vm.count("steps"), UsageError,
               "--steps: a finite-horizon table fixes the episode length (its horizon_steps)");
-    simulate_episodic(table, table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, lookahead,
+    simulate_episodic(table, table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, search,
                       json_path);
     return 0;
   }
+  HJB_CHECK(unset(vm, "beam") && unset(vm, "lookahead") && unset(vm, "beam.cell"), UsageError,
+            "--beam, --beam.cell and --lookahead search on the stages of a finite-horizon table; "
+                << table_path << " is not one");
   // A table of a problem without a discrete-time environment (Merton, the continuous-time
   // stationary problems) cannot be simulated, whatever algorithm wrote it.
   if (table.strings.count("problem")) {
@@ -180,18 +204,20 @@ int run_simulate(const CommandContext& context) {
     gaps.push_back(achieved[k] - values.back());
   }
   const auto gap = rl::summarize(gaps, 0.95, 0);
-  std::printf("closed-loop feedback of %s on %s (discount %.6g, %ld steps per trajectory, %zu start%s)\n",
-              table_path.c_str(), env->problem_name().c_str(), gamma, steps, x0s.size(),
-              x0s.size() > 1 ? "s" : "");
-  std::printf("  achieved cost J (an upper bound on V*, up to a tail of discount^%ld)  mean %.6f\n", steps,
-              rl::summarize(achieved, 0.95, 0).mean);
-  std::printf("  table value V                                                     mean %.6f\n",
-              rl::summarize(values, 0.95, 0).mean);
-  std::printf(
-      "  J - V (paired)                                                    mean %.6f +- %.6f (standard "
-      "error), "
-      "largest %.6f\n",
-      gap.mean, gap.standard_error, *std::max_element(gaps.begin(), gaps.end()));
+  if (PetscGlobalRank == 0) {  // every process ran the same episodes
+    std::printf("closed-loop feedback of %s on %s (discount %.6g, %ld steps per trajectory, %zu start%s)\n",
+                table_path.c_str(), env->problem_name().c_str(), gamma, steps, x0s.size(),
+                x0s.size() > 1 ? "s" : "");
+    std::printf("  achieved cost J (an upper bound on V*, up to a tail of discount^%ld)  mean %.6f\n", steps,
+                rl::summarize(achieved, 0.95, 0).mean);
+    std::printf("  table value V                                                     mean %.6f\n",
+                rl::summarize(values, 0.95, 0).mean);
+    std::printf(
+        "  J - V (paired)                                                    mean %.6f +- %.6f (standard "
+        "error), "
+        "largest %.6f\n",
+        gap.mean, gap.standard_error, *std::max_element(gaps.begin(), gaps.end()));
+  }
   if (!json_path.empty() && x0_text.empty()) {
     // In return scale, over the start distribution: the table's E[V] integrated exactly over the start
     // box, and the feasible feedback's E[J] = E[V] + E[J - V] with the paired mean (a control variate:

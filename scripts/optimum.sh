@@ -9,22 +9,28 @@
 #   HJB_QUICK=1     small settings (tests): coarse tables, few starts, few cells
 #
 # lower   the achieved mean return (standard error, number of seeded starts) of a feasible policy on
-#         the exact environment step: the finest table's greedy lookahead over its stages (episodic
-#         tasks) or its interpolated feedback (lqr_mdp), `hjbench simulate --output.json`: the
-#         table's value integrated exactly over the start box plus the paired mean of achieved -
-#         table over the starts (a control variate; its standard error is the paired one).
+#         the exact environment step, `hjbench simulate --output.json` on the finest table: its greedy
+#         lookahead over the stages (mountain_car), a beam search per start seeded by the stages
+#         (pendulum, acrobot: every environment steps deterministically, so the sequence found is
+#         replayed and its return achieved) or its interpolated feedback (lqr_mdp); the table's value
+#         integrated exactly over the start box plus the paired mean of achieved - table over the
+#         starts (a control variate; its standard error is the paired one).
 # upper   `certified` when the box-DP bound (`hjbench bound`: every state's optimal return is below
-#         its cell's W_0) is within the task's target width of the lower end; otherwise an `estimate`:
-#         Richardson extrapolation of the tables' values over three refinements (grid and action set
-#         doubled), with the order it observed, and never below lower + 2 SE. The certified bound
-#         and its width are reported either way (upper_certified); an extrapolation more than 2
+#         its cell's W_0) is within the task's target width of the lower end; otherwise an `estimate`,
+#         never below lower + 2 SE: Richardson extrapolation of the tables' values over three
+#         refinements (grid and action set doubled), with the order it observed; for acrobot, whose
+#         tables are pessimistic (velocity axes clamped), the extrapolation of the beam search over
+#         three refinements (state-merging cell halved, width x4) on the first starts — the search
+#         becomes exhaustive in the limit, so it converges to the optimum of each start. The certified
+#         bound and its width are reported either way (upper_certified); an extrapolation more than 2
 #         standard errors below the achieved lower end (a refinement trend moving away from it) is
-#         a warning, and then the upper end is the certified bound alone.
+#         a warning, and then it is not used.
 # Defaults (2-core machine): pendulum and mountain_car tables 101^2/201^2/401^2 with 11/21/41
-# actions, 10,000 starts, bound on 1024^2 (mountain_car 512^2) cells and 16 action intervals;
-# acrobot 31^4/41^4/51^4 (velocity axes over half the clip ranges, as bench/acrobot.sh), 10,000 starts,
-# the lower end from a 6-step lookahead (3^6 action sequences per decision), bound on 32^4 cells
-# (the RK4 step's enclosure; 67 s); lqr_mdp policy-iteration tables
+# actions, 10,000 starts (pendulum: beam 64 wide, one state per 2x2 table cells), bound on 1024^2
+# (mountain_car 512^2) cells and 16 action intervals; acrobot 31^4/41^4/51^4 (velocity axes over half
+# the clip ranges, as bench/acrobot.sh), 10,000 starts with a beam 4096 wide merging states within
+# half a table cell, the estimate from widths 1024/4096/16384 and cells 1/0.5/0.25 on the first 300
+# starts, bound on 32^4 cells (the RK4 step's enclosure; 67 s); lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,21 +44,33 @@ ranks=${HJB_RANKS:-$(nproc)}
 quick=${HJB_QUICK:-0}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 pi=3.141592653589793
-extra=() bound=() mode=finite_horizon lookahead=1
+extra=() bound=() mode=finite_horizon search=(--lookahead 1) refine=() refine_starts=0
 case "$problem" in
   pendulum | mountain_car)
     sizes=(101 201 401) actions=(11 21 41) starts=10000 bound=(--cells 1024,1024 --actions 16)
     [[ $problem == mountain_car ]] && bound=(--cells 512,512 --actions 16)  # 999 stages: 27 s
+    # The beam gains 0.39 +- 0.13 over the lookahead on Pendulum-v1 (2,000 starts, docs/benchmarks.md);
+    # on MountainCarContinuous-v0 it gains nothing (the lookahead is within 1e-5 of it).
+    [[ $problem == pendulum ]] && search=(--beam 64 --beam.cell 2)
     target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
-    [[ $quick == 1 ]] && sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8) ;;
+    if [[ $quick == 1 ]]; then
+      sizes=(21 41 81) actions=(5 9 17) starts=300 bound=(--cells 96,96 --actions 8)
+      [[ $problem == pendulum ]] && search=(--beam 8 --beam.cell 2)
+    fi ;;
   acrobot)
-    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 lookahead=6 bound=(--cells 32,32,32,32)
+    sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 bound=(--cells 32,32,32,32)
+    # The lower end's search is the middle one of the three refinements the estimate extrapolates.
+    search=(--beam 4096 --beam.cell 0.5) refine_starts=300
+    refine=("--beam 1024 --beam.cell 1" "--beam 4096 --beam.cell 0.5" "--beam 16384 --beam.cell 0.25")
     extra=(--grid.lo="-$pi,-$pi,-$(echo "2 * $pi" | bc -l),-$(echo "4.5 * $pi" | bc -l)"
            --grid.hi="$pi,$pi,$(echo "2 * $pi" | bc -l),$(echo "4.5 * $pi" | bc -l)"
            --finite_horizon.stages 0)  # V_0 only: the lookahead uses it at every stage (V_k - V_0 ~ 1e-13)
-    [[ $quick == 1 ]] && sizes=(11 13 15) starts=200 lookahead=3 bound=(--cells 8,8,8,8) ;;
+    if [[ $quick == 1 ]]; then
+      sizes=(11 13 15) starts=200 bound=(--cells 8,8,8,8) search=(--beam 16 --beam.cell 1) refine_starts=20
+      refine=("--beam 4 --beam.cell 2" "--beam 16 --beam.cell 1" "--beam 64 --beam.cell 0.5")
+    fi ;;
   lqr_mdp)
-    mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000
+    mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000 search=()
     bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
     [[ $quick == 1 ]] && sizes=(21 41 81) actions=(11 21 41) starts=300 bound=(--cells 64,64 --actions 16 --discounted) ;;
   *) echo "optimum.sh: unknown problem '$problem'; $usage" >&2; exit 2 ;;
@@ -69,10 +87,17 @@ for i in 0 1 2; do
   mpirun -n "$ranks" "$hjbench" solve --problem.name "$problem" --solve.algorithm "$mode" --grid.shape "$shape" \
     --stationary.actions "${actions[$i]}" "${extra[@]}" --output.file "$work/t$i.h5" --output.quiet > "$work/solve$i.log"
   echo "$((SECONDS - t0))" > "$work/solve$i.seconds"
-  depth=1
-  [[ $i -eq 2 ]] && depth=$lookahead  # the lower end: the finest table's lookahead, searched deeper
-  "$hjbench" simulate "$work/t$i.h5" --starts "$starts" --lookahead "$depth" --output.json "$work/t$i.json" \
-    > "$work/simulate$i.log"
+  how=()
+  [[ $i -eq 2 ]] && how=("${search[@]}")  # the lower end: the finest table, searched harder
+  mpirun -n "$ranks" "$hjbench" simulate "$work/t$i.h5" --starts "$starts" "${how[@]}" \
+    --output.json "$work/t$i.json" > "$work/simulate$i.log"
+  if [[ $i -eq 2 ]]; then
+    for j in "${!refine[@]}"; do
+      # shellcheck disable=SC2086  # each refinement is a list of options
+      mpirun -n "$ranks" "$hjbench" simulate "$work/t$i.h5" --starts "$refine_starts" ${refine[$j]} \
+        --output.json "$work/refine$j.json" > "$work/refine$j.log"
+    done
+  fi
   rm -f "$work/t$i.h5"
 done
 if [[ ${#bound[@]} -gt 0 ]]; then
@@ -80,9 +105,10 @@ if [[ ${#bound[@]} -gt 0 ]]; then
     > "$work/bound.log"
 fi
 /usr/bin/python3 - "$problem" "$work" "$out/optimum.json" "$target" "$ranks" "$((SECONDS - start))" \
-  "${sizes[*]}" "${actions[*]}" "${bound[*]}" "$lookahead" << 'EOF'
+  "${sizes[*]}" "${actions[*]}" "${bound[*]}" "${search[*]}" "$refine_starts" "${refine[@]}" << 'EOF'
 import json, math, os, sys
-problem, work, path, target, ranks, seconds, sizes, actions, bound, lookahead = sys.argv[1:11]
+problem, work, path, target, ranks, seconds, sizes, actions, bound, search, refine_starts = sys.argv[1:12]
+refine = sys.argv[12:]
 target, ranks, seconds = float(target), int(ranks), int(seconds)
 tables = [json.load(open(os.path.join(work, f"t{i}.json"))) for i in range(3)]
 finest = tables[2]
@@ -103,7 +129,26 @@ else:
 if extrapolated is not None and extrapolated < lower - 2 * lower_se:
     warnings.append(f"the extrapolated table estimate {extrapolated:.6f} lies below the achieved lower end "
                     f"{lower:.6f} (beyond 2 standard errors): the refinement trend moves away from it (the "
-                    "tables are pessimistic); the upper end is the certified bound alone")
+                    "tables are pessimistic); it is not used")
+    extrapolated, order = None, None
+method = "Richardson extrapolation of the tables' values" if extrapolated is not None else None
+searched = None
+if refine:
+    # The beam search's refinements on the first starts (the same starts each time, so differences
+    # of their means are paired): a search that becomes exhaustive converges to each start's optimum.
+    # Aitken's extrapolation of the three means gives the improvement still to come beyond the
+    # middle refinement, which is the lower end's own search; the estimate adds it to the lower end.
+    searched = [json.load(open(os.path.join(work, f"refine{j}.json")))["lower"] for j in range(len(refine))]
+    e1, e2 = searched[1] - searched[0], searched[2] - searched[1]
+    if e1 > 0 and 0 <= e2 < e1:
+        remaining = e2 + e2 * (e2 / e1) / (1 - e2 / e1)
+        extrapolated, order = lower + remaining, None
+        method = (f"Aitken extrapolation of the beam search's mean return over its refinements ({'; '.join(refine)}) "
+                  f"on the first {refine_starts} starts: {', '.join(f'{v:.4f}' for v in searched)}; "
+                  f"improvement still to come beyond the lower end's search {remaining:.4f}")
+    else:
+        warnings.append(f"the beam search's refinements {searched} do not improve at a decreasing rate: "
+                        "no estimate from them")
 certified = None
 if os.path.exists(os.path.join(work, "bound.json")):
     certified = json.load(open(os.path.join(work, "bound.json")))
@@ -120,13 +165,15 @@ result = {
     "problem": problem, "return": finest["return"], "lower": lower, "lower_se": lower_se,
     "lower_starts": lower_starts, "upper": upper, "upper_kind": kind,
     "estimate": extrapolated if extrapolated is not None else estimates[2],
+    "estimate_method": method or "none (the finest table's value, not an estimate of the optimum)",
+    "search_refinements": searched,
     "upper_certified": upper_certified,
     "upper_certified_width": None if upper_certified is None else upper_certified - lower,
     "upper_certified_note": "box DP (hjbench bound)" if certified else None,
     "target_width": width_target, "table_estimates": estimates, "extrapolation_order": order,
     "warnings": warnings,
     "settings": {"grids": sizes.split(), "actions": actions.split(), "bound": bound, "ranks": ranks,
-                 "lookahead": lookahead,
+                 "search": search, "refinements": refine, "refinement_starts": int(refine_starts),
                  "wall_seconds": seconds,
                  "bound_seconds": certified["seconds"] if certified else None,
                  "bound_cells": certified["cells"] if certified else None},
@@ -139,6 +186,8 @@ os.replace(tmp, path)
 what = "expected episode return" if finest["return"] == "episode" else "expected discounted return"
 print(f"optimum of {problem}'s {what} in [{lower:.4f}, {upper:.4f}] (upper {kind})"
       f"  lower: a feasible policy's mean over {lower_starts} starts, SE {lower_se:.4f}")
+if kind == "estimate":
+    print(f"  estimate: {method}")
 if upper_certified is not None and kind != "certified":
     print(f"  certified upper end {upper_certified:.4f} (width {upper_certified - lower:.4f}, target {width_target:.4g})")
 for w in warnings:

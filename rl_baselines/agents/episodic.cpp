@@ -8,13 +8,17 @@
 
 #include "core/error.hpp"
 #include "grids/multilinear.hpp"
+#include "rl_baselines/agents/beam_search.hpp"
 #include "rl_baselines/agents/evaluate.hpp"
 
 namespace hjb::rl {
 
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts, bool from_start_distribution,
-                                 int lookahead_depth) {
+                                 const EpisodicSearch& search) {
+  HJB_CHECK(search.ranks >= 1 && search.rank >= 0 && search.rank < search.ranks, UsageError,
+            "process " << search.rank << " of " << search.ranks);
+  HJB_CHECK(search.ranks == 1 || search.sum_over_ranks, UsageError, "several processes need sum_over_ranks");
   HJB_CHECK(table.numbers.count("horizon_steps") && table.numbers.count("actions"), ValidationError,
             path << ": a finite-horizon table without horizon_steps/actions attributes");
   EpisodicOptimum r;
@@ -56,8 +60,30 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
     return interpolate_table(table.axes, table.values[static_cast<std::size_t>(nearest[k])], y.data());
   };
   const auto t0 = std::chrono::steady_clock::now();
-  r.lookahead_depth = lookahead_depth;
-  r.returns = lookahead_returns(env, starts, horizon, actions, cost_to_go, lookahead_depth);
+  r.lookahead_depth = search.lookahead;
+  r.beam = search.beam;
+  std::vector<std::vector<double>> mine;
+  for (std::size_t i = static_cast<std::size_t>(search.rank); i < starts.size();
+       i += static_cast<std::size_t>(search.ranks))
+    mine.push_back(starts[i]);
+  std::vector<double> my_returns;
+  if (search.beam > 0) {
+    BeamSearchSettings settings;
+    settings.width = search.beam;
+    HJB_CHECK(search.beam_cell >= 0.0 && std::isfinite(search.beam_cell), UsageError,
+              "--beam.cell must be a non-negative number of table cells, got " << search.beam_cell);
+    if (search.beam_cell > 0.0)
+      for (const auto& axis : table.axes) settings.cell.push_back(search.beam_cell * axis.spacing());
+    for (const auto& x0 : mine)
+      my_returns.push_back(beam_search(env, x0, horizon, actions, cost_to_go, settings).achieved_return);
+  } else {
+    my_returns = lookahead_returns(env, mine, horizon, actions, cost_to_go, search.lookahead);
+  }
+  r.returns.assign(starts.size(), 0.0);
+  for (std::size_t j = 0; j < mine.size(); ++j)
+    r.returns[static_cast<std::size_t>(search.rank) + j * static_cast<std::size_t>(search.ranks)] =
+        my_returns[j];
+  if (search.ranks > 1) search.sum_over_ranks(r.returns);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (std::size_t i = 0; i < starts.size(); ++i)
     r.paired.push_back(r.returns[i] + interpolate_table(table.axes, v0, starts[i].data()));  // R - (-V_0)

@@ -3,6 +3,7 @@
 // distribution, and the achieved returns of the greedy one-step lookahead on the stored stages in
 // closed loop on the problem's own step (a feasible policy: its mean bounds the optimum from below).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,23 @@
 
 namespace hjb::rl {
 
+/// How the feasible policy of the lower end is found, and how the starts are shared among processes.
+struct EpisodicSearch {
+  int lookahead = 1;  ///< closed loop: actions per searched sequence of the greedy lookahead (1-8)
+  /// > 0: instead of the closed loop, a per-start beam search of this width (beam_search.hpp)
+  int beam = 0;
+  double beam_cell = 0.25;  ///< the beam's distinct-state cell, in table cells per axis (0: no merging)
+  /// This process searches the starts i with i % ranks == rank; `sum_over_ranks` (element-wise sum
+  /// over the processes, e.g. MPI_Allreduce) then completes the per-start vectors on every process.
+  int rank = 0, ranks = 1;
+  std::function<void(std::vector<double>&)> sum_over_ranks;
+};
+
 struct EpisodicOptimum {
   long horizon = 0;         ///< episode steps N (the table's horizon_steps)
   long actions = 0;         ///< actions of the table's action grid, used by the lookahead
   int lookahead_depth = 1;  ///< actions per searched sequence (1: the one-step lookahead)
+  int beam = 0;             ///< the beam search's width (0: the closed-loop lookahead ran)
   long stored_stages = 0;   ///< stages k in [0, N] whose V_k the table stores
   /// -E[V_0(x0)] over the start distribution (exact integral of the interpolant) when the starts were
   /// drawn from it, else -V_0 at the single start.
@@ -31,6 +45,6 @@ struct EpisodicOptimum {
 /// this environment.
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts, bool from_start_distribution,
-                                 int lookahead_depth = 1);
+                                 const EpisodicSearch& search = {});
 
 }  // namespace hjb::rl
