@@ -19,6 +19,7 @@
 
 #include "core/control_problem.hpp"
 #include "core/error.hpp"
+#include "core/multiversion.hpp"
 #include "core/problem_interface.hpp"
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
@@ -82,6 +83,32 @@ class GatheredNodes {
   OwnedScatter m_scatter;
 };
 
+/// The pointwise Bellman sweep over the owned nodes: o = min over actions of the Q-values, the
+/// argmin into policy, residual = max |o - in|; returns the first owned node whose value is not
+/// finite (or the int64 maximum). The hot loop of every chain solver, cloned per instruction set.
+template <class Chain>
+HJB_HOT std::int64_t chain_sweep(const Chain& chain, const double* needed, const double* in, double* o,
+                                 int* policy, double gamma, double& residual) {
+  const std::int64_t k_count = chain.action_count(), n = chain.grid().owned_count();
+  std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
+  for (std::int64_t l = 0; l < n; ++l) {
+    double best = std::numeric_limits<double>::infinity();
+    int arg = 0;
+    for (std::int64_t k = 0; k < k_count; ++k) {
+      const double q = chain.q_value(l * k_count + k, needed, gamma);
+      if (q < best) {
+        best = q;
+        arg = static_cast<int>(k);
+      }
+    }
+    o[l] = best;
+    policy[l] = arg;
+    residual = std::max(residual, std::abs(best - in[l]));
+    if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max()) first_bad = l;
+  }
+  return first_bad;
+}
+
 /// The Bellman sweep of any chain with gather(), needed(), grid(), action_count() and
 /// q_value(row, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
 /// equals); returns max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the
@@ -99,26 +126,11 @@ double chain_bellman(Chain& chain, Vec v, Vec out, double gamma, std::vector<int
   HJB_PETSC(VecGetArrayRead(chain.needed(), &needed));
   HJB_PETSC(VecGetArrayRead(v, &in));
   HJB_PETSC(VecGetArray(out, &o));
-  const std::int64_t k_count = chain.action_count();
   policy.resize(static_cast<std::size_t>(grid.owned_count()));
   double residual = 0.0;
-  std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
-  for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
-    double best = std::numeric_limits<double>::infinity();
-    int arg = 0;
-    for (std::int64_t k = 0; k < k_count; ++k) {
-      const double q = chain.q_value(l * k_count + k, needed, gamma);
-      if (q < best) {
-        best = q;
-        arg = static_cast<int>(k);
-      }
-    }
-    o[l] = best;
-    policy[l] = arg;
-    residual = std::max(residual, std::abs(best - in[l]));
-    if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max())
-      first_bad = grid.natural_index(grid.owned_node(l));
-  }
+  std::int64_t first_bad = chain_sweep(chain, needed, in, o, policy.data(), gamma, residual);
+  if (first_bad != std::numeric_limits<std::int64_t>::max())
+    first_bad = grid.natural_index(grid.owned_node(first_bad));
   HJB_PETSC(VecRestoreArray(out, &o));
   HJB_PETSC(VecRestoreArrayRead(v, &in));
   HJB_PETSC(VecRestoreArrayRead(chain.needed(), &needed));

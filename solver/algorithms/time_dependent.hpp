@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/control_problem.hpp"
+#include "core/multiversion.hpp"
 #include "grids/distributed/halo_exchange.hpp"
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/progress.hpp"
@@ -242,7 +243,7 @@ class TimeDependentSolver {
   }
 
   template <DerivativeScheme S>
-  double evaluate_rate_with(double t) {
+  HJB_HOT double evaluate_rate_with(double t) {
     const auto& extent = m_grid.owned_extent();
     const std::int64_t row = extent[D - 1];
     const std::int64_t rows = m_grid.owned_count() / row;
