@@ -50,9 +50,8 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
         "is at least this, up to sampling)   %.6f +- %.6f (standard error)\n",
         r.lookahead_depth, starts, starts > 1 ? "s" : "", ret.mean, ret.standard_error);
   std::printf(
-      "  achieved - table, paired over the same starts                         %.6f +- %.6f (standard "
-      "error)\n",
-      diff.mean, diff.standard_error);
+      "  %s - table, paired over the same starts                      %.6f +- %.6f (standard error)\n",
+      r.beam > 0 ? "beam       " : "closed loop", diff.mean, diff.standard_error);
   std::printf("  (%.2f s for %zu episodes on %d process%s)\n", r.seconds, starts, PetscGlobalSize,
               PetscGlobalSize > 1 ? "es" : "");
   if (r.stored_stages < r.horizon + 1)

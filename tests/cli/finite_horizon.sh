@@ -189,9 +189,19 @@ expect 3 "finite-horizon" "a finite-horizon table where a stationary one is need
 expect 3 "its horizon is 4 steps" "an episodic table of another episode length" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table p4.h5
 "$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --output.quiet --output.file pi.h5 > /dev/null
 expect 3 "not a finite-horizon table" "a stationary table where a finite-horizon one is needed" -- "$HJBENCH" rollout sac.h5 --episodes 2 --episodic-table pi.h5
+expect 2 "search on the stages of a finite-horizon table" "--beam on a stationary table" -- "$HJBENCH" simulate pi.h5 --beam 4
+expect 2 "give one" "--beam and --lookahead together" -- "$HJBENCH" simulate p4.h5 --beam 4 --lookahead 2
+expect 2 "non-negative width" "a negative beam width" -- "$HJBENCH" simulate p4.h5 --beam -1
+expect 2 "non-negative number of table cells" "a negative merging cell" -- "$HJBENCH" simulate p4.h5 --beam 4 --beam.cell -1
 "$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --problem.g 5 --output.quiet --output.file g5.h5 > /dev/null
 expect 3 "solved with --problem.g = 5" "a table of other physical parameters, refused before any episode" -- "$HJBENCH" rollout sac.h5 --episodes 2 --table g5.h5
 grep -q "mean return" bad.log && fail "rollout ran episodes before refusing the table" || ok "no episode ran before the refusal"
+# The beam search's lower end shares the starts among the ranks: the same on 1 and 3 of them.
+for n in 1 3; do
+  mpirun -n $n "$HJBENCH" simulate conv101.h5 --starts 40 --beam 8 --output.json beam$n.json > beam$n.log || fail "beam on $n ranks"
+done
+"$PYTHON" -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["lower"] == b["lower"] and a["lower_se"] == b["lower_se"] else 1)' beam1.json beam3.json \
+  && grep -q "beam search of width 8" beam1.log && ok "simulate --beam: the same lower end on 1 and 3 ranks" || fail "beam ranks"
 out=$("$HJBENCH" rollout sac.h5 --episodes 50 --episodic-table conv101.h5)
 echo "$out" | "$PYTHON" -c '
 import sys, re
