@@ -11,6 +11,7 @@
 #include <functional>
 #include <random>
 
+#include "problems/acrobot.hpp"
 #include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
@@ -95,6 +96,25 @@ TEST(BoxBound, MountainCarBoundsEveryPolicyTried) {
       [](const State<2>& x, std::mt19937_64&) { return x[1] >= 0 ? 0.5 : -0.5; }};
   expect_bounds_every_start(p, r, policies, "MountainCarContinuous-v0, 96x64 cells, 8 force intervals");
   EXPECT_LE(r.upper, 100.0 + 1e-9);  // never above the goal reward (the trivial bound), up to rounding
+}
+
+TEST(BoxBound, AcrobotBoundsEveryPolicyTried) {
+  // A smoke check: 4-D cells this coarse give a bound near 0 (Acrobot's returns are about -60), so it
+  // cannot catch a subtly wrong bound; the RK4 enclosure's containment test (tests/unit/
+  // test_enclosures.cpp) is the check that can. It runs the discrete action set and the goal's
+  // termination through the bound's code paths.
+  const problems::Acrobot p;
+  BoxBoundOptions o;
+  o.cells = {12, 12, 12, 12};
+  const BoxBoundResult r = box_upper_bound(p, o, MPI_COMM_WORLD);
+  std::uniform_int_distribution<int> torque(-1, 1);
+  const std::vector<Policy<problems::Acrobot>> policies{
+      [](const State<4>&, std::mt19937_64&) { return 0.0; },
+      [&](const State<4>&, std::mt19937_64& g) { return static_cast<double>(torque(g)); },
+      [](const State<4>& x, std::mt19937_64&) { return x[2] >= 0 ? 1.0 : -1.0; }};  // pump with omega1
+  expect_bounds_every_start(p, r, policies, "Acrobot-v1, 12^4 cells, 3 torques");
+  EXPECT_LE(r.upper, 0.0);
+  EXPECT_EQ(r.actions, 3);
 }
 
 /// The discounted LQ MDP's closed form V = x^T P x (docs of problems/lqr_mdp.hpp), by iterating the
