@@ -101,67 +101,11 @@ void simulate_episodic(const Table& table, const std::string& table_path, int st
                        paired.standard_error, x0s.size(), r.table_return, table_path);
 }
 
-}  // namespace
-
-int run_simulate(const CommandContext& context) {
-  std::string table_path, x0_text, json_path;
-  int starts = 1000;
-  Seed seed{1};
-  long steps = 0;
-  rl::EpisodicSearch search;
-  po::options_description opts(
-      "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
-  opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
-                                                  "a stationary or finite-horizon value table")(
-      "starts", po::value(&starts)->default_value(1000),
-      "start states drawn from the problem's start distribution (finite-horizon tables: default 10000)")(
-      "seed", po::value(&seed)->default_value(Seed{1}), "start k is drawn after reseeding with seed + k")(
-      "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
-      "steps", po::value(&steps),
-      "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)")(
-      "lookahead", po::value(&search.lookahead)->default_value(1),
-      "finite-horizon tables: actions per searched sequence of the closed loop's lookahead (1-8; the "
-      "search costs actions^N steps per decision; deeper leans less on the table's errors)")(
-      "beam", po::value(&search.beam)->default_value(0),
-      "finite-horizon tables: > 0 replaces the closed loop by a beam search of this width from each start "
-      "over the table's actions, ranked by return so far - V_k (an open-loop sequence per start; every "
-      "environment steps deterministically, so its replayed return is achieved)")(
-      "beam.cell", po::value(&search.beam_cell)->default_value(0.25),
-      "the beam keeps one state per cell of this many table cells per axis (0: no merging)")(
-      "output.json", po::value(&json_path),
-      "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
-      "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
-  po::positional_options_description pos;
-  pos.add("table", 1);
-  po::variables_map vm;
-  const std::string epilogue =
-      "\nThe table's greedy feedback (interpolated /policy) in closed loop on the problem's own step: "
-      "its achieved discounted cost J bounds the optimal value from above; J - V measures the "
-      "table's own error.\nOn a finite-horizon table (--solve.algorithm finite_horizon): the optimal "
-      "expected episode return two ways, -E[V_0] integrated exactly over the start distribution and "
-      "the "
-      "mean return (with its standard error) of the greedy lookahead on the stored stages, a feasible "
-      "policy whose return bounds the optimum from below.\n";
-  if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
-  HJB_CHECK(!table_path.empty(), UsageError, "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b]");
-  HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
-  HJB_CHECK(search.beam >= 0, UsageError, "--beam must be a non-negative width, got " << search.beam);
-  HJB_CHECK(search.beam == 0 || unset(vm, "lookahead"), UsageError,
-            "--beam and --lookahead are two ways to find the feasible policy: give one");
-  if (!json_path.empty())
-    check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {{table_path, "--table"}});
-  const Table table = read_table(table_path);
-  HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
-  if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
-    HJB_CHECK(!vm.count("steps"), UsageError,
-              "--steps: a finite-horizon table fixes the episode length (its horizon_steps)");
-    simulate_episodic(table, table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, search,
-                      json_path);
-    return 0;
-  }
-  HJB_CHECK(unset(vm, "beam") && unset(vm, "lookahead") && unset(vm, "beam.cell"), UsageError,
-            "--beam, --beam.cell and --lookahead search on the stages of a finite-horizon table; "
-                << table_path << " is not one");
+/// A stationary table: its feedback's achieved discounted cost next to its value (and the bracket's
+/// keys with --output.json).
+void simulate_stationary(const Table& table, const std::string& table_path, const po::variables_map& vm,
+                         int starts, Seed seed, const std::string& x0_text, long steps,
+                         const std::string& json_path) {
   // A table of a problem without a discrete-time environment (Merton, the continuous-time
   // stationary problems) cannot be simulated, whatever algorithm wrote it.
   if (table.strings.count("problem")) {
@@ -228,6 +172,70 @@ int run_simulate(const CommandContext& context) {
     write_bracket_json(json_path, env->problem_name(), "discounted", -achieved[0], 0.0, 1, -values[0],
                        table_path);
   }
+}
+
+}  // namespace
+
+int run_simulate(const CommandContext& context) {
+  std::string table_path, x0_text, json_path;
+  int starts = 1000;
+  Seed seed{1};
+  long steps = 0;
+  rl::EpisodicSearch search;
+  po::options_description opts(
+      "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
+  opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
+                                                  "a stationary or finite-horizon value table")(
+      "starts", po::value(&starts)->default_value(1000),
+      "start states drawn from the problem's start distribution (finite-horizon tables: default 10000)")(
+      "seed", po::value(&seed)->default_value(Seed{1}), "start k is drawn after reseeding with seed + k")(
+      "x0", po::value(&x0_text), "one start state instead (comma-separated, in the table's axis order)")(
+      "steps", po::value(&steps),
+      "steps per trajectory (default: until discount^steps < 1e-10; the episode limit does not apply)")(
+      "lookahead", po::value(&search.lookahead)->default_value(1),
+      "finite-horizon tables: actions per searched sequence of the closed loop's lookahead (1-8; the "
+      "search costs actions^N steps per decision; deeper leans less on the table's errors)")(
+      "beam", po::value(&search.beam)->default_value(0),
+      "finite-horizon tables: > 0 replaces the closed loop by a beam search of this width from each start "
+      "over the table's actions, ranked by return so far - V_k (an open-loop sequence per start; every "
+      "environment steps deterministically, so its replayed return is achieved)")(
+      "beam.cell", po::value(&search.beam_cell)->default_value(0.25),
+      "the beam keeps one state per cell of this many table cells per axis (0: no merging)")(
+      "output.json", po::value(&json_path),
+      "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
+      "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
+  po::positional_options_description pos;
+  pos.add("table", 1);
+  po::variables_map vm;
+  const std::string epilogue =
+      "\nThe table's greedy feedback (interpolated /policy) in closed loop on the problem's own step: "
+      "its achieved discounted cost J bounds the optimal value from above; J - V measures the "
+      "table's own error.\nOn a finite-horizon table (--solve.algorithm finite_horizon): the optimal "
+      "expected episode return two ways, -E[V_0] integrated exactly over the start distribution and "
+      "the "
+      "mean return (with its standard error) of the greedy lookahead on the stored stages, a feasible "
+      "policy whose return bounds the optimum from below.\n";
+  if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
+  HJB_CHECK(!table_path.empty(), UsageError, "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b]");
+  HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
+  HJB_CHECK(search.beam >= 0, UsageError, "--beam must be a non-negative width, got " << search.beam);
+  HJB_CHECK(search.beam == 0 || unset(vm, "lookahead"), UsageError,
+            "--beam and --lookahead are two ways to find the feasible policy: give one");
+  if (!json_path.empty())
+    check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {{table_path, "--table"}});
+  const Table table = read_table(table_path);
+  HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
+  if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {
+    HJB_CHECK(!vm.count("steps"), UsageError,
+              "--steps: a finite-horizon table fixes the episode length (its horizon_steps)");
+    simulate_episodic(table, table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, search,
+                      json_path);
+    return 0;
+  }
+  HJB_CHECK(unset(vm, "beam") && unset(vm, "lookahead") && unset(vm, "beam.cell"), UsageError,
+            "--beam, --beam.cell and --lookahead search on the stages of a finite-horizon table; "
+                << table_path << " is not one");
+  simulate_stationary(table, table_path, vm, starts, seed, x0_text, steps, json_path);
   return 0;
 }
 

@@ -126,7 +126,7 @@ PY
 # The combination technique stopped by the wall time keeps its finished component tables and the
 # running components' checkpoints; the restart (auto picks the method from the checkpoint) on 3
 # ranks finishes bit-identically to the uninterrupted run and removes them.
-c4=(--problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4,4,4 --time.horizon 0.5 --output.quiet)
+c4=(--problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4,4,4 --time.horizon 1 --output.quiet)  # components long enough for --walltime 0.2 to stop them on a fast core
 mpirun -n 2 "$HJBENCH" solve "${c4[@]}" --output.file c4_full.h5 > /dev/null || fail "uninterrupted 4-D combination run"
 mpirun -n 2 "$HJBENCH" solve "${c4[@]}" --output.file c4.h5 --walltime 0.2 > c4.log 2>&1; code=$?
 [[ $code -eq 5 && -e c4.h5.ckpt && ! -e c4.h5 ]] && grep -q "component grids finished" c4.log && [[ -n $(ls -d ./*.components 2>/dev/null) ]] \
