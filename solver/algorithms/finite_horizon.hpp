@@ -11,7 +11,10 @@
 //
 // When a stage changes no value (V_k == V_{k+1} exactly, e.g. once every optimal path of a goal
 // problem terminates within the remaining steps), every earlier stage equals it, exactly: the
-// recursion stops computing there and reports the stage (`stationary_from`).
+// recursion stops computing there and reports the stage (`stationary_from`). With a tolerance
+// epsilon it stops once max |V_k - V_{k+1}| <= epsilon: the Bellman operator of a time-invariant
+// undiscounted chain is non-expansive in the sup norm, so every later change is at most epsilon too
+// and V_j (j < k) differs from the full recursion's by at most (k - j) epsilon.
 #pragma once
 #include <functional>
 #include <string>
@@ -35,12 +38,14 @@ class FiniteHorizonSolver {
   using StageHook = std::function<Termination(long stage, Vec values, const std::vector<int>& policy)>;
 
   /// Collective: builds the chain's transitions under `actions_per_axis`^M actions.
+  /// `tolerance`: stop computing once a stage changes no value by more than this (0: by nothing).
   FiniteHorizonSolver(const P& problem, const TensorGrid<D>& grid, int actions_per_axis, long horizon,
-                      double progress_seconds)
+                      double progress_seconds, double tolerance = 0.0)
       : m_grid(grid),
         m_chain(problem, grid, actions_per_axis),
         m_horizon(horizon),
-        m_progress_seconds(progress_seconds) {}
+        m_progress_seconds(progress_seconds),
+        m_tolerance(tolerance) {}
 
   const std::vector<Point<M>>& actions() const { return m_chain.actions(); }
   long horizon() const { return m_horizon; }
@@ -66,7 +71,7 @@ class FiniteHorizonSolver {
         const double change = m_chain.bellman(v, out, 1.0, policy, "stage " + std::to_string(k));
         HJB_PETSC(VecCopy(out, v));
         s.residual = change;  // max |V_k - V_{k+1}|
-        if (change == 0.0) {
+        if (change <= m_tolerance) {
           stationary = true;
           m_stationary_from = k;
         }
@@ -91,6 +96,7 @@ class FiniteHorizonSolver {
   ControlledChain<P> m_chain;
   long m_horizon;
   double m_progress_seconds;
+  double m_tolerance;
   long m_stationary_from = -1;
 };
 

@@ -1,6 +1,8 @@
 // Validation of the stationary (value/policy iteration) solver options.
 #include "solver/algorithms/stationary_options.hpp"
 
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace hjb {
@@ -22,6 +24,8 @@ void FiniteHorizonOptions::validate(long horizon) const {
   for (long k : stages)
     HJB_CHECK(k >= 0 && k <= horizon, UsageError,
               "--finite_horizon.stages: stage " << k << " is outside [0, " << horizon << "] (the horizon)");
+  HJB_CHECK(std::isfinite(tolerance) && tolerance >= 0.0, UsageError,
+            "--finite_horizon.tolerance must be a non-negative number, got " << tolerance);
 }
 
 }  // namespace hjb

@@ -24,6 +24,10 @@ struct StationaryOptions {
 struct FiniteHorizonOptions {
   long steps = 0;            ///< horizon N in steps (0: not given, the problem's episode_steps)
   std::vector<long> stages;  ///< stages k in [0, N] whose value and feedback are stored (empty: all)
+  /// Stop computing once a stage changes no value by more than this (sup norm; 0: only when nothing
+  /// changes at all). Every earlier stage is then taken equal to it: for a time-invariant task the
+  /// recursion is non-expansive, so V_j differs from the full recursion's by at most (k - j) * tolerance.
+  double tolerance = 0.0;
   /// Throws UsageError naming --finite_horizon.* for a horizon below 1 or a stage outside [0, N].
   void validate(long horizon) const;
 };

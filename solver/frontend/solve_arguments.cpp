@@ -49,13 +49,11 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "grid.levels", po::value(&text.sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
       "grid.adaptive", po::value(&config.grid.adaptive)->default_value(0.0),
-      "sparse time-dependent runs: refine where the hierarchical surplus exceeds this (and coarsen below a "
-      "tenth of it) after every step; 0: a regular grid")(
+      "sparse time-dependent runs: refine where the surplus exceeds this, coarsen below a tenth (0: off)")(
       "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
       "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
       "grid.basis", po::value(&text.basis)->default_value("boundary"),
-      "sparse grids: boundary (nodes on the boundary) or extrapolating (boundary-free, linear "
-      "extrapolation to the boundary; far fewer nodes and faster in high dimension)")(
+      "sparse grids: boundary or extrapolating (boundary-free: far fewer nodes in high dimension)")(
       "grid.shape", po::value(&text.shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&text.lo), "lower domain bounds, comma-separated (default: the problem's)")(
       "grid.hi", po::value(&text.hi), "upper domain bounds, comma-separated (default: the problem's)");
@@ -116,8 +114,11 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "finite_horizon: the episode length N in steps (default: the problem's episode_steps)")(
       "finite_horizon.stages", po::value(&text.finite_stages)->default_value("all"),
       "finite_horizon: stages k in [0, N] whose value and feedback are stored, comma-separated, or all "
-      "(0 and N always)")("stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
-                          "discount factor per step (0: the problem's)")(
+      "(0 and N always)")(
+      "finite_horizon.tolerance", po::value(&config.finite_horizon.tolerance)->default_value(0.0),
+      "finite_horizon: stop once no value changes by more than this (stationary_from_stage)")(
+      "stationary.discount", po::value(&config.stationary.discount)->default_value(0.0),
+      "discount factor per step (0: the problem's)")(
       "stationary.tolerance", po::value(&config.stationary.tolerance)->default_value(1e-8),
       "stop when the max-norm Bellman residual is below this")(
       "stationary.max_iterations", po::value(&config.stationary.max_iterations)->default_value(0),

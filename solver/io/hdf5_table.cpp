@@ -256,9 +256,11 @@ void TableWriter::write_block(std::int64_t ds, const double* owned, const std::s
   agree_on_success(m.comm, ok, "cannot write " + what + " to " + m.tmp_path + " (disk full or I/O error)");
 }
 
-void TableWriter::commit(const std::string& sidecar, const std::string& sidecar_tmp) {
+void TableWriter::commit(const std::string& sidecar, const std::string& sidecar_tmp,
+                         const std::map<std::string, double>& final_numbers) {
   Impl& m = *m_impl;
   run_collectively(m.comm, [&] {
+    for (const auto& [k, v] : final_numbers) write_number_attribute(m.file, k, v);
     check_h5(H5Adelete(m.file, "complete"), "mark the table complete");
     write_string_attribute(m.file, "complete", "yes");
   });

@@ -71,7 +71,10 @@ class TableWriter {
   /// Marks the table complete, closes it, writes the XDMF sidecar (2-D/3-D; `sidecar` empty: none)
   /// through `sidecar_tmp`, and renames the table, then the sidecar, to their final names.
   /// Collective; a failure leaves no temporary file and no final name changed but the sidecar's.
-  void commit(const std::string& sidecar = {}, const std::string& sidecar_tmp = {});
+  /// `final_numbers`: root numeric attributes known only at the end (e.g. the finite-horizon
+  /// recursion's stationary_from_stage), written before the table is marked complete.
+  void commit(const std::string& sidecar = {}, const std::string& sidecar_tmp = {},
+              const std::map<std::string, double>& final_numbers = {});
   /// The temporary file being written (recorded in checkpoints for a resume).
   const std::string& temporary_path() const;
 

@@ -58,11 +58,12 @@ void write_stage(TableWriter& writer, int snapshot, long k, Vec values, const st
 /// What a checkpoint of a finite-horizon run must agree on.
 template <StationaryProblem P>
 std::string finite_horizon_identity(const P& problem, const std::array<Axis, P::dim>& axes, int actions,
-                                    long horizon, const std::vector<long>& stages) {
+                                    long horizon, const std::vector<long>& stages, double tolerance) {
   std::ostringstream id;
   id << std::setprecision(17) << problem_and_grid_identity(problem, axes)
      << ";algorithm=finite_horizon;actions=" << actions << ";horizon=" << horizon << ";stages=";
   for (long k : stages) id << k << ",";
+  if (tolerance > 0.0) id << ";tolerance=" << tolerance;  // none: the identity of earlier versions
   return id.str();
 }
 
@@ -116,10 +117,10 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   const RunFiles& files = outputs.files;
   if (dry_run) return dry_run_summary("finite_horizon");
   FiniteHorizonSolver<P> solver(problem, grid, config.stationary.actions, horizon,
-                                config.stationary.progress_seconds);
+                                config.stationary.progress_seconds, config.finite_horizon.tolerance);
 
-  const std::string identity =
-      finite_horizon_identity(problem, axes, config.stationary.actions, horizon, stages);
+  const std::string identity = finite_horizon_identity(problem, axes, config.stationary.actions, horizon,
+                                                       stages, config.finite_horizon.tolerance);
   const TableMetadata meta =
       finite_horizon_metadata(problem, config, identity, horizon, solver.actions().size());
   std::vector<double> times;
@@ -174,13 +175,21 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
     writer->suspend();
     return session.stopped(s, "stage " + std::to_string(horizon - s.iterations));
   }
-  if (solver.stationary_from() >= 0) {
+  const double tolerance = config.finite_horizon.tolerance;
+  const long from = solver.stationary_from();
+  if (from >= 0) {
     std::ostringstream os;
-    os << "the values stopped changing at stage " << solver.stationary_from() << " (V_k = V_"
-       << solver.stationary_from() << " exactly for every earlier stage)";
+    if (tolerance > 0.0)
+      os << "the values changed by at most " << tolerance << " at stage " << from
+         << "; every earlier stage j is taken equal to it (within (" << from << " - j) x " << tolerance
+         << " of the full recursion)";
+    else
+      os << "the values stopped changing at stage " << from << " (V_k = V_" << from
+         << " exactly for every earlier stage)";
     s.message = os.str();
   }
-  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
+  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar),
+                 {{"stationary_from_stage", static_cast<double>(from)}, {"stationary_tolerance", tolerance}});
   session.published();
   return s;
 }

@@ -85,6 +85,34 @@ mpirun -n 3 "$HJBENCH" solve "${a[@]}" --output.file a3.h5 > /dev/null \
 out=$("$HJBENCH" simulate a1.h5 --starts 200) && echo "$out" | grep -q "closed loop: greedy" \
   && ok "simulate reports the episodic return of a finite-horizon Acrobot table" || { fail "simulate"; echo "$out"; }
 
+# Early stop (--finite_horizon.tolerance): the 500-step recursion on a small grid stops once a stage
+# changes no value by more than 1e-6; the table records the stage, and every stored stage is within
+# (that stage - k) x 1e-6 of the full recursion's.
+e=(--problem.name acrobot --solve.algorithm finite_horizon --grid.shape 11,11,9,9 --stationary.actions 3
+   --finite_horizon.stages 0,100,200,300,400 --output.quiet)
+"$HJBENCH" solve "${e[@]}" --output.file full.h5 > full.log && "$HJBENCH" solve "${e[@]}" --finite_horizon.tolerance 1e-6 \
+  --output.file early.h5 > early.log || fail "early-stop solves"
+"$PYTHON" - full.h5 early.h5 <<'PY' && grep -q "changed by at most 1e-06 at stage" early.log \
+  && ok "--finite_horizon.tolerance 1e-6: stops early, records the stage, every stored stage within the stated bound" \
+  || { fail "early stop"; cat early.log; }
+import sys, h5py, numpy as np
+full, early = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+k0 = int(early.attrs["stationary_from_stage"]); eps = float(early.attrs["stationary_tolerance"])
+N = int(early.attrs["horizon_steps"])
+assert 0 < k0 < N and eps == 1e-6, (k0, eps)
+assert int(full.attrs["stationary_from_stage"]) <= k0  # without a tolerance: exact stop only, if any
+worst = 0.0
+for j, t in enumerate(early["time"][...]):
+    k = N + int(round(t))
+    d = float(np.max(np.abs(early["value/snapshot_%04d" % j][...] - full["value/snapshot_%04d" % j][...])))
+    bound = max(0, k0 - k) * eps
+    print(f"stage {k}: max |early - full| = {d:.3g}, bound {bound:.3g}")
+    assert d <= bound + 1e-12, (k, d, bound)
+    worst = max(worst, d)
+print(f"stopped at stage {k0} of {N}")
+PY
+expect 2 "finite_horizon.tolerance must be a non-negative" "a negative tolerance" -- "$HJBENCH" solve "${e[@]}" --finite_horizon.tolerance -1 --output.file bad.h5
+
 for seed in 1 2 3; do
   line=$("$HJBENCH" train --algo ppo --problem acrobot --seed $seed --steps 120000 --output ppo$seed.h5 | tail -1)
   mean=$(sed -nE 's/.*mean return (-?[0-9.]+) \+-.*/\1/p' <<< "$line")
