@@ -49,7 +49,7 @@ case "$problem" in
   pendulum | mountain_car)
     sizes=(101 201 401) actions=(11 21 41) starts=10000 bound=(--cells 1024,1024 --actions 16)
     [[ $problem == mountain_car ]] && bound=(--cells 512,512 --actions 16)  # 999 stages: 27 s
-    # The beam gains 0.39 +- 0.13 over the lookahead on Pendulum-v1 (2,000 starts, docs/benchmarks.md);
+    # The beam gains 0.39 over the lookahead on Pendulum-v1 (the same 2,000 starts, docs/benchmarks.md);
     # on MountainCarContinuous-v0 it gains nothing (the lookahead is within 1e-5 of it).
     [[ $problem == pendulum ]] && search=(--beam 64 --beam.cell 2)
     target=$([[ $problem == pendulum ]] && echo 1.0 || echo 0.1)
