@@ -62,15 +62,22 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
 }
 
 /// The bracket's keys for one table: its closed loop's achieved return is a lower end, its own value
-/// an estimate; a table gives no upper end (null, upper_kind "none").
+/// an estimate; a table gives no upper end (null, upper_kind "none"). `returns`: the achieved return
+/// from each start, in the starts' order (episodic tables; scripts/optimum.sh reuses them).
 void write_bracket_json(const std::string& path, const std::string& problem, const char* kind, double lower,
-                        double lower_se, std::size_t starts, double estimate, const std::string& table_path) {
+                        double lower_se, std::size_t starts, double estimate, const std::string& table_path,
+                        const std::vector<double>& returns = {}) {
   if (PetscGlobalRank != 0) return;
   std::ostringstream json;
   json << "{\"problem\": " << rl::json_string(problem) << ", \"return\": " << rl::json_string(kind)
        << ", \"lower\": " << rl::json_number(lower) << ", \"lower_se\": " << rl::json_number(lower_se)
-       << ", \"lower_starts\": " << starts
-       << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << rl::json_number(estimate)
+       << ", \"lower_starts\": " << starts;
+  if (!returns.empty()) {
+    json << ", \"returns\": [";
+    for (std::size_t i = 0; i < returns.size(); ++i) json << (i ? ", " : "") << rl::json_number(returns[i]);
+    json << "]";
+  }
+  json << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << rl::json_number(estimate)
        << ", \"settings\": {\"table\": " << rl::json_string(table_path) << "}}\n";
   write_output_json(path, json.str());
   std::printf("wrote %s\n", path.c_str());
@@ -85,12 +92,7 @@ void simulate_episodic(const Table& table, const std::string& table_path, int st
             table_path << ": its dimensions do not match problem '" << env->problem_name() << "'");
   const auto x0s = x0_text.empty() ? seeded_starts(*env, starts, seed)
                                    : std::vector<std::vector<double>>{parse_start(x0_text, table)};
-  // The starts are shared among the processes; each start's search is the same on any number of them.
-  search.rank = PetscGlobalRank;
-  search.ranks = PetscGlobalSize;
-  search.sum_over_ranks = [](std::vector<double>& v) {
-    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
-  };
+  search.share = world_start_share();  // each start's search is the same on any number of processes
   const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty(), search);
   if (PetscGlobalRank == 0) print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
   // The lower end over the start distribution: the table's return integrated exactly plus the paired
@@ -98,7 +100,7 @@ void simulate_episodic(const Table& table, const std::string& table_path, int st
   const auto paired = rl::summarize(r.paired, 0.95, 0);
   if (!json_path.empty())
     write_bracket_json(json_path, env->problem_name(), "episode", r.table_return + paired.mean,
-                       paired.standard_error, x0s.size(), r.table_return, table_path);
+                       paired.standard_error, x0s.size(), r.table_return, table_path, r.returns);
 }
 
 /// A stationary table: its feedback's achieved discounted cost next to its value (and the bracket's
@@ -140,14 +142,17 @@ void simulate_stationary(const Table& table, const std::string& table_path, cons
     for (std::size_t j = 0; j < table.policy.size(); ++j)
       action[j] = interpolate_table(table.axes, table.policy[j], x.data());
   };
-  const std::vector<double> achieved = rl::feedback_cost(*env, x0s, feedback, gamma, steps);
+  const std::vector<double> achieved =
+      rl::per_start(world_start_share(), x0s, [&](const std::vector<std::vector<double>>& mine) {
+        return rl::feedback_cost(*env, mine, feedback, gamma, steps);
+      });
   std::vector<double> values, gaps;
   for (std::size_t k = 0; k < x0s.size(); ++k) {
     values.push_back(interpolate_table(table.axes, v, x0s[k].data()));
     gaps.push_back(achieved[k] - values.back());
   }
   const auto gap = rl::summarize(gaps, 0.95, 0);
-  if (PetscGlobalRank == 0) {  // every process ran the same episodes
+  if (PetscGlobalRank == 0) {
     std::printf("closed-loop feedback of %s on %s (discount %.6g, %ld steps per trajectory, %zu start%s)\n",
                 table_path.c_str(), env->problem_name().c_str(), gamma, steps, x0s.size(),
                 x0s.size() > 1 ? "s" : "");
@@ -202,8 +207,9 @@ int run_simulate(const CommandContext& context) {
       "beam.cell", po::value(&search.beam_cell)->default_value(0.25),
       "the beam keeps one state per cell of this many table cells per axis (0: no merging)")(
       "output.json", po::value(&json_path),
-      "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the closed "
-      "loop's achieved return), estimate (the table's), upper null (a table gives no upper bound)");
+      "also write the bracket's keys (scripts/optimum.sh): lower, lower_se, lower_starts (the feasible "
+      "policy's achieved return), returns (finite-horizon tables: the achieved return from each start), "
+      "estimate (the table's), upper null (a table gives no upper bound)");
   po::positional_options_description pos;
   pos.add("table", 1);
   po::variables_map vm;

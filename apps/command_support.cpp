@@ -1,6 +1,8 @@
 // Option parsing and helpers shared by the commands (command_support.hpp).
 #include "apps/command_support.hpp"
 
+#include <petscsys.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -86,6 +88,16 @@ std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int c
     starts.push_back(sampler->state());
   }
   return starts;
+}
+
+rl::StartShare world_start_share() {
+  rl::StartShare share;
+  share.rank = PetscGlobalRank;
+  share.ranks = PetscGlobalSize;
+  share.sum_over_ranks = [](std::vector<double>& v) {
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD);
+  };
+  return share;
 }
 
 void print_evaluation(const std::string& what, const rl::Evaluation& e) {

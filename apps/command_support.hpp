@@ -51,6 +51,10 @@ std::vector<double> parse_start(const std::string& text, const Table& table);
 /// `count` start states of env's start distribution, start k drawn after reset(seed + k).
 std::vector<std::vector<double>> seeded_starts(const rl::Environment& env, int count, std::uint64_t seed);
 
+/// The starts shared among the processes of PETSC_COMM_WORLD (rl::per_start): each runs its share of
+/// the episodes, and every process gets every start's result.
+rl::StartShare world_start_share();
+
 /// "WHAT: mean return M +- SE (standard error) over N episodes".
 void print_evaluation(const std::string& what, const rl::Evaluation& e);
 

@@ -59,15 +59,16 @@ case "$problem" in
     fi ;;
   acrobot)
     sizes=(31 41 51) actions=(3 3 3) starts=10000 target=1.5 bound=(--cells 32,32,32,32)
-    # The lower end's search is the middle one of the three refinements the estimate extrapolates.
+    # The estimate extrapolates three refinements on the first starts: a coarser search, the lower
+    # end's own (its returns from those starts) and a finer one.
     search=(--beam 4096 --beam.cell 0.5) refine_starts=300
-    refine=("--beam 1024 --beam.cell 1" "--beam 4096 --beam.cell 0.5" "--beam 16384 --beam.cell 0.25")
+    refine=("--beam 1024 --beam.cell 1" "--beam 16384 --beam.cell 0.25")
     extra=(--grid.lo="-$pi,-$pi,-$(echo "2 * $pi" | bc -l),-$(echo "4.5 * $pi" | bc -l)"
            --grid.hi="$pi,$pi,$(echo "2 * $pi" | bc -l),$(echo "4.5 * $pi" | bc -l)"
            --finite_horizon.stages 0)  # V_0 only: the lookahead uses it at every stage (V_k - V_0 ~ 1e-13)
     if [[ $quick == 1 ]]; then
       sizes=(11 13 15) starts=200 bound=(--cells 8,8,8,8) search=(--beam 16 --beam.cell 1) refine_starts=20
-      refine=("--beam 4 --beam.cell 2" "--beam 16 --beam.cell 1" "--beam 64 --beam.cell 0.5")
+      refine=("--beam 4 --beam.cell 2" "--beam 64 --beam.cell 0.5")
     fi ;;
   lqr_mdp)
     mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000 search=()
@@ -136,14 +137,20 @@ searched = None
 if refine:
     # The beam search's refinements on the first starts (the same starts each time, so differences
     # of their means are paired): a search that becomes exhaustive converges to each start's optimum.
-    # Aitken's extrapolation of the three means gives the improvement still to come beyond the
-    # middle refinement, which is the lower end's own search; the estimate adds it to the lower end.
-    searched = [json.load(open(os.path.join(work, f"refine{j}.json")))["lower"] for j in range(len(refine))]
+    # The middle refinement is the lower end's own search, its returns from those starts; Aitken's
+    # extrapolation of the three means gives the improvement still to come beyond it, which the
+    # estimate adds to the lower end.
+    n = int(refine_starts)
+    def mean(returns):
+        return sum(returns[:n]) / n
+    coarse, fine = (json.load(open(os.path.join(work, f"refine{j}.json")))["returns"] for j in (0, 1))
+    searched = [mean(coarse), mean(finest["returns"]), mean(fine)]
     e1, e2 = searched[1] - searched[0], searched[2] - searched[1]
     if e1 > 0 and 0 <= e2 < e1:
         remaining = e2 + e2 * (e2 / e1) / (1 - e2 / e1)
         extrapolated, order = lower + remaining, None
-        method = (f"Aitken extrapolation of the beam search's mean return over its refinements ({'; '.join(refine)}) "
+        method = (f"Aitken extrapolation of the beam search's mean return over its refinements "
+                  f"({refine[0]}; {search}; {refine[1]}) "
                   f"on the first {refine_starts} starts: {', '.join(f'{v:.4f}' for v in searched)}; "
                   f"improvement still to come beyond the lower end's search {remaining:.4f}")
     else:

@@ -16,9 +16,6 @@ namespace hjb::rl {
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts, bool from_start_distribution,
                                  const EpisodicSearch& search) {
-  HJB_CHECK(search.ranks >= 1 && search.rank >= 0 && search.rank < search.ranks, UsageError,
-            "process " << search.rank << " of " << search.ranks);
-  HJB_CHECK(search.ranks == 1 || search.sum_over_ranks, UsageError, "several processes need sum_over_ranks");
   HJB_CHECK(table.numbers.count("horizon_steps") && table.numbers.count("actions"), ValidationError,
             path << ": a finite-horizon table without horizon_steps/actions attributes");
   EpisodicOptimum r;
@@ -62,28 +59,21 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
   const auto t0 = std::chrono::steady_clock::now();
   r.lookahead_depth = search.lookahead;
   r.beam = search.beam;
-  std::vector<std::vector<double>> mine;
-  for (std::size_t i = static_cast<std::size_t>(search.rank); i < starts.size();
-       i += static_cast<std::size_t>(search.ranks))
-    mine.push_back(starts[i]);
-  std::vector<double> my_returns;
+  BeamSearchSettings settings;
+  settings.width = search.beam;
   if (search.beam > 0) {
-    BeamSearchSettings settings;
-    settings.width = search.beam;
     HJB_CHECK(search.beam_cell >= 0.0 && std::isfinite(search.beam_cell), UsageError,
               "--beam.cell must be a non-negative number of table cells, got " << search.beam_cell);
     if (search.beam_cell > 0.0)
       for (const auto& axis : table.axes) settings.cell.push_back(search.beam_cell * axis.spacing());
-    for (const auto& x0 : mine)
-      my_returns.push_back(beam_search(env, x0, horizon, actions, cost_to_go, settings).achieved_return);
-  } else {
-    my_returns = lookahead_returns(env, mine, horizon, actions, cost_to_go, search.lookahead);
   }
-  r.returns.assign(starts.size(), 0.0);
-  for (std::size_t j = 0; j < mine.size(); ++j)
-    r.returns[static_cast<std::size_t>(search.rank) + j * static_cast<std::size_t>(search.ranks)] =
-        my_returns[j];
-  if (search.ranks > 1) search.sum_over_ranks(r.returns);
+  r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
+    if (search.beam == 0) return lookahead_returns(env, mine, horizon, actions, cost_to_go, search.lookahead);
+    std::vector<double> returns;
+    for (const auto& x0 : mine)
+      returns.push_back(beam_search(env, x0, horizon, actions, cost_to_go, settings).achieved_return);
+    return returns;
+  });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (std::size_t i = 0; i < starts.size(); ++i)
     r.paired.push_back(r.returns[i] + interpolate_table(table.axes, v0, starts[i].data()));  // R - (-V_0)

@@ -1,12 +1,13 @@
 // The optimal expected episode return stated by a finite-horizon table (hjbench solve
 // --solve.algorithm finite_horizon), two ways: the table's V_0 integrated exactly over the start
-// distribution, and the achieved returns of the greedy one-step lookahead on the stored stages in
-// closed loop on the problem's own step (a feasible policy: its mean bounds the optimum from below).
+// distribution, and the achieved returns of a feasible policy on the problem's own step seeded by
+// the stored stages — their greedy lookahead in closed loop, or a beam search per start — whose mean
+// bounds the optimum from below.
 #pragma once
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/env/environment.hpp"
 #include "tables/table.hpp"
 
@@ -18,10 +19,7 @@ struct EpisodicSearch {
   /// > 0: instead of the closed loop, a per-start beam search of this width (beam_search.hpp)
   int beam = 0;
   double beam_cell = 0.25;  ///< the beam's distinct-state cell, in table cells per axis (0: no merging)
-  /// This process searches the starts i with i % ranks == rank; `sum_over_ranks` (element-wise sum
-  /// over the processes, e.g. MPI_Allreduce) then completes the per-start vectors on every process.
-  int rank = 0, ranks = 1;
-  std::function<void(std::vector<double>&)> sum_over_ranks;
+  StartShare share;         ///< how the starts are shared among processes (evaluate.hpp)
 };
 
 struct EpisodicOptimum {

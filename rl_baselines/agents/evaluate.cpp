@@ -125,6 +125,24 @@ std::vector<double> lookahead_returns(
   return returns;
 }
 
+std::vector<double> per_start(
+    const StartShare& share, const std::vector<std::vector<double>>& starts,
+    const std::function<std::vector<double>(const std::vector<std::vector<double>>&)>& run) {
+  HJB_CHECK(share.ranks >= 1 && share.rank >= 0 && share.rank < share.ranks, UsageError,
+            "process " << share.rank << " of " << share.ranks);
+  HJB_CHECK(share.ranks == 1 || share.sum_over_ranks, UsageError, "several processes need sum_over_ranks");
+  if (share.ranks == 1) return run(starts);
+  const auto rank = static_cast<std::size_t>(share.rank), ranks = static_cast<std::size_t>(share.ranks);
+  std::vector<std::vector<double>> mine;
+  for (std::size_t i = rank; i < starts.size(); i += ranks) mine.push_back(starts[i]);
+  const std::vector<double> results = run(mine);
+  HJB_CHECK(results.size() == mine.size(), RuntimeError, "per_start: one result per start expected");
+  std::vector<double> all(starts.size(), 0.0);
+  for (std::size_t j = 0; j < mine.size(); ++j) all[rank + j * ranks] = results[j];
+  share.sum_over_ranks(all);
+  return all;
+}
+
 OptimalityGap optimality_gap(const Policy& policy, const Environment& prototype, int episodes,
                              std::uint64_t seed, double gamma,
                              const std::function<double(const std::vector<double>&)>& optimal_value) {

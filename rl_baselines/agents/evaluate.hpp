@@ -52,6 +52,20 @@ std::vector<double> lookahead_returns(
     const std::vector<std::vector<double>>& actions,
     const std::function<double(long, const std::vector<double>&)>& cost_to_go, int depth = 1);
 
+/// How per-start work is shared among processes: this one takes the starts i with i % ranks == rank,
+/// and `sum_over_ranks` (an element-wise sum over the processes, e.g. MPI_Allreduce) completes the
+/// per-start results on every process. The default is one process.
+struct StartShare {
+  int rank = 0, ranks = 1;
+  std::function<void(std::vector<double>&)> sum_over_ranks;
+};
+
+/// `run` (one result per start it is given) over this process's share of `starts`; returns the
+/// result of every start on every process, each the same as on one process.
+std::vector<double> per_start(
+    const StartShare& share, const std::vector<std::vector<double>>& starts,
+    const std::function<std::vector<double>(const std::vector<std::vector<double>>&)>& run);
+
 /// Throws ValidationError if the policy was trained on another problem or with other dimensions.
 void require_policy_fits(const Policy& policy, const Environment& env);
 

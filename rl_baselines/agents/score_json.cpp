@@ -33,25 +33,25 @@ std::string json_string(const std::string& s) {
 
 namespace {
 
-std::string number(double v) { return json_number(v); }
-
 void json_array(std::ostringstream& os, const std::vector<double>& v) {
   os << "[";
-  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << number(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) os << (i ? "," : "") << json_number(v[i]);
   os << "]";
 }
 
 void json_summary(std::ostringstream& os, const SampleSummary& s) {
-  os << "{\"count\":" << s.count << ",\"mean\":" << number(s.mean)
-     << ",\"standard_error\":" << number(s.standard_error) << ",\"median\":" << number(s.median)
-     << ",\"p90\":" << number(s.p90) << ",\"worst\":" << number(s.worst) << ",\"ci_low\":" << number(s.ci_low)
-     << ",\"ci_high\":" << number(s.ci_high) << ",\"confidence\":" << number(s.confidence) << ",\"worse\":\""
+  os << "{\"count\":" << s.count << ",\"mean\":" << json_number(s.mean)
+     << ",\"standard_error\":" << json_number(s.standard_error) << ",\"median\":" << json_number(s.median)
+     << ",\"p90\":" << json_number(s.p90) << ",\"worst\":" << json_number(s.worst)
+     << ",\"ci_low\":" << json_number(s.ci_low) << ",\"ci_high\":" << json_number(s.ci_high)
+     << ",\"confidence\":" << json_number(s.confidence) << ",\"worse\":\""
      << (s.worse == Worse::larger ? "larger" : "smaller") << "\"}";
 }
 
 void json_norms(std::ostringstream& os, const ErrorNorms& e) {
-  os << "{\"count\":" << e.count << ",\"l1\":" << number(e.count ? e.l1 : NAN)
-     << ",\"l2\":" << number(e.count ? e.l2 : NAN) << ",\"linf\":" << number(e.count ? e.linf : NAN) << "}";
+  os << "{\"count\":" << e.count << ",\"l1\":" << json_number(e.count ? e.l1 : NAN)
+     << ",\"l2\":" << json_number(e.count ? e.l2 : NAN) << ",\"linf\":" << json_number(e.count ? e.linf : NAN)
+     << "}";
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ void json_norms(std::ostringstream& os, const ErrorNorms& e) {
 std::string score_json(const Score& s) {
   std::ostringstream os;
   os << "{\"problem\":" << json_string(s.problem) << ",\"table\":" << json_string(s.table_path)
-     << ",\"discount\":" << number(s.gamma) << ",\"episode_limit\":" << s.episode_limit
+     << ",\"discount\":" << json_number(s.gamma) << ",\"episode_limit\":" << s.episode_limit
      << ",\"starts\":" << s.starts.size() << ",\"critic_kind\":" << json_string(s.critic_kind)
      << ",\"axes\":[";
   for (std::size_t k = 0; k < s.axes.size(); ++k) os << (k ? "," : "") << json_string(s.axes[k]);
@@ -76,14 +76,15 @@ std::string score_json(const Score& s) {
   json_summary(os, s.policy_episode_return);
   os << ",\"feedback_return\":";
   json_summary(os, s.feedback_episode_return);
-  os << ",\"policy_cost_beyond_episode_limit\":" << number(s.policy_cost_beyond_limit);
-  os << ",\"reference_error\":" << number(s.reference_error)
+  os << ",\"policy_cost_beyond_episode_limit\":" << json_number(s.policy_cost_beyond_limit);
+  os << ",\"reference_error\":" << json_number(s.reference_error)
      << ",\"gap_within_reference_error\":" << (s.gap_within_reference_error ? "true" : "false")
      << ",\"warning\":" << (s.warning.empty() ? std::string("null") : json_string(s.warning));
   os << ",\"refinement\":";
   if (s.refined)
-    os << "{\"coarse_table\":" << json_string(s.coarse_path) << ",\"mean_abs\":" << number(s.refinement_mean)
-       << ",\"max_abs\":" << number(s.refinement_max) << "}";
+    os << "{\"coarse_table\":" << json_string(s.coarse_path)
+       << ",\"mean_abs\":" << json_number(s.refinement_mean)
+       << ",\"max_abs\":" << json_number(s.refinement_max) << "}";
   else
     os << "null";
   os << ",\"critic_error_domain\":";

@@ -110,10 +110,9 @@ class ProblemEnvironment final : public Environment {
   int episode_limit() const override { return static_cast<int>(m_problem.episode_steps); }
   int discrete_action_count() const override { return static_cast<int>(m_discrete.size()); }
   std::vector<double> discrete_action(int k) const override {
-    if constexpr (requires { P::discrete_actions; })
-      return action_grid(P::discrete_actions).at(static_cast<std::size_t>(k));
-    else
-      throw UsageError("problem '" + P::name() + "' has continuous actions");
+    HJB_CHECK(!m_discrete.empty(), UsageError, "problem '" << P::name() << "' has continuous actions");
+    const auto& a = m_discrete.at(static_cast<std::size_t>(k));
+    return {a.begin(), a.end()};
   }
   void nearest_action(double* a) const override {
     if constexpr (requires { P::discrete_actions; }) {

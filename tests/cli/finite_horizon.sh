@@ -196,12 +196,17 @@ expect 2 "non-negative number of table cells" "a negative merging cell" -- "$HJB
 "$HJBENCH" solve --problem.name pendulum --solve.algorithm policy_iteration --grid.shape 21,21 --problem.g 5 --output.quiet --output.file g5.h5 > /dev/null
 expect 3 "solved with --problem.g = 5" "a table of other physical parameters, refused before any episode" -- "$HJBENCH" rollout sac.h5 --episodes 2 --table g5.h5
 grep -q "mean return" bad.log && fail "rollout ran episodes before refusing the table" || ok "no episode ran before the refusal"
-# The beam search's lower end shares the starts among the ranks: the same on 1 and 3 of them.
+# simulate shares the starts among the ranks (the beam search's and a stationary table's feedback
+# episodes): the same results on 1 and 3 of them.
 for n in 1 3; do
   mpirun -n $n "$HJBENCH" simulate conv101.h5 --starts 40 --beam 8 --output.json beam$n.json > beam$n.log || fail "beam on $n ranks"
+  mpirun -n $n "$HJBENCH" simulate pi.h5 --starts 40 --output.json st$n.json > st$n.log || fail "stationary on $n ranks"
 done
-"$PYTHON" -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if a["lower"] == b["lower"] and a["lower_se"] == b["lower_se"] else 1)' beam1.json beam3.json \
-  && grep -q "beam search of width 8" beam1.log && ok "simulate --beam: the same lower end on 1 and 3 ranks" || fail "beam ranks"
+same_json() { "$PYTHON" -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); sys.exit(0 if all(a[k] == b[k] for k in ("lower", "lower_se", "estimate")) and a.get("returns") == b.get("returns") else 1)' "$@"; }
+same_json beam1.json beam3.json && grep -q "beam search of width 8" beam1.log && [[ $(grep -c "beam search" beam3.log) -eq 1 ]] \
+  && ok "simulate --beam: the same per-start returns and lower end on 1 and 3 ranks, printed once" || fail "beam ranks"
+same_json st1.json st3.json && [[ $(grep -c "achieved cost J" st3.log) -eq 1 ]] \
+  && ok "simulate of a stationary table: the same lower end on 1 and 3 ranks, printed once" || fail "stationary ranks"
 out=$("$HJBENCH" rollout sac.h5 --episodes 50 --episodic-table conv101.h5)
 echo "$out" | "$PYTHON" -c '
 import sys, re
