@@ -32,6 +32,7 @@ int run_rollout(const CommandContext& context);
 int run_evaluate(const CommandContext& context);
 int run_simulate(const CommandContext& context);
 int run_sample(const CommandContext& context);
+int run_diffusion(const CommandContext& context);
 int run_bound(const CommandContext& context);
 int run_version(const CommandContext& context);
 

@@ -48,6 +48,10 @@ const std::vector<Command>& commands() {
       {"sample",
        "  sample SPARSE.h5 --grid.shape ...     a sparse table on a tensor grid (tensor table + XDMF)\n",
        run_sample},
+      {"diffusion",
+       "  diffusion --table T.h5 [--train.steps] the Foellmer sampler's table against its closed form, and\n"
+       "                                        a score-matching drift against the exact one (path KL)\n",
+       run_diffusion},
       {"version", "  version                               print the version\n", run_version},
   };
   return list;

@@ -37,7 +37,8 @@
 //                       const ([1, 1]: every state of the box terminal, [0, 0]: none, [0, 1]: unknown)
 //
 // Continuous-time stationary problems (discounted or exit-time diffusions, solved on Markov chain
-// approximations) are another kind: ContinuousStationaryProblem below, optionally HasTargetSet.
+// approximations) are another kind: ContinuousStationaryProblem below, optionally HasTargetSet; and
+// time-dependent diffusions with quadratic control cost a third: SecondOrderProblem below.
 #pragma once
 #include <array>
 #include <concepts>
@@ -110,6 +111,21 @@ concept ContinuousStationaryProblem = requires(const P& p, const std::array<doub
   { p.cost_rate(x, a) } -> std::convertible_to<double>;
   { p.discount_rate() } -> std::convertible_to<double>;
   { p.action_box() } -> std::same_as<Box<P::control_dim>>;
+};
+
+/// A time-dependent second-order (diffusion) control problem of the quadratic-cost family on [0, T]:
+///   dX = (b(x) + u) dt + sigma dW (u in R^dim, unbounded),
+///   cost  integral of (|u|^2 / (2 sigma^2) + q(x)) dt + g(X_T),
+/// whose HJB equation V_s + sigma^2/2 Lap V + min_u [|u|^2/(2 sigma^2) + (b + u).grad V] + q = 0 is
+///   V_s + sigma^2/2 Lap V + b.grad V - sigma^2/2 |grad V|^2 + q = 0,  V(T, x) = g(x),
+/// with the optimal feedback u* = -sigma^2 grad V. Solved by solver/algorithms/second_order.hpp.
+template <class P>
+concept SecondOrderProblem = requires(const P& p, const std::array<double, P::dim>& x) {
+  { p.noise_scale() } -> std::convertible_to<double>;
+  { p.reference_drift(x) } -> std::same_as<std::array<double, P::dim>>;
+  { p.state_cost(x) } -> std::convertible_to<double>;
+  { p.terminal_cost(x) } -> std::convertible_to<double>;
+  { p.horizon() } -> std::convertible_to<double>;
 };
 
 template <class P>

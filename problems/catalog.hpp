@@ -18,6 +18,7 @@
 #include "problems/double_integrator.hpp"
 #include "problems/dubins_car.hpp"
 #include "problems/eikonal.hpp"
+#include "problems/follmer.hpp"
 #include "problems/lqr.hpp"
 #include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
@@ -35,7 +36,8 @@ using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,           
                            Pendulum, MountainCar, Acrobot, LqrMdp<2>, LqrMdp<3>, Zermelo,               //
                            DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>,                        //
                            SingleInputLqr<2>, SingleInputLqr<3>, SingleInputLqr<4>, SingleInputLqr<5>,  //
-                           SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton>;
+                           SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton,                          //
+                           Follmer<1>, Follmer<2>, Follmer<4>>;
 
 /// Time-dependent problems get tensor-grid solvers (method of lines, the combination technique,
 /// MDP chains) up to this dimension; beyond it they are solved on sparse grids only (a tensor grid

@@ -159,6 +159,11 @@ Table read_table(const std::string& path) {
   return t;
 }
 
+std::vector<double> read_table_dataset(const std::string& path, const std::string& name) {
+  const Handle f = open_for_reading(path);
+  return read_dataset(f, name, path);
+}
+
 std::vector<double> read_snapshot_block(const std::string& path, int k,
                                         const std::vector<std::int64_t>& start,
                                         const std::vector<std::int64_t>& extent) {

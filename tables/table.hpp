@@ -25,6 +25,14 @@ inline std::string table_snapshot_name(int k) {
   return buf;
 }
 
+/// The dataset of component j of the feedback stored with snapshot k by second-order tables
+/// ("policy/snapshot_0000/action_0", ...): written by the solver, read by `hjbench diffusion`.
+inline std::string table_snapshot_feedback_name(int k, int j) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "policy/snapshot_%04d/action_%d", k, j);
+  return buf;
+}
+
 /// A table read back in full (for `hjbench info`, tests and comparisons).
 struct Table {
   std::vector<Axis> axes;
@@ -42,6 +50,10 @@ struct Table {
 /// Reads a whole table on the calling rank (serial HDF5 access). Throws ValidationError naming
 /// the path when the file is missing, unreadable or not an hjbench table.
 Table read_table(const std::string& path);
+
+/// Reads one dataset of a table whole (e.g. a second-order table's policy/snapshot_KKKK/action_J).
+/// Throws ValidationError naming the path and the dataset when it is missing or unreadable.
+std::vector<double> read_table_dataset(const std::string& path, const std::string& name);
 
 /// Reads this rank's block of snapshot k (independent parallel-safe access). Throws ValidationError.
 std::vector<double> read_snapshot_block(const std::string& path, int k,

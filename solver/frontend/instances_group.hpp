@@ -8,6 +8,7 @@
 #include "solver/frontend/instances.hpp"
 #include "solver/run/combination_run.hpp"
 #include "solver/run/finite_horizon_run.hpp"
+#include "solver/run/second_order_run.hpp"
 #include "solver/run/sparse_stationary_run.hpp"
 #include "solver/run/sparse_time_dependent_run.hpp"
 #include "solver/run/stationary_run.hpp"
@@ -46,7 +47,10 @@ void add_group(std::vector<ProblemEntry>& registry) {
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
     if constexpr (I % group_count == G) {
       ProblemEntry& entry = entry_for<P>(registry, I);
-      if constexpr (ContinuousStationaryProblem<P>) {
+      if constexpr (SecondOrderProblem<P>) {
+        // Time-dependent diffusions with quadratic control cost: the monotone second-order scheme.
+        entry.time_dependent[P::dim] = &run_second_order<P>;
+      } else if constexpr (ContinuousStationaryProblem<P>) {
         // Continuous-time stationary problems: value and policy iteration on their Markov chain
         // approximations, on tensor and sparse grids.
         entry.stationary[P::dim] = &run_stationary<P, SparseChain<P>>;
