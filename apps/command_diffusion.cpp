@@ -1,6 +1,6 @@
 // `hjbench diffusion --table T.h5 [--samples N] [--train.steps S] [--output.json F] [--output.samples F.h5]`:
 // the Föllmer sampler's table against its closed form and a learned drift against the exact one
-// (rl_baselines/agents/follmer_score.hpp). Serial: rank 0 computes.
+// (rl_baselines/agents/follmer_score.hpp). Serial: refused on more than one process.
 #include <petscsys.h>
 
 #include <cstdio>
@@ -75,6 +75,8 @@ int run_diffusion(const CommandContext& context) {
       "repeats", po::value(&o.repeats)->default_value(o.repeats),
       "pairs of target samples for the noise floor")("inner", po::value(&o.inner)->default_value(o.inner),
                                                      "the value error's box: |x_i| <= inner")(
+      "substeps", po::value(&o.substeps)->default_value(o.substeps),
+      "Euler-Maruyama steps per stored interval (the table's feedback linear in time between stored times)")(
       "train.steps", po::value(&o.train_steps)->default_value(o.train_steps),
       "Adam steps of denoising score matching (0: no learned drift)")(
       "train.batch", po::value(&o.batch)->default_value(o.batch), "minibatch size")(
@@ -115,7 +117,11 @@ int run_diffusion(const CommandContext& context) {
   if (!json_path.empty()) outs.push_back({json_path, "--output.json"});
   if (!samples_path.empty()) outs.push_back({samples_path, "--output.samples"});
   check_outputs(PETSC_COMM_WORLD, outs, {{o.table, "--table"}});
-  if (context.rank != 0) return 0;
+  int ranks = 1;
+  MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+  HJB_CHECK(
+      ranks == 1, UsageError,
+      "hjbench diffusion runs on one process (its samplers and training are serial); run it without mpirun");
   const rl::FollmerReport r = rl::score_follmer(o);
   std::printf("%s: Foellmer sampler in %d-D, sigma %g, %d Euler-Maruyama steps\n", o.table.c_str(), r.dim,
               r.sigma, r.em_steps);
@@ -126,6 +132,8 @@ int run_diffusion(const CommandContext& context) {
         "  noise floor (energy distance of two target samples of %zu, %d pairs): mean %.3g, 95%% %.3g\n",
         r.samples, r.floor.repeats, r.floor.mean, r.floor.q95);
     print_score("table's feedback (exact):", r.table_drift);
+    std::printf("  closed-form drift, same steps and noise: energy distance %.3g (the time step's part)\n",
+                r.closed_form_energy_distance);
     std::printf("  exact sampler %s the noise floor\n",
                 r.table_drift.energy_distance <= r.floor.q95 ? "within" : "ABOVE");
   }

@@ -16,6 +16,7 @@ Paths euler_maruyama(int dim, double sigma, int steps, std::size_t n, std::uint6
   p.end.x.assign(n * static_cast<std::size_t>(dim), 0.0);
   p.kl.assign(n, 0.0);
   p.squared.assign(n, 0.0);
+  p.energy.assign(n, 0.0);
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> z(0.0, 1.0);
   const double ds = 1.0 / steps, noise = sigma * std::sqrt(ds);
@@ -37,6 +38,11 @@ Paths euler_maruyama(int dim, double sigma, int steps, std::size_t n, std::uint6
         p.squared[i] += d2 * ds;
         p.kl[i] += 0.5 * d2 / (sigma * sigma) * ds;
       }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      double u2 = 0.0;
+      for (int j = 0; j < dim; ++j) u2 += u[i * dim + j] * u[i * dim + j];
+      p.energy[i] += 0.5 * u2 / (sigma * sigma) * ds;
     }
     for (std::size_t i = 0; i < x.size(); ++i) x[i] += u[i] * ds + noise * z(rng);
   }

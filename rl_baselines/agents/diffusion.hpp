@@ -22,10 +22,11 @@ using BatchDrift = std::function<void(double s, const std::vector<double>& x, st
 
 /// What Euler–Maruyama paths leave: their end points and, per path, the integrals
 /// kl = integral |u - u_ref|^2 / (2 sigma^2) ds and squared = integral |u - u_ref|^2 ds
-/// (left-point sums over the steps; zero without a reference).
+/// (left-point sums over the steps; zero without a reference), and the control cost `energy`.
 struct Paths {
   Samples end;
   std::vector<double> kl, squared;
+  std::vector<double> energy;  ///< per path: integral |u|^2 / (2 sigma^2) ds (the control cost)
 };
 
 /// n paths of dX = drift(s, X) ds + sigma dW on [0, 1] from X_0 = 0 in `steps` equal steps

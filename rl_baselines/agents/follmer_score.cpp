@@ -1,5 +1,6 @@
 #include "rl_baselines/agents/follmer_score.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -28,8 +29,17 @@ class TableDrift {
     for (int k = 0; k <= m_steps; ++k)
       for (int j = 0; j < D; ++j) m_u.push_back(read_table_dataset(path, table_snapshot_feedback_name(k, j)));
   }
+  /// Snapshot k holds t = -k / K, i.e. s = 1 - k / K; between two stored times the feedback is
+  /// interpolated linearly in s (exactly a stored one at a stored time).
   void operator()(double s, const std::vector<double>& x, std::vector<double>& u) const {
-    const int k = static_cast<int>(std::lround((1.0 - s) * m_steps));  // snapshot k is t = -k / K
+    const double kf = std::clamp((1.0 - s) * m_steps, 0.0, static_cast<double>(m_steps));
+    int k0 = static_cast<int>(std::floor(kf));
+    double frac = kf - k0;
+    if (frac < 1e-9 || k0 == m_steps) frac = 0.0;
+    if (1.0 - frac < 1e-9) {
+      k0 += 1;
+      frac = 0.0;
+    }
     u.assign(x.size(), 0.0);
     for (std::size_t i = 0; i < x.size() / D; ++i) {
       std::array<double, D> p;
@@ -39,7 +49,11 @@ class TableDrift {
         if (cell.weight[c] == 0.0) continue;
         std::int64_t node = 0;
         for (int a = 0; a < D; ++a) node = node * m_axes[a].n + cell.node[c][a];
-        for (int j = 0; j < D; ++j) u[i * D + j] += cell.weight[c] * m_u[k * D + j][node];
+        for (int j = 0; j < D; ++j) {
+          double v = m_u[k0 * D + j][node];
+          if (frac > 0.0) v = (1.0 - frac) * v + frac * m_u[(k0 + 1) * D + j][node];
+          u[i * D + j] += cell.weight[c] * v;
+        }
       }
     }
   }
@@ -207,7 +221,9 @@ FollmerReport score(const Table& table, const FollmerOptions& o) {
   });
   report.sigma = problem.sigma;
   const int steps_k = static_cast<int>(table.times.size()) - 1;
-  report.em_steps = steps_k;
+  HJB_CHECK(o.substeps >= 1, UsageError, "--substeps must be >= 1, got " << o.substeps);
+  const int em_steps = steps_k * o.substeps;
+  report.em_steps = em_steps;
   for (int k = 0; k <= steps_k; ++k)
     HJB_CHECK(std::abs(table.times[k] + static_cast<double>(k) / steps_k) < 1e-9, ValidationError,
               o.table << ": the stored times must be equally spaced on [-1, 0] (solve with --time.horizon 1 "
@@ -254,11 +270,14 @@ FollmerReport score(const Table& table, const FollmerOptions& o) {
   report.floor = diffusion::noise_floor(draw, o.samples, o.repeats, o.seed + 200);
   const TableDrift<D> table_reader(table, o.table);
   const BatchDrift table_drift = std::cref(table_reader);
-  report.table_drift = score_drift<D>(problem, table_drift, steps_k, o.samples, o.seed);
-  report.exact = diffusion::euler_maruyama(D, problem.sigma, steps_k, o.samples, o.seed, table_drift).end;
+  report.table_drift = score_drift<D>(problem, table_drift, em_steps, o.samples, o.seed);
+  report.exact = diffusion::euler_maruyama(D, problem.sigma, em_steps, o.samples, o.seed, table_drift).end;
   std::mt19937_64 rng(o.seed + 3);
   report.target = target_samples(problem, o.samples, rng);  // the sample the exact sampler was compared with
-  if (o.train_steps > 0) train(problem, o, steps_k, report);
+  const Samples closed =
+      diffusion::euler_maruyama(D, problem.sigma, em_steps, o.samples, o.seed, exact_drift(problem)).end;
+  report.closed_form_energy_distance = diffusion::energy_distance(closed, report.target);
+  if (o.train_steps > 0) train(problem, o, em_steps, report);
   return report;
 }
 
@@ -310,7 +329,8 @@ std::string follmer_json(const FollmerReport& r) {
   if (r.samples > 0) {
     os << ",\n \"noise_floor\": {\"mean\": " << json_number(r.floor.mean)
        << ", \"q95\": " << json_number(r.floor.q95) << ", \"repeats\": " << r.floor.repeats
-       << "},\n \"exact\": " << drift_json(r.table_drift);
+       << "},\n \"exact\": " << drift_json(r.table_drift)
+       << ",\n \"closed_form_energy_distance\": " << json_number(r.closed_form_energy_distance);
   }
   if (r.learned) {
     os << ",\n \"learned\": " << drift_json(r.learned_drift)

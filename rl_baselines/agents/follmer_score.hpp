@@ -27,6 +27,7 @@ struct FollmerOptions {
   std::uint64_t seed = 1;
   int repeats = 20;      ///< noise-floor pairs
   double inner = 4.5;    ///< the value error's box: |x_i| <= inner
+  int substeps = 1;      ///< Euler–Maruyama steps per stored interval (the feedback linear in time between)
   long train_steps = 0;  ///< 0: no learned drift
   int batch = 256;
   std::vector<int> hidden{64, 64};
@@ -62,6 +63,9 @@ struct FollmerReport {
   long value_error_points = 0;
   diffusion::NoiseFloor floor;
   DriftScore table_drift;  ///< the table's feedback (the "exact sampler")
+  /// The closed-form drift's samples (same steps and noise) against the same target sample: the
+  /// Euler–Maruyama step's own part of the exact sampler's distance.
+  double closed_form_energy_distance = 0;
   bool learned = false;
   DriftScore learned_drift;
   std::vector<CurvePoint> curve;

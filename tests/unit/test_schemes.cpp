@@ -11,6 +11,7 @@
 #include "problems/catalog.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
+#include "solver/schemes/second_order_upwind.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
 
@@ -237,4 +238,34 @@ TEST(ProblemCatalog, NamesAreUniquePerDimensionAndEveryProblemDescribesItself) {
     EXPECT_FALSE(P::description().empty()) << P::name();
   });
   EXPECT_EQ(seen.size(), problems::catalog_size);
+}
+
+// The second-order upwind update v0 + dt * rate (solver/schemes/second_order_upwind.hpp) is a
+// monotone scheme within its CFL limit: nondecreasing in each of vm, v0, vp when dt * cfl <= 1,
+// checked by finite perturbations at random states; and it reproduces -V_s of a smooth V.
+TEST(SecondOrderUpwind, MonotoneWithinTheCflLimitAndConsistent) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(-2.0, 2.0);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const double vm = u(rng), v0 = u(rng), vp = u(rng), b = u(rng), s2 = 0.05 + std::abs(u(rng));
+    const double inv_h = 10.0;
+    const auto base = kernels::second_order_axis(vm, v0, vp, inv_h, s2, b);
+    const double eps = 1e-7;
+    // The step's own limit, with room for the perturbed states' larger |u|.
+    const double dt = 0.9 / (base.cfl + s2 * 2 * eps * inv_h * inv_h);
+    const double update = v0 + dt * base.rate;
+    const double up_m = v0 + dt * kernels::second_order_axis(vm + eps, v0, vp, inv_h, s2, b).rate;
+    const double up_p = v0 + dt * kernels::second_order_axis(vm, v0, vp + eps, inv_h, s2, b).rate;
+    const double up_0 = v0 + eps + dt * kernels::second_order_axis(vm, v0 + eps, vp, inv_h, s2, b).rate;
+    EXPECT_GE(up_m - update, -1e-12) << vm << " " << v0 << " " << vp << " b " << b << " s2 " << s2;
+    EXPECT_GE(up_p - update, -1e-12) << vm << " " << v0 << " " << vp << " b " << b << " s2 " << s2;
+    EXPECT_GE(up_0 - update, -1e-12) << vm << " " << v0 << " " << vp << " b " << b << " s2 " << s2;
+  }
+  // Consistency: V = x^2 / 2 + x at x = 0.3 with h = 1e-3: -V_s = s2/2 V'' + b V' - s2/2 V'^2.
+  const double h = 1e-3, x = 0.3, s2 = 0.8, b = -0.4;
+  auto v = [](double y) { return 0.5 * y * y + y; };
+  const auto r = kernels::second_order_axis(v(x - h), v(x), v(x + h), 1 / h, s2, b);
+  const double dv = x + 1;
+  EXPECT_NEAR(r.rate, 0.5 * s2 + b * dv - 0.5 * s2 * dv * dv, 1e-2);
+  EXPECT_NEAR(r.u, -s2 * dv, 1e-2);
 }
