@@ -70,4 +70,19 @@ refuse 2 "one process" -- mpirun -n 2 "$HJBENCH" diffusion f1.h5
 refuse 2 "--scheme.cfl" -- "$HJBENCH" solve "${args[@]}" --scheme.cfl 1.5 --output.file bad.h5
 "$HJBENCH" solve "${args[@]}" --time.horizon 0.5 --output.file half.h5 > /dev/null 2>&1
 refuse 3 "equally spaced on [-1, 0]" -- "$HJBENCH" diffusion half.h5
+
+# scripts/diffusion.sh in its quick settings: every key of the issue in diffusion.json, the figures.
+HJB_QUICK=1 HJB_RANKS=2 HJB_HJBENCH="$HJBENCH" bash "$here/../../scripts/diffusion.sh" script > script.log 2>&1 \
+  || { fail "scripts/diffusion.sh"; tail -20 script.log; }
+"$PYTHON" - <<'PY' && ok "scripts/diffusion.sh: diffusion.json with the issue's keys, both figures" || fail "diffusion.json"
+import json, os, sys
+r = json.load(open("script/diffusion.json"))
+need = ["value_error", "observed_order", "exact_energy_distance", "noise_floor", "learned_energy_distance",
+        "learned_drift_l2", "learned_path_kl"]
+missing = [k for k in need if k not in r] + [k for k in need[2:] if k not in r["4d"]]
+ci = all(k in r["learned_path_kl"] for k in ("ci_low", "ci_high")) and "ci_low" in r["learned_drift_l2"]
+figs = all(os.path.getsize(f"script/{f}") > 10000 for f in ("diffusion.png", "diffusion_curve.png"))
+print("missing", missing, "order", r["observed_order"], "CIs", ci, "figures", figs)
+sys.exit(0 if not missing and ci and figs and 0.8 < r["observed_order"] < 1.3 else 1)
+PY
 finish
