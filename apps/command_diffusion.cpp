@@ -84,12 +84,10 @@ int run_diffusion(const CommandContext& context) {
       "train.learning_rate", po::value(&o.learning_rate)->default_value(o.learning_rate),
       "Adam step size (decayed linearly to a tenth)")(
       "train.data", po::value(&o.training_set)->default_value(o.training_set),
-      "target samples the network sees")("train.curve",
-                                         po::value(&o.curve_points)->default_value(o.curve_points),
-                                         "learning-curve evaluations, log-spaced in steps")(
-      "train.curve_samples", po::value(&o.curve_samples)->default_value(o.curve_samples),
-      "paths per learning-curve evaluation")("output.json", po::value(&json_path),
-                                             "write the report as JSON")(
+      "target samples the network sees")(
+      "train.curve", po::value(&o.curve_points)->default_value(o.curve_points),
+      "learning-curve evaluations, log-spaced in steps (each with --samples paths)")(
+      "output.json", po::value(&json_path), "write the report as JSON")(
       "output.samples", po::value(&samples_path),
       "write the sample sets (and the 2-D target density) as HDF5");
   po::positional_options_description pos;
@@ -110,8 +108,8 @@ int run_diffusion(const CommandContext& context) {
   HJB_CHECK(o.batch >= 1, UsageError, "--train.batch must be >= 1, got " << o.batch);
   HJB_CHECK(o.repeats >= 2, UsageError, "--repeats must be >= 2, got " << o.repeats);
   HJB_CHECK(o.learning_rate > 0, UsageError, "--train.learning_rate must be positive");
-  HJB_CHECK(o.training_set >= 1 && o.curve_samples >= 2 && o.curve_points >= 1, UsageError,
-            "--train.data >= 1, --train.curve >= 1 and --train.curve_samples >= 2 are required");
+  HJB_CHECK(o.training_set >= 1 && o.curve_points >= 1, UsageError,
+            "--train.data >= 1 and --train.curve >= 1 are required");
   HJB_CHECK(o.train_steps == 0 || o.samples >= 2, UsageError, "--train.steps needs --samples >= 2");
   std::vector<OutputFile> outs;
   if (!json_path.empty()) outs.push_back({json_path, "--output.json"});

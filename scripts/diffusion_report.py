@@ -109,6 +109,7 @@ def main():
         a.legend(fontsize=8)
     ax[0].set_yscale("log")
     ax[1].set_yscale("log")
+    ax[2].set_yscale("symlog", linthresh=1e-3)
     fig.tight_layout()
     fig.savefig(f"{out}/diffusion_curve.png", dpi=110)
     print(f"wrote {out}/diffusion.json, {out}/diffusion.png, {out}/diffusion_curve.png")

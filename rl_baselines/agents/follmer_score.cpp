@@ -193,7 +193,7 @@ void train(const problems::Follmer<D>& problem, const FollmerOptions& o, int ste
       point.steps = step;
       for (double l : recent) point.loss += l / static_cast<double>(recent.size());
       point.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      point.score = score_drift(problem, learned_drift<D>(net), steps_k, o.curve_samples, o.seed + 500);
+      point.score = score_drift(problem, learned_drift<D>(net), steps_k, o.samples, o.seed + 500);
       report.curve.push_back(point);
     }
   }

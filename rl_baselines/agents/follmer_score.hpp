@@ -33,8 +33,7 @@ struct FollmerOptions {
   std::vector<int> hidden{64, 64};
   double learning_rate = 1e-3;
   std::size_t training_set = 10000;  ///< target samples the network sees
-  int curve_points = 6;              ///< learning-curve evaluations (log-spaced up to train_steps)
-  std::size_t curve_samples = 1000;  ///< paths per learning-curve evaluation
+  int curve_points = 6;  ///< learning-curve evaluations (log-spaced up to train_steps), `samples` paths each
 };
 
 /// A drift scored along its own Euler–Maruyama paths against the exact drift.

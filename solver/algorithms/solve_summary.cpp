@@ -26,10 +26,14 @@ std::string to_string(Termination t) {
   return "?";
 }
 
+bool SolveSummary::marches_in_time() const {
+  return algorithm.find("time_dependent") != std::string::npos || algorithm == "second_order";
+}
+
 std::string SolveSummary::brief() const {
   std::ostringstream os;
   if (dry_run) return "dry run: nothing computed";
-  const bool stationary = algorithm.find("time_dependent") == std::string::npos;
+  const bool stationary = !marches_in_time();
   os << to_string(termination) << ": ";
   if (stationary) {
     os << algorithm << ", " << iterations << " iterations, Bellman residual " << std::setprecision(3)
@@ -52,7 +56,7 @@ std::string SolveSummary::full() const {
      << "  algorithm            " << algorithm << "\n"
      << "  termination          " << to_string(termination) << "\n";
   if (!message.empty()) os << "  message              " << message << "\n";
-  if (algorithm.find("time_dependent") != std::string::npos) {
+  if (marches_in_time()) {
     os << "  steps                " << iterations << "\n"
        << "  time reached         " << final_time << "\n"
        << "  node-stage updates   " << node_stage_updates << "\n";

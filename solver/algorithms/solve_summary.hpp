@@ -43,6 +43,8 @@ struct SolveSummary {
   bool interrupted() const {
     return termination == Termination::stopped_by_signal || termination == Termination::wall_time;
   }
+  /// A time-marching solve (steps and node-stage updates) rather than an iteration to a fixed point.
+  bool marches_in_time() const;
   /// One line: termination, iterations, residual or time, wall time, throughput.
   std::string brief() const;
   /// Several lines with every field that applies to the algorithm.
