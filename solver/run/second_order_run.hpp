@@ -58,7 +58,7 @@ SolveSummary run_second_order(MPI_Comm comm, const SolveConfig& config) {
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
   check_decomposition(grid, 1, "second-order");
-  const bool dry_run = check_memory_plan(grid, config);
+  const bool dry_run = check_memory_plan(grid, config, D + 1);  // V and D feedback components per snapshot
   const std::vector<Axis> axis_list(axes.begin(), axes.end());
   const std::size_t snapshots = o.snapshot_schedule().size() + 1;
   const PreparedOutputs outputs = prepare_outputs(

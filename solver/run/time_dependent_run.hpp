@@ -40,15 +40,17 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 /// it for --dry-run and enforces --memory-per-rank (ValidationError). Returns true for a dry run.
 /// Collective.
 template <int D>
-bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config) {
+bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
+                       std::size_t datasets_per_snapshot = 1) {
   const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent);
   double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
                      mine.mpi_io_bytes};
   double worst[7];
   MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
-  const double table_bytes = planned_table_bytes({grid.axes().begin(), grid.axes().end()},
-                                                 config.time_dependent.snapshot_schedule().size() + 1);
+  const double table_bytes =
+      planned_table_bytes({grid.axes().begin(), grid.axes().end()},
+                          (config.time_dependent.snapshot_schedule().size() + 1) * datasets_per_snapshot);
   if (config.dry_run) {
     std::ostringstream os;
     os << "dry run: " << config.problem.name << " on " << grid.size() << " ranks, grid ";
