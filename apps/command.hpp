@@ -33,6 +33,8 @@ int run_evaluate(const CommandContext& context);
 int run_simulate(const CommandContext& context);
 int run_sample(const CommandContext& context);
 int run_diffusion(const CommandContext& context);
+int run_sweep(const CommandContext& context);
+int run_index(const CommandContext& context);
 int run_bound(const CommandContext& context);
 int run_version(const CommandContext& context);
 

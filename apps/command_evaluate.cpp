@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
+#include "apps/catalogue.hpp"
 #include "apps/command.hpp"
 #include "apps/command_support.hpp"
 #include "core/error.hpp"
@@ -76,7 +78,7 @@ void print_score(const rl::Score& s, const rl::Policy& policy, const std::string
 }  // namespace
 
 int run_evaluate(const CommandContext& context) {
-  std::string table_path, policy_path, coarse_path, json_path, optimum_path;
+  std::string table_path, policy_path, coarse_path, json_path, optimum_path, index_dir;
   rl::ScoreOptions o;
   Seed seed{o.seed};
   po::options_description opts(
@@ -85,6 +87,9 @@ int run_evaluate(const CommandContext& context) {
   opts.add_options()("help,h", "print this help")(
       "table", po::value(&table_path), "a stationary value table of the policy's problem (tensor or sparse)")(
       "policy", po::value(&policy_path), "a policy file (hjbench train)")(
+      "index", po::value(&index_dir),
+      "instead of --table: the directory of an `hjbench index`; the finest stationary table whose problem "
+      "parameters equal the policy's environment's is used (refused, naming the nearest, when none does)")(
       "starts", po::value(&o.starts)->default_value(o.starts),
       "episodes; episode e starts from the environment's reset(seed + e)")(
       "seed", po::value(&seed)->default_value(seed), "first episode seed")(
@@ -112,8 +117,10 @@ int run_evaluate(const CommandContext& context) {
       "along visited states, and the critic's Bellman residual.\n";
   if (!parse_options(context.args, opts, vm, {nullptr, epilogue})) return 0;
   o.seed = seed;
-  HJB_CHECK(!table_path.empty() && !policy_path.empty(), UsageError,
-            "usage: hjbench evaluate --table T.h5 --policy P.h5 [--starts N] [--seed S]");
+  HJB_CHECK(
+      table_path.empty() != index_dir.empty() && !policy_path.empty(), UsageError,
+      "usage: hjbench evaluate --table T.h5 | --index DIR --policy P.h5 [--starts N] [--seed S] (one of "
+      "--table and --index)");
   HJB_CHECK(o.starts >= 1, UsageError, "--starts must be positive, got " << o.starts);
   HJB_CHECK(o.bootstrap >= 0, UsageError, "--bootstrap must be non-negative, got " << o.bootstrap);
   HJB_CHECK(o.confidence > 0 && o.confidence < 1, UsageError,
@@ -124,6 +131,16 @@ int run_evaluate(const CommandContext& context) {
             "--slice must be 0 or in [2, 1001], got " << o.slice);
   HJB_CHECK(o.domain_points <= 10000000, UsageError,
             "--domain-points must be at most 1e7, got " << o.domain_points);
+  if (!index_dir.empty()) {
+    // The table the index names for the policy's environment (problem, dimension, parameters).
+    const rl::Policy p = rl::load_policy(policy_path);
+    const auto e = rl::make_environment(p.problem, {}, p.state_dim);
+    const IndexEntry entry = pick_table(read_index(index_dir), index_dir, e->problem_name(),
+                                        static_cast<int>(e->state().size()), e->parameters(), {"stationary"});
+    table_path = (std::filesystem::path(index_dir) / entry.path).string();
+    if (context.rank == 0)
+      std::printf("--index %s: %s (%s)\n", index_dir.c_str(), table_path.c_str(), entry.grid.c_str());
+  }
   std::vector<OutputFile> inputs{{table_path, "--table"}, {policy_path, "--policy"}};
   if (!coarse_path.empty()) inputs.push_back({coarse_path, "--coarse-table"});
   if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, inputs);

@@ -48,6 +48,15 @@ const std::vector<Command>& commands() {
       {"sample",
        "  sample SPARSE.h5 --grid.shape ...     a sparse table on a tensor grid (tensor table + XDMF)\n",
        run_sample},
+      {"sweep",
+       "  sweep SPEC.ini --output DIR            a grid of parameters and resolutions as a job array (Slurm\n"
+       "                                        script and a plain mpirun loop; resumable, complete tables "
+       "skipped)\n",
+       run_sweep},
+      {"index",
+       "  index DIR                             index the tables under DIR (index.json, index.h5 with "
+       "links)\n",
+       run_index},
       {"diffusion",
        "  diffusion --table T.h5 [--train.steps] the Foellmer sampler's table against its closed form, and\n"
        "                                        a score-matching drift against the exact one (path KL)\n",

@@ -224,6 +224,54 @@ std::string describe_table(const Table& t, const std::string& path) {
   return os.str();
 }
 
+TableHeader read_table_header(const std::string& path) {
+  const Handle f = open_for_reading(path);
+  TableHeader h;
+  AttributeReader root{&h.strings, &h.numbers};
+  hsize_t idx = 0;
+  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
+  h.sparse = h.strings.count("grid_type") && h.strings.at("grid_type") == "sparse";
+  HJB_CHECK(h.sparse || h.numbers.count("schema_version"), ValidationError,
+            path << ": not an hjbench table (no schema_version attribute)");
+  h.complete = !h.strings.count("complete") || h.strings.at("complete") == "yes";
+  const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
+  if (problem.valid()) {
+    AttributeReader pr{nullptr, &h.problem_parameters};
+    idx = 0;
+    H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
+  }
+  std::ostringstream grid;
+  if (h.sparse) {
+    const Handle sg = group(H5Gopen2(f, "sparse", H5P_DEFAULT));
+    HJB_CHECK(sg.valid(), ValidationError, path << ": not an hjbench sparse table (/sparse missing)");
+    h.dimension = static_cast<int>(read_number_attribute(sg, "dimension").value_or(0));
+    const Handle ds = dataset(H5Dopen2(f, "value/nodal", H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench sparse table (/value/nodal missing)");
+    h.nodes = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(ds)));
+    grid << "sparse level " << read_number_attribute(sg, "level").value_or(0) << ", " << h.nodes << " nodes";
+  } else {
+    HJB_CHECK(h.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
+    std::stringstream names(h.strings.at("axes"));
+    std::string name, shape, box;
+    h.nodes = 1;
+    while (std::getline(names, name, ',')) {
+      const Handle axis = dataset(H5Dopen2(f, ("axes/" + name).c_str(), H5P_DEFAULT));
+      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
+      const long long n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
+      std::ostringstream one;
+      one << name << " [" << read_number_attribute(axis, "lo").value_or(0) << ", "
+          << read_number_attribute(axis, "hi").value_or(0) << "]";
+      shape += (shape.empty() ? "" : "x") + std::to_string(n);
+      box += (box.empty() ? "" : " x ") + one.str();
+      h.nodes *= n;
+      ++h.dimension;
+    }
+    grid << "tensor " << shape << " on " << box;
+  }
+  h.grid = grid.str();
+  return h;
+}
+
 bool is_sparse_table(const std::string& path) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.c_str()) <= 0) return false;

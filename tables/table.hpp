@@ -63,6 +63,20 @@ std::vector<double> read_snapshot_block(const std::string& path, int k,
 /// Human-readable summary (hjbench info).
 std::string describe_table(const Table& table, const std::string& path);
 
+/// What a table is, without its values: root attributes, problem parameters and the grid (for
+/// catalogues of many tables, `hjbench index`).
+struct TableHeader {
+  std::map<std::string, std::string> strings;
+  std::map<std::string, double> numbers, problem_parameters;
+  bool sparse = false, complete = true;
+  int dimension = 0;
+  long long nodes = 0;
+  std::string grid;  ///< "tensor 101x101 on [lo, hi] x ..." or "sparse level L, N nodes"
+};
+/// Reads a table's header (serial). Throws ValidationError naming the path when it is not an
+/// hjbench table (tensor or sparse).
+TableHeader read_table_header(const std::string& path);
+
 /// True when `path` is an HDF5 file with root attribute grid_type = "sparse".
 bool is_sparse_table(const std::string& path);
 

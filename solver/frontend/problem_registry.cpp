@@ -84,6 +84,10 @@ SolveMethod choose_method(const SolveConfig& config, const ProblemEntry& entry) 
 }
 
 SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
+  return resolve_solver(config)(comm, config);
+}
+
+SolveFunction resolve_solver(const SolveConfig& config) {
   const ProblemEntry& entry = find_problem(config.problem.name);
   const SolveMethod method = choose_method(config, entry);
   if (config.grid.sparse()) {
@@ -106,7 +110,7 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
               "--grid.levels has " << dim << " entries but problem '" << entry.name << "' is "
                                    << dimension_list(solvers) << "-dimensional"
                                    << (combination ? " for the combination technique" : ""));
-    return it->second(comm, config);
+    return it->second;
   }
   const auto& solvers = method == SolveMethod::finite_horizon ? entry.finite_horizon
                         : method == SolveMethod::stationary   ? entry.stationary
@@ -120,7 +124,7 @@ SolveSummary run_solve(MPI_Comm comm, const SolveConfig& config) {
   HJB_CHECK(it != solvers.end(), UsageError,
             "--grid.shape has " << dim << " sizes but problem '" << entry.name << "' is "
                                 << dimension_list(solvers) << "-dimensional");
-  return it->second(comm, config);
+  return it->second;
 }
 
 }  // namespace hjb

@@ -48,6 +48,10 @@ enum class SolveMethod {
 /// continues a combination run. Reads only a restart checkpoint's header. Not collective.
 SolveMethod choose_method(const SolveConfig& config, const ProblemEntry& entry);
 
+/// The driver that would run this configuration: the problem, method and dimension looked up in
+/// the registry. Throws UsageError naming the option that selects nothing. Not collective.
+SolveFunction resolve_solver(const SolveConfig& config);
+
 /// Validates the configuration, solves and publishes the table. Collective over comm.
 /// Throws hjb::Error (same type on every rank) on bad input or numerical failure; a stop by
 /// signal or wall time is a summary with that termination (and a checkpoint on disk).
