@@ -33,8 +33,7 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
                                       const std::set<std::string>& parameter_names) {
   po::options_description general("General");
   general.add_options()("help,h", "print this help")("config", po::value(&text.config_file),
-                                                     "INI file with the same keys ([grid] shape = ...); "
-                                                     "the command line wins");
+                                                     "INI file, [grid] shape = ...; the command line wins");
   po::options_description problem("Problem");
   problem.add_options()("problem.name", po::value(&config.problem.name),
                         "problem to solve (see `hjbench problems`)")(
@@ -52,8 +51,9 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "sparse time-dependent runs: refine where the surplus exceeds this, coarsen below a tenth (0: off)")(
       "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
       "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
-      "grid.basis", po::value(&text.basis)->default_value("boundary"),
-      "sparse grids: boundary or extrapolating (boundary-free: far fewer nodes in high dimension)")(
+      "grid.basis", po::value(&text.basis)->default_value("auto"),
+      "sparse grids: boundary, extrapolating (no boundary nodes) or auto (time-dependent semi-Lagrangian: "
+      "extrapolating unless an axis is periodic; else boundary)")(
       "grid.shape", po::value(&text.shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&text.lo), "lower domain bounds, comma-separated (default: the problem's)")(
       "grid.hi", po::value(&text.hi), "upper domain bounds, comma-separated (default: the problem's)");
@@ -193,11 +193,12 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.grid.type = parse_grid_type(text.grid_type);
   if (!text.shape.empty()) config.grid.shape = parse_list<std::int64_t>(text.shape, "grid.shape");
   if (!text.sparse_levels.empty()) config.grid.levels = parse_list<int>(text.sparse_levels, "grid.levels");
-  try {
-    config.grid.basis = sparse::parse_basis(text.basis);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--grid.basis: ") + e.what());
-  }
+  config.grid.basis_auto = text.basis == "auto";
+  if (!config.grid.basis_auto) try {
+      config.grid.basis = sparse::parse_basis(text.basis);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--grid.basis: ") + e.what() + " (or auto)");
+    }
   config.sparse.method = parse_sparse_method(text.method);
   if (!text.lo.empty()) config.grid.lo = parse_list<double>(text.lo, "grid.lo");
   if (!text.hi.empty()) config.grid.hi = parse_list<double>(text.hi, "grid.hi");

@@ -111,7 +111,7 @@ std::string combination_obstacle(const SolveConfig& config) {
   if (config.algorithm != Algorithm::time_dependent)
     why << "--sparse.method combination: runs the time-dependent tensor solver; --solve.algorithm "
         << to_string(config.algorithm) << " is not supported";
-  else if (config.grid.basis != sparse::Basis::boundary)
+  else if (config.grid.basis_for(sparse::Basis::boundary) != sparse::Basis::boundary)
     why << "--sparse.method combination: the component grids have boundary nodes; use --grid.basis boundary";
   else if (config.grid.adaptive != 0)
     why << "--grid.adaptive: not with --sparse.method combination";

@@ -37,8 +37,10 @@ struct SparseGridPlan {
 };
 
 /// Validates the sparse grid of a run (naming the option) and counts its nodes without building it.
+/// `automatic`: the basis --grid.basis auto means for this solver.
 template <class P>
-SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem) {
+SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem,
+                                sparse::Basis automatic = sparse::Basis::boundary) {
   constexpr int D = P::dim;
   const auto domain = problem.domain();
   SparseGridPlan plan;
@@ -54,15 +56,15 @@ SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem) {
     HJB_CHECK(std::isfinite(plan.lo[k]) && std::isfinite(plan.hi[k]) && plan.hi[k] > plan.lo[k], UsageError,
               "--grid.lo/--grid.hi: axis " << k << " needs finite bounds with hi > lo");
   }
-  plan.basis = config.grid.basis;
+  plan.basis = config.grid.basis_for(automatic);
   const int level = config.grid.level, first = plan.basis == sparse::Basis::boundary ? 0 : 1;
   HJB_CHECK(level >= 1, UsageError, "--grid.level must be at least 1, got " << level);
   HJB_CHECK(level <= 30, UsageError, "--grid.level must be at most 30, got " << level);
   for (int c : config.grid.levels)
     HJB_CHECK(c >= first && c <= level, UsageError,
               "--grid.levels: each level must be in [" << first << ", --grid.level " << level << "] for the "
-                                                       << sparse::to_string(config.grid.basis)
-                                                       << " basis, got " << c);
+                                                       << sparse::to_string(plan.basis) << " basis, got "
+                                                       << c);
   plan.nodes = sparse::SparseGrid::count_nodes(D, level, config.grid.levels, plan.basis);
   HJB_CHECK(plan.nodes <= static_cast<double>(std::numeric_limits<std::int32_t>::max()), ValidationError,
             "--grid.level " << level << ": the sparse grid would have " << plan.nodes
@@ -73,12 +75,13 @@ SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem) {
 /// Prints the dry-run plan (rank 0) and enforces --memory-per-rank. `bytes_per_node`: what every
 /// rank holds per node (each rank holds the whole grid).
 inline double check_sparse_memory(MPI_Comm comm, const SolveConfig& config, const std::string& what, int dim,
-                                  double nodes, double inputs, double bytes_per_node) {
+                                  double nodes, double inputs, double bytes_per_node,
+                                  sparse::Basis basis = sparse::Basis::boundary) {
   const double bytes = nodes * bytes_per_node + current_resident_bytes();
   if (config.dry_run) {
     std::ostringstream os;
     os << "dry run: " << config.problem.name << " (" << what << ") on a sparse grid ("
-       << sparse::to_string(config.grid.basis) << " basis) of level " << config.grid.level << " in " << dim
+       << sparse::to_string(basis) << " basis) of level " << config.grid.level << " in " << dim
        << " dimensions: " << nodes << " nodes x " << inputs << " inputs; memory per rank "
        << format_bytes(bytes) << "\n";
     PetscPrintf(comm, "%s", os.str().c_str());

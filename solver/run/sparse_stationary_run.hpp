@@ -31,7 +31,8 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   double actions = 1;
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
   // Every rank holds the whole grid: coordinates, values, surpluses, the next sweep, the policy.
-  check_sparse_memory(comm, config, "stationary", D, plan.nodes, actions, 8.0 * D + 4 * 8.0 + 4.0);
+  check_sparse_memory(comm, config, "stationary", D, plan.nodes, actions, 8.0 * D + 4 * 8.0 + 4.0,
+                      plan.basis);
   const double nodes = plan.nodes;
   const PreparedOutputs outputs =
       prepare_outputs(comm, config, nodes * 8.0 * (2 + D + P::control_dim) + 65536, nodes * 8.0 + 65536);

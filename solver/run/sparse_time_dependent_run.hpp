@@ -109,7 +109,13 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
             UsageError,
             "--time.snapshots/--time.times: a sparse table holds V at the horizon only; give --time.horizon");
   config.sparse.validate();
-  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  // --grid.basis auto: extrapolating unless an axis is periodic (docs/benchmarks.md, "Front
+  // propagation with an exact solution": in 4-D its mean error falls with the level, the boundary
+  // basis's does not).
+  bool periodic = false;
+  for (const auto& d : problem.domain()) periodic = periodic || d.periodic;
+  const SparseGridPlan plan =
+      plan_sparse_grid(config, problem, periodic ? sparse::Basis::boundary : sparse::Basis::extrapolating);
   HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
             "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
   HJB_CHECK(config.grid.max_level == 0 ||
@@ -135,7 +141,8 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
                           (P::disturbance_dim > 0 ? 1 : 0));
   // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
   // the periodic partner and the control per node.
-  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim));
+  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim),
+                      plan.basis);
   const PreparedOutputs outputs = prepare_outputs(
       comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
   SolveSummary s;

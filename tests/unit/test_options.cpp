@@ -123,6 +123,17 @@ TEST(SolveOptions, OneRuleChoosesTheMethod) {
   EXPECT_EQ(method({}), SolveMethod::sparse_combination);
   EXPECT_EQ(method({"--grid.adaptive", "1e-3"}), SolveMethod::sparse_semi_lagrangian);
   EXPECT_EQ(method({"--grid.basis", "extrapolating"}), SolveMethod::sparse_semi_lagrangian);
+  // --grid.basis auto (the default) leaves the combination technique its boundary basis, and an
+  // explicit boundary basis keeps it too.
+  EXPECT_EQ(method({"--grid.basis", "auto"}), SolveMethod::sparse_combination);
+  EXPECT_EQ(method({"--grid.basis", "boundary"}), SolveMethod::sparse_combination);
+  EXPECT_TRUE(parse({"--problem.name", "eikonal", "--grid.shape", "5,5"}).grid.basis_auto);
+  EXPECT_EQ(parse({"--problem.name", "eikonal", "--grid.shape", "5,5"})
+                .grid.basis_for(sparse::Basis::extrapolating),
+            sparse::Basis::extrapolating);
+  EXPECT_EQ(parse({"--problem.name", "eikonal", "--grid.shape", "5,5", "--grid.basis", "boundary"})
+                .grid.basis_for(sparse::Basis::extrapolating),
+            sparse::Basis::boundary);
   EXPECT_EQ(method({"--checkpoint.every_steps", "5"}), SolveMethod::sparse_semi_lagrangian);
   EXPECT_EQ(method({"--sparse.method", "semi_lagrangian"}), SolveMethod::sparse_semi_lagrangian);
   // Where no tensor solver exists in that dimension (eikonal's tensor solvers stop at 4-D).
