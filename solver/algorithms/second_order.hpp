@@ -31,6 +31,7 @@
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
+#include "solver/algorithms/time_marching.hpp"
 #include "solver/schemes/second_order_upwind.hpp"
 #include "support/petsc/profiling.hpp"
 
@@ -40,8 +41,6 @@ template <SecondOrderProblem P>
 class SecondOrderSolver {
  public:
   static constexpr int D = P::dim;
-  using SnapshotCallback = std::function<void(int index, double time, Vec values)>;
-  using StepHook = std::function<Termination(const SolveProgress&, Vec values)>;
 
   /// Collective. Uses the options' cfl (<= 1 keeps the scheme monotone), snapshot schedule,
   /// max_steps and progress period.
@@ -80,48 +79,13 @@ class SecondOrderSolver {
                   << "; use a coarser grid or raise --time.max_steps");
   }
 
-  /// Marches v from t = 0 to t = -horizon (snapshot callbacks and step hook as TimeDependentSolver).
+  /// Marches v from t = 0 to t = -horizon (solver/algorithms/time_marching.hpp). Collective.
   SolveSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
                      const StepHook& after_step = {}) {
-    SolveSummary summary;
-    summary.algorithm = "second_order";
-    const double start = MPI_Wtime();
-    const auto schedule = m_options.snapshot_schedule();
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds, schedule.back());
-    double tau = from.tau;
-    summary.iterations = from.steps;
-    summary.progress = from;
-    if (from.next_snapshot <= 1 && from.steps == 0) on_snapshot(0, 0.0, v);
-    for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
-      const double tau_next = schedule[k - 1];
-      while (tau < tau_next) {
-        HJB_CHECK(summary.iterations < m_options.max_steps, UsageError,
-                  "--time.max_steps: " << m_options.max_steps << " steps taken at t = " << -tau
-                                       << " before reaching the horizon; raise --time.max_steps");
-        const double dt = step(v, tau_next - tau);
-        tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
-        ++summary.iterations;
-        summary.node_stage_updates += static_cast<double>(m_grid.global_count());
-        summary.step_times.push_back(-tau);
-        summary.step_sizes.push_back(dt);
-        summary.step_wall.push_back(MPI_Wtime() - start);
-        progress.report_step(summary.iterations, tau, dt);
-        summary.progress = {tau, summary.iterations, k};
-        if (after_step) {
-          const Termination stop = after_step(summary.progress, v);
-          if (stop != Termination::horizon_reached) {
-            summary.termination = stop;
-            break;
-          }
-        }
-      }
-      if (summary.interrupted()) break;
-      on_snapshot(k, -tau, v);
-      summary.progress.next_snapshot = k + 1;
-    }
-    summary.final_time = -tau;
-    summary.wall_seconds = MPI_Wtime() - start;
-    return summary;
+    return march(
+        "second_order", m_options, m_grid.comm(), static_cast<double>(m_grid.global_count()), 1, v,
+        on_snapshot, from, after_step, [&](double, double max_dt) { return step(v, max_dt); },
+        [](long, double) {});
   }
 
   /// The feedback u* = -sigma^2 grad V at the owned nodes by central differences (one-sided at a

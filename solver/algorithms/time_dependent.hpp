@@ -20,6 +20,7 @@
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
+#include "solver/algorithms/time_marching.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
@@ -56,7 +57,6 @@ template <ControlProblem P>
 class TimeDependentSolver {
  public:
   static constexpr int D = P::dim;
-  using SnapshotCallback = std::function<void(int index, double time, Vec values)>;
 
   TimeDependentSolver(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& options)
       : m_problem(problem),
@@ -106,11 +106,6 @@ class TimeDependentSolver {
     apply_obstacle(v);
   }
 
-  /// Called after every step with the progress and the values; returning anything but
-  /// horizon_reached (stopped_by_signal, wall_time) stops the solve with that termination (the
-  /// caller has written a checkpoint). Its decision must be the same on every rank.
-  using StepHook = std::function<Termination(const SolveProgress&, Vec values)>;
-
   /// Marches v from t = 0 to t = -horizon. Calls on_snapshot(k, t_k, v) at t = 0 (k = 0) and at
   /// each time of options.snapshot_schedule(). A resumed run passes the checkpoint's progress in
   /// `from` with v holding the checkpointed values. Collective. Throws NumericalError (same on
@@ -118,54 +113,14 @@ class TimeDependentSolver {
   SolveSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
                      const StepHook& after_step = {}) {
     const ScopedLogStage stage(time_marching_stage());
-    SolveSummary summary;
-    summary.algorithm = "time_dependent";
-    const double start = MPI_Wtime();
     OwnedVec stage1, stage2;
     HJB_PETSC(VecDuplicate(v, stage1.out()));
     HJB_PETSC(VecDuplicate(v, stage2.out()));
-    ProgressReporter progress(m_grid.comm(), m_options.progress_seconds,
-                              m_options.snapshot_schedule().back());
-    double tau = from.tau;
-    summary.iterations = from.steps;
-    summary.progress = from;
-    if (from.next_snapshot <= 1 && from.steps == 0) on_snapshot(0, 0.0, v);
-    const auto schedule = m_options.snapshot_schedule();
-    for (int k = std::max(1, from.next_snapshot); k <= static_cast<int>(schedule.size()); ++k) {
-      const double tau_next = schedule[k - 1];
-      while (tau < tau_next) {
-        HJB_CHECK(summary.iterations < m_options.max_steps, UsageError,
-                  "--time.max_steps: " << m_options.max_steps << " steps taken at t = " << -tau
-                                       << " before reaching the horizon (the wave speeds grew); raise "
-                                          "--time.max_steps or check the problem");
-        const double dt = step(v, stage1, stage2, tau, tau_next - tau);
-        HJB_CHECK(
-            dt > 0.0 && tau + dt > tau, NumericalError,
-            "time step " << dt << " at t = " << -tau << " no longer advances time; no table is written");
-        tau = (tau_next - tau <= dt) ? tau_next : tau + dt;
-        ++summary.iterations;
-        summary.node_stage_updates += static_cast<double>(m_grid.global_count()) * stages();
-        guard_finite(v, summary.iterations, -tau);
-        summary.step_times.push_back(-tau);
-        summary.step_sizes.push_back(dt);
-        summary.step_wall.push_back(MPI_Wtime() - start);
-        progress.report_step(summary.iterations, tau, dt);
-        summary.progress = {tau, summary.iterations, k};
-        if (after_step) {
-          const Termination stop = after_step(summary.progress, v);
-          if (stop != Termination::horizon_reached) {
-            summary.termination = stop;
-            break;
-          }
-        }
-      }
-      if (summary.interrupted()) break;
-      on_snapshot(k, -tau, v);
-      summary.progress.next_snapshot = k + 1;
-    }
-    summary.final_time = -tau;
-    summary.wall_seconds = MPI_Wtime() - start;
-    return summary;
+    return march(
+        "time_dependent", m_options, m_grid.comm(), static_cast<double>(m_grid.global_count()), stages(), v,
+        on_snapshot, from, after_step,
+        [&](double tau, double max_dt) { return step(v, stage1, stage2, tau, max_dt); },
+        [&](long steps, double tau) { guard_finite(v, steps, -tau); });
   }
 
   int stages() const { return static_cast<int>(tvd_stages(m_options.integrator).size()); }

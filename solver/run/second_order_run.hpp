@@ -120,19 +120,7 @@ SolveSummary run_second_order(MPI_Comm comm, const SolveConfig& config) {
         });
         return stop ? session.stop_termination() : Termination::horizon_reached;
       });
-  summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  if (summary.interrupted()) {
-    session.keep_checkpoint();
-    writer->suspend();
-    std::ostringstream where;
-    where << "step " << summary.progress.steps << " (t = " << -summary.progress.tau << ")";
-    return session.stopped(summary, where.str());
-  }
-  if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
-  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
-  if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
-  session.published();
-  return summary;
+  return finish_marching_run(comm, files, session, *writer, summary, D == 2 || D == 3);
 }
 
 }  // namespace hjb

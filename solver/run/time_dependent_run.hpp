@@ -101,6 +101,27 @@ TableMetadata time_dependent_metadata(const P& problem, const SolveConfig& confi
   return meta;
 }
 
+/// How every time-marching driver ends: a stopped run keeps its checkpoint and partial table and
+/// says where it stopped; a finished one writes the step history, commits the table (with its XDMF
+/// sidecar when `sidecar`) and publishes. Collective.
+inline SolveSummary finish_marching_run(MPI_Comm comm, const RunFiles& files, RunSession& session,
+                                        TableWriter& writer, SolveSummary summary, bool sidecar) {
+  summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  if (summary.interrupted()) {
+    session.keep_checkpoint();
+    writer.suspend();
+    std::ostringstream where;
+    where << "step " << summary.progress.steps << " (t = " << -summary.progress.tau << ")";
+    return session.stopped(summary, where.str());
+  }
+  // The history goes to its temporary name first, so a failure there publishes nothing.
+  if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
+  writer.commit(sidecar ? files.sidecar : std::string(), files.temporary(files.sidecar));
+  if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
+  session.published();
+  return summary;
+}
+
 template <ControlProblem P>
 SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
@@ -165,20 +186,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
         });
         return stop ? session.stop_termination() : Termination::horizon_reached;
       });
-  summary.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  if (summary.interrupted()) {
-    session.keep_checkpoint();
-    writer->suspend();
-    std::ostringstream where;
-    where << "step " << summary.progress.steps << " (t = " << -summary.progress.tau << ")";
-    return session.stopped(summary, where.str());
-  }
-  // The history goes to its temporary name first, so a failure there publishes nothing.
-  if (!files.history.empty()) write_history(comm, files.temporary(files.history), summary);
-  writer->commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
-  if (!files.history.empty()) rename_on_rank0(comm, files.temporary(files.history), files.history);
-  session.published();
-  return summary;
+  return finish_marching_run(comm, files, session, *writer, summary, D == 2 || D == 3);
 }
 
 }  // namespace hjb
