@@ -65,7 +65,7 @@ void print_score(const char* what, const rl::DriftScore& s) {
 int run_diffusion(const CommandContext& context) {
   rl::FollmerOptions o;
   std::string json_path, samples_path, hidden_text = "64,64";
-  Seed seed{o.seed};
+  Seed seed{o.seed}, train_seed{o.train_seed};
   po::options_description opts("hjbench diffusion --table T.h5 [options]");
   opts.add_options()("help,h", "print this help")("table", po::value(&o.table),
                                                   "a table of `hjbench solve --problem.name follmer`")(
@@ -77,8 +77,11 @@ int run_diffusion(const CommandContext& context) {
                                                      "the value error's box: |x_i| <= inner")(
       "substeps", po::value(&o.substeps)->default_value(o.substeps),
       "Euler-Maruyama steps per stored interval (the table's feedback linear in time between stored times)")(
-      "train.steps", po::value(&o.train_steps)->default_value(o.train_steps),
-      "Adam steps of denoising score matching (0: no learned drift)")(
+      "train.seed", po::value(&train_seed)->default_value(train_seed),
+      "seed of the network's initialisation, its training data and minibatches (the paths and targets "
+      "it is scored on follow --seed)")("train.steps",
+                                        po::value(&o.train_steps)->default_value(o.train_steps),
+                                        "Adam steps of denoising score matching (0: no learned drift)")(
       "train.batch", po::value(&o.batch)->default_value(o.batch), "minibatch size")(
       "train.hidden", po::value(&hidden_text)->default_value(hidden_text), "hidden layer widths (tanh)")(
       "train.learning_rate", po::value(&o.learning_rate)->default_value(o.learning_rate),
@@ -102,6 +105,7 @@ int run_diffusion(const CommandContext& context) {
       "samples' energy distance, also as a learning curve.\n";
   if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
   o.seed = seed;
+  o.train_seed = train_seed;
   HJB_CHECK(!o.table.empty(), UsageError, "usage: hjbench diffusion --table T.h5 [options]");
   o.hidden = parse_sizes(hidden_text, "train.hidden");
   HJB_CHECK(o.train_steps >= 0, UsageError, "--train.steps must be >= 0, got " << o.train_steps);

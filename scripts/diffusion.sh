@@ -15,7 +15,8 @@
 #    — its samples against a target sample next to the noise floor of two target samples — and an
 #    MLP drift (64-64 tanh) trained by denoising score matching on 10,000 target samples is scored
 #    along its own paths against the exact drift: path KL (= its cost's excess over V(0, 0)), drift
-#    L2 error, energy distance, with bootstrap CIs, and as a learning curve.
+#    L2 error, energy distance, with bootstrap CIs, and as a learning curve; then retrained with
+#    training seeds 2..5 (quick: 2) for the spread over seeds.
 # 3. 4-D (3 correlated modes): the same on a 33^4 table with 25 stored times (4 Euler-Maruyama steps
 #    per stored interval, the feedback linear in time between).
 set -euo pipefail
@@ -32,9 +33,9 @@ mkdir -p "$out/tables"
 python=/usr/bin/python3
 
 if [[ $quick == 1 ]]; then
-  sizes1=(71 141 281) sizes2=(36 71 141) shape4=17 samples=500 steps=2000 samples4=300 steps4=1000
+  sizes1=(71 141 281) sizes2=(36 71 141) shape4=17 samples=500 steps=2000 samples4=300 steps4=1000 seeds=2
 else
-  sizes1=(141 281 561 1121) sizes2=(71 141 281) shape4=33 samples=2000 steps=50000 samples4=2000 steps4=50000
+  sizes1=(141 281 561 1121) sizes2=(71 141 281) shape4=33 samples=2000 steps=50000 samples4=2000 steps4=50000 seeds=5
 fi
 solve() {  # solve OUTPUT ARGS...
   local file=$1; shift
@@ -55,9 +56,14 @@ finest=${sizes2[-1]}
 echo "2-D: scoring the $finest^2 table and a score-matching drift ($steps steps)"
 "$hjbench" diffusion "$out/tables/follmer2d_$finest.h5" --samples "$samples" --seed 1 --train.steps "$steps" \
   --train.curve 8 --output.json "$out/diffusion2d.json" --output.samples "$out/samples2d.h5" | tee "$out/diffusion2d.log"
+# The learned drift's spread over training seeds (the same table, target samples and paths).
+for s in $(seq 2 "$seeds"); do
+  "$hjbench" diffusion "$out/tables/follmer2d_$finest.h5" --samples "$samples" --seed 1 --train.seed "$s" \
+    --train.steps "$steps" --train.curve 1 --output.json "$out/diffusion2d_seed$s.json" > /dev/null
+done
 echo "4-D: solving $shape4^4 with 25 stored times and scoring ($steps4 steps)"
 solve "$out/tables/follmer4d_$shape4.h5" --grid.shape "$shape4,$shape4,$shape4,$shape4" --problem.half_width 6 \
   --time.snapshots 25
 "$hjbench" diffusion "$out/tables/follmer4d_$shape4.h5" --samples "$samples4" --seed 1 --substeps 4 --inner 4 \
   --train.steps "$steps4" --train.curve 8 --output.json "$out/diffusion4d.json" | tee "$out/diffusion4d.log"
-"$python" "$root/scripts/diffusion_report.py" "$out" "$(($(date +%s) - start))" "${sizes1[*]}" "${sizes2[*]}"
+"$python" "$root/scripts/diffusion_report.py" "$out" "$(($(date +%s) - start))" "${sizes1[*]}" "${sizes2[*]}" "$seeds"

@@ -130,7 +130,7 @@ BatchDrift learned_drift(const Mlp& net) {
 /// weighted by the ratio of the objective's density to that proposal.
 template <int D>
 void train(const problems::Follmer<D>& problem, const FollmerOptions& o, int steps_k, FollmerReport& report) {
-  std::mt19937_64 rng(o.seed + 101);
+  std::mt19937_64 rng(o.seed + 100 + o.train_seed);
   std::vector<int> sizes{D + 1};
   sizes.insert(sizes.end(), o.hidden.begin(), o.hidden.end());
   sizes.push_back(D);

@@ -29,6 +29,7 @@ struct FollmerOptions {
   double inner = 4.5;    ///< the value error's box: |x_i| <= inner
   int substeps = 1;      ///< Euler–Maruyama steps per stored interval (the feedback linear in time between)
   long train_steps = 0;  ///< 0: no learned drift
+  std::uint64_t train_seed = 1;  ///< the network's initialisation, training data and minibatches
   int batch = 256;
   std::vector<int> hidden{64, 64};
   double learning_rate = 1e-3;
