@@ -8,9 +8,11 @@
 // time-dependent table (snapshot 0 is t = 0, the terminal cost). The step is
 // dt = cfl / max_x sum_i (sigma^2 / h_i^2 + (|b_i| + |u_i|) / h_i), the largest the chain allows
 // (cfl <= 1), cut to land on the snapshot times; it is a global maximum and the update pointwise,
-// so the result does not depend on the number of ranks (bit for bit). Beyond a domain boundary the
-// ghost values are extrapolated linearly (the optimal drift points into the box where the target's
-// mass lies inside it, and the scheme is monotone there). The feedback stored with a snapshot is
+// so the result does not depend on the number of ranks (bit for bit). At the box's faces the move out
+// is replaced by staying (reflection, as the Kushner–Dupuis chains do): monotone whatever the drift's
+// direction. (Linear extrapolation is as accurate inside when the optimal drift points inwards, but
+// not monotone when it points out — a target wider than the noise in some direction, e.g. sigma 0.7
+// with a mode of standard deviation 0.9 — and blew up there.) The feedback stored with a snapshot is
 // u* = -sigma^2 grad V by central differences (one-sided at the boundary): second order, smoother
 // than the upwind choice the step uses.
 #pragma once
@@ -146,16 +148,18 @@ class SecondOrderSolver {
   /// not finite). Collective (halo exchange).
   double evaluate_rate(Vec v) {
     m_halo.exchange(v, m_padded.data());
-    m_halo.fill_boundary(m_padded.data(), BoundaryCondition::extrapolate);
     double max_rate = 0.0;
     bool finite = true;
-    for_each_owned([&](std::int64_t l, std::int64_t p, const std::array<double, D>& x, const Index<D>&) {
+    for_each_owned([&](std::int64_t l, std::int64_t p, const std::array<double, D>& x, const Index<D>& g) {
       const auto b = m_problem.reference_drift(x);
       double rate = m_problem.state_cost(x), cfl = 0.0;
       for (int a = 0; a < D; ++a) {
+        // Reflection at the box's faces: the move out is replaced by staying (the neighbour beyond
+        // is the node itself), which keeps every chain weight non-negative whatever the drift.
         const std::int64_t s = m_halo.stride()[a];
-        const auto r = kernels::second_order_axis(m_padded[p - s], m_padded[p], m_padded[p + s],
-                                                  m_inv_spacing[a], m_s2, b[a]);
+        const double vm = g[a] == 0 ? m_padded[p] : m_padded[p - s];
+        const double vp = g[a] == m_grid.axis(a).n - 1 ? m_padded[p] : m_padded[p + s];
+        const auto r = kernels::second_order_axis(vm, m_padded[p], vp, m_inv_spacing[a], m_s2, b[a]);
         rate += r.rate;
         cfl += r.cfl;
       }

@@ -19,7 +19,7 @@ std::string second_order_identity(const P& problem, const std::array<Axis, P::di
                                   const TimeDependentOptions& o) {
   std::ostringstream os;
   os << std::setprecision(17) << problem_and_grid_identity(problem, axes)
-     << ";algorithm=second_order;scheme=monotone_upwind,explicit,extrapolate,cfl:" << o.cfl << ";schedule=";
+     << ";algorithm=second_order;scheme=monotone_upwind,explicit,reflect,cfl:" << o.cfl << ";schedule=";
   for (double tau : o.snapshot_schedule()) os << tau << ",";
   return os.str();
 }
@@ -34,7 +34,7 @@ TableMetadata second_order_metadata(const P& problem, const SolveConfig& config,
   meta.strings["scheme"] =
       "second-order HJB, monotone upwind finite differences (closed-form control per axis, central "
       "diffusion), "
-      "explicit steps within the chain's CFL limit, linear extrapolation beyond the box";
+      "explicit steps within the chain's CFL limit, reflection at the box's faces";
   meta.strings["mode"] = "second_order";
   meta.strings["control_mode"] = "min";
   meta.strings["feedback"] =
