@@ -77,23 +77,11 @@ SolveSummary run_second_order(MPI_Comm comm, const SolveConfig& config) {
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
   const std::string identity = second_order_identity(problem, axes, o);
   const OwnedVec v = grid.create_vector();
-  SolveProgress from;
-  std::unique_ptr<TableWriter> writer;
-  if (!config.checkpoint.restart.empty()) {
-    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
-    from = {header.tau, header.steps, header.next_snapshot};
-    writer = TableWriter::resume(comm, files.table,
-                                 partial_table_for(header.partial_table, config.checkpoint.restart, files),
-                                 axis_list, start, extent, times, identity, extras);
-    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n",
-                config.checkpoint.restart.c_str(), header.steps, -header.tau, grid.size());
-  } else {
-    solver.set_initial(v);
-    solver.check_step_budget(v);
-    writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
-                                           extent, times, second_order_metadata(problem, config, identity),
-                                           extras);
-  }
+  auto [from, writer] = start_or_resume(comm, config, files, grid, identity, times, v,
+                                        second_order_metadata(problem, config, identity), extras, [&](Vec x) {
+                                          solver.set_initial(x);
+                                          solver.check_step_budget(x);
+                                        });
   RunSession session(comm, config, files, {files.temporary(files.history), files.temporary(files.sidecar)});
   std::vector<std::vector<double>> u;
   auto summary = solver.solve(

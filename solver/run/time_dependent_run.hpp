@@ -101,6 +101,42 @@ TableMetadata time_dependent_metadata(const P& problem, const SolveConfig& confi
   return meta;
 }
 
+/// Where a time-marching run starts: from a checkpoint (`--restart`: its values into v, its progress,
+/// the partial table resumed) or new (`start_new(v)` sets the terminal values; a new table written
+/// under its temporary name with `meta`). `extras`: the table's extra datasets. Collective.
+struct MarchStart {
+  SolveProgress from;
+  std::unique_ptr<TableWriter> writer;
+};
+template <int D, class StartNew>
+MarchStart start_or_resume(MPI_Comm comm, const SolveConfig& config, const RunFiles& files,
+                           const TensorGrid<D>& grid, const std::string& identity,
+                           const std::vector<double>& times, Vec v, const TableMetadata& meta,
+                           const std::vector<std::string>& extras, StartNew&& start_new) {
+  const std::vector<Axis> axis_list(grid.axes().begin(), grid.axes().end());
+  std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
+  std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
+  MarchStart s;
+  if (!config.checkpoint.restart.empty()) {
+    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
+    s.from = {header.tau, header.steps, header.next_snapshot};
+    // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
+    const std::string partial =
+        header.partial_table.empty()
+            ? files.table + ".tmp"
+            : partial_table_for(header.partial_table, config.checkpoint.restart, files);
+    s.writer =
+        TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity, extras);
+    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n",
+                config.checkpoint.restart.c_str(), header.steps, -header.tau, grid.size());
+  } else {
+    start_new(v);
+    s.writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list,
+                                             start, extent, times, meta, extras);
+  }
+  return s;
+}
+
 /// How every time-marching driver ends: a stopped run keeps its checkpoint and partial table and
 /// says where it stopped; a finished one writes the step history, commits the table (with its XDMF
 /// sidecar when `sidecar`) and publishes. Collective.
@@ -151,24 +187,8 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   const std::string identity = run_identity(problem, axes, o);
   const TableMetadata meta = time_dependent_metadata(problem, config, identity);
   const OwnedVec v = grid.create_vector();
-  SolveProgress from;
-  std::unique_ptr<TableWriter> writer;
-  if (!config.checkpoint.restart.empty()) {
-    const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
-    from = {header.tau, header.steps, header.next_snapshot};
-    // Checkpoints of schema-1 runs name no partial table: theirs was OUTPUT.tmp.
-    const std::string partial =
-        header.partial_table.empty()
-            ? files.table + ".tmp"
-            : partial_table_for(header.partial_table, config.checkpoint.restart, files);
-    writer = TableWriter::resume(comm, files.table, partial, axis_list, start, extent, times, identity);
-    PetscPrintf(comm, "resuming from %s at step %ld (t = %g) on %d ranks\n",
-                config.checkpoint.restart.c_str(), header.steps, -header.tau, grid.size());
-  } else {
-    solver.set_initial(v);
-    writer = std::make_unique<TableWriter>(comm, files.table, files.temporary(files.table), axis_list, start,
-                                           extent, times, meta);
-  }
+  auto [from, writer] = start_or_resume(comm, config, files, grid, identity, times, v, meta, {},
+                                        [&](Vec x) { solver.set_initial(x); });
   RunSession session(comm, config, files, {files.temporary(files.history), files.temporary(files.sidecar)});
   auto summary = solver.solve(
       v,
