@@ -35,9 +35,9 @@ void write_samples(const std::string& path, const rl::FollmerReport& r) {
     h5::Handle f = h5::file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
     HJB_CHECK(f.valid(), RuntimeError, "cannot create --output.samples " << tmp);
     const hsize_t d = static_cast<hsize_t>(r.dim);
-    write_matrix(f, "target", r.target.x, r.target.size(), d);
-    write_matrix(f, "exact", r.exact.x, r.exact.size(), d);
-    if (r.learned) write_matrix(f, "learned", r.learned_samples.x, r.learned_samples.size(), d);
+    write_matrix(f, "target", r.table_drift.target.x, r.table_drift.target.size(), d);
+    write_matrix(f, "exact", r.table_drift.end.x, r.table_drift.end.size(), d);
+    if (r.learned) write_matrix(f, "learned", r.learned_drift.end.x, r.learned_drift.end.size(), d);
     if (!r.log_density.empty()) {
       write_matrix(f, "log_density", r.log_density, static_cast<hsize_t>(r.axis_n[0]),
                    static_cast<hsize_t>(r.axis_n[1]));
@@ -79,9 +79,11 @@ int run_diffusion(const CommandContext& context) {
       "Euler-Maruyama steps per stored interval (the table's feedback linear in time between stored times)")(
       "train.seed", po::value(&train_seed)->default_value(train_seed),
       "seed of the network's initialisation, its training data and minibatches (the paths and targets "
-      "it is scored on follow --seed)")("train.steps",
-                                        po::value(&o.train_steps)->default_value(o.train_steps),
-                                        "Adam steps of denoising score matching (0: no learned drift)")(
+      "it is scored on follow --seed)")(
+      "train.seeds", po::value(&o.train_seeds)->default_value(o.train_seeds),
+      "networks to train, with seeds --train.seed, --train.seed + 1, ... (the first keeps the curve and "
+      "samples)")("train.steps", po::value(&o.train_steps)->default_value(o.train_steps),
+                  "Adam steps of denoising score matching (0: no learned drift)")(
       "train.batch", po::value(&o.batch)->default_value(o.batch), "minibatch size")(
       "train.hidden", po::value(&hidden_text)->default_value(hidden_text), "hidden layer widths (tanh)")(
       "train.learning_rate", po::value(&o.learning_rate)->default_value(o.learning_rate),
@@ -108,6 +110,7 @@ int run_diffusion(const CommandContext& context) {
   o.train_seed = train_seed;
   HJB_CHECK(!o.table.empty(), UsageError, "usage: hjbench diffusion --table T.h5 [options]");
   o.hidden = parse_sizes(hidden_text, "train.hidden");
+  HJB_CHECK(o.train_seeds >= 1, UsageError, "--train.seeds must be >= 1, got " << o.train_seeds);
   HJB_CHECK(o.train_steps >= 0, UsageError, "--train.steps must be >= 0, got " << o.train_steps);
   HJB_CHECK(o.batch >= 1, UsageError, "--train.batch must be >= 1, got " << o.batch);
   HJB_CHECK(o.repeats >= 2, UsageError, "--repeats must be >= 2, got " << o.repeats);
@@ -145,7 +148,12 @@ int run_diffusion(const CommandContext& context) {
       std::snprintf(what, sizeof what, "learned, %ld steps:", c.steps);
       print_score(what, c.score);
     }
-    print_score("learned (final):", r.learned_drift);
+    for (std::size_t i = 1; i < r.learned_seeds.size(); ++i) {
+      char what[64];
+      std::snprintf(what, sizeof what,
+                    "learned, train seed %llu:", static_cast<unsigned long long>(r.train_seed + i));
+      print_score(what, r.learned_seeds[i]);
+    }
   }
   if (!json_path.empty()) {
     write_output_json(json_path, rl::follmer_json(r));

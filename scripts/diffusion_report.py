@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Assembles OUTDIR/diffusion.json and the figures of scripts/diffusion.sh.
 
-usage: diffusion_report.py OUTDIR SECONDS "SIZES_1D" "SIZES_2D" SEEDS
+usage: diffusion_report.py OUTDIR SECONDS "SIZES_1D" "SIZES_2D"
 
 Reads the per-resolution reports (tables/follmer{1,2}d_N.json: the value error against the closed
 form), the 2-D and 4-D scores (diffusion2d.json, diffusion4d.json of `hjbench diffusion`) and the 2-D
@@ -63,14 +63,14 @@ def main():
     result["observed_order"] = conv2[-1]["observed_order"]
     result["convergence"] = {"1d": conv1, "2d": conv2}
     result["4d"] = keys(r4)
-    # The learned drift over training seeds (seed 1 is the main run).
-    runs = [r2] + [json.load(open(f"{out}/diffusion2d_seed{s}.json")) for s in range(2, int(sys.argv[5]) + 1)]
-    kl = [r["learned"]["path_kl"]["mean"] for r in runs]
+    # The learned drift over training seeds (hjbench diffusion --train.seeds; the first is the main run).
+    runs = [x["score"] for x in r2["learned_seeds"]]
+    kl = [x["path_kl"]["mean"] for x in runs]
     result["learned_over_seeds"] = {
         "seeds": len(runs), "path_kl": kl, "path_kl_mean": float(np.mean(kl)),
         "path_kl_sd": float(np.std(kl, ddof=1)) if len(kl) > 1 else None,
-        "drift_l2": [r["learned"]["drift_l2"]["value"] for r in runs],
-        "energy_distance": [r["learned"]["energy_distance"] for r in runs]}
+        "drift_l2": [x["drift_l2"]["value"] for x in runs],
+        "energy_distance": [x["energy_distance"] for x in runs]}
     with open(f"{out}/diffusion.json", "w") as f:
         json.dump(result, f, indent=1)
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "rl_baselines/agents/score.hpp"
 
 namespace hjb::rl::diffusion {
 
@@ -87,16 +88,11 @@ NoiseFloor noise_floor(const std::function<Samples(std::size_t n, std::mt19937_6
     const Samples a = draw(n, rng), b = draw(n, rng);
     values.push_back(energy_distance(a, b));
   }
-  std::sort(values.begin(), values.end());
   NoiseFloor f;
   f.repeats = repeats;
   f.size = n;
   for (double v : values) f.mean += v / repeats;
-  // The empirical 95th percentile (linear interpolation between order statistics).
-  const double pos = 0.95 * (repeats - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const double w = pos - static_cast<double>(lo);
-  f.q95 = lo + 1 < values.size() ? (1 - w) * values[lo] + w * values[lo + 1] : values[lo];
+  f.q95 = quantile(values, 0.95);
   return f;
 }
 

@@ -19,48 +19,34 @@ namespace {
 using diffusion::BatchDrift;
 using diffusion::Samples;
 
-/// The table's feedback u* at stored time s = 1 + t_k, interpolated multilinearly in space.
+/// The table's feedback u* at stored time s = 1 + t_k (snapshot k holds t = -k / K), interpolated
+/// multilinearly in space and linearly in s between stored times.
 template <int D>
 class TableDrift {
  public:
   TableDrift(const Table& table, const std::string& path)
-      : m_steps(static_cast<int>(table.times.size()) - 1) {
-    for (int a = 0; a < D; ++a) m_axes[a] = table.axes[a];
+      : m_steps(static_cast<int>(table.times.size()) - 1), m_axes(table.axes) {
     for (int k = 0; k <= m_steps; ++k)
       for (int j = 0; j < D; ++j) m_u.push_back(read_table_dataset(path, table_snapshot_feedback_name(k, j)));
   }
-  /// Snapshot k holds t = -k / K, i.e. s = 1 - k / K; between two stored times the feedback is
-  /// interpolated linearly in s (exactly a stored one at a stored time).
   void operator()(double s, const std::vector<double>& x, std::vector<double>& u) const {
-    const double kf = std::clamp((1.0 - s) * m_steps, 0.0, static_cast<double>(m_steps));
-    int k0 = static_cast<int>(std::floor(kf));
-    double frac = kf - k0;
-    if (frac < 1e-9 || k0 == m_steps) frac = 0.0;
-    if (1.0 - frac < 1e-9) {
-      k0 += 1;
-      frac = 0.0;
-    }
-    u.assign(x.size(), 0.0);
-    for (std::size_t i = 0; i < x.size() / D; ++i) {
-      std::array<double, D> p;
-      for (int a = 0; a < D; ++a) p[a] = x[i * D + a];
-      const CellWeights<D> cell = cell_weights<D>(m_axes, p);
-      for (int c = 0; c < CellWeights<D>::corners; ++c) {
-        if (cell.weight[c] == 0.0) continue;
-        std::int64_t node = 0;
-        for (int a = 0; a < D; ++a) node = node * m_axes[a].n + cell.node[c][a];
-        for (int j = 0; j < D; ++j) {
-          double v = m_u[k0 * D + j][node];
-          if (frac > 0.0) v = (1.0 - frac) * v + frac * m_u[(k0 + 1) * D + j][node];
-          u[i * D + j] += cell.weight[c] * v;
-        }
+    double kf = std::clamp((1.0 - s) * m_steps, 0.0, static_cast<double>(m_steps));
+    if (std::abs(kf - std::round(kf)) < 1e-9) kf = std::round(kf);  // a stored time, up to rounding
+    const int k0 = std::min(static_cast<int>(kf), m_steps - 1);
+    const double frac = kf - k0;
+    u.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); i += D)
+      for (int j = 0; j < D; ++j) {
+        const double before = interpolate_table(m_axes, m_u[k0 * D + j], &x[i]);
+        u[i + j] = frac == 0.0 ? before
+                               : (1.0 - frac) * before +
+                                     frac * interpolate_table(m_axes, m_u[(k0 + 1) * D + j], &x[i]);
       }
-    }
   }
 
  private:
   int m_steps;
-  std::array<Axis, D> m_axes;
+  std::vector<Axis> m_axes;
   std::vector<std::vector<double>> m_u;  ///< [k * D + j]: component j at snapshot k
 };
 
@@ -101,7 +87,9 @@ DriftScore score_drift(const problems::Follmer<D>& problem, const BatchDrift& dr
   score.drift_l2_low = std::sqrt(std::max(0.0, score.drift_sq.ci_low));
   score.drift_l2_high = std::sqrt(score.drift_sq.ci_high);
   std::mt19937_64 rng(seed + 3);
-  score.energy_distance = diffusion::energy_distance(p.end, target_samples(problem, n, rng));
+  score.end = p.end;
+  score.target = target_samples(problem, n, rng);
+  score.energy_distance = diffusion::energy_distance(score.end, score.target);
   return score;
 }
 
@@ -127,10 +115,14 @@ BatchDrift learned_drift(const Mlp& net) {
 /// drift-matching objective E_{s ~ U[0, 1 - 1/K]} |u_theta(s, X_s) - (Y - X_s) / (1 - s)|^2 (whose
 /// minimiser is u*, and which equals 2 sigma^2 KL(P* || P^theta) plus a constant): r = 1 - s is drawn
 /// half uniformly on [1/K, 1], half with density ~ 1/r^2 (where the drift is stiff), each sample
-/// weighted by the ratio of the objective's density to that proposal.
+/// weighted by the ratio of the objective's density to that proposal. Returns the trained network's
+/// score; with `curve`, also scores it at log-spaced steps (the last is train_steps: the returned
+/// score). Every score uses the same paths' noise (seed + 300), so the curve's points differ by the
+/// network only.
 template <int D>
-void train(const problems::Follmer<D>& problem, const FollmerOptions& o, int steps_k, FollmerReport& report) {
-  std::mt19937_64 rng(o.seed + 100 + o.train_seed);
+DriftScore train(const problems::Follmer<D>& problem, const FollmerOptions& o, int steps_k,
+                 std::uint64_t train_seed, std::vector<CurvePoint>* curve) {
+  std::mt19937_64 rng(o.seed + 100 + train_seed);
   std::vector<int> sizes{D + 1};
   sizes.insert(sizes.end(), o.hidden.begin(), o.hidden.end());
   sizes.push_back(D);
@@ -144,22 +136,23 @@ void train(const problems::Follmer<D>& problem, const FollmerOptions& o, int ste
   std::uniform_int_distribution<std::size_t> pick(0, data.size() - 1);
   std::normal_distribution<double> z(0.0, 1.0);
   const double k = steps_k, r_min = 1.0 / k, sigma = problem.sigma;
-  // Evaluations log-spaced up to train_steps.
+  // Evaluations log-spaced from 100 steps (or fewer) to train_steps.
   std::vector<long> at;
   const double first = std::min(100.0, static_cast<double>(o.train_steps));
-  for (int c = 1; c <= o.curve_points; ++c) {
-    const double f = o.curve_points == 1 ? 1.0 : static_cast<double>(c - 1) / (o.curve_points - 1);
+  const int points = curve ? o.curve_points : 1;
+  for (int c = 1; c <= points; ++c) {
+    const double f = points == 1 ? 1.0 : static_cast<double>(c - 1) / (points - 1);
     const long step = std::lround(first * std::pow(static_cast<double>(o.train_steps) / first, f));
     if (at.empty() || step > at.back()) at.push_back(step);
   }
   Matrix in(D + 1, o.batch), target(D, o.batch), grad(D, o.batch);
+  std::vector<double> weight(static_cast<std::size_t>(o.batch)), recent;
   MlpWorkspace ws;
-  std::vector<double> recent;
   const auto start = std::chrono::steady_clock::now();
   std::size_t next = 0;
+  DriftScore last;
   for (long step = 1; step <= o.train_steps; ++step) {
     double loss = 0.0;
-    std::vector<double> weight(static_cast<std::size_t>(o.batch));
     for (int b = 0; b < o.batch; ++b) {
       const double r =
           unit(rng) < 0.5 ? r_min + (1.0 - r_min) * unit(rng) : 1.0 / (k - unit(rng) * (k - 1.0));
@@ -189,19 +182,20 @@ void train(const problems::Follmer<D>& problem, const FollmerOptions& o, int ste
     if (recent.size() > 100) recent.erase(recent.begin());
     if (next < at.size() && step == at[next]) {
       ++next;
-      CurvePoint point;
-      point.steps = step;
-      for (double l : recent) point.loss += l / static_cast<double>(recent.size());
-      point.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      point.score = score_drift(problem, learned_drift<D>(net), steps_k, o.samples, o.seed + 500);
-      report.curve.push_back(point);
+      last = score_drift(problem, learned_drift<D>(net), steps_k, o.samples, o.seed + 300);
+      if (curve) {
+        CurvePoint point;
+        point.steps = step;
+        for (double l : recent) point.loss += l / static_cast<double>(recent.size());
+        point.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        point.score = last;
+        point.score.end.x.clear();  // the curve keeps numbers only
+        point.score.target.x.clear();
+        curve->push_back(point);
+      }
     }
   }
-  report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.learned = true;
-  const BatchDrift drift = learned_drift<D>(net);
-  report.learned_drift = score_drift(problem, drift, steps_k, o.samples, o.seed + 300);
-  report.learned_samples = diffusion::euler_maruyama(D, sigma, steps_k, o.samples, o.seed + 300, drift).end;
+  return last;
 }
 
 template <int D>
@@ -211,6 +205,7 @@ FollmerReport score(const Table& table, const FollmerOptions& o) {
   report.dim = D;
   report.samples = o.samples;
   report.seed = o.seed;
+  report.train_seed = o.train_seed;
   report.inner = o.inner;
   problems::Follmer<D> problem;
   problem.visit_parameters([&](const char* name, double& value) {
@@ -269,15 +264,18 @@ FollmerReport score(const Table& table, const FollmerOptions& o) {
   auto draw = [&problem](std::size_t n, std::mt19937_64& rng) { return target_samples(problem, n, rng); };
   report.floor = diffusion::noise_floor(draw, o.samples, o.repeats, o.seed + 200);
   const TableDrift<D> table_reader(table, o.table);
-  const BatchDrift table_drift = std::cref(table_reader);
-  report.table_drift = score_drift<D>(problem, table_drift, em_steps, o.samples, o.seed);
-  report.exact = diffusion::euler_maruyama(D, problem.sigma, em_steps, o.samples, o.seed, table_drift).end;
-  std::mt19937_64 rng(o.seed + 3);
-  report.target = target_samples(problem, o.samples, rng);  // the sample the exact sampler was compared with
+  report.table_drift = score_drift<D>(problem, std::cref(table_reader), em_steps, o.samples, o.seed);
   const Samples closed =
       diffusion::euler_maruyama(D, problem.sigma, em_steps, o.samples, o.seed, exact_drift(problem)).end;
-  report.closed_form_energy_distance = diffusion::energy_distance(closed, report.target);
-  if (o.train_steps > 0) train(problem, o, em_steps, report);
+  report.closed_form_energy_distance = diffusion::energy_distance(closed, report.table_drift.target);
+  if (o.train_steps == 0) return report;
+  const auto start = std::chrono::steady_clock::now();
+  report.learned_drift = train(problem, o, em_steps, o.train_seed, &report.curve);
+  report.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.learned = true;
+  report.learned_seeds.push_back(report.learned_drift);
+  for (int k = 1; k < o.train_seeds; ++k)
+    report.learned_seeds.push_back(train<D>(problem, o, em_steps, o.train_seed + k, nullptr));
   return report;
 }
 
@@ -340,6 +338,10 @@ std::string follmer_json(const FollmerReport& r) {
          << ", \"loss\": " << json_number(r.curve[i].loss)
          << ", \"seconds\": " << json_number(r.curve[i].seconds)
          << ", \"score\": " << drift_json(r.curve[i].score) << "}";
+    os << "],\n \"learned_seeds\": [";
+    for (std::size_t i = 0; i < r.learned_seeds.size(); ++i)
+      os << (i ? ",\n   " : "\n   ") << "{\"train_seed\": " << r.train_seed + i
+         << ", \"score\": " << drift_json(r.learned_seeds[i]) << "}";
     os << "]";
   }
   os << "}\n";

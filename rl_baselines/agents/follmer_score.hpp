@@ -29,7 +29,8 @@ struct FollmerOptions {
   double inner = 4.5;    ///< the value error's box: |x_i| <= inner
   int substeps = 1;      ///< Euler–Maruyama steps per stored interval (the feedback linear in time between)
   long train_steps = 0;  ///< 0: no learned drift
-  std::uint64_t train_seed = 1;  ///< the network's initialisation, training data and minibatches
+  std::uint64_t train_seed = 1;  ///< the first network's initialisation, training data and minibatches
+  int train_seeds = 1;           ///< networks trained, with seeds train_seed, train_seed + 1, ...
   int batch = 256;
   std::vector<int> hidden{64, 64};
   double learning_rate = 1e-3;
@@ -43,7 +44,8 @@ struct DriftScore {
   SampleSummary drift_sq;                      ///< per path: integral |u - u*|^2 ds
   double drift_l2 = 0;                         ///< sqrt(mean drift_sq)
   double drift_l2_low = 0, drift_l2_high = 0;  ///< sqrt of drift_sq's interval ends
-  double energy_distance = 0;  ///< end points against an independent target sample of the same size
+  double energy_distance = 0;      ///< end points against an independent target sample of the same size
+  diffusion::Samples end, target;  ///< the paths' end points and that target sample
 };
 
 struct CurvePoint {
@@ -58,7 +60,7 @@ struct FollmerReport {
   int dim = 0, em_steps = 0;
   double sigma = 1, inner = 0;
   std::size_t samples = 0;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0, train_seed = 1;
   double value_error_mean = 0, value_error_max = 0;
   long value_error_points = 0;
   diffusion::NoiseFloor floor;
@@ -67,10 +69,11 @@ struct FollmerReport {
   /// Euler–Maruyama step's own part of the exact sampler's distance.
   double closed_form_energy_distance = 0;
   bool learned = false;
-  DriftScore learned_drift;
+  DriftScore learned_drift;  ///< the first network (train_seed), whose curve and samples are kept
   std::vector<CurvePoint> curve;
   double train_seconds = 0;
-  diffusion::Samples target, exact, learned_samples;
+  std::vector<DriftScore> learned_seeds;  ///< every network, train_seed first (the same paths' noise)
+
   /// 2-D tables: the target's log density on the table's nodes (row-major), for figures.
   std::vector<double> log_density;
   std::vector<double> axis_lo, axis_hi;

@@ -25,14 +25,6 @@ auto table_feedback_controller(const ValueTable& table) {
   };
 }
 
-double quantile(std::vector<double> sorted_copy, double q) {
-  std::sort(sorted_copy.begin(), sorted_copy.end());
-  const double pos = q * static_cast<double>(sorted_copy.size() - 1);
-  const std::size_t i = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t j = std::min(i + 1, sorted_copy.size() - 1);
-  return sorted_copy[i] + (pos - static_cast<double>(i)) * (sorted_copy[j] - sorted_copy[i]);
-}
-
 /// Runs a controller from the environment's current state: the episode return (rewards up to the
 /// episode limit or a terminal state) and the discounted cost continued past the limit until
 /// gamma^k < 1e-10 (or a terminal state); `visit` sees every state before its step inside the episode.
@@ -426,6 +418,14 @@ GapTracker::Point GapTracker::measure(const Controller& controller) const {
   const SampleSummary r = summarize(returns, 0.95, 0), c = summarize(gap_cost, 0.95, 0),
                       g = summarize(gap_return, 0.95, 0);  // no bootstrap: mean and SE only
   return {r.mean, r.standard_error, c.mean, c.standard_error, g.mean, g.standard_error};
+}
+
+double quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double pos = q * static_cast<double>(values.size() - 1);
+  const std::size_t i = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t j = std::min(i + 1, values.size() - 1);
+  return values[i] + (pos - static_cast<double>(i)) * (values[j] - values[i]);
 }
 
 }  // namespace hjb::rl

@@ -32,6 +32,9 @@ struct SampleSummary {
   Worse worse = Worse::larger;
 };
 
+/// The q-quantile of a non-empty sample (linear interpolation between order statistics).
+double quantile(std::vector<double> values, double q);
+
 /// `resamples` bootstrap resamples drawn with a generator seeded by `seed` (deterministic).
 SampleSummary summarize(const std::vector<double>& sample, double confidence = 0.95, int resamples = 2000,
                         std::uint64_t seed = 1, Worse worse = Worse::larger);
