@@ -21,6 +21,7 @@ enum class HaloShape { faces, full };
 enum class BoundaryCondition {
   extrapolate,                 ///< linear extrapolation with the slope at the end
   extrapolate_away_from_zero,  ///< same magnitude of slope, sign chosen to move away from zero
+  reflect,                     ///< every ghost equals the boundary node (a move out stays: zero slope)
 };
 
 template <int D>
@@ -110,7 +111,8 @@ class HaloExchange {
 
   /// Fills the face ghosts beyond non-periodic domain boundaries (pointwise, no communication).
   /// Ghost k cells outside uses the two nodes next to the boundary: v_b + k s, where s = v_b - v_in
-  /// (extrapolate) or s = sign(v_b) |v_b - v_in| (away from zero, as hj_reachability does).
+  /// (extrapolate), s = sign(v_b) |v_b - v_in| (away from zero, as hj_reachability does) or s = 0
+  /// (reflect).
   void fill_boundary(double* padded, BoundaryCondition bc) const {
     for (int a = 0; a < D; ++a) {
       if (m_grid.axis(a).periodic) continue;
@@ -146,6 +148,7 @@ class HaloExchange {
  private:
   static double boundary_slope(double boundary, double inner, BoundaryCondition bc) {
     if (bc == BoundaryCondition::extrapolate) return boundary - inner;
+    if (bc == BoundaryCondition::reflect) return 0.0;
     const double sign = (boundary > 0.0) - (boundary < 0.0);
     return sign * std::abs(boundary - inner);
   }

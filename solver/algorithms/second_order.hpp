@@ -148,18 +148,18 @@ class SecondOrderSolver {
   /// not finite). Collective (halo exchange).
   double evaluate_rate(Vec v) {
     m_halo.exchange(v, m_padded.data());
+    // Reflection at the box's faces: the move out is replaced by staying (the ghost beyond is the
+    // node itself), which keeps every chain weight non-negative whatever the drift.
+    m_halo.fill_boundary(m_padded.data(), BoundaryCondition::reflect);
     double max_rate = 0.0;
     bool finite = true;
-    for_each_owned([&](std::int64_t l, std::int64_t p, const std::array<double, D>& x, const Index<D>& g) {
+    for_each_owned([&](std::int64_t l, std::int64_t p, const std::array<double, D>& x, const Index<D>&) {
       const auto b = m_problem.reference_drift(x);
       double rate = m_problem.state_cost(x), cfl = 0.0;
       for (int a = 0; a < D; ++a) {
-        // Reflection at the box's faces: the move out is replaced by staying (the neighbour beyond
-        // is the node itself), which keeps every chain weight non-negative whatever the drift.
         const std::int64_t s = m_halo.stride()[a];
-        const double vm = g[a] == 0 ? m_padded[p] : m_padded[p - s];
-        const double vp = g[a] == m_grid.axis(a).n - 1 ? m_padded[p] : m_padded[p + s];
-        const auto r = kernels::second_order_axis(vm, m_padded[p], vp, m_inv_spacing[a], m_s2, b[a]);
+        const auto r = kernels::second_order_axis(m_padded[p - s], m_padded[p], m_padded[p + s],
+                                                  m_inv_spacing[a], m_s2, b[a]);
         rate += r.rate;
         cfl += r.cfl;
       }

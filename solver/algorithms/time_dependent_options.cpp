@@ -87,7 +87,8 @@ constexpr std::pair<const char*, Dissipation> dissipation_names[] = {{"local", D
                                                                      {"global", Dissipation::global}};
 constexpr std::pair<const char*, BoundaryCondition> boundary_names[] = {
     {"extrapolate", BoundaryCondition::extrapolate},
-    {"extrapolate_away_from_zero", BoundaryCondition::extrapolate_away_from_zero}};
+    {"extrapolate_away_from_zero", BoundaryCondition::extrapolate_away_from_zero},
+    {"reflect", BoundaryCondition::reflect}};
 constexpr std::pair<const char*, ReachMode> mode_names[] = {{"brs", ReachMode::set},
                                                             {"brt", ReachMode::tube}};
 }  // namespace

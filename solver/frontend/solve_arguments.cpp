@@ -90,7 +90,7 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
       "costate's optimal input is always added)")(
       "scheme.boundary", po::value(&text.boundary)->default_value("extrapolate_away_from_zero"),
-      "ghost values at non-periodic boundaries: extrapolate or extrapolate_away_from_zero");
+      "ghost values at non-periodic boundaries: extrapolate, extrapolate_away_from_zero or reflect");
   po::options_description solve("Solve and output");
   solve.add_options()("solve.mode", po::value(&text.mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(

@@ -134,6 +134,22 @@ void check_boundary_extrapolation() {
     ++checked;
   }
   EXPECT_LT(max_over_ranks(err), 1e-12);
+  // Reflection: every ghost below the first node equals that node's value.
+  halo.exchange(v, padded.data());
+  halo.fill_boundary(padded.data(), BoundaryCondition::reflect);
+  double reflect_err = 0.0;
+  for (int a = 0; a < D; ++a) {
+    if (grid.axis(a).periodic || grid.owned_start()[a] != 0) continue;
+    std::int64_t node = 0, ghost1 = 0, ghost2 = 0;
+    for (int b = 0; b < D; ++b) {
+      node += 2 * halo.stride()[b];
+      ghost1 += (b == a ? 1 : 2) * halo.stride()[b];
+      ghost2 += (b == a ? 0 : 2) * halo.stride()[b];
+    }
+    reflect_err = std::max(
+        {reflect_err, std::abs(padded[ghost1] - padded[node]), std::abs(padded[ghost2] - padded[node])});
+  }
+  EXPECT_EQ(max_over_ranks(reflect_err), 0.0);
 }
 
 template <int D>
