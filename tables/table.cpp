@@ -85,58 +85,87 @@ std::vector<T> read_array(hid_t file, const std::string& name, hid_t memory_type
   return data;
 }
 
+/// The header of an open table (read_table_header, read_table).
+TableHeader read_header(hid_t f, const std::string& path) {
+  TableHeader h;
+  AttributeReader root{&h.strings, &h.numbers};
+  hsize_t idx = 0;
+  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
+  h.sparse = h.strings.count("grid_type") && h.strings.at("grid_type") == "sparse";
+  HJB_CHECK(h.sparse || h.numbers.count("schema_version"), ValidationError,
+            path << ": not an hjbench table (no schema_version attribute)");
+  // Schema 2 records completion; a schema-1 file was only ever published complete.
+  h.complete = !h.strings.count("complete") || h.strings.at("complete") == "yes";
+  const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
+  if (problem.valid()) {
+    AttributeReader pr{nullptr, &h.problem_parameters};
+    idx = 0;
+    H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
+  }
+  std::ostringstream grid;
+  if (h.sparse) {
+    const Handle sg = group(H5Gopen2(f, "sparse", H5P_DEFAULT));
+    HJB_CHECK(sg.valid(), ValidationError, path << ": not an hjbench sparse table (/sparse missing)");
+    h.dimension = static_cast<int>(read_number_attribute(sg, "dimension").value_or(0));
+    const Handle ds = dataset(H5Dopen2(f, "value/nodal", H5P_DEFAULT));
+    HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench sparse table (/value/nodal missing)");
+    h.nodes = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(ds)));
+    grid << "sparse level " << read_number_attribute(sg, "level").value_or(0) << ", " << h.nodes << " nodes";
+  } else {
+    // Axis order is recorded in the root attribute "axes" (comma-separated names).
+    HJB_CHECK(h.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
+    std::stringstream names(h.strings.at("axes"));
+    std::string name, shape, box;
+    h.nodes = 1;
+    while (std::getline(names, name, ',')) {
+      const Handle axis = dataset(H5Dopen2(f, ("axes/" + name).c_str(), H5P_DEFAULT));
+      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
+      Axis ax;
+      ax.name = name;
+      ax.n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
+      ax.lo = read_number_attribute(axis, "lo").value_or(0);
+      ax.hi = read_number_attribute(axis, "hi").value_or(0);
+      ax.periodic = read_number_attribute(axis, "periodic").value_or(0) != 0.0;
+      h.axes.push_back(ax);
+      std::ostringstream one;
+      one << name << " [" << ax.lo << ", " << ax.hi << "]";
+      shape += (shape.empty() ? "" : "x") + std::to_string(ax.n);
+      box += (box.empty() ? "" : " x ") + one.str();
+      h.nodes *= ax.n;
+    }
+    h.dimension = static_cast<int>(h.axes.size());
+    grid << "tensor " << shape << " on " << box;
+  }
+  h.grid = grid.str();
+  return h;
+}
+
 }  // namespace
 
 Table read_table(const std::string& path) {
   const Handle file = open_for_reading(path);
   Table t;
   {
-    AttributeReader root{&t.strings, &t.numbers};
-    hsize_t idx = 0;
-    H5Aiterate2(file, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
-    HJB_CHECK(t.numbers.count("schema_version"), ValidationError,
-              path << ": not an hjbench table (no schema_version attribute)");
+    TableHeader h = read_header(file, path);
     HJB_CHECK(
-        !t.strings.count("grid_type") || t.strings.at("grid_type") != "sparse", ValidationError,
+        !h.sparse, ValidationError,
         path << ": a sparse-grid table, where a tensor-grid table is needed (hjbench info describes it)");
+    t.strings = std::move(h.strings);
+    t.numbers = std::move(h.numbers);
+    t.problem_parameters = std::move(h.problem_parameters);
+    t.axes = std::move(h.axes);
+    t.complete = h.complete;
     t.schema_version = static_cast<int>(t.numbers["schema_version"]);
     HJB_CHECK(t.schema_version >= 1 && t.schema_version <= table_schema_version, ValidationError,
               path << ": table schema version " << t.numbers["schema_version"]
                    << " is not one this hjbench reads (1 to " << table_schema_version
                    << "); a newer hjbench wrote it, or the file is corrupt");
-    // Schema 2 records completion; a schema-1 file was only ever published complete.
-    t.complete = !t.strings.count("complete") || t.strings["complete"] == "yes";
-    const Handle problem = group(H5Gopen2(file, "problem", H5P_DEFAULT));
-    if (problem.valid()) {
-      AttributeReader pr{nullptr, &t.problem_parameters};
-      idx = 0;
-      H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
-    }
     t.times = read_dataset(file, "time", path);
     int rank = 0;
     {
       const Handle ds = dataset(H5Dopen2(file, "value/snapshot_0000", H5P_DEFAULT));
       HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench table (no /value/snapshot_0000)");
       rank = H5Sget_simple_extent_ndims(dataspace(H5Dget_space(ds)));
-    }
-    // Axis order is recorded in the root attribute "axes" (comma-separated names).
-    HJB_CHECK(t.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
-    std::stringstream names(t.strings["axes"]);
-    std::string name;
-    while (std::getline(names, name, ',')) {
-      Axis ax;
-      ax.name = name;
-      std::map<std::string, double> attrs;
-      const Handle axis = dataset(H5Dopen2(file, ("axes/" + name).c_str(), H5P_DEFAULT));
-      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
-      AttributeReader ar{nullptr, &attrs};
-      idx = 0;
-      H5Aiterate2(axis, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &ar);
-      ax.n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
-      ax.lo = attrs["lo"];
-      ax.hi = attrs["hi"];
-      ax.periodic = attrs["periodic"] != 0.0;
-      t.axes.push_back(ax);
     }
     HJB_CHECK(static_cast<int>(t.axes.size()) == rank, ValidationError,
               path << ": axes attribute lists " << t.axes.size() << " axes but the values have " << rank);
@@ -226,50 +255,7 @@ std::string describe_table(const Table& t, const std::string& path) {
 
 TableHeader read_table_header(const std::string& path) {
   const Handle f = open_for_reading(path);
-  TableHeader h;
-  AttributeReader root{&h.strings, &h.numbers};
-  hsize_t idx = 0;
-  H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &root);
-  h.sparse = h.strings.count("grid_type") && h.strings.at("grid_type") == "sparse";
-  HJB_CHECK(h.sparse || h.numbers.count("schema_version"), ValidationError,
-            path << ": not an hjbench table (no schema_version attribute)");
-  h.complete = !h.strings.count("complete") || h.strings.at("complete") == "yes";
-  const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
-  if (problem.valid()) {
-    AttributeReader pr{nullptr, &h.problem_parameters};
-    idx = 0;
-    H5Aiterate2(problem, H5_INDEX_NAME, H5_ITER_INC, &idx, &AttributeReader::visit, &pr);
-  }
-  std::ostringstream grid;
-  if (h.sparse) {
-    const Handle sg = group(H5Gopen2(f, "sparse", H5P_DEFAULT));
-    HJB_CHECK(sg.valid(), ValidationError, path << ": not an hjbench sparse table (/sparse missing)");
-    h.dimension = static_cast<int>(read_number_attribute(sg, "dimension").value_or(0));
-    const Handle ds = dataset(H5Dopen2(f, "value/nodal", H5P_DEFAULT));
-    HJB_CHECK(ds.valid(), ValidationError, path << ": not an hjbench sparse table (/value/nodal missing)");
-    h.nodes = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(ds)));
-    grid << "sparse level " << read_number_attribute(sg, "level").value_or(0) << ", " << h.nodes << " nodes";
-  } else {
-    HJB_CHECK(h.strings.count("axes"), ValidationError, path << ": not an hjbench table (no axes attribute)");
-    std::stringstream names(h.strings.at("axes"));
-    std::string name, shape, box;
-    h.nodes = 1;
-    while (std::getline(names, name, ',')) {
-      const Handle axis = dataset(H5Dopen2(f, ("axes/" + name).c_str(), H5P_DEFAULT));
-      HJB_CHECK(axis.valid(), ValidationError, path << ": axis dataset /axes/" << name << " missing");
-      const long long n = H5Sget_simple_extent_npoints(dataspace(H5Dget_space(axis)));
-      std::ostringstream one;
-      one << name << " [" << read_number_attribute(axis, "lo").value_or(0) << ", "
-          << read_number_attribute(axis, "hi").value_or(0) << "]";
-      shape += (shape.empty() ? "" : "x") + std::to_string(n);
-      box += (box.empty() ? "" : " x ") + one.str();
-      h.nodes *= n;
-      ++h.dimension;
-    }
-    grid << "tensor " << shape << " on " << box;
-  }
-  h.grid = grid.str();
-  return h;
+  return read_header(f, path);
 }
 
 bool is_sparse_table(const std::string& path) {

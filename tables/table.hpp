@@ -71,7 +71,8 @@ struct TableHeader {
   bool sparse = false, complete = true;
   int dimension = 0;
   long long nodes = 0;
-  std::string grid;  ///< "tensor 101x101 on [lo, hi] x ..." or "sparse level L, N nodes"
+  std::vector<Axis> axes;  ///< tensor tables
+  std::string grid;        ///< "tensor 101x101 on [lo, hi] x ..." or "sparse level L, N nodes"
 };
 /// Reads a table's header (serial). Throws ValidationError naming the path when it is not an
 /// hjbench table (tensor or sparse).
