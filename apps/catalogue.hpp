@@ -4,9 +4,12 @@
 // tables under a directory (JSON for people and tools, HDF5 with external links for h5py and hjbench).
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "apps/command_support.hpp"
 
 namespace hjb::apps {
 
@@ -48,9 +51,7 @@ struct IndexEntry {
   std::map<std::string, double> parameters;
   double wall_seconds = -1;  ///< summed over the attempts of a sweep job (-1: unknown)
   int attempts = 0;
-  bool has_bracket = false;  ///< an optimum.json of the same problem beside the table
-  double lower = 0, lower_se = 0, upper = 0;
-  std::string upper_kind;
+  std::optional<Bracket> bracket;  ///< an optimum.json of the same problem beside the table
   std::string command_line, version, run_identity;
 };
 

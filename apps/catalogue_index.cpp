@@ -42,12 +42,7 @@ void read_bracket_beside(const fs::path& table, IndexEntry& e) {
   const fs::path optimum = table.parent_path() / "optimum.json";
   if (!fs::is_regular_file(optimum)) return;
   try {
-    const Bracket b = read_bracket(optimum.string(), e.problem);
-    e.has_bracket = true;
-    e.lower = b.lower;
-    e.lower_se = b.lower_se;
-    e.upper = b.upper;
-    e.upper_kind = b.upper_kind;
+    e.bracket = read_bracket(optimum.string(), e.problem);
   } catch (const Error&) {  // another problem's, or not an episode-return bracket
   }
 }
@@ -108,10 +103,11 @@ void write_index(const std::string& dir, const std::vector<IndexEntry>& entries)
     for (const auto& [name, value] : e.parameters)
       json << (k++ ? ", " : "") << rl::json_string(name) << ": " << rl::json_number(value);
     json << "}, \"bracket\": ";
-    if (e.has_bracket)
-      json << "{\"lower\": " << rl::json_number(e.lower) << ", \"lower_se\": " << rl::json_number(e.lower_se)
-           << ", \"upper\": " << rl::json_number(e.upper)
-           << ", \"upper_kind\": " << rl::json_string(e.upper_kind) << "}";
+    if (e.bracket)
+      json << "{\"lower\": " << rl::json_number(e.bracket->lower)
+           << ", \"lower_se\": " << rl::json_number(e.bracket->lower_se)
+           << ", \"upper\": " << rl::json_number(e.bracket->upper)
+           << ", \"upper_kind\": " << rl::json_string(e.bracket->upper_kind) << "}";
     else
       json << "null";
     json << ", \"wall_seconds\": " << (e.wall_seconds >= 0 ? rl::json_number(e.wall_seconds) : "null")
@@ -141,18 +137,19 @@ void write_index(const std::string& dir, const std::vector<IndexEntry>& entries)
                                                                    {"grid", e.grid},
                                                                    {"command_line", e.command_line},
                                                                    {"project_version", e.version},
-                                                                   {"run_identity", e.run_identity},
-                                                                   {"upper_kind", e.upper_kind}})
+                                                                   {"run_identity", e.run_identity}})
         h5::write_string_attribute(g, k, v);
       for (const auto& [k, v] : std::map<std::string, double>{{"dimension", e.dimension},
                                                               {"nodes", static_cast<double>(e.nodes)},
                                                               {"wall_seconds", e.wall_seconds},
-                                                              {"attempts", e.attempts},
-                                                              {"has_bracket", e.has_bracket ? 1.0 : 0.0},
-                                                              {"lower", e.lower},
-                                                              {"lower_se", e.lower_se},
-                                                              {"upper", e.upper}})
+                                                              {"attempts", e.attempts}})
         h5::write_number_attribute(g, k, v);
+      if (e.bracket) {  // the bracket's attributes only where there is one
+        h5::write_number_attribute(g, "lower", e.bracket->lower);
+        h5::write_number_attribute(g, "lower_se", e.bracket->lower_se);
+        h5::write_number_attribute(g, "upper", e.bracket->upper);
+        h5::write_string_attribute(g, "upper_kind", e.bracket->upper_kind);
+      }
       const h5::Handle p = h5::group(h5::check_id(
           H5Gcreate2(g, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create parameters"));
       for (const auto& [k, v] : e.parameters) h5::write_number_attribute(p, k, v);
@@ -195,15 +192,13 @@ std::vector<IndexEntry> read_index(const std::string& dir) {
     e.command_line = text("command_line");
     e.version = text("project_version");
     e.run_identity = text("run_identity");
-    e.upper_kind = text("upper_kind");
     e.dimension = static_cast<int>(number("dimension"));
     e.nodes = static_cast<long long>(number("nodes"));
     e.wall_seconds = number("wall_seconds");
     e.attempts = static_cast<int>(number("attempts"));
-    e.has_bracket = number("has_bracket") != 0;
-    e.lower = number("lower");
-    e.lower_se = number("lower_se");
-    e.upper = number("upper");
+    if (h5::read_number_attribute(g, "lower"))
+      e.bracket =
+          Bracket{number("lower"), number("lower_se"), number("upper"), text("upper_kind"), "episode"};
     const h5::Handle p = h5::group(H5Gopen2(g, "parameters", H5P_DEFAULT));
     if (p.valid()) {
       std::map<std::string, std::string> ignored;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "apps/catalogue.hpp"
+#include "apps/command_support.hpp"
 #include "core/error.hpp"
 #include "rl_baselines/agents/score.hpp"
 #include "solver/frontend/problem_registry.hpp"
@@ -33,24 +34,6 @@ std::string quote(const std::string& s) {
 /// skip-or-resume logic.
 const std::set<std::string> reserved{"output.file", "restart", "checkpoint.file",
                                      "overwrite",   "dry-run", "config"};
-
-/// Writes `text` to path atomically (path.tmp, then renamed); RuntimeError naming it.
-void write_file(const fs::path& path, const std::string& text, bool executable = false) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    out.close();
-    HJB_CHECK(out, RuntimeError, "cannot write " << tmp.string());
-  }
-  if (executable)
-    fs::permissions(tmp, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                    fs::perm_options::add);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  HJB_CHECK(!ec, RuntimeError,
-            "cannot rename " << tmp.string() << " to " << path.string() << ": " << ec.message());
-}
 
 }  // namespace
 
@@ -189,7 +172,7 @@ void write_sweep(const SweepSpec& spec, const std::vector<SweepJob>& jobs, const
               "--output " << dir << " holds the sweep of another specification (its sweep.ini differs from "
                           << spec.path << "); choose another directory");
   }
-  write_file(root / "sweep.ini", spec.text);
+  write_text_file((root / "sweep.ini").string(), spec.text, "the sweep file");
   std::ostringstream json, cases;
   json << "{\"sweep\": " << rl::json_string(spec.name) << ", \"ranks\": " << spec.ranks << ", \"jobs\": [";
   for (const auto& j : jobs) {
@@ -205,7 +188,7 @@ void write_sweep(const SweepSpec& spec, const std::vector<SweepJob>& jobs, const
     cases << ") ;;\n";
   }
   json << "]}\n";
-  write_file(root / "jobs.json", json.str());
+  write_text_file((root / "jobs.json").string(), json.str(), "the sweep file");
   const std::string last = std::to_string(jobs.size() - 1);
   // The periodic checkpoint unless the specification sets one itself (an option may appear once).
   bool own_checkpoint = false;
@@ -239,7 +222,7 @@ void write_sweep(const SweepSpec& spec, const std::vector<SweepJob>& jobs, const
          "\"$((${#resume[@]} > 0))\" >> \"$here/tables/$name.runs.tsv\"\n"
       << "echo \"$name: exit $code$([[ $code -eq 5 ]] && echo ' (stopped with a checkpoint: run again to "
          "resume)')\"\nexit $code\n";
-  write_file(root / "run_job.sh", job.str(), true);
+  write_text_file((root / "run_job.sh").string(), job.str(), "the sweep script", true);
   std::ostringstream all;
   all << "#!/usr/bin/env bash\n# Every job of sweep " << spec.name
       << " in turn (machines without a scheduler). Stops at the first job that does not\n"
@@ -254,7 +237,7 @@ void write_sweep(const SweepSpec& spec, const std::vector<SweepJob>& jobs, const
          "$code; fi\n"
       << "done\necho \"run_all.sh: all " << jobs.size() << " jobs complete; hjbench index "
       << quote(root.string()) << " lists them\"\n";
-  write_file(root / "run_all.sh", all.str(), true);
+  write_text_file((root / "run_all.sh").string(), all.str(), "the sweep script", true);
   std::ostringstream slurm;
   slurm
       << "#!/bin/bash\n# Sweep " << spec.name << " as a Slurm job array: `sbatch "
@@ -269,7 +252,7 @@ void write_sweep(const SweepSpec& spec, const std::vector<SweepJob>& jobs, const
       << "bash " << quote((root / "run_job.sh").string()) << " \"$SLURM_ARRAY_TASK_ID\"; code=$?\n"
       << "if [[ $code -eq 5 ]]; then scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"; fi\n"
       << "exit $code\n";
-  write_file(root / "slurm.sh", slurm.str(), true);
+  write_text_file((root / "slurm.sh").string(), slurm.str(), "the sweep script", true);
 }
 
 }  // namespace hjb::apps

@@ -131,12 +131,14 @@ int run_evaluate(const CommandContext& context) {
             "--slice must be 0 or in [2, 1001], got " << o.slice);
   HJB_CHECK(o.domain_points <= 10000000, UsageError,
             "--domain-points must be at most 1e7, got " << o.domain_points);
+  // Everything is read and checked before any episode runs.
+  const rl::Policy policy = rl::load_policy(policy_path);
+  const auto env = rl::make_environment(policy.problem, {}, policy.state_dim);
   if (!index_dir.empty()) {
     // The table the index names for the policy's environment (problem, dimension, parameters).
-    const rl::Policy p = rl::load_policy(policy_path);
-    const auto e = rl::make_environment(p.problem, {}, p.state_dim);
-    const IndexEntry entry = pick_table(read_index(index_dir), index_dir, e->problem_name(),
-                                        static_cast<int>(e->state().size()), e->parameters(), {"stationary"});
+    const IndexEntry entry =
+        pick_table(read_index(index_dir), index_dir, env->problem_name(),
+                   static_cast<int>(env->state().size()), env->parameters(), {"stationary"});
     table_path = (std::filesystem::path(index_dir) / entry.path).string();
     if (context.rank == 0)
       std::printf("--index %s: %s (%s)\n", index_dir.c_str(), table_path.c_str(), entry.grid.c_str());
@@ -144,9 +146,6 @@ int run_evaluate(const CommandContext& context) {
   std::vector<OutputFile> inputs{{table_path, "--table"}, {policy_path, "--policy"}};
   if (!coarse_path.empty()) inputs.push_back({coarse_path, "--coarse-table"});
   if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, inputs);
-  // Everything is read and checked before any episode runs.
-  const rl::Policy policy = rl::load_policy(policy_path);
-  const auto env = rl::make_environment(policy.problem, {}, policy.state_dim);
   std::optional<Bracket> bracket;
   if (!optimum_path.empty()) bracket = read_bracket(optimum_path, policy.problem);
   const ValueTable table = ValueTable::read(table_path);

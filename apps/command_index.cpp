@@ -40,7 +40,7 @@ int run_index(const CommandContext& context) {
     for (const auto& [k, v] : e.parameters) std::printf(" %s=%g", k.c_str(), v);
     if (e.wall_seconds >= 0)
       std::printf("; %.1f s in %d attempt%s", e.wall_seconds, e.attempts, e.attempts == 1 ? "" : "s");
-    if (e.has_bracket) std::printf("; bracket [%g, %g]", e.lower, e.upper);
+    if (e.bracket) std::printf("; bracket [%g, %g]", e.bracket->lower, e.bracket->upper);
     std::printf("\n");
   }
   std::printf("wrote %s/index.json and %s/index.h5\n", dir.c_str(), dir.c_str());

@@ -2,6 +2,7 @@
 #include "apps/command_support.hpp"
 
 #include <petscsys.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <cstdio>
@@ -168,15 +169,21 @@ void print_bracket_gaps(const Bracket& b, const std::string& path, double mean, 
                                     : "the estimate is too low");
 }
 
-void write_output_json(const std::string& path, const std::string& text) {
+void write_text_file(const std::string& path, const std::string& text, const std::string& what,
+                     bool executable) {
   const std::string tmp = path + ".tmp";
   std::ofstream out(tmp);
   out << text;
   out.close();
+  if (out && executable) chmod(tmp.c_str(), 0755);
   if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
-    throw RuntimeError("cannot write --output.json " + path);
+    throw RuntimeError("cannot write " + what + " " + path);
   }
+}
+
+void write_output_json(const std::string& path, const std::string& text) {
+  write_text_file(path, text, "--output.json");
 }
 
 }  // namespace hjb::apps

@@ -70,6 +70,10 @@ Bracket read_bracket(const std::string& path, const std::string& problem);
 /// "gap is within the reference's error" when it reaches the lower end within 2 standard errors.
 void print_bracket_gaps(const Bracket& b, const std::string& path, double mean, double standard_error);
 
+/// Writes `text` to PATH atomically (PATH.tmp, then renamed; mode 0755 when `executable`);
+/// RuntimeError naming `what` and the path.
+void write_text_file(const std::string& path, const std::string& text, const std::string& what,
+                     bool executable = false);
 /// Writes `text` to --output.json PATH atomically (PATH.tmp, then renamed); RuntimeError naming it.
 void write_output_json(const std::string& path, const std::string& text);
 
