@@ -35,6 +35,7 @@
 //                       every image of the exact step) and double step_cost_lower(same) const (<= every
 //                       step cost); with terminal states also Interval terminal_indicator(const Box<dim>&)
 //                       const ([1, 1]: every state of the box terminal, [0, 0]: none, [0, 1]: unknown)
+//   .autonomous       a declaration only: affine(x, t) does not depend on t
 //
 // Continuous-time stationary problems (discounted or exit-time diffusions, solved on Markov chain
 // approximations) are another kind: ContinuousStationaryProblem below, optionally HasTargetSet; and
@@ -57,6 +58,9 @@ struct ProblemFeatures {
   bool axis_names = false, validate = false, running_cost = false, obstacle = false, discrete_step = false,
        environment = false, terminal_states = false, discrete_actions = false, rl_defaults = false,
        enclosures = false;
+  /// A declaration, not a member: affine(x, t) does not depend on t (the semi-Lagrangian tensor
+  /// solver then computes its foot points once per step size). Leave it false when unsure.
+  bool autonomous = false;
 };
 
 /// What the shared driver pieces need from any problem: a name, a domain, a control sense and a

@@ -16,7 +16,7 @@ namespace hjb::problems {
 struct Air3D {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 1;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .autonomous = true};
   static std::array<const char*, 3> axis_names() { return {"x", "y", "psi"}; }
   static std::string name() { return "air3d"; }
   static std::string description() { return "Air3D pursuit-evasion game (3-D, evader maximises)"; }

@@ -14,7 +14,7 @@ namespace hjb::problems {
 struct Car4D {
   static constexpr int dim = 4, control_dim = 2, disturbance_dim = 2;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .autonomous = true};
   static std::array<const char*, 4> axis_names() { return {"x", "y", "v", "q"}; }
   static std::string name() { return "car4d"; }
   static std::string description() { return "4-D car with a disc-shaped position disturbance"; }

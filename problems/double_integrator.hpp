@@ -15,7 +15,8 @@ namespace hjb::problems {
 struct DoubleIntegrator {
   static constexpr int dim = 2, control_dim = 1, disturbance_dim = 0;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .running_cost = true};
+  static constexpr ProblemFeatures features{
+      .axis_names = true, .validate = true, .running_cost = true, .autonomous = true};
   static std::array<const char*, 2> axis_names() { return {"position", "velocity"}; }
   static std::string name() { return "double_integrator"; }
   static std::string description() { return "double integrator reaching a ball (2-D)"; }

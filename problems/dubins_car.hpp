@@ -14,7 +14,8 @@ namespace hjb::problems {
 struct DubinsCar {
   static constexpr int dim = 3, control_dim = 1, disturbance_dim = 2;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .obstacle = true};
+  static constexpr ProblemFeatures features{
+      .axis_names = true, .validate = true, .obstacle = true, .autonomous = true};
   static std::array<const char*, 3> axis_names() { return {"x", "y", "theta"}; }
   static std::string name() { return "dubins_car"; }
   static std::string description() { return "Dubins car reaching a disc, optional wind disturbance (3-D)"; }

@@ -28,7 +28,7 @@ template <int D>
 struct Eikonal {
   static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.validate = true};
+  static constexpr ProblemFeatures features{.validate = true, .autonomous = true};
   static std::string name() { return "eikonal"; }
   static std::string description() { return "unit-speed front propagation, Hopf-Lax closed form"; }
 

@@ -15,7 +15,7 @@ template <int D>
 struct LQR {
   static constexpr int dim = D, control_dim = D, disturbance_dim = 0;
   /// The optional members it provides (core/problem_interface.hpp checks them at compile time).
-  static constexpr ProblemFeatures features{.validate = true, .running_cost = true};
+  static constexpr ProblemFeatures features{.validate = true, .running_cost = true, .autonomous = true};
   static std::string name() { return "lqr"; }
   static std::string description() { return "linear-quadratic regulator, Riccati closed form"; }
 

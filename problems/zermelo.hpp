@@ -15,7 +15,7 @@ namespace hjb::problems {
 /// Without current the value is the eikonal (Hopf–Lax) one: V(x, -tau) = |x - landing| - radius - speed tau.
 struct Zermelo {
   static constexpr int dim = 2, control_dim = 2, disturbance_dim = 0;
-  static constexpr ProblemFeatures features{.axis_names = true, .validate = true};
+  static constexpr ProblemFeatures features{.axis_names = true, .validate = true, .autonomous = true};
   static std::string name() { return "zermelo"; }
   static std::string description() { return "Zermelo's boat in a parabolic river current (2-D)"; }
   static std::array<const char*, 2> axis_names() { return {"x", "y"}; }

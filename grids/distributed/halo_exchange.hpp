@@ -28,7 +28,8 @@ template <int D>
 class HaloExchange {
  public:
   /// Collective. Builds the scatter for halo width `width` around this rank's block.
-  HaloExchange(const TensorGrid<D>& grid, int width, HaloShape shape) : m_grid(grid), m_width(width) {
+  HaloExchange(const TensorGrid<D>& grid, int width, HaloShape shape)
+      : m_grid(grid), m_width(width), m_shape(shape) {
     m_padded_count = 1;
     for (int a = D - 1; a >= 0; --a) {
       m_padded_extent[a] = grid.owned_extent()[a] + 2 * width;
@@ -109,26 +110,31 @@ class HaloExchange {
       std::copy(owned + r * row, owned + (r + 1) * row, padded + m_row_starts[r]);
   }
 
-  /// Fills the face ghosts beyond non-periodic domain boundaries (pointwise, no communication).
+  /// Fills the ghosts beyond non-periodic domain boundaries (pointwise, no communication).
   /// Ghost k cells outside uses the two nodes next to the boundary: v_b + k s, where s = v_b - v_in
   /// (extrapolate), s = sign(v_b) |v_b - v_in| (away from zero, as hj_reachability does) or s = 0
-  /// (reflect).
+  /// (reflect). `faces`: the face ghosts; `full`: also the edges and corners, axis after axis over
+  /// the whole padded range of the other axes (a corner beyond two boundaries extrapolates the
+  /// ghosts the earlier axis made; those beside another rank's block use the exchanged values).
   void fill_boundary(double* padded, BoundaryCondition bc) const {
+    const bool full = m_shape == HaloShape::full;
     for (int a = 0; a < D; ++a) {
       if (m_grid.axis(a).periodic) continue;
       const bool at_lo = m_grid.owned_start()[a] == 0;
       const bool at_hi = m_grid.owned_start()[a] + m_grid.owned_extent()[a] == m_grid.axis(a).n;
       if (!at_lo && !at_hi) continue;
-      // Loop over the face: all owned positions of the other axes.
+      // Loop over the face: the owned (faces) or padded (full) positions of the other axes.
+      const auto range = [&](int b) { return full ? m_padded_extent[b] : m_grid.owned_extent()[b]; };
+      const int shift = full ? 0 : m_width;
       std::int64_t face = 1;
       for (int b = 0; b < D; ++b)
-        if (b != a) face *= m_grid.owned_extent()[b];
+        if (b != a) face *= range(b);
       for (std::int64_t f = 0; f < face; ++f) {
         std::int64_t rest = f, base = 0;
         for (int b = D - 1; b >= 0; --b) {
           if (b == a) continue;
-          base += (rest % m_grid.owned_extent()[b] + m_width) * m_stride[b];
-          rest /= m_grid.owned_extent()[b];
+          base += (rest % range(b) + shift) * m_stride[b];
+          rest /= range(b);
         }
         const std::int64_t s = m_stride[a];
         if (at_lo) {
@@ -155,6 +161,7 @@ class HaloExchange {
 
   const TensorGrid<D>& m_grid;
   int m_width;
+  HaloShape m_shape;
   Index<D> m_padded_extent{}, m_stride{};
   std::int64_t m_padded_count = 0;
   std::vector<std::int64_t> m_row_starts, m_halo_positions;  ///< padded offsets

@@ -11,7 +11,12 @@ namespace hjb {
 
 void TimeDependentOptions::validate() const {
   HJB_CHECK(std::isfinite(cfl) && cfl > 0.0, UsageError, "--scheme.cfl must be positive, got " << cfl);
-  HJB_CHECK(cfl <= 1.0, UsageError, "--scheme.cfl must not exceed 1 (the stability limit), got " << cfl);
+  HJB_CHECK(method == TimeMethod::semi_lagrangian || cfl <= 1.0, UsageError,
+            "--scheme.cfl must not exceed 1 (the stability limit of the method of lines), got "
+                << cfl << " (--scheme.method semi_lagrangian takes larger steps)");
+  HJB_CHECK(cfl <= 1000.0, UsageError, "--scheme.cfl must not exceed 1000, got " << cfl);
+  HJB_CHECK(inputs_per_axis >= 2 && inputs_per_axis <= 64, UsageError,
+            "--scheme.inputs_per_axis must be in [2, 64], got " << inputs_per_axis);
   HJB_CHECK(std::isfinite(horizon) && horizon > 0.0, UsageError,
             "--time.horizon must be positive (the table covers t in [-horizon, 0]), got " << horizon);
   HJB_CHECK(snapshots >= 1, UsageError, "--time.snapshots must be at least 1, got " << snapshots);
@@ -91,6 +96,10 @@ constexpr std::pair<const char*, BoundaryCondition> boundary_names[] = {
     {"reflect", BoundaryCondition::reflect}};
 constexpr std::pair<const char*, ReachMode> mode_names[] = {{"brs", ReachMode::set},
                                                             {"brt", ReachMode::tube}};
+constexpr std::pair<const char*, TimeMethod> method_names[] = {
+    {"method_of_lines", TimeMethod::method_of_lines}, {"semi_lagrangian", TimeMethod::semi_lagrangian}};
+constexpr std::pair<const char*, SlInterpolation> interpolation_names[] = {
+    {"linear", SlInterpolation::linear}, {"cubic", SlInterpolation::cubic}};
 }  // namespace
 
 DerivativeScheme parse_derivative_scheme(const std::string& s) {
@@ -111,5 +120,11 @@ std::string to_string(TimeIntegrator s) { return name_of(s, integrator_names); }
 std::string to_string(Dissipation s) { return name_of(s, dissipation_names); }
 std::string to_string(BoundaryCondition s) { return name_of(s, boundary_names); }
 std::string to_string(ReachMode s) { return name_of(s, mode_names); }
+TimeMethod parse_time_method(const std::string& s) { return parse_enum(s, "--scheme.method", method_names); }
+SlInterpolation parse_sl_interpolation(const std::string& s) {
+  return parse_enum(s, "--scheme.interpolation", interpolation_names);
+}
+std::string to_string(TimeMethod s) { return name_of(s, method_names); }
+std::string to_string(SlInterpolation s) { return name_of(s, interpolation_names); }
 
 }  // namespace hjb

@@ -25,8 +25,47 @@ namespace {
 struct SolveText {
   std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
       integrator, dissipation, boundary, mode = "brs", config_file, control_mode, grid_type, basis, method,
-                                         accuracy, algorithm;
+                                         accuracy, algorithm, time_method, interpolation;
 };
+
+/// The "Scheme" group of `hjbench solve` (tensor and sparse time-dependent schemes).
+po::options_description scheme_options(SolveConfig& config, SolveText& text) {
+  po::options_description scheme("Scheme");
+  scheme.add_options()(
+      "scheme.accuracy", po::value(&text.accuracy)->default_value("very_high"),
+      "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
+      "scheme.derivative", po::value(&text.derivative), "override: upwind1, eno2, weno3, weno5")(
+      "scheme.time_integrator", po::value(&text.integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
+      "scheme.dissipation", po::value(&text.dissipation)->default_value("local"),
+      "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
+      "scheme.cfl", po::value(&config.time_dependent.cfl)->default_value(0.75),
+      "CFL number: in (0, 1] for the method of lines; the step in units of that stable step for "
+      "semi_lagrangian (default there 6)")(
+      "scheme.method", po::value(&text.time_method)->default_value("method_of_lines"),
+      "tensor time-dependent runs: method_of_lines (--scheme.accuracy, CFL <= 1) or semi_lagrangian "
+      "(interpolation at the characteristics' feet, steps of any size)")(
+      "scheme.interpolation", po::value(&text.interpolation)->default_value("cubic"),
+      "semi_lagrangian: cubic (Lagrange, limited to the cell's range) or linear (multilinear, monotone)")(
+      "scheme.inputs_per_axis", po::value(&config.time_dependent.inputs_per_axis)->default_value(2),
+      "semi_lagrangian: values per axis of box-shaped control and disturbance sets (>= 2; the "
+      "costate's optimal input is always added)")(
+      "sparse.cfl", po::value(&config.sparse.cfl)->default_value(1.0),
+      "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
+      "steps are stable at any size: values above 1 trade time error for fewer steps)")(
+      "sparse.method", po::value(&text.method)->default_value("auto"),
+      "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
+      "the component grids of the combination technique, on MPI process groups), or auto: combination "
+      "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
+      "basis, checkpoints, restart, wall time)")(
+      "sparse.min_level", po::value(&config.sparse.min_level)->default_value(2),
+      "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(
+      "sparse.inputs_per_axis", po::value(&config.sparse.inputs_per_axis)->default_value(3),
+      "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
+      "costate's optimal input is always added)")(
+      "scheme.boundary", po::value(&text.boundary)->default_value("extrapolate_away_from_zero"),
+      "ghost values at non-periodic boundaries: extrapolate, extrapolate_away_from_zero or reflect");
+  return scheme;
+}
 
 /// The option schema of `hjbench solve`: typed options bound to `config`, the rest to `text`.
 po::options_description solve_options(SolveConfig& config, SolveText& text,
@@ -67,30 +106,7 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "the horizon and replaces --time.horizon/--time.snapshots")(
       "time.max_steps", po::value(&config.time_dependent.max_steps)->default_value(1000000),
       "refuse a run that needs more time steps (estimated from the stable step before it starts)");
-  po::options_description scheme("Scheme");
-  scheme.add_options()(
-      "scheme.accuracy", po::value(&text.accuracy)->default_value("very_high"),
-      "preset: low (upwind1+rk1), medium (eno2+rk2), high (weno3+rk3), very_high (weno5+rk3)")(
-      "scheme.derivative", po::value(&text.derivative), "override: upwind1, eno2, weno3, weno5")(
-      "scheme.time_integrator", po::value(&text.integrator), "override: rk1, rk2, rk3 (TVD Runge-Kutta)")(
-      "scheme.dissipation", po::value(&text.dissipation)->default_value("local"),
-      "Lax-Friedrichs coefficients: local (per node) or global (grid maximum)")(
-      "scheme.cfl", po::value(&config.time_dependent.cfl)->default_value(0.75), "CFL number in (0, 1]")(
-      "sparse.cfl", po::value(&config.sparse.cfl)->default_value(1.0),
-      "sparse time-dependent runs: dt = this x the finest spacing / the largest speed (semi-Lagrangian "
-      "steps are stable at any size: values above 1 trade time error for fewer steps)")(
-      "sparse.method", po::value(&text.method)->default_value("auto"),
-      "sparse time-dependent runs: semi_lagrangian (on the sparse grid), combination (the tensor solver on "
-      "the component grids of the combination technique, on MPI process groups), or auto: combination "
-      "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
-      "basis, checkpoints, restart, wall time)")(
-      "sparse.min_level", po::value(&config.sparse.min_level)->default_value(2),
-      "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(
-      "sparse.inputs_per_axis", po::value(&config.sparse.inputs_per_axis)->default_value(3),
-      "sparse time-dependent runs: values per axis of box-shaped control and disturbance sets (>= 2; the "
-      "costate's optimal input is always added)")(
-      "scheme.boundary", po::value(&text.boundary)->default_value("extrapolate_away_from_zero"),
-      "ghost values at non-periodic boundaries: extrapolate, extrapolate_away_from_zero or reflect");
+  po::options_description scheme = scheme_options(config, text);
   po::options_description solve("Solve and output");
   solve.add_options()("solve.mode", po::value(&text.mode)->default_value("brs"),
                       "brs (backward reachable set) or brt (tube: Hamiltonian min(H, 0))")(
@@ -225,9 +241,18 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.time_dependent.dissipation = parse_dissipation(text.dissipation);
   config.time_dependent.boundary = parse_boundary_condition(text.boundary);
   config.time_dependent.mode = parse_reach_mode(text.mode);
+  config.time_dependent.method = parse_time_method(text.time_method);
+  config.time_dependent.interpolation = parse_sl_interpolation(text.interpolation);
+  const auto given = [&](const char* key) { return vm.count(key) && !vm[key].defaulted(); };
+  HJB_CHECK(
+      config.time_dependent.method == TimeMethod::method_of_lines || config.grid.type == GridType::tensor,
+      UsageError,
+      "--scheme.method semi_lagrangian is the tensor-grid solver's; on sparse grids choose "
+      "--sparse.method semi_lagrangian");
+  if (config.time_dependent.method == TimeMethod::semi_lagrangian && !given("scheme.cfl"))
+    config.time_dependent.cfl = 6.0;
   if (config.output.quiet) config.time_dependent.progress_seconds = std::numeric_limits<double>::infinity();
   config.algorithm = parse_algorithm(text.algorithm);
-  const auto given = [&](const char* key) { return vm.count(key) && !vm[key].defaulted(); };
   if (config.algorithm == Algorithm::finite_horizon) {
     HJB_CHECK(!given("stationary.discount"), UsageError,
               "--stationary.discount: the finite-horizon recursion is undiscounted (the episode return); "

@@ -32,16 +32,35 @@ double largest_peak_resident_bytes(MPI_Comm comm);
 double parse_bytes(const std::string& text, const std::string& option);
 std::string format_bytes(double bytes);
 
+/// The semi-Lagrangian tensor solver's layout: its (full) halo's width and the bytes per owned
+/// node of its cached foot points; width 0 for the method of lines.
+struct SemiLagrangianLayout {
+  int width = 0;
+  double cache_bytes_per_node = 0.0;
+};
+
 /// The plan of this rank (pointwise: no communication). Tables and checkpoints are written
 /// straight from the value vector (same memory layout and type, contiguous hyperslabs), so output
 /// needs no staging copy; measured against the peak resident size in tests/cli/memory_plan.sh.
 template <int D>
-MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDependentOptions& o) {
+MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDependentOptions& o,
+                                      const SemiLagrangianLayout& semi_lagrangian = {}) {
   MemoryPlan p;
-  const int w = stencil_half_width(o.derivative);
+  const bool sl = semi_lagrangian.width > 0;
+  const int w = sl ? semi_lagrangian.width : stencil_half_width(o.derivative);
   p.owned = grid.owned_count();
   p.padded = 1;
   for (int a = 0; a < D; ++a) p.padded *= grid.owned_extent()[a] + 2 * w;
+  if (sl) {  // a full halo: at most the padded block less the owned one
+    p.halo = p.padded - p.owned;
+    const double value = sizeof(double);
+    p.state_bytes = (value + semi_lagrangian.cache_bytes_per_node) * static_cast<double>(p.owned);
+    p.padded_bytes = value * static_cast<double>(p.padded);
+    p.halo_bytes = static_cast<double>(p.halo) * (3 * value + 2 * sizeof(PetscInt));
+    if (grid.size() > 1) p.mpi_io_bytes = 16.0 * 1024 * 1024;
+    p.baseline_bytes = current_resident_bytes();
+    return p;
+  }
   // Face halos filled from other ranks (or by periodic wrap); ghosts beyond a non-periodic
   // boundary are computed locally.
   for (int a = 0; a < D; ++a) {

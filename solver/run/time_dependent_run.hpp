@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "grids/distributed/tensor_grid.hpp"
+#include "solver/algorithms/semi_lagrangian_time.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 #include "solver/frontend/solve_config.hpp"
 #include "solver/io/checkpoint.hpp"
@@ -29,9 +30,13 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
                          const TimeDependentOptions& o) {
   std::ostringstream os;
   os << std::setprecision(17) << problem_and_grid_identity(problem, axes);
-  os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << ","
-     << to_string(o.dissipation) << "," << to_string(o.boundary) << ",cfl:" << o.cfl
-     << ";mode=" << to_string(o.mode) << ";schedule=";
+  if (o.method == TimeMethod::semi_lagrangian)
+    os << ";scheme=semi_lagrangian," << to_string(o.interpolation) << ",inputs:" << o.inputs_per_axis << ","
+       << to_string(o.boundary) << ",cfl:" << o.cfl;
+  else
+    os << ";scheme=" << to_string(o.derivative) << "," << to_string(o.integrator) << ","
+       << to_string(o.dissipation) << "," << to_string(o.boundary) << ",cfl:" << o.cfl;
+  os << ";mode=" << to_string(o.mode) << ";schedule=";
   for (double tau : o.snapshot_schedule()) os << tau << ",";
   return os.str();
 }
@@ -41,8 +46,9 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 /// Collective.
 template <int D>
 bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
-                       std::size_t datasets_per_snapshot = 1) {
-  const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent);
+                       std::size_t datasets_per_snapshot = 1,
+                       const SemiLagrangianLayout& semi_lagrangian = {}) {
+  const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent, semi_lagrangian);
   double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
                      mine.mpi_io_bytes};
@@ -83,12 +89,20 @@ TableMetadata time_dependent_metadata(const P& problem, const SolveConfig& confi
   meta.problem_parameters = parameter_values(problem);
   meta.strings = version_attributes();
   const auto& o = config.time_dependent;
-  meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
-                           to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
-  meta.strings["scheme.accuracy"] = to_string(config.accuracy);
-  meta.strings["scheme.derivative"] = to_string(o.derivative);
-  meta.strings["scheme.time_integrator"] = to_string(o.integrator);
-  meta.strings["scheme.dissipation"] = to_string(o.dissipation);
+  meta.strings["scheme.method"] = to_string(o.method);
+  if (o.method == TimeMethod::semi_lagrangian) {
+    meta.strings["scheme"] = "semi-Lagrangian: " + to_string(o.interpolation) +
+                             " interpolation at Heun foot points, inputs frozen over a step";
+    meta.strings["scheme.interpolation"] = to_string(o.interpolation);
+    meta.numbers["scheme.inputs_per_axis"] = o.inputs_per_axis;
+  } else {
+    meta.strings["scheme"] = "method of lines: " + to_string(o.derivative) + " + TVD-" +
+                             to_string(o.integrator) + ", " + to_string(o.dissipation) + " Lax-Friedrichs";
+    meta.strings["scheme.accuracy"] = to_string(config.accuracy);
+    meta.strings["scheme.derivative"] = to_string(o.derivative);
+    meta.strings["scheme.time_integrator"] = to_string(o.integrator);
+    meta.strings["scheme.dissipation"] = to_string(o.dissipation);
+  }
   meta.strings["scheme.boundary"] = to_string(o.boundary);
   meta.strings["mode"] = to_string(o.mode);
   meta.strings["control_mode"] = problem.control_mode == Optimize::maximize ? "max" : "min";
@@ -158,33 +172,18 @@ inline SolveSummary finish_marching_run(MPI_Comm comm, const RunFiles& files, Ru
   return summary;
 }
 
-template <ControlProblem P>
-SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
-  constexpr int D = P::dim;
-  config.time_dependent.validate();
-  const P problem = configure_problem<P>(config);
-  const auto axes = configure_axes(problem, config);
-  TensorGrid<D> grid(comm, axes);
-  check_decomposition(grid, stencil_half_width(config.time_dependent.derivative),
-                      to_string(config.time_dependent.derivative));
-  const bool dry_run = check_memory_plan(grid, config);
-  std::vector<Axis> axis_list(axes.begin(), axes.end());
-  const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
-  const PreparedOutputs outputs = prepare_outputs(
-      comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
-      checkpoint_bytes);
-  const RunFiles& files = outputs.files;
-  if (dry_run) return dry_run_summary("time_dependent");
-  TimeDependentSolver<P> solver(problem, grid, config.time_dependent);
-  solver.check_step_budget();
-
+/// Marches a new or resumed run with `solver`, writing snapshots, checkpoints and the table.
+template <ControlProblem P, class Solver>
+SolveSummary march_and_publish(MPI_Comm comm, const SolveConfig& config, const RunFiles& files,
+                               const P& problem, const TensorGrid<P::dim>& grid, Solver& solver) {
   const auto& o = config.time_dependent;
+  const std::vector<Axis> axis_list(grid.axes().begin(), grid.axes().end());
   std::vector<double> times{0.0};
   for (double tau : o.snapshot_schedule()) times.push_back(-tau);
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
 
-  const std::string identity = run_identity(problem, axes, o);
+  const std::string identity = run_identity(problem, grid.axes(), o);
   const TableMetadata meta = time_dependent_metadata(problem, config, identity);
   const OwnedVec v = grid.create_vector();
   auto [from, writer] = start_or_resume(comm, config, files, grid, identity, times, v, meta, {},
@@ -206,7 +205,44 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
         });
         return stop ? session.stop_termination() : Termination::horizon_reached;
       });
-  return finish_marching_run(comm, files, session, *writer, summary, D == 2 || D == 3);
+  return finish_marching_run(comm, files, session, *writer, summary, P::dim == 2 || P::dim == 3);
+}
+
+/// The solver of --scheme.method, constructed (collectively) and handed to `run`.
+template <ControlProblem P, class Run>
+SolveSummary with_time_solver(const P& problem, const TensorGrid<P::dim>& grid, const SolveConfig& config,
+                              Run&& run) {
+  const auto& o = config.time_dependent;
+  if (o.method == TimeMethod::semi_lagrangian) {
+    SemiLagrangianTimeSolver<P> solver(problem, grid, o);
+    check_decomposition(grid, solver.halo_width(),
+                        "semi-Lagrangian (--scheme.cfl " + std::to_string(o.cfl) + ")");
+    return run(solver, SemiLagrangianLayout{solver.halo_width(), solver.cache_bytes_per_node()});
+  }
+  check_decomposition(grid, stencil_half_width(o.derivative), to_string(o.derivative));
+  TimeDependentSolver<P> solver(problem, grid, o);
+  return run(solver, SemiLagrangianLayout{});
+}
+
+template <ControlProblem P>
+SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
+  constexpr int D = P::dim;
+  config.time_dependent.validate();
+  const P problem = configure_problem<P>(config);
+  const auto axes = configure_axes(problem, config);
+  TensorGrid<D> grid(comm, axes);
+  return with_time_solver(problem, grid, config, [&](auto& solver, const SemiLagrangianLayout& layout) {
+    const bool dry_run = check_memory_plan(grid, config, 1, layout);
+    std::vector<Axis> axis_list(axes.begin(), axes.end());
+    const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
+    const PreparedOutputs outputs = prepare_outputs(
+        comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
+        checkpoint_bytes);
+    const RunFiles& files = outputs.files;
+    if (dry_run) return dry_run_summary("time_dependent");
+    solver.check_step_budget();
+    return march_and_publish(comm, config, files, problem, grid, solver);
+  });
 }
 
 }  // namespace hjb

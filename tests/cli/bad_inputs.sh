@@ -31,6 +31,17 @@ refuse 3 "/nonexistent_dir"    -- solve_with --output.file /nonexistent_dir/t.h5
 refuse 3 "is a directory"      -- solve_with --output.file "$out"
 refuse 2 "--scheme.cfl"        -- solve_with --scheme.cfl 0
 refuse 2 "--scheme.accuracy"   -- solve_with --scheme.accuracy ultra
+refuse 2 "--scheme.method"     -- solve_with --scheme.method lagrange
+refuse 2 "semi_lagrangian takes larger steps" -- solve_with --scheme.cfl 4
+refuse 2 "--scheme.interpolation" -- "$HJBENCH" solve --problem.name air3d --grid.shape 11,11,10 --time.horizon 0.1 \
+  --scheme.method semi_lagrangian --scheme.interpolation quintic --output.file "$out/t.h5"
+refuse 2 "--scheme.inputs_per_axis" -- "$HJBENCH" solve --problem.name air3d --grid.shape 11,11,10 --time.horizon 0.1 \
+  --scheme.method semi_lagrangian --scheme.inputs_per_axis 1 --output.file "$out/t.h5"
+refuse 2 "--sparse.method semi_lagrangian" -- "$HJBENCH" solve --problem.name air3d --grid.type sparse --grid.level 3 \
+  --time.horizon 0.1 --scheme.method semi_lagrangian --output.file "$out/t.h5"
+# A semi-Lagrangian halo wider than the blocks of a split axis is refused before any output.
+refuse 3 "semi-Lagrangian" -- mpirun -n 4 "$HJBENCH" solve --problem.name air3d --grid.shape 9,9,8 --time.horizon 1 \
+  --scheme.method semi_lagrangian --scheme.cfl 20 --output.file "$out/t.h5"
 refuse 2 "no_such_key"         -- "$HJBENCH" solve "$work/unknown_key.ini" --output.file "$out/t.h5"
 refuse 2 "--problem.speed"     -- solve_with --problem.speed 3
 refuse 2 "axis 'x' needs at least 2 nodes" -- solve_with --grid.shape 1,11,10

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "grids/distributed/tensor_grid.hpp"
+#include "solver/algorithms/semi_lagrangian_time.hpp"
 #include "solver/algorithms/time_dependent.hpp"
 
 namespace hjb::testing {
@@ -16,10 +17,17 @@ template <ControlProblem P>
 std::vector<double> solve_and_gather(MPI_Comm comm, const P& problem, const std::array<Axis, P::dim>& axes,
                                      const TimeDependentOptions& options) {
   TensorGrid<P::dim> grid(comm, axes);
-  TimeDependentSolver<P> solver(problem, grid, options);
   const OwnedVec v = grid.create_vector();
-  solver.set_initial(v);
-  solver.solve(v, [](int, double, Vec) {});
+  if (options.method == TimeMethod::semi_lagrangian) {
+    SemiLagrangianTimeSolver<P> solver(problem, grid, options);
+    check_decomposition(grid, solver.halo_width(), "semi-Lagrangian");
+    solver.set_initial(v);
+    solver.solve(v, [](int, double, Vec) {});
+  } else {
+    TimeDependentSolver<P> solver(problem, grid, options);
+    solver.set_initial(v);
+    solver.solve(v, [](int, double, Vec) {});
+  }
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
   const PetscScalar* data;
   VecGetArrayRead(v, &data);

@@ -1,0 +1,318 @@
+// Large-step semi-Lagrangian solver of the backward HJ(I) equation V_t + H(x, grad V, t) = 0,
+// V(x, 0) = l(x), on a distributed tensor grid (Falcone & Ferretti 2013, ch. 8; the sparse-grid
+// scheme of solver/algorithms/sparse_time_dependent.hpp on the tensor grid). In time-to-go tau:
+//
+//   V(x, tau + dt) = ext_a ext_b [ I[V(., tau)](y(x, a, b)) + dt c(a, b) ] + dt l(x, t),
+//
+// y the foot point of the characteristic over dt (Heun's method with the inputs frozen), I the
+// interpolant of the grid values: tensor-product cubic Lagrange (4 nodes per axis) limited to the
+// range of the 2^D corners of the foot's cell, or multilinear (monotone); the control optimises in
+// its mode, the disturbance in the opposite one (max_a min_b when the control maximises). The
+// candidates are the input sets' discretisation (inputs_per_axis values per box axis, the ball's
+// +-e_k) plus, per node, the exact extremisers for the costate of central differences: for
+// Hamiltonians affine in the inputs over a box (Air3D, Car4D) the vertices are exact.
+//
+// The step is not limited by a CFL condition: dt = cfl / max_x sum_i alpha_i / h_i (alpha_i the
+// speed bounds at t = 0, as the method of lines' step with cfl <= 1), cut to divide each snapshot
+// interval evenly. Its error is O(dt) from freezing the inputs over a step plus O(h^4 / dt) (cubic)
+// or O(h^2 / dt) (linear) from interpolating once per step — so a few large steps with cubic
+// interpolation match WENO5 + TVD-RK3 at the same grid (docs/benchmarks.md, Air3D).
+//
+// Foot points lie within `halo_width()` nodes of their node: the halo (edges and corners included)
+// holds every value an interpolation reads, ghosts beyond a non-periodic boundary extrapolated as
+// the method of lines does (--scheme.boundary). Everything else is pointwise, so the result is the
+// same bit for bit on any number of ranks. For problems that declare `autonomous` the foot points
+// of the fixed candidates are computed once per step size and reused.
+#pragma once
+#include <mpi.h>
+#include <petscvec.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "core/control_problem.hpp"
+#include "core/multiversion.hpp"
+#include "core/problem_interface.hpp"
+#include "grids/distributed/halo_exchange.hpp"
+#include "grids/distributed/tensor_grid.hpp"
+#include "solver/algorithms/solve_summary.hpp"
+#include "solver/algorithms/time_dependent_options.hpp"
+#include "solver/algorithms/time_marching.hpp"
+#include "solver/schemes/input_candidates.hpp"
+#include "solver/schemes/reachability.hpp"
+#include "solver/schemes/semi_lagrangian_interpolation.hpp"
+#include "support/petsc/profiling.hpp"
+
+namespace hjb {
+
+template <ControlProblem P>
+class SemiLagrangianTimeSolver {
+ public:
+  static constexpr int D = P::dim, MA = P::control_dim, MB = P::disturbance_dim;
+
+  /// Collective (the step and the halo width are global maxima).
+  SemiLagrangianTimeSolver(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& options)
+      : m_problem(problem),
+        m_grid(grid),
+        m_options(options),
+        m_dt(nominal_step(problem, grid, options)),
+        m_halo(grid, halo_width_for(problem, grid, options, m_dt), HaloShape::full),
+        m_padded(m_halo.padded_count(), 0.0),
+        m_cand_a(input_candidates(problem.control_set(), options.inputs_per_axis)),
+        m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)) {
+    options.validate();
+  }
+
+  /// The ghost layers' width: the largest foot displacement in nodes (with a margin of 25 %) plus
+  /// the interpolation stencil's reach.
+  int halo_width() const { return m_halo.width(); }
+  double nominal_time_step() const { return m_dt; }
+  /// Bytes per owned node of the cached foot points (every fixed candidate pair).
+  double cache_bytes_per_node() const {
+    return static_cast<double>(m_cand_a.size() * m_cand_b.size() * sizeof(SlFoot<D>));
+  }
+
+  /// Refuses (UsageError) a run needing more than --time.max_steps steps. Collective (no-op).
+  void check_step_budget() const {
+    const double steps = std::ceil(m_options.snapshot_schedule().back() / m_dt);
+    HJB_CHECK(steps <= static_cast<double>(m_options.max_steps), UsageError,
+              "--time.max_steps: the run needs about " << steps << " semi-Lagrangian steps of " << m_dt
+                                                       << ", more than the limit " << m_options.max_steps
+                                                       << "; raise --scheme.cfl or --time.max_steps");
+  }
+
+  /// v = max(l, -obstacle) at the owned nodes.
+  void set_initial(Vec v) const {
+    PetscScalar* out;
+    HJB_PETSC(VecGetArray(v, &out));
+    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+      const auto x = m_grid.coordinates(m_grid.owned_node(l));
+      out[l] = std::max(m_problem.target(x), obstacle_bound(x));
+    }
+    HJB_PETSC(VecRestoreArray(v, &out));
+  }
+
+  /// Marches v from t = 0 to t = -horizon (solver/algorithms/time_marching.hpp). Collective.
+  SolveSummary solve(Vec v, const SnapshotCallback& on_snapshot, const SolveProgress& from = {},
+                     const StepHook& after_step = {}) {
+    const ScopedLogStage stage(time_marching_stage());
+    return march(
+        "semi_lagrangian", m_options, m_grid.comm(), static_cast<double>(m_grid.global_count()), 1, v,
+        on_snapshot, from, after_step, [&](double tau, double max_dt) { return step(v, tau, max_dt); },
+        [](long, double) {});
+  }
+
+  /// One step from tau: max_dt (the rest of the snapshot interval) divided into equal steps of at
+  /// most the nominal one; returns the step taken. Collective. Throws NumericalError (the same on
+  /// every rank) on a non-finite value or a foot point beyond the halo.
+  double step(Vec v, double tau, double max_dt) {
+    const double parts = std::max(1.0, std::ceil(max_dt / m_dt - 1e-9));
+    const double dt = max_dt / parts, t = -(tau + dt);
+    m_halo.exchange(v, m_padded.data());
+    m_halo.fill_boundary(m_padded.data(), m_options.boundary);
+    bool feet_ok = true;
+    if (!autonomous || std::abs(dt - m_cached_dt) > 1e-9 * dt) feet_ok = build_feet(dt, t);
+    PetscScalar* out;
+    HJB_PETSC(VecGetArray(v, &out));
+    std::int64_t bad = std::numeric_limits<std::int64_t>::max();
+    const auto result = m_options.interpolation == SlInterpolation::cubic
+                            ? update<true>(out, dt, t, feet_ok)
+                            : update<false>(out, dt, t, feet_ok);
+    HJB_PETSC(VecRestoreArray(v, &out));
+    if (result >= 0) bad = m_grid.natural_index(m_grid.owned_node(result));
+    const int halo_failed = feet_ok ? 0 : 1;
+    int any_halo_failed = 0;
+    MPI_Allreduce(&halo_failed, &any_halo_failed, 1, MPI_INT, MPI_MAX, m_grid.comm());
+    HJB_CHECK(
+        !any_halo_failed, NumericalError,
+        "semi-Lagrangian step at t = " << t << ": a foot point lies beyond the " << halo_width()
+                                       << "-node halo (the speeds grew since t = 0); lower --scheme.cfl");
+    std::int64_t first = bad;
+    MPI_Allreduce(&bad, &first, 1, MPI_INT64_T, MPI_MIN, m_grid.comm());
+    HJB_CHECK(first == std::numeric_limits<std::int64_t>::max(), NumericalError,
+              "non-finite value in the semi-Lagrangian step at t = "
+                  << t << " (node " << first << " in natural order); no table is written");
+    return dt;
+  }
+
+ private:
+  static constexpr bool autonomous = declared_features<P>().autonomous;
+
+  /// dt = cfl / max_x sum_i alpha_i(x, 0) / h_i over the grid (the horizon if nothing moves).
+  static double nominal_step(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& o) {
+    double local = 0.0;
+    for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+      const auto x = grid.coordinates(grid.owned_node(l));
+      const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
+      double rate = 0.0;
+      for (int a = 0; a < D; ++a) rate += alpha[a] / grid.axis(a).spacing();
+      if (!(rate <= local)) local = rate;
+    }
+    double rate = local;
+    MPI_Allreduce(&local, &rate, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+    HJB_CHECK(std::isfinite(rate), NumericalError, "non-finite speed bound at t = 0; check the problem");
+    const double horizon = o.snapshot_schedule().back();
+    return rate > 0.0 ? std::min(o.cfl / rate, horizon) : horizon;
+  }
+
+  /// ceil(1.25 max_x alpha_i dt / h_i) + the stencil's reach (2 cubic, 1 linear), at least 2.
+  static int halo_width_for(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& o,
+                            double dt) {
+    double local = 0.0;
+    for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+      const auto x = grid.coordinates(grid.owned_node(l));
+      const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
+      for (int a = 0; a < D; ++a) local = std::max(local, alpha[a] * dt / grid.axis(a).spacing());
+    }
+    double cells = local;
+    MPI_Allreduce(&local, &cells, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+    const int reach = o.interpolation == SlInterpolation::cubic ? 2 : 1;
+    return std::max(2, static_cast<int>(std::ceil(1.25 * cells)) + reach);
+  }
+
+  double obstacle_bound(const State<D>& x) const {
+    if constexpr (has_obstacle<P>)
+      return -m_problem.obstacle(x);
+    else
+      return -std::numeric_limits<double>::infinity();
+  }
+
+  /// The foot of node x (owned multi-index i) under (a, b) over dt from t; false if it or its
+  /// stencil leaves the padded block.
+  bool foot_of(const State<D>& x, const Index<D>& i, const Point<MA>& a, const Point<MB>& b, double t,
+               double dt, SlFoot<D>& foot) const {
+    const State<D> f1 = dynamics(m_problem, x, a, b, t);
+    State<D> x1 = x;
+    for (int k = 0; k < D; ++k) x1[k] += dt * f1[k];
+    const State<D> f2 = dynamics(m_problem, x1, a, b, t + dt);
+    const int lo = m_options.interpolation == SlInterpolation::cubic ? 1 : 0, hi = lo + 1;
+    foot.base = 0;
+    for (int k = 0; k < D; ++k) {
+      // The displacement in nodes, split into whole nodes and a fraction that do not depend on
+      // where the node sits in this rank's block (so every rank count rounds alike).
+      const double moved = 0.5 * dt * (f1[k] + f2[k]) / m_grid.axis(k).spacing();
+      const double whole = std::floor(moved);
+      const double cell = static_cast<double>(i[k] + m_halo.width()) + whole;
+      if (!(cell - lo >= 0.0 && cell + hi < static_cast<double>(m_halo.padded_extent()[k]))) return false;
+      foot.fraction[k] = moved - whole;
+      foot.base += static_cast<std::int64_t>(cell) * m_halo.stride()[k];
+    }
+    return true;
+  }
+
+  /// The feet of every owned node under every fixed candidate pair (a-major). Pointwise.
+  bool build_feet(double dt, double t) {
+    const std::size_t pairs = m_cand_a.size() * m_cand_b.size();
+    m_feet.resize(static_cast<std::size_t>(m_grid.owned_count()) * pairs);
+    bool ok = true;
+    for_each_owned([&](std::int64_t l, const State<D>& x, const Index<D>& i, std::int64_t) {
+      SlFoot<D>* feet = m_feet.data() + static_cast<std::size_t>(l) * pairs;
+      for (std::size_t ia = 0; ia < m_cand_a.size(); ++ia)
+        for (std::size_t ib = 0; ib < m_cand_b.size(); ++ib)
+          ok = foot_of(x, i, m_cand_a[ia], m_cand_b[ib], t, dt, feet[ia * m_cand_b.size() + ib]) && ok;
+    });
+    m_cached_dt = dt;
+    return ok;
+  }
+
+  /// Calls f(owned index, coordinates, owned multi-index, padded offset) for every owned node.
+  template <class F>
+  void for_each_owned(F&& f) const {
+    const auto& extent = m_grid.owned_extent();
+    Index<D> i{};
+    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
+      State<D> x;
+      std::int64_t p = 0;
+      for (int a = 0; a < D; ++a) {
+        x[a] = m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i[a]);
+        p += (i[a] + m_halo.width()) * m_halo.stride()[a];
+      }
+      f(l, x, i, p);
+      for (int a = D - 1; a >= 0; --a) {  // row-major: the last axis fastest
+        if (++i[a] < extent[a]) break;
+        i[a] = 0;
+      }
+    }
+  }
+
+  /// The new values into out; returns the first owned node with a non-finite value (or -1).
+  /// feet_ok turns false if an extra candidate's foot leaves the halo.
+  template <bool Cubic>
+  HJB_HOT std::int64_t update(double* out, double dt, double t, bool& feet_ok) {
+    const bool maximize = m_problem.control_mode == Optimize::maximize;
+    const Optimize control_mode = m_problem.control_mode, disturbance_mode = opposite(control_mode);
+    const auto control_set = m_problem.control_set();
+    const auto disturbance_set = m_problem.disturbance_set();
+    const double inf = std::numeric_limits<double>::infinity();
+    const std::size_t na = m_cand_a.size(), nb = m_cand_b.size();
+    std::int64_t bad = -1;
+    for_each_owned([&](std::int64_t l, const State<D>& x, const Index<D>& i, std::int64_t p) {
+      State<D> costate;
+      for (int a = 0; a < D; ++a) {
+        const std::int64_t s = m_halo.stride()[a];
+        costate[a] = 0.5 * (m_padded[p + s] - m_padded[p - s]) / m_grid.axis(a).spacing();
+      }
+      const auto best = optimal_inputs(m_problem, x, costate, t);
+      const bool extra_a = std::find(m_cand_a.begin(), m_cand_a.end(), best.control) == m_cand_a.end();
+      const bool extra_b =
+          MB > 0 && std::find(m_cand_b.begin(), m_cand_b.end(), best.disturbance) == m_cand_b.end();
+      const SlFoot<D>* cached = m_feet.data() + static_cast<std::size_t>(l) * na * nb;
+      const std::size_t ka = na + (extra_a ? 1 : 0), kb = nb + (extra_b ? 1 : 0);
+      m_values.resize(ka * kb);
+      for (std::size_t ia = 0; ia < ka; ++ia) {
+        const Point<MA>& a = ia < na ? m_cand_a[ia] : best.control;
+        const double cost_a = dt * input_cost_rate(control_set, a, control_mode);
+        for (std::size_t ib = 0; ib < kb; ++ib) {
+          const Point<MB>& b = ib < nb ? m_cand_b[ib] : best.disturbance;
+          SlFoot<D> foot;
+          double& value = m_values[ia * kb + ib];
+          if (ia < na && ib < nb) {
+            foot = cached[ia * nb + ib];
+          } else if (!foot_of(x, i, a, b, t, dt, foot)) {
+            feet_ok = false;
+            value = maximize ? inf : -inf;  // never chosen by the disturbance
+            continue;
+          }
+          value = sl_interpolate<D, Cubic>(m_padded.data(), m_halo.stride(), foot) + cost_a +
+                  dt * input_cost_rate(disturbance_set, b, disturbance_mode);
+        }
+      }
+      double outer = extremum_over_pairs(ka, kb, maximize);
+      if constexpr (has_running_cost<P>) outer += dt * m_problem.running_cost(x, t);
+      if (m_options.mode == ReachMode::tube) outer = std::min(outer, m_padded[p]);
+      outer = std::max(outer, obstacle_bound(x));
+      out[l] = outer;
+      if (!std::isfinite(outer) && bad < 0) bad = l;
+    });
+    return bad;
+  }
+
+  /// ext_a ext_b of m_values (a-major, ka x kb): the control outside, the disturbance inside.
+  double extremum_over_pairs(std::size_t ka, std::size_t kb, bool maximize) const {
+    const double inf = std::numeric_limits<double>::infinity();
+    double outer = maximize ? -inf : inf;
+    for (std::size_t ia = 0; ia < ka; ++ia) {
+      double inner = maximize ? inf : -inf;
+      for (std::size_t ib = 0; ib < kb; ++ib)
+        inner = maximize ? std::min(inner, m_values[ia * kb + ib]) : std::max(inner, m_values[ia * kb + ib]);
+      outer = maximize ? std::max(outer, inner) : std::min(outer, inner);
+    }
+    return outer;
+  }
+
+  P m_problem;
+  const TensorGrid<D>& m_grid;
+  TimeDependentOptions m_options;
+  double m_dt;
+  HaloExchange<D> m_halo;
+  std::vector<double> m_padded;
+  std::vector<Point<MA>> m_cand_a;
+  std::vector<Point<MB>> m_cand_b;
+  std::vector<SlFoot<D>> m_feet;
+  double m_cached_dt = -1.0;
+  std::vector<double> m_values;
+};
+
+}  // namespace hjb

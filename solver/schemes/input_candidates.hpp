@@ -1,0 +1,54 @@
+// The discretised input sets of the semi-Lagrangian schemes (sparse and tensor grids), pointwise:
+// the candidates a node's max/min runs over, and the cost rate an input adds (no MPI, no PETSc).
+#pragma once
+#include <type_traits>
+#include <vector>
+
+#include "core/control_problem.hpp"
+#include "core/sets.hpp"
+
+namespace hjb {
+
+/// The discretised candidates of an input set (the per-node costate extremiser is added to them).
+template <int M>
+std::vector<Point<M>> input_candidates(const Box<M>& set, int per_axis) {
+  return action_grid(set, per_axis);
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const Ball<M>& set, int) {
+  std::vector<Point<M>> c;
+  for (int j = 0; j < M; ++j)
+    for (double s : {-1.0, 1.0}) {
+      Point<M> a = set.center;
+      a[j] += s * set.radius;
+      c.push_back(a);
+    }
+  if (c.empty()) c.push_back(set.center);
+  return c;
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const FiniteSet<M>& set, int) {
+  return set.points;
+}
+template <int M>
+std::vector<Point<M>> input_candidates(const QuadraticCostBox<M>& set, int per_axis) {
+  Box<M> box;
+  for (int j = 0; j < M; ++j) box = (box.lo[j] = -set.bound[j], box.hi[j] = set.bound[j], box);
+  return action_grid(box, per_axis);
+}
+
+/// The cost rate an input adds to the Hamiltonian in `mode` (the quadratic control cost r a^2 of
+/// QuadraticCostBox, paid by a minimiser and subtracted by a maximiser; 0 for the other sets).
+template <class Set, class Input>
+double input_cost_rate(const Set&, const Input&, Optimize) {
+  return 0.0;
+}
+template <int M>
+double input_cost_rate(const QuadraticCostBox<M>& set, const std::type_identity_t<Point<M>>& a,
+                       Optimize mode) {
+  double c = 0.0;
+  for (int j = 0; j < M; ++j) c += set.weight[j] * a[j] * a[j];
+  return mode == Optimize::minimize ? c : -c;
+}
+
+}  // namespace hjb
