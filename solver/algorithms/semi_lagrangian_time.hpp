@@ -104,16 +104,22 @@ class SemiLagrangianTimeSolver {
         [](long, double) {});
   }
 
-  /// One step from tau: max_dt (the rest of the snapshot interval) divided into equal steps of at
-  /// most the nominal one; returns the step taken. Collective. Throws NumericalError (the same on
+  /// One step from tau: each snapshot interval is divided into equal steps of at most the nominal
+  /// one (a function of the schedule alone, the same after a restart); max_dt is the rest of the
+  /// interval. Returns the step taken. Collective. Throws NumericalError (the same on
   /// every rank) on a non-finite value or a foot point beyond the halo.
   double step(Vec v, double tau, double max_dt) {
-    const double parts = std::max(1.0, std::ceil(max_dt / m_dt - 1e-9));
-    const double dt = max_dt / parts, t = -(tau + dt);
+    const double nominal = interval_step(tau + max_dt);
+    const double dt = max_dt <= nominal * (1.0 + 1e-9) ? max_dt : nominal, t = -(tau + dt);
     m_halo.exchange(v, m_padded.data());
     m_halo.fill_boundary(m_padded.data(), m_options.boundary);
     bool feet_ok = true;
-    if (!autonomous || std::abs(dt - m_cached_dt) > 1e-9 * dt) feet_ok = build_feet(dt, t);
+    // The feet of autonomous problems are those of the interval's step (the last step of an
+    // interval differs from it by rounding only), so a resumed run reuses exactly the same ones.
+    if (!autonomous)
+      feet_ok = build_feet(dt, t);
+    else if (nominal != m_cached_dt)
+      feet_ok = build_feet(nominal, t);
     PetscScalar* out;
     HJB_PETSC(VecGetArray(v, &out));
     std::int64_t bad = std::numeric_limits<std::int64_t>::max();
@@ -139,6 +145,16 @@ class SemiLagrangianTimeSolver {
 
  private:
   static constexpr bool autonomous = declared_features<P>().autonomous;
+
+  /// The equal step of the snapshot interval ending at tau_end (the schedule time nearest to it).
+  double interval_step(double tau_end) const {
+    const auto schedule = m_options.snapshot_schedule();
+    std::size_t k = 0;
+    while (k + 1 < schedule.size() && std::abs(schedule[k] - tau_end) > std::abs(schedule[k + 1] - tau_end))
+      ++k;
+    const double start = k == 0 ? 0.0 : schedule[k - 1], length = schedule[k] - start;
+    return length / std::max(1.0, std::ceil(length / m_dt - 1e-9));
+  }
 
   /// dt = cfl / max_x sum_i alpha_i(x, 0) / h_i over the grid (the horizon if nothing moves).
   static double nominal_step(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& o) {
