@@ -26,7 +26,8 @@ int run_sample(const CommandContext& context) {
           context.args, opts, vm,
           {&pos,
            "\nThe sparse interpolant evaluated at every node of the tensor grid (the feedback: the "
-           "interpolant of its nodal values), for plots, XDMF and tensor-table readers.\n"}))
+           "interpolant of its nodal values; error/indicator where the table has one), for plots, XDMF and "
+           "tensor-table readers.\n"}))
     return 0;
   HJB_CHECK(!table_path.empty() && !shape_text.empty() && !output.empty(), UsageError,
             "usage: hjbench sample SPARSE.h5 --grid.shape n1,..,nd --output.file T.h5");

@@ -297,6 +297,23 @@ SparseTable read_sparse_table(const std::string& path) {
   for (int j = 0; H5Lexists(f, ("policy/action_" + std::to_string(j)).c_str(), H5P_DEFAULT) > 0; ++j)
     t.policy.push_back(read_array<double>(f, "policy/action_" + std::to_string(j), H5T_NATIVE_DOUBLE, path));
   require_finite_feedback(t.policy, path);
+  if (H5Lexists(f, "error", H5P_DEFAULT) > 0) {
+    SparseErrorEstimate e;
+    e.difference = read_array<double>(f, "error/difference", H5T_NATIVE_DOUBLE, path);
+    e.surplus = read_array<double>(f, "error/surplus", H5T_NATIVE_DOUBLE, path);
+    if (H5Lexists(f, "error/coarse_difference", H5P_DEFAULT) > 0) {
+      e.coarse_difference = read_array<double>(f, "error/coarse_difference", H5T_NATIVE_DOUBLE, path);
+      e.coarse_surplus = read_array<double>(f, "error/coarse_surplus", H5T_NATIVE_DOUBLE, path);
+    }
+    const Handle eg = group(H5Gopen2(f, "error", H5P_DEFAULT));
+    e.coarse_level = static_cast<int>(read_number_attribute(eg, "coarse_level").value_or(0));
+    const std::size_t n = t.nodal.size();
+    HJB_CHECK(e.difference.size() == n && e.surplus.size() == n &&
+                  e.coarse_surplus.size() == e.coarse_difference.size() &&
+                  (e.coarse_difference.empty() || e.coarse_difference.size() == n),
+              ValidationError, path << ": /error does not describe " << n << " nodes");
+    t.error = std::move(e);
+  }
   const Handle problem = group(H5Gopen2(f, "problem", H5P_DEFAULT));
   if (problem.valid()) {
     AttributeReader pr{nullptr, &t.problem_parameters};
@@ -361,6 +378,21 @@ std::string describe_sparse_table(const SparseTable& t, const std::string& path)
     const auto [mn, mx] = std::minmax_element(t.nodal.begin(), t.nodal.end());
     os << "  value: min " << *mn << ", max " << *mx << " at the nodes; " << t.policy.size()
        << " feedback component(s)\n";
+  }
+  if (t.error && !t.nodal.empty()) {
+    double largest = 0.0, sum = 0.0;
+    for (std::size_t p = 0; p < t.nodal.size(); ++p) {
+      double eta = 2.0 * std::abs(t.error->difference[p]);
+      if (!t.error->coarse_difference.empty()) eta = std::max(eta, std::abs(t.error->coarse_difference[p]));
+      largest = std::max(largest, eta);
+      sum += eta;
+    }
+    const int c = t.error->coarse_level;
+    os << "  error indicator (max(2 |V - V(level " << c << ")|, |V(level " << c << ") - V(level " << c - 1
+       << ")|), an a-posteriori estimate, not a bound): max " << largest << ", mean "
+       << sum / static_cast<double>(t.nodal.size()) << " at the nodes\n";
+  } else {
+    os << "  error indicator: none\n";
   }
   for (const auto& [k, v] : t.strings)
     if (k != "problem" && k != "mode" && k != "grid_type" && k != "complete")

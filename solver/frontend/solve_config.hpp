@@ -69,6 +69,9 @@ struct SparseOptions {
   int min_level = 2;        ///< combination technique: minimum level per axis of the components
   int inputs_per_axis = 3;  ///< semi-Lagrangian: values per axis of box-shaped input sets
   double cfl = 1.0;         ///< semi-Lagrangian: dt = cfl x finest spacing / largest speed
+  /// Time-dependent semi-Lagrangian tables: the same run one level coarser, its difference stored as
+  /// the table's error indicator (/error).
+  bool error_indicator = true;
   /// Throws UsageError naming --sparse.* (checked whatever method `auto` picks).
   void validate() const;
 };

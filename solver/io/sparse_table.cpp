@@ -42,7 +42,8 @@ constexpr bool is_adaptive(const sparse::AdaptiveSparseGrid&) { return true; }
 template <class Grid>
 void write_table(MPI_Comm comm, const std::string& path, const std::string& tmp, const Grid& grid,
                  const std::vector<double>& nodal, const std::vector<double>& surplus,
-                 const std::vector<std::vector<double>>& policy, const TableMetadata& metadata) {
+                 const std::vector<std::vector<double>>& policy, const TableMetadata& metadata,
+                 const SparseErrorEstimate* error) {
   int rank;
   MPI_Comm_rank(comm, &rank);
   bool ok = true;
@@ -88,6 +89,23 @@ void write_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
       for (std::size_t j = 0; j < policy.size(); ++j)
         write_array(f, "policy/action_" + std::to_string(j), H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                     policy[j].data(), {n});
+      if (error) {
+        const Handle eg =
+            group(check_id(H5Gcreate2(f, "error", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/error"));
+        write_number_attribute(eg, "coarse_level", error->coarse_level);
+        write_string_attribute(
+            eg, "definition",
+            "indicator(x) = max(2 |I difference(x)|, |I coarse_difference(x)|); difference = "
+            "V - V(level - 1), coarse_difference = V(level - 1) - V(level - 2)");
+        write_array(f, "error/difference", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, error->difference.data(), {n});
+        write_array(f, "error/surplus", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, error->surplus.data(), {n});
+        if (!error->coarse_difference.empty()) {
+          write_array(f, "error/coarse_difference", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      error->coarse_difference.data(), {n});
+          write_array(f, "error/coarse_surplus", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                      error->coarse_surplus.data(), {n});
+        }
+      }
       H5Adelete(f, "complete");
       write_string_attribute(f, "complete", "yes");
       ok = f.close() >= 0;
@@ -107,15 +125,15 @@ void write_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
 void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
                         const sparse::SparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
-                        const TableMetadata& metadata) {
-  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata);
+                        const TableMetadata& metadata, const SparseErrorEstimate* error) {
+  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata, error);
 }
 
 void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
                         const sparse::AdaptiveSparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
-                        const TableMetadata& metadata) {
-  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata);
+                        const TableMetadata& metadata, const SparseErrorEstimate* error) {
+  write_table(comm, path, tmp, grid, nodal, surplus, policy, metadata, error);
 }
 
 }  // namespace hjb

@@ -10,6 +10,10 @@
 //   /value/nodal       float64 N: V at the nodes
 //   /value/surplus     float64 N: hierarchical surpluses (evaluate V anywhere with them)
 //   /policy/action_J   float64 N: component J of the greedy feedback at the nodes
+//   /error             (optional) attribute coarse_level; datasets difference, surplus (float64 N:
+//                      D1 = V - V one level coarser at the nodes, its surpluses) and, from level 3,
+//                      coarse_difference, coarse_surplus (D2 = V(L-1) - V(L-2)): the error
+//                      indicator at x is max(2 |I D1(x)|, |I D2(x)|) (SparseErrorEstimate)
 //   /problem           attributes: the problem's parameters
 // Written by rank 0 (every rank holds the whole sparse solution) under a temporary name and
 // renamed when complete; a failure is the same RuntimeError on every rank.
@@ -31,13 +35,13 @@ namespace hjb {
 void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
                         const sparse::SparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
-                        const TableMetadata& metadata);
+                        const TableMetadata& metadata, const SparseErrorEstimate* error = nullptr);
 
 /// The same for an adaptive grid (attribute adaptive = yes; level = the starting regular level,
 /// caps = the deepest level per axis).
 void write_sparse_table(MPI_Comm comm, const std::string& path, const std::string& tmp,
                         const sparse::AdaptiveSparseGrid& grid, const std::vector<double>& nodal,
                         const std::vector<double>& surplus, const std::vector<std::vector<double>>& policy,
-                        const TableMetadata& metadata);
+                        const TableMetadata& metadata, const SparseErrorEstimate* error = nullptr);
 
 }  // namespace hjb

@@ -31,6 +31,7 @@ void sample_sparse_table(MPI_Comm comm, const SparseTable& table, const std::str
   std::int64_t count = 1;
   for (auto e : extent) count *= e;
   std::vector<double> values(static_cast<std::size_t>(count));
+  std::vector<double> indicator(table.error ? static_cast<std::size_t>(count) : 0);
   std::vector<std::vector<double>> controls(feedback.size(),
                                             std::vector<double>(static_cast<std::size_t>(count)));
   std::vector<double> x(shape.size());
@@ -41,6 +42,7 @@ void sample_sparse_table(MPI_Comm comm, const SparseTable& table, const std::str
       rest /= extent[k];
     }
     values[q] = table.evaluate(table.surplus, x.data());
+    if (table.error) indicator[q] = table.error_indicator(x.data());
     for (std::size_t j = 0; j < feedback.size(); ++j) controls[j][q] = table.evaluate(feedback[j], x.data());
   }
   TableMetadata meta;
@@ -56,10 +58,12 @@ void sample_sparse_table(MPI_Comm comm, const SparseTable& table, const std::str
   meta.numbers.erase("schema_version");
   std::vector<std::string> extras;
   for (std::size_t j = 0; j < feedback.size(); ++j) extras.push_back("policy/action_" + std::to_string(j));
+  if (table.error) extras.push_back("error/indicator");
   const std::string tag = make_run_tag(comm);
   TableWriter writer(comm, output, output + "." + tag + ".tmp", axes, start, extent, {0.0}, meta, extras);
   writer.write_snapshot(0, values.data());
   for (std::size_t j = 0; j < feedback.size(); ++j) writer.write_extra(extras[j], controls[j].data());
+  if (table.error) writer.write_extra("error/indicator", indicator.data());
   writer.commit(sidecar, sidecar.empty() ? std::string() : sidecar + "." + tag + ".tmp");
 }
 

@@ -174,7 +174,8 @@ expect 3 "needs more than 10" "a run needing more steps than --time.max_steps" -
 for L in 5 6 7; do
   "$HJBENCH" solve --problem.name eikonal --grid.type sparse --sparse.method semi_lagrangian --grid.level $L \
     --grid.levels $L,$L,$L,$L --time.horizon 0.5 --output.file d4_$L.h5 --output.quiet > /dev/null \
-    && "$HJBENCH" sample d4_$L.h5 --grid.shape 17,17,17,17 --output.file d4s_$L.h5 > /dev/null || fail "4-D level $L"
+    && "$HJBENCH" sample d4_$L.h5 --grid.shape 17,17,17,17 --output.file d4s_$L.h5 > /dev/null \
+    && "$HJBENCH" sample d4_$L.h5 --grid.shape 15,15,15,15 --output.file d4i_$L.h5 > /dev/null || fail "4-D level $L"
 done
 "$PYTHON" - <<'PY' && ok "default basis in 4-D: extrapolating, mean error falls with the level" || fail "default basis in 4-D"
 import h5py, numpy as np, sys
@@ -189,4 +190,28 @@ basis = basis.decode() if isinstance(basis, bytes) else basis
 print("basis", basis, "mean errors", means)
 sys.exit(0 if basis == "extrapolating" and means[0] > means[1] > means[2] and means[2] < 0.5 * means[0] else 1)
 PY
+# The error indicator every such table carries (runs one and two levels coarser): above the measured
+# error at >= 95 % of the 7^4 points of a lattice that misses the dyadic nodes (spacing 4/14) in [-1, 1]^4.
+"$PYTHON" - <<'PY' && ok "4-D error indicator above the error at >= 95 % of off-node points (levels 6, 7)" || fail "4-D error indicator"
+import h5py, numpy as np, sys
+good = True
+for L in (5, 6, 7):
+    f = h5py.File(f"d4i_{L}.h5")
+    X = np.meshgrid(*[f["axes"][n][...] for n in f.attrs["axes"].split(",")], indexing="ij")
+    inner = np.all([np.abs(x) <= 1 for x in X], axis=0)
+    err = np.abs(f["value/final"][...] - (np.sqrt(sum(x * x for x in X)) - 0.5))[inner]
+    eta = f["error/indicator"][...][inner]
+    covered = float(np.mean(err <= eta))
+    print(f"level {L}: {inner.sum()} points, mean error {err.mean():.4f}, mean indicator {eta.mean():.4f}, "
+          f"indicator >= error at {100 * covered:.1f} %")
+    good = good and (L < 6 or covered >= 0.95)
+sys.exit(0 if good else 1)
+PY
+"$HJBENCH" info d4_7.h5 | grep -q "error indicator (max(2 |V - V(level 6)|" && ok "hjbench info reports the error indicator" \
+  || fail "info without the error indicator"
+"$HJBENCH" solve --problem.name eikonal --grid.type sparse --sparse.method semi_lagrangian --grid.level 4 \
+  --grid.levels 4,4,4,4 --time.horizon 0.5 --sparse.error_indicator false --output.file d4_none.h5 --output.quiet > /dev/null \
+  && "$PYTHON" -c "import h5py, sys; sys.exit('error' in h5py.File('d4_none.h5'))" \
+  && "$HJBENCH" info d4_none.h5 | grep -q "error indicator: none" && ok "--sparse.error_indicator false: no /error" \
+  || fail "--sparse.error_indicator false"
 finish
