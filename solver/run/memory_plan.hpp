@@ -39,12 +39,15 @@ struct SemiLagrangianLayout {
   double cache_bytes_per_node = 0.0;
 };
 
-/// The plan of this rank (pointwise: no communication). Tables and checkpoints are written
+/// The plan of this rank (pointwise: no communication). `baseline_bytes`: the process's resident
+/// size before the solver allocated anything (default: now). Tables and checkpoints are written
 /// straight from the value vector (same memory layout and type, contiguous hyperslabs), so output
 /// needs no staging copy; measured against the peak resident size in tests/cli/memory_plan.sh.
 template <int D>
 MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDependentOptions& o,
-                                      const SemiLagrangianLayout& semi_lagrangian = {}) {
+                                      const SemiLagrangianLayout& semi_lagrangian = {},
+                                      double baseline_bytes = -1.0) {
+  const double baseline = baseline_bytes >= 0 ? baseline_bytes : current_resident_bytes();
   MemoryPlan p;
   const bool sl = semi_lagrangian.width > 0;
   const int w = sl ? semi_lagrangian.width : stencil_half_width(o.derivative);
@@ -58,7 +61,7 @@ MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDepen
     p.padded_bytes = value * static_cast<double>(p.padded);
     p.halo_bytes = static_cast<double>(p.halo) * (3 * value + 2 * sizeof(PetscInt));
     if (grid.size() > 1) p.mpi_io_bytes = 16.0 * 1024 * 1024;
-    p.baseline_bytes = current_resident_bytes();
+    p.baseline_bytes = baseline;
     return p;
   }
   // Face halos filled from other ranks (or by periodic wrap); ghosts beyond a non-periodic
@@ -80,7 +83,7 @@ MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDepen
   // Collective HDF5 writes go through MPI-IO two-phase I/O, whose aggregators hold a buffer of
   // cb_buffer_size (16 MiB by default in Open MPI's OMPIO and ROMIO).
   if (grid.size() > 1) p.mpi_io_bytes = 16.0 * 1024 * 1024;
-  p.baseline_bytes = current_resident_bytes();
+  p.baseline_bytes = baseline;
   return p;
 }
 

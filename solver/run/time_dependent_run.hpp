@@ -47,8 +47,9 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 template <int D>
 bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
                        std::size_t datasets_per_snapshot = 1,
-                       const SemiLagrangianLayout& semi_lagrangian = {}) {
-  const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent, semi_lagrangian);
+                       const SemiLagrangianLayout& semi_lagrangian = {}, double baseline_bytes = -1.0) {
+  const MemoryPlan mine =
+      plan_time_dependent_memory(grid, config.time_dependent, semi_lagrangian, baseline_bytes);
   double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
                      mine.mpi_io_bytes};
@@ -63,10 +64,11 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.axis(a).n;
     os << " = " << grid.global_count() << " nodes, process grid ";
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
-    os << "\n  memory per rank (largest): values + RK stages + rate " << format_bytes(worst[0])
-       << ", padded block " << format_bytes(worst[1]) << ", halo exchange " << format_bytes(worst[2]) << " ("
-       << worst[5] << " nodes), MPI-IO buffer " << format_bytes(worst[6]) << ", process baseline "
-       << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
+    os << "\n  memory per rank (largest): "
+       << (semi_lagrangian.width > 0 ? "values + cached foot points " : "values + RK stages + rate ")
+       << format_bytes(worst[0]) << ", padded block " << format_bytes(worst[1]) << ", halo exchange "
+       << format_bytes(worst[2]) << " (" << worst[5] << " nodes), MPI-IO buffer " << format_bytes(worst[6])
+       << ", process baseline " << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
        << (config.memory_per_rank > 0 ? " (budget " + format_bytes(config.memory_per_rank) + ")" : "")
        << "\n  on disk: table " << format_bytes(table_bytes) << ", checkpoint "
        << format_bytes(8.0 * static_cast<double>(grid.global_count())) << " (twice while one is replaced); "
@@ -231,8 +233,9 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   const P problem = configure_problem<P>(config);
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
+  const double baseline = current_resident_bytes();  // before the solver allocates its arrays
   return with_time_solver(problem, grid, config, [&](auto& solver, const SemiLagrangianLayout& layout) {
-    const bool dry_run = check_memory_plan(grid, config, 1, layout);
+    const bool dry_run = check_memory_plan(grid, config, 1, layout, baseline);
     std::vector<Axis> axis_list(axes.begin(), axes.end());
     const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
     const PreparedOutputs outputs = prepare_outputs(
