@@ -169,4 +169,26 @@ class HaloExchange {
   OwnedScatter m_scatter;
 };
 
+/// Calls f(owned index l, coordinates x, owned multi-index i, offset p in the padded array) for
+/// every node of this rank's block, in the owned (row-major, last axis fastest) order. The global
+/// multi-index is grid.owned_start() + i.
+template <int D, class F>
+void for_each_owned_node(const TensorGrid<D>& grid, const HaloExchange<D>& halo, F&& f) {
+  const auto& extent = grid.owned_extent();
+  Index<D> i{};
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+    std::array<double, D> x;
+    std::int64_t p = 0;
+    for (int a = 0; a < D; ++a) {
+      x[a] = grid.axis(a).coordinate(grid.owned_start()[a] + i[a]);
+      p += (i[a] + halo.width()) * halo.stride()[a];
+    }
+    f(l, x, i, p);
+    for (int a = D - 1; a >= 0; --a) {
+      if (++i[a] < extent[a]) break;
+      i[a] = 0;
+    }
+  }
+}
+
 }  // namespace hjb

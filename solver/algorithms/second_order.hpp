@@ -124,24 +124,13 @@ class SecondOrderSolver {
   /// Calls f(owned index, padded offset, coordinates, global index) for every owned node.
   template <class F>
   void for_each_owned(F&& f) const {
-    const auto& extent = m_grid.owned_extent();
-    const auto& stride = m_halo.stride();
-    Index<D> i{};
-    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-      std::int64_t p = 0;
-      Index<D> g;
-      std::array<double, D> x;
-      for (int a = 0; a < D; ++a) {
-        g[a] = m_grid.owned_start()[a] + i[a];
-        x[a] = m_grid.axis(a).coordinate(g[a]);
-        p += (i[a] + 1) * stride[a];
-      }
-      f(l, p, x, g);
-      for (int a = D - 1; a >= 0; --a) {  // row-major: the last axis fastest
-        if (++i[a] < extent[a]) break;
-        i[a] = 0;
-      }
-    }
+    for_each_owned_node(
+        m_grid, m_halo,
+        [&](std::int64_t l, const std::array<double, D>& x, const Index<D>& i, std::int64_t p) {
+          Index<D> g;
+          for (int a = 0; a < D; ++a) g[a] = m_grid.owned_start()[a] + i[a];
+          f(l, p, x, g);
+        });
   }
 
   /// m_rate = -V_s at the owned nodes; returns this rank's largest CFL rate (NaN if any value is

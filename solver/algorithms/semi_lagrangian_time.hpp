@@ -233,24 +233,9 @@ class SemiLagrangianTimeSolver {
     return ok;
   }
 
-  /// Calls f(owned index, coordinates, owned multi-index, padded offset) for every owned node.
   template <class F>
   void for_each_owned(F&& f) const {
-    const auto& extent = m_grid.owned_extent();
-    Index<D> i{};
-    for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-      State<D> x;
-      std::int64_t p = 0;
-      for (int a = 0; a < D; ++a) {
-        x[a] = m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i[a]);
-        p += (i[a] + m_halo.width()) * m_halo.stride()[a];
-      }
-      f(l, x, i, p);
-      for (int a = D - 1; a >= 0; --a) {  // row-major: the last axis fastest
-        if (++i[a] < extent[a]) break;
-        i[a] = 0;
-      }
-    }
+    for_each_owned_node(m_grid, m_halo, f);
   }
 
   /// The new values into out; returns the first owned node with a non-finite value (or -1).
