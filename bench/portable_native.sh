@@ -10,8 +10,9 @@
 #   bench/portable_native.sh [REPEATS]      (after scripts/build.sh; the two extra builds take a while)
 #
 # Work measured (1 rank): Air3D WENO5 + TVD-RK3 BRT on 61x61x60 to t = -1 (the time-dependent
-# solver's derivative/Hamiltonian loop), and the finite-horizon Acrobot-v1 recursion on 21^4 nodes,
-# 3 actions, 500 stages (the chain's Bellman sweep). CPU model and flags are printed with the figures.
+# solver's derivative/Hamiltonian loop), the finite-horizon Acrobot-v1 recursion on 21^4 nodes,
+# 3 actions, 500 stages (the chain's Bellman sweep), and sparse-grid evaluation of both bases in
+# 2-8 D (build/bench_sparse: evaluations per second, the best of the repeats). CPU model and flags are printed with the figures.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-3}
@@ -22,7 +23,7 @@ build() {  # DIR CMAKE-ARGS...   (incremental: up to date with this checkout)
   shift
   echo "building $(basename "$dir") ($*; log: $dir.log)"
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" > "$dir.log" 2>&1
-  cmake --build "$dir" -j "$(nproc)" --target hjbench bench_air3d >> "$dir.log" 2>&1
+  cmake --build "$dir" -j "$(nproc)" --target hjbench bench_air3d bench_sparse >> "$dir.log" 2>&1
 }
 build "$root/build-plain" -DHJB_NO_MULTIVERSION=ON
 build "$root/build-march-native" -DHJB_NO_MULTIVERSION=ON -DCMAKE_CXX_FLAGS=-march=native
@@ -57,3 +58,20 @@ for w in air3d acrobot; do
   printf "%-44s %10s %10s %10s %16.3f %14.3f\n" "$label" "$p" "$q" "$n" "$(awk "BEGIN{print $n / $p}")" \
     "$(awk "BEGIN{print $n / $q}")"
 done
+# Sparse-grid evaluation (evaluations per second; higher is faster): ratios to native per grid.
+for side in portable plain native; do
+  case $side in portable) dir=$root/build ;; plain) dir=$root/build-plain ;; native) dir=$root/build-march-native ;; esac
+  for ((r = 1; r <= repeats; ++r)); do
+    "$dir/bench_sparse" --points 20000 | awk -F'|' -v s=$side 'NR > 2 {gsub(/ /, "", $2); print s, $2 "-d" $3 "-L" $4, $8}'
+  done
+done | awk '{key = $2; gsub(/ /, "", key); if ($3 + 0 > best[$1, key] + 0) best[$1, key] = $3; keys[key] = 1}
+  END {
+    printf "%-32s %12s %12s %12s %16s %14s\n", "sparse evaluate (evals/s)", "portable", "plain", "native",
+           "portable/native", "plain/native"
+    n = asorti(keys, sorted)
+    for (i = 1; i <= n; ++i) {
+      k = sorted[i]
+      printf "%-32s %12.3g %12.3g %12.3g %16.3f %14.3f\n", k, best["portable", k], best["plain", k],
+             best["native", k], best["portable", k] / best["native", k], best["plain", k] / best["native", k]
+    }
+  }'

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/multiversion.hpp"
+
 namespace hjb::sparse {
 
 namespace {
@@ -223,8 +225,12 @@ void SparseGrid::dehierarchize(std::vector<double>& values) const {
   for (int k = m_dim - 1; k >= 0; --k) transform_axis(values, k, +1.0);
 }
 
-double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
-  if (m_basis == Basis::extrapolating) return evaluate_extrapolating(surpluses, x);
+HJB_HOT double evaluate_boundary_basis(const SparseGrid& g, const std::vector<double>& surpluses,
+                                       const double* x) {
+  const int m_dim = g.m_dim;
+  const auto& m_lo = g.m_lo;
+  const auto& m_hi = g.m_hi;
+  const auto& m_caps = g.m_caps;
   // Per axis and level: the one hat containing u (levels >= 1) or both boundary functions.
   double u[max_dimension];
   for (int k = 0; k < m_dim; ++k) u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
@@ -240,7 +246,7 @@ double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* 
     }
   double sum = 0.0;
   double corner[1 << max_dimension];
-  for (const Subspace& s : m_subspaces) {
+  for (const SparseGrid::Subspace& s : g.m_subspaces) {
     // The hat of each refined axis (one per axis contains u), then the multilinear interpolation
     // of the 2^z surpluses of the boundary axes' corner block, one axis at a time.
     double weight = 1.0;
@@ -274,7 +280,12 @@ double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* 
   return sum;
 }
 
-double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, const double* x) const {
+HJB_HOT double evaluate_extrapolating_basis(const SparseGrid& g, const std::vector<double>& surpluses,
+                                            const double* x) {
+  const int m_dim = g.m_dim;
+  const auto& m_lo = g.m_lo;
+  const auto& m_hi = g.m_hi;
+  const auto& m_caps = g.m_caps;
   // Per axis and level the one function containing u: the constant at level 1, a hat inside, the
   // extrapolating half-line function 2 - |2^l u - i| at the two ends (up to 2 at the boundary).
   std::int64_t cell[max_dimension][31];
@@ -301,7 +312,7 @@ double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, 
   weight[0] = 1.0;
   position[0] = 0;
   double sum = 0.0;
-  for (const Subspace& s : m_subspaces) {
+  for (const SparseGrid::Subspace& s : g.m_subspaces) {
     for (int k = s.depth; k < m_dim; ++k) {
       const int l = s.level[k];
       weight[k + 1] = weight[k] * phi[k][l];
@@ -310,6 +321,15 @@ double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, 
     sum += weight[m_dim] * surpluses[static_cast<std::size_t>(s.offset + position[m_dim])];
   }
   return sum;
+}
+
+double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  return m_basis == Basis::extrapolating ? evaluate_extrapolating_basis(*this, surpluses, x)
+                                         : evaluate_boundary_basis(*this, surpluses, x);
+}
+
+double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, const double* x) const {
+  return evaluate_extrapolating_basis(*this, surpluses, x);
 }
 
 void SparseGrid::evaluate_batch(const std::vector<double>& surpluses, const double* points,

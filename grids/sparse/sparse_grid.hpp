@@ -101,6 +101,12 @@ class SparseGrid final : public Grid {
                       double* out) const;
 
  private:
+  // The evaluation loops, compiled per instruction set and dispatched at run time
+  // (core/multiversion.hpp; free functions: GCC 12 cannot clone out-of-class member definitions).
+  friend double evaluate_boundary_basis(const SparseGrid& g, const std::vector<double>& surpluses,
+                                        const double* x);
+  friend double evaluate_extrapolating_basis(const SparseGrid& g, const std::vector<double>& surpluses,
+                                             const double* x);
   struct Subspace {
     std::array<int, max_dimension> level{};
     std::array<std::int64_t, max_dimension> extent{};  ///< points per axis: 2 at level 0, 2^(l-1) else
