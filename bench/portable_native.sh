@@ -59,19 +59,17 @@ for w in air3d acrobot; do
     "$(awk "BEGIN{print $n / $q}")"
 done
 # Sparse-grid evaluation (evaluations per second; higher is faster): ratios to native per grid.
+printf "%-32s %12s %12s %12s %16s %14s\n" "sparse evaluate (evals/s)" portable plain native "portable/native" \
+  "plain/native"
 for side in portable plain native; do
   case $side in portable) dir=$root/build ;; plain) dir=$root/build-plain ;; native) dir=$root/build-march-native ;; esac
   for ((r = 1; r <= repeats; ++r)); do
-    "$dir/bench_sparse" --points 20000 | awk -F'|' -v s=$side 'NR > 2 {gsub(/ /, "", $2); print s, $2 "-d" $3 "-L" $4, $8}'
+    "$dir/bench_sparse" --points 20000 | awk -F'|' -v s=$side 'NR > 2 {gsub(/ /, "", $2); gsub(/ /, "", $3);
+      gsub(/ /, "", $4); print s, $2 "-d" $3 "-L" $4, $8}'
   done
-done | awk '{key = $2; gsub(/ /, "", key); if ($3 + 0 > best[$1, key] + 0) best[$1, key] = $3; keys[key] = 1}
+done | awk '{if ($3 + 0 > best[$1, $2] + 0) best[$1, $2] = $3; keys[$2] = 1}
   END {
-    printf "%-32s %12s %12s %12s %16s %14s\n", "sparse evaluate (evals/s)", "portable", "plain", "native",
-           "portable/native", "plain/native"
-    n = asorti(keys, sorted)
-    for (i = 1; i <= n; ++i) {
-      k = sorted[i]
+    for (k in keys)
       printf "%-32s %12.3g %12.3g %12.3g %16.3f %14.3f\n", k, best["portable", k], best["plain", k],
              best["native", k], best["portable", k] / best["native", k], best["plain", k] / best["native", k]
-    }
-  }'
+  }' | sort

@@ -27,7 +27,8 @@ std::string to_string(Termination t) {
 }
 
 bool SolveSummary::marches_in_time() const {
-  return algorithm.find("time_dependent") != std::string::npos || algorithm == "second_order";
+  return algorithm.find("time_dependent") != std::string::npos || algorithm == "second_order" ||
+         algorithm == "semi_lagrangian";
 }
 
 std::string SolveSummary::brief() const {
