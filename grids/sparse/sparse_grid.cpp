@@ -226,7 +226,7 @@ void SparseGrid::dehierarchize(std::vector<double>& values) const {
 }
 
 HJB_HOT double evaluate_boundary_basis(const SparseGrid& g, const std::vector<double>& surpluses,
-                                       const double* x) {
+                                       const double* x, const double* nodal, double* range) {
   const int m_dim = g.m_dim;
   const auto& m_lo = g.m_lo;
   const auto& m_hi = g.m_hi;
@@ -261,6 +261,10 @@ HJB_HOT double evaluate_boundary_basis(const SparseGrid& g, const std::vector<do
     const int z = s.boundary_count;
     if (z == 0) {
       sum += weight * surpluses[static_cast<std::size_t>(base)];
+      if (nodal) {
+        range[0] = std::min(range[0], nodal[base]);
+        range[1] = std::max(range[1], nodal[base]);
+      }
       continue;
     }
     const int n_corners = 1 << z;
@@ -269,6 +273,10 @@ HJB_HOT double evaluate_boundary_basis(const SparseGrid& g, const std::vector<do
       for (int b = 0; b < z; ++b)
         if ((bits >> b) & 1) position += s.stride[s.boundary_axes[b]];
       corner[bits] = surpluses[static_cast<std::size_t>(position)];
+      if (nodal) {
+        range[0] = std::min(range[0], nodal[position]);
+        range[1] = std::max(range[1], nodal[position]);
+      }
     }
     for (int b = z - 1; b >= 0; --b) {  // collapse the highest bit: lerp along boundary axis b
       const double t = u[s.boundary_axes[b]];
@@ -281,7 +289,7 @@ HJB_HOT double evaluate_boundary_basis(const SparseGrid& g, const std::vector<do
 }
 
 HJB_HOT double evaluate_extrapolating_basis(const SparseGrid& g, const std::vector<double>& surpluses,
-                                            const double* x) {
+                                            const double* x, const double* nodal, double* range) {
   const int m_dim = g.m_dim;
   const auto& m_lo = g.m_lo;
   const auto& m_hi = g.m_hi;
@@ -318,18 +326,32 @@ HJB_HOT double evaluate_extrapolating_basis(const SparseGrid& g, const std::vect
       weight[k + 1] = weight[k] * phi[k][l];
       position[k + 1] = position[k] + cell[k][l] * s.stride[k];
     }
-    sum += weight[m_dim] * surpluses[static_cast<std::size_t>(s.offset + position[m_dim])];
+    const std::int64_t node = s.offset + position[m_dim];
+    sum += weight[m_dim] * surpluses[static_cast<std::size_t>(node)];
+    if (nodal && weight[m_dim] != 0.0) {
+      range[0] = std::min(range[0], nodal[node]);
+      range[1] = std::max(range[1], nodal[node]);
+    }
   }
   return sum;
 }
 
 double SparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
-  return m_basis == Basis::extrapolating ? evaluate_extrapolating_basis(*this, surpluses, x)
-                                         : evaluate_boundary_basis(*this, surpluses, x);
+  return m_basis == Basis::extrapolating ? evaluate_extrapolating_basis(*this, surpluses, x, nullptr, nullptr)
+                                         : evaluate_boundary_basis(*this, surpluses, x, nullptr, nullptr);
+}
+
+double SparseGrid::evaluate_limited(const std::vector<double>& surpluses, const std::vector<double>& nodal,
+                                    const double* x) const {
+  double range[2] = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const double v = m_basis == Basis::extrapolating
+                       ? evaluate_extrapolating_basis(*this, surpluses, x, nodal.data(), range)
+                       : evaluate_boundary_basis(*this, surpluses, x, nodal.data(), range);
+  return range[0] <= range[1] ? std::clamp(v, range[0], range[1]) : v;
 }
 
 double SparseGrid::evaluate_extrapolating(const std::vector<double>& surpluses, const double* x) const {
-  return evaluate_extrapolating_basis(*this, surpluses, x);
+  return evaluate_extrapolating_basis(*this, surpluses, x, nullptr, nullptr);
 }
 
 void SparseGrid::evaluate_batch(const std::vector<double>& surpluses, const double* points,

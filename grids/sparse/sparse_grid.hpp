@@ -96,6 +96,12 @@ class SparseGrid final : public Grid {
   void dehierarchize(std::vector<double>& values) const override;
   /// The interpolant with these surpluses at a point of the box (clamped into it).
   double evaluate(const std::vector<double>& surpluses, const double* x) const override;
+  /// The same, clamped to the range of the nodal values (`nodal`, matching `surpluses`) of the nodes
+  /// whose basis functions are non-zero at x: a limited interpolant that never leaves the range of
+  /// the data it combines, so a recursion through it cannot amplify the max norm (the plain sparse
+  /// interpolant overshoots at jumps and kinks by up to its Lebesgue constant).
+  double evaluate_limited(const std::vector<double>& surpluses, const std::vector<double>& nodal,
+                          const double* x) const;
   /// Evaluates at `count` points (row-major, dimension() coordinates each) into out.
   void evaluate_batch(const std::vector<double>& surpluses, const double* points, std::int64_t count,
                       double* out) const;
@@ -103,10 +109,11 @@ class SparseGrid final : public Grid {
  private:
   // The evaluation loops, compiled per instruction set and dispatched at run time
   // (core/multiversion.hpp; free functions: GCC 12 cannot clone out-of-class member definitions).
+  // With `nodal`, range[0..1] is widened to the nodal values of the nodes that contribute at x.
   friend double evaluate_boundary_basis(const SparseGrid& g, const std::vector<double>& surpluses,
-                                        const double* x);
+                                        const double* x, const double* nodal, double* range);
   friend double evaluate_extrapolating_basis(const SparseGrid& g, const std::vector<double>& surpluses,
-                                             const double* x);
+                                             const double* x, const double* nodal, double* range);
   struct Subspace {
     std::array<int, max_dimension> level{};
     std::array<std::int64_t, max_dimension> extent{};  ///< points per axis: 2 at level 0, 2^(l-1) else

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "grids/sparse/sparse_grid.hpp"
 
 namespace hjb {
 
@@ -70,6 +71,25 @@ template <class Node>
   for (std::size_t k = 0; k < x.size(); ++k) os << (k ? ", " : "") << x[k];
   os << "); no table is written";
   throw NumericalError(os.str());
+}
+
+/// For each node on the upper end of a periodic axis, the node at the lower end it repeats (else -1).
+template <class Grid>
+std::vector<std::int64_t> periodic_partners(const Grid& grid, const std::vector<bool>& periodic) {
+  std::vector<std::int64_t> partner(static_cast<std::size_t>(grid.size()), -1);
+  int l[sparse::max_dimension];
+  std::int64_t i[sparse::max_dimension];
+  for (std::int64_t p = 0; p < grid.size(); ++p) {
+    grid.level_index(p, l, i);
+    bool moved = false;
+    for (int k = 0; k < grid.dimension(); ++k)
+      if (periodic[k] && l[k] == 0 && i[k] == 1) {
+        i[k] = 0;
+        moved = true;
+      }
+    if (moved) partner[p] = grid.find(l, i);
+  }
+  return partner;
 }
 
 }  // namespace hjb

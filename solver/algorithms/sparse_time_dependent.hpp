@@ -188,6 +188,8 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   constexpr bool adaptive = std::is_same_v<Grid, sparse::AdaptiveSparseGrid>;
   using Interpolant = std::conditional_t<adaptive, detail::AdaptiveInterpolant, sparse::GridInterpolant>;
   const auto domain = problem.domain();
+  std::vector<bool> periodic(D);
+  for (int k = 0; k < D; ++k) periodic[k] = domain[k].periodic;
   const bool maximize = problem.control_mode == Optimize::maximize;
   SparseTimeResult<MA> r;
   r.largest_grid = o.restart_largest_grid;
@@ -217,24 +219,14 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
     n = grid.size();
     r.largest_grid = std::max(r.largest_grid, n);
     nodes.resize(static_cast<std::size_t>(n));
-    partner.assign(static_cast<std::size_t>(n), -1);
     obstacle.assign(static_cast<std::size_t>(n), -std::numeric_limits<double>::infinity());
     next.resize(static_cast<std::size_t>(n));
     r.control.resize(static_cast<std::size_t>(n));
-    int l[sparse::max_dimension];
-    std::int64_t i[sparse::max_dimension];
     for (std::int64_t p = 0; p < n; ++p) {
       grid.coordinates(p, nodes[p].data());
       if constexpr (has_obstacle<P>) obstacle[p] = -problem.obstacle(nodes[p]);  // V >= -obstacle
-      grid.level_index(p, l, i);
-      bool moved = false;
-      for (int k = 0; k < D; ++k)
-        if (domain[k].periodic && l[k] == 0 && i[k] == 1) {
-          i[k] = 0;
-          moved = true;
-        }
-      if (moved) partner[p] = grid.find(l, i);
     }
+    partner = periodic_partners(grid, periodic);
     blocks.emplace(comm, n);
   };
   auto initial_value = [&](const State<D>& x) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "solver/algorithms/sparse_finite_horizon.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
 #include "solver/io/sparse_table.hpp"
 #include "solver/io/version_attributes.hpp"
@@ -169,10 +170,70 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   return s;
 }
 
+/// `--solve.algorithm finite_horizon` on a sparse grid: the episodic recursion
+/// (solver/algorithms/sparse_finite_horizon.hpp) on a regular grid, published as a sparse table of
+/// V_0 and the greedy action of stage 0. No checkpoints (a stage is one sweep of the nodes).
+template <class P>
+SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config, const P& problem) {
+  constexpr int D = P::dim;
+  HJB_CHECK(config.grid.adaptive == 0, UsageError,
+            "--grid.adaptive: the sparse finite-horizon recursion runs on regular grids");
+  const SparseGridPlan plan = plan_sparse_grid(config, problem);
+  double actions = 1;
+  for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
+  // Every rank holds the grid, values, surpluses and the next stage; its block's feet and costs.
+  check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions, 8.0 * D + 4 * 8.0 + 4.0,
+                      plan.basis);
+  const PreparedOutputs outputs =
+      prepare_outputs(comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, 0.0);
+  SolveSummary s;
+  s.algorithm = "sparse finite_horizon";
+  if (config.dry_run) {
+    s.dry_run = true;
+    return s;
+  }
+  const sparse::SparseGrid grid = plan.build(D, config);
+  SparseFiniteHorizonOptions o;
+  o.steps = config.finite_horizon.steps > 0 ? config.finite_horizon.steps
+                                            : static_cast<long>(problem.episode_steps);
+  o.actions_per_axis = config.stationary.actions;
+  o.tolerance = config.finite_horizon.tolerance;
+  const double start = MPI_Wtime();
+  const auto r = sparse_finite_horizon(problem, grid, o, comm);
+  s.wall_seconds = MPI_Wtime() - start;
+  s.iterations = r.stages;
+  s.termination = Termination::horizon_reached;
+  s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  TableMetadata meta =
+      sparse_table_metadata(problem, config,
+                            "finite-horizon dynamic programming on the exact step, sparse-grid "
+                            "interpolation (piecewise-linear hierarchical basis, " +
+                                sparse::to_string(grid.basis()) + ")",
+                            "finite_horizon");
+  meta.numbers["episode_steps"] = static_cast<double>(o.steps);
+  meta.numbers["actions"] = actions;
+  meta.numbers["stages_computed"] = static_cast<double>(r.stages);
+  if (r.stationary_from >= 0) {
+    meta.numbers["stationary_from_stage"] = static_cast<double>(r.stationary_from);
+    meta.numbers["stationary_tolerance"] = o.tolerance;
+  }
+  std::vector<double> surplus = r.values;
+  grid.hierarchize(surplus);
+  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
+  for (std::size_t p = 0; p < r.values.size(); ++p)
+    for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+  write_sparse_table(comm, outputs.files.table, outputs.files.temporary(outputs.files.table), grid, r.values,
+                     surplus, control, meta);
+  return s;
+}
+
 template <class P>
 SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   const P problem = configure_problem<P>(config);
+  if constexpr (EnvironmentProblem<P>)
+    if (config.algorithm == Algorithm::finite_horizon)
+      return run_sparse_finite_horizon(comm, config, problem);
   HJB_CHECK(config.algorithm == Algorithm::time_dependent, UsageError,
             "--solve.algorithm " << to_string(config.algorithm) << ": on sparse grids problem '" << P::name()
                                  << "' runs the time-dependent semi-Lagrangian scheme only");
