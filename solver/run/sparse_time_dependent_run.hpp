@@ -181,9 +181,10 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   double actions = 1;
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
-  // Every rank holds the grid, values, surpluses and the next stage; its block's feet and costs.
-  check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions, 8.0 * D + 4 * 8.0 + 4.0,
-                      plan.basis);
+  // Every rank holds the grid, values, surpluses and the next stage, and its block's feet, costs and
+  // continuation flags per action (counted as if one rank held them all).
+  check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions,
+                      8.0 * D + 4 * 8.0 + 4.0 + actions * (8.0 * D + 16.0), plan.basis);
   const PreparedOutputs outputs =
       prepare_outputs(comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, 0.0);
   SolveSummary s;
