@@ -99,7 +99,8 @@ class SparseGrid final : public Grid {
   /// The same, clamped to the range of the nodal values (`nodal`, matching `surpluses`) of the nodes
   /// whose basis functions are non-zero at x: a limited interpolant that never leaves the range of
   /// the data it combines, so a recursion through it cannot amplify the max norm (the plain sparse
-  /// interpolant overshoots at jumps and kinks by up to its Lebesgue constant).
+  /// interpolant overshoots at jumps and kinks by up to its Lebesgue constant). With the
+  /// extrapolating basis it also cuts the linear continuation beyond the outermost nodes.
   double evaluate_limited(const std::vector<double>& surpluses, const std::vector<double>& nodal,
                           const double* x) const;
   /// Evaluates at `count` points (row-major, dimension() coordinates each) into out.

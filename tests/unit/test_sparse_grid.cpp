@@ -384,3 +384,42 @@ TEST(AdaptiveSparseGrid, EvaluationEqualsTheSumOverEveryNodesBasisFunction) {
   EXPECT_GT(a.size(), 200);
   EXPECT_LE(worst, 1e-12);
 }
+
+TEST(SparseGrid, LimitedInterpolantStaysInTheRangeOfItsDataAndIsExactWhereTheDataAreLinear) {
+  // A jump (the MountainCar value's kind of feature): the plain sparse interpolant overshoots the
+  // data's range between nodes; the limited one never leaves the range of the nodal values it combines.
+  // On a linear function (no overshoot) both are the same with the boundary basis (the extrapolating
+  // basis continues linearly beyond its outermost nodes, which the limiter cuts).
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (const auto basis : {hjb::sparse::Basis::boundary, hjb::sparse::Basis::extrapolating}) {
+    const SparseGrid g(2, 7, {0.0, 0.0}, {1.0, 1.0}, {}, basis);
+    std::vector<double> jump(static_cast<std::size_t>(g.size())), plane(jump.size());
+    double x[2];
+    for (std::int64_t p = 0; p < g.size(); ++p) {
+      g.coordinates(p, x);
+      jump[p] = x[0] + 0.7 * x[1] > 0.61 ? 1.0 : 0.0;
+      plane[p] = 0.3 + x[0] - 2.0 * x[1];
+    }
+    std::vector<double> sj = jump, sp = plane;
+    g.hierarchize(sj);
+    g.hierarchize(sp);
+    double plain_low = 0.0, plain_high = 1.0, limited_low = 0.0, limited_high = 1.0, plane_difference = 0.0;
+    for (int q = 0; q < 20000; ++q) {
+      x[0] = u(rng);
+      x[1] = u(rng);
+      plain_low = std::min(plain_low, g.evaluate(sj, x));
+      plain_high = std::max(plain_high, g.evaluate(sj, x));
+      limited_low = std::min(limited_low, g.evaluate_limited(sj, jump, x));
+      limited_high = std::max(limited_high, g.evaluate_limited(sj, jump, x));
+      plane_difference =
+          std::max(plane_difference, std::abs(g.evaluate_limited(sp, plane, x) - g.evaluate(sp, x)));
+    }
+    std::printf("  %s basis: jump data in [0, 1]; plain interpolant [%.3f, %.3f], limited [%.3f, %.3f]\n",
+                hjb::sparse::to_string(basis).c_str(), plain_low, plain_high, limited_low, limited_high);
+    EXPECT_LT(plain_low, -0.01);  // the overshoot the limiter exists for
+    EXPECT_GE(limited_low, 0.0);
+    EXPECT_LE(limited_high, 1.0);
+    if (basis == hjb::sparse::Basis::boundary) EXPECT_LE(plane_difference, 1e-12);
+  }
+}
