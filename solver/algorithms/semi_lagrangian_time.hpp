@@ -57,8 +57,11 @@ class SemiLagrangianTimeSolver {
       : m_problem(problem),
         m_grid(grid),
         m_options(options),
-        m_dt(nominal_step(problem, grid, options)),
-        m_halo(grid, halo_width_for(problem, grid, options, m_dt), HaloShape::full),
+        m_schedule(options.snapshot_schedule()),
+        m_speeds(speed_bounds(problem, grid)),
+        m_dt(m_speeds.rate > 0.0 ? std::min(options.cfl / m_speeds.rate, m_schedule.back())
+                                 : m_schedule.back()),
+        m_halo(grid, halo_width(options, m_speeds, m_dt), HaloShape::full),
         m_padded(m_halo.padded_count(), 0.0),
         m_cand_a(input_candidates(problem.control_set(), options.inputs_per_axis)),
         m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)) {
@@ -76,7 +79,7 @@ class SemiLagrangianTimeSolver {
 
   /// Refuses (UsageError) a run needing more than --time.max_steps steps. Collective (no-op).
   void check_step_budget() const {
-    const double steps = std::ceil(m_options.snapshot_schedule().back() / m_dt);
+    const double steps = std::ceil(m_schedule.back() / m_dt);
     HJB_CHECK(steps <= static_cast<double>(m_options.max_steps), UsageError,
               "--time.max_steps: the run needs about " << steps << " semi-Lagrangian steps of " << m_dt
                                                        << ", more than the limit " << m_options.max_steps
@@ -148,7 +151,7 @@ class SemiLagrangianTimeSolver {
 
   /// The equal step of the snapshot interval ending at tau_end (the schedule time nearest to it).
   double interval_step(double tau_end) const {
-    const auto schedule = m_options.snapshot_schedule();
+    const std::vector<double>& schedule = m_schedule;
     std::size_t k = 0;
     while (k + 1 < schedule.size() && std::abs(schedule[k] - tau_end) > std::abs(schedule[k + 1] - tau_end))
       ++k;
@@ -156,36 +159,34 @@ class SemiLagrangianTimeSolver {
     return length / std::max(1.0, std::ceil(length / m_dt - 1e-9));
   }
 
-  /// dt = cfl / max_x sum_i alpha_i(x, 0) / h_i over the grid (the horizon if nothing moves).
-  static double nominal_step(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& o) {
-    double local = 0.0;
+  /// Over the grid at t = 0 (alpha_i the speed bounds): rate = max_x sum_i alpha_i / h_i, which
+  /// gives dt = cfl / rate (the horizon if nothing moves), and cells = max_x max_i alpha_i / h_i, the
+  /// fastest motion in nodes per unit time. One pass, one reduction. Collective.
+  struct SpeedBounds {
+    double rate = 0.0, cells = 0.0;
+  };
+  static SpeedBounds speed_bounds(const P& problem, const TensorGrid<D>& grid) {
+    double local[2] = {0.0, 0.0};
     for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
       const auto x = grid.coordinates(grid.owned_node(l));
       const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
       double rate = 0.0;
-      for (int a = 0; a < D; ++a) rate += alpha[a] / grid.axis(a).spacing();
-      if (!(rate <= local)) local = rate;
+      for (int a = 0; a < D; ++a) {
+        rate += alpha[a] / grid.axis(a).spacing();
+        local[1] = std::max(local[1], alpha[a] / grid.axis(a).spacing());
+      }
+      if (!(rate <= local[0])) local[0] = rate;  // keeps NaN and infinity
     }
-    double rate = local;
-    MPI_Allreduce(&local, &rate, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
-    HJB_CHECK(std::isfinite(rate), NumericalError, "non-finite speed bound at t = 0; check the problem");
-    const double horizon = o.snapshot_schedule().back();
-    return rate > 0.0 ? std::min(o.cfl / rate, horizon) : horizon;
+    double global[2];
+    MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_MAX, grid.comm());
+    HJB_CHECK(std::isfinite(global[0]), NumericalError, "non-finite speed bound at t = 0; check the problem");
+    return {global[0], global[1]};
   }
 
-  /// ceil(1.25 max_x alpha_i dt / h_i) + the stencil's reach (2 cubic, 1 linear), at least 2.
-  static int halo_width_for(const P& problem, const TensorGrid<D>& grid, const TimeDependentOptions& o,
-                            double dt) {
-    double local = 0.0;
-    for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
-      const auto x = grid.coordinates(grid.owned_node(l));
-      const auto alpha = partial_max_magnitudes(problem, problem.affine(x, 0.0));
-      for (int a = 0; a < D; ++a) local = std::max(local, alpha[a] * dt / grid.axis(a).spacing());
-    }
-    double cells = local;
-    MPI_Allreduce(&local, &cells, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+  /// ceil(1.25 x the farthest foot in nodes) + the stencil's reach (2 cubic, 1 linear), at least 2.
+  static int halo_width(const TimeDependentOptions& o, const SpeedBounds& speeds, double dt) {
     const int reach = o.interpolation == SlInterpolation::cubic ? 2 : 1;
-    return std::max(2, static_cast<int>(std::ceil(1.25 * cells)) + reach);
+    return std::max(2, static_cast<int>(std::ceil(1.25 * speeds.cells * dt)) + reach);
   }
 
   double obstacle_bound(const State<D>& x) const {
@@ -306,6 +307,8 @@ class SemiLagrangianTimeSolver {
   P m_problem;
   const TensorGrid<D>& m_grid;
   TimeDependentOptions m_options;
+  std::vector<double> m_schedule;  ///< the snapshot times (tau), the last the horizon
+  SpeedBounds m_speeds;
   double m_dt;
   HaloExchange<D> m_halo;
   std::vector<double> m_padded;
