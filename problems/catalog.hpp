@@ -15,6 +15,7 @@
 #include "problems/acrobot.hpp"
 #include "problems/air3d.hpp"
 #include "problems/car4d.hpp"
+#include "problems/cartpole_swingup.hpp"
 #include "problems/double_integrator.hpp"
 #include "problems/dubins_car.hpp"
 #include "problems/eikonal.hpp"
@@ -37,7 +38,7 @@ using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,           
                            DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>,                        //
                            SingleInputLqr<2>, SingleInputLqr<3>, SingleInputLqr<4>, SingleInputLqr<5>,  //
                            SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton,                          //
-                           Follmer<1>, Follmer<2>, Follmer<4>>;
+                           Follmer<1>, Follmer<2>, Follmer<4>, CartPoleSwingUp>;
 
 /// Time-dependent problems get tensor-grid solvers (method of lines, the combination technique,
 /// MDP chains) up to this dimension; beyond it they are solved on sparse grids only (a tensor grid
