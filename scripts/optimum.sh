@@ -3,8 +3,9 @@
 # OUTDIR/optimum.json and stated in one line:
 #
 #   scripts/optimum.sh PROBLEM OUTDIR      PROBLEM: pendulum, mountain_car, acrobot (episode return
-#                                          under Gymnasium's start distribution) or lqr_mdp (discounted
-#                                          return, start uniform on [-1, 1]^2)
+#                                          under Gymnasium's start distribution), cartpole_swingup
+#                                          (episode return, problems/cartpole_swingup.hpp) or lqr_mdp
+#                                          (discounted return, start uniform on [-1, 1]^2)
 #   HJB_RANKS=N     MPI ranks (default: all cores)
 #   HJB_QUICK=1     small settings (tests): coarse tables, few starts, few cells
 #
@@ -30,11 +31,14 @@
 # (mountain_car 512^2) cells and 16 action intervals; acrobot 31^4/41^4/51^4 (velocity axes over half
 # the clip ranges, as bench/acrobot.sh), 10,000 starts with a beam 4096 wide merging states within
 # half a table cell, the estimate from widths 1024/4096/16384 and cells 1/0.5/0.25 on the first 300
-# starts, bound on 32^4 cells (the RK4 step's enclosure; 67 s); lqr_mdp policy-iteration tables
+# starts, bound on 32^4 cells (the RK4 step's enclosure; 67 s); cartpole_swingup 11^4/21^4/41^4 (the
+# periodic angle 10/20/40 nodes) with 5/9/17 forces, 2,000 starts with a beam 256 wide merging states
+# within a table cell, the estimate from widths 64/256/1024 and cells 2/1/0.5 on the first 200
+# starts, bound on 32^4 cells (30 s); lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: scripts/optimum.sh PROBLEM OUTDIR   (PROBLEM: pendulum, mountain_car, acrobot, lqr_mdp)"
+usage="usage: scripts/optimum.sh PROBLEM OUTDIR   (PROBLEM: pendulum, mountain_car, acrobot, cartpole_swingup, lqr_mdp)"
 [[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
 problem=$1 out=$2
 hjbench="$root/build/hjbench"
@@ -70,6 +74,15 @@ case "$problem" in
       sizes=(11 13 15) starts=200 bound=(--cells 8,8,8,8) search=(--beam 16 --beam.cell 1) refine_starts=20
       refine=("--beam 4 --beam.cell 2" "--beam 64 --beam.cell 0.5")
     fi ;;
+  cartpole_swingup)
+    sizes=(11 21 41) actions=(5 9 17) starts=2000 target=1.0 bound=(--cells 32,32,32,32 --actions 16)
+    # As for acrobot: the estimate extrapolates the beam search's refinements on the first starts.
+    search=(--beam 256 --beam.cell 1) refine_starts=200
+    refine=("--beam 64 --beam.cell 2" "--beam 1024 --beam.cell 0.5")
+    if [[ $quick == 1 ]]; then
+      sizes=(7 9 11) actions=(3 5 5) starts=100 bound=(--cells 8,8,8,8 --actions 4) search=(--beam 8 --beam.cell 1)
+      refine_starts=20 refine=("--beam 4 --beam.cell 2" "--beam 32 --beam.cell 0.5")
+    fi ;;
   lqr_mdp)
     mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000 search=()
     bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
@@ -84,6 +97,7 @@ start=$SECONDS
 for i in 0 1 2; do
   n=${sizes[$i]} shape=${sizes[$i]},${sizes[$i]}
   [[ $problem == acrobot ]] && shape=$n,$n,$n,$n
+  [[ $problem == cartpole_swingup ]] && shape=$n,$n,$((n - 1)),$n  # the angle is periodic
   t0=$SECONDS
   mpirun -n "$ranks" "$hjbench" solve --problem.name "$problem" --solve.algorithm "$mode" --grid.shape "$shape" \
     --stationary.actions "${actions[$i]}" "${extra[@]}" --output.file "$work/t$i.h5" --output.quiet > "$work/solve$i.log"
