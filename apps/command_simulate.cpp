@@ -7,14 +7,17 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "apps/command.hpp"
 #include "apps/command_support.hpp"
 #include "core/error.hpp"
+#include "core/parse_list.hpp"
 #include "grids/multilinear.hpp"
 #include "rl_baselines/agents/episodic.hpp"
 #include "rl_baselines/agents/score.hpp"
+#include "rl_baselines/agents/trajectory_optimization.hpp"
 #include "solver/run/output_paths.hpp"
 
 namespace hjb::apps {
@@ -66,7 +69,7 @@ void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std:
 /// from each start, in the starts' order (episodic tables; scripts/optimum.sh reuses them).
 void write_bracket_json(const std::string& path, const std::string& problem, const char* kind, double lower,
                         double lower_se, std::size_t starts, double estimate, const std::string& table_path,
-                        const std::vector<double>& returns = {}) {
+                        const std::vector<double>& returns = {}, const std::string& settings = "") {
   if (PetscGlobalRank != 0) return;
   std::ostringstream json;
   json << "{\"problem\": " << rl::json_string(problem) << ", \"return\": " << rl::json_string(kind)
@@ -78,7 +81,7 @@ void write_bracket_json(const std::string& path, const std::string& problem, con
     json << "]";
   }
   json << ", \"upper\": null, \"upper_kind\": \"none\", \"estimate\": " << rl::json_number(estimate)
-       << ", \"settings\": {\"table\": " << rl::json_string(table_path) << "}}\n";
+       << ", \"settings\": {\"table\": " << rl::json_string(table_path) << settings << "}}\n";
   write_output_json(path, json.str());
   std::printf("wrote %s\n", path.c_str());
 }
@@ -179,18 +182,75 @@ void simulate_stationary(const Table& table, const std::string& table_path, cons
   }
 }
 
+/// No table (--problem): the lower end from trajectory optimisation per start (iLQR with restarts,
+/// rl_baselines/agents/trajectory_optimization.hpp); every sequence is replayed on the exact step.
+void simulate_trajectories(const std::string& problem, int dim, int starts, Seed seed,
+                           const std::string& x0_text, const rl::TrajectoryOptimizationSettings& settings,
+                           const std::string& json_path) {
+  const auto env = rl::make_environment(problem, {}, dim);
+  std::vector<std::vector<double>> x0s;
+  if (x0_text.empty()) {
+    x0s = seeded_starts(*env, starts, seed);
+  } else {
+    x0s.push_back(parse_list<double>(x0_text, "x0"));
+    HJB_CHECK(
+        static_cast<int>(x0s[0].size()) == env->state_dim(), UsageError,
+        "--x0: " << x0s[0].size() << " numbers for the " << env->state_dim() << "-D problem " << problem);
+  }
+  const long horizon = env->episode_limit();
+  const double t0 = MPI_Wtime();
+  const auto returns =
+      rl::per_start(world_start_share(), x0s, [&](const std::vector<std::vector<double>>& mine) {
+        std::vector<double> out;
+        for (const auto& x0 : mine)
+          out.push_back(rl::optimize_trajectory(*env, x0, horizon, settings).achieved_return);
+        return out;
+      });
+  const auto ret = rl::summarize(returns, 0.95, 0);
+  if (PetscGlobalRank == 0) {
+    std::printf(
+        "episodic return of %s by trajectory optimisation (iLQR on the exact step, %d restart%s of at most "
+        "%d iterations per start; no table), horizon %ld steps\n",
+        problem.c_str(), settings.restarts, settings.restarts > 1 ? "s" : "", settings.iterations, horizon);
+    std::printf(
+        "  achieved:    the best sequence per start, replayed on the exact step, %zu start%s (the optimum "
+        "is at least this, up to sampling)   %.6f +- %.6f (standard error)\n",
+        x0s.size(), x0s.size() > 1 ? "s" : "", ret.mean, ret.standard_error);
+    std::printf("  (%.2f s for %zu episodes on %d process%s)\n", MPI_Wtime() - t0, x0s.size(),
+                PetscGlobalSize, PetscGlobalSize > 1 ? "es" : "");
+  }
+  if (!json_path.empty())
+    write_bracket_json(json_path, env->problem_name(), "episode", ret.mean, ret.standard_error, x0s.size(),
+                       std::numeric_limits<double>::quiet_NaN(), "", returns,
+                       ", \"trajopt_restarts\": " + std::to_string(settings.restarts) +
+                           ", \"trajopt_iterations\": " + std::to_string(settings.iterations));
+}
+
 }  // namespace
 
 int run_simulate(const CommandContext& context) {
-  std::string table_path, x0_text, json_path;
-  int starts = 1000;
+  std::string table_path, x0_text, json_path, problem;
+  int starts = 1000, dim = 0;
+  rl::TrajectoryOptimizationSettings trajopt;
   Seed seed{1};
   long steps = 0;
   rl::EpisodicSearch search;
   po::options_description opts(
-      "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]");
+      "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]\n"
+      "hjbench simulate --problem NAME [--trajopt.restarts R] [--starts N] ...   (no table)");
   opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
                                                   "a stationary or finite-horizon value table")(
+      "problem", po::value(&problem),
+      "instead of a table: an MDP problem with continuous actions (its default parameters), whose episode "
+      "optimum's lower end comes from trajectory optimisation per start (iLQR on the exact step; for tasks "
+      "no table reaches, e.g. planar_quadrotor)")(
+      "dim", po::value(&dim)->default_value(0),
+      "with --problem: the dimension of a family (lqr_mdp: 2 or 3)")(
+      "trajopt.restarts", po::value(&trajopt.restarts)->default_value(4),
+      "with --problem: initial sequences per start (the action box's centre, then seeded random piecewise "
+      "constant ones); the best replayed return is kept")(
+      "trajopt.iterations", po::value(&trajopt.iterations)->default_value(100),
+      "with --problem: iLQR iterations per restart (at most)")(
       "starts", po::value(&starts)->default_value(1000),
       "start states drawn from the problem's start distribution (finite-horizon tables: default 10000)")(
       "seed", po::value(&seed)->default_value(Seed{1}), "start k is drawn after reseeding with seed + k")(
@@ -222,8 +282,26 @@ int run_simulate(const CommandContext& context) {
       "mean return (with its standard error) of the greedy lookahead on the stored stages, a feasible "
       "policy whose return bounds the optimum from below.\n";
   if (!parse_options(context.args, opts, vm, {&pos, epilogue})) return 0;
-  HJB_CHECK(!table_path.empty(), UsageError, "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b]");
+  HJB_CHECK(
+      table_path.empty() != problem.empty(), UsageError,
+      "usage: hjbench simulate TABLE.h5 [--starts N] [--x0 a,b] or hjbench simulate --problem NAME (give one "
+      "of the two)");
   HJB_CHECK(starts >= 1, UsageError, "--starts must be positive, got " << starts);
+  if (!problem.empty()) {
+    HJB_CHECK(unset(vm, "beam") && unset(vm, "lookahead") && unset(vm, "beam.cell") && !vm.count("steps"),
+              UsageError,
+              "--beam, --beam.cell, --lookahead and --steps need a table; --problem optimises trajectories");
+    HJB_CHECK(trajopt.restarts >= 1 && trajopt.iterations >= 1, UsageError,
+              "--trajopt.restarts and --trajopt.iterations must be positive");
+    trajopt.seed = seed.value;
+    if (!json_path.empty()) check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {});
+    simulate_trajectories(problem, dim, unset(vm, "starts") ? 1000 : starts, seed, x0_text, trajopt,
+                          json_path);
+    return 0;
+  }
+  HJB_CHECK(unset(vm, "trajopt.restarts") && unset(vm, "trajopt.iterations") && unset(vm, "dim"), UsageError,
+            "--trajopt.restarts, --trajopt.iterations and --dim go with --problem (trajectory optimisation "
+            "without a table)");
   HJB_CHECK(search.beam >= 0, UsageError, "--beam must be a non-negative width, got " << search.beam);
   HJB_CHECK(search.beam == 0 || unset(vm, "lookahead"), UsageError,
             "--beam and --lookahead are two ways to find the feasible policy: give one");

@@ -24,6 +24,7 @@
 #include "problems/lqr_mdp.hpp"
 #include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
+#include "problems/planar_quadrotor.hpp"
 #include "problems/stationary_benchmarks.hpp"
 #include "problems/zermelo.hpp"
 
@@ -38,7 +39,7 @@ using Catalog = std::tuple<Air3D, DubinsCar, Car4D, DoubleIntegrator,           
                            DiscountedLqr<1>, DiscountedLqr<2>, DiscountedLqr<3>,                        //
                            SingleInputLqr<2>, SingleInputLqr<3>, SingleInputLqr<4>, SingleInputLqr<5>,  //
                            SingleInputLqr<6>, MinTimeDoubleIntegrator, Merton,                          //
-                           Follmer<1>, Follmer<2>, Follmer<4>, CartPoleSwingUp>;
+                           Follmer<1>, Follmer<2>, Follmer<4>, CartPoleSwingUp, PlanarQuadrotor>;
 
 /// Time-dependent problems get tensor-grid solvers (method of lines, the combination technique,
 /// MDP chains) up to this dimension; beyond it they are solved on sparse grids only (a tensor grid

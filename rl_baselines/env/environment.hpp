@@ -76,6 +76,8 @@ class Environment {
   /// Starts an episode from a given state (its size must be the problem's dimension).
   virtual void set_state(const std::vector<double>& x) = 0;
   virtual std::unique_ptr<Environment> clone() const = 0;
+  /// Per state axis, the period of a periodic axis (an angle wrapped by the step: 2 pi) or 0.
+  virtual std::vector<double> state_periods() const = 0;
   /// The task's training defaults for the RL baselines (the problem's `rl_defaults`, if any).
   virtual RlDefaults rl_defaults() const = 0;
 };
@@ -198,6 +200,11 @@ class ProblemEnvironment final : public Environment {
     m_steps = 0;
   }
   std::unique_ptr<Environment> clone() const override { return std::make_unique<ProblemEnvironment>(*this); }
+  std::vector<double> state_periods() const override {
+    std::vector<double> periods;
+    for (const auto& axis : m_problem.domain()) periods.push_back(axis.periodic ? axis.hi - axis.lo : 0.0);
+    return periods;
+  }
   RlDefaults rl_defaults() const override {
     if constexpr (requires { P::rl_defaults; })
       return P::rl_defaults;
