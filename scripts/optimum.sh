@@ -4,7 +4,8 @@
 #
 #   scripts/optimum.sh PROBLEM OUTDIR      PROBLEM: pendulum, mountain_car, acrobot (episode return
 #                                          under Gymnasium's start distribution), cartpole_swingup
-#                                          (episode return, problems/cartpole_swingup.hpp) or lqr_mdp
+#                                          (episode return, problems/cartpole_swingup.hpp),
+#                                          planar_quadrotor (episode return, 6-D: no table) or lqr_mdp
 #                                          (discounted return, start uniform on [-1, 1]^2)
 #   HJB_RANKS=N     MPI ranks (default: all cores)
 #   HJB_QUICK=1     small settings (tests): coarse tables, few starts, few cells
@@ -13,7 +14,9 @@
 #         the exact environment step, `hjbench simulate --output.json` on the finest table: its greedy
 #         lookahead over the stages (mountain_car), a beam search per start seeded by the stages
 #         (pendulum, acrobot: every environment steps deterministically, so the sequence found is
-#         replayed and its return achieved) or its interpolated feedback (lqr_mdp); the table's value
+#         replayed and its return achieved) or its interpolated feedback (lqr_mdp); planar_quadrotor,
+#         for which no table is computed, by trajectory optimisation per start (`hjbench simulate
+#         --problem`: iLQR on the exact step, its sequence replayed, the plain mean); the table's value
 #         integrated exactly over the start box plus the paired mean of achieved - table over the
 #         starts (a control variate; its standard error is the paired one).
 # upper   `certified` when the box-DP bound (`hjbench bound`: every state's optimal return is below
@@ -22,7 +25,9 @@
 #         refinements (grid and action set doubled), with the order it observed; for acrobot, whose
 #         tables are pessimistic (velocity axes clamped), the extrapolation of the beam search over
 #         three refinements (state-merging cell halved, width x4) on the first starts — the search
-#         becomes exhaustive in the limit, so it converges to the optimum of each start. The certified
+#         becomes exhaustive in the limit, so it converges to the optimum of each start; for
+#         planar_quadrotor the same extrapolation over the trajectory optimiser's restarts (1, 2, 8 per
+#         start: a local method; restarts that agree are evidence, not proof). The certified
 #         bound and its width are reported either way (upper_certified); an extrapolation more than 2
 #         standard errors below the achieved lower end (a refinement trend moving away from it) is
 #         a warning, and then it is not used.
@@ -34,11 +39,13 @@
 # starts, bound on 32^4 cells (the RK4 step's enclosure; 67 s); cartpole_swingup 11^4/21^4/41^4 (the
 # periodic angle 10/20/40 nodes) with 5/9/17 forces, 2,000 starts with a beam 256 wide merging states
 # within a table cell, the estimate from widths 64/256/1024 and cells 2/1/0.5 on the first 200
-# starts, bound on 32^4 cells (30 s); lqr_mdp policy-iteration tables
+# starts, bound on 32^4 cells (30 s); planar_quadrotor 2,000 starts with 2 iLQR restarts each, the
+# estimate from 1/2/8 restarts on the first 200 starts, bound on 8^6 cells with 3 thrusts per rotor;
+# lqr_mdp policy-iteration tables
 # 41^2/81^2/161^2 with 21/41/81 actions, 2,000 starts, discounted bound on 512^2 cells, 32 actions.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage="usage: scripts/optimum.sh PROBLEM OUTDIR   (PROBLEM: pendulum, mountain_car, acrobot, cartpole_swingup, lqr_mdp)"
+usage="usage: scripts/optimum.sh PROBLEM OUTDIR   (PROBLEM: pendulum, mountain_car, acrobot, cartpole_swingup, planar_quadrotor, lqr_mdp)"
 [[ $# -eq 2 ]] || { echo "$usage" >&2; exit 2; }
 problem=$1 out=$2
 hjbench="$root/build/hjbench"
@@ -83,6 +90,15 @@ case "$problem" in
       sizes=(7 9 11) actions=(3 5 5) starts=100 bound=(--cells 8,8,8,8 --actions 4) search=(--beam 8 --beam.cell 1)
       refine_starts=20 refine=("--beam 4 --beam.cell 2" "--beam 32 --beam.cell 0.5")
     fi ;;
+  planar_quadrotor)
+    # 6-D: no table (tensor grids stop at 4-D, sparse episodic tables are unusable there); the lower
+    # end and the estimate come from trajectory optimisation, the certified end from the box DP.
+    mode=none sizes=() actions=() starts=2000 target=0.5 bound=(--cells 8,8,8,8,8,8 --actions 3)
+    search=(--trajopt.restarts 2) refine_starts=200 refine=("--trajopt.restarts 1" "--trajopt.restarts 8")
+    if [[ $quick == 1 ]]; then
+      starts=40 bound=(--cells 4,4,4,4,4,4 --actions 2) refine_starts=10
+      refine=("--trajopt.restarts 1 --trajopt.iterations 5" "--trajopt.restarts 3")
+    fi ;;
   lqr_mdp)
     mode=policy_iteration sizes=(41 81 161) actions=(21 41 81) starts=2000 search=()
     bound=(--cells 512,512 --actions 32 --discounted) target=0.01  # relative to |lower|
@@ -94,7 +110,17 @@ mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hjb_optimum.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$SECONDS
+if [[ $mode == none ]]; then  # no table: trajectory optimisation from every start
+  mpirun -n "$ranks" "$hjbench" simulate --problem "$problem" --starts "$starts" "${search[@]}" \
+    --output.json "$work/t2.json" > "$work/simulate2.log"
+  for j in "${!refine[@]}"; do
+    # shellcheck disable=SC2086  # each refinement is a list of options
+    mpirun -n "$ranks" "$hjbench" simulate --problem "$problem" --starts "$refine_starts" ${refine[$j]} \
+      --output.json "$work/refine$j.json" > "$work/refine$j.log"
+  done
+fi
 for i in 0 1 2; do
+  [[ $mode == none ]] && break
   n=${sizes[$i]} shape=${sizes[$i]},${sizes[$i]}
   [[ $problem == acrobot ]] && shape=$n,$n,$n,$n
   [[ $problem == cartpole_swingup ]] && shape=$n,$n,$((n - 1)),$n  # the angle is periodic
@@ -125,18 +151,21 @@ import json, math, os, sys
 problem, work, path, target, ranks, seconds, sizes, actions, bound, search, refine_starts = sys.argv[1:12]
 refine = sys.argv[12:]
 target, ranks, seconds = float(target), int(ranks), int(seconds)
-tables = [json.load(open(os.path.join(work, f"t{i}.json"))) for i in range(3)]
-finest = tables[2]
+tableless = not sizes.split()  # planar_quadrotor: trajectory optimisation only
+tables = [json.load(open(os.path.join(work, f"t{i}.json"))) for i in ([2] if tableless else range(3))]
+finest = tables[-1]
 lower, lower_se, lower_starts = finest["lower"], finest["lower_se"], finest["lower_starts"]
 estimates = [t["estimate"] for t in tables]
 warnings = []
 # Richardson extrapolation over three refinements (each doubling grid and actions).
-d1, d2 = estimates[1] - estimates[0], estimates[2] - estimates[1]
+d1, d2 = (0.0, 0.0) if tableless else (estimates[1] - estimates[0], estimates[2] - estimates[1])
 order, extrapolated = None, None
 grid = [int(n) for n in sizes.split()]
 if any(abs((b - 1) / (a - 1) - 2) > 0.05 for a, b in zip(grid, grid[1:])):
     warnings.append(f"the grids {grid} are not refined by a factor 2: the extrapolation (which assumes it) is rough")
-if d1 != 0 and d2 != 0 and d1 * d2 > 0 and abs(d2) < abs(d1):
+if tableless:
+    pass
+elif d1 != 0 and d2 != 0 and d1 * d2 > 0 and abs(d2) < abs(d1):
     order = math.log2(abs(d1) / abs(d2))
     extrapolated = estimates[2] + d2 / (2 ** order - 1)
 else:
@@ -160,15 +189,22 @@ if refine:
     coarse, fine = (json.load(open(os.path.join(work, f"refine{j}.json")))["returns"] for j in (0, 1))
     searched = [mean(coarse), mean(finest["returns"]), mean(fine)]
     e1, e2 = searched[1] - searched[0], searched[2] - searched[1]
-    if e1 > 0 and 0 <= e2 < e1:
+    what = "trajectory optimiser's" if tableless else "beam search's"
+    agree = 1e-9 * (1.0 + abs(lower))  # differences of rounding (the optimiser's stopping test)
+    if abs(e1) <= agree and abs(e2) <= agree:  # the refinements agree: no improvement seen to come
+        extrapolated, order = lower, None
+        method = (f"the {what} refinements ({refine[0]}; {search}; {refine[1]}) agree on the first "
+                  f"{refine_starts} starts ({searched[0]:.6f}): no improvement seen to come (a local search "
+                  "that keeps finding the same optimum; evidence, not a proof)")
+    elif e1 > 0 and 0 <= e2 < e1:
         remaining = e2 + e2 * (e2 / e1) / (1 - e2 / e1)
         extrapolated, order = lower + remaining, None
-        method = (f"Aitken extrapolation of the beam search's mean return over its refinements "
+        method = (f"Aitken extrapolation of the {what} mean return over its refinements "
                   f"({refine[0]}; {search}; {refine[1]}) "
                   f"on the first {refine_starts} starts: {', '.join(f'{v:.4f}' for v in searched)}; "
                   f"improvement still to come beyond the lower end's search {remaining:.4f}")
     else:
-        warnings.append(f"the beam search's refinements {searched} do not improve at a decreasing rate: "
+        warnings.append(f"the {what} refinements {searched} do not improve at a decreasing rate: "
                         "no estimate from them")
 certified = None
 if os.path.exists(os.path.join(work, "bound.json")):
@@ -185,7 +221,7 @@ else:
 result = {
     "problem": problem, "return": finest["return"], "lower": lower, "lower_se": lower_se,
     "lower_starts": lower_starts, "upper": upper, "upper_kind": kind,
-    "estimate": extrapolated if extrapolated is not None else estimates[2],
+    "estimate": extrapolated if extrapolated is not None else estimates[-1],
     "estimate_method": method or "none (the finest table's value, not an estimate of the optimum)",
     "search_refinements": searched,
     "upper_certified": upper_certified,

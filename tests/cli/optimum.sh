@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/optimum.sh with small settings (HJB_QUICK=1) for the five tasks: optimum.json has the
+# scripts/optimum.sh with small settings (HJB_QUICK=1) for the six tasks: optimum.json has the
 # bracket's keys, lower <= upper, the certified bound lies above the achieved lower end (a box-DP
 # bound below a feasible policy's return would be wrong), the one-line statement is printed; the LQ
 # MDP's bracket contains the discrete Riccati value (computed here); trained PPO and SAC policies
@@ -13,7 +13,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-for p in pendulum mountain_car acrobot cartpole_swingup lqr_mdp; do
+for p in pendulum mountain_car acrobot cartpole_swingup planar_quadrotor lqr_mdp; do
   HJB_QUICK=1 HJB_RANKS=2 "$ROOT/scripts/optimum.sh" "$p" "out_$p" > "$p.log" 2>&1
   code=$?
   if [[ $code -eq 0 ]] && grep -qE "^optimum of $p's expected (episode|discounted) return in \[-?[0-9.]+, -?[0-9.]+\] \(upper (certified|estimate)\)" "$p.log" \
