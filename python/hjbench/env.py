@@ -1,6 +1,7 @@
 """hjbench's environments with Gymnasium's API, on the C++ step the solvers use.
 
-    env = hjbench.make_env("pendulum")            # Pendulum-v1; also mountain_car, acrobot, lqr_mdp
+    env = hjbench.make_env("pendulum")            # Pendulum-v1; also mountain_car, acrobot, lqr_mdp,
+                                                  # cartpole_swingup, planar_quadrotor (hjbench's own tasks)
     obs, info = env.reset(seed=0)                 # the start state Gymnasium's Pendulum-v1 draws for seed 0
     obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
 
