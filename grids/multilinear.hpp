@@ -1,5 +1,6 @@
-// Multilinear interpolation on a uniform tensor grid: pointwise kernels, free of MPI and PETSc
-// (used by the distributed interpolator, the semi-Lagrangian transitions and table readers).
+// Multilinear interpolation on a tensor grid (uniform or graded axes, grids/axis.hpp): pointwise kernels,
+// free of MPI and PETSc (used by the distributed interpolator, the semi-Lagrangian transitions and table
+// readers).
 #pragma once
 #include <algorithm>
 #include <array>
@@ -18,6 +19,15 @@ namespace hjb {
 /// x = (1 - w) x_i + w x_{i+1}. Periodic axes wrap x into [lo, hi) and may return i = n - 1 (its
 /// right neighbour is node 0); other axes clamp x into [lo, hi].
 inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
+  if (ax.graded()) {  // non-periodic: the cell from the inverse map, checked against its nodes
+    x = std::clamp(x, ax.lo, ax.hi);
+    i = std::min<std::int64_t>(static_cast<std::int64_t>(ax.index_of(x)), ax.n - 2);
+    while (i > 0 && x < ax.coordinate(i)) --i;
+    while (i < ax.n - 2 && x >= ax.coordinate(i + 1)) ++i;
+    const double left = ax.coordinate(i), right = ax.coordinate(i + 1);
+    w = std::clamp((x - left) / (right - left), 0.0, 1.0);
+    return;
+  }
   const double h = ax.spacing();
   double t = (x - ax.lo) / h;
   if (ax.periodic) {
@@ -135,16 +145,23 @@ inline bool uniform_mean_weights(const Axis& ax, double lo, double hi, std::vect
     q[static_cast<std::size_t>(node(i + 1))] += w;
     return true;
   }
+  // Cell c = [left, left + width]: with u the local coordinate, the hat functions are 1 - u and u.
+  const auto add_cell = [&](std::int64_t c, double left, double width) {
+    const double u0 = std::clamp((lo - left) / width, 0.0, 1.0),
+                 u1 = std::clamp((hi - left) / width, 0.0, 1.0);
+    if (u1 <= u0) return;
+    const double up = 0.5 * (u1 * u1 - u0 * u0);  // integral of u over [u0, u1]
+    q[static_cast<std::size_t>(node(c))] += width * ((u1 - u0) - up) / (hi - lo);
+    q[static_cast<std::size_t>(node(c + 1))] += width * up / (hi - lo);
+  };
+  if (ax.graded()) {
+    for (std::int64_t c = 0; c + 1 < ax.n; ++c)
+      add_cell(c, ax.coordinate(c), ax.coordinate(c + 1) - ax.coordinate(c));
+    return true;
+  }
   const auto first = static_cast<std::int64_t>(std::floor((lo - ax.lo) / h));
   const auto last = static_cast<std::int64_t>(std::ceil((hi - ax.lo) / h));
-  for (std::int64_t c = first; c < last; ++c) {
-    const double left = ax.lo + static_cast<double>(c) * h;
-    const double u0 = std::clamp((lo - left) / h, 0.0, 1.0), u1 = std::clamp((hi - left) / h, 0.0, 1.0);
-    if (u1 <= u0) continue;
-    const double up = 0.5 * (u1 * u1 - u0 * u0);  // integral of u over [u0, u1]
-    q[static_cast<std::size_t>(node(c))] += h * ((u1 - u0) - up) / (hi - lo);
-    q[static_cast<std::size_t>(node(c + 1))] += h * up / (hi - lo);
-  }
+  for (std::int64_t c = first; c < last; ++c) add_cell(c, ax.lo + static_cast<double>(c) * h, h);
   return true;
 }
 

@@ -126,6 +126,7 @@ TableHeader read_header(hid_t f, const std::string& path) {
       ax.lo = read_number_attribute(axis, "lo").value_or(0);
       ax.hi = read_number_attribute(axis, "hi").value_or(0);
       ax.periodic = read_number_attribute(axis, "periodic").value_or(0) != 0.0;
+      ax.grading = read_number_attribute(axis, "grading").value_or(0);
       h.axes.push_back(ax);
       std::ostringstream one;
       one << name << " [" << ax.lo << ", " << ax.hi << "]";
@@ -229,8 +230,11 @@ std::string describe_table(const Table& t, const std::string& path) {
   for (const Axis& ax : t.axes) {
     nodes *= ax.n;
     os << "    " << std::left << std::setw(10) << ax.name << std::right << std::setw(6) << ax.n
-       << " nodes in [" << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]") << ", spacing "
-       << ax.spacing() << "\n";
+       << " nodes in [" << ax.lo << ", " << ax.hi << (ax.periodic ? ") periodic" : "]");
+    if (ax.graded())
+      os << ", graded (sinh, " << ax.grading << "): spacing " << ax.min_spacing() << " at the middle\n";
+    else
+      os << ", spacing " << ax.spacing() << "\n";
   }
   os << "  nodes        " << nodes << "\n  snapshots    " << t.times.size() << "\n";
   if (!t.complete)

@@ -65,7 +65,7 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
     HJB_CHECK(search.beam_cell >= 0.0 && std::isfinite(search.beam_cell), UsageError,
               "--beam.cell must be a non-negative number of table cells, got " << search.beam_cell);
     if (search.beam_cell > 0.0)
-      for (const auto& axis : table.axes) settings.cell.push_back(search.beam_cell * axis.spacing());
+      for (const auto& axis : table.axes) settings.cell.push_back(search.beam_cell * axis.min_spacing());
   }
   r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
     if (search.beam == 0) return lookahead_returns(env, mine, horizon, actions, cost_to_go, search.lookahead);

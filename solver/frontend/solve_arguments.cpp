@@ -23,9 +23,10 @@ namespace {
 
 /// The options given as text, turned into typed values once every source has been read.
 struct SolveText {
-  std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, derivative,
-      integrator, dissipation, boundary, mode = "brs", config_file, control_mode, grid_type, basis, method,
-                                         accuracy, algorithm, time_method, interpolation;
+  std::string sparse_levels, chain_scheme, finite_stages, memory_budget, times, shape, lo, hi, grading,
+      derivative, integrator, dissipation, boundary, mode = "brs", config_file, control_mode, grid_type,
+                                                     basis, method, accuracy, algorithm, time_method,
+                                                     interpolation;
 };
 
 /// The "Scheme" group of `hjbench solve` (tensor and sparse time-dependent schemes).
@@ -98,7 +99,12 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "extrapolating unless an axis is periodic; else boundary)")(
       "grid.shape", po::value(&text.shape), "nodes per axis, comma-separated (e.g. 101,101,100)")(
       "grid.lo", po::value(&text.lo), "lower domain bounds, comma-separated (default: the problem's)")(
-      "grid.hi", po::value(&text.hi), "upper domain bounds, comma-separated (default: the problem's)");
+      "grid.hi", po::value(&text.hi), "upper domain bounds, comma-separated (default: the problem's)")(
+      "grid.grading", po::value(&text.grading),
+      "tensor grids of the MDP solvers (value/policy iteration, finite horizon): per axis 0 (uniform) or b > "
+      "0, "
+      "nodes concentrated at the axis's middle by a sinh map (spacing there about b/sinh(b) of the uniform "
+      "one; b = 2: 0.55), comma-separated; periodic axes stay uniform");
   po::options_description time("Time");
   time.add_options()("time.horizon", po::value(&config.time_dependent.horizon)->default_value(1.0),
                      "horizon T > 0: the table covers t in [-T, 0]")(
@@ -221,6 +227,7 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
   config.sparse.method = parse_sparse_method(text.method);
   if (!text.lo.empty()) config.grid.lo = parse_list<double>(text.lo, "grid.lo");
   if (!text.hi.empty()) config.grid.hi = parse_list<double>(text.hi, "grid.hi");
+  if (!text.grading.empty()) config.grid.grading = parse_list<double>(text.grading, "grid.grading");
   // --time.times and --time.horizon exclude each other within one source; across sources the
   // command line wins over the INI file, as for every option.
   const bool horizon_given = vm.count("time.horizon") && !vm["time.horizon"].defaulted();

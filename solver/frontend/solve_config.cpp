@@ -80,10 +80,15 @@ void GridOptions::validate() const {
         "--grid.levels gives the maximal level per axis; the sparse grid also needs its level --grid.level n "
         ">= 1");
     HJB_CHECK(level >= 1, UsageError, "--grid.level must be at least 1, got " << level);
+    HJB_CHECK(grading.empty(), UsageError,
+              "--grid.grading is for tensor grids (a sparse grid has its own levels)");
   } else {
     HJB_CHECK(!shape.empty(), UsageError, "--grid.shape is required (nodes per axis, e.g. 101,101,100)");
     HJB_CHECK(levels.empty() && level == 0 && adaptive == 0, UsageError,
               "--grid.level/--grid.levels/--grid.adaptive describe sparse grids; add --grid.type sparse");
+    for (double b : grading)
+      HJB_CHECK(std::isfinite(b) && b >= 0.0 && b <= 20.0, UsageError,
+                "--grid.grading: each axis's grading must be 0 (uniform) or in (0, 20], got " << b);
   }
 }
 

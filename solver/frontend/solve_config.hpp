@@ -47,8 +47,14 @@ struct GridOptions {
   GridType type = GridType::tensor;
   std::vector<std::int64_t> shape;  ///< tensor grids: nodes per axis
   std::vector<double> lo, hi;       ///< empty: the problem's domain
-  int level = 0;                    ///< sparse grids: the level n >= 1
-  std::vector<int> levels;          ///< sparse grids: per-axis caps (their number selects the dimension)
+  std::vector<double> grading;      ///< tensor grids of the MDP chains: per axis 0 or b > 0 (grids/axis.hpp)
+  bool graded() const {
+    for (double b : grading)
+      if (b != 0.0) return true;
+    return false;
+  }
+  int level = 0;            ///< sparse grids: the level n >= 1
+  std::vector<int> levels;  ///< sparse grids: per-axis caps (their number selects the dimension)
   sparse::Basis basis = sparse::Basis::boundary;
   /// --grid.basis auto (the default): the semi-Lagrangian time-dependent solver takes the
   /// extrapolating basis unless an axis is periodic (measured: in 4-D its mean error decreases with

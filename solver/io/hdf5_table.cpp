@@ -128,6 +128,7 @@ TableWriter::TableWriter(MPI_Comm comm, const std::string& path, const std::stri
       write_number_attribute(ds, "lo", ax.lo);
       write_number_attribute(ds, "hi", ax.hi);
       write_number_attribute(ds, "periodic", ax.periodic ? 1.0 : 0.0);
+      if (ax.graded()) write_number_attribute(ds, "grading", ax.grading);  // absent: uniform
       check_h5(H5DSset_scale(ds, ax.name.c_str()), "make " + ax.name + " a dimension scale");
       axis_sets.push_back(std::move(ds));
     }

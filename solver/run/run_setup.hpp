@@ -59,6 +59,8 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
             "--grid.lo has " << config.grid.lo.size() << " values, expected " << D);
   HJB_CHECK(config.grid.hi.empty() || static_cast<int>(config.grid.hi.size()) == D, UsageError,
             "--grid.hi has " << config.grid.hi.size() << " values, expected " << D);
+  HJB_CHECK(config.grid.grading.empty() || static_cast<int>(config.grid.grading.size()) == D, UsageError,
+            "--grid.grading has " << config.grid.grading.size() << " values, expected " << D);
   const auto domain = problem.domain();
   const auto names = axis_names<P>();
   std::array<Axis, D> axes;
@@ -66,6 +68,10 @@ std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& con
     axes[a] = {names[a], domain[a].lo, domain[a].hi, config.grid.shape[a], domain[a].periodic};
     if (!config.grid.lo.empty()) axes[a].lo = config.grid.lo[a];
     if (!config.grid.hi.empty()) axes[a].hi = config.grid.hi[a];
+    if (!config.grid.grading.empty()) axes[a].grading = config.grid.grading[a];
+    HJB_CHECK(
+        !(axes[a].graded() && domain[a].periodic), UsageError,
+        "--grid.grading: axis '" << names[a] << "' is periodic; a periodic axis stays uniform (give 0)");
     HJB_CHECK(config.grid.shape[a] >= 2, UsageError,
               "--grid.shape: axis '" << names[a] << "' needs at least 2 nodes, got " << config.grid.shape[a]);
     HJB_CHECK(std::isfinite(axes[a].lo) && std::isfinite(axes[a].hi), UsageError,
@@ -110,8 +116,11 @@ std::string problem_and_grid_identity(const P& problem, const std::array<Axis, P
      << ";control=" << (problem.control_mode == Optimize::maximize ? "max" : "min") << ";parameters=";
   for (const auto& [name, value] : parameter_values(problem)) os << name << ":" << value << ",";
   os << ";axes=";
-  for (const Axis& ax : axes)
-    os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic << ",";
+  for (const Axis& ax : axes) {
+    os << ax.name << ":" << ax.lo << ":" << ax.hi << ":" << ax.n << ":" << ax.periodic;
+    if (ax.graded()) os << ":graded" << ax.grading;  // nothing for uniform axes: earlier identities hold
+    os << ",";
+  }
   return os.str();
 }
 

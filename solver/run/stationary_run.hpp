@@ -136,6 +136,11 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
                   << P::name()
                   << "' is an exit-time problem without discount, where a policy that never reaches the "
                      "target makes policy evaluation singular; use --solve.algorithm value_iteration");
+  if constexpr (continuous)
+    HJB_CHECK(!config.grid.graded(), UsageError,
+              "--grid.grading: graded axes are for the MDP solvers (--solve.algorithm value_iteration, "
+              "policy_iteration or finite_horizon on a problem's discrete step); the Markov chain "
+              "approximation of a continuous-time problem needs uniform axes");
   const auto axes = configure_axes(problem, config);
   TensorGrid<D> grid(comm, axes);
   const bool dry_run = check_stationary_memory<P, Chain>(grid, config);

@@ -231,6 +231,41 @@ TEST(StartSetMean, IsExactForMultilinearFunctionsPointMassesAndPeriodicAxes) {
   EXPECT_THROW(uniform_box_mean(axes, values, {-0.5, 0.2}, {1.5, 1.9}), std::invalid_argument);
 }
 
+TEST(GradedAxis, NodesFollowTheSinhMapAndInterpolationIsExactForAffineFunctions) {
+  const hjb::Axis ax{"v", -3.0, 5.0, 21, false, 2.0};
+  EXPECT_EQ(ax.coordinate(0), -3.0);
+  EXPECT_EQ(ax.coordinate(20), 5.0);
+  for (std::int64_t i = 0; i < 21; ++i) {
+    const double s = -1.0 + 2.0 * static_cast<double>(i) / 20.0;
+    EXPECT_NEAR(ax.coordinate(i), 1.0 + 4.0 * std::sinh(2.0 * s) / std::sinh(2.0), 1e-14);
+    if (i > 0) EXPECT_GT(ax.coordinate(i), ax.coordinate(i - 1));
+  }
+  // The middle cell is about b / sinh(b) = 0.55 of the uniform spacing (0.4), the end cells 2.1x.
+  EXPECT_NEAR(ax.min_spacing() / ax.spacing(), 2.0 / std::sinh(2.0), 0.01);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(-3.5, 5.5);
+  std::vector<double> values(21);
+  for (std::int64_t i = 0; i < 21; ++i) values[static_cast<std::size_t>(i)] = 0.7 * ax.coordinate(i) - 2.0;
+  for (int k = 0; k < 2000; ++k) {
+    const double x = u(rng);
+    std::int64_t i;
+    double w;
+    hjb::locate(ax, x, i, w);
+    const double xc = std::clamp(x, -3.0, 5.0);
+    ASSERT_TRUE(i >= 0 && i <= 19 && ax.coordinate(i) <= xc && xc <= ax.coordinate(i + 1)) << x;
+    EXPECT_NEAR(hjb::interpolate_table({ax}, values, &x), 0.7 * xc - 2.0, 1e-12);
+  }
+  // The mean over an interval of the piecewise-linear interpolant: exact for an affine function.
+  std::vector<double> q;
+  ASSERT_TRUE(hjb::uniform_mean_weights(ax, -1.3, 4.1, q));
+  double mean = 0.0;
+  for (std::size_t i = 0; i < q.size(); ++i) mean += q[i] * values[i];
+  EXPECT_NEAR(mean, 0.7 * 0.5 * (-1.3 + 4.1) - 2.0, 1e-12);
+  // Grading 0 is the uniform axis.
+  const hjb::Axis flat{"v", -3.0, 5.0, 21, false, 0.0}, plain{"v", -3.0, 5.0, 21, false};
+  for (std::int64_t i = 0; i < 21; ++i) EXPECT_EQ(flat.coordinate(i), plain.coordinate(i));
+}
+
 TEST(ProblemCatalog, NamesAreUniquePerDimensionAndEveryProblemDescribesItself) {
   std::set<std::pair<std::string, int>> seen;
   problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
