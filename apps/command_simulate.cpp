@@ -19,25 +19,22 @@
 #include "rl_baselines/agents/score.hpp"
 #include "rl_baselines/agents/trajectory_optimization.hpp"
 #include "solver/run/output_paths.hpp"
+#include "tables/value_table.hpp"
 
 namespace hjb::apps {
 
 namespace {
 
-void print_episodic(const rl::EpisodicOptimum& r, const Table& table, const std::string& path,
-                    const rl::Environment& env, std::size_t starts, bool sampled) {
+void print_episodic(const rl::EpisodicOptimum& r, const std::string& grid, const std::string& path,
+                    const rl::Environment& env, std::size_t starts, bool sampled, bool exact = true) {
   const auto ret = rl::summarize(r.returns, 0.95, 0);
   const auto diff = rl::summarize(r.paired, 0.95, 0);
-  std::string grid;
-  for (const auto& a : table.axes) grid += (grid.empty() ? "" : "x") + std::to_string(a.n);
   std::printf("episodic return of %s under the feedback of %s (horizon %ld steps, grid %s, %ld actions)\n",
               env.problem_name().c_str(), path.c_str(), r.horizon, grid.c_str(), r.actions);
   if (sampled)
     std::printf(
-        "  table:       -E[V_0(x0)], x0 ~ the start distribution (exact integral; an estimate, not a bound)  "
-        " "
-        "%.6f\n",
-        r.table_return);
+        "  table:       -E[V_0(x0)], x0 ~ the start distribution (%s; an estimate, not a bound)   %.6f\n",
+        exact ? "exact integral" : "mean over the starts", r.table_return);
   else
     std::printf("  table:       -V_0(x0) (an estimate, not a bound)                       %.6f\n",
                 r.table_return);
@@ -97,13 +94,47 @@ void simulate_episodic(const Table& table, const std::string& table_path, int st
                                    : std::vector<std::vector<double>>{parse_start(x0_text, table)};
   search.share = world_start_share();  // each start's search is the same on any number of processes
   const auto r = rl::episodic_optimum(table, table_path, *env, x0s, x0_text.empty(), search);
-  if (PetscGlobalRank == 0) print_episodic(r, table, table_path, *env, x0s.size(), x0_text.empty());
+  std::string grid;
+  for (const auto& a : table.axes) grid += (grid.empty() ? "" : "x") + std::to_string(a.n);
+  if (PetscGlobalRank == 0) print_episodic(r, grid, table_path, *env, x0s.size(), x0_text.empty());
   // The lower end over the start distribution: the table's return integrated exactly plus the paired
   // mean of closed loop - table (a control variate: far smaller error than the returns' own mean).
   const auto paired = rl::summarize(r.paired, 0.95, 0);
   if (!json_path.empty())
     write_bracket_json(json_path, env->problem_name(), "episode", r.table_return + paired.mean,
                        paired.standard_error, x0s.size(), r.table_return, table_path, r.returns);
+}
+
+/// A sparse finite-horizon table (V_0 only): the lower end from its lookahead or beam search, the
+/// plain mean of the achieved returns (no exact start-box integral to pair with).
+void simulate_sparse_episodic(const std::string& table_path, int starts, Seed seed,
+                              const std::string& x0_text, rl::EpisodicSearch search,
+                              const std::string& json_path) {
+  const ValueTable table = ValueTable::read(table_path);
+  HJB_CHECK(
+      table.mode() == "finite_horizon", ValidationError,
+      table_path << ": a sparse table of mode '" << table.mode()
+                 << "'; simulate takes sparse finite-horizon tables (--grid.type sparse --solve.algorithm "
+                    "finite_horizon) and tensor tables");
+  const auto env = rl::make_environment(table.problem(), table.problem_parameters(), table.dimension());
+  std::vector<std::vector<double>> x0s;
+  if (x0_text.empty()) {
+    x0s = seeded_starts(*env, starts, seed);
+  } else {
+    x0s.push_back(parse_list<double>(x0_text, "x0"));
+    HJB_CHECK(
+        static_cast<int>(x0s[0].size()) == env->state_dim(), UsageError,
+        "--x0: " << x0s[0].size() << " numbers for the " << env->state_dim() << "-D table " << table_path);
+  }
+  search.share = world_start_share();
+  const auto r = rl::sparse_episodic_optimum(table, *env, x0s, search);
+  const std::string grid = "sparse, " + std::to_string(table.nodes()) + " nodes, level " +
+                           std::to_string(table.sparse_table()->level);
+  if (PetscGlobalRank == 0) print_episodic(r, grid, table_path, *env, x0s.size(), x0_text.empty(), false);
+  const auto ret = rl::summarize(r.returns, 0.95, 0);
+  if (!json_path.empty())
+    write_bracket_json(json_path, env->problem_name(), "episode", ret.mean, ret.standard_error, x0s.size(),
+                       r.table_return, table_path, r.returns);
 }
 
 /// A stationary table: its feedback's achieved discounted cost next to its value (and the bracket's
@@ -307,6 +338,12 @@ int run_simulate(const CommandContext& context) {
             "--beam and --lookahead are two ways to find the feasible policy: give one");
   if (!json_path.empty())
     check_outputs(PETSC_COMM_WORLD, {{json_path, "--output.json"}}, {{table_path, "--table"}});
+  if (read_table_header(table_path).sparse) {
+    HJB_CHECK(!vm.count("steps"), UsageError, "--steps: a finite-horizon table fixes the episode length");
+    simulate_sparse_episodic(table_path, unset(vm, "starts") ? 10000 : starts, seed, x0_text, search,
+                             json_path);
+    return 0;
+  }
   const Table table = read_table(table_path);
   HJB_CHECK(table.complete, ValidationError, table_path << ": a partial table (interrupted or failed run)");
   if (table.strings.count("mode") && table.strings.at("mode") == "finite_horizon") {

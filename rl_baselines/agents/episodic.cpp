@@ -90,4 +90,64 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
   return r;
 }
 
+EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environment& env,
+                                        const std::vector<std::vector<double>>& starts,
+                                        const EpisodicSearch& search) {
+  const SparseTable* sparse = table.sparse_table();
+  HJB_CHECK(sparse && table.mode() == "finite_horizon" && table.numbers().count("episode_steps") &&
+                table.numbers().count("actions"),
+            ValidationError, table.path() << ": not a sparse finite-horizon table");
+  HJB_CHECK(table.dimension() == env.state_dim(), ValidationError,
+            table.path() << ": its dimensions do not match problem '" << env.problem_name() << "'");
+  EpisodicOptimum r;
+  r.horizon = std::lround(table.numbers().at("episode_steps"));
+  r.stored_stages = 1;
+  const int m = env.action_dim();
+  r.actions = std::lround(table.numbers().at("actions"));
+  const long per_axis = std::lround(std::pow(static_cast<double>(r.actions), 1.0 / m));
+  const std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
+  HJB_CHECK(static_cast<long>(actions.size()) == r.actions, ValidationError,
+            table.path() << ": " << r.actions << " actions is not a grid of " << m << "-D actions");
+  // The interpolant the recursion used: limited to the nodal values that contribute at the point
+  // (SparseGrid::evaluate_limited); the plain one overshoots by more than one step's differences.
+  HJB_CHECK(!sparse->adaptive, ValidationError, table.path() << ": an adaptive sparse table is not episodic");
+  const sparse::SparseGrid grid = sparse->grid();
+  const auto cost_to_go = [&](long k, const std::vector<double>& x) {
+    if (k >= r.horizon) return 0.0;  // V_N = 0 exactly
+    std::vector<double> y(x);
+    for (int k = 0; k < table.dimension(); ++k) {
+      const double lo = table.lo(k), hi = table.hi(k);
+      y[k] = table.periodic(k) ? lo + (y[k] - lo) - (hi - lo) * std::floor((y[k] - lo) / (hi - lo))
+                               : std::clamp(y[k], lo, hi);
+    }
+    return grid.evaluate_limited(sparse->surplus, sparse->nodal, y.data());
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  r.lookahead_depth = search.lookahead;
+  r.beam = search.beam;
+  BeamSearchSettings settings;
+  settings.width = search.beam;
+  if (search.beam > 0 && search.beam_cell > 0.0)
+    for (int k = 0; k < table.dimension(); ++k)
+      settings.cell.push_back(search.beam_cell * (table.hi(k) - table.lo(k)) /
+                              std::ldexp(1.0, sparse->level));
+  r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
+    if (search.beam == 0)
+      return lookahead_returns(env, mine, r.horizon, actions, cost_to_go, search.lookahead);
+    std::vector<double> returns;
+    for (const auto& x0 : mine)
+      returns.push_back(beam_search(env, x0, r.horizon, actions, cost_to_go, settings).achieved_return);
+    return returns;
+  });
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double sum = 0.0;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    const double v0 = cost_to_go(0, starts[i]);
+    r.paired.push_back(r.returns[i] + v0);
+    sum -= v0;
+  }
+  r.table_return = sum / static_cast<double>(starts.size());
+  return r;
+}
+
 }  // namespace hjb::rl

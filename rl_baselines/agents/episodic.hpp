@@ -10,6 +10,7 @@
 #include "rl_baselines/agents/evaluate.hpp"
 #include "rl_baselines/env/environment.hpp"
 #include "tables/table.hpp"
+#include "tables/value_table.hpp"
 
 namespace hjb::rl {
 
@@ -44,5 +45,16 @@ struct EpisodicOptimum {
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts, bool from_start_distribution,
                                  const EpisodicSearch& search = {});
+
+/// The same for a sparse finite-horizon table (`--grid.type sparse --solve.algorithm finite_horizon`),
+/// which stores V_0 only: the lookahead or beam search uses V_0 at every stage before the last (V_N = 0
+/// there) with the recursion's limited interpolant (still a feasible
+/// policy; the stages agree once the recursion stopped changing, as for goal tasks), the beam merges
+/// states per cell of beam_cell x (the finest spacing, (hi - lo) / 2^level per axis), and
+/// table_return is the mean of -V_0 over the starts (a sample mean: no exact start-box integral).
+/// Throws ValidationError naming the table when it is not a sparse finite-horizon table of `env`.
+EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environment& env,
+                                        const std::vector<std::vector<double>>& starts,
+                                        const EpisodicSearch& search = {});
 
 }  // namespace hjb::rl

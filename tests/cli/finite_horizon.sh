@@ -9,7 +9,8 @@
 #    the closed loop and the table converge to each other (orders printed);
 #  - on a sparse grid that is a full grid (caps 6,6, level 12) the sparse recursion equals the tensor
 #    one on 65 (64 periodic) nodes per axis to rounding, V_0 and the greedy policy, for MountainCar
-#    (terminal states) and Pendulum (a periodic axis); 1 and 3 ranks identical; regular sparse
+#    (terminal states) and Pendulum (a periodic axis), and simulate's lookahead on it equals a NumPy
+#    replay; 1 and 3 ranks identical; regular sparse
 #    grids (the limited interpolant) stay stable over the 999 stages and approach the tensor 257^2 V_0;
 #  - bad input: horizon 0, stages outside the horizon, a problem without an MDP, zero actions, a
 #    start set outside the grid, a finite-horizon table where a stationary one is needed.
@@ -272,6 +273,55 @@ for L in (6, 9):
     errors.append(float(np.mean(np.abs(f["value/nodal"][...][on] - V))))
 print("regular sparse levels 6, 9: mean |V_0 - V_0(tensor 257^2)| at their nodes (on it)", errors)
 sys.exit(0 if good and same and errors[1] < 0.1 * errors[0] and errors[1] < 1.0 else 1)
+PY
+# simulate on a sparse table: its lookahead (V_0 at every stage before the last, the limited sparse
+# interpolant, which on the full grid is the multilinear one) replayed independently in NumPy from
+# three starts on Gymnasium's Pendulum step with the table's nodal values. A 20-step episode: over
+# 200 steps near the upright equilibrium NumPy's and the C library's sin (one ulp apart) drift apart.
+"$HJBENCH" solve --problem.name pendulum "${sp[@]}" --grid.level 12 --grid.levels 6,6 --finite_horizon.steps 20 \
+  --output.file pe_s20.h5 || fail "sparse 20-step table"
+for x0 in "3.0,0.5" "-1.2,-0.8" "0.4,2.0"; do
+  "$HJBENCH" simulate pe_s20.h5 --x0 "$x0" --output.json "pe_s_$x0.json" > pe_s.log || { fail "simulate $x0"; cat pe_s.log; }
+done
+"$PYTHON" - <<'PY' && ok "simulate on a sparse finite-horizon table: its lookahead's returns equal a NumPy replay" \
+  || fail "simulate on a sparse table"
+import json, h5py, numpy as np
+f = h5py.File("pe_s20.h5")
+lo, hi = f["sparse/lo"][...], f["sparse/hi"][...]
+x = lo + (hi - lo) * f["sparse/index"][...] / 2.0 ** f["sparse/level"][...]
+th_nodes, om_nodes = np.unique(x[:, 0]), np.unique(x[:, 1])
+V = np.full((len(th_nodes), len(om_nodes)), np.nan)
+V[np.searchsorted(th_nodes, x[:, 0]), np.searchsorted(om_nodes, x[:, 1])] = f["value/nodal"][...]
+V = V[np.argsort(th_nodes)]
+# The full grid: 65 x 65 nodes (the periodic angle's ends -pi and pi are both nodes, with one value).
+assert not np.isnan(V).any() and V.shape == (65, 65) and np.allclose(V[0], V[-1], rtol=0, atol=1e-9)
+N = int(f.attrs["episode_steps"])
+
+def value(th, om):
+    t = (th - lo[0]) / (2 * np.pi) * 64; t -= 64 * np.floor(t / 64)
+    i = min(int(t), 63); wi = t - i; j = i + 1
+    s = (np.clip(om, -8, 8) + 8) / 16 * 64; k = min(int(s), 63); wk = s - k
+    return ((1 - wi) * ((1 - wk) * V[i, k] + wk * V[i, k + 1]) + wi * ((1 - wk) * V[j, k] + wk * V[j, k + 1]))
+
+def step(th, om, u):  # gymnasium.envs.classic_control.pendulum.PendulumEnv.step
+    cost = ((th + np.pi) % (2 * np.pi) - np.pi) ** 2 + 0.1 * om ** 2 + 0.001 * u ** 2
+    om = np.clip(om + (3 * 10.0 / 2 * np.sin(th) + 3.0 * u) * 0.05, -8, 8)
+    return th + om * 0.05, om, cost
+
+bad = 0
+for x0 in ("3.0,0.5", "-1.2,-0.8", "0.4,2.0"):
+    th, om = map(float, x0.split(",")); total = 0.0
+    for k in range(N):
+        q = []
+        for u in (-2.0, 0.0, 2.0):
+            t2, o2, c = step(th, om, u)
+            q.append(c + (value(t2, o2) if k + 1 < N else 0.0))
+        u = (-2.0, 0.0, 2.0)[int(np.argmin(q))]
+        th, om, c = step(th, om, u); total -= c
+    got = json.load(open(f"pe_s_{x0}.json"))["lower"]
+    print(f"x0 = ({x0}): hjbench {got:.9f}, NumPy {total:.9f}")
+    bad += abs(got - total) > 1e-9 * (1 + abs(total))
+raise SystemExit(int(bad))
 PY
 
 finish
