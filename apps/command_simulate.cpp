@@ -269,8 +269,8 @@ int run_simulate(const CommandContext& context) {
   po::options_description opts(
       "hjbench simulate TABLE.h5 [--starts N] [--seed S] [--x0 a,b,...] [--steps K]\n"
       "hjbench simulate --problem NAME [--trajopt.restarts R] [--starts N] ...   (no table)");
-  opts.add_options()("help,h", "print this help")("table", po::value(&table_path),
-                                                  "a stationary or finite-horizon value table")(
+  opts.add_options()("help,h", "print this help")(
+      "table", po::value(&table_path), "a stationary or finite-horizon value table (sparse: finite-horizon)")(
       "problem", po::value(&problem),
       "instead of a table: an MDP problem with continuous actions (its default parameters), whose episode "
       "optimum's lower end comes from trajectory optimisation per start (iLQR on the exact step; for tasks "
