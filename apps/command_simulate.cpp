@@ -105,6 +105,17 @@ void simulate_episodic(const Table& table, const std::string& table_path, int st
                        paired.standard_error, x0s.size(), r.table_return, table_path, r.returns);
 }
 
+/// The seeded starts, or the one start of --x0 (any state of the problem's dimension; `what` names
+/// the table or problem in the error).
+std::vector<std::vector<double>> starts_or_x0(const rl::Environment& env, int starts, Seed seed,
+                                              const std::string& x0_text, const std::string& what) {
+  if (x0_text.empty()) return seeded_starts(env, starts, seed);
+  std::vector<double> x0 = parse_list<double>(x0_text, "x0");
+  HJB_CHECK(static_cast<int>(x0.size()) == env.state_dim(), UsageError,
+            "--x0: " << x0.size() << " numbers for the " << env.state_dim() << "-D " << what);
+  return {x0};
+}
+
 /// A sparse finite-horizon table (V_0 only): the lower end from its lookahead or beam search, the
 /// plain mean of the achieved returns (no exact start-box integral to pair with).
 void simulate_sparse_episodic(const std::string& table_path, int starts, Seed seed,
@@ -117,15 +128,7 @@ void simulate_sparse_episodic(const std::string& table_path, int starts, Seed se
                  << "'; simulate takes sparse finite-horizon tables (--grid.type sparse --solve.algorithm "
                     "finite_horizon) and tensor tables");
   const auto env = rl::make_environment(table.problem(), table.problem_parameters(), table.dimension());
-  std::vector<std::vector<double>> x0s;
-  if (x0_text.empty()) {
-    x0s = seeded_starts(*env, starts, seed);
-  } else {
-    x0s.push_back(parse_list<double>(x0_text, "x0"));
-    HJB_CHECK(
-        static_cast<int>(x0s[0].size()) == env->state_dim(), UsageError,
-        "--x0: " << x0s[0].size() << " numbers for the " << env->state_dim() << "-D table " << table_path);
-  }
+  const auto x0s = starts_or_x0(*env, starts, seed, x0_text, "table " + table_path);
   search.share = world_start_share();
   const auto r = rl::sparse_episodic_optimum(table, *env, x0s, search);
   const std::string grid = "sparse, " + std::to_string(table.nodes()) + " nodes, level " +
@@ -219,15 +222,7 @@ void simulate_trajectories(const std::string& problem, int dim, int starts, Seed
                            const std::string& x0_text, const rl::TrajectoryOptimizationSettings& settings,
                            const std::string& json_path) {
   const auto env = rl::make_environment(problem, {}, dim);
-  std::vector<std::vector<double>> x0s;
-  if (x0_text.empty()) {
-    x0s = seeded_starts(*env, starts, seed);
-  } else {
-    x0s.push_back(parse_list<double>(x0_text, "x0"));
-    HJB_CHECK(
-        static_cast<int>(x0s[0].size()) == env->state_dim(), UsageError,
-        "--x0: " << x0s[0].size() << " numbers for the " << env->state_dim() << "-D problem " << problem);
-  }
+  const auto x0s = starts_or_x0(*env, starts, seed, x0_text, "problem " + problem);
   const long horizon = env->episode_limit();
   const double t0 = MPI_Wtime();
   const auto returns =
