@@ -349,7 +349,7 @@ class Ilqr {
 
   long horizon() const { return m_horizon; }
 
- public:
+ private:
   std::unique_ptr<Environment> m_env;
   int m_n, m_m;
   long m_horizon;
