@@ -67,7 +67,7 @@ expect 3 "more than 2^31" "a grid beyond 2^31 nodes" -- "$HJBENCH" solve "${b[@]
 expect 2 "unknown sparse-grid basis" "an unknown --grid.basis" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 4,4 --grid.basis modlinear
 expect 2 "must be in \[1, --grid.level" "level 0 on an axis of the extrapolating basis" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 0,4 --grid.basis extrapolating
 expect 2 "is for tensor grids" "--grid.shape with a sparse grid" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.shape 5,5
-expect 3 "a sparse-grid table, where a tensor-grid table is needed" "a sparse table given to simulate" -- "$HJBENCH" simulate s1.h5
+expect 3 "simulate takes sparse finite-horizon tables" "a sparse table that is not finite-horizon given to simulate" -- "$HJBENCH" simulate s1.h5
 expect 3 "not a sparse-grid table" "a tensor table given to sample" -- "$HJBENCH" sample sampled.h5 --grid.shape 5,5 --output.file bad.h5
 [[ ! -e bad.h5 ]] && ok "no output from a refused run" || fail "bad.h5 written"
 
