@@ -52,12 +52,6 @@ class Ilqr {
     const std::vector<double> y = m_env->state();
     return Eigen::Map<const Vector>(y.data(), m_n);
   }
-  double cost(const Vector& x, const Vector& u) const {
-    double c;
-    bool t;
-    step(x, u, c, t);
-    return c;
-  }
   /// y - x with periodic axes taken modulo their period.
   Vector difference(const Vector& y, const Vector& x) const {
     Vector d = y - x;
@@ -101,31 +95,32 @@ class Ilqr {
     }
     Vector zc(z);
     zc << x, inner;
-    const auto at = [&](const Vector& w) { return std::pair{w.head(n).eval(), w.tail(m).eval()}; };
-    const auto f = [&](const Vector& w) {
-      double c;
+    // One step at w = (x, u): the next state, and its cost into c.
+    const auto f = [&](const Vector& w, double& c) {
       bool t;
-      const auto [xx, uu] = at(w);
-      return step(xx, uu, c, t);
+      return step(w.head(n).eval(), w.tail(m).eval(), c, t);
     };
     const auto l = [&](const Vector& w) {
-      const auto [xx, uu] = at(w);
-      return cost(xx, uu);
+      double c;
+      f(w, c);
+      return c;
     };
     Vector g(z);
     Matrix H(z, z);
     const double l0 = l(zc);
-    for (int i = 0; i < z; ++i) {
+    for (int i = 0; i < z; ++i) {  // the Jacobians and the gradient from the same two steps
       const double h = 1e-6 * std::max(1.0, std::abs(zc[i]));
       Vector p = zc, q = zc;
       p[i] += h;
       q[i] -= h;
-      const Vector col = difference(f(p), f(q)) / (2 * h);
+      double cp, cq;
+      const Vector yp = f(p, cp), yq = f(q, cq);
+      const Vector col = difference(yp, yq) / (2 * h);
       if (i < n)
         s.A.col(i) = col;
       else
         s.B.col(i - n) = col;
-      g[i] = (l(p) - l(q)) / (2 * h);
+      g[i] = (cp - cq) / (2 * h);
     }
     // Second differences with a larger step (the cost is smooth where it matters; 1e-4 balances
     // truncation and rounding).
@@ -346,8 +341,6 @@ class Ilqr {
     }
     return u;
   }
-
-  long horizon() const { return m_horizon; }
 
  private:
   std::unique_ptr<Environment> m_env;
