@@ -45,13 +45,15 @@ class ValueTable {
   /// Throws ValidationError when the table has no feedback.
   void feedback(const double* x, double* u) const;
   double value(const std::vector<double>& x) const { return value(x.data()); }
+  /// x moved into the table's box (dimension() components into y): periodic axes wrapped, the others
+  /// clamped — what value() and feedback() evaluate at.
+  void inside(const double* x, double* y) const;
 
   /// The underlying tables (exactly one is set).
   const Table* tensor_table() const { return m_tensor.get(); }
   const SparseTable* sparse_table() const { return m_sparse.get(); }
 
  private:
-  void inside(const double* x, double* y) const;
   std::string m_path;
   std::shared_ptr<const Table> m_tensor;
   std::shared_ptr<const SparseTable> m_sparse;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "core/error.hpp"
@@ -12,6 +13,49 @@
 #include "rl_baselines/agents/evaluate.hpp"
 
 namespace hjb::rl {
+
+namespace {
+
+/// The table's `count` actions: the solvers' action grid over env's action box. Throws ValidationError
+/// naming `path` when `count` is not a whole grid.
+std::vector<std::vector<double>> table_actions(const Environment& env, long count, const std::string& path) {
+  const int m = env.action_dim();
+  const long per_axis = std::lround(std::pow(static_cast<double>(count), 1.0 / m));
+  std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
+  HJB_CHECK(static_cast<long>(actions.size()) == count, ValidationError,
+            path << ": " << count << " actions is not a grid of " << m << "-D actions");
+  return actions;
+}
+
+/// The feasible policy's achieved return from each start — the lookahead, or the beam search merging
+/// states per cell of `search.beam_cell` x `cell_unit` per axis — into r (returns, seconds, search).
+void search_returns(const Environment& env, const std::vector<std::vector<double>>& starts,
+                    const std::vector<std::vector<double>>& actions,
+                    const std::function<double(long, const std::vector<double>&)>& cost_to_go,
+                    const EpisodicSearch& search, const std::vector<double>& cell_unit, EpisodicOptimum& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  r.lookahead_depth = search.lookahead;
+  r.beam = search.beam;
+  BeamSearchSettings settings;
+  settings.width = search.beam;
+  if (search.beam > 0) {
+    HJB_CHECK(search.beam_cell >= 0.0 && std::isfinite(search.beam_cell), UsageError,
+              "--beam.cell must be a non-negative number of table cells, got " << search.beam_cell);
+    if (search.beam_cell > 0.0)
+      for (const double unit : cell_unit) settings.cell.push_back(search.beam_cell * unit);
+  }
+  r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
+    if (search.beam == 0)
+      return lookahead_returns(env, mine, r.horizon, actions, cost_to_go, search.lookahead);
+    std::vector<double> returns;
+    for (const auto& x0 : mine)
+      returns.push_back(beam_search(env, x0, r.horizon, actions, cost_to_go, settings).achieved_return);
+    return returns;
+  });
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
 
 EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, const Environment& env,
                                  const std::vector<std::vector<double>>& starts, bool from_start_distribution,
@@ -46,35 +90,15 @@ EpisodicOptimum episodic_optimum(const Table& table, const std::string& path, co
       }
     }
   }
-  const int m = env.action_dim();
   r.actions = std::lround(table.numbers.at("actions"));
-  const long per_axis = std::lround(std::pow(static_cast<double>(r.actions), 1.0 / m));
-  const std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
-  HJB_CHECK(static_cast<long>(actions.size()) == r.actions, ValidationError,
-            path << ": " << r.actions << " actions is not a grid of " << m << "-D actions");
+  const std::vector<std::vector<double>> actions = table_actions(env, r.actions, path);
   const std::vector<double>& v0 = table.values[static_cast<std::size_t>(snapshot_of[0])];
   const auto cost_to_go = [&](long k, const std::vector<double>& y) {
     return interpolate_table(table.axes, table.values[static_cast<std::size_t>(nearest[k])], y.data());
   };
-  const auto t0 = std::chrono::steady_clock::now();
-  r.lookahead_depth = search.lookahead;
-  r.beam = search.beam;
-  BeamSearchSettings settings;
-  settings.width = search.beam;
-  if (search.beam > 0) {
-    HJB_CHECK(search.beam_cell >= 0.0 && std::isfinite(search.beam_cell), UsageError,
-              "--beam.cell must be a non-negative number of table cells, got " << search.beam_cell);
-    if (search.beam_cell > 0.0)
-      for (const auto& axis : table.axes) settings.cell.push_back(search.beam_cell * axis.min_spacing());
-  }
-  r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
-    if (search.beam == 0) return lookahead_returns(env, mine, horizon, actions, cost_to_go, search.lookahead);
-    std::vector<double> returns;
-    for (const auto& x0 : mine)
-      returns.push_back(beam_search(env, x0, horizon, actions, cost_to_go, settings).achieved_return);
-    return returns;
-  });
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> cell_unit;  // the beam's cell in table cells (graded axes: the middle cell)
+  for (const auto& axis : table.axes) cell_unit.push_back(axis.min_spacing());
+  search_returns(env, starts, actions, cost_to_go, search, cell_unit, r);
   for (std::size_t i = 0; i < starts.size(); ++i)
     r.paired.push_back(r.returns[i] + interpolate_table(table.axes, v0, starts[i].data()));  // R - (-V_0)
   if (from_start_distribution) {
@@ -97,49 +121,27 @@ EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environme
   HJB_CHECK(sparse && table.mode() == "finite_horizon" && table.numbers().count("episode_steps") &&
                 table.numbers().count("actions"),
             ValidationError, table.path() << ": not a sparse finite-horizon table");
+  HJB_CHECK(!sparse->adaptive, ValidationError, table.path() << ": an adaptive sparse table is not episodic");
   HJB_CHECK(table.dimension() == env.state_dim(), ValidationError,
             table.path() << ": its dimensions do not match problem '" << env.problem_name() << "'");
   EpisodicOptimum r;
   r.horizon = std::lround(table.numbers().at("episode_steps"));
   r.stored_stages = 1;
-  const int m = env.action_dim();
   r.actions = std::lround(table.numbers().at("actions"));
-  const long per_axis = std::lround(std::pow(static_cast<double>(r.actions), 1.0 / m));
-  const std::vector<std::vector<double>> actions = env.action_grid(static_cast<int>(per_axis));
-  HJB_CHECK(static_cast<long>(actions.size()) == r.actions, ValidationError,
-            table.path() << ": " << r.actions << " actions is not a grid of " << m << "-D actions");
+  const std::vector<std::vector<double>> actions = table_actions(env, r.actions, table.path());
   // The interpolant the recursion used: limited to the nodal values that contribute at the point
   // (SparseGrid::evaluate_limited); the plain one overshoots by more than one step's differences.
-  HJB_CHECK(!sparse->adaptive, ValidationError, table.path() << ": an adaptive sparse table is not episodic");
   const sparse::SparseGrid grid = sparse->grid();
   const auto cost_to_go = [&](long k, const std::vector<double>& x) {
     if (k >= r.horizon) return 0.0;  // V_N = 0 exactly
-    std::vector<double> y(x);
-    for (int k = 0; k < table.dimension(); ++k) {
-      const double lo = table.lo(k), hi = table.hi(k);
-      y[k] = table.periodic(k) ? lo + (y[k] - lo) - (hi - lo) * std::floor((y[k] - lo) / (hi - lo))
-                               : std::clamp(y[k], lo, hi);
-    }
+    std::vector<double> y(x.size());
+    table.inside(x.data(), y.data());
     return grid.evaluate_limited(sparse->surplus, sparse->nodal, y.data());
   };
-  const auto t0 = std::chrono::steady_clock::now();
-  r.lookahead_depth = search.lookahead;
-  r.beam = search.beam;
-  BeamSearchSettings settings;
-  settings.width = search.beam;
-  if (search.beam > 0 && search.beam_cell > 0.0)
-    for (int k = 0; k < table.dimension(); ++k)
-      settings.cell.push_back(search.beam_cell * (table.hi(k) - table.lo(k)) /
-                              std::ldexp(1.0, sparse->level));
-  r.returns = per_start(search.share, starts, [&](const std::vector<std::vector<double>>& mine) {
-    if (search.beam == 0)
-      return lookahead_returns(env, mine, r.horizon, actions, cost_to_go, search.lookahead);
-    std::vector<double> returns;
-    for (const auto& x0 : mine)
-      returns.push_back(beam_search(env, x0, r.horizon, actions, cost_to_go, settings).achieved_return);
-    return returns;
-  });
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<double> cell_unit;  // the finest spacing per axis
+  for (int a = 0; a < table.dimension(); ++a)
+    cell_unit.push_back((table.hi(a) - table.lo(a)) / std::ldexp(1.0, sparse->level));
+  search_returns(env, starts, actions, cost_to_go, search, cell_unit, r);
   double sum = 0.0;
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const double v0 = cost_to_go(0, starts[i]);
