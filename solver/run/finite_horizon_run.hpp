@@ -96,7 +96,7 @@ SolveSummary run_finite_horizon(MPI_Comm comm, const SolveConfig& config) {
   const long horizon = config.finite_horizon.steps > 0 ? config.finite_horizon.steps
                                                        : static_cast<long>(problem.episode_steps);
   config.finite_horizon.validate(horizon);
-  const auto axes = configure_axes(problem, config);
+  const auto axes = configure_axes(problem, config, nullptr);
   TensorGrid<D> grid(comm, axes);
   const std::vector<long> stages = stored_stages(horizon, config.finite_horizon.stages);
   HJB_CHECK(stages.size() <= static_cast<std::size_t>(TimeDependentOptions::max_snapshots), UsageError,

@@ -49,8 +49,16 @@ P configure_problem(const SolveConfig& config) {
   return problem;
 }
 
+/// The grid's axes: the problem's domain, --grid.lo/hi, --grid.shape and --grid.grading. A scheme that
+/// differences on uniform spacings names itself in `uniform_only` ("the time-dependent schemes"): graded
+/// axes are then refused (UsageError); nullptr for the MDP chains, which interpolate on any nodes.
 template <ConfigurableProblem P>
-std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config) {
+std::array<Axis, P::dim> configure_axes(const P& problem, const SolveConfig& config,
+                                        const char* uniform_only) {
+  HJB_CHECK(!uniform_only || !config.grid.graded(), UsageError,
+            "--grid.grading: graded axes are for the MDP solvers (--solve.algorithm value_iteration, "
+            "policy_iteration or finite_horizon on a problem's discrete step); "
+                << uniform_only << " need uniform axes");
   constexpr int D = P::dim;
   HJB_CHECK(static_cast<int>(config.grid.shape.size()) == D, UsageError,
             "--grid.shape has " << config.grid.shape.size() << " sizes but problem '" << P::name() << "' is "

@@ -55,11 +55,7 @@ SolveSummary run_second_order(MPI_Comm comm, const SolveConfig& config) {
   const TimeDependentOptions& o = config.time_dependent;
   o.validate();
   const P problem = configure_problem<P>(config);
-  HJB_CHECK(!config.grid.graded(), UsageError,
-            "--grid.grading: graded axes are for the MDP solvers (--solve.algorithm value_iteration, "
-            "policy_iteration or finite_horizon on a problem's discrete step); the second-order scheme needs "
-            "uniform axes");
-  const auto axes = configure_axes(problem, config);
+  const auto axes = configure_axes(problem, config, "the second-order scheme's differences");
   TensorGrid<D> grid(comm, axes);
   check_decomposition(grid, 1, "second-order");
   const bool dry_run = check_memory_plan(grid, config, D + 1);  // V and D feedback components per snapshot

@@ -136,12 +136,8 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
                   << P::name()
                   << "' is an exit-time problem without discount, where a policy that never reaches the "
                      "target makes policy evaluation singular; use --solve.algorithm value_iteration");
-  if constexpr (continuous)
-    HJB_CHECK(!config.grid.graded(), UsageError,
-              "--grid.grading: graded axes are for the MDP solvers (--solve.algorithm value_iteration, "
-              "policy_iteration or finite_horizon on a problem's discrete step); the Markov chain "
-              "approximation of a continuous-time problem needs uniform axes");
-  const auto axes = configure_axes(problem, config);
+  const auto axes = configure_axes(
+      problem, config, continuous ? "Markov chain approximations of continuous-time problems" : nullptr);
   TensorGrid<D> grid(comm, axes);
   const bool dry_run = check_stationary_memory<P, Chain>(grid, config);
   std::vector<Axis> axis_list(axes.begin(), axes.end());

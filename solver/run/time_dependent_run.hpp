@@ -231,11 +231,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   constexpr int D = P::dim;
   config.time_dependent.validate();
   const P problem = configure_problem<P>(config);
-  HJB_CHECK(!config.grid.graded(), UsageError,
-            "--grid.grading: graded axes are for the MDP solvers (--solve.algorithm value_iteration, "
-            "policy_iteration or finite_horizon on a problem's discrete step); the time-dependent schemes "
-            "needs uniform axes");
-  const auto axes = configure_axes(problem, config);
+  const auto axes = configure_axes(problem, config, "the time-dependent schemes");
   TensorGrid<D> grid(comm, axes);
   const double baseline = current_resident_bytes();  // before the solver allocates its arrays
   return with_time_solver(problem, grid, config, [&](auto& solver, const SemiLagrangianLayout& layout) {
