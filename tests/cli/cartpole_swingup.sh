@@ -120,14 +120,8 @@ assert -200 < low["lower"] - 3 * low["lower_se"] and low["lower"] <= up["upper"]
 PY
 
 # The same problem is an RL environment: short PPO and SAC runs train, save and replay.
-for algo in ppo sac; do
-  steps=$([[ $algo == ppo ]] && echo 20000 || echo 2000)
-  line=$("$HJBENCH" train --algo $algo --problem cartpole_swingup --seed 1 --steps $steps --output $algo.h5 | tail -1)
-  again=$("$HJBENCH" rollout $algo.h5 --episodes 100 | sed -nE 's/.*mean return (-?[0-9.]+) \+-.*/\1/p')
-  first=$(sed -nE 's/.*mean return (-?[0-9.]+) \+-.*/\1/p' <<< "$line")
-  [[ -n "$first" && "$again" == "$first" ]] && ok "$algo on cartpole_swingup ($steps steps): trained, saved, replayed ($first)" \
-    || fail "$algo on cartpole_swingup: '$line' vs replay '$again'"
-done
+trains_and_replays cartpole_swingup ppo 20000
+trains_and_replays cartpole_swingup sac 2000
 expect 2 "is periodic" "grading a periodic axis" -- "$HJBENCH" solve "${a[@]}" --grid.grading 0,0,1,0 --output.file bad.h5
 expect 2 "grid.grading has 2 values" "a grading list of the wrong length" -- "$HJBENCH" solve "${a[@]}" --grid.grading 0,1 \
   --output.file bad.h5

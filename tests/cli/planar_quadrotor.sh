@@ -55,14 +55,8 @@ PY
   || { fail "bound in 6-D"; cat bound.log; }
 "$PYTHON" -c 'import json, sys; l, u = json.load(open("one.json")), json.load(open("upper.json")); print(l["lower"], u["upper"]); sys.exit(0 if l["lower"] <= u["upper"] else 1)' \
   && ok "achieved lower end <= certified box-DP bound (6-D)" || fail "quadrotor bracket order"
-for algo in ppo sac; do
-  steps=$([[ $algo == ppo ]] && echo 20000 || echo 2000)
-  line=$("$HJBENCH" train --algo $algo --problem planar_quadrotor --seed 1 --steps $steps --output $algo.h5 | tail -1)
-  again=$("$HJBENCH" rollout $algo.h5 --episodes 100 | sed -nE 's/.*mean return (-?[0-9.]+) \+-.*/\1/p')
-  first=$(sed -nE 's/.*mean return (-?[0-9.]+) \+-.*/\1/p' <<< "$line")
-  [[ -n "$first" && "$again" == "$first" ]] && ok "$algo on planar_quadrotor ($steps steps): trained, saved, replayed ($first)" \
-    || fail "$algo on planar_quadrotor: '$line' vs replay '$again'"
-done
+trains_and_replays planar_quadrotor ppo 20000
+trains_and_replays planar_quadrotor sac 2000
 expect 2 "discrete action set" "trajectory optimisation on discrete actions" -- "$HJBENCH" simulate --problem acrobot --starts 2
 expect 2 "give one" "a table and --problem together" -- "$HJBENCH" simulate ppo.h5 --problem planar_quadrotor
 expect 2 "trajopt.restarts" "zero restarts" -- "$HJBENCH" simulate --problem planar_quadrotor --trajopt.restarts 0
