@@ -89,16 +89,13 @@ struct PlanarQuadrotor {
   static double wrap(double theta) { return std::remainder(theta, 2 * std::numbers::pi); }
 
   // --- the continuous model (time-dependent solvers) ---
+  /// The same accelerations, affine in the actions: the drift at a = 0 (hover thrust), one column per rotor.
   AffineDynamics<6, 2, 0> affine(const State<6>& s, double) const {
-    const double hover = mass * gravity / 2.0, sn = std::sin(s[2]), cs = std::cos(s[2]);
+    const auto a0 = accelerations<double>(s[2], 0.0, 0.0), a1 = accelerations<double>(s[2], 1.0, 0.0),
+               a2 = accelerations<double>(s[2], 0.0, 1.0);
     AffineDynamics<6, 2, 0> f;
-    f.drift = {s[3], s[4], s[5], -2.0 * hover * sn / mass, 2.0 * hover * cs / mass - gravity, 0.0};
-    f.control = {{{0.0, 0.0},
-                  {0.0, 0.0},
-                  {0.0, 0.0},
-                  {-hover * sn / mass, -hover * sn / mass},
-                  {hover * cs / mass, hover * cs / mass},
-                  {arm * hover / inertia, -arm * hover / inertia}}};
+    f.drift = {s[3], s[4], s[5], a0[0], a0[1], a0[2]};
+    for (int i = 0; i < 3; ++i) f.control[3 + i] = {a1[i] - a0[i], a2[i] - a0[i]};
     return f;
   }
   Box<2> control_set() const { return {{-1.0, -1.0}, {1.0, 1.0}}; }
