@@ -44,9 +44,10 @@ inline double min_abs(double a, double b) { return std::abs(a) <= std::abs(b) ? 
 inline double weno3(double d1, double d2, double d3) {
   const double p0 = -0.5 * d1 + 1.5 * d2, p1 = 0.5 * d2 + 0.5 * d3;
   const double s0 = (d2 - d1) * (d2 - d1), s1 = (d3 - d2) * (d3 - d2);
-  const double a0 = (1.0 / 3.0) / ((s0 + weno_epsilon) * (s0 + weno_epsilon));
-  const double a1 = (2.0 / 3.0) / ((s1 + weno_epsilon) * (s1 + weno_epsilon));
-  return (a0 * p0 + a1 * p1) / (a0 + a1);
+  // Weights (1/3)/q0 and (2/3)/q1 with q = (s + eps)^2, both multiplied by q0 q1: one division.
+  const double q0 = (s0 + weno_epsilon) * (s0 + weno_epsilon), q1 = (s1 + weno_epsilon) * (s1 + weno_epsilon);
+  const double b0 = (1.0 / 3.0) * q1, b1 = (2.0 / 3.0) * q0;
+  return (b0 * p0 + b1 * p1) / (b0 + b1);
 }
 
 /// WENO5 of Jiang & Peng (2000), in Osher & Fedkiw's notation: v1..v5 are the divided differences
@@ -62,9 +63,14 @@ inline double weno5(double v1, double v2, double v3, double v4, double v5) {
   const double s1 = 13.0 / 12.0 * (v2 - 2 * v3 + v4) * (v2 - 2 * v3 + v4) + 0.25 * (v2 - v4) * (v2 - v4);
   const double s2 = 13.0 / 12.0 * (v3 - 2 * v4 + v5) * (v3 - 2 * v4 + v5) +
                     0.25 * (3 * v3 - 4 * v4 + v5) * (3 * v3 - 4 * v4 + v5);
-  const double e0 = s0 + weno_epsilon, e1 = s1 + weno_epsilon, e2 = s2 + weno_epsilon;
-  const double a0 = 0.1 / (e0 * e0), a1 = 0.6 / (e1 * e1), a2 = 0.3 / (e2 * e2);
-  return (a0 * p0 + a1 * p1 + a2 * p2) / (a0 + a1 + a2);
+  // Weights 0.1/q0, 0.6/q1, 0.3/q2 with q = (s + eps)^2, all multiplied by q0 q1 q2 so that one
+  // division remains (four before: the divider was the kernel's bottleneck). The products stay
+  // finite for divided differences below ~1e38; beyond, the result is NaN and the solver's
+  // finiteness guard stops the run.
+  const double q0 = (s0 + weno_epsilon) * (s0 + weno_epsilon), q1 = (s1 + weno_epsilon) * (s1 + weno_epsilon),
+               q2 = (s2 + weno_epsilon) * (s2 + weno_epsilon);
+  const double b0 = 0.1 * (q1 * q2), b1 = 0.6 * (q0 * q2), b2 = 0.3 * (q0 * q1);
+  return (b0 * p0 + b1 * p1 + b2 * p2) / (b0 + b1 + b2);
 }
 
 /// Left and right derivatives along a stride-`s` axis for `count` consecutive nodes v[0..count).
