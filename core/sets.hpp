@@ -31,8 +31,11 @@ struct Box {
 
   Extremum<M> extremum(const Point<M>& c, Optimize mode) const {
     Extremum<M> e{0.0, {}};
+    const bool maximize = mode == Optimize::maximize;
     for (int j = 0; j < M; ++j) {
-      const bool take_hi = (mode == Optimize::maximize) ? (c[j] >= 0.0) : (c[j] < 0.0);
+      // The upper end when it raises c.a for a maximiser, lowers it for a minimiser (written
+      // without a branch on the mode, so that loops over nodes calling it vectorise).
+      const bool take_hi = (c[j] >= 0.0) == maximize;
       e.argument[j] = take_hi ? hi[j] : lo[j];
       e.value += c[j] * e.argument[j];
     }

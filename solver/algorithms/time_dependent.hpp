@@ -21,6 +21,7 @@
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/time_dependent_options.hpp"
 #include "solver/algorithms/time_marching.hpp"
+#include "solver/schemes/dynamics_cache.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
@@ -66,10 +67,22 @@ class TimeDependentSolver {
         m_padded(m_halo.padded_count(), 0.0),
         m_rate(grid.owned_count(), 0.0) {
     options.validate();
-    const auto row = grid.owned_extent()[D - 1];
-    m_left.assign(static_cast<std::size_t>(D * row), 0.0);
-    m_right.assign(static_cast<std::size_t>(D * row), 0.0);
+    // Rows are processed in chunks of about 2048 nodes: the per-node loop then runs over a chunk,
+    // and its vector remainder is paid once per chunk instead of once per row.
+    const std::int64_t row = grid.owned_extent()[D - 1];
+    m_chunk_rows = std::max<std::int64_t>(1, 2048 / row);
+    const std::int64_t chunk = m_chunk_rows * row;
+    m_left.assign(static_cast<std::size_t>(D * chunk), 0.0);
+    m_right.assign(static_cast<std::size_t>(D * chunk), 0.0);
+    m_coordinates.assign(static_cast<std::size_t>(D * chunk), 0.0);
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
+  }
+
+  /// Bytes per owned node of the dynamics this solver keeps (evaluated at the first step, so that a
+  /// dry run allocates nothing); 0 when it evaluates them in every stage.
+  double cache_bytes_per_node() const {
+    if (!autonomous || !m_options.cache_dynamics) return 0.0;
+    return DynamicsCache<P>::bytes_per_node(m_options.dissipation == Dissipation::local);
   }
 
   /// Refuses (UsageError) a run whose number of steps, estimated from the stable step at t = 0,
@@ -170,6 +183,8 @@ class TimeDependentSolver {
 
   /// m_global_alpha = max over the grid of the per-node bound. Collective.
   void update_global_alpha(double t) {
+    if (autonomous && m_global_alpha_known) return;  // time-invariant
+    m_global_alpha_known = true;
     State<D> local{};
     for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
       const auto x = m_grid.coordinates(m_grid.owned_node(l));
@@ -181,6 +196,13 @@ class TimeDependentSolver {
 
   /// m_rate = L(v) at tau; returns this rank's max_x sum_i alpha_i / h_i. Collective (halo exchange).
   double evaluate_rate(Vec v, double tau) {
+    if constexpr (autonomous)
+      if (m_options.cache_dynamics && m_dynamics.empty()) {
+        const bool local_alpha = m_options.dissipation == Dissipation::local;
+        m_dynamics =
+            DynamicsCache<P>(m_problem, m_grid, local_alpha, m_chunk_rows * m_grid.owned_extent()[D - 1]);
+        if (local_alpha) m_cached_max_rate = m_dynamics.max_rate(m_inv_spacing);
+      }
     m_halo.exchange(v, m_padded.data());
     const ScopedLogEvent timed(log_events().rate_evaluation);
     m_halo.fill_boundary(m_padded.data(), m_options.boundary);
@@ -202,41 +224,88 @@ class TimeDependentSolver {
     const auto& extent = m_grid.owned_extent();
     const std::int64_t row = extent[D - 1];
     const std::int64_t rows = m_grid.owned_count() / row;
+    const std::int64_t chunk = m_chunk_rows * row;
     const auto& stride = m_halo.stride();
     const int w = m_halo.width();
     const bool local_alpha = m_options.dissipation == Dissipation::local;
-    const ReachMode mode = m_options.mode;
-    const Axis& last_axis = m_grid.axis(D - 1);
     double max_rate = 0.0;
-    for (std::int64_t r = 0; r < rows; ++r) {
-      // Outer indices of this row and its first node's offset in the padded array.
-      State<D> x{};
-      std::int64_t rest = r, base = w * stride[D - 1];
-      for (int a = D - 2; a >= 0; --a) {
-        const std::int64_t i = rest % extent[a];
-        rest /= extent[a];
-        base += (i + w) * stride[a];
-        x[a] = m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i);
+    for (std::int64_t r0 = 0; r0 < rows; r0 += m_chunk_rows) {
+      const std::int64_t chunk_rows = std::min(m_chunk_rows, rows - r0), n = chunk_rows * row;
+      for (std::int64_t k = 0; k < chunk_rows; ++k) {
+        // Outer indices of this row, its first node's offset in the padded array, the coordinates.
+        std::int64_t rest = r0 + k, base = w * stride[D - 1];
+        for (int a = D - 2; a >= 0; --a) {
+          const std::int64_t i = rest % extent[a];
+          rest /= extent[a];
+          base += (i + w) * stride[a];
+          std::fill_n(m_coordinates.data() + a * chunk + k * row, row,
+                      m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i));
+        }
+        for (std::int64_t j = 0; j < row; ++j)
+          m_coordinates[(D - 1) * chunk + k * row + j] =
+              m_grid.axis(D - 1).coordinate(m_grid.owned_start()[D - 1] + j);
+        for (int a = 0; a < D; ++a)
+          kernels::one_sided_derivatives<S>(m_padded.data() + base, stride[a], row, m_inv_spacing[a],
+                                            m_left.data() + a * chunk + k * row,
+                                            m_right.data() + a * chunk + k * row);
       }
-      for (int a = 0; a < D; ++a)
-        kernels::one_sided_derivatives<S>(m_padded.data() + base, stride[a], row, m_inv_spacing[a],
-                                          m_left.data() + a * row, m_right.data() + a * row);
-      double* out = m_rate.data() + r * row;
-      for (std::int64_t j = 0; j < row; ++j) {
-        x[D - 1] = last_axis.coordinate(m_grid.owned_start()[D - 1] + j);
+      double* out = m_rate.data() + r0 * row;
+      if (!m_dynamics.empty()) {
+        const double* c = m_dynamics.block(r0 / m_chunk_rows);
+        if (local_alpha)
+          cached_rates<true>(c, n, t, out);
+        else
+          cached_rates<false>(c, n, t, out);
+        continue;
+      }
+      for (std::int64_t j = 0; j < n; ++j) {
+        const State<D> x = node_coordinates(j);
         const auto f = m_problem.affine(x, t);
         const State<D> alpha = local_alpha ? partial_max_magnitudes(m_problem, f) : m_global_alpha;
-        State<D> p_left, p_right;
-        for (int a = 0; a < D; ++a) {
-          p_left[a] = m_left[a * row + j];
-          p_right[a] = m_right[a * row + j];
-        }
-        const auto lf = lax_friedrichs<D>(p_left, p_right, alpha, m_inv_spacing);
-        out[j] = reach_rate(hamiltonian(m_problem, f, x, lf.costate, t) + lf.dissipation, mode);
-        max_rate = std::max(max_rate, lf.cfl_rate);
+        const auto [rate, cfl_rate] = node_rate(f, alpha, x, j, t);
+        out[j] = rate;
+        max_rate = std::max(max_rate, cfl_rate);
       }
     }
+    if (m_dynamics.empty()) return max_rate;
+    if (local_alpha) return m_cached_max_rate;
+    for (int a = 0; a < D; ++a) max_rate += m_global_alpha[a] * m_inv_spacing[a];  // the same at every node
     return max_rate;
+  }
+
+  /// The rates of the n nodes of a chunk from the cached dynamics: no call into the problem's
+  /// affine(), and contiguous loads, so the loop vectorises (the stable rate is constant and known).
+  template <bool LocalAlpha>
+  void cached_rates(const double* c, std::int64_t n, double t, double* __restrict out) const {
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < n; ++j) {
+      const auto f = DynamicsCache<P>::affine(c, n, j);
+      const State<D> alpha = LocalAlpha ? DynamicsCache<P>::alpha(c, n, j) : m_global_alpha;
+      out[j] = node_rate(f, alpha, node_coordinates(j), j, t).first;
+    }
+  }
+
+  State<D> node_coordinates(std::int64_t j) const {
+    const std::int64_t chunk = m_chunk_rows * m_grid.owned_extent()[D - 1];
+    State<D> x;
+    for (int a = 0; a < D; ++a) x[a] = m_coordinates[a * chunk + j];
+    return x;
+  }
+
+  /// The node's clipped rate Ĥ and its stable-step bound sum_i alpha_i / h_i, from the one-sided
+  /// derivatives of node j of the current chunk.
+  std::pair<double, double> node_rate(const AffineDynamics<D, P::control_dim, P::disturbance_dim>& f,
+                                      const State<D>& alpha, const State<D>& x, std::int64_t j,
+                                      double t) const {
+    const std::int64_t chunk = m_chunk_rows * m_grid.owned_extent()[D - 1];
+    State<D> p_left, p_right;
+    for (int a = 0; a < D; ++a) {
+      p_left[a] = m_left[a * chunk + j];
+      p_right[a] = m_right[a * chunk + j];
+    }
+    const auto lf = lax_friedrichs<D>(p_left, p_right, alpha, m_inv_spacing);
+    return {reach_rate(hamiltonian(m_problem, f, x, lf.costate, t) + lf.dissipation, m_options.mode),
+            lf.cfl_rate};
   }
 
   /// Static obstacles (solver/schemes/reachability.hpp).
@@ -277,8 +346,13 @@ class TimeDependentSolver {
   const TensorGrid<D>& m_grid;
   TimeDependentOptions m_options;
   HaloExchange<D> m_halo;
-  std::vector<double> m_padded, m_rate, m_left, m_right;
+  std::vector<double> m_padded, m_rate, m_left, m_right, m_coordinates;  // the last three per chunk
+  std::int64_t m_chunk_rows = 1;
   State<D> m_inv_spacing{}, m_global_alpha{};
+  static constexpr bool autonomous = declared_features<P>().autonomous;
+  DynamicsCache<P> m_dynamics;
+  double m_cached_max_rate = 0.0;
+  bool m_global_alpha_known = false;
 };
 
 }  // namespace hjb

@@ -40,6 +40,9 @@ struct TimeDependentOptions {
   std::vector<double> snapshot_taus;
   double progress_seconds = 10.0;  ///< rank-0 progress line period (0: every step)
   long max_steps = 1000000;        ///< refuse a run needing more steps (estimated before it starts)
+  /// Method of lines, problems declared autonomous: evaluate the dynamics once per node and keep
+  /// them (solver/schemes/dynamics_cache.hpp; same values, more memory) instead of in every stage.
+  bool cache_dynamics = true;
 
   /// Throws UsageError naming the offending option (its --long name) when a value is invalid.
   void validate() const;

@@ -32,9 +32,10 @@ double largest_peak_resident_bytes(MPI_Comm comm);
 double parse_bytes(const std::string& text, const std::string& option);
 std::string format_bytes(double bytes);
 
-/// The semi-Lagrangian tensor solver's layout: its (full) halo's width and the bytes per owned
-/// node of its cached foot points; width 0 for the method of lines.
-struct SemiLagrangianLayout {
+/// A tensor time-dependent solver's layout: the semi-Lagrangian solver's (full) halo width (0 for
+/// the method of lines) and the bytes per owned node of what the solver caches (the
+/// semi-Lagrangian foot points, or the method of lines' dynamics of an autonomous problem).
+struct TimeSolverLayout {
   int width = 0;
   double cache_bytes_per_node = 0.0;
 };
@@ -45,19 +46,18 @@ struct SemiLagrangianLayout {
 /// needs no staging copy; measured against the peak resident size in tests/cli/memory_plan.sh.
 template <int D>
 MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDependentOptions& o,
-                                      const SemiLagrangianLayout& semi_lagrangian = {},
-                                      double baseline_bytes = -1.0) {
+                                      const TimeSolverLayout& layout = {}, double baseline_bytes = -1.0) {
   const double baseline = baseline_bytes >= 0 ? baseline_bytes : current_resident_bytes();
   MemoryPlan p;
-  const bool sl = semi_lagrangian.width > 0;
-  const int w = sl ? semi_lagrangian.width : stencil_half_width(o.derivative);
+  const bool sl = layout.width > 0;
+  const int w = sl ? layout.width : stencil_half_width(o.derivative);
   p.owned = grid.owned_count();
   p.padded = 1;
   for (int a = 0; a < D; ++a) p.padded *= grid.owned_extent()[a] + 2 * w;
   if (sl) {  // a full halo: at most the padded block less the owned one
     p.halo = p.padded - p.owned;
     const double value = sizeof(double);
-    p.state_bytes = (value + semi_lagrangian.cache_bytes_per_node) * static_cast<double>(p.owned);
+    p.state_bytes = (value + layout.cache_bytes_per_node) * static_cast<double>(p.owned);
     p.padded_bytes = value * static_cast<double>(p.padded);
     p.halo_bytes = static_cast<double>(p.halo) * (3 * value + 2 * sizeof(PetscInt));
     if (grid.size() > 1) p.mpi_io_bytes = 16.0 * 1024 * 1024;
@@ -75,7 +75,8 @@ MemoryPlan plan_time_dependent_memory(const TensorGrid<D>& grid, const TimeDepen
     if (periodic || grid.owned_start()[a] + grid.owned_extent()[a] < grid.axis(a).n) p.halo += face;
   }
   const double value = sizeof(double);
-  p.state_bytes = 4.0 * value * static_cast<double>(p.owned);  // v, stage1, stage2, rate
+  // v, stage1, stage2, rate and the cached dynamics
+  p.state_bytes = (4.0 * value + layout.cache_bytes_per_node) * static_cast<double>(p.owned);
   p.padded_bytes = value * static_cast<double>(p.padded);
   // Per halo node: its padded position (8), the receive buffer (8), PETSc's scatter indices on
   // both sides (2 x PetscInt) and the send buffer on the owning rank (8).

@@ -46,10 +46,9 @@ std::string run_identity(const P& problem, const std::array<Axis, P::dim>& axes,
 /// Collective.
 template <int D>
 bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
-                       std::size_t datasets_per_snapshot = 1,
-                       const SemiLagrangianLayout& semi_lagrangian = {}, double baseline_bytes = -1.0) {
-  const MemoryPlan mine =
-      plan_time_dependent_memory(grid, config.time_dependent, semi_lagrangian, baseline_bytes);
+                       std::size_t datasets_per_snapshot = 1, const TimeSolverLayout& layout = {},
+                       double baseline_bytes = -1.0) {
+  const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent, layout, baseline_bytes);
   double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
                      mine.mpi_io_bytes};
@@ -65,7 +64,9 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
     os << " = " << grid.global_count() << " nodes, process grid ";
     for (int a = 0; a < D; ++a) os << (a ? "x" : "") << grid.process_dims(a);
     os << "\n  memory per rank (largest): "
-       << (semi_lagrangian.width > 0 ? "values + cached foot points " : "values + RK stages + rate ")
+       << (layout.width > 0                  ? "values + cached foot points "
+           : layout.cache_bytes_per_node > 0 ? "values + RK stages + rate + cached dynamics "
+                                             : "values + RK stages + rate ")
        << format_bytes(worst[0]) << ", padded block " << format_bytes(worst[1]) << ", halo exchange "
        << format_bytes(worst[2]) << " (" << worst[5] << " nodes), MPI-IO buffer " << format_bytes(worst[6])
        << ", process baseline " << format_bytes(worst[3]) << "\n  total per rank: " << format_bytes(worst[4])
@@ -75,10 +76,16 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
        << format_bytes(std::max(0.0, available_bytes(config.output.file))) << " available\n";
     PetscPrintf(grid.comm(), "%s", os.str().c_str());
   }
-  HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
-            "--memory-per-rank: the run needs about "
-                << format_bytes(worst[4]) << " on its largest rank but the budget is "
-                << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid");
+  HJB_CHECK(
+      config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
+      "--memory-per-rank: the run needs about "
+          << format_bytes(worst[4]) << " on its largest rank but the budget is "
+          << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid"
+          << (layout.width == 0 && layout.cache_bytes_per_node > 0
+                  ? " (or --time.cache_dynamics false: the dynamics take " +
+                        format_bytes(layout.cache_bytes_per_node * static_cast<double>(grid.owned_count())) +
+                        " on this rank)"
+                  : ""));
   return config.dry_run;
 }
 
@@ -219,11 +226,11 @@ SolveSummary with_time_solver(const P& problem, const TensorGrid<P::dim>& grid, 
     SemiLagrangianTimeSolver<P> solver(problem, grid, o);
     check_decomposition(grid, solver.halo_width(),
                         "semi-Lagrangian (--scheme.cfl " + std::to_string(o.cfl) + ")");
-    return run(solver, SemiLagrangianLayout{solver.halo_width(), solver.cache_bytes_per_node()});
+    return run(solver, TimeSolverLayout{solver.halo_width(), solver.cache_bytes_per_node()});
   }
   check_decomposition(grid, stencil_half_width(o.derivative), to_string(o.derivative));
   TimeDependentSolver<P> solver(problem, grid, o);
-  return run(solver, SemiLagrangianLayout{});
+  return run(solver, TimeSolverLayout{0, solver.cache_bytes_per_node()});
 }
 
 template <ControlProblem P>
@@ -234,7 +241,7 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   const auto axes = configure_axes(problem, config, "the time-dependent schemes");
   TensorGrid<D> grid(comm, axes);
   const double baseline = current_resident_bytes();  // before the solver allocates its arrays
-  return with_time_solver(problem, grid, config, [&](auto& solver, const SemiLagrangianLayout& layout) {
+  return with_time_solver(problem, grid, config, [&](auto& solver, const TimeSolverLayout& layout) {
     const bool dry_run = check_memory_plan(grid, config, 1, layout, baseline);
     std::vector<Axis> axis_list(axes.begin(), axes.end());
     const double checkpoint_bytes = planned_table_bytes(axis_list, 1);

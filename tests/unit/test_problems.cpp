@@ -9,6 +9,7 @@
 #include "core/control_problem.hpp"
 #include "problems/air3d.hpp"
 #include "problems/car4d.hpp"
+#include "problems/catalog.hpp"
 #include "problems/double_integrator.hpp"
 #include "problems/dubins_car.hpp"
 #include "problems/eikonal.hpp"
@@ -141,4 +142,30 @@ TEST(Problems, EikonalHamiltonianIsSpeedTimesGradientNorm) {
   EXPECT_NEAR(hamiltonian(e, x, p, 0.0), 6.0, 1e-14);
   e.control_mode = Optimize::minimize;
   EXPECT_NEAR(hamiltonian(e, x, p, 0.0), -6.0, 1e-14);
+}
+
+// `.autonomous` is a declaration the solvers trust (the method of lines keeps the dynamics of the
+// first stage, the semi-Lagrangian solver its foot points): checked here for every catalogue entry
+// that declares it, at random states and times, bit for bit.
+TEST(Problems, DeclaredAutonomousDynamicsDoNotDependOnTime) {
+  int checked = 0;
+  hjb::problems::for_each_catalog_entry([&]<std::size_t I, class P>() {
+    if constexpr (declared_features<P>().autonomous) {
+      P problem{};
+      std::mt19937_64 rng(I);
+      const auto domain = problem.domain();
+      for (int sample = 0; sample < 200; ++sample) {
+        State<P::dim> x;
+        for (int a = 0; a < P::dim; ++a)
+          x[a] = std::uniform_real_distribution<double>(domain[a].lo, domain[a].hi)(rng);
+        const double t = std::uniform_real_distribution<double>(-50.0, 50.0)(rng);
+        const auto f0 = problem.affine(x, 0.0), ft = problem.affine(x, t);
+        ASSERT_EQ(f0.drift, ft.drift) << P::name();
+        ASSERT_EQ(f0.control, ft.control) << P::name();
+        ASSERT_EQ(f0.disturbance, ft.disturbance) << P::name();
+      }
+      ++checked;
+    }
+  });
+  EXPECT_GE(checked, 9);  // Air3D, the cars, the eikonal family, LQR, ... (core/problem_interface.hpp)
 }
