@@ -228,6 +228,8 @@ class TimeDependentSolver {
     const auto& stride = m_halo.stride();
     const int w = m_halo.width();
     const bool local_alpha = m_options.dissipation == Dissipation::local;
+    // The cached path reads coordinates only for a running cost l(x, t).
+    const bool coordinates_needed = m_dynamics.empty() || has_running_cost<P>;
     double max_rate = 0.0;
     for (std::int64_t r0 = 0; r0 < rows; r0 += m_chunk_rows) {
       const std::int64_t chunk_rows = std::min(m_chunk_rows, rows - r0), n = chunk_rows * row;
@@ -238,12 +240,14 @@ class TimeDependentSolver {
           const std::int64_t i = rest % extent[a];
           rest /= extent[a];
           base += (i + w) * stride[a];
-          std::fill_n(m_coordinates.data() + a * chunk + k * row, row,
-                      m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i));
+          if (coordinates_needed)
+            std::fill_n(m_coordinates.data() + a * chunk + k * row, row,
+                        m_grid.axis(a).coordinate(m_grid.owned_start()[a] + i));
         }
-        for (std::int64_t j = 0; j < row; ++j)
-          m_coordinates[(D - 1) * chunk + k * row + j] =
-              m_grid.axis(D - 1).coordinate(m_grid.owned_start()[D - 1] + j);
+        if (coordinates_needed)
+          for (std::int64_t j = 0; j < row; ++j)
+            m_coordinates[(D - 1) * chunk + k * row + j] =
+                m_grid.axis(D - 1).coordinate(m_grid.owned_start()[D - 1] + j);
         for (int a = 0; a < D; ++a)
           kernels::one_sided_derivatives<S>(m_padded.data() + base, stride[a], row, m_inv_spacing[a],
                                             m_left.data() + a * chunk + k * row,

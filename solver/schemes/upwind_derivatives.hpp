@@ -55,9 +55,11 @@ inline double weno3(double d1, double d2, double d3) {
 /// right). Three third-order substencil estimates combined with weights 0.1, 0.6, 0.3 scaled by
 /// their smoothness indicators.
 inline double weno5(double v1, double v2, double v3, double v4, double v5) {
-  const double p0 = v1 / 3.0 - 7.0 / 6.0 * v2 + 11.0 / 6.0 * v3;
-  const double p1 = -v2 / 6.0 + 5.0 / 6.0 * v3 + v4 / 3.0;
-  const double p2 = v3 / 3.0 + 5.0 / 6.0 * v4 - v5 / 6.0;
+  // Coefficients as products (x / 3.0 would be a division: the compiler may not replace it).
+  constexpr double third = 1.0 / 3.0, sixth = 1.0 / 6.0;
+  const double p0 = third * v1 - 7.0 / 6.0 * v2 + 11.0 / 6.0 * v3;
+  const double p1 = -sixth * v2 + 5.0 / 6.0 * v3 + third * v4;
+  const double p2 = third * v3 + 5.0 / 6.0 * v4 - sixth * v5;
   const double s0 = 13.0 / 12.0 * (v1 - 2 * v2 + v3) * (v1 - 2 * v2 + v3) +
                     0.25 * (v1 - 4 * v2 + 3 * v3) * (v1 - 4 * v2 + 3 * v3);
   const double s1 = 13.0 / 12.0 * (v2 - 2 * v3 + v4) * (v2 - 2 * v3 + v4) + 0.25 * (v2 - v4) * (v2 - v4);
