@@ -2,7 +2,8 @@
 // stationary problems: plan and check the sparse grid before any work, run the sparse-grid
 // semi-Lagrangian iteration on all ranks with checkpoints (the nodal values, written in blocks by
 // every rank; a restart reads them whole on any number of ranks) and signal / wall-time stops,
-// publish a sparse table (solver/io/sparse_table.hpp).
+// publish a sparse table (solver/io/sparse_table.hpp) with its error indicator (the same run one and
+// two levels coarser, solver/run/sparse_error_estimate.hpp; --sparse.error_indicator false skips it).
 #pragma once
 #include <cmath>
 #include <iomanip>
@@ -12,6 +13,7 @@
 #include "solver/algorithms/sparse_stationary.hpp"
 #include "solver/io/sparse_table.hpp"
 #include "solver/io/version_attributes.hpp"
+#include "solver/run/sparse_error_estimate.hpp"
 #include "solver/run/sparse_run_common.hpp"
 
 namespace hjb {
@@ -50,10 +52,14 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   o.max_iterations = config.stationary.max_iterations > 0 ? config.stationary.max_iterations : 100000;
   // Policy iteration: greedy sweeps with 10 sweeps of each policy; value iteration: greedy only.
   o.evaluation_sweeps = config.stationary.policy_iteration ? 10 : 0;
-  double finest = std::numeric_limits<double>::infinity();
-  for (int k = 0; k < D; ++k)
-    finest = std::min(finest, std::ldexp(grid.hi()[k] - grid.lo()[k], -grid.caps()[k]));
-  o.time_step = config.chain.time_step_factor * finest;
+  // The step h in units of the grid's finest spacing (so a coarser grid, as for the error
+  // indicator, takes a longer one: the same command at a lower level).
+  const auto time_step = [&](const sparse::SparseGrid& g) {
+    double finest = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < D; ++k) finest = std::min(finest, std::ldexp(g.hi()[k] - g.lo()[k], -g.caps()[k]));
+    return config.chain.time_step_factor * finest;
+  };
+  o.time_step = time_step(grid);
   std::ostringstream id;
   id << std::setprecision(17) << sparse_run_identity(problem, grid) << ";actions=" << o.actions
      << ";h=" << o.time_step << ";tolerance=" << o.tolerance << ";policy_sweeps=" << o.evaluation_sweeps;
@@ -95,7 +101,15 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   for (std::size_t p = 0; p < r.values.size(); ++p)
     for (int j = 0; j < P::control_dim; ++j)
       policy[j][p] = action_set[static_cast<std::size_t>(r.policy[p])][j];
-  write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, policy, meta);
+  std::optional<SparseErrorEstimate> error;
+  if (config.sparse.error_indicator)
+    error = coarser_run_differences(comm, grid, grid, r.values, [&](const sparse::SparseGrid& coarse, int) {
+      SparseStationaryOptions oc = o;
+      oc.time_step = time_step(coarse);
+      return interpolate_at_nodes(grid, coarse, sparse_semi_lagrangian(problem, coarse, oc, comm).values);
+    });
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, policy, meta,
+                     error ? &*error : nullptr);
   checkpoints.finished();
   return s;
 }

@@ -12,74 +12,25 @@
 #include "solver/algorithms/sparse_time_dependent.hpp"
 #include "solver/io/sparse_table.hpp"
 #include "solver/io/version_attributes.hpp"
+#include "solver/run/sparse_error_estimate.hpp"
 #include "solver/run/sparse_run_common.hpp"
 
 namespace hjb {
 
-/// The grid `down` levels coarser than `regular` (caps clipped), or nothing below level 1.
-inline std::optional<sparse::SparseGrid> coarser_grid(const sparse::SparseGrid& regular, int down) {
-  const int level = regular.level() - down;
-  if (level < 1) return std::nullopt;
-  sparse::Levels caps = regular.caps();
-  for (auto& c : caps) c = std::min(c, level);
-  return sparse::SparseGrid(regular.dimension(), level, regular.lo(), regular.hi(), caps, regular.basis());
-}
-
-/// The same run `down` levels coarser (adaptive grids: from the coarser regular grid, as many
-/// levels less deep), its interpolant at the nodes of `grid`. Collective.
+/// The same time-dependent run `down` levels coarser (adaptive grids: from the coarser regular
+/// grid, as many levels less deep), its interpolant at the nodes of `grid`. Collective.
 template <class P, class Grid>
 std::vector<double> coarser_run_at_nodes(MPI_Comm comm, const P& problem, const Grid& grid,
                                          const sparse::SparseGrid& coarse, int down, SparseTimeOptions o) {
   o.restart_largest_grid = 0;
-  std::vector<double> at_nodes(static_cast<std::size_t>(grid.size()));
-  auto run_on = [&](auto& g) {
-    std::vector<double> surplus = sparse_time_dependent(problem, g, o, comm).values;
-    g.hierarchize(surplus);
-    std::vector<double> x(static_cast<std::size_t>(grid.dimension()));
-    for (std::int64_t p = 0; p < grid.size(); ++p) {
-      grid.coordinates(p, x.data());
-      at_nodes[p] = g.evaluate(surplus, x.data());
-    }
-  };
   if constexpr (std::is_same_v<Grid, sparse::AdaptiveSparseGrid>) {
     sparse::AdaptiveSparseGrid g(coarse);
     o.adapt_max_level = std::max(coarse.level(), o.adapt_max_level - down);
-    run_on(g);
+    std::vector<double> v = sparse_time_dependent(problem, g, o, comm).values;
+    return interpolate_at_nodes(grid, g, std::move(v));
   } else {
-    sparse::SparseGrid g = coarse;
-    run_on(g);
+    return interpolate_at_nodes(grid, coarse, sparse_time_dependent(problem, coarse, o, comm).values);
   }
-  return at_nodes;
-}
-
-/// The error estimate of `values` on `grid` (tables/table.hpp, SparseErrorEstimate): the same run
-/// one and two levels coarser; D1 = V_L - V_{L-1} and D2 = V_{L-1} - V_{L-2} at this grid's nodes
-/// with their surpluses. Collective; nothing below level 2. Prints its cost on rank 0.
-template <class P, class Grid>
-std::optional<SparseErrorEstimate> coarser_run_differences(MPI_Comm comm, const P& problem, const Grid& grid,
-                                                           const sparse::SparseGrid& regular,
-                                                           const SparseTimeOptions& o,
-                                                           const std::vector<double>& values) {
-  const auto one = coarser_grid(regular, 1);
-  if (!one) return std::nullopt;
-  const double start = MPI_Wtime();
-  SparseErrorEstimate e;
-  e.coarse_level = one->level();
-  const std::vector<double> v1 = coarser_run_at_nodes(comm, problem, grid, *one, 1, o);
-  e.difference.resize(values.size());
-  for (std::size_t p = 0; p < values.size(); ++p) e.difference[p] = values[p] - v1[p];
-  e.surplus = e.difference;
-  grid.hierarchize(e.surplus);
-  if (const auto two = coarser_grid(regular, 2)) {
-    const std::vector<double> v2 = coarser_run_at_nodes(comm, problem, grid, *two, 2, o);
-    e.coarse_difference.resize(values.size());
-    for (std::size_t p = 0; p < values.size(); ++p) e.coarse_difference[p] = v1[p] - v2[p];
-    e.coarse_surplus = e.coarse_difference;
-    grid.hierarchize(e.coarse_surplus);
-  }
-  PetscPrintf(comm, "error indicator: the runs at levels %d and %d took %.2f s\n", e.coarse_level,
-              e.coarse_level - 1, MPI_Wtime() - start);
-  return e;
 }
 
 /// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table;
@@ -163,7 +114,10 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
     for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
   std::optional<SparseErrorEstimate> error;
   if (config.sparse.error_indicator)
-    error = coarser_run_differences(comm, problem, grid, regular, o, r.values);
+    error = coarser_run_differences(comm, grid, regular, r.values,
+                                    [&](const sparse::SparseGrid& coarse, int down) {
+                                      return coarser_run_at_nodes(comm, problem, grid, coarse, down, o);
+                                    });
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, control, meta,
                      error ? &*error : nullptr);
   checkpoints.finished();
