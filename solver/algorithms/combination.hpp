@@ -40,4 +40,41 @@ inline std::vector<CombinationComponent> combination_components(int dim, int lev
   return out;
 }
 
+/// The components of the combinations of levels n, n - 1, ..., n - coarser (those of level >= 1),
+/// each grid once: level n's components first, in combination_components' order, with their
+/// coefficients; the others with coefficient 0 (they serve only the coarser combinations).
+/// coefficients[k][c] is component c's coefficient in the combination of level n - k.
+struct CombinationSet {
+  std::vector<CombinationComponent> components;
+  std::vector<std::vector<double>> coefficients;
+  /// The components with the coefficients of the combination of level n - k.
+  std::vector<CombinationComponent> combination(std::size_t k) const {
+    std::vector<CombinationComponent> out = components;
+    for (std::size_t c = 0; c < out.size(); ++c) out[c].coefficient = coefficients[k][c];
+    return out;
+  }
+};
+
+inline CombinationSet combination_set(int dim, int level, int min_level, int coarser) {
+  CombinationSet set;
+  set.components = combination_components(dim, level, min_level);
+  set.coefficients.emplace_back();
+  for (const auto& c : set.components) set.coefficients[0].push_back(c.coefficient);
+  for (int k = 1; k <= coarser && level - k >= 1; ++k) {
+    std::vector<double> coefficient(set.components.size(), 0.0);
+    for (const auto& c : combination_components(dim, level - k, min_level)) {
+      std::size_t i = 0;
+      while (i < set.components.size() && set.components[i].levels != c.levels) ++i;
+      if (i == set.components.size()) {
+        set.components.push_back({c.levels, 0.0});
+        for (auto& earlier : set.coefficients) earlier.push_back(0.0);
+        coefficient.push_back(0.0);
+      }
+      coefficient[i] = c.coefficient;
+    }
+    set.coefficients.push_back(coefficient);
+  }
+  return set;
+}
+
 }  // namespace hjb

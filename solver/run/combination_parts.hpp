@@ -151,6 +151,7 @@ double combination_at(const std::vector<ComponentTable<D>>& tables,
   std::array<std::array<std::int64_t, 2>, D> offset;
   std::array<std::array<double, 2>, D> weight;
   for (std::size_t c = 0; c < components.size(); ++c) {
+    if (components[c].coefficient == 0.0) continue;  // a grid only another combination uses
     // Per axis the two cell nodes (wrapped on a periodic axis) and their weights; then the 2^D
     // corners, skipping those of weight 0 (a node on the component's grid lines).
     int moving = 0;  // axes whose point lies strictly inside a cell

@@ -21,11 +21,13 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "solver/algorithms/combination.hpp"
 #include "solver/run/combination_parts.hpp"
+#include "solver/run/sparse_error_estimate.hpp"
 
 namespace hjb {
 
@@ -52,25 +54,63 @@ inline void validate_combination(const SolveConfig& config) {
   config.control.validate();
 }
 
+/// The error estimate of the combination of level n from those of levels n - 1 and n - 2 at its
+/// nodes (solver/run/sparse_error_estimate.hpp's D1 and D2; each rank its block). Collective;
+/// nothing when the set holds no coarser combination.
+template <int D>
+std::optional<SparseErrorEstimate> combination_error(
+    int level, const CombinationSet& set, const std::vector<combination_detail::ComponentTable<D>>& tables,
+    const sparse::AdaptiveSparseGrid& grid, const SparseNodeBlocks& blocks,
+    const std::vector<double>& values) {
+  if (set.coefficients.size() < 2) return std::nullopt;
+  const auto coarser = [&](std::size_t k) {
+    const auto components = set.combination(k);
+    std::vector<double> v(static_cast<std::size_t>(grid.size()), 0.0);
+    State<D> x;
+    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+      grid.coordinates(p, x.data());
+      v[p] = combination_detail::combination_at<D>(tables, components, x);
+    }
+    blocks.assemble(v);
+    return v;
+  };
+  SparseErrorEstimate e;
+  e.coarse_level = level - 1;
+  const std::vector<double> v1 = coarser(1);
+  e.difference.resize(values.size());
+  for (std::size_t p = 0; p < values.size(); ++p) e.difference[p] = values[p] - v1[p];
+  e.surplus = e.difference;
+  grid.hierarchize(e.surplus);
+  if (set.coefficients.size() > 2) {
+    const std::vector<double> v2 = coarser(2);
+    e.coarse_difference.resize(values.size());
+    for (std::size_t p = 0; p < values.size(); ++p) e.coarse_difference[p] = v1[p] - v2[p];
+    e.coarse_surplus = e.coarse_difference;
+    grid.hierarchize(e.coarse_surplus);
+  }
+  return e;
+}
+
 /// Collective: the components' final values on every rank, their combination at the union of their
 /// nodes (each rank its block), its hierarchisation and feedback, published as an adaptive sparse
 /// table; the checkpoint of a stopped run is removed.
 template <class P>
 SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const P& problem,
-                                 const SparseGridPlan& plan,
-                                 const std::vector<CombinationComponent>& components,
+                                 const SparseGridPlan& plan, const CombinationSet& set,
                                  const combination_detail::ComponentDirectory& directory,
                                  const RunFiles& files, SolveSummary s, double start, double total_nodes,
                                  int groups, FailedRunCleanup& remove_checkpoint) {
   using namespace combination_detail;
   constexpr int D = P::dim;
   const int m = config.sparse.min_level;
-  // The components' final values on every rank, and the union of their nodes in a fixed order.
+  // The components' final values on every rank, and the union of the nodes of those in the
+  // combination of level n, in a fixed order.
+  const std::vector<CombinationComponent>& components = set.components;
   NodeSet union_nodes;
   std::vector<ComponentTable<D>> tables;
   for (std::size_t c = 0; c < components.size(); ++c) {
     tables.push_back(broadcast_component<D>(comm, directory.component(c)));
-    add_component_nodes<D>(components[c].levels, union_nodes);
+    if (components[c].coefficient != 0.0) add_component_nodes<D>(components[c].levels, union_nodes);
   }
   std::vector<int> levels;
   std::vector<std::int64_t> indices;
@@ -93,6 +133,8 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
   grid.hierarchize(surplus);
   const auto control =
       combination_feedback<P>(problem, grid, blocks, config.time_dependent.horizon, combined);
+  const std::optional<SparseErrorEstimate> error =
+      combination_error(config.grid.level, set, tables, grid, blocks, values);
   tables.clear();
   s.wall_seconds = MPI_Wtime() - start;
   s.iterations = static_cast<long>(components.size());
@@ -106,15 +148,20 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
                                              "time_dependent");
   meta.strings["reach_mode"] = to_string(config.time_dependent.mode);
   meta.numbers["horizon"] = config.time_dependent.horizon;
-  meta.numbers["combination_components"] = static_cast<double>(components.size());
+  meta.numbers["combination_components"] = static_cast<double>(std::count_if(
+      components.begin(), components.end(), [](const auto& c) { return c.coefficient != 0.0; }));
   meta.numbers["combination_min_level"] = m;
   meta.numbers["combination_component_nodes"] = total_nodes;
-  write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, control, meta);
+  write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, control, meta,
+                     error ? &*error : nullptr);
   remove_file_on_rank0(comm, files.checkpoint);
   remove_checkpoint.disarm();
   std::ostringstream os;
-  os << components.size() << " component grids (" << total_nodes << " nodes) on " << groups
-     << " process groups; the combination has " << grid.size() << " sparse nodes";
+  os << meta.numbers["combination_components"] << " component grids (" << total_nodes << " nodes)";
+  if (components.size() > meta.numbers["combination_components"])
+    os << " and " << components.size() - meta.numbers["combination_components"]
+       << " more for the error indicator";
+  os << " on " << groups << " process groups; the combination has " << grid.size() << " sparse nodes";
   s.message = os.str();
   return s;
 }
@@ -129,14 +176,16 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   const auto domain = problem.domain();
   // The box (and --grid.lo/--grid.hi, level and basis checks) as every sparse run plans it.
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
-  const auto components = combination_components(D, config.grid.level, m);
-  double total_nodes = 0;
+  // With the error indicator, the grids of the combinations one and two levels coarser too.
+  const CombinationSet set = combination_set(D, config.grid.level, m, config.sparse.error_indicator ? 2 : 0);
+  const auto& components = set.components;
+  double total_nodes = 0;  // of the level-n combination's grids
   std::vector<double> cost;
   for (const auto& c : components) {
     double nodes = 1;
     for (int l : c.levels) nodes *= std::ldexp(1.0, l) + 1;
     cost.push_back(nodes);
-    total_nodes += nodes;
+    if (c.coefficient != 0.0) total_nodes += nodes;
   }
   int rank, size;
   MPI_Comm_rank(comm, &rank);
@@ -163,7 +212,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
     finest[k] = Axis{"", plan.lo[k], plan.hi[k], (std::int64_t{1} << (config.grid.level + m)) + 1,
                      domain[k].periodic};
   const std::string identity = "combination;level=" + std::to_string(config.grid.level) +
-                               ";min_level=" + std::to_string(m) + ";" +
+                               ";min_level=" + std::to_string(m) +
+                               (set.coefficients.size() > 1 ? ";indicator_grids" : "") + ";" +
                                run_identity(problem, finest, config.time_dependent);
   ComponentDirectory directory{comm, files.temporary(files.table) + ".components"};
   if (!config.checkpoint.restart.empty()) {
@@ -200,8 +250,8 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
                 << (outcome.failure.empty() ? "" : ": " + outcome.failure));
   double updates = s.node_stage_updates;
   MPI_Allreduce(&updates, &s.node_stage_updates, 1, MPI_DOUBLE, MPI_SUM, comm);
-  return publish_combination<P>(comm, config, problem, plan, components, directory, files, s, start,
-                                total_nodes, groups, remove_checkpoint);
+  return publish_combination<P>(comm, config, problem, plan, set, directory, files, s, start, total_nodes,
+                                groups, remove_checkpoint);
 }
 
 }  // namespace hjb

@@ -128,3 +128,36 @@ TEST(CombinationTechnique, ComponentsAndCoefficients) {
       }
     }
 }
+
+TEST(CombinationTechnique, TheSetOfCoarserCombinationsHoldsEachOfThemExactly) {
+  // The grids of levels n, n - 1, n - 2 each once: level n's first, in order, with their
+  // coefficients; every coarser combination recovered exactly, the extra grids outside level n.
+  for (int d = 1; d <= 5; ++d)
+    for (int n = 1; n <= 6; ++n) {
+      const auto set = combination_set(d, n, 2, 2);
+      const auto level_n = combination_components(d, n, 2);
+      ASSERT_EQ(set.coefficients.size(), static_cast<std::size_t>(std::min(n, 3))) << d << " " << n;
+      for (std::size_t c = 0; c < level_n.size(); ++c) {
+        EXPECT_EQ(set.components[c].levels, level_n[c].levels);
+        EXPECT_EQ(set.components[c].coefficient, level_n[c].coefficient);
+      }
+      for (std::size_t c = level_n.size(); c < set.components.size(); ++c)
+        EXPECT_EQ(set.components[c].coefficient, 0.0);
+      for (std::size_t k = 0; k < set.coefficients.size(); ++k) {
+        const auto expected = combination_components(d, n - static_cast<int>(k), 2);
+        std::size_t nonzero = 0;
+        for (std::size_t c = 0; c < set.components.size(); ++c) {
+          if (set.coefficients[k][c] == 0.0) continue;
+          ++nonzero;
+          bool found = false;
+          for (const auto& e : expected)
+            if (e.levels == set.components[c].levels) {
+              EXPECT_EQ(e.coefficient, set.coefficients[k][c]);
+              found = true;
+            }
+          EXPECT_TRUE(found);
+        }
+        EXPECT_EQ(nonzero, expected.size()) << "d = " << d << ", n = " << n << ", k = " << k;
+      }
+    }
+}
