@@ -74,21 +74,9 @@ std::optional<SparseErrorEstimate> combination_error(
     blocks.assemble(v);
     return v;
   };
-  SparseErrorEstimate e;
-  e.coarse_level = level - 1;
-  const std::vector<double> v1 = coarser(1);
-  e.difference.resize(values.size());
-  for (std::size_t p = 0; p < values.size(); ++p) e.difference[p] = values[p] - v1[p];
-  e.surplus = e.difference;
-  grid.hierarchize(e.surplus);
-  if (set.coefficients.size() > 2) {
-    const std::vector<double> v2 = coarser(2);
-    e.coarse_difference.resize(values.size());
-    for (std::size_t p = 0; p < values.size(); ++p) e.coarse_difference[p] = v1[p] - v2[p];
-    e.coarse_surplus = e.coarse_difference;
-    grid.hierarchize(e.coarse_surplus);
-  }
-  return e;
+  const std::vector<double> v1 = coarser(1);  // in this order on every rank: each is collective
+  const std::vector<double> v2 = set.coefficients.size() > 2 ? coarser(2) : std::vector<double>{};
+  return estimate_from_coarser(grid, values, v1, v2, level - 1);
 }
 
 /// Collective: the components' final values on every rank, their combination at the union of their

@@ -39,6 +39,27 @@ std::vector<double> interpolate_at_nodes(const Grid& grid, const CoarseGrid& coa
   return at_nodes;
 }
 
+/// The estimate from the values of the same run at levels L - 1 (`v1`) and L - 2 (`v2`, may be
+/// empty) at the nodes of `grid`: D1 = values - v1, D2 = v1 - v2 and their surpluses.
+template <class Grid>
+SparseErrorEstimate estimate_from_coarser(const Grid& grid, const std::vector<double>& values,
+                                          const std::vector<double>& v1, const std::vector<double>& v2,
+                                          int coarse_level) {
+  SparseErrorEstimate e;
+  e.coarse_level = coarse_level;
+  e.difference.resize(values.size());
+  for (std::size_t p = 0; p < values.size(); ++p) e.difference[p] = values[p] - v1[p];
+  e.surplus = e.difference;
+  grid.hierarchize(e.surplus);
+  if (!v2.empty()) {
+    e.coarse_difference.resize(values.size());
+    for (std::size_t p = 0; p < values.size(); ++p) e.coarse_difference[p] = v1[p] - v2[p];
+    e.coarse_surplus = e.coarse_difference;
+    grid.hierarchize(e.coarse_surplus);
+  }
+  return e;
+}
+
 /// The estimate of `values` on `grid`, whose run started from the regular grid `regular`.
 /// `run_at_nodes(coarse, down)` repeats the run on `coarse` (= coarser_grid(regular, down)) and
 /// returns its values at the nodes of `grid`. Collective when the runs are; nothing below level 2.
@@ -51,20 +72,10 @@ std::optional<SparseErrorEstimate> coarser_run_differences(MPI_Comm comm, const 
   const auto one = coarser_grid(regular, 1);
   if (!one) return std::nullopt;
   const double start = MPI_Wtime();
-  SparseErrorEstimate e;
-  e.coarse_level = one->level();
   const std::vector<double> v1 = run_at_nodes(*one, 1);
-  e.difference.resize(values.size());
-  for (std::size_t p = 0; p < values.size(); ++p) e.difference[p] = values[p] - v1[p];
-  e.surplus = e.difference;
-  grid.hierarchize(e.surplus);
-  if (const auto two = coarser_grid(regular, 2)) {
-    const std::vector<double> v2 = run_at_nodes(*two, 2);
-    e.coarse_difference.resize(values.size());
-    for (std::size_t p = 0; p < values.size(); ++p) e.coarse_difference[p] = v1[p] - v2[p];
-    e.coarse_surplus = e.coarse_difference;
-    grid.hierarchize(e.coarse_surplus);
-  }
+  const auto two = coarser_grid(regular, 2);
+  const std::vector<double> v2 = two ? run_at_nodes(*two, 2) : std::vector<double>{};
+  const SparseErrorEstimate e = estimate_from_coarser(grid, values, v1, v2, one->level());
   PetscPrintf(comm, "error indicator: the runs at levels %d and %d took %.2f s\n", e.coarse_level,
               e.coarse_level - 1, MPI_Wtime() - start);
   return e;
