@@ -17,10 +17,12 @@ cd "$work" || exit 1
 check() { if eval "$2"; then ok "$1"; else fail "$1"; [[ -f log ]] && tail -5 log; fi; }
 leftovers() { find "${1:-.}" -name '*.tmp' -o -name '*.lock' | head -1; }
 small=(solve "$CFG/air3d.ini" --grid.shape 21,21,20 --time.horizon 0.2 --output.quiet)
-slow=(solve "$CFG/air3d.ini" --grid.shape 31,31,30 --time.horizon 0.5 --scheme.cfl 0.05 --output.quiet)
-# Runs that a wall-time limit must stop: several times longer than the limit on a fast core (the
-# dispatched solver does the 0.5 horizon in about 1.6 s on one core).
-slower=(solve "$CFG/air3d.ini" --grid.shape 31,31,30 --time.horizon 4 --scheme.cfl 0.05 --output.quiet)
+# A run still going when the next command starts after `sleep 1` (1.5 horizon: 1.8 s on one AVX-512
+# core since the method-of-lines speed-up of 2026-12-05, which made the old 0.5 finish in 0.6 s).
+slow=(solve "$CFG/air3d.ini" --grid.shape 31,31,30 --time.horizon 1.5 --scheme.cfl 0.05 --output.quiet)
+# Runs that a wall-time limit must stop: several times longer than the limit on a fast core (about
+# 14 s unstopped).
+slower=(solve "$CFG/air3d.ini" --grid.shape 31,31,30 --time.horizon 12 --scheme.cfl 0.05 --output.quiet)
 
 echo "== 1. full disk: refused before work, or survived by the reservation; never a hang"
 if mkdir -p small && mount -t tmpfs -o size=3m tmpfs small 2> /dev/null; then

@@ -27,7 +27,16 @@ TimeDependentOptions quick(ReachMode mode) {
 }
 
 /// Dubins car whose dynamics turn NaN on the half-plane x > 2 after time t < -0.2.
+/// Dubins car's features less `autonomous`: its dynamics depend on t (the solvers would otherwise
+/// evaluate them once, at t = 0, and never meet the NaN).
+constexpr ProblemFeatures time_varying_dubins() {
+  ProblemFeatures f = declared_features<problems::DubinsCar>();
+  f.autonomous = false;
+  return f;
+}
+
 struct PoisonedCar : problems::DubinsCar {
+  static constexpr ProblemFeatures features = time_varying_dubins();
   AffineDynamics<3, 1, 2> affine(const State<3>& s, double t) const {
     auto f = DubinsCar::affine(s, t);
     if (s[0] > 2.0 && t < -0.2) f.drift[0] = NAN;
@@ -37,6 +46,7 @@ struct PoisonedCar : problems::DubinsCar {
 
 /// Dubins car whose dynamics turn NaN on the last rank only, after the first few steps.
 struct PoisonedOnOneRank : problems::DubinsCar {
+  static constexpr ProblemFeatures features = time_varying_dubins();
   int rank = 0, poisoned = 0;
   PoisonedOnOneRank() {
     int size;
