@@ -71,18 +71,18 @@ class TimeDependentSolver {
     // and its vector remainder is paid once per chunk instead of once per row.
     const std::int64_t row = grid.owned_extent()[D - 1];
     m_chunk_rows = std::max<std::int64_t>(1, 2048 / row);
-    const std::int64_t chunk = m_chunk_rows * row;
-    m_left.assign(static_cast<std::size_t>(D * chunk), 0.0);
-    m_right.assign(static_cast<std::size_t>(D * chunk), 0.0);
-    m_coordinates.assign(static_cast<std::size_t>(D * chunk), 0.0);
+    m_chunk = m_chunk_rows * row;
+    m_left.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
+    m_right.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
+    m_coordinates.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
   }
 
   /// Bytes per owned node of the dynamics this solver keeps (evaluated at the first step, so that a
   /// dry run allocates nothing); 0 when it evaluates them in every stage.
   double cache_bytes_per_node() const {
-    if (!autonomous || !m_options.cache_dynamics) return 0.0;
-    return DynamicsCache<P>::bytes_per_node(m_options.dissipation == Dissipation::local);
+    return keeps_dynamics() ? DynamicsCache<P>::bytes_per_node(m_options.dissipation == Dissipation::local)
+                            : 0.0;
   }
 
   /// Refuses (UsageError) a run whose number of steps, estimated from the stable step at t = 0,
@@ -93,8 +93,7 @@ class TimeDependentSolver {
     for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
       const auto x = m_grid.coordinates(m_grid.owned_node(l));
       const auto alpha = partial_max_magnitudes(m_problem, m_problem.affine(x, 0.0));
-      double rate = 0.0;
-      for (int a = 0; a < D; ++a) rate += alpha[a] * m_inv_spacing[a];
+      const double rate = stable_rate<D>(alpha, m_inv_spacing);
       if (!(rate <= local)) local = rate;  // keeps NaN and infinity
     }
     const double rate = global_max(local);
@@ -197,10 +196,9 @@ class TimeDependentSolver {
   /// m_rate = L(v) at tau; returns this rank's max_x sum_i alpha_i / h_i. Collective (halo exchange).
   double evaluate_rate(Vec v, double tau) {
     if constexpr (autonomous)
-      if (m_options.cache_dynamics && m_dynamics.empty()) {
+      if (keeps_dynamics() && m_dynamics.empty()) {
         const bool local_alpha = m_options.dissipation == Dissipation::local;
-        m_dynamics =
-            DynamicsCache<P>(m_problem, m_grid, local_alpha, m_chunk_rows * m_grid.owned_extent()[D - 1]);
+        m_dynamics = DynamicsCache<P>(m_problem, m_grid, local_alpha, m_chunk);
         if (local_alpha) m_cached_max_rate = m_dynamics.max_rate(m_inv_spacing);
       }
     m_halo.exchange(v, m_padded.data());
@@ -224,7 +222,7 @@ class TimeDependentSolver {
     const auto& extent = m_grid.owned_extent();
     const std::int64_t row = extent[D - 1];
     const std::int64_t rows = m_grid.owned_count() / row;
-    const std::int64_t chunk = m_chunk_rows * row;
+    const std::int64_t chunk = m_chunk;
     const auto& stride = m_halo.stride();
     const int w = m_halo.width();
     const bool local_alpha = m_options.dissipation == Dissipation::local;
@@ -273,8 +271,7 @@ class TimeDependentSolver {
     }
     if (m_dynamics.empty()) return max_rate;
     if (local_alpha) return m_cached_max_rate;
-    for (int a = 0; a < D; ++a) max_rate += m_global_alpha[a] * m_inv_spacing[a];  // the same at every node
-    return max_rate;
+    return stable_rate<D>(m_global_alpha, m_inv_spacing);  // the same at every node
   }
 
   /// The rates of the n nodes of a chunk from the cached dynamics: no call into the problem's
@@ -290,9 +287,8 @@ class TimeDependentSolver {
   }
 
   State<D> node_coordinates(std::int64_t j) const {
-    const std::int64_t chunk = m_chunk_rows * m_grid.owned_extent()[D - 1];
     State<D> x;
-    for (int a = 0; a < D; ++a) x[a] = m_coordinates[a * chunk + j];
+    for (int a = 0; a < D; ++a) x[a] = m_coordinates[a * m_chunk + j];
     return x;
   }
 
@@ -301,11 +297,10 @@ class TimeDependentSolver {
   std::pair<double, double> node_rate(const AffineDynamics<D, P::control_dim, P::disturbance_dim>& f,
                                       const State<D>& alpha, const State<D>& x, std::int64_t j,
                                       double t) const {
-    const std::int64_t chunk = m_chunk_rows * m_grid.owned_extent()[D - 1];
     State<D> p_left, p_right;
     for (int a = 0; a < D; ++a) {
-      p_left[a] = m_left[a * chunk + j];
-      p_right[a] = m_right[a * chunk + j];
+      p_left[a] = m_left[a * m_chunk + j];
+      p_right[a] = m_right[a * m_chunk + j];
     }
     const auto lf = lax_friedrichs<D>(p_left, p_right, alpha, m_inv_spacing);
     return {reach_rate(hamiltonian(m_problem, f, x, lf.costate, t) + lf.dissipation, m_options.mode),
@@ -351,9 +346,10 @@ class TimeDependentSolver {
   TimeDependentOptions m_options;
   HaloExchange<D> m_halo;
   std::vector<double> m_padded, m_rate, m_left, m_right, m_coordinates;  // the last three per chunk
-  std::int64_t m_chunk_rows = 1;
+  std::int64_t m_chunk_rows = 1, m_chunk = 1;  ///< rows and nodes per chunk (the last may be shorter)
   State<D> m_inv_spacing{}, m_global_alpha{};
   static constexpr bool autonomous = declared_features<P>().autonomous;
+  bool keeps_dynamics() const { return autonomous && m_options.cache_dynamics; }
   DynamicsCache<P> m_dynamics;
   double m_cached_max_rate = 0.0;
   bool m_global_alpha_known = false;

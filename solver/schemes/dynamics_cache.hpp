@@ -13,6 +13,7 @@
 #include "core/control_problem.hpp"
 #include "core/problem_interface.hpp"
 #include "grids/distributed/tensor_grid.hpp"
+#include "solver/schemes/lax_friedrichs.hpp"
 
 namespace hjb {
 
@@ -34,19 +35,13 @@ class DynamicsCache {
     static_assert(declared_features<P>().autonomous, "only problems declared autonomous are cached");
     m_data.resize(static_cast<std::size_t>(m_count * m_components));
     for (std::int64_t l = 0; l < m_count; ++l) {
-      const auto f = problem.affine(grid.coordinates(grid.owned_node(l)), 0.0);
+      Affine f = problem.affine(grid.coordinates(grid.owned_node(l)), 0.0);
       const std::int64_t b = l / m_block, n = block_length(b);
       double* c = m_data.data() + b * m_block * m_components + l % m_block;
       int k = 0;
-      for (int i = 0; i < D; ++i) c[(k++) * n] = f.drift[i];
-      for (int i = 0; i < D; ++i)
-        for (int m = 0; m < MA; ++m) c[(k++) * n] = f.control[i][m];
-      for (int i = 0; i < D; ++i)
-        for (int m = 0; m < MB; ++m) c[(k++) * n] = f.disturbance[i][m];
-      if (with_alpha) {
-        const auto alpha = partial_max_magnitudes(problem, f);
-        for (int i = 0; i < D; ++i) c[(k++) * n] = alpha[i];
-      }
+      for_each_component(f, [&](double& v) { c[(k++) * n] = v; });
+      if (with_alpha)
+        for (double a : partial_max_magnitudes(problem, f)) c[(k++) * n] = a;
     }
   }
 
@@ -59,11 +54,7 @@ class DynamicsCache {
   static Affine affine(const double* c, std::int64_t n, std::int64_t j) {
     Affine f;
     int k = 0;
-    for (int i = 0; i < D; ++i) f.drift[i] = c[(k++) * n + j];
-    for (int i = 0; i < D; ++i)
-      for (int m = 0; m < MA; ++m) f.control[i][m] = c[(k++) * n + j];
-    for (int i = 0; i < D; ++i)
-      for (int m = 0; m < MB; ++m) f.disturbance[i][m] = c[(k++) * n + j];
+    for_each_component(f, [&](double& v) { v = c[(k++) * n + j]; });
     return f;
   }
   /// alpha of node j (only when built with_alpha).
@@ -73,21 +64,28 @@ class DynamicsCache {
     return a;
   }
 
-  /// max over the owned nodes of sum_i alpha_i / h_i, folded as the solver folds it per stage
-  /// (the same number, bit for bit); built with_alpha.
+  /// max over the owned nodes of stable_rate(alpha), folded as the solver folds it per stage (the
+  /// same number, bit for bit); built with_alpha.
   double max_rate(const State<D>& inv_spacing) const {
     double max_rate = 0.0;
     for (std::int64_t b = 0; b * m_block < m_count; ++b)
-      for (std::int64_t j = 0; j < block_length(b); ++j) {
-        const auto a = alpha(block(b), block_length(b), j);
-        double rate = 0.0;
-        for (int i = 0; i < D; ++i) rate += a[i] * inv_spacing[i];
-        max_rate = std::max(max_rate, rate);
-      }
+      for (std::int64_t j = 0; j < block_length(b); ++j)
+        max_rate = std::max(max_rate, stable_rate<D>(alpha(block(b), block_length(b), j), inv_spacing));
     return max_rate;
   }
 
  private:
+  /// f(value&) for every stored component of an affine form (f0, then G, then K, row by row): the
+  /// one statement of the layout, for writing and for reading.
+  template <class F>
+  static void for_each_component(Affine& a, F&& f) {
+    for (double& v : a.drift) f(v);
+    for (auto& row : a.control)
+      for (double& v : row) f(v);
+    for (auto& row : a.disturbance)
+      for (double& v : row) f(v);
+  }
+
   std::int64_t m_block = 1, m_count = 0;
   int m_components = 0;
   std::vector<double> m_data;

@@ -21,6 +21,14 @@ struct LaxFriedrichsTerms {
   double cfl_rate;                ///< sum_i alpha_i / h_i: the node's bound for the stable step
 };
 
+/// sum_i alpha_i / h_i from the inverse spacings: a node's bound for the stable step, dt <= cfl / rate.
+template <int D>
+inline double stable_rate(const std::array<double, D>& alpha, const std::array<double, D>& inv_spacing) {
+  double rate = 0.0;
+  for (int a = 0; a < D; ++a) rate += alpha[a] * inv_spacing[a];
+  return rate;
+}
+
 /// The pieces of the numerical Hamiltonian at one node; the value is H(x, costate) + dissipation.
 template <int D>
 inline LaxFriedrichsTerms<D> lax_friedrichs(const std::array<double, D>& p_left,
@@ -31,8 +39,8 @@ inline LaxFriedrichsTerms<D> lax_friedrichs(const std::array<double, D>& p_left,
   for (int a = 0; a < D; ++a) {
     t.costate[a] = 0.5 * (p_left[a] + p_right[a]);
     t.dissipation += alpha[a] * 0.5 * (p_right[a] - p_left[a]);
-    t.cfl_rate += alpha[a] * inv_spacing[a];
   }
+  t.cfl_rate = stable_rate<D>(alpha, inv_spacing);
   return t;
 }
 
