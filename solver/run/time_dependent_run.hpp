@@ -49,11 +49,13 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
                        std::size_t datasets_per_snapshot = 1, const TimeSolverLayout& layout = {},
                        double baseline_bytes = -1.0) {
   const MemoryPlan mine = plan_time_dependent_memory(grid, config.time_dependent, layout, baseline_bytes);
-  double parts[7] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
+  const double cache_bytes =
+      layout.width == 0 ? layout.cache_bytes_per_node * static_cast<double>(mine.owned) : 0.0;
+  double parts[8] = {mine.state_bytes,    mine.padded_bytes, mine.halo_bytes,
                      mine.baseline_bytes, mine.total(),      static_cast<double>(mine.halo),
-                     mine.mpi_io_bytes};
-  double worst[7];
-  MPI_Allreduce(parts, worst, 7, MPI_DOUBLE, MPI_MAX, grid.comm());
+                     mine.mpi_io_bytes,   cache_bytes};
+  double worst[8];
+  MPI_Allreduce(parts, worst, 8, MPI_DOUBLE, MPI_MAX, grid.comm());
   const double table_bytes =
       planned_table_bytes({grid.axes().begin(), grid.axes().end()},
                           (config.time_dependent.snapshot_schedule().size() + 1) * datasets_per_snapshot);
@@ -76,16 +78,14 @@ bool check_memory_plan(const TensorGrid<D>& grid, const SolveConfig& config,
        << format_bytes(std::max(0.0, available_bytes(config.output.file))) << " available\n";
     PetscPrintf(grid.comm(), "%s", os.str().c_str());
   }
-  HJB_CHECK(
-      config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
-      "--memory-per-rank: the run needs about "
-          << format_bytes(worst[4]) << " on its largest rank but the budget is "
-          << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid"
-          << (layout.width == 0 && layout.cache_bytes_per_node > 0
-                  ? " (or --time.cache_dynamics false: the dynamics take " +
-                        format_bytes(layout.cache_bytes_per_node * static_cast<double>(grid.owned_count())) +
-                        " on this rank)"
-                  : ""));
+  HJB_CHECK(config.memory_per_rank <= 0 || worst[4] <= config.memory_per_rank, ValidationError,
+            "--memory-per-rank: the run needs about "
+                << format_bytes(worst[4]) << " on its largest rank but the budget is "
+                << format_bytes(config.memory_per_rank) << "; use more ranks or a coarser grid"
+                << (worst[7] > 0 && worst[4] - worst[7] <= config.memory_per_rank
+                        ? " (or --time.cache_dynamics false: the dynamics kept per node take " +
+                              format_bytes(worst[7]) + " on the largest rank)"
+                        : ""));
   return config.dry_run;
 }
 

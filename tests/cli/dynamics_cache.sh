@@ -50,4 +50,11 @@ else fail "dry run: with cache '$plan_on' MiB, without '$plan_off' MiB"; fi
 budget=$(awk "BEGIN{printf \"%dM\", ($plan_on+$plan_off)/2}")
 refuse 3 "--time.cache_dynamics false" -- "$HJBENCH" solve --problem.name air3d --grid.shape 101,101,100 \
   --time.horizon 0.001 --memory-per-rank "$budget" --output.file "$work/b.h5"
+# A budget the run misses even without the cache: refused without the hint.
+small=$(awk "BEGIN{printf \"%dM\", $plan_off/2}")
+msg=$("$HJBENCH" solve --problem.name air3d --grid.shape 101,101,100 --time.horizon 0.001 --memory-per-rank "$small" \
+  --output.file "$work/b.h5" 2>&1 >/dev/null); code=$?
+[[ $code -eq 3 && "$msg" == *"--memory-per-rank"* && "$msg" != *cache_dynamics* ]] \
+  && ok "a budget below the uncached plan: refused without suggesting --time.cache_dynamics false" \
+  || fail "budget below the uncached plan: exit $code: $msg"
 finish
