@@ -47,6 +47,7 @@ inline std::vector<CombinationComponent> combination_components(int dim, int lev
 struct CombinationSet {
   std::vector<CombinationComponent> components;
   std::vector<std::vector<double>> coefficients;
+  std::size_t finest = 0;  ///< components[0, finest) are level n's
   /// The components with the coefficients of the combination of level n - k.
   std::vector<CombinationComponent> combination(std::size_t k) const {
     std::vector<CombinationComponent> out = components;
@@ -58,6 +59,7 @@ struct CombinationSet {
 inline CombinationSet combination_set(int dim, int level, int min_level, int coarser) {
   CombinationSet set;
   set.components = combination_components(dim, level, min_level);
+  set.finest = set.components.size();
   set.coefficients.emplace_back();
   for (const auto& c : set.components) set.coefficients[0].push_back(c.coefficient);
   for (int k = 1; k <= coarser && level - k >= 1; ++k) {

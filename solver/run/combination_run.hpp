@@ -54,8 +54,25 @@ inline void validate_combination(const SolveConfig& config) {
   config.control.validate();
 }
 
-/// The error estimate of the combination of level n from those of levels n - 1 and n - 2 at its
-/// nodes (solver/run/sparse_error_estimate.hpp's D1 and D2; each rank its block). Collective;
+/// The combination of `components` at the nodes of `grid`, each rank its block, assembled on every
+/// rank (the same sums in the same order on any number of ranks). Collective.
+template <int D>
+std::vector<double> combination_at_nodes(const std::vector<combination_detail::ComponentTable<D>>& tables,
+                                         const std::vector<CombinationComponent>& components,
+                                         const sparse::AdaptiveSparseGrid& grid,
+                                         const SparseNodeBlocks& blocks) {
+  std::vector<double> v(static_cast<std::size_t>(grid.size()), 0.0);
+  State<D> x;
+  for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
+    grid.coordinates(p, x.data());
+    v[p] = combination_detail::combination_at<D>(tables, components, x);
+  }
+  blocks.assemble(v);
+  return v;
+}
+
+/// The error estimate of the combination of level n (`values` at its nodes) from the combinations
+/// of levels n - 1 and n - 2 there (solver/run/sparse_error_estimate.hpp's D1 and D2). Collective;
 /// nothing when the set holds no coarser combination.
 template <int D>
 std::optional<SparseErrorEstimate> combination_error(
@@ -63,19 +80,11 @@ std::optional<SparseErrorEstimate> combination_error(
     const sparse::AdaptiveSparseGrid& grid, const SparseNodeBlocks& blocks,
     const std::vector<double>& values) {
   if (set.coefficients.size() < 2) return std::nullopt;
-  const auto coarser = [&](std::size_t k) {
-    const auto components = set.combination(k);
-    std::vector<double> v(static_cast<std::size_t>(grid.size()), 0.0);
-    State<D> x;
-    for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
-      grid.coordinates(p, x.data());
-      v[p] = combination_detail::combination_at<D>(tables, components, x);
-    }
-    blocks.assemble(v);
-    return v;
-  };
-  const std::vector<double> v1 = coarser(1);  // in this order on every rank: each is collective
-  const std::vector<double> v2 = set.coefficients.size() > 2 ? coarser(2) : std::vector<double>{};
+  // In this order on every rank: each is collective.
+  const std::vector<double> v1 = combination_at_nodes(tables, set.combination(1), grid, blocks);
+  const std::vector<double> v2 = set.coefficients.size() > 2
+                                     ? combination_at_nodes(tables, set.combination(2), grid, blocks)
+                                     : std::vector<double>{};
   return estimate_from_coarser(grid, values, v1, v2, level - 1);
 }
 
@@ -98,7 +107,7 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
   std::vector<ComponentTable<D>> tables;
   for (std::size_t c = 0; c < components.size(); ++c) {
     tables.push_back(broadcast_component<D>(comm, directory.component(c)));
-    if (components[c].coefficient != 0.0) add_component_nodes<D>(components[c].levels, union_nodes);
+    if (c < set.finest) add_component_nodes<D>(components[c].levels, union_nodes);
   }
   std::vector<int> levels;
   std::vector<std::int64_t> indices;
@@ -108,15 +117,8 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
   }
   const sparse::AdaptiveSparseGrid grid(D, m, plan.lo, plan.hi, sparse::Basis::boundary, levels, indices);
   const auto combined = [&](const State<D>& x) { return combination_at<D>(tables, components, x); };
-  // Each rank its block of nodes (the same sums in the same order on any number of ranks).
-  std::vector<double> values(static_cast<std::size_t>(grid.size()), 0.0);
   const SparseNodeBlocks blocks(comm, grid.size());
-  State<D> x;
-  for (std::int64_t p = blocks.first(); p < blocks.last(); ++p) {
-    grid.coordinates(p, x.data());
-    values[p] = combined(x);
-  }
-  blocks.assemble(values);
+  const std::vector<double> values = combination_at_nodes(tables, components, grid, blocks);
   std::vector<double> surplus = values;
   grid.hierarchize(surplus);
   const auto control =
@@ -136,8 +138,7 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
                                              "time_dependent");
   meta.strings["reach_mode"] = to_string(config.time_dependent.mode);
   meta.numbers["horizon"] = config.time_dependent.horizon;
-  meta.numbers["combination_components"] = static_cast<double>(std::count_if(
-      components.begin(), components.end(), [](const auto& c) { return c.coefficient != 0.0; }));
+  meta.numbers["combination_components"] = static_cast<double>(set.finest);
   meta.numbers["combination_min_level"] = m;
   meta.numbers["combination_component_nodes"] = total_nodes;
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, values, surplus, control, meta,
@@ -145,10 +146,9 @@ SolveSummary publish_combination(MPI_Comm comm, const SolveConfig& config, const
   remove_file_on_rank0(comm, files.checkpoint);
   remove_checkpoint.disarm();
   std::ostringstream os;
-  os << meta.numbers["combination_components"] << " component grids (" << total_nodes << " nodes)";
-  if (components.size() > meta.numbers["combination_components"])
-    os << " and " << components.size() - meta.numbers["combination_components"]
-       << " more for the error indicator";
+  os << set.finest << " component grids (" << total_nodes << " nodes)";
+  if (components.size() > set.finest)
+    os << " and " << components.size() - set.finest << " more for the error indicator";
   os << " on " << groups << " process groups; the combination has " << grid.size() << " sparse nodes";
   s.message = os.str();
   return s;
@@ -169,11 +169,11 @@ SolveSummary run_combination(MPI_Comm comm, const SolveConfig& config) {
   const auto& components = set.components;
   double total_nodes = 0;  // of the level-n combination's grids
   std::vector<double> cost;
-  for (const auto& c : components) {
+  for (std::size_t c = 0; c < components.size(); ++c) {
     double nodes = 1;
-    for (int l : c.levels) nodes *= std::ldexp(1.0, l) + 1;
+    for (int l : components[c].levels) nodes *= std::ldexp(1.0, l) + 1;
     cost.push_back(nodes);
-    if (c.coefficient != 0.0) total_nodes += nodes;
+    if (c < set.finest) total_nodes += nodes;
   }
   int rank, size;
   MPI_Comm_rank(comm, &rank);

@@ -128,6 +128,15 @@ print(f"combination: {len(a['value/nodal'])} sparse nodes, 1 vs 3 ranks max diff
 sys.exit(0 if diff <= 1e-12 and err.max() <= 0.08 and a.attrs["combination_components"] == 9 and angle <= 0.1 and same_u
          and covered >= 0.95 else 1)
 PY
+# The indicator's extra component grids leave the table itself alone: the same bits without it.
+"$HJBENCH" solve "${ct[@]}" --sparse.error_indicator false --output.file ct_none.h5 > /dev/null \
+  && "$PYTHON" - <<'PY' && ok "combination table bit-identical with and without the error indicator (only /error differs)" || fail "combination table changed by the indicator"
+import sys, h5py, numpy as np
+a, b = h5py.File("ct1.h5"), h5py.File("ct_none.h5")
+keys = ("value/nodal", "value/surplus", "sparse/index", "sparse/level", "policy/action_0", "policy/action_1")
+same = all(np.array_equal(a[k][...], b[k][...]) for k in keys)
+sys.exit(0 if same and "error" in a and "error" not in b else 1)
+PY
 # The combination technique stopped by the wall time keeps its finished component tables and the
 # running components' checkpoints; the restart (auto picks the method from the checkpoint) on 3
 # ranks finishes bit-identically to the uninterrupted run and removes them.
