@@ -4,7 +4,8 @@
 // shrinks, exact V = |x| - 1 + tau) or, with --problem diamond, the cross-polytope
 // |x - 0.1|_1 = 1 under box controls (exact V = |x - 0.1|_1 - 1 + d tau; the box's vertices as
 // inputs). Errors over 4000 fixed random points of the interior box [-1, 1]^d (L-infinity and
-// mean |error|).
+// mean |error|); on stderr, the sign and |x| of the largest error and the largest error of the same
+// grid's interpolant of the exact solution (what the grid alone would give).
 //
 //   mpirun -n 2 build/bench_sparse_fronts [--cfl C] [--problem eikonal|diamond] DIM KIND LEVEL [LEVEL ...]
 //     --cfl C: dt = C x the finest spacing (default 1; the scheme is semi-Lagrangian, any C > 0
@@ -42,15 +43,41 @@ void run(const std::string& kind, int level, double cfl, int rank, int size) {
     grid.hierarchize(surplus);
     std::mt19937_64 rng(11);
     std::uniform_real_distribution<double> u(-1.0, 1.0);
-    double worst = 0.0, sum = 0.0;
+    double worst = 0.0, sum = 0.0, worst_signed = 0.0, worst_radius = 0.0;
     const int samples = 4000;
     State<D> x;
     for (int q = 0; q < samples; ++q) {
       for (double& c : x) c = u(rng);
-      const double e = std::abs(grid.evaluate(surplus, x.data()) - problem.exact(x, o.horizon));
-      worst = std::max(worst, e);
+      const double signed_error = grid.evaluate(surplus, x.data()) - problem.exact(x, o.horizon);
+      const double e = std::abs(signed_error);
+      if (e > worst) {
+        worst = e;
+        worst_signed = signed_error;
+        worst_radius = 0.0;
+        for (double c : x) worst_radius += c * c;
+        worst_radius = std::sqrt(worst_radius);
+      }
       sum += e;
     }
+    // Where the largest error is (stderr, beside the table): its sign, the point's |x|, and the
+    // largest error of the same grid's interpolant of the exact solution (the grid's share).
+    std::vector<double> exact(static_cast<std::size_t>(grid.size()));
+    for (std::int64_t p = 0; p < grid.size(); ++p) {
+      State<D> node;
+      grid.coordinates(p, node.data());
+      exact[p] = problem.exact(node, o.horizon);
+    }
+    grid.hierarchize(exact);
+    std::mt19937_64 again(11);
+    double interpolation = 0.0;
+    for (int q = 0; q < samples; ++q) {
+      for (double& c : x) c = u(again);
+      interpolation =
+          std::max(interpolation, std::abs(grid.evaluate(exact, x.data()) - problem.exact(x, o.horizon)));
+    }
+    if (rank == 0)
+      std::fprintf(stderr, "largest error %+.3e at |x| = %.3f; the exact solution interpolated: %.3e\n",
+                   worst_signed, worst_radius, interpolation);
     if (rank == 0)
       std::printf("| %d | %s | %d | %lld (largest %lld) | %ld | %d | %.2f | %.3e | %.3e |\n", D, kind.c_str(),
                   level, static_cast<long long>(grid.size()), static_cast<long long>(largest), r.steps, size,
@@ -90,6 +117,7 @@ void run(const std::string& kind, int level, double cfl, int rank, int size) {
       const sparse::SparseGrid& g;
       sparse::GridInterpolant& v;
       std::int64_t size() const { return g.size(); }
+      void coordinates(std::int64_t p, double* x) const { g.coordinates(p, x); }
       void hierarchize(std::vector<double>&) const {}
       double evaluate(const std::vector<double>&, const double* x) const { return v(x); }
     } nodal{grid, v};
