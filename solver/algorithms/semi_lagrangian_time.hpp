@@ -64,7 +64,10 @@ class SemiLagrangianTimeSolver {
         m_halo(grid, halo_width(options, m_speeds, m_dt), HaloShape::full),
         m_padded(m_halo.padded_count(), 0.0),
         m_cand_a(input_candidates(problem.control_set(), options.inputs_per_axis)),
-        m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)) {
+        m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)),
+        m_costate_adds_nothing(
+            candidates_hold_extremisers(problem.control_set(), m_cand_a) &&
+            (MB == 0 || candidates_hold_extremisers(problem.disturbance_set(), m_cand_b))) {
     options.validate();
   }
 
@@ -251,37 +254,43 @@ class SemiLagrangianTimeSolver {
     const std::size_t na = m_cand_a.size(), nb = m_cand_b.size();
     std::int64_t bad = -1;
     for_each_owned([&](std::int64_t l, const State<D>& x, const Index<D>& i, std::int64_t p) {
-      State<D> costate;
-      for (int a = 0; a < D; ++a) {
-        const std::int64_t s = m_halo.stride()[a];
-        costate[a] = 0.5 * (m_padded[p + s] - m_padded[p - s]) / m_grid.axis(a).spacing();
+      // The costate's extremisers, unless the candidates hold every one they could be (box vertices).
+      OptimalInputs<P> best{};
+      bool extra_a = false, extra_b = false;
+      if (!m_costate_adds_nothing) {
+        State<D> costate;
+        for (int a = 0; a < D; ++a) {
+          const std::int64_t s = m_halo.stride()[a];
+          costate[a] = 0.5 * (m_padded[p + s] - m_padded[p - s]) / m_grid.axis(a).spacing();
+        }
+        best = optimal_inputs(m_problem, x, costate, t);
+        extra_a = std::find(m_cand_a.begin(), m_cand_a.end(), best.control) == m_cand_a.end();
+        extra_b = MB > 0 && std::find(m_cand_b.begin(), m_cand_b.end(), best.disturbance) == m_cand_b.end();
       }
-      const auto best = optimal_inputs(m_problem, x, costate, t);
-      const bool extra_a = std::find(m_cand_a.begin(), m_cand_a.end(), best.control) == m_cand_a.end();
-      const bool extra_b =
-          MB > 0 && std::find(m_cand_b.begin(), m_cand_b.end(), best.disturbance) == m_cand_b.end();
       const SlFoot<D>* cached = m_feet.data() + static_cast<std::size_t>(l) * na * nb;
       const std::size_t ka = na + (extra_a ? 1 : 0), kb = nb + (extra_b ? 1 : 0);
-      m_values.resize(ka * kb);
+      // ext_a ext_b, the control outside, the disturbance inside, as the values come.
+      double outer = maximize ? -inf : inf;
       for (std::size_t ia = 0; ia < ka; ++ia) {
         const Point<MA>& a = ia < na ? m_cand_a[ia] : best.control;
         const double cost_a = dt * input_cost_rate(control_set, a, control_mode);
+        double inner = maximize ? inf : -inf;
         for (std::size_t ib = 0; ib < kb; ++ib) {
           const Point<MB>& b = ib < nb ? m_cand_b[ib] : best.disturbance;
           SlFoot<D> foot;
-          double& value = m_values[ia * kb + ib];
+          double value;
           if (ia < na && ib < nb) {
             foot = cached[ia * nb + ib];
           } else if (!foot_of(x, i, a, b, t, dt, foot)) {
             feet_ok = false;
-            value = maximize ? inf : -inf;  // never chosen by the disturbance
-            continue;
+            continue;  // never chosen by the disturbance
           }
           value = sl_interpolate<D, Cubic>(m_padded.data(), m_halo.stride(), foot) + cost_a +
                   dt * input_cost_rate(disturbance_set, b, disturbance_mode);
+          inner = maximize ? std::min(inner, value) : std::max(inner, value);
         }
+        outer = maximize ? std::max(outer, inner) : std::min(outer, inner);
       }
-      double outer = extremum_over_pairs(ka, kb, maximize);
       if constexpr (has_running_cost<P>) outer += dt * m_problem.running_cost(x, t);
       if (m_options.mode == ReachMode::tube) outer = std::min(outer, m_padded[p]);
       outer = std::max(outer, obstacle_bound(x));
@@ -289,19 +298,6 @@ class SemiLagrangianTimeSolver {
       if (!std::isfinite(outer) && bad < 0) bad = l;
     });
     return bad;
-  }
-
-  /// ext_a ext_b of m_values (a-major, ka x kb): the control outside, the disturbance inside.
-  double extremum_over_pairs(std::size_t ka, std::size_t kb, bool maximize) const {
-    const double inf = std::numeric_limits<double>::infinity();
-    double outer = maximize ? -inf : inf;
-    for (std::size_t ia = 0; ia < ka; ++ia) {
-      double inner = maximize ? inf : -inf;
-      for (std::size_t ib = 0; ib < kb; ++ib)
-        inner = maximize ? std::min(inner, m_values[ia * kb + ib]) : std::max(inner, m_values[ia * kb + ib]);
-      outer = maximize ? std::max(outer, inner) : std::min(outer, inner);
-    }
-    return outer;
   }
 
   P m_problem;
@@ -314,9 +310,9 @@ class SemiLagrangianTimeSolver {
   std::vector<double> m_padded;
   std::vector<Point<MA>> m_cand_a;
   std::vector<Point<MB>> m_cand_b;
+  bool m_costate_adds_nothing;  ///< the candidates hold every extremiser (box vertices, finite sets)
   std::vector<SlFoot<D>> m_feet;
   double m_cached_dt = -1.0;
-  std::vector<double> m_values;
 };
 
 }  // namespace hjb

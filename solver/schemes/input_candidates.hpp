@@ -1,6 +1,7 @@
 // The discretised input sets of the semi-Lagrangian schemes (sparse and tensor grids), pointwise:
 // the candidates a node's max/min runs over, and the cost rate an input adds (no MPI, no PETSc).
 #pragma once
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -35,6 +36,28 @@ std::vector<Point<M>> input_candidates(const QuadraticCostBox<M>& set, int per_a
   Box<M> box;
   for (int j = 0; j < M; ++j) box = (box.lo[j] = -set.bound[j], box.hi[j] = set.bound[j], box);
   return action_grid(box, per_axis);
+}
+
+/// Whether every point the set's extremum() can return is among `candidates`, bit for bit: a box's
+/// vertices (its extremum is always one) or a finite set's points. Then a node's costate
+/// extremiser can add no candidate and need not be computed. Other sets (a ball, a box with a
+/// quadratic cost): false.
+template <int M>
+bool candidates_hold_extremisers(const Box<M>& set, const std::vector<Point<M>>& candidates) {
+  for (long bits = 0; bits < (1L << M); ++bits) {
+    Point<M> vertex;
+    for (int j = 0; j < M; ++j) vertex[j] = (bits >> j) & 1 ? set.hi[j] : set.lo[j];
+    if (std::find(candidates.begin(), candidates.end(), vertex) == candidates.end()) return false;
+  }
+  return true;
+}
+template <int M>
+bool candidates_hold_extremisers(const FiniteSet<M>&, const std::vector<Point<M>>&) {
+  return true;
+}
+template <class Set, class Candidates>
+bool candidates_hold_extremisers(const Set&, const Candidates&) {
+  return false;
 }
 
 /// The cost rate an input adds to the Hamiltonian in `mode` (the quadratic control cost r a^2 of
