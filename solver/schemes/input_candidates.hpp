@@ -41,9 +41,11 @@ std::vector<Point<M>> input_candidates(const QuadraticCostBox<M>& set, int per_a
 /// Whether every point the set's extremum() can return is among `candidates`, bit for bit: a box's
 /// vertices (its extremum is always one) or a finite set's points. Then a node's costate
 /// extremiser can add no candidate and need not be computed. Other sets (a ball, a box with a
-/// quadratic cost): false.
+/// quadratic cost): false. (M is deduced from the set alone: Point<M> is a std::array, whose size
+/// is a std::size_t, so deducing an int M from it fails and would select the generic overload.)
 template <int M>
-bool candidates_hold_extremisers(const Box<M>& set, const std::vector<Point<M>>& candidates) {
+bool candidates_hold_extremisers(const Box<M>& set,
+                                 const std::vector<std::type_identity_t<Point<M>>>& candidates) {
   for (long bits = 0; bits < (1L << M); ++bits) {
     Point<M> vertex;
     for (int j = 0; j < M; ++j) vertex[j] = (bits >> j) & 1 ? set.hi[j] : set.lo[j];
@@ -52,7 +54,7 @@ bool candidates_hold_extremisers(const Box<M>& set, const std::vector<Point<M>>&
   return true;
 }
 template <int M>
-bool candidates_hold_extremisers(const FiniteSet<M>&, const std::vector<Point<M>>&) {
+bool candidates_hold_extremisers(const FiniteSet<M>&, const std::vector<std::type_identity_t<Point<M>>>&) {
   return true;
 }
 template <class Set, class Candidates>

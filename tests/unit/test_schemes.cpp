@@ -1,6 +1,7 @@
 // The pointwise scheme parts of solver/schemes against their defining properties: Lax–Friedrichs
 // consistency and monotonicity, TVD Runge–Kutta orders and convexity, the BRT clip, and the
-// semi-Lagrangian transitions (probabilities that reproduce affine functions).
+// semi-Lagrangian transitions (probabilities that reproduce affine functions) and foot-point
+// interpolation (exact for the polynomials of its degree, limited to the cell's corners).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,9 +10,11 @@
 
 #include "grids/multilinear.hpp"
 #include "problems/catalog.hpp"
+#include "solver/schemes/input_candidates.hpp"
 #include "solver/schemes/lax_friedrichs.hpp"
 #include "solver/schemes/reachability.hpp"
 #include "solver/schemes/second_order_upwind.hpp"
+#include "solver/schemes/semi_lagrangian_interpolation.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "solver/schemes/tvd_runge_kutta.hpp"
 
@@ -303,4 +306,95 @@ TEST(SecondOrderUpwind, MonotoneWithinTheCflLimitAndConsistent) {
   const double dv = x + 1;
   EXPECT_NEAR(r.rate, 0.5 * s2 + b * dv - 0.5 * s2 * dv * dv, 1e-2);
   EXPECT_NEAR(r.u, -s2 * dv, 1e-2);
+}
+
+namespace {
+/// A padded 3-D block of 9 x 10 x 11 values f(i, j, k) (last axis contiguous) and its strides.
+template <class F>
+std::vector<double> padded_block(F&& f, Index<3>& stride) {
+  const int n0 = 9, n1 = 10, n2 = 11;
+  stride = {n1 * n2, n2, 1};
+  std::vector<double> v(static_cast<std::size_t>(n0 * n1 * n2));
+  for (int i = 0; i < n0; ++i)
+    for (int j = 0; j < n1; ++j)
+      for (int k = 0; k < n2; ++k) v[static_cast<std::size_t>(i * n1 * n2 + j * n2 + k)] = f(i, j, k);
+  return v;
+}
+}  // namespace
+
+TEST(SemiLagrangianInterpolation, CubicIsExactForCubicsAndLinearForMultilinearFunctions) {
+  // Increasing in every coordinate, so the value inside a cell lies between its lowest and highest
+  // corner and the limiter is inactive: a(x) + b(y) c(z) with increasing positive cubics.
+  const auto a = [](double x) { return 0.5 + x + 0.02 * x * x * x; };
+  const auto b = [](double y) { return 1.0 + 0.3 * y + 0.01 * y * y * y; };
+  const auto c = [](double z) { return 2.0 + 0.1 * z + 0.05 * z * z + 0.003 * z * z * z; };
+  const auto cubic = [&](double x, double y, double z) { return a(x) + b(y) * c(z); };
+  const auto bilinear = [](double x, double y, double z) {
+    return 1.0 + 0.5 * x - 0.25 * y * z + 0.1 * x * y * z;
+  };
+  Index<3> stride;
+  const auto vc = padded_block([&](int i, int j, int k) { return cubic(i, j, k); }, stride);
+  const auto vl = padded_block([&](int i, int j, int k) { return bilinear(i, j, k); }, stride);
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (int q = 0; q < 200; ++q) {
+    SlFoot<3> foot;
+    const Index<3> cell{1 + static_cast<std::int64_t>(q % 6), 1 + static_cast<std::int64_t>(q % 7),
+                        1 + static_cast<std::int64_t>(q % 8)};
+    for (int d = 0; d < 3; ++d) foot.fraction[d] = u(rng);
+    foot.base = cell[0] * stride[0] + cell[1] * stride[1] + cell[2];
+    const double x = cell[0] + foot.fraction[0], y = cell[1] + foot.fraction[1],
+                 z = cell[2] + foot.fraction[2];
+    EXPECT_NEAR((sl_interpolate<3, true>(vc.data(), stride, foot)), cubic(x, y, z), 1e-11);
+    EXPECT_NEAR((sl_interpolate<3, false>(vl.data(), stride, foot)), bilinear(x, y, z), 1e-12);
+  }
+}
+
+TEST(SemiLagrangianInterpolation, TheCubicStaysWithinTheCellsCorners) {
+  // A kink |i - 4| + |j - 4| + |k - 5| (and noise): the unlimited cubic overshoots near it.
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  Index<3> stride;
+  const auto v = padded_block(
+      [&](int i, int j, int k) { return std::abs(i - 4) + std::abs(j - 4) + std::abs(k - 5) + 0.3 * u(rng); },
+      stride);
+  for (int q = 0; q < 500; ++q) {
+    SlFoot<3> foot;
+    const Index<3> cell{1 + static_cast<std::int64_t>(q % 6), 1 + static_cast<std::int64_t>((q / 6) % 7),
+                        1 + static_cast<std::int64_t>((q / 42) % 8)};
+    for (int d = 0; d < 3; ++d) foot.fraction[d] = u(rng);
+    foot.base = cell[0] * stride[0] + cell[1] * stride[1] + cell[2];
+    double lo = v[static_cast<std::size_t>(foot.base)], hi = lo;
+    for (int corner = 0; corner < 8; ++corner) {
+      const double w = v[static_cast<std::size_t>(foot.base + (corner & 1) * stride[0] +
+                                                  ((corner >> 1) & 1) * stride[1] + ((corner >> 2) & 1))];
+      lo = std::min(lo, w);
+      hi = std::max(hi, w);
+    }
+    const double value = sl_interpolate<3, true>(v.data(), stride, foot);
+    EXPECT_GE(value, lo);
+    EXPECT_LE(value, hi);
+  }
+}
+
+TEST(InputCandidates, HoldEveryExtremiserOnlyForBoxVerticesAndFiniteSets) {
+  const Box<2> box{{-1.0, -2.0}, {1.0, 3.0}};
+  EXPECT_TRUE(candidates_hold_extremisers(box, input_candidates(box, 2)));
+  EXPECT_TRUE(candidates_hold_extremisers(box, input_candidates(box, 5)));
+  EXPECT_FALSE(candidates_hold_extremisers(box, input_candidates(box, 1)));  // the midpoint only
+  // And the claim itself: every extremum over the box is one of the candidates.
+  const auto candidates = input_candidates(box, 3);
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> g;
+  for (int q = 0; q < 100; ++q) {
+    const Point<2> c{g(rng), q % 10 == 0 ? 0.0 : g(rng)};
+    for (Optimize mode : {Optimize::minimize, Optimize::maximize}) {
+      const auto e = box.extremum(c, mode);
+      EXPECT_NE(std::find(candidates.begin(), candidates.end(), e.argument), candidates.end());
+    }
+  }
+  const Ball<2> ball{{0.0, 0.0}, 1.0};
+  EXPECT_FALSE(candidates_hold_extremisers(ball, input_candidates(ball, 3)));
+  const FiniteSet<2> finite{{{0.0, 1.0}, {1.0, 0.0}}};
+  EXPECT_TRUE(candidates_hold_extremisers(finite, input_candidates(finite, 3)));
 }
