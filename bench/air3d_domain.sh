@@ -18,6 +18,7 @@ hjbench=$root/build/hjbench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $ranks ranks"
+# shellcheck disable=SC2054  # the commas separate coordinates within one option value
 wide=(--grid.lo -16.4,-20,0 --grid.hi 30.4,20,6.283185307179586 --grid.shape 181,201,100)
 sl=(--scheme.method semi_lagrangian --scheme.cfl "$cfl")
 run() {  # OUT ARGS...
