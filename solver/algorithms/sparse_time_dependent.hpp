@@ -264,18 +264,24 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   };
   std::vector<Point<MA>> cand_a = base_a;
   std::vector<Point<MB>> cand_b = base_b;
+  // Where the candidates hold every extremiser the costate could give (box vertices, finite sets),
+  // it would only repeat one of them (never chosen: the first of equal values wins): skip it.
+  const bool costate_adds_nothing = candidates_hold_extremisers(control_set, base_a) &&
+                                    (MB == 0 || candidates_hold_extremisers(disturbance_set, base_b));
   for (r.steps = first_step; r.steps < r.total_steps;) {
     const double tau_new = static_cast<double>(r.steps + 1) * dt, t = -tau_new;
     std::int64_t bad = n;
     for (std::int64_t p = blocks->first(); p < blocks->last(); ++p) {
       if (partner[p] >= 0) continue;  // filled from its partner below
       const State<D>& x = nodes[p];
-      const State<D> costate = sparse_costate<D>(interpolant, x, reach, domain, grid, wrap);
-      const auto best = optimal_inputs(problem, x, costate, t);
-      cand_a.resize(base_a.size());
-      cand_a.push_back(best.control);
-      cand_b.resize(base_b.size());
-      if constexpr (MB > 0) cand_b.push_back(best.disturbance);
+      if (!costate_adds_nothing) {
+        const State<D> costate = sparse_costate<D>(interpolant, x, reach, domain, grid, wrap);
+        const auto best = optimal_inputs(problem, x, costate, t);
+        cand_a.resize(base_a.size());
+        cand_a.push_back(best.control);
+        cand_b.resize(base_b.size());
+        if constexpr (MB > 0) cand_b.push_back(best.disturbance);
+      }
       double outer =
           maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
       for (const auto& a : cand_a) {
