@@ -65,9 +65,7 @@ class SemiLagrangianTimeSolver {
         m_padded(m_halo.padded_count(), 0.0),
         m_cand_a(input_candidates(problem.control_set(), options.inputs_per_axis)),
         m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)),
-        m_costate_adds_nothing(
-            candidates_hold_extremisers(problem.control_set(), m_cand_a) &&
-            (MB == 0 || candidates_hold_extremisers(problem.disturbance_set(), m_cand_b))) {
+        m_costate_adds_nothing(costate_adds_no_candidate(problem, m_cand_a, m_cand_b)) {
     options.validate();
   }
 

@@ -266,8 +266,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
   std::vector<Point<MB>> cand_b = base_b;
   // Where the candidates hold every extremiser the costate could give (box vertices, finite sets),
   // it would only repeat one of them (never chosen: the first of equal values wins): skip it.
-  const bool costate_adds_nothing = candidates_hold_extremisers(control_set, base_a) &&
-                                    (MB == 0 || candidates_hold_extremisers(disturbance_set, base_b));
+  const bool costate_adds_nothing = costate_adds_no_candidate(problem, base_a, base_b);
   for (r.steps = first_step; r.steps < r.total_steps;) {
     const double tau_new = static_cast<double>(r.steps + 1) * dt, t = -tau_new;
     std::int64_t bad = n;

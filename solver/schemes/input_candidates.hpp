@@ -62,6 +62,15 @@ bool candidates_hold_extremisers(const Set&, const Candidates&) {
   return false;
 }
 
+/// Whether a node's costate extremisers can add no candidate for either player: the solvers then
+/// skip computing them (their tables are the same bit for bit).
+template <class P>
+bool costate_adds_no_candidate(const P& problem, const std::vector<Point<P::control_dim>>& control,
+                               const std::vector<Point<P::disturbance_dim>>& disturbance) {
+  return candidates_hold_extremisers(problem.control_set(), control) &&
+         (P::disturbance_dim == 0 || candidates_hold_extremisers(problem.disturbance_set(), disturbance));
+}
+
 /// The cost rate an input adds to the Hamiltonian in `mode` (the quadratic control cost r a^2 of
 /// QuadraticCostBox, paid by a minimiser and subtracted by a maximiser; 0 for the other sets).
 template <class Set, class Input>

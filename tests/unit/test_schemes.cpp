@@ -397,4 +397,13 @@ TEST(InputCandidates, HoldEveryExtremiserOnlyForBoxVerticesAndFiniteSets) {
   EXPECT_FALSE(candidates_hold_extremisers(ball, input_candidates(ball, 3)));
   const FiniteSet<2> finite{{{0.0, 1.0}, {1.0, 0.0}}};
   EXPECT_TRUE(candidates_hold_extremisers(finite, input_candidates(finite, 3)));
+  // Per problem, both players: Air3D's turn-rate boxes, the eikonal's ball of directions.
+  const problems::Air3D air3d;
+  EXPECT_TRUE(costate_adds_no_candidate(air3d, input_candidates(air3d.control_set(), 2),
+                                        input_candidates(air3d.disturbance_set(), 2)));
+  EXPECT_FALSE(costate_adds_no_candidate(air3d, input_candidates(air3d.control_set(), 1),
+                                         input_candidates(air3d.disturbance_set(), 2)));
+  const problems::Eikonal<2> eikonal;
+  EXPECT_FALSE(costate_adds_no_candidate(eikonal, input_candidates(eikonal.control_set(), 2),
+                                         input_candidates(eikonal.disturbance_set(), 2)));
 }
