@@ -118,10 +118,15 @@ int main(int argc, char** argv) {
   petsc_argv.push_back(nullptr);  // argv[argc] == NULL, as MPI_Init expects
   char** petsc_args = petsc_argv.data();
   // Started without a launcher (an MPI singleton), Open MPI 4 forks a helper daemon in MPI_Init
-  // that only MPI_Comm_spawn needs; hjbench never spawns, so the singleton stays isolated: 0.17 s
-  // less per command (docs/benchmarks.md). Under mpirun (OMPI_COMM_WORLD_SIZE set), or with the
-  // variable already set, nothing changes; other MPI implementations ignore it.
-  if (!std::getenv("OMPI_COMM_WORLD_SIZE")) setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+  // that only MPI_Comm_spawn needs, and initialises UCX (0.2 s here) although a singleton has no peer
+  // to talk to. hjbench never spawns or connects, so the singleton stays isolated and uses the ob1
+  // point-to-point layer (self only): MPI_Init 0.22 -> 0.02 s, a whole `hjbench problems` 0.25 ->
+  // 0.05 s (docs/benchmarks.md). Under mpirun (OMPI_COMM_WORLD_SIZE set), or with a variable already
+  // set by the user, nothing changes; other MPI implementations ignore them.
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE")) {
+    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    setenv("OMPI_MCA_pml", "ob1", 0);
+  }
   if (PetscInitialize(&petsc_argc, &petsc_args, nullptr, nullptr) != 0) return 1;
   MPI_Comm_rank(PETSC_COMM_WORLD, &context.rank);
   int code = 0;
