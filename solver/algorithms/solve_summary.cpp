@@ -41,6 +41,9 @@ std::string SolveSummary::brief() const {
        << residual;
     if (algorithm == "policy_iteration")
       os << " (" << linear_iterations << " Krylov iterations, " << polish_sweeps << " final sweeps)";
+    if (coarse_levels > 0)
+      os << " after " << coarse_iterations << " iterations on " << coarse_levels << " coarser grid"
+         << (coarse_levels > 1 ? "s" : "");
     os << ", " << std::setprecision(4) << wall_seconds << " s wall";
   } else {
     os << "reached t = " << final_time << " in " << iterations << " steps, " << wall_seconds << " s wall, "
@@ -67,6 +70,9 @@ std::string SolveSummary::full() const {
     if (algorithm == "policy_iteration")
       os << "  Krylov iterations    " << linear_iterations << "\n"
          << "  final sweeps         " << polish_sweeps << "\n";
+    if (coarse_levels > 0)
+      os << "  coarse start         " << coarse_iterations << " iterations on " << coarse_levels
+         << " grids\n";
   }
   os << "  wall seconds         " << wall_seconds << "\n"
      << "  peak memory per rank " << peak_resident_bytes / (1024.0 * 1024.0) << " MiB (largest over ranks)\n";

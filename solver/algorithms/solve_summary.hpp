@@ -31,6 +31,8 @@ struct SolveSummary {
   long iterations = 0;  ///< time steps, or outer (value/policy) iterations, counted from the run's start
   long linear_iterations = 0;  ///< Krylov iterations of policy evaluation
   long polish_sweeps = 0;      ///< fixed-policy sweeps of the bit-identical final evaluation
+  int coarse_levels = 0;       ///< stationary: coarser grids solved first for the start values
+  long coarse_iterations = 0;  ///< their outer iterations (not in `iterations`)
   double final_time = 0.0;     ///< time-dependent: t = -tau reached
   double residual = std::numeric_limits<double>::quiet_NaN();  ///< stationary: max-norm Bellman residual
   double wall_seconds = 0.0;

@@ -17,6 +17,8 @@ struct StationaryOptions {
   /// Policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero, so the
   /// table is bit-identical on any rank count and across restarts (slower).
   bool polish = false;
+  /// Start from the problem solved on this many successively halved grids (stationary_cascade.hpp).
+  int coarse_levels = 2;
   void validate() const;  ///< throws UsageError naming --stationary.*
 };
 

@@ -158,6 +158,9 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
       "the "
       "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
+      "stationary.coarse_levels", po::value(&config.stationary.coarse_levels)->default_value(2),
+      "start from the same problem solved on this many successively halved grids (coarsest first; fewer "
+      "where an axis would drop below 5 nodes), interpolated: cascadic value/policy iteration")(
       "stationary.scheme", po::value(&text.chain_scheme)->default_value("semi_lagrangian"),
       "continuous-time stationary problems (merton, discounted_lqr, ...): the Markov chain approximation, "
       "semi_lagrangian or kushner_dupuis")(

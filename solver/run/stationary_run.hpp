@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "solver/algorithms/stationary.hpp"
+#include "solver/algorithms/stationary_cascade.hpp"
 #include "solver/io/hdf5_table.hpp"
 #include "solver/io/version_attributes.hpp"
 #include "solver/run/memory_plan.hpp"
@@ -146,6 +147,18 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   const RunFiles& files = outputs.files;
   if (dry_run)
     return dry_run_summary(config.stationary.policy_iteration ? "policy_iteration" : "value_iteration");
+  // The cascade's coarse solvers come and go before the fine one is built (peak memory: the fine
+  // solve's); a restart starts from its checkpoint instead.
+  const OwnedVec v = grid.create_vector();
+  HJB_PETSC(VecSet(v, 0.0));
+  CascadeReport cascade;
+  if (config.checkpoint.restart.empty() && config.stationary.coarse_levels > 0) {
+    if constexpr (continuous)
+      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, config.stationary.coarse_levels, v,
+                                        config.chain);
+    else
+      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, config.stationary.coarse_levels, v);
+  }
   auto make_solver = [&] {
     if constexpr (continuous)
       return std::make_unique<StationarySolver<P, Chain>>(problem, grid, config.stationary, config.chain);
@@ -157,15 +170,12 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   const std::string identity = stationary_identity<P, Chain>(problem, axes, config, solver.discount());
   std::vector<std::int64_t> start(grid.owned_start().begin(), grid.owned_start().end());
   std::vector<std::int64_t> extent(grid.owned_extent().begin(), grid.owned_extent().end());
-  const OwnedVec v = grid.create_vector();
   long first = 0;
   if (!config.checkpoint.restart.empty()) {
     const CheckpointHeader header = load_checkpoint(config.checkpoint.restart, identity, v, start, extent);
     first = header.steps;
     PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.checkpoint.restart.c_str(),
                 first, grid.size());
-  } else {
-    HJB_PETSC(VecSet(v, 0.0));
   }
   RunSession session(comm, config, files, {files.temporary(files.sidecar)});
   SolveSummary s = solver.solve(v, first, [&](long iteration, Vec values) {
@@ -175,6 +185,9 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     return stop ? session.stop_termination() : Termination::converged;
   });
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+  s.coarse_levels = cascade.levels;
+  s.coarse_iterations = cascade.iterations;
+  s.wall_seconds += cascade.wall_seconds;
   if (s.interrupted()) return session.stopped(s, "iteration " + std::to_string(s.iterations));
   HJB_CHECK(std::isfinite(s.residual), NumericalError,
             "non-finite Bellman residual at iteration " << s.iterations << "; no table is written");

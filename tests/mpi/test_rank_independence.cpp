@@ -6,6 +6,7 @@
 
 #include "problems/air3d.hpp"
 #include "problems/car4d.hpp"
+#include "solver/algorithms/stationary_cascade.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;
@@ -94,7 +95,9 @@ TEST(RankIndependence, Car4DEno2IsIdenticalOnAnyRankCount) {
 namespace {
 
 /// Solves the Pendulum MDP on `comm` and returns the values in natural order on every rank.
-std::vector<double> stationary_values(MPI_Comm comm, bool policy_iteration, bool polish = true) {
+/// With coarse_levels > 0 the start values come from the cascade (stationary_cascade.hpp).
+std::vector<double> stationary_values(MPI_Comm comm, bool policy_iteration, bool polish = true,
+                                      int coarse_levels = 0, long* fine_iterations = nullptr) {
   problems::Pendulum pendulum;
   const auto axes = hjb::testing::problem_axes(pendulum, {61, 61});
   TensorGrid<2> grid(comm, axes);
@@ -105,11 +108,18 @@ std::vector<double> stationary_values(MPI_Comm comm, bool policy_iteration, bool
   o.discount = 0.95;
   o.tolerance = 1e-10;
   o.progress_seconds = INFINITY;
-  StationarySolver<problems::Pendulum> solver(pendulum, grid, o);
   const OwnedVec v = grid.create_vector();
   VecSet(v, 0.0);
+  if (coarse_levels > 0) {
+    const CascadeReport cascade = cascade_start<problems::Pendulum, ControlledChain<problems::Pendulum>>(
+        pendulum, grid, o, coarse_levels, v);
+    EXPECT_EQ(cascade.levels, coarse_levels);
+    EXPECT_GT(cascade.iterations, 0);
+  }
+  StationarySolver<problems::Pendulum> solver(pendulum, grid, o);
   const auto summary = solver.solve(v);
   EXPECT_EQ(summary.termination, Termination::converged);
+  if (fine_iterations) *fine_iterations = summary.iterations;
   std::vector<double> local(grid.global_count(), 0.0), global(grid.global_count(), 0.0);
   const PetscScalar* data;
   VecGetArrayRead(v, &data);
@@ -169,4 +179,69 @@ TEST(RankIndependence, InexactPolicyIterationAgreesToItsToleranceOnAnyRankCount)
       to_howard);
   EXPECT_LE(diff, 4e-9);
   EXPECT_LE(to_howard, 2e-9 + 1e-12);
+}
+
+TEST(RankIndependence, CascadicStartReachesTheSameFixedPointOnAnyRankCount) {
+  // The cascade changes where policy iteration starts, not what it stops at: both runs end at
+  // max|T V - V| <= 1e-10, so each is within 1e-10 / (1 - gamma) = 2e-9 of V* (the serial zero start
+  // is the yardstick; the cascade's coarse grids 31x31 and 16x16 are partitioned over the ranks).
+  long zero_iterations = 0, cascade_iterations = 0;
+  const auto cascade = stationary_values(PETSC_COMM_WORLD, true, false, 2, &cascade_iterations);
+  int rank;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  double diff = 0.0;
+  if (rank == 0) {
+    const auto serial = stationary_values(PETSC_COMM_SELF, true, false, 0, &zero_iterations);
+    for (std::size_t i = 0; i < serial.size(); ++i) diff = std::max(diff, std::abs(serial[i] - cascade[i]));
+  }
+  MPI_Bcast(&diff, 1, MPI_DOUBLE, 0, PETSC_COMM_WORLD);
+  MPI_Bcast(&zero_iterations, 1, MPI_LONG, 0, PETSC_COMM_WORLD);
+  PetscPrintf(
+      PETSC_COMM_WORLD,
+      "  pendulum MDP 61x61: cascadic start %ld fine iterations (zero start %ld), max |V - V_zero| = %.3e\n",
+      cascade_iterations, zero_iterations, diff);
+  EXPECT_LE(diff, 4e-9);
+  EXPECT_LE(cascade_iterations, zero_iterations);  // the gain grows with the grid (docs/benchmarks.md)
+}
+
+TEST(RankIndependence, InterpolationBetweenGridsIsExactForBilinearFunctionsOnAnyRankCount) {
+  // Bounded axes, one graded: every coarse node is a fine node and a bilinear function is reproduced
+  // everywhere; on the periodic axis the fine nodes between coarse ones get the mean of their
+  // neighbours.
+  std::array<Axis, 3> fine_axes{Axis{"x", -1.0, 2.0, 41}, Axis{"y", 0.0, 1.0, 17, false, 2.0},
+                                Axis{"phi", 0.0, 6.0, 12, true}};
+  const auto coarse_axes = coarser_axes<3>(fine_axes);
+  EXPECT_EQ(coarse_axes[0].n, 21);
+  EXPECT_EQ(coarse_axes[1].n, 9);
+  EXPECT_EQ(coarse_axes[2].n, 6);
+  EXPECT_EQ(usable_coarse_levels<3>(fine_axes, 5), 1);  // phi would drop to 3 nodes
+  const TensorGrid<3> fine(PETSC_COMM_WORLD, fine_axes), coarse(PETSC_COMM_WORLD, coarse_axes);
+  const auto f = [](const std::array<double, 3>& x, std::int64_t k) {
+    return 1.0 + 2.0 * x[0] - 3.0 * x[1] + 0.5 * x[0] * x[1] + static_cast<double>(k % 3);
+  };
+  const OwnedVec c = coarse.create_vector(), v = fine.create_vector();
+  {
+    PetscScalar* data;
+    VecGetArray(c, &data);
+    for (std::int64_t l = 0; l < coarse.owned_count(); ++l) {
+      const auto g = coarse.owned_node(l);
+      data[l] = f(coarse.coordinates(g), g[2]);
+    }
+    VecRestoreArray(c, &data);
+  }
+  interpolate_between_grids<3>(coarse, c, fine, v);
+  double worst = 0.0;
+  const PetscScalar* data;
+  VecGetArrayRead(v, &data);
+  for (std::int64_t l = 0; l < fine.owned_count(); ++l) {
+    const auto g = fine.owned_node(l);
+    const auto x = fine.coordinates(g);
+    const double expected =
+        g[2] % 2 == 0 ? f(x, g[2] / 2) : 0.5 * (f(x, g[2] / 2) + f(x, (g[2] / 2 + 1) % coarse_axes[2].n));
+    worst = std::max(worst, std::abs(data[l] - expected));
+  }
+  VecRestoreArrayRead(v, &data);
+  double global = 0.0;
+  MPI_Allreduce(&worst, &global, 1, MPI_DOUBLE, MPI_MAX, PETSC_COMM_WORLD);
+  EXPECT_LE(global, 1e-13);
 }
