@@ -51,6 +51,18 @@ struct CellWeights {
   std::array<double, D> fraction;  ///< the local coordinate w_a of x in the cell, per axis
 };
 
+/// Corner c of the cell whose first corner is `base` (as located by `locate`): base + bits(c),
+/// wrapped to 0 on periodic axes (locate keeps the other axes inside).
+template <int D>
+Index<D> cell_corner(const std::array<Axis, D>& axes, const Index<D>& base, int c) {
+  Index<D> g = base;
+  for (int a = 0; a < D; ++a) {
+    g[a] += (c >> a) & 1;
+    if (g[a] == axes[a].n) g[a] = 0;
+  }
+  return g;
+}
+
 template <int D>
 CellWeights<D> cell_weights(const std::array<Axis, D>& axes, const std::array<double, D>& x) {
   Index<D> base;
@@ -59,15 +71,9 @@ CellWeights<D> cell_weights(const std::array<Axis, D>& axes, const std::array<do
   CellWeights<D> cell;
   cell.fraction = w;
   for (int c = 0; c < CellWeights<D>::corners; ++c) {
-    Index<D> g = base;
     double weight = 1.0;
-    for (int a = 0; a < D; ++a) {
-      const bool up = (c >> a) & 1;
-      g[a] += up;
-      if (g[a] == axes[a].n) g[a] = 0;  // periodic wrap (locate keeps other axes inside)
-      weight *= up ? w[a] : 1.0 - w[a];
-    }
-    cell.node[c] = g;
+    for (int a = 0; a < D; ++a) weight *= ((c >> a) & 1) ? w[a] : 1.0 - w[a];
+    cell.node[c] = cell_corner<D>(axes, base, c);
     cell.weight[c] = weight;
   }
   return cell;

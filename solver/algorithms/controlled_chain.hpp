@@ -195,10 +195,16 @@ class ControlledChain {
       const auto x = grid.coordinates(grid.owned_node(l));
       for (std::int64_t k = 0; k < k_count; ++k) {
         const std::int64_t row = l * k_count + k;
-        const Transition<D> t = semi_lagrangian_transition(problem, axes, x, m_actions[k]);
-        m_cost[row] = t.cost;
-        for (int a = 0; a < D; ++a) m_fraction[row * D + a] = t.cell.fraction[a];
-        if (t.terminal) {
+        // The foot's cell located axis by axis (the fractions and first corner that cell_weights
+        // forms; its 2^D weights are recomputed from the fractions when needed).
+        const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
+        m_cost[row] = f.cost;
+        Index<D> base;
+        for (int a = 0; a < D; ++a) locate(axes[a], f.y[a], base[a], m_fraction[row * D + a]);
+#ifndef NDEBUG
+        const CellWeights<D> cell = cell_weights<D>(axes, f.y);
+#endif
+        if (f.terminal) {
           m_slot[row] = terminal_slot;
           continue;
         }
@@ -207,21 +213,21 @@ class ControlledChain {
         std::int64_t local = 0;
         bool inside = true;
         for (int a = 0; a < D; ++a) {
-          const std::int64_t i = t.cell.node[0][a] - grid.owned_start()[a];
+          const std::int64_t i = base[a] - grid.owned_start()[a];
           inside = inside && i >= 0 && i + 1 < grid.owned_extent()[a];
           local = local * grid.owned_extent()[a] + i;
         }
         if (inside) {
           m_slot[row] = static_cast<int>(local);
           for (int c = 0; c < corners; ++c)
-            assert(weight(row, c) == t.cell.weight[c] &&
-                   slot(row, c) == m_nodes.slot(grid.petsc_index(t.cell.node[c])));
+            assert(weight(row, c) == cell.weight[c] &&
+                   slot(row, c) == m_nodes.slot(grid.petsc_index(cell.node[c])));
           continue;
         }
         int slots[corners];
         bool regular = true;
         for (int c = 0; c < corners; ++c) {
-          slots[c] = m_nodes.slot(grid.petsc_index(t.cell.node[c]));
+          slots[c] = m_nodes.slot(grid.petsc_index(cell_corner<D>(axes, base, c)));
           regular = regular && slots[c] == slots[0] + m_corner_offset[c] && slots[c] < n;
         }
         if (regular) {
@@ -231,7 +237,7 @@ class ControlledChain {
           m_irregular.insert(m_irregular.end(), slots, slots + corners);
         }
         for (int c = 0; c < corners; ++c)
-          assert(weight(row, c) == t.cell.weight[c] && slot(row, c) == slots[c]);
+          assert(weight(row, c) == cell.weight[c] && slot(row, c) == slots[c]);
       }
     }
     m_nodes.finish(grid);

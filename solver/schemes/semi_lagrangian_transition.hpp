@@ -28,22 +28,41 @@ struct Transition {
   bool terminal = false;  ///< the step ends the episode (no continuation)
 };
 
-/// The transition of node coordinate x under action a. P provides discrete_step and step_cost.
+/// The step before any cell is located: what ControlledChain stores per (node, action).
+template <int D>
+struct Foot {
+  double cost = 0.0;          ///< c(x, a), minus the terminal reward when the step terminates
+  std::array<double, D> y{};  ///< step(x, a)
+  bool terminal = false;      ///< the step ends the episode (no continuation)
+};
+
+/// The foot point of node coordinate x under action a. P provides discrete_step and step_cost.
+template <class P>
+Foot<P::dim> semi_lagrangian_foot(const P& problem, const std::array<double, P::dim>& x,
+                                  const Point<P::control_dim>& a) {
+  Foot<P::dim> f;
+  f.cost = problem.step_cost(x, a);
+  f.y = problem.discrete_step(x, a);
+  if constexpr (HasTerminalStates<P>) {
+    if (problem.is_terminal(f.y)) {
+      f.terminal = true;
+      f.cost -= problem.terminal_reward(f.y);
+    }
+  }
+  return f;
+}
+
+/// The transition of node coordinate x under action a: the foot's cell and weights.
 template <class P>
 Transition<P::dim> semi_lagrangian_transition(const P& problem, const std::array<Axis, P::dim>& axes,
                                               const std::array<double, P::dim>& x,
                                               const Point<P::control_dim>& a) {
+  const Foot<P::dim> f = semi_lagrangian_foot(problem, x, a);
   Transition<P::dim> t;
-  t.cost = problem.step_cost(x, a);
-  const auto y = problem.discrete_step(x, a);
-  t.cell = cell_weights<P::dim>(axes, y);
-  if constexpr (HasTerminalStates<P>) {
-    if (problem.is_terminal(y)) {
-      t.terminal = true;
-      t.cost -= problem.terminal_reward(y);
-      t.cell.weight.fill(0.0);
-    }
-  }
+  t.cost = f.cost;
+  t.cell = cell_weights<P::dim>(axes, f.y);
+  t.terminal = f.terminal;
+  if (f.terminal) t.cell.weight.fill(0.0);
   return t;
 }
 

@@ -241,7 +241,9 @@ TEST(GradedAxis, NodesFollowTheSinhMapAndInterpolationIsExactForAffineFunctions)
   for (std::int64_t i = 0; i < 21; ++i) {
     const double s = -1.0 + 2.0 * static_cast<double>(i) / 20.0;
     EXPECT_NEAR(ax.coordinate(i), 1.0 + 4.0 * std::sinh(2.0 * s) / std::sinh(2.0), 1e-14);
-    if (i > 0) EXPECT_GT(ax.coordinate(i), ax.coordinate(i - 1));
+    if (i > 0) {
+      EXPECT_GT(ax.coordinate(i), ax.coordinate(i - 1));
+    }
   }
   // The middle cell is about b / sinh(b) = 0.55 of the uniform spacing (0.4), the end cells 2.1x.
   EXPECT_NEAR(ax.min_spacing() / ax.spacing(), 2.0 / std::sinh(2.0), 0.01);
