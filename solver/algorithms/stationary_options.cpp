@@ -15,8 +15,8 @@ void StationaryOptions::validate() const {
   HJB_CHECK(max_iterations >= 0, UsageError, "--stationary.max_iterations must be non-negative");
   HJB_CHECK(evaluation_factor >= 0 && evaluation_factor < 1, UsageError,
             "--stationary.evaluation_factor must be in [0, 1), got " << evaluation_factor);
-  HJB_CHECK(coarse_levels >= 0 && coarse_levels <= 16, UsageError,
-            "--stationary.coarse_levels must be in [0, 16], got " << coarse_levels);
+  HJB_CHECK(coarse_levels >= -1 && coarse_levels <= 16, UsageError,
+            "--stationary.coarse_levels must be in [0, 16] (or -1: automatic), got " << coarse_levels);
   HJB_CHECK(progress_seconds >= 0, UsageError, "--output.progress_seconds must be non-negative");
 }
 

@@ -17,8 +17,14 @@ struct StationaryOptions {
   /// Policy iteration: Howard with exact evaluations, then fixed-policy sweeps from zero, so the
   /// table is bit-identical on any rank count and across restarts (slower).
   bool polish = false;
-  /// Start from the problem solved on this many successively halved grids (stationary_cascade.hpp).
-  int coarse_levels = 2;
+  /// Start from the problem solved on this many successively halved grids (stationary_cascade.hpp);
+  /// -1: 2 for policy iteration on a discrete step's chain, else 0 — measured (docs/guide.md): value
+  /// iteration needs as many iterations from a coarse start (the slowest error component still
+  /// contracts by gamma), and a continuous-time chain costs more to build than the start saves.
+  int coarse_levels = -1;
+  int effective_coarse_levels(bool discrete_step_chain) const {
+    return coarse_levels >= 0 ? coarse_levels : (policy_iteration && discrete_step_chain ? 2 : 0);
+  }
   void validate() const;  ///< throws UsageError naming --stationary.*
 };
 

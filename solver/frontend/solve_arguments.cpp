@@ -158,9 +158,10 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "policy iteration: each policy evaluation stops at a residual norm of this factor x (1 - discount) x "
       "the "
       "Bellman residual (inexact policy iteration); 0: exact evaluations (Howard)")(
-      "stationary.coarse_levels", po::value(&config.stationary.coarse_levels)->default_value(2),
+      "stationary.coarse_levels", po::value(&config.stationary.coarse_levels)->default_value(-1),
       "start from the same problem solved on this many successively halved grids (coarsest first; fewer "
-      "where an axis would drop below 5 nodes), interpolated: cascadic value/policy iteration")(
+      "where an axis would drop below 5 nodes), interpolated; -1: 2 for policy iteration on a problem's "
+      "discrete step, else 0")(
       "stationary.scheme", po::value(&text.chain_scheme)->default_value("semi_lagrangian"),
       "continuous-time stationary problems (merton, discounted_lqr, ...): the Markov chain approximation, "
       "semi_lagrangian or kushner_dupuis")(

@@ -152,12 +152,12 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   const OwnedVec v = grid.create_vector();
   HJB_PETSC(VecSet(v, 0.0));
   CascadeReport cascade;
-  if (config.checkpoint.restart.empty() && config.stationary.coarse_levels > 0) {
+  const int coarse_levels = config.stationary.effective_coarse_levels(!continuous);
+  if (config.checkpoint.restart.empty() && coarse_levels > 0) {
     if constexpr (continuous)
-      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, config.stationary.coarse_levels, v,
-                                        config.chain);
+      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, coarse_levels, v, config.chain);
     else
-      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, config.stationary.coarse_levels, v);
+      cascade = cascade_start<P, Chain>(problem, grid, config.stationary, coarse_levels, v);
   }
   auto make_solver = [&] {
     if constexpr (continuous)

@@ -99,5 +99,14 @@ kill -USR1 "$pid"; wait "$pid"; code=$?
 mpirun -n 3 "$HJBENCH" solve "${pi[@]}" --output.file ipi.h5 --restart ipi.h5.ckpt > ipi_restart.log 2>&1 \
   && grep -q "resuming" ipi_restart.log && compare ipi_full.h5 ipi.h5 2e-6 \
   && ok "inexact policy iteration restarted on 3 ranks agrees within its tolerance" || { fail "inexact restart"; cat ipi_restart.log; }
+grep -q "coarser grid" ipi_restart.log && fail "a restart ran the cascadic start again" || ok "a restart starts from its checkpoint, not from coarse grids"
+
+# The cascadic start (default for policy iteration: 2 coarser grids) changes where the iteration
+# starts, not where it stops: a zero start agrees within the same bound.
+"$HJBENCH" solve "${pi[@]}" --output.file ipi_cascade.h5 > cascade.log 2>&1 && grep -q "on 2 coarser grids" cascade.log \
+  && ok "policy iteration starts from 2 coarser grids by default" || { fail "default cascade"; cat cascade.log; }
+"$HJBENCH" solve "${pi[@]}" --stationary.coarse_levels 0 --output.file ipi_zero.h5 > zero.log 2>&1 \
+  && ! grep -q "coarser grid" zero.log && compare ipi_cascade.h5 ipi_zero.h5 2e-6 \
+  && ok "--stationary.coarse_levels 0 (a zero start) agrees with the cascade within the tolerance" || { fail "zero start"; cat zero.log; }
 
 finish

@@ -75,7 +75,7 @@ TEST(SolveOptions, BadValuesNameTheOption) {
   expect_error<UsageError>(with({"--time.horizon", "abc"}), "time.horizon");
   expect_error<UsageError>(with({"--scheme.cfl", "0"}), "--scheme.cfl");
   expect_error<UsageError>(with({"--stationary.coarse_levels", "17"}),
-                           "--stationary.coarse_levels must be in [0, 16]");
+                           "--stationary.coarse_levels must be in [0, 16] (or -1: automatic)");
   expect_error<UsageError>(with({"--scheme.accuracy", "ultra"}), "--scheme.accuracy");
   expect_error<UsageError>(with({"--scheme.derivative", "weno7"}), "--scheme.derivative");
   expect_error<UsageError>(with({"--no.such.option", "1"}), "no.such.option");
