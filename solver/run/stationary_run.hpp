@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iomanip>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "solver/algorithms/stationary.hpp"
@@ -148,9 +149,14 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
   if (dry_run)
     return dry_run_summary(config.stationary.policy_iteration ? "policy_iteration" : "value_iteration");
   // The cascade's coarse solvers come and go before the fine one is built (peak memory: the fine
-  // solve's); a restart starts from its checkpoint instead.
+  // solve's); a restart starts from its checkpoint instead. A fresh run's session (signals, wall
+  // time, clean-up) starts before the cascade: a stop requested during it is taken after the first
+  // fine iteration, with a checkpoint. A restart's starts once its checkpoint was accepted.
   const OwnedVec v = grid.create_vector();
   HJB_PETSC(VecSet(v, 0.0));
+  std::optional<RunSession> session;
+  const std::vector<std::string> temporaries{files.temporary(files.sidecar)};
+  if (config.checkpoint.restart.empty()) session.emplace(comm, config, files, temporaries);
   CascadeReport cascade;
   const int coarse_levels = config.stationary.effective_coarse_levels(!continuous);
   if (config.checkpoint.restart.empty() && coarse_levels > 0) {
@@ -177,18 +183,18 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     PetscPrintf(comm, "resuming from %s at iteration %ld on %d ranks\n", config.checkpoint.restart.c_str(),
                 first, grid.size());
   }
-  RunSession session(comm, config, files, {files.temporary(files.sidecar)});
+  if (!session) session.emplace(comm, config, files, temporaries);
   SolveSummary s = solver.solve(v, first, [&](long iteration, Vec values) {
-    const bool stop = session.after_step(iteration, [&] {
+    const bool stop = session->after_step(iteration, [&] {
       save_checkpoint(comm, files, {identity, "", 0.0, iteration, 0}, values, axis_list, start, extent);
     });
-    return stop ? session.stop_termination() : Termination::converged;
+    return stop ? session->stop_termination() : Termination::converged;
   });
   s.peak_resident_bytes = largest_peak_resident_bytes(comm);
   s.coarse_levels = cascade.levels;
   s.coarse_iterations = cascade.iterations;
   s.wall_seconds += cascade.wall_seconds;
-  if (s.interrupted()) return session.stopped(s, "iteration " + std::to_string(s.iterations));
+  if (s.interrupted()) return session->stopped(s, "iteration " + std::to_string(s.iterations));
   HJB_CHECK(std::isfinite(s.residual), NumericalError,
             "non-finite Bellman residual at iteration " << s.iterations << "; no table is written");
   if (s.termination != Termination::converged) {
@@ -215,7 +221,7 @@ SolveSummary run_stationary(MPI_Comm comm, const SolveConfig& config) {
     writer.write_extra(extras[j], control_values.data());
   }
   writer.commit(D == 2 || D == 3 ? files.sidecar : std::string(), files.temporary(files.sidecar));
-  session.published();
+  session->published();
   return s;
 }
 
