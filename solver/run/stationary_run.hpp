@@ -115,6 +115,8 @@ TableMetadata stationary_metadata(const P& problem, const SolveConfig& config,
   meta.numbers["bellman_residual"] = s.residual;
   meta.numbers["iterations"] = static_cast<double>(s.iterations);
   meta.numbers["actions"] = static_cast<double>(solver.actions().size());
+  meta.numbers["coarse_levels"] = static_cast<double>(s.coarse_levels);
+  meta.numbers["coarse_iterations"] = static_cast<double>(s.coarse_iterations);
   return meta;
 }
 

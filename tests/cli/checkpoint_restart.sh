@@ -105,6 +105,8 @@ grep -q "coarser grid" ipi_restart.log && fail "a restart ran the cascadic start
 # starts, not where it stops: a zero start agrees within the same bound.
 "$HJBENCH" solve "${pi[@]}" --output.file ipi_cascade.h5 > cascade.log 2>&1 && grep -q "on 2 coarser grids" cascade.log \
   && ok "policy iteration starts from 2 coarser grids by default" || { fail "default cascade"; cat cascade.log; }
+"$PYTHON" -c "import h5py, sys; a = h5py.File('ipi_cascade.h5').attrs; sys.exit(0 if a['coarse_levels'] == 2 and a['coarse_iterations'] > 0 else 1)" \
+  && ok "the table records its cascadic start (coarse_levels 2, coarse_iterations)" || fail "coarse_levels attributes"
 "$HJBENCH" solve "${pi[@]}" --stationary.coarse_levels 0 --output.file ipi_zero.h5 > zero.log 2>&1 \
   && ! grep -q "coarser grid" zero.log && compare ipi_cascade.h5 ipi_zero.h5 2e-6 \
   && ok "--stationary.coarse_levels 0 (a zero start) agrees with the cascade within the tolerance" || { fail "zero start"; cat zero.log; }
