@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "grids/multilinear.hpp"
@@ -101,6 +102,9 @@ CascadeReport cascade_start(const P& problem, const TensorGrid<P::dim>& grid, St
         cascade_start<P, Chain>(problem, coarse, options, report.levels - 1, coarse_values, chain_args...)
             .iterations;
   options.progress_seconds = std::numeric_limits<double>::infinity();
+  // Only a start is wanted: no bit-identical polish of the coarse values (with --stationary.polish
+  // the fine table is recomputed from zero by its own sweeps anyway).
+  options.polish = false;
   {
     StationarySolver<P, Chain> solver(problem, coarse, options, chain_args...);
     const SolveSummary s = solver.solve(coarse_values);
