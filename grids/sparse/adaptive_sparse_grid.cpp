@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -374,7 +375,7 @@ std::int64_t AdaptiveSparseGrid::refine(const std::vector<double>& surpluses, st
 }
 
 std::int64_t AdaptiveSparseGrid::coarsen(std::vector<double>& surpluses, std::vector<double>& values,
-                                         double threshold) {
+                                         double threshold, double refine_threshold) {
   int l[max_dimension];
   std::int64_t i[max_dimension];
   std::vector<char> keep(static_cast<std::size_t>(size()), 1);
@@ -395,6 +396,12 @@ std::int64_t AdaptiveSparseGrid::coarsen(std::vector<double>& surpluses, std::ve
       l[k] = lk;
       i[k] = ik;
     }
+    // A leaf that refinement would add again (a parent's surplus above its threshold) stays.
+    if (leaf && refine_threshold < std::numeric_limits<double>::infinity())
+      leaf = for_each_parent(l, i, [&](const int* pl, const std::int64_t* pi) {
+        const std::int64_t q = find(pl, pi);
+        return q < 0 || !(std::abs(surpluses[q]) > refine_threshold);
+      });
     if (leaf) {
       keep[p] = 0;
       ++removed;

@@ -11,6 +11,7 @@
 // subspaces sit in a flat array in the order of their levels.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -62,8 +63,12 @@ class AdaptiveSparseGrid final : public Grid {
   std::int64_t refine(const std::vector<double>& surpluses, std::vector<double>& values, double threshold,
                       int max_level);
   /// Removes leaves (no child present along any axis) outside the starting regular grid whose
-  /// |surplus| < threshold, repeatedly; `values` follow. Returns the number removed.
-  std::int64_t coarsen(std::vector<double>& surpluses, std::vector<double>& values, double threshold);
+  /// |surplus| < threshold, in one pass; `values` follow. A leaf refine(..., refine_threshold, ...)
+  /// would add again — one of its hierarchical parents has |surplus| > refine_threshold — stays
+  /// (without it, a grid adapted after every step would drop and re-add the same children in turn).
+  /// Returns the number removed.
+  std::int64_t coarsen(std::vector<double>& surpluses, std::vector<double>& values, double threshold,
+                       double refine_threshold = std::numeric_limits<double>::infinity());
 
  private:
   struct Subspace {

@@ -322,6 +322,33 @@ TEST(AdaptiveSparseGrid, RefinementByTheSurplusBeatsTheRegularGridOnAKink) {
   }
 }
 
+TEST(AdaptiveSparseGrid, CoarseningKeepsTheChildrenRefinementWouldAddAgain) {
+  // What a solver adapting after every step does: refine where |surplus| > eps; the new children
+  // take the interpolant's value (surplus 0 until the next step computes them). Coarsening below
+  // eps / 10 right after must not drop them again; without refine_threshold it drops them all.
+  const double eps = 1e-2;
+  for (Basis basis : {Basis::boundary, Basis::extrapolating}) {
+    const SparseGrid g(2, 3, {0, 0}, {1, 1}, {}, basis);
+    hjb::sparse::AdaptiveSparseGrid a(g), b(g);
+    std::vector<double> va = nodal(g, kink), vb = va, sa = va;
+    a.hierarchize(sa);
+    std::vector<double> sb = sa;
+    const std::int64_t before = a.size();
+    const std::int64_t added = a.refine(sa, va, eps, 10);
+    ASSERT_EQ(b.refine(sb, vb, eps, 10), added);
+    ASSERT_GT(added, 0);
+    sa = va;
+    a.hierarchize(sa);
+    sb = vb;
+    b.hierarchize(sb);
+    EXPECT_EQ(a.coarsen(sa, va, 0.1 * eps, eps), 0);
+    EXPECT_EQ(a.size(), before + added);
+    // The one-argument form (no refinement to protect) removes the new leaves: every node added
+    // is a leaf whose surplus is rounding noise.
+    EXPECT_GE(b.coarsen(sb, vb, 0.1 * eps), added / 2);
+  }
+}
+
 TEST(AdaptiveSparseGrid, RestoredFromItsNodeListBehavesAsTheOriginal) {
   // What a checkpoint restart does: rebuild a refined grid from its levels and indices on the box of
   // an anisotropic starting grid; the rebuilt grid keeps the node order, evaluates the same, and
