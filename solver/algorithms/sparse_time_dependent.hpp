@@ -17,9 +17,11 @@
 // step's reach) is added: for convex sets (an eikonal ball) that candidate is the exact optimum of
 // the linearised problem, so no direction grid is needed in high dimension.
 //
-// On an AdaptiveSparseGrid the grid follows the solution: refined where the hierarchical surplus is
-// large (new nodes take the interpolant's value), coarsened where it is small, after every step
-// (Bokanowski et al. 2013, sec. 3.2); every rank adapts identically.
+// On an AdaptiveSparseGrid the grid follows the solution (Bokanowski et al. 2013, sec. 3.2): after
+// every step, leaves whose computed surplus is small are removed, then nodes whose surplus is large
+// get children, which take the interpolant's value until the next step computes them (so coarsening
+// comes first: it would take those children, surplus 0, straight out again, and it keeps leaves the
+// refinement would add back); every rank adapts identically.
 //
 // Nodes are split across ranks in contiguous blocks; every rank re-assembles the nodal values
 // (MPI_Allgatherv) and hierarchises them, so the result is bit-identical on any rank count.
@@ -51,9 +53,10 @@ struct SparseTimeOptions {
   int inputs_per_axis = 3;  ///< box-shaped input sets: values per axis (2: the vertices)
   ReachMode mode = ReachMode::set;
   long max_steps = 1000000;
-  /// Spatial adaptivity (adaptive grids only): after the initial value and after every step, refine
-  /// nodes with |surplus| > adapt_threshold up to adapt_max_level per axis and coarsen leaves with
-  /// |surplus| < adapt_coarsen x adapt_threshold. 0: a fixed grid.
+  /// Spatial adaptivity (adaptive grids only): after the initial value and after every step, coarsen
+  /// leaves with |surplus| < adapt_coarsen x adapt_threshold (except children of nodes about to be
+  /// refined), then refine nodes with |surplus| > adapt_threshold up to adapt_max_level per axis.
+  /// 0: a fixed grid.
   double adapt_threshold = 0.0;
   int adapt_max_level = 12;
   double adapt_coarsen = 0.1;
