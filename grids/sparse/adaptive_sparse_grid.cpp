@@ -258,6 +258,18 @@ void AdaptiveSparseGrid::prepare_evaluation() const {
 }
 
 double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
+  return evaluate_with_range(surpluses, x, nullptr, nullptr);
+}
+
+double AdaptiveSparseGrid::evaluate_limited(const std::vector<double>& surpluses,
+                                            const std::vector<double>& nodal, const double* x) const {
+  double range[2] = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  const double v = evaluate_with_range(surpluses, x, &nodal, range);
+  return range[0] <= range[1] ? std::clamp(v, range[0], range[1]) : v;
+}
+
+double AdaptiveSparseGrid::evaluate_with_range(const std::vector<double>& surpluses, const double* x,
+                                               const std::vector<double>* nodal, double* range) const {
   // Per axis and level the one function containing u (both boundary functions at level 0); then
   // per subspace with a node at u (found depth first, below) the product and one lookup per corner. Nodes
   // beyond the surplus vector (just added by refine) count as zero.
@@ -329,6 +341,10 @@ double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const 
       present = present || node >= 0;
       if (node >= 0 && node < static_cast<std::int64_t>(surpluses.size()))
         sum += w * surpluses[static_cast<std::size_t>(node)];
+      if (nodal && w != 0.0 && node >= 0 && node < static_cast<std::int64_t>(nodal->size())) {
+        range[0] = std::min(range[0], (*nodal)[static_cast<std::size_t>(node)]);
+        range[1] = std::max(range[1], (*nodal)[static_cast<std::size_t>(node)]);
+      }
     }
     if (!present) continue;
     for (int k = m_dim - 1; k >= first_axis; --k) {

@@ -51,6 +51,10 @@ class AdaptiveSparseGrid final : public Grid {
   void hierarchize(std::vector<double>& values) const override;
   void dehierarchize(std::vector<double>& values) const override;
   double evaluate(const std::vector<double>& surpluses, const double* x) const override;
+  /// The interpolant clamped to the range of the nodal values of the nodes whose basis function is
+  /// non-zero at x (as SparseGrid::evaluate_limited: no new extrema between the nodes).
+  double evaluate_limited(const std::vector<double>& surpluses, const std::vector<double>& nodal,
+                          const double* x) const;
   /// Builds the subspace index evaluate() uses (evaluate builds it when the subspaces changed).
   /// After this call, concurrent evaluate() calls on an unchanged grid only read: readers that share
   /// one grid between threads (the Python module) call it once after construction.
@@ -97,6 +101,10 @@ class AdaptiveSparseGrid final : public Grid {
   void index_node(std::int64_t p);
   void rebuild_index();
   void transform_axis(std::vector<double>& values, int axis, double sign) const;
+  /// evaluate(); with `nodal`, also the range [range[0], range[1]] of the nodal values of the nodes
+  /// whose basis function is non-zero at x.
+  double evaluate_with_range(const std::vector<double>& surpluses, const double* x,
+                             const std::vector<double>* nodal, double* range) const;
 
   int m_dim, m_base_level, m_first_level;
   Basis m_basis;

@@ -93,9 +93,9 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "grid.levels", po::value(&text.sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
       "grid.adaptive", po::value(&config.grid.adaptive)->default_value(0.0),
-      "sparse time-dependent runs: refine where the surplus exceeds this, coarsen below a tenth (0: off)")(
-      "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
-      "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
+      "sparse time-dependent and finite-horizon runs: refine where the surplus exceeds this, coarsen below a "
+      "tenth (0: off)")("grid.max_level", po::value(&config.grid.max_level)->default_value(0),
+                        "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
       "grid.basis", po::value(&text.basis)->default_value("auto"),
       "sparse grids: boundary, extrapolating (no boundary nodes) or auto (time-dependent semi-Lagrangian: "
       "extrapolating unless an axis is periodic; else boundary)")(

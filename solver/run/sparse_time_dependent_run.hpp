@@ -125,18 +125,25 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
 }
 
 /// `--solve.algorithm finite_horizon` on a sparse grid: the episodic recursion
-/// (solver/algorithms/sparse_finite_horizon.hpp) on a regular grid, published as a sparse table of
-/// V_0 and the greedy action of stage 0. No checkpoints (a stage is one sweep of the nodes).
+/// (solver/algorithms/sparse_finite_horizon.hpp) on a regular grid, or with --grid.adaptive on an
+/// adaptive one grown from it, published as a sparse table of V_0 and the greedy action of stage 0.
+/// No checkpoints (a stage is one sweep of the nodes).
 template <class P>
 SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config, const P& problem) {
   constexpr int D = P::dim;
-  HJB_CHECK(config.grid.adaptive == 0, UsageError,
-            "--grid.adaptive: the sparse finite-horizon recursion runs on regular grids");
+  HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
+            "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
+  HJB_CHECK(config.grid.max_level == 0 ||
+                (config.grid.max_level >= config.grid.level && config.grid.max_level <= 30),
+            UsageError,
+            "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
+                                                         << config.grid.max_level);
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   double actions = 1;
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
   // Every rank holds the grid, values, surpluses and the next stage, and its block's feet, costs and
-  // continuation flags per action (counted as if one rank held them all).
+  // continuation flags per action (counted as if one rank held them all). An adaptive grid grows
+  // during the run: this checks its starting grid only.
   check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions,
                       8.0 * D + 4 * 8.0 + 4.0 + actions * (8.0 * D + 16.0), plan.basis);
   const PreparedOutputs outputs =
@@ -147,38 +154,55 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
     s.dry_run = true;
     return s;
   }
-  const sparse::SparseGrid grid = plan.build(D, config);
   SparseFiniteHorizonOptions o;
   o.steps = config.finite_horizon.steps > 0 ? config.finite_horizon.steps
                                             : static_cast<long>(problem.episode_steps);
   o.actions_per_axis = config.stationary.actions;
   o.tolerance = config.finite_horizon.tolerance;
-  const double start = MPI_Wtime();
-  const auto r = sparse_finite_horizon(problem, grid, o, comm);
-  s.wall_seconds = MPI_Wtime() - start;
-  s.iterations = r.stages;
-  s.termination = Termination::horizon_reached;
-  s.peak_resident_bytes = largest_peak_resident_bytes(comm);
-  TableMetadata meta =
-      sparse_table_metadata(problem, config,
-                            "finite-horizon dynamic programming on the exact step, sparse-grid "
-                            "interpolation (piecewise-linear hierarchical basis, " +
-                                sparse::to_string(grid.basis()) + ")",
-                            "finite_horizon");
-  meta.numbers["episode_steps"] = static_cast<double>(o.steps);
-  meta.numbers["actions"] = actions;
-  meta.numbers["stages_computed"] = static_cast<double>(r.stages);
-  if (r.stationary_from >= 0) {
-    meta.numbers["stationary_from_stage"] = static_cast<double>(r.stationary_from);
-    meta.numbers["stationary_tolerance"] = o.tolerance;
+  const sparse::SparseGrid regular = plan.build(D, config);
+  auto run = [&](auto& grid) {
+    constexpr bool adaptive = std::is_same_v<std::remove_cvref_t<decltype(grid)>, sparse::AdaptiveSparseGrid>;
+    const double start = MPI_Wtime();
+    const auto r = sparse_finite_horizon(problem, grid, o, comm);
+    s.wall_seconds = MPI_Wtime() - start;
+    s.iterations = r.stages;
+    s.termination = Termination::horizon_reached;
+    s.peak_resident_bytes = largest_peak_resident_bytes(comm);
+    TableMetadata meta =
+        sparse_table_metadata(problem, config,
+                              "finite-horizon dynamic programming on the exact step, sparse-grid "
+                              "interpolation (piecewise-linear hierarchical basis, " +
+                                  sparse::to_string(grid.basis()) + (adaptive ? ", adaptive" : "") + ")",
+                              "finite_horizon");
+    meta.numbers["episode_steps"] = static_cast<double>(o.steps);
+    meta.numbers["actions"] = actions;
+    meta.numbers["stages_computed"] = static_cast<double>(r.stages);
+    if (r.stationary_from >= 0) {
+      meta.numbers["stationary_from_stage"] = static_cast<double>(r.stationary_from);
+      meta.numbers["stationary_tolerance"] = o.tolerance;
+    }
+    if (adaptive) {
+      meta.numbers["adaptive_threshold"] = o.adapt_threshold;
+      meta.numbers["adaptive_max_level"] = o.adapt_max_level;
+      meta.numbers["adaptive_largest_grid"] = static_cast<double>(r.largest_grid);
+    }
+    std::vector<double> surplus = r.values;
+    grid.hierarchize(surplus);
+    std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
+    for (std::size_t p = 0; p < r.values.size(); ++p)
+      for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+    write_sparse_table(comm, outputs.files.table, outputs.files.temporary(outputs.files.table), grid,
+                       r.values, surplus, control, meta);
+  };
+  if (config.grid.adaptive > 0) {
+    o.adapt_threshold = config.grid.adaptive;
+    o.adapt_max_level =
+        config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
+    sparse::AdaptiveSparseGrid grid(regular);
+    run(grid);
+  } else {
+    run(regular);
   }
-  std::vector<double> surplus = r.values;
-  grid.hierarchize(surplus);
-  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
-  for (std::size_t p = 0; p < r.values.size(); ++p)
-    for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
-  write_sparse_table(comm, outputs.files.table, outputs.files.temporary(outputs.files.table), grid, r.values,
-                     surplus, control, meta);
   return s;
 }
 
