@@ -85,12 +85,17 @@ bool adapt_stage_grid(sparse::AdaptiveSparseGrid& grid, std::vector<double>& sur
 }
 }  // namespace detail
 
+/// Called on every rank after each stage with the stages done, the stage's max-norm change and the
+/// nodes the grid has (for progress lines).
+using SparseStageHook = std::function<void(long stages, double change, std::int64_t nodes)>;
+
 /// Collective over comm; the result is the same on every rank. Grid: a SparseGrid (fixed) or an
 /// AdaptiveSparseGrid (adapted in place when o.adapt_threshold > 0).
 template <DiscreteStepProblem P, class Grid>
 SparseFiniteHorizonResult<P::control_dim> sparse_finite_horizon(const P& problem, Grid& grid,
                                                                 const SparseFiniteHorizonOptions& o,
-                                                                MPI_Comm comm = MPI_COMM_SELF) {
+                                                                MPI_Comm comm = MPI_COMM_SELF,
+                                                                const SparseStageHook& after_stage = {}) {
   constexpr int D = P::dim, M = P::control_dim;
   constexpr bool adaptive = std::is_same_v<std::remove_const_t<Grid>, sparse::AdaptiveSparseGrid>;
   const auto domain = problem.domain();
@@ -178,6 +183,7 @@ SparseFiniteHorizonResult<P::control_dim> sparse_finite_horizon(const P& problem
     HJB_CHECK(
         std::isfinite(change), NumericalError,
         "non-finite value at stage " << k << " of the sparse finite-horizon recursion; no table is written");
+    if (after_stage) after_stage(r.stages, change, n);
     if (change <= o.tolerance && k > 0 && !adapted) {
       r.stationary_from = k;
       break;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/sparse_finite_horizon.hpp"
 #include "solver/algorithms/sparse_time_dependent.hpp"
 #include "solver/io/sparse_table.hpp"
@@ -163,7 +164,14 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
   auto run = [&](auto& grid) {
     constexpr bool adaptive = std::is_same_v<std::remove_cvref_t<decltype(grid)>, sparse::AdaptiveSparseGrid>;
     const double start = MPI_Wtime();
-    const auto r = sparse_finite_horizon(problem, grid, o, comm);
+    ProgressReporter progress(comm, config.stationary.progress_seconds);
+    const auto r =
+        sparse_finite_horizon(problem, grid, o, comm, [&](long stages, double change, std::int64_t nodes) {
+          const std::string label =
+              adaptive ? "finite horizon (adaptive sparse, " + std::to_string(nodes) + " nodes): stages"
+                       : std::string("finite horizon (sparse): stages");
+          progress.report_iteration(label.c_str(), stages, change);
+        });
     s.wall_seconds = MPI_Wtime() - start;
     s.iterations = r.stages;
     s.termination = Termination::horizon_reached;
