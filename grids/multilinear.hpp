@@ -17,8 +17,10 @@ namespace hjb {
 
 /// Cell and local coordinate of x along one axis: node index i and weight w in [0, 1] such that
 /// x = (1 - w) x_i + w x_{i+1}. Periodic axes wrap x into [lo, hi) and may return i = n - 1 (its
-/// right neighbour is node 0); other axes clamp x into [lo, hi].
-inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
+/// right neighbour is node 0); other axes clamp x into [lo, hi]. h is the axis's uniform spacing,
+/// ax.spacing(), computed by the caller once per axis (its division would otherwise lengthen the
+/// dependency chain of every point of a loop); the overload below computes it.
+inline void locate(const Axis& ax, double h, double x, std::int64_t& i, double& w) {
   if (ax.graded()) {  // non-periodic: the cell from the inverse map, checked against its nodes
     x = std::clamp(x, ax.lo, ax.hi);
     i = std::min<std::int64_t>(static_cast<std::int64_t>(ax.index_of(x)), ax.n - 2);
@@ -28,17 +30,21 @@ inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
     w = std::clamp((x - left) / (right - left), 0.0, 1.0);
     return;
   }
-  const double h = ax.spacing();
   double t = (x - ax.lo) / h;
   if (ax.periodic) {
     const double n = static_cast<double>(ax.n);
-    t = t - n * std::floor(t / n);
+    // Inside [0, n - 1) floor(t / n) is 0: the wrap (a second division) changes nothing there.
+    if (!(t >= 0.0 && t < n - 1.0)) t = t - n * std::floor(t / n);
     i = std::min<std::int64_t>(static_cast<std::int64_t>(t), ax.n - 1);
   } else {
     t = std::clamp(t, 0.0, static_cast<double>(ax.n - 1));
     i = std::min<std::int64_t>(static_cast<std::int64_t>(t), ax.n - 2);
   }
   w = t - static_cast<double>(i);
+}
+
+inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
+  locate(ax, ax.spacing(), x, i, w);
 }
 
 /// The 2^D corners of the cell containing x and their multilinear weights: corner c has index

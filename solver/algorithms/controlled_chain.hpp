@@ -191,6 +191,8 @@ class ControlledChain {
       }
     }
     const auto& axes = grid.axes();
+    double spacing[D];
+    for (int a = 0; a < D; ++a) spacing[a] = axes[a].spacing();
     for (std::int64_t l = 0; l < n; ++l) {
       const auto x = grid.coordinates(grid.owned_node(l));
       for (std::int64_t k = 0; k < k_count; ++k) {
@@ -200,7 +202,7 @@ class ControlledChain {
         const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
         m_cost[row] = f.cost;
         Index<D> base;
-        for (int a = 0; a < D; ++a) locate(axes[a], f.y[a], base[a], m_fraction[row * D + a]);
+        for (int a = 0; a < D; ++a) locate(axes[a], spacing[a], f.y[a], base[a], m_fraction[row * D + a]);
 #ifndef NDEBUG
         const CellWeights<D> cell = cell_weights<D>(axes, f.y);
 #endif
