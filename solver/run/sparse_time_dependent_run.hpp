@@ -18,6 +18,40 @@
 
 namespace hjb {
 
+/// --grid.adaptive and --grid.max_level checked before any work (UsageError naming the option).
+inline void check_adaptive_options(const SolveConfig& config) {
+  HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
+            "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
+  HJB_CHECK(config.grid.max_level == 0 ||
+                (config.grid.max_level >= config.grid.level && config.grid.max_level <= 30),
+            UsageError,
+            "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
+                                                         << config.grid.max_level);
+}
+
+/// The deepest level per axis of an adaptive run: --grid.max_level, or 0: --grid.level + 4 (at most 30).
+inline int adaptive_max_level(const SolveConfig& config) {
+  return config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
+}
+
+/// The attributes of a table computed on an adaptive grid (data/README.md).
+inline void add_adaptive_metadata(TableMetadata& meta, double threshold, int max_level,
+                                  std::int64_t largest) {
+  meta.numbers["adaptive_threshold"] = threshold;
+  meta.numbers["adaptive_max_level"] = max_level;
+  meta.numbers["adaptive_largest_grid"] = static_cast<double>(largest);
+}
+
+/// Per control component, its value at every node (a sparse table's policy datasets).
+template <class Control>
+std::vector<std::vector<double>> control_columns(const std::vector<Control>& control) {
+  constexpr std::size_t M = std::tuple_size_v<Control>;
+  std::vector<std::vector<double>> columns(M, std::vector<double>(control.size()));
+  for (std::size_t p = 0; p < control.size(); ++p)
+    for (std::size_t j = 0; j < M; ++j) columns[j][p] = control[p][j];
+  return columns;
+}
+
 /// The same time-dependent run `down` levels coarser (adaptive grids: from the coarser regular
 /// grid, as many levels less deep), its interpolant at the nodes of `grid`. Collective.
 template <class P, class Grid>
@@ -103,16 +137,10 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   meta.numbers["time_step"] = r.time_step;
   meta.numbers["steps"] = static_cast<double>(r.steps);
   meta.numbers["inputs_per_axis"] = o.inputs_per_axis;
-  if (adaptive) {
-    meta.numbers["adaptive_threshold"] = o.adapt_threshold;
-    meta.numbers["adaptive_max_level"] = o.adapt_max_level;
-    meta.numbers["adaptive_largest_grid"] = static_cast<double>(r.largest_grid);
-  }
+  if (adaptive) add_adaptive_metadata(meta, o.adapt_threshold, o.adapt_max_level, r.largest_grid);
   std::vector<double> surplus = r.values;
   grid.hierarchize(surplus);
-  std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
-  for (std::size_t p = 0; p < r.values.size(); ++p)
-    for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+  const std::vector<std::vector<double>> control = control_columns(r.control);
   std::optional<SparseErrorEstimate> error;
   if (config.sparse.error_indicator)
     error = coarser_run_differences(comm, grid, regular, r.values,
@@ -132,13 +160,7 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
 template <class P>
 SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config, const P& problem) {
   constexpr int D = P::dim;
-  HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
-            "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
-  HJB_CHECK(config.grid.max_level == 0 ||
-                (config.grid.max_level >= config.grid.level && config.grid.max_level <= 30),
-            UsageError,
-            "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
-                                                         << config.grid.max_level);
+  check_adaptive_options(config);
   const SparseGridPlan plan = plan_sparse_grid(config, problem);
   double actions = 1;
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
@@ -189,23 +211,16 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
       meta.numbers["stationary_from_stage"] = static_cast<double>(r.stationary_from);
       meta.numbers["stationary_tolerance"] = o.tolerance;
     }
-    if (adaptive) {
-      meta.numbers["adaptive_threshold"] = o.adapt_threshold;
-      meta.numbers["adaptive_max_level"] = o.adapt_max_level;
-      meta.numbers["adaptive_largest_grid"] = static_cast<double>(r.largest_grid);
-    }
+    if (adaptive) add_adaptive_metadata(meta, o.adapt_threshold, o.adapt_max_level, r.largest_grid);
     std::vector<double> surplus = r.values;
     grid.hierarchize(surplus);
-    std::vector<std::vector<double>> control(P::control_dim, std::vector<double>(r.values.size()));
-    for (std::size_t p = 0; p < r.values.size(); ++p)
-      for (int j = 0; j < P::control_dim; ++j) control[j][p] = r.control[p][j];
+    const std::vector<std::vector<double>> control = control_columns(r.control);
     write_sparse_table(comm, outputs.files.table, outputs.files.temporary(outputs.files.table), grid,
                        r.values, surplus, control, meta);
   };
   if (config.grid.adaptive > 0) {
     o.adapt_threshold = config.grid.adaptive;
-    o.adapt_max_level =
-        config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
+    o.adapt_max_level = adaptive_max_level(config);
     sparse::AdaptiveSparseGrid grid(regular);
     run(grid);
   } else {
@@ -235,13 +250,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   for (const auto& d : problem.domain()) periodic = periodic || d.periodic;
   const SparseGridPlan plan =
       plan_sparse_grid(config, problem, periodic ? sparse::Basis::boundary : sparse::Basis::extrapolating);
-  HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
-            "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
-  HJB_CHECK(config.grid.max_level == 0 ||
-                (config.grid.max_level >= config.grid.level && config.grid.max_level <= 30),
-            UsageError,
-            "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
-                                                         << config.grid.max_level);
+  check_adaptive_options(config);
   // The extrapolating basis has no nodes on the boundary: a periodic axis would wrap foot points
   // into its extrapolated margins, whose weights (1.5, -0.5) amplify errors step after step.
   for (int k = 0; k < D; ++k)
@@ -273,8 +282,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   const sparse::SparseGrid regular = plan.build(D, config);
   if (config.grid.adaptive > 0) {
     o.adapt_threshold = config.grid.adaptive;
-    o.adapt_max_level =
-        config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
+    o.adapt_max_level = adaptive_max_level(config);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }
