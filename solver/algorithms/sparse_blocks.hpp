@@ -64,6 +64,16 @@ class SparseNodeBlocks {
 };
 
 /// The NumericalError of a non-finite update at a node (the same text on every rank).
+/// An adaptive grid's refinement stays within `max_nodes` (0: no limit); every rank adapts
+/// identically, so every rank throws the same RuntimeError, naming the options that bound it.
+inline void check_adaptive_growth(std::int64_t nodes, std::int64_t max_nodes, const char* after) {
+  HJB_CHECK(max_nodes <= 0 || nodes <= max_nodes, RuntimeError,
+            "the adaptive grid grew to " << nodes << " nodes after a " << after << ", beyond the limit of "
+                                         << max_nodes
+                                         << " (--grid.max_nodes, or what --memory-per-rank allows); raise "
+                                            "--grid.adaptive or lower --grid.max_level; no table is written");
+}
+
 template <class Node>
 [[noreturn]] void throw_non_finite_node(const char* what, long sweep, const Node& x) {
   std::ostringstream os;

@@ -52,6 +52,7 @@ struct SparseFiniteHorizonOptions {
   double adapt_threshold = 0.0;
   int adapt_max_level = 12;
   double adapt_coarsen = 0.1;
+  std::int64_t adapt_max_nodes = 0;  ///< refinement beyond this many nodes throws RuntimeError (0: none)
 };
 
 template <int M>
@@ -61,6 +62,7 @@ struct SparseFiniteHorizonResult {
   long stages = 0;                ///< stages computed
   long stationary_from = -1;      ///< the stage at which the values stopped changing, or -1
   std::int64_t largest_grid = 0;  ///< the most nodes the grid had (adaptive runs)
+  double change = 0.0;            ///< the last stage's max-norm change
 };
 
 namespace detail {
@@ -76,6 +78,7 @@ bool adapt_stage_grid(sparse::AdaptiveSparseGrid& grid, std::vector<double>& sur
       grid.coarsen(surplus, values, o.adapt_coarsen * o.adapt_threshold, o.adapt_threshold);
   const std::vector<double> kept = values;
   const std::int64_t added = grid.refine(surplus, values, o.adapt_threshold, o.adapt_max_level);
+  check_adaptive_growth(grid.size(), o.adapt_max_nodes, "stage");
   State<D> x;
   for (std::size_t p = kept.size(); p < values.size(); ++p) {
     grid.coordinates(static_cast<std::int64_t>(p), x.data());
@@ -180,6 +183,7 @@ SparseFiniteHorizonResult<P::control_dim> sparse_finite_horizon(const P& problem
     grid.hierarchize(surplus);
     ++r.stages;
     change = blocks->max(change);
+    r.change = change;
     HJB_CHECK(
         std::isfinite(change), NumericalError,
         "non-finite value at stage " << k << " of the sparse finite-horizon recursion; no table is written");

@@ -60,6 +60,7 @@ struct SparseTimeOptions {
   double adapt_threshold = 0.0;
   int adapt_max_level = 12;
   double adapt_coarsen = 0.1;
+  std::int64_t adapt_max_nodes = 0;  ///< refinement beyond this many nodes throws RuntimeError (0: none)
   /// Adaptive restarts: the most nodes the grid had before the restart (largest_grid continues it).
   std::int64_t restart_largest_grid = 0;
 };
@@ -245,6 +246,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
       for (int round = 0; round < 64; ++round) {
         interpolant.set_values(r.values);
         if (grid.refine(interpolant.surplus(), r.values, o.adapt_threshold, o.adapt_max_level) == 0) break;
+        check_adaptive_growth(grid.size(), o.adapt_max_nodes, "refinement of the initial value");
         setup();
         for (std::int64_t p = 0; p < n; ++p) r.values[p] = initial_value(nodes[p]);
       }
@@ -327,6 +329,7 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
         const std::int64_t removed =
             grid.coarsen(surplus, r.values, o.adapt_coarsen * o.adapt_threshold, o.adapt_threshold);
         const std::int64_t added = grid.refine(surplus, r.values, o.adapt_threshold, o.adapt_max_level);
+        check_adaptive_growth(grid.size(), o.adapt_max_nodes, "step");
         if (added > 0 || removed > 0) {
           setup();
           interpolant.set_values(r.values);

@@ -96,6 +96,9 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "sparse time-dependent and finite-horizon runs: refine where the surplus exceeds this, coarsen below a "
       "tenth (0: off)")("grid.max_level", po::value(&config.grid.max_level)->default_value(0),
                         "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
+      "grid.max_nodes", po::value(&config.grid.max_nodes)->default_value(0),
+      "adaptive sparse grids: stop with an error (exit 1, no table) when refinement would exceed this many "
+      "nodes (0: as many as --memory-per-rank allows; no limit without a budget)")(
       "grid.basis", po::value(&text.basis)->default_value("auto"),
       "sparse grids: boundary, extrapolating (no boundary nodes) or auto (time-dependent semi-Lagrangian: "
       "extrapolating unless an axis is periodic; else boundary)")(

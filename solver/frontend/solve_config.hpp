@@ -62,8 +62,9 @@ struct GridOptions {
   bool basis_auto = true;
   /// The basis a run uses: `basis` when given, else what `auto` means for the solver's `automatic`.
   sparse::Basis basis_for(sparse::Basis automatic) const { return basis_auto ? automatic : basis; }
-  double adaptive = 0.0;  ///< sparse time-dependent runs: surplus threshold (0: a regular grid)
-  int max_level = 0;      ///< adaptive grids: deepest level per axis (0: level + 4)
+  double adaptive = 0.0;    ///< sparse time-dependent runs: surplus threshold (0: a regular grid)
+  int max_level = 0;        ///< adaptive grids: deepest level per axis (0: level + 4)
+  long long max_nodes = 0;  ///< adaptive grids: the most nodes allowed (0: --memory-per-rank decides)
   bool sparse() const { return type == GridType::sparse; }
   /// Throws UsageError naming --grid.* (a shape on a sparse grid, a level below 1, ...).
   void validate() const;

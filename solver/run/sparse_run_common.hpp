@@ -77,7 +77,10 @@ SparseGridPlan plan_sparse_grid(const SolveConfig& config, const P& problem,
 inline double check_sparse_memory(MPI_Comm comm, const SolveConfig& config, const std::string& what, int dim,
                                   double nodes, double inputs, double bytes_per_node,
                                   sparse::Basis basis = sparse::Basis::boundary) {
-  const double bytes = nodes * bytes_per_node + current_resident_bytes();
+  // The largest rank's need: every rank takes the same decision (one rank refusing alone would
+  // leave the others waiting in the solve's first collective).
+  double bytes = nodes * bytes_per_node + current_resident_bytes();
+  MPI_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_DOUBLE, MPI_MAX, comm);
   if (config.dry_run) {
     std::ostringstream os;
     os << "dry run: " << config.problem.name << " (" << what << ") on a sparse grid ("

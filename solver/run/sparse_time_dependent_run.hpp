@@ -18,8 +18,11 @@
 
 namespace hjb {
 
-/// --grid.adaptive and --grid.max_level checked before any work (UsageError naming the option).
+/// --grid.adaptive, --grid.max_level and --grid.max_nodes checked before any work (UsageError naming
+/// the option).
 inline void check_adaptive_options(const SolveConfig& config) {
+  HJB_CHECK(config.grid.max_nodes >= 0, UsageError,
+            "--grid.max_nodes must be >= 0, got " << config.grid.max_nodes);
   HJB_CHECK(std::isfinite(config.grid.adaptive) && config.grid.adaptive >= 0, UsageError,
             "--grid.adaptive must be a threshold >= 0, got " << config.grid.adaptive);
   HJB_CHECK(config.grid.max_level == 0 ||
@@ -27,6 +30,18 @@ inline void check_adaptive_options(const SolveConfig& config) {
             UsageError,
             "--grid.max_level must be in [--grid.level " << config.grid.level << ", 30], got "
                                                          << config.grid.max_level);
+}
+
+/// The most nodes an adaptive run may grow to: --grid.max_nodes, else as many as fit the
+/// --memory-per-rank budget at `bytes_per_node` beside what the process holds now, the smallest over
+/// the ranks (so every rank stops at the same step); 0: no limit. Collective.
+inline std::int64_t adaptive_node_limit(MPI_Comm comm, const SolveConfig& config, double bytes_per_node) {
+  if (config.grid.max_nodes > 0) return config.grid.max_nodes;
+  if (config.memory_per_rank <= 0) return 0;
+  double fit =
+      std::max(1.0, std::floor((config.memory_per_rank - current_resident_bytes()) / bytes_per_node));
+  MPI_Allreduce(MPI_IN_PLACE, &fit, 1, MPI_DOUBLE, MPI_MIN, comm);
+  return static_cast<std::int64_t>(fit);
 }
 
 /// The deepest level per axis of an adaptive run: --grid.max_level, or 0: --grid.level + 4 (at most 30).
@@ -167,8 +182,8 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
   // Every rank holds the grid, values, surpluses and the next stage, and its block's feet, costs and
   // continuation flags per action (counted as if one rank held them all). An adaptive grid grows
   // during the run: this checks its starting grid only.
-  check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions,
-                      8.0 * D + 4 * 8.0 + 4.0 + actions * (8.0 * D + 16.0), plan.basis);
+  const double bytes_per_node = 8.0 * D + 4 * 8.0 + 4.0 + actions * (8.0 * D + 16.0);
+  check_sparse_memory(comm, config, "finite-horizon", D, plan.nodes, actions, bytes_per_node, plan.basis);
   const PreparedOutputs outputs =
       prepare_outputs(comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, 0.0);
   SolveSummary s;
@@ -196,6 +211,7 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
         });
     s.wall_seconds = MPI_Wtime() - start;
     s.iterations = r.stages;
+    s.residual = r.change;
     s.termination = Termination::horizon_reached;
     s.peak_resident_bytes = largest_peak_resident_bytes(comm);
     TableMetadata meta =
@@ -221,6 +237,7 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
   if (config.grid.adaptive > 0) {
     o.adapt_threshold = config.grid.adaptive;
     o.adapt_max_level = adaptive_max_level(config);
+    o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
     sparse::AdaptiveSparseGrid grid(regular);
     run(grid);
   } else {
@@ -269,8 +286,8 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
                           (P::disturbance_dim > 0 ? 1 : 0));
   // Every rank holds the whole grid: coordinates, values, the next step, surpluses, the obstacle,
   // the periodic partner and the control per node.
-  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, 8.0 * (D + 5 + P::control_dim),
-                      plan.basis);
+  const double bytes_per_node = 8.0 * (D + 5 + P::control_dim);
+  check_sparse_memory(comm, config, "time-dependent", D, plan.nodes, inputs, bytes_per_node, plan.basis);
   const PreparedOutputs outputs = prepare_outputs(
       comm, config, plan.nodes * 8.0 * (2 + D + P::control_dim) + 65536, plan.nodes * 8.0 + 65536);
   SolveSummary s;
@@ -283,6 +300,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   if (config.grid.adaptive > 0) {
     o.adapt_threshold = config.grid.adaptive;
     o.adapt_max_level = adaptive_max_level(config);
+    o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }

@@ -307,6 +307,20 @@ print(f"regular level 9: {n9} nodes, mean error {e9:.3f}; adaptive to level 8: {
       f"1 and 3 ranks identical: {same}")
 sys.exit(0 if same and on == 1.0 and ea < e9 and na < n9 and low >= -100.0 - 1e-9 else 1)
 PY
+# The adaptive grid's growth is bounded: --grid.max_nodes below what the run reaches (12,882 nodes at
+# its largest) stops every rank at the same stage (exit 1, no table); a negative limit is a usage
+# error; a --memory-per-rank budget below the start is refused by every rank together (exit 3).
+expect 1 "adaptive grid grew to" "adaptive sparse finite horizon beyond --grid.max_nodes on 2 ranks, no table" -- \
+  mpirun -n 2 "$HJBENCH" solve --problem.name mountain_car "${sp[@]}" --grid.level 6 --grid.levels 6,6 \
+    --grid.adaptive 0.1 --grid.max_level 8 --grid.max_nodes 3000 --output.file mc_lim.h5
+left=$(ls mc_lim* 2> /dev/null)
+[[ -z "$left" ]] && ok "no table or temporary left by the stopped adaptive run" || fail "the stopped adaptive run left: $left"
+expect 2 "grid.max_nodes must be" "--grid.max_nodes -1" -- "$HJBENCH" solve --problem.name mountain_car "${sp[@]}" \
+  --grid.level 6 --grid.levels 6,6 --grid.adaptive 0.1 --grid.max_nodes -1 --output.file mc_lim.h5
+expect 3 "memory-per-rank" "sparse finite horizon over --memory-per-rank 1M on 2 ranks (refused by every rank)" -- \
+  timeout 120 mpirun -n 2 "$HJBENCH" solve --problem.name mountain_car "${sp[@]}" --grid.level 6 --grid.levels 6,6 \
+    --memory-per-rank 1M --output.file mc_lim.h5
+
 # simulate on a sparse table: its lookahead (V_0 at every stage before the last, the limited sparse
 # interpolant, which on the full grid is the multilinear one) replayed independently in NumPy from
 # three starts on Gymnasium's Pendulum step with the table's nodal values. A 20-step episode: over
