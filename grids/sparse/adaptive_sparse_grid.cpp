@@ -358,7 +358,7 @@ double AdaptiveSparseGrid::evaluate_with_range(const std::vector<double>& surplu
 }
 
 std::int64_t AdaptiveSparseGrid::refine(const std::vector<double>& surpluses, std::vector<double>& values,
-                                        double threshold, int max_level) {
+                                        double threshold, int max_level, bool limited) {
   const std::int64_t before = size();
   int l[max_dimension], cl[max_dimension];
   std::int64_t i[max_dimension], ci[max_dimension];
@@ -383,11 +383,22 @@ std::int64_t AdaptiveSparseGrid::refine(const std::vector<double>& surpluses, st
     }
   }
   double x[max_dimension];
+  // Into a copy first: a limited value's range is that of the nodes present before.
+  std::vector<double> added(static_cast<std::size_t>(size() - before));
   for (std::int64_t p = before; p < size(); ++p) {
     coordinates(p, x);
-    values.push_back(evaluate(surpluses, x));
+    added[static_cast<std::size_t>(p - before)] =
+        limited ? evaluate_limited(surpluses, values, x) : evaluate(surpluses, x);
   }
+  values.insert(values.end(), added.begin(), added.end());
   return size() - before;
+}
+
+bool AdaptiveSparseGrid::adapt(std::vector<double>& surpluses, std::vector<double>& values, double threshold,
+                               double coarsen_threshold, int max_level, bool limited) {
+  const std::int64_t removed = coarsen(surpluses, values, coarsen_threshold, threshold);
+  const std::int64_t added = refine(surpluses, values, threshold, max_level, limited);
+  return removed > 0 || added > 0;
 }
 
 std::int64_t AdaptiveSparseGrid::coarsen(std::vector<double>& surpluses, std::vector<double>& values,

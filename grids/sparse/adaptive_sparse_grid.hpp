@@ -63,9 +63,10 @@ class AdaptiveSparseGrid final : public Grid {
   /// Adds the children (along every axis) of every node with |surplus| > threshold whose level
   /// along that axis is below max_level, and the missing hierarchical parents of every new node.
   /// `values` (nodal, in the node order) are extended by interpolating `surpluses` at the new
-  /// nodes. Returns the number of nodes added.
+  /// nodes (limited: clamped as evaluate_limited clamps, to the range of the nodal values around
+  /// them). Returns the number of nodes added.
   std::int64_t refine(const std::vector<double>& surpluses, std::vector<double>& values, double threshold,
-                      int max_level);
+                      int max_level, bool limited = false);
   /// Removes leaves (no child present along any axis) outside the starting regular grid whose
   /// |surplus| < threshold, in one pass; `values` follow. A leaf refine(..., refine_threshold, ...)
   /// would add again — one of its hierarchical parents has |surplus| > refine_threshold — stays
@@ -73,6 +74,14 @@ class AdaptiveSparseGrid final : public Grid {
   /// Returns the number removed.
   std::int64_t coarsen(std::vector<double>& surpluses, std::vector<double>& values, double threshold,
                        double refine_threshold = std::numeric_limits<double>::infinity());
+  /// One adaptation after a step or stage has computed `values`: coarsen leaves with |surplus| <
+  /// coarsen_threshold (keeping those the refinement would add again), then refine nodes with
+  /// |surplus| > threshold up to max_level. In this order because new nodes carry the interpolant's
+  /// value (limited: clamped) and so a surplus of 0 until the next step computes them: coarsening
+  /// after refining would remove them at once. `surpluses` (of the kept nodes) and `values` follow
+  /// the node set. Returns whether the grid changed.
+  bool adapt(std::vector<double>& surpluses, std::vector<double>& values, double threshold,
+             double coarsen_threshold, int max_level, bool limited = false);
 
  private:
   struct Subspace {

@@ -63,7 +63,6 @@ class SparseNodeBlocks {
   std::int64_t m_first = 0, m_last = 0;
 };
 
-/// The NumericalError of a non-finite update at a node (the same text on every rank).
 /// An adaptive grid's refinement stays within `max_nodes` (0: no limit); every rank adapts
 /// identically, so every rank throws the same RuntimeError, naming the options that bound it.
 inline void check_adaptive_growth(std::int64_t nodes, std::int64_t max_nodes, const char* after) {
@@ -74,6 +73,7 @@ inline void check_adaptive_growth(std::int64_t nodes, std::int64_t max_nodes, co
                                             "--grid.adaptive or lower --grid.max_level; no table is written");
 }
 
+/// The NumericalError of a non-finite update at a node (the same text on every rank).
 template <class Node>
 [[noreturn]] void throw_non_finite_node(const char* what, long sweep, const Node& x) {
   std::ostringstream os;

@@ -14,8 +14,8 @@
 //
 // On an AdaptiveSparseGrid (o.adapt_threshold > 0) the grid follows the stage values: after every
 // stage but the last, leaves of small surplus are removed and nodes of large surplus get children
-// (detail::adapt_stage_grid), whose transitions are then computed; the early stop waits for a stage
-// after which the grid did not change.
+// (AdaptiveSparseGrid::adapt, their values limited), whose transitions are then computed; the early stop
+// waits for a stage after which the grid did not change.
 //
 // The steps, costs and terminal flags of every (node, action) are computed once per node set; each stage
 // evaluates the interpolant at the feet of this rank's block of nodes, and every rank re-assembles
@@ -64,29 +64,6 @@ struct SparseFiniteHorizonResult {
   std::int64_t largest_grid = 0;  ///< the most nodes the grid had (adaptive runs)
   double change = 0.0;            ///< the last stage's max-norm change
 };
-
-namespace detail {
-/// Adapts the grid after a stage, in the order of sparse_time_dependent: coarsen by the computed
-/// surpluses, then refine; new nodes take the limited interpolant's value until the next stage
-/// computes them (the plain interpolant's overshoots would widen the limiter's range at every
-/// stage: the values would drift below every achievable return). `surplus` and `values` follow
-/// the node set (surplus is left stale for the new nodes). Returns whether the grid changed.
-template <int D>
-bool adapt_stage_grid(sparse::AdaptiveSparseGrid& grid, std::vector<double>& surplus,
-                      std::vector<double>& values, const SparseFiniteHorizonOptions& o) {
-  const std::int64_t removed =
-      grid.coarsen(surplus, values, o.adapt_coarsen * o.adapt_threshold, o.adapt_threshold);
-  const std::vector<double> kept = values;
-  const std::int64_t added = grid.refine(surplus, values, o.adapt_threshold, o.adapt_max_level);
-  check_adaptive_growth(grid.size(), o.adapt_max_nodes, "stage");
-  State<D> x;
-  for (std::size_t p = kept.size(); p < values.size(); ++p) {
-    grid.coordinates(static_cast<std::int64_t>(p), x.data());
-    values[p] = grid.evaluate_limited(surplus, kept, x.data());
-  }
-  return added > 0 || removed > 0;
-}
-}  // namespace detail
 
 /// Called on every rank after each stage with the stages done, the stage's max-norm change and the
 /// nodes the grid has (for progress lines).
@@ -147,7 +124,6 @@ SparseFiniteHorizonResult<P::control_dim> sparse_finite_horizon(const P& problem
   };
   setup();
   r.values.assign(static_cast<std::size_t>(n), 0.0);
-  r.control.assign(static_cast<std::size_t>(n), actions.front());
   std::vector<double> surplus(static_cast<std::size_t>(n), 0.0), next(static_cast<std::size_t>(n));
   std::vector<int> choice(static_cast<std::size_t>(n), 0);
   bool adapted = false;  // the grid changed after the previous stage: not yet stationary
@@ -194,7 +170,12 @@ SparseFiniteHorizonResult<P::control_dim> sparse_finite_horizon(const P& problem
     }
     if constexpr (adaptive) {
       if (o.adapt_threshold > 0 && k > 0) {
-        adapted = detail::adapt_stage_grid<D>(grid, surplus, r.values, o);
+        // New nodes take the limited interpolant's value until the next stage computes them: the
+        // plain interpolant's overshoots would widen the limiter's range at every stage, and the
+        // values would drift below every achievable return.
+        adapted = grid.adapt(surplus, r.values, o.adapt_threshold, o.adapt_coarsen * o.adapt_threshold,
+                             o.adapt_max_level, true);
+        check_adaptive_growth(grid.size(), o.adapt_max_nodes, "stage");
         if (adapted) {
           setup();
           surplus = r.values;

@@ -326,11 +326,10 @@ SparseTimeResult<P::control_dim> sparse_time_dependent(
     if constexpr (adaptive) {
       if (o.adapt_threshold > 0 && r.steps < r.total_steps) {
         std::vector<double> surplus = interpolant.surplus();
-        const std::int64_t removed =
-            grid.coarsen(surplus, r.values, o.adapt_coarsen * o.adapt_threshold, o.adapt_threshold);
-        const std::int64_t added = grid.refine(surplus, r.values, o.adapt_threshold, o.adapt_max_level);
+        const bool changed = grid.adapt(surplus, r.values, o.adapt_threshold,
+                                        o.adapt_coarsen * o.adapt_threshold, o.adapt_max_level);
         check_adaptive_growth(grid.size(), o.adapt_max_nodes, "step");
-        if (added > 0 || removed > 0) {
+        if (changed) {
           setup();
           interpolant.set_values(r.values);
         }
