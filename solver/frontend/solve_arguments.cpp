@@ -93,9 +93,10 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "grid.levels", po::value(&text.sparse_levels),
       "sparse grids: the maximal level per axis, comma-separated (their number selects the dimension)")(
       "grid.adaptive", po::value(&config.grid.adaptive)->default_value(0.0),
-      "sparse time-dependent and finite-horizon runs: refine where the surplus exceeds this, coarsen below a "
-      "tenth (0: off)")("grid.max_level", po::value(&config.grid.max_level)->default_value(0),
-                        "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
+      "sparse grids (time-dependent, finite-horizon and stationary runs): refine where the surplus exceeds "
+      "this, coarsen below a tenth (0: off)")(
+      "grid.max_level", po::value(&config.grid.max_level)->default_value(0),
+      "adaptive sparse grids: the deepest level per axis (0: --grid.level + 4)")(
       "grid.max_nodes", po::value(&config.grid.max_nodes)->default_value(0),
       "adaptive sparse grids: stop with an error (exit 1, no table) when refinement would exceed this many "
       "nodes (0: as many as --memory-per-rank allows; no limit without a budget)")(

@@ -78,6 +78,7 @@ void write_checkpoint(MPI_Comm comm, const std::string& path, const std::string&
     if (nodes) {
       // Rows of this rank's block of the 1-D state (the node lists are the same on every rank).
       write_number_attribute(file, "largest_grid", static_cast<double>(nodes->largest_grid));
+      write_number_attribute(file, "adaptations", static_cast<double>(nodes->adaptations));
       const hsize_t rows[2] = {dims.at(0), static_cast<hsize_t>(nodes->dim)}, first[2] = {start.at(0), 0},
                     count[2] = {extent.at(0), static_cast<hsize_t>(nodes->dim)};
       auto write_rows = [&](const char* name, hid_t file_type, hid_t memory_type, const void* all) {
@@ -194,6 +195,8 @@ CheckpointNodes read_checkpoint_nodes(const std::string& path) {
   HJB_CHECK(largest, ValidationError,
             path << ": the checkpoint holds no adaptive node set (written by a run on a fixed grid?)");
   nodes.largest_grid = static_cast<std::int64_t>(*largest);
+  if (const auto adaptations = read_number_attribute(file, "adaptations"))
+    nodes.adaptations = static_cast<long>(*adaptations);
   auto read_rows = [&](const char* name, hid_t memory_type, auto& out) {
     const Handle ds = dataset(H5Dopen2(file, name, H5P_DEFAULT));
     HJB_CHECK(ds.valid(), ValidationError, path << ": the checkpoint has no /" << name);

@@ -36,6 +36,7 @@ struct CheckpointNodes {
   std::vector<int> levels;
   std::vector<std::int64_t> indices;
   std::int64_t largest_grid = 0;
+  long adaptations = 0;  ///< stationary runs: the adaptations made so far
 };
 
 /// Collective: writes `tmp` (a run-unique temporary name), then renames it to `path` (rank 0).

@@ -4,6 +4,9 @@
 # indices), 1 vs 2 ranks bit-identical, hjbench info, and bad input (level 0, per-axis levels of the
 # wrong length or dimension, an unknown basis, --grid.shape with a
 # sparse grid, a sparse table where a tensor one is needed): clear message, exit 2/3, no output.
+# Adaptive grids (--grid.adaptive): fewer nodes than the regular grid of the same deepest level at
+# its accuracy, a wall-time stop after the grid changed resumed bit-identically on another rank
+# count, the node limit (exit 1, no table).
 # Usage: sparse_solve.sh HJBENCH PYTHON
 set -u
 HJBENCH=$1 PYTHON=$2
@@ -79,6 +82,40 @@ mpirun -n 3 "$HJBENCH" solve "${c[@]}" --output.file c.h5 --restart c.h5.ckpt > 
   && [[ ! -e c.h5.ckpt ]] && ok "restarted on 3 ranks: bit-identical to the uninterrupted run, checkpoint removed" \
   || { fail "sparse restart"; cat c_restart.log; }
 
+# Adaptive: level 4 grown to level 7 where the surpluses exceed 1e-3 (P|x|^2 is a sum over the axes:
+# its mixed surpluses vanish), against the regular level-7 table s1.h5 of the same step.
+a=(--problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3
+   --grid.max_level 7 --solve.algorithm policy_iteration --stationary.actions 11 --output.quiet)
+"$HJBENCH" solve "${a[@]}" --output.file a.h5 > /dev/null || fail "adaptive stationary solve"
+"$PYTHON" - s1.h5 a.h5 <<'PY' && ok "adaptive stationary grid: the regular level-7 grid's max error with fewer nodes, settled" || fail "adaptive stationary accuracy"
+import sys, h5py, numpy as np
+def error(name):
+    f = h5py.File(name)
+    lo, hi = f["sparse/lo"][...], f["sparse/hi"][...]
+    x = lo + (hi - lo) * f["sparse/index"][...] / 2.0 ** f["sparse/level"][...]
+    pr = dict(f["problem"].attrs); sh = pr["a"] - pr["rho"] / 2
+    P = pr["r"] * (sh + np.sqrt(sh * sh + pr["q"] / pr["r"]))
+    inside = np.all(np.abs(x) <= 1, axis=1)
+    return len(x), float(np.max(np.abs(f["value/nodal"][...] - P * np.sum(x * x, axis=1))[inside])), dict(f.attrs)
+(nr, er, _), (na, ea, attrs) = error(sys.argv[1]), error(sys.argv[2])
+print(f"regular level 7: {nr} nodes, max error {er:.3e}; adaptive: {na} nodes, {ea:.3e}, "
+      f"{attrs['adaptations']:.0f} adaptations, settled {attrs['adaptive_grid_settled']}")
+sys.exit(0 if na < 0.8 * nr and ea <= 1.01 * er and attrs["adaptive_grid_settled"] == "yes"
+         and attrs["converged"] == "yes" else 1)
+PY
+"$HJBENCH" info a.h5 | grep -q "sparse grid (boundary basis, adaptive): dimension 2, level 4, deepest levels per axis 7 7" \
+  && "$HJBENCH" info a.h5 | grep -q "error indicator" && ok "info describes the adaptive stationary table and its indicator" || fail "adaptive info"
+r=(--problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-4
+   --grid.max_level 8 --solve.algorithm policy_iteration --stationary.actions 11 --output.quiet --sparse.error_indicator false)
+"$HJBENCH" solve "${r[@]}" --output.file r_full.h5 > /dev/null || fail "uninterrupted adaptive run"
+mpirun -n 2 "$HJBENCH" solve "${r[@]}" --output.file r.h5 --walltime 0.5 > r.log 2>&1; code=$?
+[[ $code -eq 5 && -e r.h5.ckpt && ! -e r.h5 ]] && "$PYTHON" -c 'import sys, h5py; f = h5py.File("r.h5.ckpt"); sys.exit(0 if f.attrs["adaptations"] > 0 else 1)' \
+  && ok "adaptive --walltime on 2 ranks: exit 5, a checkpoint with the adapted node set" || { fail "adaptive --walltime: exit $code"; cat r.log; }
+mpirun -n 3 "$HJBENCH" solve "${r[@]}" --output.file r.h5 --restart r.h5.ckpt > r_restart.log 2>&1 \
+  && "$PYTHON" -c 'import sys, h5py, numpy as np; a, b = h5py.File("r_full.h5"), h5py.File("r.h5"); sys.exit(0 if all(np.array_equal(a[k][...], b[k][...]) for k in ("value/nodal", "sparse/level", "sparse/index", "policy/action_0")) else 1)' \
+  && ok "adaptive stationary restart on 3 ranks: the uninterrupted run's nodes, values and policy" \
+  || { fail "adaptive stationary restart"; cat r_restart.log; }
+expect 1 "beyond the limit of 300" "an adaptive stationary grid beyond --grid.max_nodes" -- "$HJBENCH" solve "${a[@]}" --grid.max_nodes 300 --output.file bad.h5
 b=(--problem.name discounted_lqr --grid.type sparse --output.file bad.h5)
 expect 2 "must be at least 1" "level 0" -- "$HJBENCH" solve "${b[@]}" --grid.level 0
 expect 2 "has 4 entries" "per-axis levels of the wrong length" -- "$HJBENCH" solve "${b[@]}" --grid.level 4 --grid.levels 4,4,4,4

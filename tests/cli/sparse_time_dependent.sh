@@ -96,7 +96,6 @@ PY
 "$HJBENCH" solve "${ak[@]}" --output.file ak2.h5 --restart ak_full.h5 > other.log 2>&1; code=$?
 [[ $code -eq 3 ]] && grep -q "not an hjbench checkpoint" other.log && ok "a table given as a checkpoint is refused (exit 3)" || { fail "table as checkpoint: exit $code"; cat other.log; }
 expect 2 "grid.max_level must be in" "--grid.max_level below --grid.level" -- "$HJBENCH" solve --problem.name eikonal --grid.type sparse --grid.level 5 --grid.levels 5,5 --grid.adaptive 1e-3 --grid.max_level 3 --output.file bad.h5
-expect 2 "stationary sparse runs use regular grids" "--grid.adaptive on a stationary problem" -- "$HJBENCH" solve --problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3 --output.file bad.h5
 
 ct=(--problem.name eikonal --grid.type sparse --grid.level 4 --grid.levels 4,4 --time.horizon 0.5 --output.quiet)
 "$HJBENCH" solve "${ct[@]}" --output.file ct1.h5 > /dev/null && mpirun -n 3 "$HJBENCH" solve "${ct[@]}" --output.file ct3.h5 > ct3.log \

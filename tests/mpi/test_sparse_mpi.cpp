@@ -35,6 +35,35 @@ TEST(SparseRankIndependence, ValuesAndPolicyEqualOneRanksBitForBit) {
   EXPECT_EQ(policy_diff, 0);
 }
 
+// The same on an adaptive grid: N ranks adapt to the same nodes and reach the same values.
+TEST(SparseRankIndependence, AdaptiveStationaryEqualsOneRanksBitForBit) {
+  problems::DiscountedLqr<2> lqr;
+  const sparse::SparseGrid start(2, 4, {-2.0, -2.0}, {2.0, 2.0});
+  SparseStationaryOptions o;
+  o.actions = 11;
+  o.tolerance = 1e-9;
+  o.step_per_spacing = 1.0;
+  o.adapt_threshold = 1e-3;
+  o.adapt_max_level = 7;
+  sparse::AdaptiveSparseGrid on_all(start), on_one(start);
+  const auto distributed = sparse_semi_lagrangian(lqr, on_all, o, PETSC_COMM_WORLD);
+  const auto serial = sparse_semi_lagrangian(lqr, on_one, o, PETSC_COMM_SELF);
+  EXPECT_TRUE(distributed.converged);
+  EXPECT_GT(distributed.adaptations, 0);
+  ASSERT_EQ(on_all.size(), on_one.size());
+  EXPECT_EQ(distributed.values, serial.values);
+  EXPECT_EQ(distributed.policy, serial.policy);
+  std::vector<int> la(2), lb(2);
+  std::vector<std::int64_t> ia(2), ib(2);
+  bool same_nodes = true;
+  for (std::int64_t p = 0; p < on_one.size(); ++p) {
+    on_all.level_index(p, la.data(), ia.data());
+    on_one.level_index(p, lb.data(), ib.data());
+    same_nodes = same_nodes && la == lb && ia == ib;
+  }
+  EXPECT_TRUE(same_nodes);
+}
+
 namespace {
 struct PoisonedMerton : problems::Merton {
   double cost_rate(const std::array<double, 1>& w, const Point<2>& c) const {
