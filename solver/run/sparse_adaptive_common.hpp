@@ -49,6 +49,15 @@ inline int adaptive_max_level(const SolveConfig& config) {
   return config.grid.max_level > 0 ? config.grid.max_level : std::min(30, config.grid.level + 4);
 }
 
+/// The adaptivity of a solver's options (adapt_threshold, adapt_max_level, adapt_max_nodes) from
+/// --grid.adaptive, --grid.max_level and the node limit. Collective.
+template <class Options>
+void set_adaptive_options(MPI_Comm comm, const SolveConfig& config, double bytes_per_node, Options& o) {
+  o.adapt_threshold = config.grid.adaptive;
+  o.adapt_max_level = adaptive_max_level(config);
+  o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
+}
+
 /// The attributes of a table computed on an adaptive grid (data/README.md).
 inline void add_adaptive_metadata(TableMetadata& meta, double threshold, int max_level,
                                   std::int64_t largest) {

@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
+#include "grids/sparse/adaptive_sparse_grid.hpp"
 #include "grids/sparse/sparse_grid.hpp"
 #include "tables/table.hpp"
 
@@ -58,6 +60,22 @@ SparseErrorEstimate estimate_from_coarser(const Grid& grid, const std::vector<do
     grid.hierarchize(e.coarse_surplus);
   }
   return e;
+}
+
+/// The same run on the coarser regular grid `coarse` (`down` levels below the run's; a run on an
+/// adaptive grid adapts from it, as many levels less deep than its `max_level`), its values at the
+/// nodes of `grid`. `run(g, deepest)` runs on g — `coarse` itself, or an AdaptiveSparseGrid grown from
+/// it to at most level `deepest` per axis — and returns the nodal values.
+template <class Grid, class Run>
+std::vector<double> coarser_values_at_nodes(const Grid& grid, const sparse::SparseGrid& coarse, int down,
+                                            int max_level, Run&& run) {
+  if constexpr (std::is_same_v<std::remove_const_t<Grid>, sparse::AdaptiveSparseGrid>) {
+    sparse::AdaptiveSparseGrid g(coarse);
+    std::vector<double> v = run(g, std::max(coarse.level(), max_level - down));
+    return interpolate_at_nodes(grid, g, std::move(v));
+  } else {
+    return interpolate_at_nodes(grid, coarse, run(coarse, max_level));
+  }
 }
 
 /// The estimate of `values` on `grid`, whose run started from the regular grid `regular`.

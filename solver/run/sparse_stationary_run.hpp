@@ -23,22 +23,6 @@
 
 namespace hjb {
 
-/// The same stationary run on the coarser regular grid `coarse` (adaptive grids: adapted from it,
-/// `down` levels less deep), its values at the nodes of `grid`. Collective.
-template <class P, class Grid>
-std::vector<double> coarser_stationary_at_nodes(MPI_Comm comm, const P& problem, const Grid& grid,
-                                                const sparse::SparseGrid& coarse, int down,
-                                                SparseStationaryOptions o) {
-  if constexpr (std::is_same_v<Grid, sparse::AdaptiveSparseGrid>) {
-    sparse::AdaptiveSparseGrid g(coarse);
-    o.adapt_max_level = std::max(coarse.level(), o.adapt_max_level - down);
-    std::vector<double> v = sparse_semi_lagrangian(problem, g, o, comm).values;
-    return interpolate_at_nodes(grid, g, std::move(v));
-  } else {
-    return interpolate_at_nodes(grid, coarse, sparse_semi_lagrangian(problem, coarse, o, comm).values);
-  }
-}
-
 /// The run on a fixed (SparseGrid) or adaptive grid, from the checkpoints to the published table;
 /// `regular` is the grid the run starts from (it names the run in checkpoints).
 template <class P, class Grid>
@@ -120,7 +104,11 @@ SolveSummary sparse_stationary_run(MPI_Comm comm, const SolveConfig& config, con
   if (config.sparse.error_indicator)
     error = coarser_run_differences(
         comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
-          return coarser_stationary_at_nodes(comm, problem, grid, coarse, down, o);
+          return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
+            SparseStationaryOptions oc = o;
+            oc.adapt_max_level = deepest;
+            return sparse_semi_lagrangian(problem, g, oc, comm).values;
+          });
         });
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, policy, meta,
                      error ? &*error : nullptr);
@@ -166,9 +154,7 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   o.step_per_spacing = config.chain.time_step_factor;
   const sparse::SparseGrid regular = plan.build(D, config);
   if (config.grid.adaptive > 0) {
-    o.adapt_threshold = config.grid.adaptive;
-    o.adapt_max_level = adaptive_max_level(config);
-    o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
+    set_adaptive_options(comm, config, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_stationary_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }

@@ -29,22 +29,6 @@ std::vector<std::vector<double>> control_columns(const std::vector<Control>& con
   return columns;
 }
 
-/// The same time-dependent run `down` levels coarser (adaptive grids: from the coarser regular
-/// grid, as many levels less deep), its interpolant at the nodes of `grid`. Collective.
-template <class P, class Grid>
-std::vector<double> coarser_run_at_nodes(MPI_Comm comm, const P& problem, const Grid& grid,
-                                         const sparse::SparseGrid& coarse, int down, SparseTimeOptions o) {
-  o.restart_largest_grid = 0;
-  if constexpr (std::is_same_v<Grid, sparse::AdaptiveSparseGrid>) {
-    sparse::AdaptiveSparseGrid g(coarse);
-    o.adapt_max_level = std::max(coarse.level(), o.adapt_max_level - down);
-    std::vector<double> v = sparse_time_dependent(problem, g, o, comm).values;
-    return interpolate_at_nodes(grid, g, std::move(v));
-  } else {
-    return interpolate_at_nodes(grid, coarse, sparse_time_dependent(problem, coarse, o, comm).values);
-  }
-}
-
 /// The run on a fixed (SparseGrid) or adaptive grid, from the steps check to the published table;
 /// `regular` is the grid the run starts from (it names the run in checkpoints).
 template <class P, class Grid>
@@ -102,10 +86,15 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   const std::vector<std::vector<double>> control = control_columns(r.control);
   std::optional<SparseErrorEstimate> error;
   if (config.sparse.error_indicator)
-    error = coarser_run_differences(comm, grid, regular, r.values,
-                                    [&](const sparse::SparseGrid& coarse, int down) {
-                                      return coarser_run_at_nodes(comm, problem, grid, coarse, down, o);
-                                    });
+    error = coarser_run_differences(
+        comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
+          return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
+            SparseTimeOptions oc = o;
+            oc.restart_largest_grid = 0;
+            oc.adapt_max_level = deepest;
+            return sparse_time_dependent(problem, g, oc, comm).values;
+          });
+        });
   write_sparse_table(comm, files.table, files.temporary(files.table), grid, r.values, surplus, control, meta,
                      error ? &*error : nullptr);
   checkpoints.finished();
@@ -179,9 +168,7 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
                        r.values, surplus, control, meta);
   };
   if (config.grid.adaptive > 0) {
-    o.adapt_threshold = config.grid.adaptive;
-    o.adapt_max_level = adaptive_max_level(config);
-    o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
+    set_adaptive_options(comm, config, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     run(grid);
   } else {
@@ -242,9 +229,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   }
   const sparse::SparseGrid regular = plan.build(D, config);
   if (config.grid.adaptive > 0) {
-    o.adapt_threshold = config.grid.adaptive;
-    o.adapt_max_level = adaptive_max_level(config);
-    o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
+    set_adaptive_options(comm, config, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }
