@@ -5,11 +5,14 @@
 # (P from an independent NumPy Newton-Kleinman iteration), measured at the same lattice points for
 # both (spacing 0.25 in 2-D/3-D, 0.5 above: tensor nodes, and the sparse interpolant sampled there
 # with hjbench sample). Prints Markdown.
+# With `adaptive` as the second argument: regular sparse grids next to adaptive ones grown from
+# level 4 (--grid.adaptive EPS, deepest level 9 in 2-D, 7 in 3-D) instead of the tensor comparison.
 #
-#   bench/sparse_lqr.sh [RANKS]
+#   bench/sparse_lqr.sh [RANKS] [adaptive]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ranks=${1:-2}
+mode=${2:-tensor}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 work=$(mktemp -d "${TMPDIR:-/tmp}/hjb_sparse_lqr.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -40,7 +43,7 @@ run() {  # run D LABEL ARGS...
   mpirun -n "$ranks" "$root/build/hjbench" solve --problem.name lqr_single_input --solve.algorithm policy_iteration \
     --stationary.actions 31 --output.quiet --output.file "$work/t.h5" "$@" > "$work/log"
   local t1=$(date +%s.%N)
-  local nodes=$("$root/build/hjbench" info "$work/t.h5" | sed -nE 's/.*, ([0-9]+) nodes on.*/\1/p')
+  local nodes=$("$root/build/hjbench" info "$work/t.h5" | sed -nE 's/.*[, ] ([0-9]+) nodes on.*/\1/p')
   local measured="$work/t.h5"
   if [[ -n "$nodes" ]]; then  # sparse: its interpolant on the measuring lattice
     local m=$([[ $d -le 3 ]] && echo 17 || echo 9) shape
@@ -54,6 +57,17 @@ run() {  # run D LABEL ARGS...
   rm -f "$work/t.h5" "$work/s.h5" "$work/s.xmf"
 }
 levels() { local d=$1 n=$2 s=$n; for ((k = 1; k < d; ++k)); do s="$s,$n"; done; echo "$s"; }
+if [[ $mode == adaptive ]]; then
+  for d in 2 3; do
+    case $d in 2) ls="7 8 9" deepest=9 ;; 3) ls="5 6 7" deepest=7 ;; esac
+    for n in $ls; do run "$d" "sparse, level $n" --grid.type sparse --grid.level "$n" --grid.levels "$(levels "$d" "$n")"; done
+    for eps in 1e-3 1e-4 1e-5; do
+      run "$d" "adaptive, level 4 to $deepest, EPS $eps" --grid.type sparse --grid.level 4 --grid.levels "$(levels "$d" 4)" \
+        --grid.adaptive "$eps" --grid.max_level "$deepest"
+    done
+  done
+  exit 0
+fi
 for d in 2 3 4 5 6; do
   case $d in 2) ls="6 7 8" ;; 3) ls="5 6 7" ;; 4) ls="4 5 6" ;; 5) ls="4 5" ;; 6) ls="4 5" ;; esac
   for n in $ls; do run "$d" "sparse, level $n" --grid.type sparse --grid.level "$n" --grid.levels "$(levels "$d" "$n")"; done
