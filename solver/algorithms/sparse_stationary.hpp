@@ -11,10 +11,11 @@
 // per action), until the greedy sweep's max-norm residual is below the tolerance.
 //
 // On an AdaptiveSparseGrid (o.adapt_threshold > 0) the grid follows the converged values: once the
-// greedy residual is below the tolerance, leaves of small surplus are removed and nodes of large
-// surplus get children (AdaptiveSparseGrid::adapt, new nodes carry the limited interpolant's value),
-// and the iteration continues on the new grid from those values; it has converged when the residual
-// is below the tolerance and the adaptation changes nothing (or o.adapt_max_rounds adaptations were
+// greedy residual says the values are within a tenth of the threshold of the grid's fixed point,
+// and again at the tolerance, leaves of small surplus are removed and nodes of large surplus get
+// children (AdaptiveSparseGrid::adapt, new nodes carry the limited interpolant's value), and the
+// iteration continues on the new grid from those values; it has converged when the residual is
+// below the tolerance and the adaptation changes nothing (or o.adapt_max_rounds adaptations were
 // made). With o.step_per_spacing > 0 the step h is that many finest spacings of the current grid, so
 // it shrinks as the grid deepens (the fixed point is that of the final grid's step).
 //
@@ -169,6 +170,11 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, Grid& grid, cons
       return false;
     }
   };
+  const auto adapt_residual = [&] {
+    return adaptive && o.adapt_threshold > 0 && rho > 0
+               ? std::max(o.tolerance, 0.1 * o.adapt_threshold * (1.0 - discount))
+               : o.tolerance;
+  };
   for (r.greedy_sweeps = first_sweep; r.greedy_sweeps < o.max_iterations;) {
     double residual = 0.0;
     std::int64_t bad = n;  // the first node with a non-finite value
@@ -199,12 +205,15 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, Grid& grid, cons
     surplus = r.values;
     grid.hierarchize(surplus);
     r.residual = residual;
-    if (residual <= o.tolerance) {
-      if (!adapt()) {
-        r.converged = true;
-        break;
-      }
-    } else {
+    // An adaptive grid adapts once the values are within a tenth of the threshold of this grid's
+    // fixed point (the residual over 1 - e^{-rho h} estimates that distance; without discount: the
+    // tolerance), and once more at the tolerance: the run has converged when that changes nothing.
+    const bool changed = residual <= adapt_residual() && adapt();
+    if (!changed && residual <= o.tolerance) {
+      r.converged = true;
+      break;
+    }
+    if (!changed) {
       for (int sweep = 0; sweep < o.evaluation_sweeps; ++sweep, ++r.evaluation_sweeps) {
         for (std::int64_t p = blocks->first(); p < blocks->last(); ++p)
           next[p] = fixed[p] ? r.values[p] : q_value(p, r.policy[p]);
