@@ -121,7 +121,6 @@ EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environme
   HJB_CHECK(sparse && table.mode() == "finite_horizon" && table.numbers().count("episode_steps") &&
                 table.numbers().count("actions"),
             ValidationError, table.path() << ": not a sparse finite-horizon table");
-  HJB_CHECK(!sparse->adaptive, ValidationError, table.path() << ": an adaptive sparse table is not episodic");
   HJB_CHECK(table.dimension() == env.state_dim(), ValidationError,
             table.path() << ": its dimensions do not match problem '" << env.problem_name() << "'");
   EpisodicOptimum r;
@@ -130,17 +129,24 @@ EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environme
   r.actions = std::lround(table.numbers().at("actions"));
   const std::vector<std::vector<double>> actions = table_actions(env, r.actions, table.path());
   // The interpolant the recursion used: limited to the nodal values that contribute at the point
-  // (SparseGrid::evaluate_limited); the plain one overshoots by more than one step's differences.
+  // (evaluate_limited of the regular or the adaptive grid); the plain one overshoots by more than
+  // one step's differences.
   const sparse::SparseGrid grid = sparse->grid();
+  const auto* adaptive = dynamic_cast<const sparse::AdaptiveSparseGrid*>(sparse->nodes.get());
+  HJB_CHECK(!sparse->adaptive || adaptive, ValidationError,
+            table.path() << ": an adaptive table without its node set");
+  if (adaptive) adaptive->prepare_evaluation();  // read-only from here on
   const auto cost_to_go = [&](long k, const std::vector<double>& x) {
     if (k >= r.horizon) return 0.0;  // V_N = 0 exactly
     std::vector<double> y(x.size());
     table.inside(x.data(), y.data());
-    return grid.evaluate_limited(sparse->surplus, sparse->nodal, y.data());
+    return adaptive ? adaptive->evaluate_limited(sparse->surplus, sparse->nodal, y.data())
+                    : grid.evaluate_limited(sparse->surplus, sparse->nodal, y.data());
   };
-  std::vector<double> cell_unit;  // the finest spacing per axis
+  std::vector<double> cell_unit;  // the finest spacing per axis (adaptive: of the deepest level present)
   for (int a = 0; a < table.dimension(); ++a)
-    cell_unit.push_back((table.hi(a) - table.lo(a)) / std::ldexp(1.0, sparse->level));
+    cell_unit.push_back((table.hi(a) - table.lo(a)) /
+                        std::ldexp(1.0, adaptive ? adaptive->max_level(a) : sparse->level));
   search_returns(env, starts, actions, cost_to_go, search, cell_unit, r);
   double sum = 0.0;
   for (std::size_t i = 0; i < starts.size(); ++i) {
