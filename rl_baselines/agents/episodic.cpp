@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "core/error.hpp"
@@ -131,17 +132,19 @@ EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environme
   // The interpolant the recursion used: limited to the nodal values that contribute at the point
   // (evaluate_limited of the regular or the adaptive grid); the plain one overshoots by more than
   // one step's differences.
-  const sparse::SparseGrid grid = sparse->grid();
   const auto* adaptive = dynamic_cast<const sparse::AdaptiveSparseGrid*>(sparse->nodes.get());
   HJB_CHECK(!sparse->adaptive || adaptive, ValidationError,
             table.path() << ": an adaptive table without its node set");
   if (adaptive) adaptive->prepare_evaluation();  // read-only from here on
+  // A regular table's grid (an adaptive table's caps are its deepest levels, beyond its level).
+  const std::optional<sparse::SparseGrid> grid =
+      adaptive ? std::nullopt : std::optional<sparse::SparseGrid>(sparse->grid());
   const auto cost_to_go = [&](long k, const std::vector<double>& x) {
     if (k >= r.horizon) return 0.0;  // V_N = 0 exactly
     std::vector<double> y(x.size());
     table.inside(x.data(), y.data());
     return adaptive ? adaptive->evaluate_limited(sparse->surplus, sparse->nodal, y.data())
-                    : grid.evaluate_limited(sparse->surplus, sparse->nodal, y.data());
+                    : grid->evaluate_limited(sparse->surplus, sparse->nodal, y.data());
   };
   std::vector<double> cell_unit;  // the finest spacing per axis (adaptive: of the deepest level present)
   for (int a = 0; a < table.dimension(); ++a)

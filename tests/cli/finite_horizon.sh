@@ -370,16 +370,17 @@ for x0 in ("3.0,0.5", "-1.2,-0.8", "0.4,2.0"):
     bad += abs(got - total) > 1e-9 * (1 + abs(total))
 raise SystemExit(int(bad))
 PY
-# An adaptive table through simulate: grown with a threshold no surplus reaches, its nodes are the
+# Adaptive tables through simulate: grown with a threshold no surplus reaches, its nodes are the
 # regular grid's, and its lookahead (the adaptive grid's limited interpolant) must achieve exactly
-# the regular table's returns.
+# the regular table's returns; the refined MountainCar table (deepest level 8 > its level 6) runs.
 "$HJBENCH" solve --problem.name pendulum "${sp[@]}" --grid.level 12 --grid.levels 6,6 --finite_horizon.steps 20 \
   --grid.adaptive 1e9 --grid.max_level 12 --output.file pe_s20_ad.h5 \
   && "$HJBENCH" info pe_s20_ad.h5 | grep -q "boundary basis, adaptive" \
   && "$HJBENCH" simulate pe_s20.h5 --starts 50 --output.json pe_reg.json > /dev/null \
   && "$HJBENCH" simulate pe_s20_ad.h5 --starts 50 --output.json pe_ad.json > /dev/null \
   && "$PYTHON" -c 'import json, sys; a, b = (json.load(open(f))["lower"] for f in ("pe_reg.json", "pe_ad.json")); print(a, b); sys.exit(0 if a == b else 1)' \
-  && ok "simulate on an adaptive sparse finite-horizon table: the regular table's returns on the same nodes" \
+  && "$HJBENCH" simulate mc_ad.h5 --starts 20 | grep -q "closed loop: greedy 1-step lookahead" \
+  && ok "simulate on adaptive sparse finite-horizon tables: the regular table's returns on the same nodes; a refined grid" \
   || fail "simulate on an adaptive sparse table"
 
 finish
