@@ -16,8 +16,8 @@
 // children (AdaptiveSparseGrid::adapt, new nodes carry the limited interpolant's value), and the
 // iteration continues on the new grid from those values; it has converged when the residual is
 // below the tolerance and the adaptation changes nothing (or o.adapt_max_rounds adaptations were
-// made). With o.step_per_spacing > 0 the step h is that many finest spacings of the current grid, so
-// it shrinks as the grid deepens (the fixed point is that of the final grid's step).
+// made). The step h is o.step_per_spacing finest spacings of the current grid, so it shrinks as the
+// grid deepens (the fixed point is that of the final grid's step).
 //
 // On several ranks the nodes are split into contiguous blocks; each rank updates its block, the
 // nodal values are re-assembled on every rank with MPI_Allgatherv and every rank hierarchises the
@@ -44,12 +44,12 @@
 namespace hjb {
 
 struct SparseStationaryOptions {
-  int actions = 11;               ///< per control dimension
-  double time_step = 0.0;         ///< h (0: the finest spacing of the grid)
-  double step_per_spacing = 0.0;  ///< > 0: h = this x the current grid's finest spacing (overrides time_step)
-  double tolerance = 1e-8;        ///< max-norm residual of the greedy sweep
-  long max_iterations = 100000;   ///< greedy sweeps
-  int evaluation_sweeps = 10;     ///< fixed-policy sweeps after each greedy sweep
+  int actions = 11;  ///< per control dimension
+  /// h = this x the finest spacing of the current grid (an adaptive grid's shrinks as it deepens)
+  double step_per_spacing = 1.0;
+  double tolerance = 1e-8;       ///< max-norm residual of the greedy sweep
+  long max_iterations = 100000;  ///< greedy sweeps
+  int evaluation_sweeps = 10;    ///< fixed-policy sweeps after each greedy sweep
   /// Spatial adaptivity (AdaptiveSparseGrid only), each time the residual is below the tolerance:
   /// coarsen leaves with |surplus| < adapt_coarsen x adapt_threshold (except those refinement would
   /// add again), refine nodes with |surplus| > adapt_threshold up to adapt_max_level per axis.
@@ -109,7 +109,7 @@ SparseStationaryResult sparse_semi_lagrangian(const P& problem, Grid& grid, cons
     r.largest_grid = std::max(r.largest_grid, n);
     double finest = std::numeric_limits<double>::infinity();
     for (int k = 0; k < D; ++k) finest = std::min(finest, std::ldexp(extent[k], -grid.max_level(k)));
-    h = o.step_per_spacing > 0 ? o.step_per_spacing * finest : o.time_step > 0 ? o.time_step : finest;
+    h = o.step_per_spacing * finest;
     discount = std::exp(-rho * h);
     nodes.resize(static_cast<std::size_t>(n));
     for (std::int64_t p = 0; p < n; ++p) grid.coordinates(p, nodes[p].data());
