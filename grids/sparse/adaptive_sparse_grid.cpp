@@ -185,6 +185,7 @@ void AdaptiveSparseGrid::index_node(std::int64_t p) {
     m_subspaces.insert(m_subspaces.begin() + static_cast<std::ptrdiff_t>(at), std::move(fresh));
     m_children_stale = true;
   }
+  m_node_children_stale = true;
   Subspace& s = m_subspaces[it->second];
   s.node_of.emplace(local_index(s, &m_index[p * m_dim]), p);
   if (static_cast<std::int64_t>(s.node_of.size()) == s.total) {  // complete: a plain array from now on
@@ -239,122 +240,6 @@ void AdaptiveSparseGrid::hierarchize(std::vector<double>& values) const {
 
 void AdaptiveSparseGrid::dehierarchize(std::vector<double>& values) const {
   for (int k = m_dim - 1; k >= 0; --k) transform_axis(values, k, +1.0);
-}
-
-void AdaptiveSparseGrid::prepare_evaluation() const {
-  if (!m_children_stale) return;
-  // The subspace one level finer along each axis (-1: absent).
-  m_children.assign(m_subspaces.size() * static_cast<std::size_t>(m_dim), -1);
-  for (std::size_t a = 0; a < m_subspaces.size(); ++a) {
-    std::vector<int> child = m_subspaces[a].level;
-    for (int k = 0; k < m_dim; ++k) {
-      ++child[k];
-      if (const auto it = m_subspace_of.find(child); it != m_subspace_of.end())
-        m_children[a * m_dim + k] = static_cast<std::int64_t>(it->second);
-      --child[k];
-    }
-  }
-  m_children_stale = false;
-}
-
-double AdaptiveSparseGrid::evaluate(const std::vector<double>& surpluses, const double* x) const {
-  return evaluate_with_range(surpluses, x, nullptr, nullptr);
-}
-
-double AdaptiveSparseGrid::evaluate_limited(const std::vector<double>& surpluses,
-                                            const std::vector<double>& nodal, const double* x) const {
-  double range[2] = {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-  const double v = evaluate_with_range(surpluses, x, &nodal, range);
-  return range[0] <= range[1] ? std::clamp(v, range[0], range[1]) : v;
-}
-
-double AdaptiveSparseGrid::evaluate_with_range(const std::vector<double>& surpluses, const double* x,
-                                               const std::vector<double>* nodal, double* range) const {
-  // Per axis and level the one function containing u (both boundary functions at level 0); then
-  // per subspace with a node at u (found depth first, below) the product and one lookup per corner. Nodes
-  // beyond the surplus vector (just added by refine) count as zero.
-  std::int64_t cell[max_dimension][31];
-  double phi[max_dimension][31];
-  double u[max_dimension];
-  for (int k = 0; k < m_dim; ++k) {
-    u[k] = std::clamp((x[k] - m_lo[k]) / (m_hi[k] - m_lo[k]), 0.0, 1.0);
-    for (int l = 1; l <= m_max_level[k]; ++l) {
-      const double scaled = std::ldexp(u[k], l);
-      const std::int64_t last = points_at(l) - 1;
-      const std::int64_t j = std::clamp<std::int64_t>(static_cast<std::int64_t>(0.5 * scaled), 0, last);
-      const double d = scaled - static_cast<double>(2 * j + 1);
-      const bool extrapolate =
-          m_basis == Basis::extrapolating && l >= 2 && ((j == 0 && d < 0) || (j == last && d > 0));
-      cell[k][l] = j;
-      phi[k][l] = m_basis == Basis::extrapolating && l == 1 ? 1.0
-                  : extrapolate                             ? 1.0 + std::abs(d)
-                                                            : std::max(0.0, 1.0 - std::abs(d));
-    }
-  }
-  prepare_evaluation();
-  // Depth first from the coarsest subspace, refining axes in increasing order (each subspace once).
-  // The subspaces with a node at x are closed under coarsening (a node's parents contain its
-  // support), and so are those whose hat at x is non-zero: a subspace without a node there, or
-  // with a zero hat, ends its branch.
-  double sum = 0.0;
-  // At most max_dimension unvisited siblings per depth, depth at most 31 levels per axis.
-  constexpr int stack_size = 31 * max_dimension * max_dimension + 1;
-  std::int64_t stack_subspace[stack_size];
-  int stack_axis[stack_size], top = 0;
-  if (!m_subspaces.empty()) {
-    stack_subspace[0] = 0;
-    stack_axis[0] = 0;
-    top = 1;
-  }
-  while (top > 0) {
-    --top;
-    const std::int64_t a = stack_subspace[top];
-    const int first_axis = stack_axis[top];
-    const Subspace& s = m_subspaces[static_cast<std::size_t>(a)];
-    const std::vector<int>& key = s.level;
-    double weight = 1.0;
-    std::int64_t base = 0, stride = 1;
-    int boundary_axes[max_dimension], z = 0;
-    std::int64_t boundary_stride[max_dimension];
-    for (int k = 0; k < m_dim; ++k) {
-      const int l = key[k];
-      if (l == 0) {
-        boundary_axes[z] = k;
-        boundary_stride[z++] = stride;
-      } else {
-        weight *= phi[k][l];
-        base += cell[k][l] * stride;
-      }
-      stride *= s.extent[k];
-    }
-    if (weight == 0.0) continue;
-    bool present = false;
-    for (int bits = 0; bits < (1 << z); ++bits) {
-      std::int64_t local = base;
-      double w = weight;
-      for (int b = 0; b < z; ++b) {
-        const bool upper = (bits >> b) & 1;
-        local += upper ? boundary_stride[b] : 0;
-        w *= upper ? u[boundary_axes[b]] : 1.0 - u[boundary_axes[b]];
-      }
-      const std::int64_t node = s.node_at(local);
-      present = present || node >= 0;
-      if (node >= 0 && node < static_cast<std::int64_t>(surpluses.size()))
-        sum += w * surpluses[static_cast<std::size_t>(node)];
-      if (nodal && w != 0.0 && node >= 0 && node < static_cast<std::int64_t>(nodal->size())) {
-        range[0] = std::min(range[0], (*nodal)[static_cast<std::size_t>(node)]);
-        range[1] = std::max(range[1], (*nodal)[static_cast<std::size_t>(node)]);
-      }
-    }
-    if (!present) continue;
-    for (int k = m_dim - 1; k >= first_axis; --k) {
-      const std::int64_t child = m_children[static_cast<std::size_t>(a) * m_dim + k];
-      if (child < 0) continue;
-      stack_subspace[top] = child;
-      stack_axis[top++] = k;
-    }
-  }
-  return sum;
 }
 
 std::int64_t AdaptiveSparseGrid::refine(const std::vector<double>& surpluses, std::vector<double>& values,

@@ -7,8 +7,10 @@
 //
 // Storage: nodes in insertion order (a value vector follows it); a subspace (multi-level) maps the
 // local index of each of its present points to the node (a hash map, or a plain array once every
-// point of the subspace is present), so find() and evaluation are one lookup per subspace; the
-// subspaces sit in a flat array in the order of their levels.
+// point of the subspace is present), so find() is one lookup per subspace; the subspaces sit in a
+// flat array in the order of their levels. Evaluation walks the subspaces with a node at the point
+// (one lookup each), in the extrapolating basis the nodes themselves (per node and axis the two
+// children, 16 bytes per node and axis, built on the first evaluation after the nodes changed).
 #pragma once
 #include <cstdint>
 #include <limits>
@@ -43,6 +45,9 @@ class AdaptiveSparseGrid final : public Grid {
   int max_level(int k) const override { return m_max_level[k]; }
   /// The level of the regular grid it started from.
   int base_level() const { return m_base_level; }
+  /// About what the grid itself holds per node in `dim` dimensions (levels, indices, the subspace
+  /// index's entry, the evaluation's links), for memory limits.
+  static double bytes_per_node(int dim) { return 28.0 * dim + 49.0; }
 
   void coordinates(std::int64_t p, double* x) const override;
   void level_index(std::int64_t p, int* l, std::int64_t* i) const override;
@@ -114,6 +119,10 @@ class AdaptiveSparseGrid final : public Grid {
   /// whose basis function is non-zero at x.
   double evaluate_with_range(const std::vector<double>& surpluses, const double* x,
                              const std::vector<double>* nodal, double* range) const;
+  /// The same for the extrapolating basis (no level 0): the depth-first walk over the nodes at x.
+  double evaluate_nodes(const std::vector<double>& surpluses, const double (*phi)[31],
+                        const std::int64_t (*cell)[31], const std::vector<double>* nodal,
+                        double* range) const;
 
   int m_dim, m_base_level, m_first_level;
   Basis m_basis;
@@ -127,6 +136,12 @@ class AdaptiveSparseGrid final : public Grid {
   /// rebuilt by prepare_evaluation() (called by evaluate()) after the set of subspaces changed.
   mutable std::vector<std::int64_t> m_children;
   mutable bool m_children_stale = true;
+  /// Extrapolating basis: per node, axis and side, the hierarchical child along that axis (left at
+  /// 2k, right at 2k + 1; -1: absent), so evaluation walks from node to node without a lookup per
+  /// subspace. Rebuilt by prepare_evaluation() after any node was added or removed.
+  mutable std::vector<std::int64_t> m_node_children;
+  mutable bool m_node_children_stale = true;
+  mutable std::int64_t m_root = -1;  ///< extrapolating basis: the node of level 1 along every axis
   std::vector<int> m_max_level;
 };
 

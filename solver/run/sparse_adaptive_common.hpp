@@ -50,12 +50,15 @@ inline int adaptive_max_level(const SolveConfig& config) {
 }
 
 /// The adaptivity of a solver's options (adapt_threshold, adapt_max_level, adapt_max_nodes) from
-/// --grid.adaptive, --grid.max_level and the node limit. Collective.
+/// --grid.adaptive, --grid.max_level and the node limit (`bytes_per_node`: the solver's, to which
+/// the adaptive grid's own storage in `dim` dimensions is added). Collective.
 template <class Options>
-void set_adaptive_options(MPI_Comm comm, const SolveConfig& config, double bytes_per_node, Options& o) {
+void set_adaptive_options(MPI_Comm comm, const SolveConfig& config, int dim, double bytes_per_node,
+                          Options& o) {
   o.adapt_threshold = config.grid.adaptive;
   o.adapt_max_level = adaptive_max_level(config);
-  o.adapt_max_nodes = adaptive_node_limit(comm, config, bytes_per_node);
+  o.adapt_max_nodes =
+      adaptive_node_limit(comm, config, bytes_per_node + sparse::AdaptiveSparseGrid::bytes_per_node(dim));
 }
 
 /// The attributes of a table computed on an adaptive grid (data/README.md).

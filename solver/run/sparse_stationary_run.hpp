@@ -154,7 +154,7 @@ SolveSummary run_sparse_stationary(MPI_Comm comm, const SolveConfig& config) {
   o.step_per_spacing = config.chain.time_step_factor;
   const sparse::SparseGrid regular = plan.build(D, config);
   if (config.grid.adaptive > 0) {
-    set_adaptive_options(comm, config, bytes_per_node, o);
+    set_adaptive_options(comm, config, D, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_stationary_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }

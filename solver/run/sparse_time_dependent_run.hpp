@@ -168,7 +168,7 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
                        r.values, surplus, control, meta);
   };
   if (config.grid.adaptive > 0) {
-    set_adaptive_options(comm, config, bytes_per_node, o);
+    set_adaptive_options(comm, config, D, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     run(grid);
   } else {
@@ -229,7 +229,7 @@ SolveSummary run_sparse_time_dependent(MPI_Comm comm, const SolveConfig& config)
   }
   const sparse::SparseGrid regular = plan.build(D, config);
   if (config.grid.adaptive > 0) {
-    set_adaptive_options(comm, config, bytes_per_node, o);
+    set_adaptive_options(comm, config, D, bytes_per_node, o);
     sparse::AdaptiveSparseGrid grid(regular);
     return sparse_time_run(comm, config, problem, grid, regular, o, outputs.files, s);
   }

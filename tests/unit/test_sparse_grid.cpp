@@ -381,35 +381,55 @@ TEST(AdaptiveSparseGrid, RestoredFromItsNodeListBehavesAsTheOriginal) {
 }
 
 TEST(AdaptiveSparseGrid, EvaluationEqualsTheSumOverEveryNodesBasisFunction) {
-  // evaluate() walks only the subspaces with a node at the point; the brute-force sum of every
-  // node's surplus times its hat (boundary basis: level 0 the two linear boundary functions,
-  // level l >= 1 the hat of width 2^(1-l) at i 2^-l) must give the same value.
-  hjb::sparse::AdaptiveSparseGrid a(SparseGrid(2, 3, {0, 0}, {1, 1}, {}, Basis::boundary));
-  std::vector<double> values, s;
-  double x[2];
-  refine_on_kink(a, values, s, 8, 1e-3, 12);
-  std::mt19937_64 rng(8);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  double worst = 0.0;
-  int l[2];
-  std::int64_t i[2];
-  for (int q = 0; q < 300; ++q) {
-    for (double& c : x) c = u(rng);
-    double brute = 0.0;
-    for (std::int64_t p = 0; p < a.size(); ++p) {
-      a.level_index(p, l, i);
-      double phi = 1.0;
-      for (int k = 0; k < 2; ++k)
-        phi *= l[k] == 0 ? (i[k] == 0 ? 1.0 - x[k] : x[k])
-                         : std::max(0.0, 1.0 - std::abs(std::ldexp(x[k], l[k]) - static_cast<double>(i[k])));
-      brute += s[p] * phi;
+  // evaluate() walks only the subspaces (extrapolating basis: the nodes) with a basis function
+  // non-zero at the point; the brute-force sum of every node's surplus times its function must give
+  // the same value. Boundary basis: level 0 the two linear boundary functions, level l >= 1 the hat
+  // of width 2^(1-l) at i 2^-l. Extrapolating basis: level 1 the constant 1, level l >= 2 the hat,
+  // continued linearly to the box's face beyond the outermost nodes (i = 1, 2^l - 1). Coarsening
+  // in between: the walk's node links must follow removals too.
+  for (const Basis basis : {Basis::boundary, Basis::extrapolating})
+    for (const int d : {2, 3}) {
+      const std::vector<double> lo(static_cast<std::size_t>(d), 0.0), hi(static_cast<std::size_t>(d), 1.0);
+      hjb::sparse::AdaptiveSparseGrid a(SparseGrid(d, 3, lo, hi, {}, basis));
+      std::vector<double> values, s;
+      refine_on_kink(a, values, s, 8, d == 2 ? 1e-3 : 4e-3, 10);
+      const std::int64_t refined = a.size();
+      a.coarsen(s, values, 2e-3);
+      a.hierarchize(s = values);
+      std::mt19937_64 rng(8);
+      std::uniform_real_distribution<double> u(0.0, 1.0);
+      double worst = 0.0, x[3];
+      int l[3];
+      std::int64_t i[3];
+      for (int q = 0; q < 300; ++q) {
+        for (int k = 0; k < d; ++k) x[k] = u(rng);
+        double brute = 0.0;
+        for (std::int64_t p = 0; p < a.size(); ++p) {
+          a.level_index(p, l, i);
+          double phi = 1.0;
+          for (int k = 0; k < d; ++k) {
+            const double t = std::ldexp(x[k], l[k]) - static_cast<double>(i[k]);
+            const bool outer = (i[k] == 1 && t < 0) || (i[k] == (std::int64_t{1} << l[k]) - 1 && t > 0);
+            if (basis == Basis::boundary)
+              phi *= l[k] == 0 ? (i[k] == 0 ? 1.0 - x[k] : x[k]) : std::max(0.0, 1.0 - std::abs(t));
+            else
+              phi *= l[k] == 1            ? 1.0
+                     : l[k] >= 2 && outer ? 1.0 + std::abs(t)
+                                          : std::max(0.0, 1.0 - std::abs(t));
+          }
+          brute += s[p] * phi;
+        }
+        worst = std::max(worst, std::abs(a.evaluate(s, x) - brute));
+      }
+      std::printf(
+          "  %s basis, %d-D: %lld adaptive nodes (%lld before coarsening, deepest level %d): "
+          "max |evaluate - brute force| %.1e\n",
+          basis == Basis::boundary ? "boundary" : "extrapolating", d, static_cast<long long>(a.size()),
+          static_cast<long long>(refined), a.max_level(0), worst);
+      EXPECT_GT(a.size(), 200);
+      EXPECT_LT(a.size(), refined);
+      EXPECT_LE(worst, 1e-12);
     }
-    worst = std::max(worst, std::abs(a.evaluate(s, x) - brute));
-  }
-  std::printf("  %lld adaptive nodes (deepest levels %d, %d): max |evaluate - brute force| %.1e\n",
-              static_cast<long long>(a.size()), a.max_level(0), a.max_level(1), worst);
-  EXPECT_GT(a.size(), 200);
-  EXPECT_LE(worst, 1e-12);
 }
 
 TEST(SparseGrid, LimitedInterpolantStaysInTheRangeOfItsDataAndIsExactWhereTheDataAreLinear) {
