@@ -8,6 +8,7 @@
 #include <petscsys.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <type_traits>
 #include <vector>
@@ -62,10 +63,16 @@ SparseErrorEstimate estimate_from_coarser(const Grid& grid, const std::vector<do
   return e;
 }
 
+/// The refinement threshold of an adaptive run `down` levels coarser: 4^down times the run's (the
+/// surpluses of a piecewise-linear basis shrink fourfold per level where the values are smooth), so
+/// the coarser run is coarser where the threshold, not the deepest level, shapes the grid.
+inline double coarser_threshold(double threshold, int down) { return threshold * std::ldexp(1.0, 2 * down); }
+
 /// The same run on the coarser regular grid `coarse` (`down` levels below the run's; a run on an
-/// adaptive grid adapts from it, as many levels less deep than its `max_level`), its values at the
-/// nodes of `grid`. `run(g, deepest)` runs on g — `coarse` itself, or an AdaptiveSparseGrid grown from
-/// it to at most level `deepest` per axis — and returns the nodal values.
+/// adaptive grid adapts from it, as many levels less deep than its `max_level`, at the
+/// coarser_threshold), its values at the nodes of `grid`. `run(g, deepest)` runs on g — `coarse`
+/// itself, or an AdaptiveSparseGrid grown from it to at most level `deepest` per axis — and returns
+/// the nodal values.
 template <class Grid, class Run>
 std::vector<double> coarser_values_at_nodes(const Grid& grid, const sparse::SparseGrid& coarse, int down,
                                             int max_level, Run&& run) {

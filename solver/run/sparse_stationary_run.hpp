@@ -107,6 +107,7 @@ SolveSummary sparse_stationary_run(MPI_Comm comm, const SolveConfig& config, con
           return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
             SparseStationaryOptions oc = o;
             oc.adapt_max_level = deepest;
+            oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
             return sparse_semi_lagrangian(problem, g, oc, comm).values;
           });
         });

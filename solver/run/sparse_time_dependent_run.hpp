@@ -92,6 +92,7 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
             SparseTimeOptions oc = o;
             oc.restart_largest_grid = 0;
             oc.adapt_max_level = deepest;
+            oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
             return sparse_time_dependent(problem, g, oc, comm).values;
           });
         });

@@ -105,6 +105,13 @@ sys.exit(0 if na < 0.8 * nr and ea <= 1.01 * er and attrs["adaptive_grid_settled
 PY
 "$HJBENCH" info a.h5 | grep -q "sparse grid (boundary basis, adaptive): dimension 2, level 4, deepest levels per axis 7 7" \
   && "$HJBENCH" info a.h5 | grep -q "error indicator" && ok "info describes the adaptive stationary table and its indicator" || fail "adaptive info"
+# The indicator of an adaptive table: its coarser runs start a level lower, reach a level less deep
+# and refine at 4x and 16x the threshold; with 41 actions above the error at >= 95 % of the points.
+"$HJBENCH" solve --problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-3 \
+  --grid.max_level 8 --solve.algorithm policy_iteration --stationary.actions 41 --output.quiet --output.file a41.h5 > /dev/null \
+  && "$HJBENCH" sample a41.h5 --grid.shape 41,33 --output.file a41_sampled.h5 > /dev/null \
+  && sampled_lqr a41_sampled.h5 0.05 0.95 && ok "adaptive table's error indicator above the error at >= 95 % of the sampled points" \
+  || fail "adaptive error indicator"
 r=(--problem.name discounted_lqr --grid.type sparse --grid.level 4 --grid.levels 4,4 --grid.adaptive 1e-4
    --grid.max_level 8 --solve.algorithm policy_iteration --stationary.actions 11 --output.quiet --sparse.error_indicator false)
 "$HJBENCH" solve "${r[@]}" --output.file r_full.h5 > /dev/null || fail "uninterrupted adaptive run"
