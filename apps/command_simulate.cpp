@@ -52,6 +52,11 @@ void print_episodic(const rl::EpisodicOptimum& r, const std::string& grid, const
   std::printf(
       "  %s - table, paired over the same starts                      %.6f +- %.6f (standard error)\n",
       r.beam > 0 ? "beam       " : "closed loop", diff.mean, diff.standard_error);
+  if (r.has_indicator)
+    std::printf(
+        "  the table's error indicator at the starts (an a-posteriori estimate of |V_0 error|, not a bound): "
+        "mean %.6f, max %.6f\n",
+        r.indicator_mean, r.indicator_max);
   std::printf("  (%.2f s for %zu episodes on %d process%s)\n", r.seconds, starts, PetscGlobalSize,
               PetscGlobalSize > 1 ? "es" : "");
   if (r.stored_stages < r.horizon + 1)

@@ -152,10 +152,17 @@ EpisodicOptimum sparse_episodic_optimum(const ValueTable& table, const Environme
                         std::ldexp(1.0, adaptive ? adaptive->max_level(a) : sparse->level));
   search_returns(env, starts, actions, cost_to_go, search, cell_unit, r);
   double sum = 0.0;
+  r.has_indicator = sparse->error.has_value();
+  std::vector<double> y(static_cast<std::size_t>(table.dimension()));
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const double v0 = cost_to_go(0, starts[i]);
     r.paired.push_back(r.returns[i] + v0);
     sum -= v0;
+    if (!r.has_indicator) continue;
+    table.inside(starts[i].data(), y.data());
+    const double eta = sparse->error_indicator(y.data());
+    r.indicator_mean += eta / static_cast<double>(starts.size());
+    r.indicator_max = std::max(r.indicator_max, eta);
   }
   r.table_return = sum / static_cast<double>(starts.size());
   return r;

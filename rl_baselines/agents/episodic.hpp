@@ -35,6 +35,9 @@ struct EpisodicOptimum {
   std::vector<double> returns;  ///< closed-loop return of the lookahead from each start
   std::vector<double> paired;   ///< return + V_0(x0) from each start (closed loop minus table)
   double seconds = 0.0;         ///< wall time of the closed-loop episodes
+  /// Sparse tables with an error indicator (/error): its mean and largest value at the starts.
+  bool has_indicator = false;
+  double indicator_mean = 0.0, indicator_max = 0.0;
 };
 
 /// Evaluates a finite-horizon table against `env` (the table's problem) from `starts`; with

@@ -59,9 +59,9 @@ po::options_description scheme_options(SolveConfig& config, SolveText& text) {
       "where the problem has a tensor solver and no option needs semi_lagrangian (adaptive, extrapolating "
       "basis, checkpoints, restart, wall time)")(
       "sparse.error_indicator", po::value(&config.sparse.error_indicator)->default_value(true),
-      "sparse runs (semi-Lagrangian time-dependent and stationary, combination technique): also repeat the "
-      "run "
-      "one and two levels coarser and store the table's error indicator max(2 |V_L - V_L-1|, |V_L-1 - "
+      "sparse runs (semi-Lagrangian time-dependent, stationary and finite-horizon, combination technique): "
+      "also repeat the run one and two levels coarser (adaptive: at 4x and 16x --grid.adaptive) and store "
+      "the table's error indicator max(2 |V_L - V_L-1|, |V_L-1 - "
       "V_L-2|) (hjbench info, sample); false: skip it")(
       "sparse.min_level", po::value(&config.sparse.min_level)->default_value(2),
       "combination technique: the minimum level per axis of the component grids (2^l + 1 nodes)")(

@@ -165,8 +165,19 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
     std::vector<double> surplus = r.values;
     grid.hierarchize(surplus);
     const std::vector<std::vector<double>> control = control_columns(r.control);
+    std::optional<SparseErrorEstimate> error;
+    if (config.sparse.error_indicator)
+      error = coarser_run_differences(
+          comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
+            return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
+              SparseFiniteHorizonOptions oc = o;
+              oc.adapt_max_level = deepest;
+              oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
+              return sparse_finite_horizon(problem, g, oc, comm).values;
+            });
+          });
     write_sparse_table(comm, outputs.files.table, outputs.files.temporary(outputs.files.table), grid,
-                       r.values, surplus, control, meta);
+                       r.values, surplus, control, meta, error ? &*error : nullptr);
   };
   if (config.grid.adaptive > 0) {
     set_adaptive_options(comm, config, D, bytes_per_node, o);
