@@ -68,20 +68,23 @@ SparseErrorEstimate estimate_from_coarser(const Grid& grid, const std::vector<do
 /// the coarser run is coarser where the threshold, not the deepest level, shapes the grid.
 inline double coarser_threshold(double threshold, int down) { return threshold * std::ldexp(1.0, 2 * down); }
 
-/// The same run on the coarser regular grid `coarse` (`down` levels below the run's; a run on an
-/// adaptive grid adapts from it, as many levels less deep than its `max_level`, at the
-/// coarser_threshold), its values at the nodes of `grid`. `run(g, deepest)` runs on g — `coarse`
-/// itself, or an AdaptiveSparseGrid grown from it to at most level `deepest` per axis — and returns
-/// the nodal values.
-template <class Grid, class Run>
+/// The same run on the coarser regular grid `coarse` (`down` levels below the run's), its values at
+/// the nodes of `grid`. `run(g, oc)` repeats the run with options `oc` on g — `coarse` itself, or an
+/// AdaptiveSparseGrid grown from it with oc = o made `down` levels coarser (adapt_max_level lowered
+/// by `down`, not below the coarse grid's level; adapt_threshold at the coarser_threshold) — and
+/// returns the nodal values.
+template <class Grid, class Options, class Run>
 std::vector<double> coarser_values_at_nodes(const Grid& grid, const sparse::SparseGrid& coarse, int down,
-                                            int max_level, Run&& run) {
+                                            const Options& o, Run&& run) {
   if constexpr (std::is_same_v<std::remove_const_t<Grid>, sparse::AdaptiveSparseGrid>) {
     sparse::AdaptiveSparseGrid g(coarse);
-    std::vector<double> v = run(g, std::max(coarse.level(), max_level - down));
+    Options oc = o;
+    oc.adapt_max_level = std::max(coarse.level(), o.adapt_max_level - down);
+    oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
+    std::vector<double> v = run(g, oc);
     return interpolate_at_nodes(grid, g, std::move(v));
   } else {
-    return interpolate_at_nodes(grid, coarse, run(coarse, max_level));
+    return interpolate_at_nodes(grid, coarse, run(coarse, o));
   }
 }
 

@@ -104,10 +104,7 @@ SolveSummary sparse_stationary_run(MPI_Comm comm, const SolveConfig& config, con
   if (config.sparse.error_indicator)
     error = coarser_run_differences(
         comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
-          return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
-            SparseStationaryOptions oc = o;
-            oc.adapt_max_level = deepest;
-            oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
+          return coarser_values_at_nodes(grid, coarse, down, o, [&](auto& g, const auto& oc) {
             return sparse_semi_lagrangian(problem, g, oc, comm).values;
           });
         });

@@ -88,11 +88,8 @@ SolveSummary sparse_time_run(MPI_Comm comm, const SolveConfig& config, const P& 
   if (config.sparse.error_indicator)
     error = coarser_run_differences(
         comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
-          return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
-            SparseTimeOptions oc = o;
+          return coarser_values_at_nodes(grid, coarse, down, o, [&](auto& g, SparseTimeOptions oc) {
             oc.restart_largest_grid = 0;
-            oc.adapt_max_level = deepest;
-            oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
             return sparse_time_dependent(problem, g, oc, comm).values;
           });
         });
@@ -169,10 +166,7 @@ SolveSummary run_sparse_finite_horizon(MPI_Comm comm, const SolveConfig& config,
     if (config.sparse.error_indicator)
       error = coarser_run_differences(
           comm, grid, regular, r.values, [&](const sparse::SparseGrid& coarse, int down) {
-            return coarser_values_at_nodes(grid, coarse, down, o.adapt_max_level, [&](auto& g, int deepest) {
-              SparseFiniteHorizonOptions oc = o;
-              oc.adapt_max_level = deepest;
-              oc.adapt_threshold = coarser_threshold(o.adapt_threshold, down);
+            return coarser_values_at_nodes(grid, coarse, down, o, [&](auto& g, const auto& oc) {
               return sparse_finite_horizon(problem, g, oc, comm).values;
             });
           });
