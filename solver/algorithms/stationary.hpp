@@ -255,7 +255,7 @@ class StationarySolver {
     }
     HJB_CHECK(reason > 0, NumericalError,
               "policy evaluation: the linear solver did not converge (KSP reason "
-                  << static_cast<int>(reason) << "); try -ksp_type bcgs or -pc_type bjacobi");
+                  << static_cast<int>(reason) << "); try another -ksp_type (gmres, bcgs) or -pc_type");
     return its;
   }
 

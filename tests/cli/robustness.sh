@@ -107,4 +107,9 @@ a, b = (h5py.File(f)["value/final"][...] for f in ("pe.h5", "pe1.h5"))
 d = np.abs(a - b).max(); print("max |V_fallback - V| =", d); sys.exit(0 if d < 1e-8 / (1 - 0.99) else 1)' \
   && ok "a stalled GMRES evaluation is redone by BiCGStab: the same table within tolerance / (1 - gamma)" \
   || { fail "GMRES fallback"; cat log; }
+# MountainCar's chain at 201^2: BiCGStab, the default before GMRES, broke down there (KSP reason -5,
+# exit 4; `-- -ksp_type bcgs` still shows it); the default converges.
+"$HJBENCH" solve --problem.name mountain_car --grid.shape 201,201 --solve.algorithm policy_iteration \
+  --output.file mc.h5 --output.quiet > log 2>&1 && [[ -f mc.h5 ]] \
+  && ok "MountainCar 201^2 policy iteration converges with the default GMRES" || { fail "MountainCar GMRES"; cat log; }
 finish
