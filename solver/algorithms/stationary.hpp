@@ -168,21 +168,22 @@ class StationarySolver {
     OwnedMat a;  // released before the arrays it may use are rebuilt
     if (m_ksp) HJB_PETSC(KSPReset(m_ksp));
     row_start.assign(static_cast<std::size_t>(n) + 1, 0);
-    columns.reserve(static_cast<std::size_t>(n) * 5);
     OwnedVec rhs;
     HJB_PETSC(VecDuplicate(v, rhs.out()));
     PetscScalar* r;
     HJB_PETSC(VecGetArray(rhs, &r));
     // Each row is kept sorted as it is formed: a successor is inserted in place, or merged into an
     // equal column (the diagonal's included) in the order the chain gives them.
-    columns.resize(columns.capacity());
-    entries.resize(columns.size());
     std::size_t end = 0;
-    const auto room = [&](std::size_t needed) {
+    const auto room = [&](std::size_t needed) {  // grows the arrays kept between evaluations
       if (needed <= columns.size()) return;
       columns.resize(2 * needed);
       entries.resize(2 * needed);
     };
+    if (const std::size_t rows_2d = static_cast<std::size_t>(n) * 5; columns.size() < rows_2d) {
+      columns.resize(rows_2d);  // 2^D + 1 entries per row in 2-D; room() grows them beyond
+      entries.resize(rows_2d);
+    }
     constexpr std::int64_t ahead = 16;  // the policy's rows are scattered: fetch them early
     for (std::int64_t l = 0; l < n; ++l) {
       if (l + ahead < n) m_chain.prefetch((l + ahead) * k_count + m_policy[l + ahead]);
@@ -229,21 +230,18 @@ class StationarySolver {
       HJB_PETSC(KSPSetTolerances(m_ksp, target > 0 ? 1e-50 : 1e-12, target > 0 ? target : 1e-50,
                                  PETSC_DEFAULT, PETSC_DEFAULT));
     HJB_PETSC(KSPSetOperators(m_ksp, a, a));
-    OwnedVec start;  // the initial guess, for a BiCGStab retry
-    if (m_gmres) {
-      HJB_PETSC(VecDuplicate(v, start.out()));
-      HJB_PETSC(VecCopy(v, start));
-    }
     HJB_PETSC(KSPSolve(m_ksp, rhs, v));
     PetscInt its;
     KSPConvergedReason reason;
     HJB_PETSC(KSPGetIterationNumber(m_ksp, &its));
     HJB_PETSC(KSPGetConvergedReason(m_ksp, &reason));
-    if (reason <= 0 && m_gmres) {  // the default GMRES stalled: BiCGStab from here on, from its iterate
+    if (reason <= 0 && m_gmres) {
+      // The default GMRES failed: BiCGStab from here on, this solve redone from zero (the failed
+      // iterate may have grown without bound; keeping the start would copy it before every solve).
       m_gmres = false;
       HJB_PETSC(KSPSetType(m_ksp, KSPBCGS));
       HJB_PETSC(KSPSetPCSide(m_ksp, PC_RIGHT));
-      HJB_PETSC(VecCopy(start, v));
+      HJB_PETSC(VecSet(v, 0.0));
       PetscBool user_its = PETSC_FALSE;
       HJB_PETSC(PetscOptionsHasName(nullptr, nullptr, "-ksp_max_it", &user_its));
       if (!user_its) HJB_PETSC(KSPSetTolerances(m_ksp, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
