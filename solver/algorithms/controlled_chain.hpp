@@ -70,8 +70,11 @@ class GatheredNodes {
     HJB_PETSC(VecScatterEnd(m_scatter, v, m_needed, INSERT_VALUES, SCATTER_FORWARD));
   }
   Vec needed() const { return m_needed; }
-  /// Global PETSc index of a slot.
-  PetscInt global_index(int slot) const { return m_index[static_cast<std::size_t>(slot)]; }
+  /// Global PETSc index of a slot (an owned one's without a lookup: the policy evaluation asks for
+  /// every corner of every row, and the table is a scattered read).
+  PetscInt global_index(int slot) const {
+    return slot < m_owned ? m_first + static_cast<PetscInt>(slot) : m_index[static_cast<std::size_t>(slot)];
+  }
   std::int64_t owned() const { return m_owned; }
 
  private:

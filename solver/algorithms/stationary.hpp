@@ -88,6 +88,7 @@ class StationarySolver {
     s.iterations = first_iteration;
     // Greedy step on the starting values: policy and residual.
     s.residual = bellman(v, next);
+    const double stop_at = std::max(m_options.tolerance, m_options.relative_tolerance * s.residual);
     bool policy_stable = false;
     s.termination = Termination::iteration_limit;
     // Howard (exact evaluation, stop when the policy repeats, then the bit-identical polish) with
@@ -96,7 +97,7 @@ class StationarySolver {
     // bounds its max-norm error by evaluation_factor times that residual, and the iteration stops
     // on the Bellman residual alone.
     const bool howard = m_options.polish || m_options.evaluation_factor == 0.0;
-    while (s.residual > m_options.tolerance && !policy_stable && s.iterations < max_iter) {
+    while (s.residual > stop_at && !policy_stable && s.iterations < max_iter) {
       if (m_options.policy_iteration) {
         const double contraction = m_gamma * m_chain.max_row_discount();
         const double target = howard ? 0.0 : m_options.evaluation_factor * (1.0 - contraction) * s.residual;
@@ -124,8 +125,7 @@ class StationarySolver {
         }
       }
     }
-    if (!s.interrupted() && (s.residual <= m_options.tolerance || policy_stable))
-      s.termination = Termination::converged;
+    if (!s.interrupted() && (s.residual <= stop_at || policy_stable)) s.termination = Termination::converged;
     if (s.termination == Termination::converged && m_options.policy_iteration && m_options.polish) {
       s.polish_sweeps = polish(v, next);
       const std::vector<int> final_policy = m_policy;

@@ -22,6 +22,9 @@ struct StationaryOptions {
   /// iteration needs as many iterations from a coarse start (the slowest error component still
   /// contracts by gamma), and a continuous-time chain costs more to build than the start saves.
   int coarse_levels = -1;
+  /// Also converged once the Bellman residual is at most this fraction of the first one (0: only
+  /// the tolerance). Not a user option: the cascade's coarse solves, which only provide a start.
+  double relative_tolerance = 0.0;
   int effective_coarse_levels(bool discrete_step_chain) const {
     return coarse_levels >= 0 ? coarse_levels : (policy_iteration && discrete_step_chain ? 2 : 0);
   }
