@@ -204,6 +204,37 @@ TEST(RankIndependence, CascadicStartReachesTheSameFixedPointOnAnyRankCount) {
   EXPECT_LE(cascade_iterations, zero_iterations);  // the gain grows with the grid (docs/benchmarks.md)
 }
 
+TEST(RankIndependence, ARelativeToleranceStopsOnceTheResidualFellByThatFactor) {
+  // The cascade's coarse solves stop once their Bellman residual fell tenfold: the stop comes
+  // before the absolute tolerance, after the residual (the same on every rank) crossed the factor.
+  problems::Pendulum pendulum;
+  TensorGrid<2> grid(PETSC_COMM_WORLD, hjb::testing::problem_axes(pendulum, {61, 61}));
+  StationaryOptions o;
+  o.actions = 11;
+  o.discount = 0.95;
+  o.tolerance = 1e-10;
+  o.progress_seconds = INFINITY;
+  o.relative_tolerance = 0.1;
+  const OwnedVec v = grid.create_vector(), next = grid.create_vector();
+  VecSet(v, 0.0);
+  StationarySolver<problems::Pendulum> solver(pendulum, grid, o);
+  const double first = solver.bellman(v, next);
+  const auto relative = solver.solve(v);
+  EXPECT_EQ(relative.termination, Termination::converged);
+  EXPECT_LE(relative.residual, 0.1 * first);
+  EXPECT_GT(relative.residual, o.tolerance);
+  o.relative_tolerance = 0.0;
+  StationarySolver<problems::Pendulum> full(pendulum, grid, o);
+  VecSet(v, 0.0);
+  const auto converged = full.solve(v);
+  EXPECT_LE(converged.residual, o.tolerance);
+  EXPECT_LT(relative.iterations, converged.iterations);
+  PetscPrintf(PETSC_COMM_WORLD,
+              "  pendulum MDP 61x61: first residual %.3e, relative stop at %.3e after %ld iterations "
+              "(%ld to %.1e)\n",
+              first, relative.residual, relative.iterations, converged.iterations, o.tolerance);
+}
+
 TEST(RankIndependence, InterpolationBetweenGridsIsExactForBilinearFunctionsOnAnyRankCount) {
   // Bounded axes, one graded: every coarse node is a fine node and a bilinear function is reproduced
   // everywhere; on the periodic axis the fine nodes between coarse ones get the mean of their
