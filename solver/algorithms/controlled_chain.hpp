@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/multiversion.hpp"
 #include "core/problem_interface.hpp"
+#include "core/uninitialized.hpp"
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "support/petsc/petsc_owner.hpp"
@@ -357,10 +358,12 @@ class ControlledChain {
 
   const TensorGrid<D>& m_grid;
   std::vector<Point<M>> m_actions;
-  std::vector<double> m_cost, m_fraction;
+  // Written in full by the constructor (every row's cost, fractions and slot): not zeroed first.
+  UninitializedVector<double> m_cost, m_fraction;
   /// Per row: >= 0 the first corner's slot of a regular cell, -1 a terminal step, -2 - j the j-th
   /// irregular cell, whose 2^D slots are m_irregular[j * 2^D ...].
-  std::vector<int> m_slot, m_irregular;
+  UninitializedVector<int> m_slot;
+  std::vector<int> m_irregular;
   int m_corner_offset[corners] = {};
   GatheredNodes<D> m_nodes;
 };
