@@ -5,26 +5,19 @@
 #include <memory>
 #include <new>
 #include <type_traits>
-#include <utility>
 #include <vector>
 
 namespace hjb {
 
 /// std::allocator whose value-initialising construct (vector::resize) default-initialises instead.
+/// Everything else is std::allocator_traits's (C++20): rebinding by the template argument, and
+/// construction with arguments by std::construct_at.
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
   using std::allocator<T>::allocator;
   template <class U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
-  template <class U>
   void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
     ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
 };
 

@@ -96,7 +96,7 @@ inline double weno5(double v1, double v2, double v3, double v4, double v5) {
 /// the right one of t - 2, t - 1, t one indicator each, so every window's indicators are formed
 /// once, not six times (one_sided_derivatives, per node). The left derivatives are bit-identical to
 /// the per-node form; a right one sums its mirrored windows' curvature in the other order
-/// (rounding: relative 5e-15 on the kernel's test data). Blocks of 256 nodes on the stack.
+/// (rounding: relative 4e-16 in tests/unit/test_upwind_derivatives.cpp). Blocks of 256 nodes on the stack.
 inline void weno5_contiguous(const double* __restrict v, std::int64_t count, double inv_h,
                              double* __restrict left, double* __restrict right) {
   constexpr std::int64_t block = 256;
