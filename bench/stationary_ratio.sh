@@ -8,6 +8,7 @@
 #
 #   bench/stationary_ratio.sh [N]      (after scripts/build.sh)
 set -euo pipefail
+shopt -s inherit_errexit  # a failed run inside $(solve ...) stops the script
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-3}
 [[ $repeats =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/stationary_ratio.sh [N >= 1]" >&2; exit 2; }
