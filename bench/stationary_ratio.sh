@@ -16,22 +16,23 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/hjb_ratio.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-solve() {  # solve N: one hjbench run at N^2; prints its process wall time
-  local t0 t1
+timed() {  # timed LOG COMMAND...: runs COMMAND with its output in LOG; prints its wall time
+  local log=$1 t0 t1
+  shift
   t0=$(now)
-  "$root/build/hjbench" solve --problem.name pendulum --grid.shape "$1,$1" --solve.algorithm policy_iteration \
-    --output.file "$work/p.h5" --overwrite --output.quiet > "$work/p.log"
+  "$@" > "$log"
   t1=$(now)
   echo "$t1 - $t0" | bc -l
+}
+solve() {  # solve N: one hjbench run at N^2 (log in p.log); prints its process wall time
+  timed "$work/p.log" "$root/build/hjbench" solve --problem.name pendulum --grid.shape "$1,$1" \
+    --solve.algorithm policy_iteration --output.file "$work/p.h5" --overwrite --output.quiet
 }
 echo "CPU: $(lscpu | sed -nE 's/^Model name: +//p'); $(date -u +%F); $repeats alternated runs each"
 : > "$work/y.times"
 : > "$work/h.times"
 for ((i = 1; i <= repeats; ++i)); do
-  t0=$(now)
-  "$root/build/bench_vi_yardstick" --shape 501,501 > "$work/y.log"
-  t1=$(now)
-  echo "$t1 - $t0" | bc -l >> "$work/y.times"
+  timed "$work/y.log" "$root/build/bench_vi_yardstick" --shape 501,501 >> "$work/y.times"
   solve 501 >> "$work/h.times"
   printf "run %d: yardstick %.2f s, hjbench 501x501 %.2f s\n" "$i" "$(tail -1 "$work/y.times")" \
     "$(tail -1 "$work/h.times")"
