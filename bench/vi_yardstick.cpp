@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
       m.actions = chain.action_count();
       m.row_start.push_back(0);
       for (std::int64_t r = 0; r < m.nodes * m.actions; ++r) {
-        m.cost.push_back(chain.cost(r));
+        m.cost.push_back(chain.cost(r / m.actions, r % m.actions));
         chain.for_each_entry(r, [&](PetscInt col, double w) {
           m.col.push_back(static_cast<std::int32_t>(col));
           m.weight.push_back(w);

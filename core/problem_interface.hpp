@@ -27,6 +27,11 @@
 //                       State<dim> sample_start(std::mt19937_64&) const;  Box<dim> start_box() const;
 //                       std::array<double, observation_dim> observe(const State<dim>&) const;
 //                       Box<observation_dim> observation_box() const;  (Gymnasium's observation space)
+//   .separable_step_cost  step_cost(x, a) defined as state_step_cost(x) + action_step_cost(a), that sum
+//                       being step_cost's own expression (bit for bit: the chains check every row):
+//                       double state_step_cost(const State<dim>&) const;
+//                       double action_step_cost(const Point<control_dim>&) const;
+//                       (the stationary chain then stores one cost per node and one per action)
 //   .terminal_states  bool is_terminal(const State<dim>&) const; double terminal_reward(const State<dim>&)
 //   const; .discrete_actions static constexpr int discrete_actions;  (K actions per axis over the action box)
 //   .rl_defaults      static constexpr RlDefaults rl_defaults;  (core/rl_mapping.hpp)
@@ -57,7 +62,7 @@ namespace hjb {
 struct ProblemFeatures {
   bool axis_names = false, validate = false, running_cost = false, obstacle = false, discrete_step = false,
        environment = false, terminal_states = false, discrete_actions = false, rl_defaults = false,
-       enclosures = false;
+       enclosures = false, separable_step_cost = false;
   /// A declaration, not a member: affine(x, t) does not depend on t (the semi-Lagrangian tensor
   /// solver then computes its foot points once per step size). Leave it false when unsure.
   bool autonomous = false;
@@ -82,6 +87,15 @@ concept DiscreteStepProblem = ControlProblem<P> &&
   { p.step_cost(x, a) } -> std::convertible_to<double>;
   { p.action_box() } -> std::same_as<Box<P::control_dim>>;
   { p.discount } -> std::convertible_to<double>;
+};
+
+/// .separable_step_cost: the step's cost is a state part plus an action part, and step_cost(x, a)
+/// returns exactly state_step_cost(x) + action_step_cost(a).
+template <class P>
+concept SeparableStepCostProblem = DiscreteStepProblem<P> &&
+    requires(const P& p, const State<P::dim>& x, const Point<P::control_dim>& a) {
+  { p.state_step_cost(x) } -> std::convertible_to<double>;
+  { p.action_step_cost(a) } -> std::convertible_to<double>;
 };
 
 /// .environment: an RL environment with episodes from a start distribution.
@@ -176,6 +190,9 @@ constexpr bool check_problem() {
         f.environment == EnvironmentProblem<P>,
         "the RL environment (observation_dim, sample_start, start_box, observe, episode_steps): declared "
         "in `features` but incomplete or misspelt, or present but not declared");
+    static_assert(f.separable_step_cost == SeparableStepCostProblem<P>,
+                  "state_step_cost / action_step_cost: declared in `features` but missing or with another "
+                  "signature, or present but not declared");
     static_assert(f.enclosures == EnclosedStepProblem<P>,
                   "step_enclosure / step_cost_lower: declared in `features` but missing or with another "
                   "signature, or present but not declared");

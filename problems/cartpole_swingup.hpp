@@ -40,6 +40,7 @@ struct CartPoleSwingUp {
                                             .discrete_step = true,
                                             .environment = true,
                                             .enclosures = true,
+                                            .separable_step_cost = true,
                                             .autonomous = true};
   static std::string name() { return "cartpole_swingup"; }
   static std::string description() {
@@ -136,9 +137,14 @@ struct CartPoleSwingUp {
     const double phi_dot = std::clamp(s[3] + dt * acc[1], -max_pole_speed, max_pole_speed);
     return {x, x_dot, wrap(s[2] + dt * phi_dot), phi_dot};
   }
+  /// (1 + cos phi + 0.01 x^2) + 0.01 a^2, in that order.
   double step_cost(const State<4>& s, const Point<1>& action) const {
+    return state_step_cost(s) + action_step_cost(action);
+  }
+  double state_step_cost(const State<4>& s) const { return 1.0 + std::cos(s[2]) + 0.01 * s[0] * s[0]; }
+  double action_step_cost(const Point<1>& action) const {
     const double a = std::clamp(action[0], -1.0, 1.0);
-    return 1.0 + std::cos(s[2]) + 0.01 * s[0] * s[0] + 0.01 * a * a;
+    return 0.01 * a * a;
   }
   /// Enclosures (core/interval.hpp) of discrete_step and step_cost: the same operations in the same
   /// order. The angle is enclosed before wrapping (the box holds the image modulo 2 pi on the

@@ -23,7 +23,8 @@ struct Pendulum {
                                             .running_cost = true,
                                             .discrete_step = true,
                                             .environment = true,
-                                            .enclosures = true};
+                                            .enclosures = true,
+                                            .separable_step_cost = true};
   static std::string name() { return "pendulum"; }
   static std::string description() {
     return "Gymnasium Pendulum-v1: continuous-time model (finite horizon) or its exact MDP (stationary)";
@@ -89,9 +90,17 @@ struct Pendulum {
     omega = std::clamp(omega, -max_speed, max_speed);
     return {s[0] + omega * dt, omega};
   }
+  /// th^2 + 0.1 omega^2 + 0.001 u^2, summed in Gymnasium's order: (th^2 + 0.1 omega^2) + 0.001 u^2.
   double step_cost(const State<2>& s, const Point<1>& a) const {
-    const double u = clip_action(a[0]), th = angle_normalize(s[0]);
-    return th * th + 0.1 * s[1] * s[1] + 0.001 * u * u;
+    return state_step_cost(s) + action_step_cost(a);
+  }
+  double state_step_cost(const State<2>& s) const {
+    const double th = angle_normalize(s[0]);
+    return th * th + 0.1 * s[1] * s[1];
+  }
+  double action_step_cost(const Point<1>& a) const {
+    const double u = clip_action(a[0]);
+    return 0.001 * u * u;
   }
   /// Enclosures (core/interval.hpp) of discrete_step and step_cost over a box of states and torques,
   /// the same operations in the same order: every image of the exact step lies inside.

@@ -36,6 +36,7 @@ struct PlanarQuadrotor {
                                             .discrete_step = true,
                                             .environment = true,
                                             .enclosures = true,
+                                            .separable_step_cost = true,
                                             .autonomous = true};
   static std::string name() { return "planar_quadrotor"; }
   static std::string description() {
@@ -128,10 +129,17 @@ struct PlanarQuadrotor {
     n[2] = wrap(s[2] + dt * n[5]);
     return n;
   }
+  /// The state part plus the thrusts' part, in that order.
   double step_cost(const State<6>& s, const Point<2>& action) const {
-    const double a1 = std::clamp(action[0], -1.0, 1.0), a2 = std::clamp(action[1], -1.0, 1.0);
+    return state_step_cost(s) + action_step_cost(action);
+  }
+  double state_step_cost(const State<6>& s) const {
     return s[0] * s[0] + s[1] * s[1] + 0.1 * (s[3] * s[3] + s[4] * s[4]) + 0.2 * (1.0 - std::cos(s[2])) +
-           0.01 * s[5] * s[5] + 0.01 * (a1 * a1 + a2 * a2);
+           0.01 * s[5] * s[5];
+  }
+  double action_step_cost(const Point<2>& action) const {
+    const double a1 = std::clamp(action[0], -1.0, 1.0), a2 = std::clamp(action[1], -1.0, 1.0);
+    return 0.01 * (a1 * a1 + a2 * a2);
   }
   /// Enclosures (core/interval.hpp) of discrete_step and step_cost: the same operations in the same
   /// order; the angle enclosed before wrapping (the box DP wraps the periodic axis 2).

@@ -95,12 +95,13 @@ class SparseChain {
   void gather(Vec v) { m_nodes.gather(v); }
   Vec needed() const { return m_nodes.needed(); }
 
-  double q_value(std::int64_t row, const PetscScalar* needed, double gamma) const {
+  double q_value(std::int64_t l, std::int64_t k, const PetscScalar* needed, double gamma) const {
+    const std::int64_t row = l * action_count() + k;
     double ev = 0.0;
     for (std::int64_t e = m_start[row]; e < m_start[row + 1]; ++e) ev += m_coefficient[e] * needed[m_slot[e]];
     return m_cost[row] + gamma * ev;
   }
-  double cost(std::int64_t row) const { return m_cost[row]; }
+  double cost(std::int64_t l, std::int64_t k) const { return m_cost[l * action_count() + k]; }
   template <class F>
   void for_each_entry(std::int64_t row, F&& f) const {
     for (std::int64_t e = m_start[row]; e < m_start[row + 1]; ++e)

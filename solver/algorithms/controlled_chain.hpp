@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "core/problem_interface.hpp"
 #include "core/uninitialized.hpp"
 #include "grids/distributed/tensor_grid.hpp"
+#include "solver/io/collective_failure.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "support/petsc/petsc_owner.hpp"
 #include "support/petsc/profiling.hpp"
@@ -107,7 +109,7 @@ HJB_HOT std::int64_t chain_sweep(const Chain& chain, const double* needed, const
       if constexpr (requires { chain.prefetch_values(std::int64_t{}, needed); })
         if (l * k_count + k + prefetch_distance < n * k_count)
           chain.prefetch_values(l * k_count + k + prefetch_distance, needed);
-      const double q = chain.q_value(l * k_count + k, needed, gamma);
+      const double q = chain.q_value(l, k, needed, gamma);
       if (q < best) {
         best = q;
         arg = static_cast<int>(k);
@@ -122,7 +124,7 @@ HJB_HOT std::int64_t chain_sweep(const Chain& chain, const double* needed, const
 }
 
 /// The Bellman sweep of any chain with gather(), needed(), grid(), action_count() and
-/// q_value(row, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
+/// q_value(node, action, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
 /// equals); returns max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the
 /// same NumericalError on every rank, naming the first such node and `where`. Collective.
 template <class Chain>
@@ -167,11 +169,18 @@ class ControlledChain {
  public:
   static constexpr int D = P::dim, M = P::control_dim, corners = 1 << D;
 
+  /// The cost is kept as one value per node plus one per action when the problem declares its step
+  /// cost separable (core/problem_interface.hpp) and no step terminates (a terminal step's cost
+  /// includes the terminal reward at its foot): 8 fewer bytes per (node, action) for every sweep to
+  /// stream. The build checks every row's sum against step_cost, bit for bit.
+  static constexpr bool separable_cost = SeparableStepCostProblem<P> && !HasTerminalStates<P>;
+
   /// Collective: builds the transitions of all owned nodes under `actions_per_axis`^M actions and
-  /// the scatter of the nodes they read. Storage per (node, action): the cost, one int32 slot and
-  /// the D cell coordinates of the foot point, from which the multilinear weights are recomputed
-  /// bit for bit as cell_weights forms them: 12 + 8 D bytes (28 in 2-D, 44 in 4-D) instead of
-  /// 8 + 12 * 2^D with stored corner slots and weights. The gathered vector starts with the owned
+  /// the scatter of the nodes they read. Storage per (node, action): the cost (unless separable),
+  /// one int32 slot and the D cell coordinates of the foot point, from which the multilinear
+  /// weights are recomputed bit for bit as cell_weights forms them: 12 + 8 D bytes (28 in 2-D, 44
+  /// in 4-D; 4 + 8 D with a separable cost) instead of 8 + 12 * 2^D with stored corner slots and
+  /// weights. The gathered vector starts with the owned
   /// block in row-major order, so a cell whose corners are all owned (and do not wrap) is its first
   /// corner's slot plus fixed offsets; the other cells (at block edges and periodic seams) keep
   /// their 2^D slots in a side table.
@@ -180,7 +189,13 @@ class ControlledChain {
     m_actions = action_grid(problem.action_box(), actions_per_axis);
     const ScopedLogEvent timed(log_events().transition_build);
     const std::int64_t n = grid.owned_count(), k_count = action_count();
-    m_cost.resize(n * k_count);
+    if constexpr (separable_cost) {
+      m_node_cost.resize(n);
+      m_action_cost.resize(k_count);
+      for (std::int64_t k = 0; k < k_count; ++k) m_action_cost[k] = problem.action_step_cost(m_actions[k]);
+    } else {
+      m_cost.resize(n * k_count);
+    }
     m_slot.resize(n * k_count);
     m_fraction.resize(n * k_count * D);
     // Offsets of the corners from the first one in the owned block (row-major, last axis fastest).
@@ -197,14 +212,23 @@ class ControlledChain {
     const auto& axes = grid.axes();
     double spacing[D];
     for (int a = 0; a < D; ++a) spacing[a] = axes[a].spacing();
+    std::string not_separable;  // the first row whose cost is not the declared sum
     for (std::int64_t l = 0; l < n; ++l) {
       const auto x = grid.coordinates(grid.owned_node(l));
+      if constexpr (separable_cost) m_node_cost[l] = problem.state_step_cost(x);
       for (std::int64_t k = 0; k < k_count; ++k) {
         const std::int64_t row = l * k_count + k;
         // The foot's cell located axis by axis (the fractions and first corner that cell_weights
         // forms; its 2^D weights are recomputed from the fractions when needed).
         const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
-        m_cost[row] = f.cost;
+        if constexpr (separable_cost) {
+          // (Both NaN is agreement: the sweep then names the node, as for any non-finite cost.)
+          const double sum = m_node_cost[l] + m_action_cost[k];
+          if (f.cost != sum && !(std::isnan(f.cost) && std::isnan(sum)) && not_separable.empty())
+            not_separable = not_separable_message(x, k, f.cost);
+        } else {
+          m_cost[row] = f.cost;
+        }
         Index<D> base;
         for (int a = 0; a < D; ++a) locate(axes[a], spacing[a], f.y[a], base[a], m_fraction[row * D + a]);
 #ifndef NDEBUG
@@ -246,6 +270,8 @@ class ControlledChain {
           assert(weight(row, c) == cell.weight[c] && slot(row, c) == slots[c]);
       }
     }
+    // The same error on every rank before the scatter's collective set-up.
+    if constexpr (separable_cost) agree_on_success(grid.comm(), not_separable.empty(), not_separable);
     m_nodes.finish(grid);
   }
   ControlledChain(const ControlledChain&) = delete;
@@ -259,11 +285,11 @@ class ControlledChain {
   void gather(Vec v) { m_nodes.gather(v); }
   Vec needed() const { return m_nodes.needed(); }
 
-  /// c(x_l, a_k) + gamma sum_j w_j V(x_j) for row = l * action_count() + k, with `needed` the
-  /// gathered values.
-  double q_value(std::int64_t row, const PetscScalar* needed, double gamma) const {
+  /// c(x_l, a_k) + gamma sum_j w_j V(x_j), with `needed` the gathered values.
+  double q_value(std::int64_t l, std::int64_t k, const PetscScalar* needed, double gamma) const {
+    const std::int64_t row = l * action_count() + k;
     const int s = m_slot[row];
-    if (s == terminal_slot) return m_cost[row];  // the step terminates: no continuation
+    if (s == terminal_slot) return cost(l, k);  // the step terminates: no continuation
     double w[corners];
     all_weights(row, w);
     double ev = 0.0;
@@ -274,9 +300,15 @@ class ControlledChain {
       const int* slots = &m_irregular[static_cast<std::size_t>(-2 - s) * corners];
       for (int c = 0; c < corners; ++c) ev += w[c] * needed[slots[c]];
     }
-    return m_cost[row] + gamma * ev;
+    return cost(l, k) + gamma * ev;
   }
-  double cost(std::int64_t row) const { return m_cost[row]; }
+  /// c(x_l, a_k) (minus the terminal reward where the step terminates).
+  double cost(std::int64_t l, std::int64_t k) const {
+    if constexpr (separable_cost)
+      return m_node_cost[l] + m_action_cost[k];
+    else
+      return m_cost[l * action_count() + k];
+  }
   /// The multilinear weight of corner c (0 for a terminal step), formed as cell_weights forms it.
   double weight(std::int64_t row, int corner) const {
     return m_slot[row] == terminal_slot ? 0.0 : weight_of(row, corner);
@@ -292,7 +324,7 @@ class ControlledChain {
   void prefetch(std::int64_t row) const {
     __builtin_prefetch(&m_slot[row]);
     __builtin_prefetch(&m_fraction[row * D]);
-    __builtin_prefetch(&m_cost[row]);
+    if constexpr (!separable_cost) __builtin_prefetch(&m_cost[row]);
   }
   /// Hints the cache to load the gathered values a row's transition reads (regular cells: one
   /// line per pair of corners adjacent along the last axis).
@@ -301,8 +333,10 @@ class ControlledChain {
     if (s < 0) return;
     for (int c = 0; c < corners / 2; ++c) __builtin_prefetch(&needed[s + m_corner_offset[c]]);
   }
-  /// Bytes of transition storage per (node, action).
-  static constexpr double bytes_per_transition = 12.0 + 8.0 * D;
+  /// Bytes of transition storage per (node, action), and per node (the separable cost's node part;
+  /// its action part is one value per action).
+  static constexpr double bytes_per_transition = (separable_cost ? 4.0 : 12.0) + 8.0 * D;
+  static constexpr double bytes_per_node = separable_cost ? 8.0 : 0.0;
   template <class Options>
   static double planned_bytes_per_transition(const Options&) {
     return bytes_per_transition;
@@ -349,6 +383,17 @@ class ControlledChain {
       }
     }
   }
+  /// A problem that declares a separable step cost whose step_cost is not that sum (a bug in the
+  /// problem's definition).
+  static std::string not_separable_message(const State<D>& x, std::int64_t k, double cost) {
+    std::ostringstream os;
+    os.precision(17);
+    os << P::name() << " declares a separable step cost, but step_cost(x, a) = " << cost
+       << " differs from state_step_cost(x) + action_step_cost(a) at x = (";
+    for (int a = 0; a < D; ++a) os << (a ? ", " : "") << x[a];
+    os << "), action " << k << ": step_cost must return exactly that sum";
+    return os.str();
+  }
   double weight_of(std::int64_t row, int corner) const {
     const double* w = &m_fraction[row * D];
     double product = 1.0;
@@ -359,7 +404,9 @@ class ControlledChain {
   const TensorGrid<D>& m_grid;
   std::vector<Point<M>> m_actions;
   // Written in full by the constructor (every row's cost, fractions and slot): not zeroed first.
-  UninitializedVector<double> m_cost, m_fraction;
+  // The cost per row (m_cost), or per node and per action (separable_cost).
+  UninitializedVector<double> m_cost, m_fraction, m_node_cost;
+  std::vector<double> m_action_cost;
   /// Per row: >= 0 the first corner's slot of a regular cell, -1 a terminal step, -2 - j the j-th
   /// irregular cell, whose 2^D slots are m_irregular[j * 2^D ...].
   UninitializedVector<int> m_slot;

@@ -212,7 +212,7 @@ class StationarySolver {
         ++end;
       });
       row_start[l + 1] = static_cast<PetscInt>(end);
-      r[l] = m_chain.cost(row);
+      r[l] = m_chain.cost(l, m_policy[l]);
     }
     HJB_PETSC(VecRestoreArray(rhs, &r));
     if (m_grid.size() == 1) {  // the arrays themselves (first = 0: global columns are local)
@@ -287,7 +287,6 @@ class StationarySolver {
   /// partition-dependent rounding. Costs about log(eps) / log(gamma) cheap sweeps. Collective.
   long polish(Vec v, Vec next) {
     const ScopedLogEvent timed(log_events().policy_sweep);
-    const std::int64_t k_count = m_chain.action_count();
     HJB_PETSC(VecSet(v, 0.0));
     double previous = std::numeric_limits<double>::infinity();
     long sweeps = 0, stalled = 0;
@@ -301,7 +300,7 @@ class StationarySolver {
       HJB_PETSC(VecGetArray(next, &o));
       double change = 0.0;
       for (std::int64_t l = 0; l < m_grid.owned_count(); ++l) {
-        o[l] = m_chain.q_value(l * k_count + m_policy[l], needed, m_gamma);
+        o[l] = m_chain.q_value(l, m_policy[l], needed, m_gamma);
         change = std::max(change, std::abs(o[l] - in[l]));
       }
       HJB_PETSC(VecRestoreArray(next, &o));

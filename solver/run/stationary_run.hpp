@@ -46,7 +46,8 @@ bool check_stationary_memory(const TensorGrid<P::dim>& grid, const SolveConfig& 
   for (int j = 0; j < P::control_dim; ++j) actions *= config.stationary.actions;
   double owned = static_cast<double>(grid.owned_count()), largest = 0;
   MPI_Allreduce(&owned, &largest, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
-  const double transitions = largest * actions * Chain::planned_bytes_per_transition(config.chain);
+  double transitions = largest * actions * Chain::planned_bytes_per_transition(config.chain);
+  if constexpr (requires { Chain::bytes_per_node; }) transitions += largest * Chain::bytes_per_node;
   // Foot-point nodes (at most every node once more, plus the hash map that numbers them).
   const double gathered = largest * (8.0 + sizeof(PetscInt) + 48.0);
   const double vectors = largest * (3 * 8.0 + 4.0);

@@ -191,17 +191,61 @@ TEST(SolverBehaviour, NonFiniteValuesStopEveryRankWithTheStepAndNode) {
   EXPECT_NE(message.find("x0 = "), std::string::npos) << message;
 }
 
+#include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
 #include "solver/algorithms/stationary.hpp"
 
 namespace {
-/// Pendulum whose step cost is NaN in one corner of the state space (owned by one rank).
+/// Pendulum whose step cost is NaN in one corner of the state space (owned by one rank); its state
+/// part is poisoned too, so the declared split still holds.
 struct PoisonedPendulum : problems::Pendulum {
+  static bool poisoned(const State<2>& s) { return s[0] > 2.5 && s[1] > 6.0; }
   double step_cost(const State<2>& s, const Point<1>& a) const {
-    return (s[0] > 2.5 && s[1] > 6.0) ? NAN : Pendulum::step_cost(s, a);
+    return poisoned(s) ? NAN : Pendulum::step_cost(s, a);
+  }
+  double state_step_cost(const State<2>& s) const { return poisoned(s) ? NAN : Pendulum::state_step_cost(s); }
+};
+
+/// Pendulum whose step cost differs from the declared split in one corner of the state space, by
+/// one unit in the last place: a problem definition the chain must refuse.
+struct MisdeclaredPendulum : problems::Pendulum {
+  double step_cost(const State<2>& s, const Point<1>& a) const {
+    const double c = Pendulum::step_cost(s, a);
+    return s[0] > 2.5 && s[1] > 6.0 ? std::nextafter(c, INFINITY) : c;
   }
 };
 }  // namespace
+
+TEST(SolverBehaviour, ASeparableCostIsStoredPerNodeAndActionAndEqualsTheStepCost) {
+  static_assert(ControlledChain<problems::Pendulum>::separable_cost);
+  static_assert(!ControlledChain<problems::MountainCar>::separable_cost);  // terminal steps
+  const problems::Pendulum pendulum;
+  const auto axes = hjb::testing::problem_axes<problems::Pendulum>(pendulum, {31, 31});
+  TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
+  const ControlledChain<problems::Pendulum> chain(pendulum, grid, 5);
+  long rows = 0, equal = 0;
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l)
+    for (std::int64_t k = 0; k < chain.action_count(); ++k, ++rows)
+      equal +=
+          chain.cost(l, k) == pendulum.step_cost(grid.coordinates(grid.owned_node(l)), chain.actions()[k]);
+  EXPECT_EQ(equal, rows);
+  EXPECT_GT(rows, 0);
+}
+
+TEST(SolverBehaviour, AStepCostThatIsNotItsDeclaredSplitStopsEveryRankNamingTheState) {
+  const MisdeclaredPendulum pendulum;
+  const auto axes = hjb::testing::problem_axes<problems::Pendulum>(pendulum, {31, 31});
+  TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
+  std::string message;
+  try {
+    const ControlledChain<MisdeclaredPendulum> chain(pendulum, grid, 5);
+  } catch (const RuntimeError& e) {
+    message = e.what();
+  }
+  // Every rank threw (the rank owning the corner with its own text, the others with its rank's).
+  EXPECT_NE(message.find("declares a separable step cost"), std::string::npos) << message;
+  EXPECT_NE(message.find("step_cost must return exactly that sum"), std::string::npos) << message;
+}
 
 TEST(SolverBehaviour, NanInPolicyIterationStopsEveryRankNamingTheNode) {
   PoisonedPendulum pendulum;
