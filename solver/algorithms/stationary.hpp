@@ -23,6 +23,7 @@
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
+#include "solver/algorithms/local_ilu.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/stationary_options.hpp"
@@ -150,10 +151,10 @@ class StationarySolver {
   }
 
   /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...; GMRES
-  /// with right block-Jacobi/ILU preconditioning by default, so the tolerance applies to the true
-  /// residual), from v as the initial guess: to a residual 2-norm below `target`, or to relative
-  /// 1e-12 when target is 0. The matrix is built from local CSR arrays in one call; the KSP is kept
-  /// across iterations. Returns the Krylov iterations. Collective.
+  /// with right block-Jacobi/ILU(0) preconditioning by default — LocalIlu0, factored from the rows
+  /// built here — so the tolerance applies to the true residual), from v as the initial guess: to a residual
+  /// 2-norm below `target`, or to relative 1e-12 when target is 0. The matrix is built from local CSR arrays
+  /// in one call; the KSP is kept across iterations. Returns the Krylov iterations. Collective.
   long evaluate_policy(Vec v, double target) {
     const ScopedLogEvent timed(log_events().policy_evaluation);
     const std::int64_t n = m_grid.owned_count(), k_count = m_chain.action_count();
@@ -224,6 +225,7 @@ class StationarySolver {
                                           entries.data(), a.out()));
     }
     if (!m_ksp) create_ksp();
+    if (m_own_ilu) m_ilu.factor(n, first, row_start.data(), columns.data(), entries.data());
     // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless the user set
     // -ksp_rtol or -ksp_atol: then those hold for every evaluation.
     PetscBool user_rtol = PETSC_FALSE, user_atol = PETSC_FALSE;
@@ -275,10 +277,37 @@ class StationarySolver {
     HJB_PETSC(KSPSetPCSide(m_ksp, PC_RIGHT));
     HJB_PETSC(KSPSetInitialGuessNonzero(m_ksp, PETSC_TRUE));
     HJB_PETSC(KSPSetTolerances(m_ksp, 1e-12, 1e-50, PETSC_DEFAULT, m_gmres ? 1000 : 10000));
+    // Block Jacobi / ILU(0) factored by LocalIlu0 from the CSR rows evaluate_policy builds: PETSc's
+    // ILU would first copy the matrix into a factor of its own pattern (symbolic phase) and then
+    // factor it, about 12 ms of a 45 ms evaluation at 501^2 (docs/benchmarks.md). -pc_type replaces it.
+    PC pc;
+    HJB_PETSC(KSPGetPC(m_ksp, &pc));
+    HJB_PETSC(PCSetType(pc, PCSHELL));
+    HJB_PETSC(PCShellSetApply(pc, apply_ilu));
+    HJB_PETSC(PCShellSetContext(pc, this));
+    HJB_PETSC(PCShellSetName(pc, "block Jacobi / ILU(0) (hjbench LocalIlu0)"));
     HJB_PETSC(KSPSetFromOptions(m_ksp));
+    PetscBool shell = PETSC_FALSE;
+    HJB_PETSC(PetscObjectTypeCompare(reinterpret_cast<PetscObject>(pc), PCSHELL, &shell));
+    m_own_ilu = shell == PETSC_TRUE;
     KSPType type;
     HJB_PETSC(KSPGetType(m_ksp, &type));
     m_gmres = m_gmres && std::string(type) == KSPGMRES;  // not when the user chose another type
+  }
+
+  /// The shell preconditioner's application: y = (LU)^-1 x on this rank's block.
+  static PetscErrorCode apply_ilu(PC pc, Vec x, Vec y) {
+    PetscFunctionBeginUser;
+    void* context = nullptr;
+    PetscCall(PCShellGetContext(pc, &context));
+    const PetscScalar* in;
+    PetscScalar* out;
+    PetscCall(VecGetArrayRead(x, &in));
+    PetscCall(VecGetArray(y, &out));
+    static_cast<const StationarySolver*>(context)->m_ilu.solve(in, out);
+    PetscCall(VecRestoreArray(y, &out));
+    PetscCall(VecRestoreArrayRead(x, &in));
+    PetscFunctionReturn(0);
   }
 
   /// The final policy's values by fixed-policy sweeps v <- c_pi + gamma P_pi v started from zero
@@ -329,7 +358,9 @@ class StationarySolver {
   std::vector<PetscInt> m_csr_rows, m_csr_columns;
   std::vector<PetscScalar> m_csr_entries;
   OwnedKsp m_ksp;
-  bool m_gmres = false;  // the default GMRES is in use (falls back to BiCGStab once if it fails)
+  LocalIlu0 m_ilu;
+  bool m_own_ilu = false;  // the preconditioner is m_ilu (no -pc_type given)
+  bool m_gmres = false;    // the default GMRES is in use (falls back to BiCGStab once if it fails)
 };
 
 }  // namespace hjb

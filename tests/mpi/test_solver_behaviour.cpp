@@ -308,3 +308,97 @@ TEST(SolverBehaviour, NanInAMarkovChainApproximationStopsEveryRankNamingTheNode)
   const std::string message = numerical_error_on_every_rank([&] { solver.solve(v); });
   EXPECT_NE(message.find("wealth = "), std::string::npos) << message;
 }
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "solver/algorithms/local_ilu.hpp"
+
+namespace {
+/// The local rows (global, sorted columns) of I - gamma P for a random stochastic P with 4
+/// successors per row, some of them on other ranks' blocks: an M-matrix like a policy's.
+struct RandomPolicyMatrix {
+  std::vector<PetscInt> row_start{0}, columns;
+  std::vector<PetscScalar> entries;
+  RandomPolicyMatrix(PetscInt first, PetscInt n, PetscInt global, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<PetscInt> near(-40, 40);
+    std::uniform_real_distribution<double> weight(0.05, 1.0);
+    for (PetscInt i = first; i < first + n; ++i) {
+      std::map<PetscInt, double> row{{i, 1.0}};
+      double w[4], sum = 0.0;
+      for (double& x : w) sum += (x = weight(rng));
+      for (double x : w) row[std::clamp<PetscInt>(i + near(rng), 0, global - 1)] -= 0.99 * x / sum;
+      for (const auto& [c, v] : row) {
+        columns.push_back(c);
+        entries.push_back(v);
+      }
+      row_start.push_back(static_cast<PetscInt>(columns.size()));
+    }
+  }
+};
+}  // namespace
+
+TEST(SolverBehaviour, LocalIluEqualsPetscsBlockJacobiIluOnEveryRankCount) {
+  int rank, size;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  const PetscInt global = 3000, n = global / size + (rank < global % size ? 1 : 0);
+  PetscInt first = 0;
+  MPI_Exscan(&n, &first, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD);
+  if (rank == 0) first = 0;
+  RandomPolicyMatrix m(first, n, global, 17u + static_cast<unsigned>(rank));
+  Mat a;
+  ASSERT_EQ(MatCreateMPIAIJWithArrays(PETSC_COMM_WORLD, n, n, global, global, m.row_start.data(),
+                                      m.columns.data(), m.entries.data(), &a),
+            0);
+  PC pc;  // PETSc's: block Jacobi, one block per rank, ILU(0) inside
+  PCCreate(PETSC_COMM_WORLD, &pc);
+  PCSetType(pc, PCBJACOBI);
+  PCSetOperators(pc, a, a);
+  PCSetUp(pc);
+  KSP* sub;
+  PetscInt blocks;
+  PCBJacobiGetSubKSP(pc, &blocks, nullptr, &sub);
+  PC sub_pc;
+  KSPGetPC(sub[0], &sub_pc);
+  PCSetType(sub_pc, PCILU);
+  PCSetUp(pc);
+  Vec x, y;
+  MatCreateVecs(a, &x, &y);
+  PetscRandom random;
+  PetscRandomCreate(PETSC_COMM_WORLD, &random);
+  VecSetRandom(x, random);
+  PCApply(pc, x, y);
+  LocalIlu0 ilu;
+  ilu.factor(n, first, m.row_start.data(), m.columns.data(), m.entries.data());
+  std::vector<PetscScalar> ours(static_cast<std::size_t>(n));
+  const PetscScalar *in, *theirs;
+  VecGetArrayRead(x, &in);
+  VecGetArrayRead(y, &theirs);
+  ilu.solve(in, ours.data());
+  double difference = 0.0, scale = 0.0;
+  for (PetscInt i = 0; i < n; ++i) {
+    difference = std::max(difference, std::abs(ours[i] - theirs[i]));
+    scale = std::max(scale, std::abs(theirs[i]));
+  }
+  VecRestoreArrayRead(y, &theirs);
+  VecRestoreArrayRead(x, &in);
+  EXPECT_GT(scale, 0.1);
+  EXPECT_LE(difference, 1e-13 * scale) << "rank " << rank << " of " << size;
+  PetscRandomDestroy(&random);
+  VecDestroy(&x);
+  VecDestroy(&y);
+  PCDestroy(&pc);
+  MatDestroy(&a);
+}
+
+TEST(SolverBehaviour, LocalIluRefusesARowWithoutItsDiagonalOrAPivotThatIsNotPositive) {
+  const std::vector<PetscInt> start{0, 2, 4}, no_diagonal{0, 1, 0, 0}, columns{0, 1, 0, 1};
+  const std::vector<PetscScalar> entries{1.0, -0.5, -0.5, 1.0}, singular{1.0, -1.0, -1.0, 1.0};
+  LocalIlu0 ilu;
+  EXPECT_THROW(ilu.factor(2, 0, start.data(), no_diagonal.data(), entries.data()), NumericalError);
+  EXPECT_THROW(ilu.factor(2, 0, start.data(), columns.data(), singular.data()), NumericalError);
+  EXPECT_NO_THROW(ilu.factor(2, 0, start.data(), columns.data(), entries.data()));
+}
