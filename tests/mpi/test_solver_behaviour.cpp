@@ -340,7 +340,7 @@ struct RandomPolicyMatrix {
 };
 }  // namespace
 
-TEST(SolverBehaviour, LocalIluEqualsPetscsBlockJacobiIluOnEveryRankCount) {
+TEST(SolverBehaviour, LocalIluMatchesPetscsBlockJacobiIluToSinglePrecisionOnEveryRankCount) {
   int rank, size;
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
   MPI_Comm_size(PETSC_COMM_WORLD, &size);
@@ -385,8 +385,11 @@ TEST(SolverBehaviour, LocalIluEqualsPetscsBlockJacobiIluOnEveryRankCount) {
   }
   VecRestoreArrayRead(y, &theirs);
   VecRestoreArrayRead(x, &in);
+  // The factor's entries are kept in single precision: equal to PETSc's double-precision ILU(0)
+  // to about that precision (a wrong elimination differs by the order of the result itself).
   EXPECT_GT(scale, 0.1);
-  EXPECT_LE(difference, 1e-13 * scale) << "rank " << rank << " of " << size;
+  EXPECT_LE(difference, 1e-6 * scale) << "rank " << rank << " of " << size;
+  if (rank == 0) std::printf("max |ours - PETSc's| = %.3g (max |PETSc's| = %.3g)\n", difference, scale);
   PetscRandomDestroy(&random);
   VecDestroy(&x);
   VecDestroy(&y);
