@@ -290,17 +290,29 @@ class ControlledChain {
     const std::int64_t row = l * action_count() + k;
     const int s = m_slot[row];
     if (s == terminal_slot) return cost(l, k);  // the step terminates: no continuation
+    return cost(l, k) + gamma * expected_value(s, &m_fraction[row * D], needed);
+  }
+  /// A transition as its code (transition_code: the first corner's slot, or the terminal or
+  /// irregular marker) and its D fractions (fractions), which a caller may copy to read them again
+  /// and again (the policy evaluation's products); expected_value(code, fractions, needed) is then
+  /// sum_j w_j needed(x_j), 0 for a terminal step — the sum q_value forms, bit for bit.
+  int transition_code(std::int64_t l, std::int64_t k) const { return m_slot[l * action_count() + k]; }
+  const double* fractions(std::int64_t l, std::int64_t k) const {
+    return &m_fraction[(l * action_count() + k) * D];
+  }
+  double expected_value(int code, const double* fraction, const PetscScalar* needed) const {
+    if (code == terminal_slot) return 0.0;
     double w[corners];
-    all_weights(row, w);
+    all_weights(fraction, w);
     double ev = 0.0;
-    if (s >= 0) {
+    if (code >= 0) {
 #pragma GCC unroll 16
-      for (int c = 0; c < corners; ++c) ev += w[c] * needed[s + m_corner_offset[c]];
+      for (int c = 0; c < corners; ++c) ev += w[c] * needed[code + m_corner_offset[c]];
     } else {
-      const int* slots = &m_irregular[static_cast<std::size_t>(-2 - s) * corners];
+      const int* slots = &m_irregular[static_cast<std::size_t>(-2 - code) * corners];
       for (int c = 0; c < corners; ++c) ev += w[c] * needed[slots[c]];
     }
-    return cost(l, k) + gamma * ev;
+    return ev;
   }
   /// c(x_l, a_k) (minus the terminal reward where the step terminates).
   double cost(std::int64_t l, std::int64_t k) const {
@@ -369,8 +381,7 @@ class ControlledChain {
   /// Every corner's weight at once, by the tensor product built axis by axis: after axis a, w[c]
   /// for c < 2^(a+1) is the product over axes 0..a in that order — the same products, rounded the
   /// same way, as weight_of's, with 2^(D+1) - 2 multiplications instead of D 2^D and no branches.
-  void all_weights(std::int64_t row, double* w) const {
-    const double* f = &m_fraction[row * D];
+  static void all_weights(const double* f, double* w) {
     w[0] = 1.0;
 #pragma GCC unroll 4
     for (int a = 0; a < D; ++a) {

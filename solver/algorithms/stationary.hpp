@@ -23,7 +23,7 @@
 #include "grids/distributed/tensor_grid.hpp"
 #include "solver/algorithms/continuous_chain.hpp"
 #include "solver/algorithms/controlled_chain.hpp"
-#include "solver/algorithms/local_ilu.hpp"
+#include "solver/algorithms/policy_system.hpp"
 #include "solver/algorithms/progress.hpp"
 #include "solver/algorithms/solve_summary.hpp"
 #include "solver/algorithms/stationary_options.hpp"
@@ -150,89 +150,30 @@ class StationarySolver {
     return options;
   }
 
-  /// Solves (I - gamma P_pi) v = c_pi with a KSP (settable with -ksp_type, -pc_type, ...; GMRES
-  /// with right block-Jacobi/ILU(0) preconditioning by default — LocalIlu0, factored from the rows
-  /// built here — so the tolerance applies to the true residual), from v as the initial guess: to a residual
-  /// 2-norm below `target`, or to relative 1e-12 when target is 0. The matrix is built from local CSR arrays
-  /// in one call; the KSP is kept across iterations. Returns the Krylov iterations. Collective.
+  /// Solves (I - gamma P_pi) v = c_pi (policy_system.hpp) with a KSP (settable with -ksp_type,
+  /// -pc_type, ...; GMRES with right block-Jacobi/ILU(0) preconditioning by default, the factor
+  /// formed by the system from its rows — so the tolerance applies to the true residual), from v as
+  /// the initial guess: to a residual 2-norm below `target`, or to relative 1e-12 when target is 0.
+  /// The KSP is kept across iterations. Returns the Krylov iterations. Collective.
   long evaluate_policy(Vec v, double target) {
     const ScopedLogEvent timed(log_events().policy_evaluation);
-    const std::int64_t n = m_grid.owned_count(), k_count = m_chain.action_count();
     PetscInt first, last;
     HJB_PETSC(VecGetOwnershipRange(v, &first, &last));
-    // Row l: 1 on the diagonal, -gamma w_c at the corners (merged where a corner is the node).
-    // Local rows in CSR form (global column indices, sorted within each row); kept as members
-    // because a one-rank matrix uses the arrays in place.
-    std::vector<PetscInt>& row_start = m_csr_rows;
-    std::vector<PetscInt>& columns = m_csr_columns;
-    std::vector<PetscScalar>& entries = m_csr_entries;
-    // The reset releases the previous matrix (which may use these arrays in place) before they are
-    // rebuilt, and its ILU factor and Krylov vectors before this evaluation's are made (a KSP kept
-    // across evaluations peaked 35 MiB higher at 1001^2, 968 MiB, for no measurable speed).
+    // The reset releases the previous matrix (which may use the system's arrays in place) before
+    // they are rebuilt, and its ILU factor and Krylov vectors before this evaluation's are made (a
+    // KSP kept across evaluations peaked 35 MiB higher at 1001^2, 968 MiB, for no measurable speed).
     OwnedMat a;
     if (m_ksp) HJB_PETSC(KSPReset(m_ksp));
-    row_start.assign(static_cast<std::size_t>(n) + 1, 0);
+    if (!m_ksp) create_ksp();
+    const bool shell = m_own_ilu && m_grid.size() == 1;  // policy_system.hpp: the operator's forms
     OwnedVec rhs;
     HJB_PETSC(VecDuplicate(v, rhs.out()));
     PetscScalar* r;
     HJB_PETSC(VecGetArray(rhs, &r));
-    // Each row is kept sorted as it is formed: a successor is inserted in place, or merged into an
-    // equal column (the diagonal's included) in the order the chain gives them.
-    std::size_t end = 0;
-    const auto room = [&](std::size_t needed) {  // grows the arrays kept between evaluations
-      if (needed <= columns.size()) return;
-      columns.resize(2 * needed);
-      entries.resize(2 * needed);
-    };
-    if (const std::size_t rows_2d = static_cast<std::size_t>(n) * 5; columns.size() < rows_2d) {
-      columns.resize(rows_2d);  // 2^D + 1 entries per row in 2-D; room() grows them beyond
-      entries.resize(rows_2d);
-    }
-    constexpr std::int64_t ahead = 16;  // the policy's rows are scattered: fetch them early
-    for (std::int64_t l = 0; l < n; ++l) {
-      if (l + ahead < n) m_chain.prefetch((l + ahead) * k_count + m_policy[l + ahead]);
-      const std::int64_t row = l * k_count + m_policy[l];
-      const std::size_t begin = end;
-      room(end + 1);
-      columns[end] = first + static_cast<PetscInt>(l);
-      entries[end++] = 1.0;
-      m_chain.for_each_entry(row, [&](PetscInt j, double w) {
-        std::size_t at = end;
-        while (at > begin && columns[at - 1] > j) --at;
-        if (at > begin && columns[at - 1] == j) {
-          entries[at - 1] -= m_gamma * w;
-          return;
-        }
-        room(end + 1);
-        for (std::size_t e = end; e > at; --e) {
-          columns[e] = columns[e - 1];
-          entries[e] = entries[e - 1];
-        }
-        columns[at] = j;
-        entries[at] = -(m_gamma * w);
-        ++end;
-      });
-      row_start[l + 1] = static_cast<PetscInt>(end);
-      r[l] = m_chain.cost(l, m_policy[l]);
-    }
+    m_system.build(m_chain, m_policy, m_gamma, first, shell, r);
     HJB_PETSC(VecRestoreArray(rhs, &r));
-    if (!m_ksp) create_ksp();
-    if (m_own_ilu && m_grid.size() == 1) {
-      // One rank with hjbench's preconditioner: the product from the arrays themselves (a shell
-      // matrix), without PETSc's assembly checks (inode search, diagonal marking: 20 ms of a 0.7 s
-      // run at 501^2) — PETSc's AIJ product in the same order, so the same values.
-      HJB_PETSC(MatCreateShell(PETSC_COMM_SELF, static_cast<PetscInt>(n), static_cast<PetscInt>(n),
-                               static_cast<PetscInt>(n), static_cast<PetscInt>(n), this, a.out()));
-      HJB_PETSC(MatShellSetOperation(a, MATOP_MULT, reinterpret_cast<void (*)(void)>(multiply)));
-    } else if (m_grid.size() == 1) {  // the arrays themselves (first = 0: global columns are local)
-      HJB_PETSC(MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, static_cast<PetscInt>(n), static_cast<PetscInt>(n),
-                                          row_start.data(), columns.data(), entries.data(), a.out()));
-    } else {
-      HJB_PETSC(MatCreateMPIAIJWithArrays(m_grid.comm(), static_cast<PetscInt>(n), static_cast<PetscInt>(n),
-                                          PETSC_DETERMINE, PETSC_DETERMINE, row_start.data(), columns.data(),
-                                          entries.data(), a.out()));
-    }
-    if (m_own_ilu) m_ilu.factor(n, first, row_start.data(), columns.data(), entries.data());
+    m_system.create_operator(m_grid.comm(), shell, a.out());
+    if (m_own_ilu) m_system.factor();
     // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless the user set
     // -ksp_rtol or -ksp_atol: then those hold for every evaluation.
     PetscBool user_rtol = PETSC_FALSE, user_atol = PETSC_FALSE;
@@ -284,14 +225,14 @@ class StationarySolver {
     HJB_PETSC(KSPSetPCSide(m_ksp, PC_RIGHT));
     HJB_PETSC(KSPSetInitialGuessNonzero(m_ksp, PETSC_TRUE));
     HJB_PETSC(KSPSetTolerances(m_ksp, 1e-12, 1e-50, PETSC_DEFAULT, m_gmres ? 1000 : 10000));
-    // Block Jacobi / ILU(0) factored by LocalIlu0 from the CSR rows evaluate_policy builds: PETSc's
+    // Block Jacobi / ILU(0) factored by the policy system from the CSR rows it builds: PETSc's
     // ILU would first copy the matrix into a factor of its own pattern (symbolic phase) and then
     // factor it, about 12 ms of a 45 ms evaluation at 501^2 (docs/benchmarks.md). -pc_type replaces it.
     PC pc;
     HJB_PETSC(KSPGetPC(m_ksp, &pc));
     HJB_PETSC(PCSetType(pc, PCSHELL));
-    HJB_PETSC(PCShellSetApply(pc, apply_ilu));
-    HJB_PETSC(PCShellSetContext(pc, this));
+    HJB_PETSC(PCShellSetApply(pc, PolicySystem<Chain>::apply_preconditioner));
+    HJB_PETSC(PCShellSetContext(pc, &m_system));
     HJB_PETSC(PCShellSetName(pc, "block Jacobi / ILU(0) (hjbench LocalIlu0)"));
     HJB_PETSC(KSPSetFromOptions(m_ksp));
     PetscBool shell = PETSC_FALSE;
@@ -300,47 +241,6 @@ class StationarySolver {
     KSPType type;
     HJB_PETSC(KSPGetType(m_ksp, &type));
     m_gmres = m_gmres && std::string(type) == KSPGMRES;  // not when the user chose another type
-  }
-
-  /// The shell preconditioner's application: y = (LU)^-1 x on this rank's block.
-  static PetscErrorCode apply_ilu(PC pc, Vec x, Vec y) {
-    PetscFunctionBeginUser;
-    void* context = nullptr;
-    PetscCall(PCShellGetContext(pc, &context));
-    const PetscScalar* in;
-    PetscScalar* out;
-    PetscCall(VecGetArrayRead(x, &in));
-    PetscCall(VecGetArray(y, &out));
-    static_cast<const StationarySolver*>(context)->m_ilu.solve(in, out);
-    PetscCall(VecRestoreArray(y, &out));
-    PetscCall(VecRestoreArrayRead(x, &in));
-    PetscFunctionReturn(0);
-  }
-
-  /// The shell matrix's product on one rank: y = A x from the CSR arrays (global columns are local).
-  static PetscErrorCode multiply(Mat a, Vec x, Vec y) {
-    PetscFunctionBeginUser;
-    void* context = nullptr;
-    PetscCall(MatShellGetContext(a, &context));
-    const auto* self = static_cast<const StationarySolver*>(context);
-    const PetscInt* start = self->m_csr_rows.data();
-    const PetscInt* columns = self->m_csr_columns.data();
-    const PetscScalar* entries = self->m_csr_entries.data();
-    const PetscScalar* in;
-    PetscScalar* out;
-    PetscInt n;
-    PetscCall(VecGetLocalSize(y, &n));
-    PetscCall(VecGetArrayRead(x, &in));
-    PetscCall(VecGetArray(y, &out));
-    for (PetscInt i = 0; i < n; ++i) {
-      PetscScalar sum = 0.0;
-      for (PetscInt p = start[i]; p < start[i + 1]; ++p) sum += entries[p] * in[columns[p]];
-      out[i] = sum;
-    }
-    PetscCall(VecRestoreArray(y, &out));
-    PetscCall(VecRestoreArrayRead(x, &in));
-    PetscCall(PetscLogFlops(2.0 * static_cast<double>(start[n])));
-    PetscFunctionReturn(0);
   }
 
   /// The final policy's values by fixed-policy sweeps v <- c_pi + gamma P_pi v started from zero
@@ -388,11 +288,9 @@ class StationarySolver {
   double m_gamma = 0.99;
   long m_iteration = 0;
   std::vector<int> m_policy;
-  std::vector<PetscInt> m_csr_rows, m_csr_columns;
-  std::vector<PetscScalar> m_csr_entries;
+  PolicySystem<Chain> m_system;
   OwnedKsp m_ksp;
-  LocalIlu0 m_ilu;
-  bool m_own_ilu = false;  // the preconditioner is m_ilu (no -pc_type given)
+  bool m_own_ilu = false;  // the preconditioner is the system's ILU(0) (no -pc_type given)
   bool m_gmres = false;    // the default GMRES is in use (falls back to BiCGStab once if it fails)
 };
 
