@@ -173,7 +173,18 @@ class StationarySolver {
     m_system.build(m_chain, m_policy, m_gamma, first, shell, r);
     HJB_PETSC(VecRestoreArray(rhs, &r));
     m_system.create_operator(m_grid.comm(), shell, a.out());
-    if (m_own_ilu) m_system.factor();
+    if (m_own_ilu) {  // a pivot that is not positive (not an M-matrix, NaN) stops every rank alike
+      std::string failure;
+      try {
+        m_system.factor();
+      } catch (const NumericalError& e) {
+        failure = e.what();
+      }
+      int failed = failure.empty() ? 0 : 1, anywhere = 0;
+      MPI_Allreduce(&failed, &anywhere, 1, MPI_INT, MPI_MAX, m_grid.comm());
+      if (anywhere)
+        throw NumericalError(failed ? failure : "policy evaluation: ILU(0) failed on another rank");
+    }
     // The tolerance of this evaluation (a relative 1e-12 for an exact one), unless the user set
     // -ksp_rtol or -ksp_atol: then those hold for every evaluation.
     PetscBool user_rtol = PETSC_FALSE, user_atol = PETSC_FALSE;
