@@ -46,15 +46,7 @@ class LocalIlu0 {
     m_lower.reserve(nonzeros / 2);
     m_upper.reserve(nonzeros / 2);
     const PetscInt last = first + static_cast<PetscInt>(n);
-    constexpr std::int64_t ahead = 8;  // the pivot rows a later row reads are scattered: fetch early
     for (std::int64_t i = 0; i < n; ++i) {
-      if (i + ahead < n)
-        for (PetscInt p = row_start[i + ahead]; p < row_start[i + ahead + 1]; ++p)
-          if (columns[p] >= first && columns[p] < first + static_cast<PetscInt>(i)) {
-            const std::int64_t j = columns[p] - first;
-            __builtin_prefetch(&m_inverse_pivot[static_cast<std::size_t>(j)]);
-            __builtin_prefetch(m_upper.data() + m_upper_start[static_cast<std::size_t>(j)]);
-          }
       // The row in local columns, its entries outside the block left out.
       const PetscInt begin = row_start[i], end = row_start[i + 1], own = first + static_cast<PetscInt>(i);
       if (m_row.size() < static_cast<std::size_t>(end - begin))

@@ -120,64 +120,54 @@ class PolicySystem {
 
   /// A shell preconditioner's application (its context this system): y = (LU)^-1 x.
   static PetscErrorCode apply_preconditioner(PC pc, Vec x, Vec y) {
-    PetscFunctionBeginUser;
     void* context = nullptr;
     PetscCall(PCShellGetContext(pc, &context));
+    return on_arrays(context, x, y, [](const PolicySystem& self, const PetscScalar* in, PetscScalar* out) {
+      self.m_ilu.solve(in, out);
+    });
+  }
+
+ private:
+  /// The callbacks' frame: f(system, x's values, y's values) between the arrays' get and restore.
+  template <class F>
+  static PetscErrorCode on_arrays(void* context, Vec x, Vec y, F&& f) {
+    PetscFunctionBeginUser;
     const PetscScalar* in;
     PetscScalar* out;
     PetscCall(VecGetArrayRead(x, &in));
     PetscCall(VecGetArray(y, &out));
-    static_cast<const PolicySystem*>(context)->m_ilu.solve(in, out);
+    f(*static_cast<const PolicySystem*>(context), in, out);
     PetscCall(VecRestoreArray(y, &out));
     PetscCall(VecRestoreArrayRead(x, &in));
     PetscFunctionReturn(0);
   }
-
- private:
   /// The shell product from the CSR arrays (one rank: global columns are local).
   static PetscErrorCode multiply(Mat a, Vec x, Vec y) {
-    PetscFunctionBeginUser;
     void* context = nullptr;
     PetscCall(MatShellGetContext(a, &context));
-    const auto* self = static_cast<const PolicySystem*>(context);
-    const PetscInt* start = self->m_rows.data();
-    const PetscInt* columns = self->m_columns.data();
-    const PetscScalar* entries = self->m_entries.data();
-    const PetscScalar* in;
-    PetscScalar* out;
-    PetscCall(VecGetArrayRead(x, &in));
-    PetscCall(VecGetArray(y, &out));
-    for (std::int64_t i = 0; i < self->m_n; ++i) {
-      PetscScalar sum = 0.0;
-      for (PetscInt p = start[i]; p < start[i + 1]; ++p) sum += entries[p] * in[columns[p]];
-      out[i] = sum;
-    }
-    PetscCall(VecRestoreArray(y, &out));
-    PetscCall(VecRestoreArrayRead(x, &in));
-    PetscCall(PetscLogFlops(2.0 * static_cast<double>(start[self->m_n])));
-    PetscFunctionReturn(0);
+    return on_arrays(context, x, y, [](const PolicySystem& self, const PetscScalar* in, PetscScalar* out) {
+      const PetscInt* start = self.m_rows.data();
+      for (std::int64_t i = 0; i < self.m_n; ++i) {
+        PetscScalar sum = 0.0;
+        for (PetscInt p = start[i]; p < start[i + 1]; ++p) sum += self.m_entries[p] * in[self.m_columns[p]];
+        out[i] = sum;
+      }
+      PetscLogFlops(2.0 * static_cast<double>(start[self.m_n]));
+    });
   }
   /// The shell product from the compact transitions: y_l = x_l - gamma sum_j w_j x_j (one rank:
   /// the chain's gathered vector is the owned block, x itself).
   static PetscErrorCode multiply_compact(Mat a, Vec x, Vec y) {
-    PetscFunctionBeginUser;
     void* context = nullptr;
     PetscCall(MatShellGetContext(a, &context));
-    const auto* self = static_cast<const PolicySystem*>(context);
-    if constexpr (compact_form) {
-      const PetscScalar* in;
-      PetscScalar* out;
-      PetscCall(VecGetArrayRead(x, &in));
-      PetscCall(VecGetArray(y, &out));
-      const int* code = self->m_code.data();
-      const double* fraction = self->m_fraction.data();
-      for (std::int64_t l = 0; l < self->m_n; ++l)
-        out[l] = in[l] - self->m_gamma * self->m_chain->expected_value(code[l], fraction + l * D, in);
-      PetscCall(VecRestoreArray(y, &out));
-      PetscCall(VecRestoreArrayRead(x, &in));
-      PetscCall(PetscLogFlops(static_cast<double>(self->m_n) * (2.0 * (1 << D) + 2.0)));
-    }
-    PetscFunctionReturn(0);
+    return on_arrays(context, x, y, [](const PolicySystem& self, const PetscScalar* in, PetscScalar* out) {
+      if constexpr (compact_form) {
+        for (std::int64_t l = 0; l < self.m_n; ++l)
+          out[l] = in[l] -
+                   self.m_gamma * self.m_chain->expected_value(self.m_code[l], &self.m_fraction[l * D], in);
+        PetscLogFlops(static_cast<double>(self.m_n) * (2.0 * (1 << D) + 2.0));
+      }
+    });
   }
 
   const Chain* m_chain = nullptr;
