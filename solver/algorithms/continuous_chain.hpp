@@ -109,8 +109,9 @@ class SparseChain {
   }
   void prefetch(std::int64_t row) const { __builtin_prefetch(&m_start[row]); }
 
-  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where) {
-    return chain_bellman(*this, v, out, gamma, policy, where);
+  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where,
+                 SweepMemory* memory = nullptr) {
+    return chain_bellman(*this, v, out, gamma, policy, where, memory);
   }
 
  private:

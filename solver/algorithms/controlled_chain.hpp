@@ -24,6 +24,7 @@
 #include "core/problem_interface.hpp"
 #include "core/uninitialized.hpp"
 #include "grids/distributed/tensor_grid.hpp"
+#include "solver/algorithms/bellman_sweep.hpp"
 #include "solver/io/collective_failure.hpp"
 #include "solver/schemes/semi_lagrangian_transition.hpp"
 #include "support/petsc/petsc_owner.hpp"
@@ -88,81 +89,6 @@ class GatheredNodes {
   OwnedVec m_needed;
   OwnedScatter m_scatter;
 };
-
-/// The pointwise Bellman sweep over the owned nodes: o = min over actions of the Q-values, the
-/// argmin into policy, residual = max |o - in|; returns the first owned node whose value is not
-/// finite (or the int64 maximum). The hot loop of every chain solver, cloned per instruction set.
-/// How many transitions ahead chain_sweep prefetches the values a transition reads.
-inline constexpr std::int64_t prefetch_distance = 24;
-
-template <class Chain>
-HJB_HOT std::int64_t chain_sweep(const Chain& chain, const double* needed, const double* in, double* o,
-                                 int* policy, double gamma, double& residual) {
-  const std::int64_t k_count = chain.action_count(), n = chain.grid().owned_count();
-  std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
-  for (std::int64_t l = 0; l < n; ++l) {
-    double best = std::numeric_limits<double>::infinity();
-    int arg = 0;
-    for (std::int64_t k = 0; k < k_count; ++k) {
-      // The values a transition a few rows ahead reads are scattered over the gathered vector: ask
-      // for them early (bandwidth is there; the latency of each miss is what the sweep waits for).
-      if constexpr (requires { chain.prefetch_values(std::int64_t{}, needed); })
-        if (l * k_count + k + prefetch_distance < n * k_count)
-          chain.prefetch_values(l * k_count + k + prefetch_distance, needed);
-      const double q = chain.q_value(l, k, needed, gamma);
-      if (q < best) {
-        best = q;
-        arg = static_cast<int>(k);
-      }
-    }
-    o[l] = best;
-    policy[l] = arg;
-    residual = std::max(residual, std::abs(best - in[l]));
-    if (!std::isfinite(best) && first_bad == std::numeric_limits<std::int64_t>::max()) first_bad = l;
-  }
-  return first_bad;
-}
-
-/// The Bellman sweep of any chain with gather(), needed(), grid(), action_count() and
-/// q_value(node, action, needed, gamma): out = T_gamma v; policy[l] = the minimising action (first of
-/// equals); returns max_l |out_l - v_l| over all ranks. A non-finite result anywhere throws the
-/// same NumericalError on every rank, naming the first such node and `where`. Collective.
-template <class Chain>
-double chain_bellman(Chain& chain, Vec v, Vec out, double gamma, std::vector<int>& policy,
-                     const std::string& where) {
-  constexpr int D = Chain::D;
-  const auto& grid = chain.grid();
-  chain.gather(v);
-  const ScopedLogEvent timed(log_events().bellman_update);
-  const PetscScalar* needed;
-  const PetscScalar* in;
-  PetscScalar* o;
-  HJB_PETSC(VecGetArrayRead(chain.needed(), &needed));
-  HJB_PETSC(VecGetArrayRead(v, &in));
-  HJB_PETSC(VecGetArray(out, &o));
-  policy.resize(static_cast<std::size_t>(grid.owned_count()));
-  double residual = 0.0;
-  std::int64_t first_bad = chain_sweep(chain, needed, in, o, policy.data(), gamma, residual);
-  if (first_bad != std::numeric_limits<std::int64_t>::max())
-    first_bad = grid.natural_index(grid.owned_node(first_bad));
-  HJB_PETSC(VecRestoreArray(out, &o));
-  HJB_PETSC(VecRestoreArrayRead(v, &in));
-  HJB_PETSC(VecRestoreArrayRead(chain.needed(), &needed));
-  double global;
-  MPI_Allreduce(&residual, &global, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
-  std::int64_t bad;
-  MPI_Allreduce(&first_bad, &bad, 1, MPI_INT64_T, MPI_MIN, grid.comm());
-  if (bad != std::numeric_limits<std::int64_t>::max()) {
-    // NaN/Inf (VecNorm would ignore NaN): the same error on every rank, naming the node.
-    const auto x = grid.coordinates(grid.from_natural_index(bad));
-    std::ostringstream os;
-    os << "non-finite value in the Bellman update (" << where << ") at node (";
-    for (int a = 0; a < D; ++a) os << (a ? ", " : "") << grid.axis(a).name << " = " << x[a];
-    os << "); no table is written";
-    throw NumericalError(os.str());
-  }
-  return global;
-}
 
 template <StationaryProblem P>
 class ControlledChain {
@@ -360,9 +286,10 @@ class ControlledChain {
   }
 
   /// out = T_gamma v; policy[l] = the minimising action (first of equals); returns
-  /// max_l |out_l - v_l| over all ranks (chain_bellman). Collective.
-  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where) {
-    return chain_bellman(*this, v, out, gamma, policy, where);
+  /// max_l |out_l - v_l| over all ranks (chain_bellman, bellman_sweep.hpp). Collective.
+  double bellman(Vec v, Vec out, double gamma, std::vector<int>& policy, const std::string& where,
+                 SweepMemory* memory = nullptr) {
+    return chain_bellman(*this, v, out, gamma, policy, where, memory);
   }
 
   /// Calls f(global column, coefficient) for the successors of a row (coefficients before gamma).

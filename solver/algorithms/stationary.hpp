@@ -139,10 +139,14 @@ class StationarySolver {
   }
 
   /// out = T v (Bellman operator), sets the greedy policy; returns max|T v - v| over all ranks.
-  /// Collective.
+  /// Value iteration skips the actions that cannot be greedy (bellman_sweep.hpp: the same result;
+  /// policy iteration's values move too far between sweeps for it to pay). Collective.
   double bellman(Vec v, Vec out) {
-    return m_chain.bellman(v, out, m_gamma, m_policy, "iteration " + std::to_string(m_iteration));
+    return m_chain.bellman(v, out, m_gamma, m_policy, "iteration " + std::to_string(m_iteration),
+                           m_options.policy_iteration ? nullptr : &m_sweeps);
   }
+  /// Nodes of the last Bellman sweep that evaluated their greedy action only (value iteration).
+  std::int64_t last_sweep_skipped() const { return m_sweeps.last_skipped(); }
 
  private:
   static const StationaryOptions& checked(const StationaryOptions& options) {
@@ -296,6 +300,7 @@ class StationarySolver {
   const TensorGrid<D>& m_grid;
   StationaryOptions m_options;
   Chain m_chain;
+  SweepMemory m_sweeps;  ///< value iteration's last sweep: greedy actions, gap bounds (bellman_sweep.hpp)
   double m_gamma = 0.99;
   long m_iteration = 0;
   std::vector<int> m_policy;
