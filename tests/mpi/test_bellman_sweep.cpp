@@ -59,12 +59,13 @@ TEST(BellmanSweep, ValueIterationWithActionEliminationEqualsPlainSweepsBitForBit
   EXPECT_EQ(mismatches, 0) << "of " << sweeps << " sweeps";
   EXPECT_LE(residual, 1e-10) << "value iteration did not converge in " << sweeps << " sweeps";
   // The elimination happens: once the residual is small, most nodes keep their action unevaluated
-  // against the others (measured about 0.9 of them here).
+  // against the others (measured: 0.73 of the node-sweeps below a residual of 1e-6).
   ASSERT_GT(nodes_late, 0);
-  EXPECT_GT(static_cast<double>(late_skips) / static_cast<double>(nodes_late), 0.5);
+  EXPECT_GT(static_cast<double>(late_skips) / static_cast<double>(nodes_late), 0.5)
+      << "skipped share " << static_cast<double>(late_skips) / static_cast<double>(nodes_late);
 }
 
-TEST(BellmanSweep, TheSolversValueIterationReachesTheSameTableWithFewerEvaluations) {
+TEST(BellmanSweep, TheSolversValueIterationEndsOnAPlainSweepsGreedyPolicyHavingSkipped) {
   const problems::Pendulum pendulum;
   const auto axes = hjb::testing::problem_axes<problems::Pendulum>(pendulum, {41, 41});
   TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
