@@ -47,6 +47,11 @@ inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
   locate(ax, ax.spacing(), x, i, w);
 }
 
+/// locate for `count` points of one axis at once, bit for bit the i and w that locate gives each
+/// (i as int: the chains' transition build, whose axes have fewer than 2^31 nodes). Vectorised and
+/// cloned per instruction set (grids/multilinear.cpp).
+void locate_many(const Axis& ax, double h, const double* x, std::int64_t count, int* i, double* w);
+
 /// The 2^D corners of the cell containing x and their multilinear weights: corner c has index
 /// base + bits(c) (wrapped to 0 on periodic axes) and weight prod_a (bit_a ? w_a : 1 - w_a).
 template <int D>

@@ -139,13 +139,16 @@ class ControlledChain {
     double spacing[D];
     for (int a = 0; a < D; ++a) spacing[a] = axes[a].spacing();
     std::string not_separable;  // the first row whose cost is not the declared sum
+    // One node's actions at a time: their feet axis by axis, then all their cells along an axis in
+    // one vectorised call (locate_many: the fractions and first corner that cell_weights forms; its
+    // 2^D weights are recomputed from the fractions when needed).
+    std::vector<double> foot(static_cast<std::size_t>(D * k_count)), fraction(foot.size());
+    std::vector<int> corner(foot.size());
+    std::vector<char> terminal(static_cast<std::size_t>(k_count));
     for (std::int64_t l = 0; l < n; ++l) {
       const auto x = grid.coordinates(grid.owned_node(l));
       if constexpr (separable_cost) m_node_cost[l] = problem.state_step_cost(x);
       for (std::int64_t k = 0; k < k_count; ++k) {
-        const std::int64_t row = l * k_count + k;
-        // The foot's cell located axis by axis (the fractions and first corner that cell_weights
-        // forms; its 2^D weights are recomputed from the fractions when needed).
         const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
         if constexpr (separable_cost) {
           // (Both NaN is agreement: the sweep then names the node, as for any non-finite cost.)
@@ -153,14 +156,27 @@ class ControlledChain {
           if (f.cost != sum && !(std::isnan(f.cost) && std::isnan(sum)) && not_separable.empty())
             not_separable = not_separable_message(x, k, f.cost);
         } else {
-          m_cost[row] = f.cost;
+          m_cost[l * k_count + k] = f.cost;
         }
+        for (int a = 0; a < D; ++a) foot[a * k_count + k] = f.y[a];
+        terminal[k] = f.terminal;
+      }
+      for (int a = 0; a < D; ++a)
+        locate_many(axes[a], spacing[a], &foot[a * k_count], k_count, &corner[a * k_count],
+                    &fraction[a * k_count]);
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const std::int64_t row = l * k_count + k;
         Index<D> base;
-        for (int a = 0; a < D; ++a) locate(axes[a], spacing[a], f.y[a], base[a], m_fraction[row * D + a]);
+        for (int a = 0; a < D; ++a) {
+          base[a] = corner[a * k_count + k];
+          m_fraction[row * D + a] = fraction[a * k_count + k];
+        }
 #ifndef NDEBUG
-        const CellWeights<D> cell = cell_weights<D>(axes, f.y);
+        State<D> y;
+        for (int a = 0; a < D; ++a) y[a] = foot[a * k_count + k];
+        const CellWeights<D> cell = cell_weights<D>(axes, y);
 #endif
-        if (f.terminal) {
+        if (terminal[k]) {
           m_slot[row] = terminal_slot;
           continue;
         }

@@ -4,7 +4,9 @@
 // interpolation (exact for the polynomials of its degree, limited to the cell's corners).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -269,6 +271,41 @@ TEST(GradedAxis, NodesFollowTheSinhMapAndInterpolationIsExactForAffineFunctions)
   // Grading 0 is the uniform axis.
   const hjb::Axis flat{"v", -3.0, 5.0, 21, false, 0.0}, plain{"v", -3.0, 5.0, 21, false};
   for (std::int64_t i = 0; i < 21; ++i) EXPECT_EQ(flat.coordinate(i), plain.coordinate(i));
+}
+
+// locate_many (vectorised, cloned per instruction set) gives every point the cell and fraction that
+// locate gives it, bit for bit: inside, at nodes, at the periodic seam, far outside, -0.0 and the
+// extreme and non-finite feet that locate_many hands back to locate.
+TEST(Interpolation, LocateManyIsLocateBitForBit) {
+  const double pi = std::acos(-1.0), inf = std::numeric_limits<double>::infinity();
+  const std::vector<hjb::Axis> axes = {
+      {"theta", -pi, pi, 64, true}, {"omega", -8.0, 8.0, 41, false}, {"v", -3.0, 5.0, 21, false, 2.0}};
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> near(-12.0, 12.0), far(-1e6, 1e6);
+  for (const hjb::Axis& ax : axes) {
+    std::vector<double> x = {-0.0, 0.0, ax.lo, ax.hi, -pi, pi};
+    for (std::int64_t i = 0; i < ax.n; ++i) x.push_back(ax.coordinate(i));
+    for (int k = 0; k < 3000; ++k) x.push_back(k % 10 == 0 ? far(rng) : near(rng));
+    const std::int64_t ordinary = static_cast<std::int64_t>(x.size());
+    x.insert(x.end(), {1e300, -1e300, inf, -inf, std::nan("")});
+    for (const bool extreme : {false, true}) {  // a batch with extreme points takes the fallback
+      const std::int64_t count = extreme ? static_cast<std::int64_t>(x.size()) : ordinary;
+      std::vector<int> i(x.size());
+      std::vector<double> w(x.size());
+      hjb::locate_many(ax, ax.spacing(), x.data(), count, i.data(), w.data());
+      for (std::int64_t k = 0; k < count; ++k) {
+        std::int64_t ik = 0;
+        double wk = 0.0;
+        hjb::locate(ax, ax.spacing(), x[k], ik, wk);
+        // (locate's cell of a NaN, or of an infinite periodic coordinate, is no cell: its w is NaN.)
+        if (ik == static_cast<int>(ik)) {
+          EXPECT_EQ(i[k], ik) << ax.name << " x = " << x[k];
+        }
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(w[k]), std::bit_cast<std::uint64_t>(wk))
+            << ax.name << " x = " << x[k];
+      }
+    }
+  }
 }
 
 TEST(ProblemCatalog, NamesAreUniquePerDimensionAndEveryProblemDescribesItself) {
