@@ -15,6 +15,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -135,83 +136,7 @@ class ControlledChain {
         m_corner_offset[c] = static_cast<int>(off);
       }
     }
-    const auto& axes = grid.axes();
-    double spacing[D];
-    for (int a = 0; a < D; ++a) spacing[a] = axes[a].spacing();
-    std::string not_separable;  // the first row whose cost is not the declared sum
-    // One node's actions at a time: their feet axis by axis, then all their cells along an axis in
-    // one vectorised call (locate_many: the fractions and first corner that cell_weights forms; its
-    // 2^D weights are recomputed from the fractions when needed).
-    std::vector<double> foot(static_cast<std::size_t>(D * k_count)), fraction(foot.size());
-    std::vector<int> corner(foot.size());
-    std::vector<char> terminal(static_cast<std::size_t>(k_count));
-    for (std::int64_t l = 0; l < n; ++l) {
-      const auto x = grid.coordinates(grid.owned_node(l));
-      if constexpr (separable_cost) m_node_cost[l] = problem.state_step_cost(x);
-      for (std::int64_t k = 0; k < k_count; ++k) {
-        const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
-        if constexpr (separable_cost) {
-          // (Both NaN is agreement: the sweep then names the node, as for any non-finite cost.)
-          const double sum = m_node_cost[l] + m_action_cost[k];
-          if (f.cost != sum && !(std::isnan(f.cost) && std::isnan(sum)) && not_separable.empty())
-            not_separable = not_separable_message(x, k, f.cost);
-        } else {
-          m_cost[l * k_count + k] = f.cost;
-        }
-        for (int a = 0; a < D; ++a) foot[a * k_count + k] = f.y[a];
-        terminal[k] = f.terminal;
-      }
-      for (int a = 0; a < D; ++a)
-        locate_many(axes[a], spacing[a], &foot[a * k_count], k_count, &corner[a * k_count],
-                    &fraction[a * k_count]);
-      for (std::int64_t k = 0; k < k_count; ++k) {
-        const std::int64_t row = l * k_count + k;
-        Index<D> base;
-        for (int a = 0; a < D; ++a) {
-          base[a] = corner[a * k_count + k];
-          m_fraction[row * D + a] = fraction[a * k_count + k];
-        }
-#ifndef NDEBUG
-        State<D> y;
-        for (int a = 0; a < D; ++a) y[a] = foot[a * k_count + k];
-        const CellWeights<D> cell = cell_weights<D>(axes, y);
-#endif
-        if (terminal[k]) {
-          m_slot[row] = terminal_slot;
-          continue;
-        }
-        // A cell whose corners all lie in the owned block (the common case) is its first corner's
-        // row-major position there: no global index, no division, nothing numbered.
-        std::int64_t local = 0;
-        bool inside = true;
-        for (int a = 0; a < D; ++a) {
-          const std::int64_t i = base[a] - grid.owned_start()[a];
-          inside = inside && i >= 0 && i + 1 < grid.owned_extent()[a];
-          local = local * grid.owned_extent()[a] + i;
-        }
-        if (inside) {
-          m_slot[row] = static_cast<int>(local);
-          for (int c = 0; c < corners; ++c)
-            assert(weight(row, c) == cell.weight[c] &&
-                   slot(row, c) == m_nodes.slot(grid.petsc_index(cell.node[c])));
-          continue;
-        }
-        int slots[corners];
-        bool regular = true;
-        for (int c = 0; c < corners; ++c) {
-          slots[c] = m_nodes.slot(grid.petsc_index(cell_corner<D>(axes, base, c)));
-          regular = regular && slots[c] == slots[0] + m_corner_offset[c] && slots[c] < n;
-        }
-        if (regular) {
-          m_slot[row] = slots[0];
-        } else {
-          m_slot[row] = -2 - static_cast<int>(m_irregular.size() / corners);
-          m_irregular.insert(m_irregular.end(), slots, slots + corners);
-        }
-        for (int c = 0; c < corners; ++c)
-          assert(weight(row, c) == cell.weight[c] && slot(row, c) == slots[c]);
-      }
-    }
+    const std::string not_separable = build_rows(problem);
     // The same error on every rank before the scatter's collective set-up.
     if constexpr (separable_cost) agree_on_success(grid.comm(), not_separable.empty(), not_separable);
     m_nodes.finish(grid);
@@ -321,6 +246,96 @@ class ControlledChain {
 
  private:
   static constexpr int terminal_slot = -1;
+  /// The constructor's rows: every owned node's transitions (cost, slot, fractions) and the
+  /// numbering of the off-rank nodes they read. Returns the first row whose cost is not the declared
+  /// separable sum (empty if none). Not collective.
+  std::string build_rows(const P& source) {
+    // The feet from a local copy of a problem that is a plain value: the compiler then knows that
+    // the rows' stores do not change its parameters and keeps the step's constants (Pendulum's
+    // 3g/(2l) and 3/(ml^2), two divisions) in registers instead of forming them for every action.
+    using Model = std::conditional_t<std::is_trivially_copyable_v<P>, const P, const P&>;
+    Model problem = source;
+    const TensorGrid<D>& grid = m_grid;
+    const std::int64_t n = grid.owned_count(), k_count = action_count();
+    const auto& axes = grid.axes();
+    double spacing[D];
+    for (int a = 0; a < D; ++a) spacing[a] = axes[a].spacing();
+    std::string not_separable;  // the first row whose cost is not the declared sum
+    // One node's actions at a time: their feet axis by axis, then all their cells along an axis in
+    // one vectorised call (locate_many: the fractions and first corner that cell_weights forms; its
+    // 2^D weights are recomputed from the fractions when needed).
+    std::vector<double> foot(static_cast<std::size_t>(D * k_count)), fraction(foot.size());
+    std::vector<int> corner(foot.size());
+    std::vector<char> terminal(static_cast<std::size_t>(k_count));
+    for (std::int64_t l = 0; l < n; ++l) {
+      const auto x = grid.coordinates(grid.owned_node(l));
+      if constexpr (separable_cost) m_node_cost[l] = problem.state_step_cost(x);
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const Foot<D> f = semi_lagrangian_foot(problem, x, m_actions[k]);
+        if constexpr (separable_cost) {
+          // (Both NaN is agreement: the sweep then names the node, as for any non-finite cost.)
+          const double sum = m_node_cost[l] + m_action_cost[k];
+          if (f.cost != sum && !(std::isnan(f.cost) && std::isnan(sum)) && not_separable.empty())
+            not_separable = not_separable_message(x, k, f.cost);
+        } else {
+          m_cost[l * k_count + k] = f.cost;
+        }
+        for (int a = 0; a < D; ++a) foot[a * k_count + k] = f.y[a];
+        terminal[k] = f.terminal;
+      }
+      for (int a = 0; a < D; ++a)
+        locate_many(axes[a], spacing[a], &foot[a * k_count], k_count, &corner[a * k_count],
+                    &fraction[a * k_count]);
+      for (std::int64_t k = 0; k < k_count; ++k) {
+        const std::int64_t row = l * k_count + k;
+        Index<D> base;
+        for (int a = 0; a < D; ++a) {
+          base[a] = corner[a * k_count + k];
+          m_fraction[row * D + a] = fraction[a * k_count + k];
+        }
+#ifndef NDEBUG
+        State<D> y;
+        for (int a = 0; a < D; ++a) y[a] = foot[a * k_count + k];
+        const CellWeights<D> cell = cell_weights<D>(axes, y);
+#endif
+        if (terminal[k]) {
+          m_slot[row] = terminal_slot;
+          continue;
+        }
+        // A cell whose corners all lie in the owned block (the common case) is its first corner's
+        // row-major position there: no global index, no division, nothing numbered.
+        std::int64_t local = 0;
+        bool inside = true;
+        for (int a = 0; a < D; ++a) {
+          const std::int64_t i = base[a] - grid.owned_start()[a];
+          inside = inside && i >= 0 && i + 1 < grid.owned_extent()[a];
+          local = local * grid.owned_extent()[a] + i;
+        }
+        if (inside) {
+          m_slot[row] = static_cast<int>(local);
+          for (int c = 0; c < corners; ++c)
+            assert(weight(row, c) == cell.weight[c] &&
+                   slot(row, c) == m_nodes.slot(grid.petsc_index(cell.node[c])));
+          continue;
+        }
+        int slots[corners];
+        bool regular = true;
+        for (int c = 0; c < corners; ++c) {
+          slots[c] = m_nodes.slot(grid.petsc_index(cell_corner<D>(axes, base, c)));
+          regular = regular && slots[c] == slots[0] + m_corner_offset[c] && slots[c] < n;
+        }
+        if (regular) {
+          m_slot[row] = slots[0];
+        } else {
+          m_slot[row] = -2 - static_cast<int>(m_irregular.size() / corners);
+          m_irregular.insert(m_irregular.end(), slots, slots + corners);
+        }
+        for (int c = 0; c < corners; ++c)
+          assert(weight(row, c) == cell.weight[c] && slot(row, c) == slots[c]);
+      }
+    }
+    return not_separable;
+  }
   /// Every corner's weight at once, by the tensor product built axis by axis: after axis a, w[c]
   /// for c < 2^(a+1) is the product over axes 0..a in that order — the same products, rounded the
   /// same way, as weight_of's, with 2^(D+1) - 2 multiplications instead of D 2^D and no branches.
