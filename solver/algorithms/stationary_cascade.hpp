@@ -51,19 +51,54 @@ struct CascadeReport {
 
 /// Writes into `fine_values` (a vector of `fine`) the multilinear interpolant of `coarse_values`
 /// (a vector of `coarse`, whose axes span the same intervals). Collective over the grids' comm.
+/// The cells and weights are those of cell_weights, bit for bit, located once per axis index (a
+/// fine node's cell along an axis depends on its index along that axis only); a cell whose corners
+/// the rank owns (the common case) is its first corner's position in the owned block.
 template <int D>
 void interpolate_between_grids(const TensorGrid<D>& coarse, Vec coarse_values, const TensorGrid<D>& fine,
                                Vec fine_values) {
   constexpr int corners = 1 << D;
   GatheredNodes<D> nodes(coarse);
   const std::int64_t n = fine.owned_count();
+  std::array<std::vector<std::int64_t>, D> cell;  // per axis, per owned fine index: coarse cell
+  std::array<std::vector<double>, D> fraction;
+  std::int64_t stride[D];  // of the coarse owned block (row-major)
+  for (int a = D - 1; a >= 0; --a) {
+    const Axis& axis = coarse.axis(a);
+    const std::int64_t extent = fine.owned_extent()[a];
+    cell[a].resize(static_cast<std::size_t>(extent));
+    fraction[a].resize(static_cast<std::size_t>(extent));
+    for (std::int64_t j = 0; j < extent; ++j)
+      locate(axis, axis.spacing(), fine.axis(a).coordinate(fine.owned_start()[a] + j), cell[a][j],
+             fraction[a][j]);
+    stride[a] = a == D - 1 ? 1 : stride[a + 1] * coarse.owned_extent()[a + 1];
+  }
   std::vector<int> slots(static_cast<std::size_t>(n) * corners);
   std::vector<double> weights(slots.size());
   for (std::int64_t l = 0; l < n; ++l) {
-    const CellWeights<D> cell = cell_weights<D>(coarse.axes(), fine.coordinates(fine.owned_node(l)));
+    const Index<D> g = fine.owned_node(l);
+    Index<D> base;
+    std::int64_t local = 0;
+    bool inside = true;
+    for (int a = 0; a < D; ++a) {
+      base[a] = cell[a][g[a] - fine.owned_start()[a]];
+      const std::int64_t i = base[a] - coarse.owned_start()[a];
+      inside = inside && i >= 0 && i + 1 < coarse.owned_extent()[a];
+      local += i * stride[a];
+    }
     for (int c = 0; c < corners; ++c) {
-      slots[l * corners + c] = nodes.slot(coarse.petsc_index(cell.node[c]));
-      weights[l * corners + c] = cell.weight[c];
+      double weight = 1.0;
+      std::int64_t offset = 0;
+      for (int a = 0; a < D; ++a) {
+        const bool up = (c >> a) & 1;
+        const double w = fraction[a][g[a] - fine.owned_start()[a]];
+        weight *= up ? w : 1.0 - w;
+        offset += up * stride[a];
+      }
+      weights[l * corners + c] = weight;
+      slots[l * corners + c] = inside
+                                   ? static_cast<int>(local + offset)
+                                   : nodes.slot(coarse.petsc_index(cell_corner<D>(coarse.axes(), base, c)));
     }
   }
   nodes.finish(coarse);
