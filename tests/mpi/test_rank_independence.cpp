@@ -205,8 +205,9 @@ TEST(RankIndependence, CascadicStartReachesTheSameFixedPointOnAnyRankCount) {
 }
 
 TEST(RankIndependence, ARelativeToleranceStopsOnceTheResidualFellByThatFactor) {
-  // The cascade's coarse solves stop once their Bellman residual fell tenfold: the stop comes
-  // before the absolute tolerance, after the residual (the same on every rank) crossed the factor.
+  // The cascade's coarse solves stop once their Bellman residual fell by a factor (there 0.5;
+  // here 0.1): the stop comes before the absolute tolerance, after the residual (the same on every
+  // rank) crossed the factor.
   problems::Pendulum pendulum;
   TensorGrid<2> grid(PETSC_COMM_WORLD, hjb::testing::problem_axes(pendulum, {61, 61}));
   StationaryOptions o;
