@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "problems/mountain_car.hpp"
 #include "problems/pendulum.hpp"
 #include "solver/algorithms/stationary.hpp"
 #include "test_solver_helpers.hpp"
@@ -87,4 +88,44 @@ TEST(BellmanSweep, TheSolversValueIterationEndsOnAPlainSweepsGreedyPolicyHavingS
   // The solver's v is its last sweep's input, its policy that sweep's argmin.
   EXPECT_EQ(policy, solver.policy());
   EXPECT_GT(solver.last_sweep_skipped(), 0);
+}
+
+// The chain's build (the feet's cells located per axis for all of a node's actions at once,
+// locate_many; owned cells numbered by position, the others through the gathered nodes) gives every
+// row the transition semi_lagrangian_transition forms through cell_weights, bit for bit: cost,
+// corner weights and corner nodes — on a periodic axis with its seam (Pendulum) and with terminal
+// steps on clamped axes (MountainCar), on 1 and 3 ranks (block edges: irregular cells).
+template <class P>
+void expect_rows_are_the_transitions(const P& problem, int actions) {
+  const auto axes = hjb::testing::problem_axes<P>(problem, {41, 37});
+  TensorGrid<2> grid(PETSC_COMM_WORLD, axes);
+  const ControlledChain<P> chain(problem, grid, actions);
+  long rows = 0, equal = 0, terminal = 0;
+  for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+    const auto x = grid.coordinates(grid.owned_node(l));
+    for (std::int64_t k = 0; k < chain.action_count(); ++k, ++rows) {
+      const Transition<2> t = semi_lagrangian_transition(problem, axes, x, chain.actions()[k]);
+      const std::int64_t row = l * chain.action_count() + k;
+      const double cost = chain.cost(l, k);
+      bool same = std::memcmp(&cost, &t.cost, sizeof(double)) == 0;
+      for (int c = 0; c < 4; ++c) {
+        const double w = chain.weight(row, c);
+        same = same && std::memcmp(&w, &t.cell.weight[c], sizeof(double)) == 0 &&
+               (t.terminal ? chain.corner_index(row, c) == -1
+                           : chain.corner_index(row, c) == grid.petsc_index(t.cell.node[c]));
+      }
+      equal += same;
+      terminal += t.terminal;
+    }
+  }
+  long all[3] = {rows, equal, terminal}, sum[3];
+  MPI_Allreduce(all, sum, 3, MPI_LONG, MPI_SUM, PETSC_COMM_WORLD);
+  EXPECT_EQ(sum[1], sum[0]) << P::name();
+  EXPECT_GT(sum[0], 0);
+  if constexpr (HasTerminalStates<P>) EXPECT_GT(sum[2], 0) << "no terminal step exercised";
+}
+
+TEST(BellmanSweep, EveryRowOfTheChainIsTheSemiLagrangianTransitionBitForBit) {
+  expect_rows_are_the_transitions(problems::Pendulum{}, 9);
+  expect_rows_are_the_transitions(problems::MountainCar{}, 7);
 }
