@@ -49,7 +49,10 @@ inline void locate(const Axis& ax, double x, std::int64_t& i, double& w) {
 
 /// locate for `count` points of one axis at once, bit for bit the i and w that locate gives each
 /// (i as int: the chains' transition build, whose axes have fewer than 2^31 nodes). Vectorised and
-/// cloned per instruction set (grids/multilinear.cpp).
+/// cloned per instruction set (grids/multilinear.cpp). A point locate cannot place (NaN, or an
+/// infinite coordinate on a periodic axis: w is NaN) gets cell 0 instead of locate's int64 minimum,
+/// so a chain reading it stays inside its grid; the transition's Q-value is NaN, which a Bellman
+/// sweep never chooses (a node whose every action is NaN is named as non-finite).
 void locate_many(const Axis& ax, double h, const double* x, std::int64_t count, int* i, double* w);
 
 /// The 2^D corners of the cell containing x and their multilinear weights: corner c has index
