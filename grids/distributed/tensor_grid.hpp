@@ -130,6 +130,21 @@ class TensorGrid {
     return g;
   }
 
+  /// The row-major position in this rank's block (as owned_node numbers it) of the cell whose lower
+  /// corner is g, when all its 2^D corners g + {0, 1}^D lie in the block without a periodic wrap;
+  /// -1 otherwise (a corner on another rank, beyond the last node, or across a periodic seam).
+  /// The corner g + e_a then sits `stride` positions further, stride_a the product of the block's
+  /// extents after a. Pointwise.
+  std::int64_t owned_cell_position(const Index<D>& g) const {
+    std::int64_t local = 0;
+    for (int a = 0; a < D; ++a) {
+      const std::int64_t i = g[a] - m_start[a];
+      if (i < 0 || i + 1 >= m_extent[a]) return -1;
+      local = local * m_extent[a] + i;
+    }
+    return local;
+  }
+
   std::array<double, D> coordinates(const Index<D>& g) const {
     std::array<double, D> x;
     for (int a = 0; a < D; ++a) x[a] = m_axes[a].coordinate(g[a]);

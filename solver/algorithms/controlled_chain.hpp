@@ -304,14 +304,8 @@ class ControlledChain {
         }
         // A cell whose corners all lie in the owned block (the common case) is its first corner's
         // row-major position there: no global index, no division, nothing numbered.
-        std::int64_t local = 0;
-        bool inside = true;
-        for (int a = 0; a < D; ++a) {
-          const std::int64_t i = base[a] - grid.owned_start()[a];
-          inside = inside && i >= 0 && i + 1 < grid.owned_extent()[a];
-          local = local * grid.owned_extent()[a] + i;
-        }
-        if (inside) {
+        const std::int64_t local = grid.owned_cell_position(base);
+        if (local >= 0) {
           m_slot[row] = static_cast<int>(local);
           for (int c = 0; c < corners; ++c)
             assert(weight(row, c) == cell.weight[c] &&

@@ -53,7 +53,8 @@ struct CascadeReport {
 /// (a vector of `coarse`, whose axes span the same intervals). Collective over the grids' comm.
 /// The cells and weights are those of cell_weights, bit for bit, located once per axis index (a
 /// fine node's cell along an axis depends on its index along that axis only); a cell whose corners
-/// the rank owns (the common case) is its first corner's position in the owned block.
+/// the rank owns (the common case) is its first corner's position in the owned block
+/// (TensorGrid::owned_cell_position, as the chain's rows number theirs).
 template <int D>
 void interpolate_between_grids(const TensorGrid<D>& coarse, Vec coarse_values, const TensorGrid<D>& fine,
                                Vec fine_values) {
@@ -78,14 +79,8 @@ void interpolate_between_grids(const TensorGrid<D>& coarse, Vec coarse_values, c
   for (std::int64_t l = 0; l < n; ++l) {
     const Index<D> g = fine.owned_node(l);
     Index<D> base;
-    std::int64_t local = 0;
-    bool inside = true;
-    for (int a = 0; a < D; ++a) {
-      base[a] = cell[a][g[a] - fine.owned_start()[a]];
-      const std::int64_t i = base[a] - coarse.owned_start()[a];
-      inside = inside && i >= 0 && i + 1 < coarse.owned_extent()[a];
-      local += i * stride[a];
-    }
+    for (int a = 0; a < D; ++a) base[a] = cell[a][g[a] - fine.owned_start()[a]];
+    const std::int64_t local = coarse.owned_cell_position(base);
     for (int c = 0; c < corners; ++c) {
       double weight = 1.0;
       std::int64_t offset = 0;
@@ -96,7 +91,7 @@ void interpolate_between_grids(const TensorGrid<D>& coarse, Vec coarse_values, c
         offset += up * stride[a];
       }
       weights[l * corners + c] = weight;
-      slots[l * corners + c] = inside
+      slots[l * corners + c] = local >= 0
                                    ? static_cast<int>(local + offset)
                                    : nodes.slot(coarse.petsc_index(cell_corner<D>(coarse.axes(), base, c)));
     }

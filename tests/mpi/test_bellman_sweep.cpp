@@ -122,7 +122,9 @@ void expect_rows_are_the_transitions(const P& problem, int actions) {
   MPI_Allreduce(all, sum, 3, MPI_LONG, MPI_SUM, PETSC_COMM_WORLD);
   EXPECT_EQ(sum[1], sum[0]) << P::name();
   EXPECT_GT(sum[0], 0);
-  if constexpr (HasTerminalStates<P>) EXPECT_GT(sum[2], 0) << "no terminal step exercised";
+  if constexpr (HasTerminalStates<P>) {
+    EXPECT_GT(sum[2], 0) << "no terminal step exercised";
+  }
 }
 
 TEST(BellmanSweep, EveryRowOfTheChainIsTheSemiLagrangianTransitionBitForBit) {

@@ -187,6 +187,47 @@ void check_interpolation() {
   EXPECT_LT(max_over_ranks(err), 1e-12);
 }
 
+/// owned_cell_position against petsc_index: for every lower corner g of the grid, a position p >= 0
+/// exactly when every corner g + bits (no wrap) is a node this rank owns, and then corner c is the
+/// owned entry p + sum of bits * stride.
+template <int D>
+void check_owned_cell_position() {
+  TensorGrid<D> grid(world(), test_axes<D>());
+  const OwnedVec v = grid.create_vector();
+  PetscInt first, last;
+  VecGetOwnershipRange(v, &first, &last);
+  std::int64_t stride[D];
+  for (int a = D - 1; a >= 0; --a) stride[a] = a == D - 1 ? 1 : stride[a + 1] * grid.owned_extent()[a + 1];
+  long wrong = 0, found = 0;
+  for (std::int64_t k = 0; k < grid.global_count(); ++k) {
+    const Index<D> g = grid.from_natural_index(k);
+    bool all_owned = true;
+    std::int64_t expected_first = -1;
+    for (int c = 0; c < (1 << D); ++c) {
+      Index<D> corner = g;
+      std::int64_t offset = 0;
+      for (int a = 0; a < D; ++a) {
+        corner[a] += (c >> a) & 1;
+        offset += ((c >> a) & 1) * stride[a];
+      }
+      bool in_grid = true;
+      for (int a = 0; a < D; ++a) in_grid = in_grid && corner[a] < grid.axis(a).n;
+      const PetscInt q = in_grid ? grid.petsc_index(corner) : -1;
+      if (!in_grid || q < first || q >= last) {
+        all_owned = false;
+        break;
+      }
+      if (c == 0) expected_first = q - first;
+      if (q - first != expected_first + offset) ++wrong;  // the block is not row-major as assumed
+    }
+    const std::int64_t p = grid.owned_cell_position(g);
+    if (all_owned ? p != expected_first : p != -1) ++wrong;
+    if (p >= 0) ++found;
+  }
+  EXPECT_EQ(sum_over_ranks(wrong), 0) << D << "-D";
+  EXPECT_GT(sum_over_ranks(found), 0) << D << "-D: no cell lies inside a block";
+}
+
 }  // namespace
 
 TEST(TensorGrid, PartitionCoversEveryNodeOnceInOneToSixDimensions) {
@@ -236,4 +277,11 @@ TEST(TensorGrid, InterpolationWrapsAroundPeriodicAxes) {
   for (double x : {0.95, -0.05, 1.95})
     if (interp.owns({x})) err = std::max(err, std::abs(interp({x}) - 2.0));
   EXPECT_LT(max_over_ranks(err), 1e-12);
+}
+
+TEST(TensorGrid, OwnedCellPositionIsTheFirstCornersEntryWhenTheRankOwnsEveryCorner) {
+  check_owned_cell_position<1>();
+  check_owned_cell_position<2>();
+  check_owned_cell_position<3>();
+  check_owned_cell_position<4>();
 }
