@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -135,6 +136,12 @@ int main(int argc, char** argv) {
   } catch (const hjb::Error& e) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    // Any rank: the one that ran out is the one that knows (rank 0 may be fine).
+    std::cerr << "hjbench: error: rank " << context.rank
+              << " ran out of memory (std::bad_alloc); `hjbench solve --dry-run` prints the memory plan per "
+                 "rank, and --memory-per-rank refuses a run over budget before any work\n";
+    code = 1;
   } catch (const std::exception& e) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = 1;

@@ -59,8 +59,7 @@ class SemiLagrangianTimeSolver {
         m_options(options),
         m_schedule(options.snapshot_schedule()),
         m_speeds(speed_bounds(problem, grid)),
-        m_dt(m_speeds.rate > 0.0 ? std::min(options.cfl / m_speeds.rate, m_schedule.back())
-                                 : m_schedule.back()),
+        m_dt(nominal_step(options, m_speeds)),
         m_halo(grid, halo_width(options, m_speeds, m_dt), HaloShape::full),
         m_padded(m_halo.padded_count(), 0.0),
         m_cand_a(input_candidates(problem.control_set(), options.inputs_per_axis)),
@@ -74,8 +73,20 @@ class SemiLagrangianTimeSolver {
   int halo_width() const { return m_halo.width(); }
   double nominal_time_step() const { return m_dt; }
   /// Bytes per owned node of the cached foot points (every fixed candidate pair).
-  double cache_bytes_per_node() const {
-    return static_cast<double>(m_cand_a.size() * m_cand_b.size() * sizeof(SlFoot<D>));
+  double cache_bytes_per_node() const { return planned_cache_bytes_per_node(m_problem, m_options); }
+
+  /// halo_width() and cache_bytes_per_node() before a solver exists (a dry run and the memory
+  /// budget construct none: the constructor allocates the padded block). The width is collective
+  /// (one pass over the owned nodes for the speed bounds, nothing allocated per node).
+  static int planned_halo_width(const P& problem, const TensorGrid<D>& grid,
+                                const TimeDependentOptions& options) {
+    const SpeedBounds speeds = speed_bounds(problem, grid);
+    return halo_width(options, speeds, nominal_step(options, speeds));
+  }
+  static double planned_cache_bytes_per_node(const P& problem, const TimeDependentOptions& options) {
+    return static_cast<double>(input_candidates(problem.control_set(), options.inputs_per_axis).size() *
+                               input_candidates(problem.disturbance_set(), options.inputs_per_axis).size() *
+                               sizeof(SlFoot<D>));
   }
 
   /// Refuses (UsageError) a run needing more than --time.max_steps steps. Collective (no-op).
@@ -182,6 +193,12 @@ class SemiLagrangianTimeSolver {
     MPI_Allreduce(local, global, 2, MPI_DOUBLE, MPI_MAX, grid.comm());
     HJB_CHECK(std::isfinite(global[0]), NumericalError, "non-finite speed bound at t = 0; check the problem");
     return {global[0], global[1]};
+  }
+
+  /// The nominal step cfl / rate, at most the horizon (the horizon if nothing moves).
+  static double nominal_step(const TimeDependentOptions& o, const SpeedBounds& speeds) {
+    const double horizon = o.snapshot_schedule().back();
+    return speeds.rate > 0.0 ? std::min(o.cfl / speeds.rate, horizon) : horizon;
   }
 
   /// ceil(1.25 x the farthest foot in nodes) + the stencil's reach (2 cubic, 1 linear), at least 2.

@@ -80,9 +80,12 @@ class TimeDependentSolver {
 
   /// Bytes per owned node of the dynamics this solver keeps (evaluated at the first step, so that a
   /// dry run allocates nothing); 0 when it evaluates them in every stage.
-  double cache_bytes_per_node() const {
-    return keeps_dynamics() ? DynamicsCache<P>::bytes_per_node(m_options.dissipation == Dissipation::local)
-                            : 0.0;
+  double cache_bytes_per_node() const { return planned_cache_bytes_per_node(m_options); }
+  /// The same before a solver exists (a dry run and the memory budget construct none).
+  static double planned_cache_bytes_per_node(const TimeDependentOptions& options) {
+    return keeps_dynamics(options)
+               ? DynamicsCache<P>::bytes_per_node(options.dissipation == Dissipation::local)
+               : 0.0;
   }
 
   /// Refuses (UsageError) a run whose number of steps, estimated from the stable step at t = 0,
@@ -349,7 +352,10 @@ class TimeDependentSolver {
   std::int64_t m_chunk_rows = 1, m_chunk = 1;  ///< rows and nodes per chunk (the last may be shorter)
   State<D> m_inv_spacing{}, m_global_alpha{};
   static constexpr bool autonomous = declared_features<P>().autonomous;
-  bool keeps_dynamics() const { return autonomous && m_options.cache_dynamics; }
+  static bool keeps_dynamics(const TimeDependentOptions& options) {
+    return autonomous && options.cache_dynamics;
+  }
+  bool keeps_dynamics() const { return keeps_dynamics(m_options); }
   DynamicsCache<P> m_dynamics;
   double m_cached_max_rate = 0.0;
   bool m_global_alpha_known = false;

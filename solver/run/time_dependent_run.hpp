@@ -217,20 +217,32 @@ SolveSummary march_and_publish(MPI_Comm comm, const SolveConfig& config, const R
   return finish_marching_run(comm, files, session, *writer, summary, P::dim == 2 || P::dim == 3);
 }
 
+/// The layout of the solver of --scheme.method, planned without constructing it (its constructor
+/// allocates the padded block, the halo exchange and the RK stages: a dry run and the memory budget
+/// must come first); refuses rank blocks narrower than its stencil. Collective.
+template <ControlProblem P>
+TimeSolverLayout planned_time_layout(const P& problem, const TensorGrid<P::dim>& grid,
+                                     const SolveConfig& config) {
+  const auto& o = config.time_dependent;
+  if (o.method == TimeMethod::semi_lagrangian) {
+    const int width = SemiLagrangianTimeSolver<P>::planned_halo_width(problem, grid, o);
+    check_decomposition(grid, width, "semi-Lagrangian (--scheme.cfl " + std::to_string(o.cfl) + ")");
+    return {width, SemiLagrangianTimeSolver<P>::planned_cache_bytes_per_node(problem, o)};
+  }
+  check_decomposition(grid, stencil_half_width(o.derivative), to_string(o.derivative));
+  return {0, TimeDependentSolver<P>::planned_cache_bytes_per_node(o)};
+}
+
 /// The solver of --scheme.method, constructed (collectively) and handed to `run`.
 template <ControlProblem P, class Run>
 SolveSummary with_time_solver(const P& problem, const TensorGrid<P::dim>& grid, const SolveConfig& config,
                               Run&& run) {
-  const auto& o = config.time_dependent;
-  if (o.method == TimeMethod::semi_lagrangian) {
-    SemiLagrangianTimeSolver<P> solver(problem, grid, o);
-    check_decomposition(grid, solver.halo_width(),
-                        "semi-Lagrangian (--scheme.cfl " + std::to_string(o.cfl) + ")");
-    return run(solver, TimeSolverLayout{solver.halo_width(), solver.cache_bytes_per_node()});
+  if (config.time_dependent.method == TimeMethod::semi_lagrangian) {
+    SemiLagrangianTimeSolver<P> solver(problem, grid, config.time_dependent);
+    return run(solver);
   }
-  check_decomposition(grid, stencil_half_width(o.derivative), to_string(o.derivative));
-  TimeDependentSolver<P> solver(problem, grid, o);
-  return run(solver, TimeSolverLayout{0, solver.cache_bytes_per_node()});
+  TimeDependentSolver<P> solver(problem, grid, config.time_dependent);
+  return run(solver);
 }
 
 template <ControlProblem P>
@@ -241,15 +253,16 @@ SolveSummary run_time_dependent(MPI_Comm comm, const SolveConfig& config) {
   const auto axes = configure_axes(problem, config, "the time-dependent schemes");
   TensorGrid<D> grid(comm, axes);
   const double baseline = current_resident_bytes();  // before the solver allocates its arrays
-  return with_time_solver(problem, grid, config, [&](auto& solver, const TimeSolverLayout& layout) {
-    const bool dry_run = check_memory_plan(grid, config, 1, layout, baseline);
-    std::vector<Axis> axis_list(axes.begin(), axes.end());
-    const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
-    const PreparedOutputs outputs = prepare_outputs(
-        comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
-        checkpoint_bytes);
-    const RunFiles& files = outputs.files;
-    if (dry_run) return dry_run_summary("time_dependent");
+  const TimeSolverLayout layout = planned_time_layout(problem, grid, config);
+  const bool dry_run = check_memory_plan(grid, config, 1, layout, baseline);
+  std::vector<Axis> axis_list(axes.begin(), axes.end());
+  const double checkpoint_bytes = planned_table_bytes(axis_list, 1);
+  const PreparedOutputs outputs = prepare_outputs(
+      comm, config, planned_table_bytes(axis_list, config.time_dependent.snapshot_schedule().size() + 1),
+      checkpoint_bytes);
+  const RunFiles& files = outputs.files;
+  if (dry_run) return dry_run_summary("time_dependent");
+  return with_time_solver(problem, grid, config, [&](auto& solver) {
     solver.check_step_budget();
     return march_and_publish(comm, config, files, problem, grid, solver);
   });
