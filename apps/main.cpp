@@ -137,10 +137,17 @@ int main(int argc, char** argv) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    // Any rank: the one that ran out is the one that knows (rank 0 may be fine).
+    // Any rank: the one that ran out is the one that knows (rank 0 may be fine). The other ranks
+    // may already wait in a collective call that this one will never make, so the job is aborted
+    // rather than finalised (no rank is left waiting; nothing is published: outputs are renamed
+    // into place only when complete).
     std::cerr << "hjbench: error: rank " << context.rank
               << " ran out of memory (std::bad_alloc); `hjbench solve --dry-run` prints the memory plan per "
-                 "rank, and --memory-per-rank refuses a run over budget before any work\n";
+                 "rank, and --memory-per-rank refuses a run over budget before any work"
+              << std::endl;
+    int ranks = 1;
+    MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
+    if (ranks > 1) MPI_Abort(PETSC_COMM_WORLD, 1);
     code = 1;
   } catch (const std::exception& e) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";

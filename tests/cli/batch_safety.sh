@@ -166,6 +166,12 @@ check "--time.snapshots 1000000: exit 2 naming the limit, no file" \
   --output.file s.h5) > log 2>&1
 check "--dry-run of a table larger than the disk: exit 3 naming the space, nothing allocated" \
   '[[ $? -eq 3 ]] && grep -q "available" log && grep -q "total per rank:" log'
+# Out of memory without a budget (a 2 GiB address-space limit, arrays of 8 GiB): said per rank, the
+# job aborted rather than left waiting in a collective call, nothing published or left behind.
+(ulimit -v 2000000 && exec timeout 120 mpirun -n 2 "$HJBENCH" solve "$CFG/air3d.ini" --grid.shape 401,401,400 \
+  --time.snapshots 1 --output.file oom.h5) > log 2>&1
+check "out of memory on 2 ranks: exit 1 naming it, no hang, no file" \
+  '[[ $? -eq 1 && ! -e oom.h5 ]] && grep -q "ran out of memory" log && [[ -z "$(leftovers)" ]]'
 "$HJBENCH" solve --problem.name pendulum --grid.shape 51,51 --solve.algorithm policy_iteration --memory-per-rank 1K \
   --output.file p.h5 > log 2>&1
 check "policy iteration over --memory-per-rank 1K: exit 3" '[[ $? -eq 3 && ! -e p.h5 ]] && grep -q -- "--memory-per-rank" log'
