@@ -7,6 +7,8 @@
 //   hjbench problems
 #include <petscsys.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <new>
@@ -92,10 +94,32 @@ int run(const CommandContext& context) {
   throw UsageError("unknown command '" + args[0] + "'\n" + usage());
 }
 
+/// operator new's handler: a rank that runs out of memory says so and aborts the MPI job at the
+/// failing allocation itself. A std::bad_alloc would unwind first, through destructors that close
+/// files collectively, while the other ranks wait in a collective call this one never makes: the
+/// job would hang (tests/cli/batch_safety.sh injects it on one rank of two). Allocates nothing.
+[[noreturn]] void out_of_memory() {
+  int initialised = 0, rank = 0;
+  MPI_Initialized(&initialised);
+  if (initialised) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  char text[320];
+  const int length =
+      std::snprintf(text, sizeof text,
+                    "hjbench: error: rank %d ran out of memory; `hjbench solve --dry-run` prints "
+                    "the memory plan per rank, and --memory-per-rank refuses a run over budget "
+                    "before any work\n",
+                    rank);
+  if (length > 0) std::fwrite(text, 1, std::min<std::size_t>(length, sizeof text - 1), stderr);
+  std::fflush(stderr);
+  if (initialised) MPI_Abort(MPI_COMM_WORLD, 1);
+  std::_Exit(1);
+}
+
 }  // namespace
 }  // namespace hjb::apps
 
 int main(int argc, char** argv) {
+  std::set_new_handler(hjb::apps::out_of_memory);
   hjb::apps::CommandContext context;
   // hjbench handles SIGTERM and SIGUSR1 itself (checkpoint, exit 5). PETSc's own signal handler
   // would restore the default SIGTERM action inside PetscFinalize, so a second SIGTERM during
@@ -136,19 +160,6 @@ int main(int argc, char** argv) {
   } catch (const hjb::Error& e) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = static_cast<int>(e.code());
-  } catch (const std::bad_alloc&) {
-    // Any rank: the one that ran out is the one that knows (rank 0 may be fine). The other ranks
-    // may already wait in a collective call that this one will never make, so the job is aborted
-    // rather than finalised (no rank is left waiting; nothing is published: outputs are renamed
-    // into place only when complete).
-    std::cerr << "hjbench: error: rank " << context.rank
-              << " ran out of memory (std::bad_alloc); `hjbench solve --dry-run` prints the memory plan per "
-                 "rank, and --memory-per-rank refuses a run over budget before any work"
-              << std::endl;
-    int ranks = 1;
-    MPI_Comm_size(PETSC_COMM_WORLD, &ranks);
-    if (ranks > 1) MPI_Abort(PETSC_COMM_WORLD, 1);
-    code = 1;
   } catch (const std::exception& e) {
     if (context.rank == 0) std::cerr << "hjbench: error: " << e.what() << "\n";
     code = 1;

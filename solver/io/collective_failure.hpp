@@ -50,7 +50,8 @@ class SpareDiskSpace {
 
 /// Test hook: whether the environment variable HJB_INJECT_IO_FAILURE names `site` for this rank.
 /// Its value is a comma-separated list of SITE or SITE@RANK (SITE alone: every rank); the sites are
-/// table_create, snapshot_write, sidecar, checkpoint, history. Not collective.
+/// table_create, snapshot_write, sidecar, checkpoint, history, and allocation (a time-dependent run
+/// throws std::bad_alloc before it marches, as a rank out of memory would). Not collective.
 bool injected_io_failure(MPI_Comm comm, const char* site);
 
 }  // namespace hjb

@@ -197,7 +197,10 @@ OutputLock::OutputLock(MPI_Comm comm, const std::string& lock_path, const std::s
       const bool same_host = host == host_name();
       const bool alive = same_host && pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
       if (same_host && !alive) {
-        std::remove(lock_path.c_str());  // stale: its process is gone; retry once
+        // Stale: its process is gone (killed, or aborted when a rank ran out of memory). Its table's
+        // temporary (the run tag is rank 0's host.pid, as the lock's) goes too; retry once.
+        std::remove((output + "." + host + "." + std::to_string(pid) + ".tmp").c_str());
+        std::remove(lock_path.c_str());
         continue;
       }
       std::ostringstream os;

@@ -48,7 +48,8 @@ void remove_file_on_rank0(MPI_Comm comm, const std::string& path);
 
 /// A lock file beside the output (OUTPUT.lock, holding "host pid") for the lifetime of the object,
 /// so a second live run cannot write the same output. A lock whose process is gone (same host,
-/// PID not alive) is stale and replaced. Collective; throws ValidationError when another live run
+/// PID not alive) is stale and replaced, and that run's temporary table (OUTPUT.HOST.PID.tmp)
+/// removed. Collective; throws ValidationError when another live run
 /// holds the output (or the lock on another host cannot be checked).
 class OutputLock {
  public:

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iomanip>
+#include <new>
 #include <sstream>
 
 #include "grids/distributed/tensor_grid.hpp"
@@ -198,6 +199,12 @@ SolveSummary march_and_publish(MPI_Comm comm, const SolveConfig& config, const R
   auto [from, writer] = start_or_resume(comm, config, files, grid, identity, times, v, meta, {},
                                         [&](Vec x) { solver.set_initial(x); });
   RunSession session(comm, config, files, {files.temporary(files.history), files.temporary(files.sidecar)});
+  // Test hook (tests/cli/batch_safety.sh): one rank out of memory while the others march on — what
+  // operator new does when it fails (its handler, then std::bad_alloc if none is installed).
+  if (injected_io_failure(comm, "allocation")) {
+    if (const std::new_handler handler = std::get_new_handler()) handler();
+    throw std::bad_alloc();
+  }
   auto summary = solver.solve(
       v,
       [&](int k, double, Vec values) {
