@@ -5,7 +5,9 @@
 # on each side of x and 50 of y (same spacing, 181x201x100): where a scheme's table on the small box
 # equals its table on the large one (to 1e-3), the domain boundary has not reached it. Prints, per
 # scheme, the mean |V - V_ref| against hj_reachability's 201x201x200 solution (data/reference) over
-# the whole lattice, over the nodes neither scheme's boundary reached, and over the rest.
+# the whole lattice, over the nodes neither scheme's boundary reached, and over the rest; then the
+# same split by heading: the ridge |psi| <= 2 h_psi (5 of the 100 headings, where both vehicles head
+# alike and V peaks along psi) against the other headings, with the wide-box tables' difference there.
 #
 #   bench/air3d_domain.sh [RANKS] [CFL]     (after scripts/build.sh; default 2 ranks, CFL 6; ~4 min on 2 cores)
 set -euo pipefail
@@ -40,6 +42,7 @@ tmp, reference, cfl = sys.argv[1:]
 with h5py.File(reference, "r") as f:
     ref = f["value/weno5_tvdrk3_201x201x200"][...].astype(np.float64)
     ref_axes = [f["axes/" + n][...] for n in ("x", "y")]
+    psi = f["axes/psi"][...]
 def table(name):  # the table on the reference's lattice
     with h5py.File(f"{tmp}/{name}.h5", "r") as f:
         v = f["value/final"][...]
@@ -59,4 +62,16 @@ for label, n in (("WENO5 + TVD-RK3, CFL 0.75", "weno"), (f"semi-Lagrangian cubic
     d = np.abs(t[n] - ref)
     print(f"| {label} | {d.mean():.5f} | {d[~reached].mean():.5f} | {d[reached].mean():.5f} | "
           f"{np.abs(t[n] - t[n + '_wide']).mean():.5f} |")
+h = psi[1] - psi[0]
+ridge = np.minimum(psi, 2 * np.pi - psi) <= 2.5 * h
+print(f"\nby heading: the ridge abs(psi) <= 2 h_psi ({ridge.sum()} of {len(psi)} headings) and the rest")
+print("| scheme | ridge | rest | ridge's share of the error | ridge, mean (small box - wide box) |")
+print("|---|---|---|---|---|")
+for label, n in (("WENO5 + TVD-RK3, CFL 0.75", "weno"), (f"semi-Lagrangian cubic, CFL {cfl}", "sl")):
+    d = np.abs(t[n] - ref)
+    print(f"| {label} | {d[..., ridge].mean():.4f} | {d[..., ~ridge].mean():.5f} | "
+          f"{d[..., ridge].sum() / d.sum():.2f} | {(t[n] - t[n + '_wide'])[..., ridge].mean():+.3f} |")
+wide = t["sl_wide"] - t["weno_wide"]
+print(f"the two schemes on the wide box, mean abs(SL - WENO5): ridge {np.abs(wide[..., ridge]).mean():.4f}, "
+      f"rest {np.abs(wide[..., ~ridge]).mean():.5f}")
 PY
