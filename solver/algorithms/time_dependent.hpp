@@ -67,14 +67,19 @@ class TimeDependentSolver {
         m_padded(m_halo.padded_count(), 0.0),
         m_rate(grid.owned_count(), 0.0) {
     options.validate();
-    // Rows are processed in chunks of about 2048 nodes: the per-node loop then runs over a chunk,
-    // and its vector remainder is paid once per chunk instead of once per row.
+    // Rows are processed in chunks of about 4096 nodes: the per-node loop then runs over a chunk,
+    // and its vector remainder is paid once per chunk instead of once per row; WENO5 along axis D - 2
+    // goes by runs of a chunk's rows (longer runs: 2048 → 4096 measured 5-10 % faster on the AVX2 path).
     const std::int64_t row = grid.owned_extent()[D - 1];
-    m_chunk_rows = std::max<std::int64_t>(1, 2048 / row);
+    m_chunk_rows = std::max<std::int64_t>(1, 4096 / row);
     m_chunk = m_chunk_rows * row;
     m_left.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
     m_right.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
     m_coordinates.assign(static_cast<std::size_t>(D * m_chunk), 0.0);
+    if (D >= 2 && options.derivative == DerivativeScheme::weno5) {
+      m_row_base.assign(static_cast<std::size_t>(m_chunk_rows), 0);
+      m_scratch.assign(static_cast<std::size_t>(kernels::weno5_rows_scratch(row, m_chunk_rows)), 0.0);
+    }
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
   }
 
@@ -232,6 +237,8 @@ class TimeDependentSolver {
     // The cached path reads coordinates only for a running cost l(x, t).
     const bool coordinates_needed = m_dynamics.empty() || has_running_cost<P>;
     double max_rate = 0.0;
+    // WENO5 along axis D - 2 goes by runs of consecutive rows (kernels::weno5_rows), the others per row.
+    constexpr int by_rows = S == DerivativeScheme::weno5 && D >= 2 ? D - 2 : -1;
     for (std::int64_t r0 = 0; r0 < rows; r0 += m_chunk_rows) {
       const std::int64_t chunk_rows = std::min(m_chunk_rows, rows - r0), n = chunk_rows * row;
       for (std::int64_t k = 0; k < chunk_rows; ++k) {
@@ -249,10 +256,22 @@ class TimeDependentSolver {
           for (std::int64_t j = 0; j < row; ++j)
             m_coordinates[(D - 1) * chunk + k * row + j] =
                 m_grid.axis(D - 1).coordinate(m_grid.owned_start()[D - 1] + j);
+        if constexpr (by_rows >= 0) m_row_base[k] = base;
         for (int a = 0; a < D; ++a)
-          kernels::one_sided_derivatives<S>(m_padded.data() + base, stride[a], row, m_inv_spacing[a],
-                                            m_left.data() + a * chunk + k * row,
-                                            m_right.data() + a * chunk + k * row);
+          if (a != by_rows)
+            kernels::one_sided_derivatives<S>(m_padded.data() + base, stride[a], row, m_inv_spacing[a],
+                                              m_left.data() + a * chunk + k * row,
+                                              m_right.data() + a * chunk + k * row);
+      }
+      if constexpr (by_rows >= 0) {
+        // A run ends where the row's index along the axis wraps (the next row is elsewhere).
+        const std::int64_t e = extent[by_rows];
+        for (std::int64_t k = 0, run; k < chunk_rows; k += run) {
+          run = std::min(chunk_rows - k, e - (r0 + k) % e);
+          kernels::weno5_rows(m_padded.data() + m_row_base[k], stride[by_rows], row, run,
+                              m_inv_spacing[by_rows], m_left.data() + by_rows * chunk + k * row,
+                              m_right.data() + by_rows * chunk + k * row, m_scratch.data());
+        }
       }
       double* out = m_rate.data() + r0 * row;
       if (!m_dynamics.empty()) {
@@ -350,6 +369,8 @@ class TimeDependentSolver {
   HaloExchange<D> m_halo;
   std::vector<double> m_padded, m_rate, m_left, m_right, m_coordinates;  // the last three per chunk
   std::int64_t m_chunk_rows = 1, m_chunk = 1;  ///< rows and nodes per chunk (the last may be shorter)
+  std::vector<std::int64_t> m_row_base;        ///< WENO5: each chunk row's padded offset
+  std::vector<double> m_scratch;               ///< WENO5: kernels::weno5_rows' scratch
   State<D> m_inv_spacing{}, m_global_alpha{};
   static constexpr bool autonomous = declared_features<P>().autonomous;
   static bool keeps_dynamics(const TimeDependentOptions& options) {

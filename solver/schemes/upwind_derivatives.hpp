@@ -124,6 +124,57 @@ inline void weno5_contiguous(const double* __restrict v, std::int64_t count, dou
   }
 }
 
+/// Doubles of scratch weno5_rows needs for `rows` rows of `count` nodes.
+constexpr std::int64_t weno5_rows_scratch(std::int64_t count, std::int64_t rows) {
+  return count * (4 * rows + 14);
+}
+
+/// Left and right WENO5 derivatives along a strided axis (stride s) for `rows` consecutive rows of
+/// `count` contiguous nodes (row r at v + r s; its results at left + r count): weno5_contiguous with
+/// each position a whole row, so a window's indicators are formed once per row (vectorised along
+/// it), not six times per node. Bit for bit as weno5_contiguous on the same values (left
+/// derivatives as the per-node form, right ones to rounding). `scratch`: weno5_rows_scratch doubles.
+inline void weno5_rows(const double* __restrict v, std::ptrdiff_t s, std::int64_t count, std::int64_t rows,
+                       double inv_h, double* __restrict left, double* __restrict right,
+                       double* __restrict scratch) {
+  // d row t + 2 = D-phi of position t for t in [-2, rows + 3); window centred at t in [-1, rows + 2)
+  // at row t + 1 of first, middle, last.
+  double* __restrict d = scratch;
+  double* __restrict first = d + (rows + 5) * count;
+  double* __restrict middle = first + (rows + 3) * count;
+  double* __restrict last = middle + (rows + 3) * count;
+  for (std::int64_t t = -2; t < rows + 3; ++t) {
+    const double* c = v + t * s;
+    double* out = d + (t + 2) * count;
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < count; ++j) out[j] = (c[j] - c[j - s]) * inv_h;
+  }
+  for (std::int64_t t = -1; t < rows + 2; ++t) {
+    const double *a = d + (t + 1) * count, *b = a + count, *c = b + count;
+    const std::int64_t o = (t + 1) * count;
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < count; ++j) {
+      const Weno5Indicators w = weno5_indicators(a[j], b[j], c[j]);
+      first[o + j] = w.first;
+      middle[o + j] = w.middle;
+      last[o + j] = w.last;
+    }
+  }
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const double* D = d + (r + 2) * count;  // D[k count + j] = D-phi at position r + k
+    const std::int64_t n = count;
+    double* __restrict l = left + r * count;
+    double* __restrict rr = right + r * count;
+#pragma GCC ivdep
+    for (std::int64_t j = 0; j < count; ++j) {
+      l[j] = weno5_combine(D[j - 2 * n], D[j - n], D[j], D[j + n], D[j + 2 * n], first[r * n + j],
+                           middle[(r + 1) * n + j], last[(r + 2) * n + j]);
+      rr[j] = weno5_combine(D[j + 3 * n], D[j + 2 * n], D[j + n], D[j], D[j - n], last[(r + 3) * n + j],
+                            middle[(r + 2) * n + j], first[(r + 1) * n + j]);
+    }
+  }
+}
+
 /// Left and right derivatives along a stride-`s` axis for `count` consecutive nodes v[0..count).
 /// Reads v[j + k s] for |k| <= stencil_half_width(S).
 template <DerivativeScheme S>
