@@ -275,7 +275,7 @@ class TimeDependentSolver {
       }
       double* out = m_rate.data() + r0 * row;
       if (!m_dynamics.empty()) {
-        const double* c = m_dynamics.block(r0 / m_chunk_rows);
+        const auto c = m_dynamics.block(r0 / m_chunk_rows);
         if (local_alpha)
           cached_rates<true>(c, n, t, out);
         else
@@ -299,11 +299,12 @@ class TimeDependentSolver {
   /// The rates of the n nodes of a chunk from the cached dynamics: no call into the problem's
   /// affine(), and contiguous loads, so the loop vectorises (the stable rate is constant and known).
   template <bool LocalAlpha>
-  void cached_rates(const double* c, std::int64_t n, double t, double* __restrict out) const {
+  void cached_rates(const typename DynamicsCache<P>::Block& c, std::int64_t n, double t,
+                    double* __restrict out) const {
 #pragma GCC ivdep
     for (std::int64_t j = 0; j < n; ++j) {
-      const auto f = DynamicsCache<P>::affine(c, n, j);
-      const State<D> alpha = LocalAlpha ? DynamicsCache<P>::alpha(c, n, j) : m_global_alpha;
+      const auto f = DynamicsCache<P>::affine(c, j);
+      const State<D> alpha = LocalAlpha ? DynamicsCache<P>::alpha(c, j) : m_global_alpha;
       out[j] = node_rate(f, alpha, node_coordinates(j), j, t).first;
     }
   }

@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <functional>
 
+#include "problems/air3d.hpp"
 #include "problems/dubins_car.hpp"
 #include "solver/run/time_dependent_run.hpp"
+#include "solver/schemes/dynamics_cache.hpp"
 #include "test_solver_helpers.hpp"
 
 using namespace hjb;
@@ -404,4 +406,26 @@ TEST(SolverBehaviour, LocalIluRefusesARowWithoutItsDiagonalOrAPivotThatIsNotPosi
   EXPECT_THROW(ilu.factor(2, 0, start.data(), no_diagonal.data(), entries.data()), NumericalError);
   EXPECT_THROW(ilu.factor(2, 0, start.data(), columns.data(), singular.data()), NumericalError);
   EXPECT_NO_THROW(ilu.factor(2, 0, start.data(), columns.data(), entries.data()));
+}
+
+TEST(SolverBehaviour, DynamicsCacheKeepsConstantComponentsOnceAndGivesEveryNodesDynamics) {
+  // Air3D: f0's psi entry (0), G's (-1), K = (0, 0, 1) and alpha_psi = 2 are the same at every node:
+  // 6 of its 12 components (f0, G, K, alpha) are kept once, 5 of 9 without alpha. Every rank's block
+  // spans several x, y and psi values here, so the rest vary on each rank.
+  problems::Air3D air;
+  const auto axes = hjb::testing::problem_axes(air, {9, 9, 8});
+  TensorGrid<3> grid(PETSC_COMM_WORLD, axes);
+  using Cache = DynamicsCache<problems::Air3D>;
+  for (const bool with_alpha : {true, false}) {
+    const Cache cache(air, grid, with_alpha, 50);
+    EXPECT_EQ(cache.stored_bytes_per_node(), with_alpha ? 48.0 : 32.0);
+    long wrong = 0;
+    for (std::int64_t l = 0; l < grid.owned_count(); ++l) {
+      const auto c = cache.block(l / 50);
+      const auto f = Cache::affine(c, l % 50), g = air.affine(grid.coordinates(grid.owned_node(l)), 0.0);
+      wrong += f.drift != g.drift || f.control != g.control || f.disturbance != g.disturbance;
+      if (with_alpha) wrong += Cache::alpha(c, l % 50) != partial_max_magnitudes(air, g);
+    }
+    EXPECT_EQ(wrong, 0) << (with_alpha ? "with" : "without") << " alpha";
+  }
 }
