@@ -83,14 +83,14 @@ class TimeDependentSolver {
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
   }
 
-  /// Bytes per owned node of the dynamics this solver keeps (evaluated at the first step, so that a
-  /// dry run allocates nothing); 0 when it evaluates them in every stage.
-  double cache_bytes_per_node() const { return planned_cache_bytes_per_node(m_options); }
-  /// The same before a solver exists (a dry run and the memory budget construct none).
-  static double planned_cache_bytes_per_node(const TimeDependentOptions& options) {
-    return keeps_dynamics(options)
-               ? DynamicsCache<P>::bytes_per_node(options.dissipation == Dissipation::local)
-               : 0.0;
+  /// The dynamics this solver keeps are evaluated at the first step, so that a dry run allocates nothing.
+  /// The bytes per node the cache will hold, before a solver exists (a dry run and the memory budget
+  /// construct none): one pass over the dynamics finds the constant components. Collective.
+  static double planned_cache_bytes_per_node(const P& problem, const TensorGrid<D>& grid,
+                                             const TimeDependentOptions& options) {
+    return keeps_dynamics(options) ? DynamicsCache<P>::planned_bytes_per_node(
+                                         problem, grid, options.dissipation == Dissipation::local)
+                                   : 0.0;
   }
 
   /// Refuses (UsageError) a run whose number of steps, estimated from the stable step at t = 0,

@@ -123,8 +123,9 @@ po::options_description solve_options(SolveConfig& config, SolveText& text,
       "refuse a run that needs more time steps (estimated from the stable step before it starts)")(
       "time.cache_dynamics", po::value(&config.time_dependent.cache_dynamics)->default_value(true),
       "method of lines, problems whose dynamics do not depend on t: evaluate them once per node and keep "
-      "them (at most 8 bytes per node for each of f0, G, K and the dissipation bound, a component equal at "
-      "every node kept once; --dry-run shows the most) instead of in every stage; the same table either way");
+      "them (8 bytes per node for each component of f0, G, K and the dissipation bound that varies over the "
+      "nodes, one equal at every node kept once; --dry-run shows it) instead of in every stage; the same "
+      "table either way");
   po::options_description scheme = scheme_options(config, text);
   po::options_description solve("Solve and output");
   solve.add_options()("solve.mode", po::value(&text.mode)->default_value("brs"),

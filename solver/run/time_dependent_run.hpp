@@ -237,7 +237,7 @@ TimeSolverLayout planned_time_layout(const P& problem, const TensorGrid<P::dim>&
     return {width, SemiLagrangianTimeSolver<P>::planned_cache_bytes_per_node(problem, o)};
   }
   check_decomposition(grid, stencil_half_width(o.derivative), to_string(o.derivative));
-  return {0, TimeDependentSolver<P>::planned_cache_bytes_per_node(o)};
+  return {0, TimeDependentSolver<P>::planned_cache_bytes_per_node(problem, grid, o)};
 }
 
 /// The solver of --scheme.method, constructed (collectively) and handed to `run`.

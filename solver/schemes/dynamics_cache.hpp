@@ -8,6 +8,8 @@
 // along psi — half of its twelve) is kept once, as one block-long run that every block's view points
 // to: the loop is unchanged and reads it from cache instead of memory. Pointwise (no MPI).
 #pragma once
+#include <mpi.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -45,15 +47,10 @@ class DynamicsCache {
       : m_block(block), m_count(grid.owned_count()), m_components(components(with_alpha)) {
     static_assert(declared_features<P>().autonomous, "only problems declared autonomous are cached");
     // Two passes, so that no more than the varying components is ever held: which components have
-    // the first node's bits at every node, then the varying ones stored (the dynamics evaluated twice).
+    // the same bits at every node, then the varying ones stored (the dynamics evaluated twice).
+    m_constant = constant_components(problem, grid, with_alpha);
     std::array<double, max_components> first{}, v{};
-    m_constant.fill(m_count > 0);
     if (m_count > 0) node_values(problem, grid, 0, with_alpha, first);
-    for (std::int64_t l = 1; l < m_count; ++l) {
-      node_values(problem, grid, l, with_alpha, v);
-      for (int k = 0; k < m_components; ++k)
-        m_constant[k] = m_constant[k] && std::memcmp(&v[k], &first[k], sizeof(double)) == 0;
-    }
     for (int k = 0; k < m_components; ++k) {
       if (!m_constant[k]) {
         m_slot[k] = m_varying++;
@@ -70,6 +67,32 @@ class DynamicsCache {
       for (int k = 0; k < m_components; ++k)
         if (!m_constant[k]) c[m_slot[k] * n] = v[k];
     }
+  }
+
+  /// Which components have the same bits at every owned node of this rank (one pass over the
+  /// dynamics, nothing stored; all of them on a rank without nodes). Pointwise.
+  static std::array<bool, max_components> constant_components(const P& problem, const TensorGrid<D>& grid,
+                                                              bool with_alpha) {
+    std::array<bool, max_components> same{};
+    same.fill(true);
+    std::array<double, max_components> first{}, v{};
+    if (grid.owned_count() > 0) node_values(problem, grid, 0, with_alpha, first);
+    for (std::int64_t l = 1; l < grid.owned_count(); ++l) {
+      node_values(problem, grid, l, with_alpha, v);
+      for (int k = 0; k < components(with_alpha); ++k)
+        same[k] = same[k] && std::memcmp(&v[k], &first[k], sizeof(double)) == 0;
+    }
+    return same;
+  }
+  /// The bytes per owned node a cache on `grid` will hold, the largest over the ranks (the plan of a
+  /// dry run and of --memory-per-rank, before any cache exists). Collective.
+  static double planned_bytes_per_node(const P& problem, const TensorGrid<D>& grid, bool with_alpha) {
+    const auto same = constant_components(problem, grid, with_alpha);
+    int varying = 0;
+    for (int k = 0; k < components(with_alpha); ++k) varying += same[k] ? 0 : 1;
+    int most = varying;
+    MPI_Allreduce(&varying, &most, 1, MPI_INT, MPI_MAX, grid.comm());
+    return 8.0 * most;
   }
 
   bool empty() const { return m_count == 0 || m_components == 0; }
