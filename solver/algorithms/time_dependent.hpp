@@ -83,9 +83,9 @@ class TimeDependentSolver {
     for (int a = 0; a < D; ++a) m_inv_spacing[a] = 1.0 / grid.axis(a).spacing();
   }
 
-  /// The dynamics this solver keeps are evaluated at the first step, so that a dry run allocates nothing.
-  /// The bytes per node the cache will hold, before a solver exists (a dry run and the memory budget
-  /// construct none): one pass over the dynamics finds the constant components. Collective.
+  /// The bytes per owned node of the dynamics the solver will keep (0 when it evaluates them in every
+  /// stage), before a solver exists: the cache is built at the first step, so that a dry run and the
+  /// memory budget allocate nothing; one pass over the dynamics finds the constant components. Collective.
   static double planned_cache_bytes_per_node(const P& problem, const TensorGrid<D>& grid,
                                              const TimeDependentOptions& options) {
     return keeps_dynamics(options) ? DynamicsCache<P>::planned_bytes_per_node(

@@ -6,7 +6,8 @@
 // k * n + j] — so that the per-node Hamiltonian loop reads contiguous vectors and the compiler vectorises
 // it. A component with the same bits at every owned node (Air3D: dpsi/dt's drift and inputs, alpha
 // along psi — half of its twelve) is kept once, as one block-long run that every block's view points
-// to: the loop is unchanged and reads it from cache instead of memory. Pointwise (no MPI).
+// to: the loop is unchanged and reads it from cache instead of memory. Pointwise (no MPI), except
+// planned_bytes_per_node, the memory plan's count, which takes the largest over the ranks.
 #pragma once
 #include <mpi.h>
 
@@ -30,8 +31,6 @@ class DynamicsCache {
   using Affine = AffineDynamics<D, MA, MB>;
   /// Doubles per node: f0, G and K, and alpha when the dissipation is per node.
   static constexpr int components(bool with_alpha) { return D * (1 + MA + MB) + (with_alpha ? D : 0); }
-  /// At most this many bytes per owned node (constant components are kept once).
-  static constexpr double bytes_per_node(bool with_alpha) { return 8.0 * components(with_alpha); }
   static constexpr int max_components = components(true);
 
   /// One block's components: component k of node j at comp[k][j].
@@ -95,7 +94,7 @@ class DynamicsCache {
     return 8.0 * most;
   }
 
-  bool empty() const { return m_count == 0 || m_components == 0; }
+  bool empty() const { return m_count == 0; }
   /// Bytes held per owned node (the constant components' runs not counted).
   double stored_bytes_per_node() const { return 8.0 * m_varying; }
   /// The components of block b (its nodes j = 0 .. block_length(b)-1).
