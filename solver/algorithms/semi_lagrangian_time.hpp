@@ -66,6 +66,14 @@ class SemiLagrangianTimeSolver {
         m_cand_b(input_candidates(problem.disturbance_set(), options.inputs_per_axis)),
         m_costate_adds_nothing(costate_adds_no_candidate(problem, m_cand_a, m_cand_b)) {
     options.validate();
+    // A foot's offset from its node (SlFoot::offset, 32 bits) stays inside the padded block, so
+    // it fits when the block does; the largest block decides, on every rank alike.
+    const std::int64_t local_count = m_halo.padded_count();
+    std::int64_t count = 0;
+    MPI_Allreduce(&local_count, &count, 1, MPI_INT64_T, MPI_MAX, grid.comm());
+    HJB_CHECK(count <= std::numeric_limits<std::int32_t>::max(), UsageError,
+              "--scheme.method semi_lagrangian: a rank's block with its halo holds "
+                  << count << " nodes, more than the 2^31 its 32-bit foot offsets reach; run on more ranks");
   }
 
   /// The ghost layers' width: the largest foot displacement in nodes (with a margin of 25 %) plus
@@ -223,7 +231,7 @@ class SemiLagrangianTimeSolver {
     for (int k = 0; k < D; ++k) x1[k] += dt * f1[k];
     const State<D> f2 = dynamics(m_problem, x1, a, b, t + dt);
     const int lo = m_options.interpolation == SlInterpolation::cubic ? 1 : 0, hi = lo + 1;
-    foot.base = 0;
+    std::int64_t offset = 0;
     for (int k = 0; k < D; ++k) {
       // The displacement in nodes, split into whole nodes and a fraction that do not depend on
       // where the node sits in this rank's block (so every rank count rounds alike).
@@ -231,9 +239,11 @@ class SemiLagrangianTimeSolver {
       const double whole = std::floor(moved);
       const double cell = static_cast<double>(i[k] + m_halo.width()) + whole;
       if (!(cell - lo >= 0.0 && cell + hi < static_cast<double>(m_halo.padded_extent()[k]))) return false;
-      foot.fraction[k] = moved - whole;
-      foot.base += static_cast<std::int64_t>(cell) * m_halo.stride()[k];
+      foot.set_fraction(k, moved - whole);
+      offset += static_cast<std::int64_t>(whole) * m_halo.stride()[k];
     }
+    foot.offset =
+        static_cast<std::int32_t>(offset);  // inside the padded block: fits (the constructor checks)
     return true;
   }
 
@@ -300,7 +310,7 @@ class SemiLagrangianTimeSolver {
             feet_ok = false;
             continue;  // never chosen by the disturbance
           }
-          value = sl_interpolate<D, Cubic>(m_padded.data(), m_halo.stride(), foot) + cost_a +
+          value = sl_interpolate<D, Cubic>(m_padded.data() + p, m_halo.stride(), foot) + cost_a +
                   dt * input_cost_rate(disturbance_set, b, disturbance_mode);
           inner = maximize ? std::min(inner, value) : std::max(inner, value);
         }

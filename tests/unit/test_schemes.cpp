@@ -380,13 +380,34 @@ TEST(SemiLagrangianInterpolation, CubicIsExactForCubicsAndLinearForMultilinearFu
     SlFoot<3> foot;
     const Index<3> cell{1 + static_cast<std::int64_t>(q % 6), 1 + static_cast<std::int64_t>(q % 7),
                         1 + static_cast<std::int64_t>(q % 8)};
-    for (int d = 0; d < 3; ++d) foot.fraction[d] = u(rng);
-    foot.base = cell[0] * stride[0] + cell[1] * stride[1] + cell[2];
-    const double x = cell[0] + foot.fraction[0], y = cell[1] + foot.fraction[1],
-                 z = cell[2] + foot.fraction[2];
+    for (int d = 0; d < 3; ++d) foot.set_fraction(d, u(rng));
+    foot.offset = static_cast<std::int32_t>(cell[0] * stride[0] + cell[1] * stride[1] + cell[2]);
+    const double x = static_cast<double>(cell[0]) + foot.fraction(0),
+                 y = static_cast<double>(cell[1]) + foot.fraction(1),
+                 z = static_cast<double>(cell[2]) + foot.fraction(2);
     EXPECT_NEAR((sl_interpolate<3, true>(vc.data(), stride, foot)), cubic(x, y, z), 1e-11);
     EXPECT_NEAR((sl_interpolate<3, false>(vl.data(), stride, foot)), bilinear(x, y, z), 1e-12);
   }
+}
+
+TEST(SemiLagrangianInterpolation, AFootKeepsItsFractionToHalfAFixedPointStepAndBelowOne) {
+  SlFoot<2> foot;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (int q = 0; q < 1000; ++q) {
+    const double t = u(rng);
+    foot.set_fraction(1, t);
+    EXPECT_LE(std::abs(foot.fraction(1) - t), 0x1p-32) << t;
+  }
+  foot.set_fraction(0, 0.0);
+  EXPECT_EQ(foot.fraction(0), 0.0);
+  // The fraction of a displacement just below a whole number rounds to 1 in double; the foot
+  // stays in its cell.
+  foot.set_fraction(0, std::nextafter(1.0, 0.0));
+  EXPECT_LT(foot.fraction(0), 1.0);
+  foot.set_fraction(0, 1.0);
+  EXPECT_LT(foot.fraction(0), 1.0);
+  EXPECT_GT(foot.fraction(0), 1.0 - 0x1p-30);
 }
 
 TEST(SemiLagrangianInterpolation, TheCubicStaysWithinTheCellsCorners) {
@@ -401,11 +422,11 @@ TEST(SemiLagrangianInterpolation, TheCubicStaysWithinTheCellsCorners) {
     SlFoot<3> foot;
     const Index<3> cell{1 + static_cast<std::int64_t>(q % 6), 1 + static_cast<std::int64_t>((q / 6) % 7),
                         1 + static_cast<std::int64_t>((q / 42) % 8)};
-    for (int d = 0; d < 3; ++d) foot.fraction[d] = u(rng);
-    foot.base = cell[0] * stride[0] + cell[1] * stride[1] + cell[2];
-    double lo = v[static_cast<std::size_t>(foot.base)], hi = lo;
+    for (int d = 0; d < 3; ++d) foot.set_fraction(d, u(rng));
+    foot.offset = static_cast<std::int32_t>(cell[0] * stride[0] + cell[1] * stride[1] + cell[2]);
+    double lo = v[static_cast<std::size_t>(foot.offset)], hi = lo;
     for (int corner = 0; corner < 8; ++corner) {
-      const double w = v[static_cast<std::size_t>(foot.base + (corner & 1) * stride[0] +
+      const double w = v[static_cast<std::size_t>(foot.offset + (corner & 1) * stride[0] +
                                                   ((corner >> 1) & 1) * stride[1] + ((corner >> 2) & 1))];
       lo = std::min(lo, w);
       hi = std::max(hi, w);
