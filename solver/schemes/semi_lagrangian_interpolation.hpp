@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include "grids/index.hpp"
 
@@ -64,15 +65,16 @@ inline void cubic_lagrange_weights(const SlFoot<D>& foot, double (&w)[D][4]) {
 /// last axis is contiguous), summed with the weights of those axes: a 4-wide vector per row, so a
 /// cell costs 4^(D-1) vector multiply-adds; the last axis's weights are applied by the caller.
 /// Inner: the rows pass through the foot's cell (offsets 0 or 1 on every axis so far), whose values
-/// 1 and 2 are corners of the cell: they widen [lo, hi], the limiter's range.
+/// 1 and 2 are corners of the cell: lanes 1 and 2 of [lo, hi] (elementwise over the inner rows)
+/// give the limiter's range.
 template <int A, int D, bool Inner>
 inline void cubic_rows(const double* p, const Index<D>& stride, const double (&w)[D][4], Double4& sum,
-                       double& lo, double& hi) {
+                       Double4& lo, Double4& hi) {
   if constexpr (A == D - 1) {
     std::memcpy(&sum, p - 1, sizeof(sum));
     if constexpr (Inner) {
-      lo = std::min(lo, std::min(sum[1], sum[2]));
-      hi = std::max(hi, std::max(sum[1], sum[2]));
+      lo = sum < lo ? sum : lo;
+      hi = hi < sum ? sum : hi;
     }
   } else {
     const std::int64_t s = stride[A];
@@ -89,12 +91,12 @@ inline void cubic_rows(const double* p, const Index<D>& stride, const double (&w
 /// range of the cell's 2^D corners.
 template <int D>
 inline double limited_cubic(const double* p, const Index<D>& stride, const double (&w)[D][4]) {
-  double lo = p[0], hi = p[0];
-  Double4 row;
+  const double inf = std::numeric_limits<double>::infinity();
+  Double4 row, lo{inf, inf, inf, inf}, hi{-inf, -inf, -inf, -inf};
   cubic_rows<0, D, true>(p, stride, w, row, lo, hi);
   const double v =
       (w[D - 1][0] * row[0] + w[D - 1][1] * row[1]) + (w[D - 1][2] * row[2] + w[D - 1][3] * row[3]);
-  return std::clamp(v, lo, hi);
+  return std::clamp(v, std::min(lo[1], lo[2]), std::max(hi[1], hi[2]));
 }
 
 /// The multilinear value over the cell with lower corner p.
