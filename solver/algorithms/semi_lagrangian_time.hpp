@@ -79,13 +79,11 @@ class SemiLagrangianTimeSolver {
   /// The ghost layers' width: the largest foot displacement in nodes (with a margin of 25 %) plus
   /// the interpolation stencil's reach.
   int halo_width() const { return m_halo.width(); }
-  double nominal_time_step() const { return m_dt; }
-  /// Bytes per owned node of the cached foot points (every fixed candidate pair).
-  double cache_bytes_per_node() const { return planned_cache_bytes_per_node(m_problem, m_options); }
 
-  /// halo_width() and cache_bytes_per_node() before a solver exists (a dry run and the memory
-  /// budget construct none: the constructor allocates the padded block). The width is collective
-  /// (one pass over the owned nodes for the speed bounds, nothing allocated per node).
+  /// halo_width() and the bytes per owned node of the cached foot points (every fixed candidate
+  /// pair) before a solver exists (a dry run and the memory budget construct none: the constructor
+  /// allocates the padded block). The width is collective (one pass over the owned nodes for the
+  /// speed bounds, nothing allocated per node).
   static int planned_halo_width(const P& problem, const TensorGrid<D>& grid,
                                 const TimeDependentOptions& options) {
     const SpeedBounds speeds = speed_bounds(problem, grid);

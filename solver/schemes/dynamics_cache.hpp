@@ -47,18 +47,18 @@ class DynamicsCache {
     static_assert(declared_features<P>().autonomous, "only problems declared autonomous are cached");
     // Two passes, so that no more than the varying components is ever held: which components have
     // the same bits at every node, then the varying ones stored (the dynamics evaluated twice).
-    m_constant = constant_components(problem, grid, with_alpha);
-    std::array<double, max_components> first{}, v{};
-    if (m_count > 0) node_values(problem, grid, 0, with_alpha, first);
+    const Constancy constancy = constant_components(problem, grid, with_alpha);
+    m_constant = constancy.same;
     for (int k = 0; k < m_components; ++k) {
       if (!m_constant[k]) {
         m_slot[k] = m_varying++;
         continue;
       }
       m_slot[k] = static_cast<int>(m_constants.size() / static_cast<std::size_t>(m_block));
-      m_constants.insert(m_constants.end(), static_cast<std::size_t>(m_block), first[k]);
+      m_constants.insert(m_constants.end(), static_cast<std::size_t>(m_block), constancy.first[k]);
     }
     m_data.resize(static_cast<std::size_t>(m_count * m_varying));
+    std::array<double, max_components> v{};
     for (std::int64_t l = 0; l < m_count; ++l) {
       node_values(problem, grid, l, with_alpha, v);
       const std::int64_t b = l / m_block, n = block_length(b);
@@ -68,25 +68,29 @@ class DynamicsCache {
     }
   }
 
-  /// Which components have the same bits at every owned node of this rank (one pass over the
-  /// dynamics, nothing stored; all of them on a rank without nodes). Pointwise.
-  static std::array<bool, max_components> constant_components(const P& problem, const TensorGrid<D>& grid,
-                                                              bool with_alpha) {
+  /// Which components have the same bits at every owned node of this rank (`same`; all of them on a
+  /// rank without nodes) and the first node's values (`first`). One pass over the dynamics, nothing
+  /// stored. Pointwise.
+  struct Constancy {
     std::array<bool, max_components> same{};
-    same.fill(true);
-    std::array<double, max_components> first{}, v{};
-    if (grid.owned_count() > 0) node_values(problem, grid, 0, with_alpha, first);
+    std::array<double, max_components> first{};
+  };
+  static Constancy constant_components(const P& problem, const TensorGrid<D>& grid, bool with_alpha) {
+    Constancy c;
+    c.same.fill(true);
+    std::array<double, max_components> v{};
+    if (grid.owned_count() > 0) node_values(problem, grid, 0, with_alpha, c.first);
     for (std::int64_t l = 1; l < grid.owned_count(); ++l) {
       node_values(problem, grid, l, with_alpha, v);
       for (int k = 0; k < components(with_alpha); ++k)
-        same[k] = same[k] && std::memcmp(&v[k], &first[k], sizeof(double)) == 0;
+        c.same[k] = c.same[k] && std::memcmp(&v[k], &c.first[k], sizeof(double)) == 0;
     }
-    return same;
+    return c;
   }
   /// The bytes per owned node a cache on `grid` will hold, the largest over the ranks (the plan of a
   /// dry run and of --memory-per-rank, before any cache exists). Collective.
   static double planned_bytes_per_node(const P& problem, const TensorGrid<D>& grid, bool with_alpha) {
-    const auto same = constant_components(problem, grid, with_alpha);
+    const auto same = constant_components(problem, grid, with_alpha).same;
     int varying = 0;
     for (int k = 0; k < components(with_alpha); ++k) varying += same[k] ? 0 : 1;
     int most = varying;
