@@ -12,6 +12,7 @@
 // Hamiltonian, optimal inputs and wave speeds below are derived, never written per problem.
 #pragma once
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <concepts>
 #include <string>
@@ -60,30 +61,38 @@ concept ControlProblem = requires(const P& p, P& mp, const State<P::dim>& x, dou
   mp.visit_parameters([](const char*, double&) {});
 };
 
-/// Range checks for a problem's validate(): each throws UsageError naming --problem.NAME.
+/// A parameter's value as the user would type it: the shortest text that reads back to it.
+inline std::string parameter_text(double value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, end);
+}
+/// Range checks for a problem's validate(): each throws UsageError naming --problem.NAME. Every
+/// bound is finite, so infinity and NaN fail each check.
 inline void require_positive(const char* name, double value) {
-  if (!(value > 0))
-    throw UsageError(std::string("--problem.") + name + " must be positive, got " + std::to_string(value));
+  if (!(value > 0 && std::isfinite(value)))
+    throw UsageError(std::string("--problem.") + name + " must be positive and finite, got " +
+                     parameter_text(value));
 }
 inline void require_nonnegative(const char* name, double value) {
-  if (!(value >= 0))
-    throw UsageError(std::string("--problem.") + name + " must be non-negative, got " +
-                     std::to_string(value));
+  if (!(value >= 0 && std::isfinite(value)))
+    throw UsageError(std::string("--problem.") + name + " must be non-negative and finite, got " +
+                     parameter_text(value));
 }
 inline void require_whole_positive(const char* name, double value) {
   if (!(value >= 1 && value == std::floor(value) && value <= 1e9))
     throw UsageError(std::string("--problem.") + name + " must be a positive whole number, got " +
-                     std::to_string(value));
+                     parameter_text(value));
 }
 /// value in (0, max]: a step length beyond `max` leaves the range the model's integrator is meant for.
 inline void require_in_range(const char* name, double value, double max) {
   if (!(value > 0 && value <= max))
-    throw UsageError(std::string("--problem.") + name + " must be in (0, " + std::to_string(max) + "], got " +
-                     std::to_string(value));
+    throw UsageError(std::string("--problem.") + name + " must be in (0, " + parameter_text(max) + "], got " +
+                     parameter_text(value));
 }
 inline void require_discount(const char* name, double value) {
   if (!(value > 0 && value < 1))
-    throw UsageError(std::string("--problem.") + name + " must be in (0, 1), got " + std::to_string(value));
+    throw UsageError(std::string("--problem.") + name + " must be in (0, 1), got " + parameter_text(value));
 }
 
 /// Problems whose episodes end in terminal states (the step's result decides, as in the RL

@@ -303,11 +303,11 @@ bool parse_solve_arguments(const std::vector<std::string>& args, SolveConfig& co
     config.finite_horizon.stages = parse_list<long>(text.finite_stages, "finite_horizon.stages");
   config.stationary.policy_iteration = config.algorithm == Algorithm::policy_iteration;
   config.stationary.progress_seconds = config.time_dependent.progress_seconds;
+  find_problem(config.problem.name);  // a misspelt problem first: the other checks depend on it
   config.validate();
   if (config.checkpoint.file.empty()) config.checkpoint.file = config.output.file + ".ckpt";
   if (!text.memory_budget.empty())
     config.memory_per_rank = parse_bytes(text.memory_budget, "--memory-per-rank");
-  find_problem(config.problem.name);
   return true;
 }
 
