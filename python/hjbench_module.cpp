@@ -209,7 +209,7 @@ PYBIND11_MODULE(_hjbench, m) {
               run();
             }
             if (single) return py::float_(out.at(0));
-            return std::move(out);
+            return out;
           },
           py::arg("x"),
           "V at one point (d numbers) or at n points ((n, d) array): periodic axes wrap, others clamp")
@@ -233,7 +233,7 @@ PYBIND11_MODULE(_hjbench, m) {
               run();
             }
             if (single) return out.attr("reshape")(m);
-            return std::move(out);
+            return out;
           },
           py::arg("x"), "the optimal feedback at one point or at n points ((n, feedback_dim) array)");
 

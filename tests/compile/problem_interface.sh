@@ -2,12 +2,12 @@
 # A misspelt or undeclared optional member of a problem is a compile error, not a silently missing
 # feature: tests/compile/problem_interface.cpp must compile as written and fail both ways below,
 # with the interface's message.
-# Usage: problem_interface.sh CXX SOURCE_DIR GENERATED_DIR
+# Usage: problem_interface.sh CXX SOURCE_DIR
 set -u
-cxx=$1 src=$2 gen=$3
+cxx=$1 src=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cli/lib.sh"
-flags=(-std=c++20 -fsyntax-only -I"$src" -I"$gen" -I/usr/include/eigen3)
+flags=(-std=c++20 -fsyntax-only -I"$src" -I/usr/include/eigen3)
 "$cxx" "${flags[@]}" "$here/problem_interface.cpp" > ok.log 2>&1 && ok "a correct problem compiles" || { fail "a correct problem"; cat ok.log; }
 "$cxx" "${flags[@]}" -DMISSPELT "$here/problem_interface.cpp" > misspelt.log 2>&1
 [[ $? -ne 0 ]] && grep -q "running_cost(x, t): declared in .features. but missing" misspelt.log \

@@ -467,6 +467,8 @@ TEST(SparseGrid, LimitedInterpolantStaysInTheRangeOfItsDataAndIsExactWhereTheDat
     EXPECT_LT(plain_low, -0.01);  // the overshoot the limiter exists for
     EXPECT_GE(limited_low, 0.0);
     EXPECT_LE(limited_high, 1.0);
-    if (basis == hjb::sparse::Basis::boundary) EXPECT_LE(plane_difference, 1e-12);
+    if (basis == hjb::sparse::Basis::boundary) {
+      EXPECT_LE(plane_difference, 1e-12);
+    }
   }
 }
