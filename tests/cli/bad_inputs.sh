@@ -23,6 +23,8 @@ printf 'not an HDF5 file\n' > "$work/garbage.h5"
 REFUSE_EMPTY_DIR=$out  # a refused run leaves nothing in the output directory
 
 refuse 2 "nosuch"              -- solve_with --problem.name nosuch
+refuse 2 "usage: hjbench version (no arguments; got 'extra')" -- "$HJBENCH" version extra
+refuse 2 "usage: hjbench problems (no arguments; got 'air3d')" -- "$HJBENCH" problems air3d
 refuse 2 "--grid.shape"        -- solve_with --grid.shape 11,11
 refuse 2 "--time.horizon"      -- solve_with --time.horizon -2.8
 refuse 2 "scheme.cfl"          -- solve_with --scheme.cfl abc
