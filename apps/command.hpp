@@ -19,6 +19,7 @@ struct Command {
   const char* name;
   const char* usage;  ///< its lines in `hjbench --help` (aligned, ending in a newline)
   int (*run)(const CommandContext&);
+  bool takes_arguments = true;  ///< false: the dispatcher refuses any argument (exit 2)
 };
 
 /// Every command, in the order `hjbench --help` lists them.

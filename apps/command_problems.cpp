@@ -3,14 +3,11 @@
 #include <set>
 
 #include "apps/command.hpp"
-#include "core/error.hpp"
 #include "solver/frontend/problem_registry.hpp"
 
 namespace hjb::apps {
 
 int run_problems(const CommandContext& context) {
-  HJB_CHECK(context.args.empty(), UsageError,
-            "usage: hjbench problems (no arguments; got '" << context.args.front() << "')");
   if (context.rank != 0) return 0;
   for (const auto& e : problem_registry()) {
     std::cout << e.name << ": " << e.description << "\n  dimensions:";

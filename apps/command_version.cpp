@@ -2,14 +2,11 @@
 #include <iostream>
 
 #include "apps/command.hpp"
-#include "core/error.hpp"
 #include "core/version.hpp"
 
 namespace hjb::apps {
 
 int run_version(const CommandContext& context) {
-  HJB_CHECK(context.args.empty(), UsageError,
-            "usage: hjbench version (no arguments; got '" << context.args.front() << "')");
   if (context.rank == 0) std::cout << "hjbench " << project_version << " (" << git_version << ")\n";
   return 0;
 }

@@ -28,7 +28,7 @@ const std::vector<Command>& commands() {
        run_solve},
       {"info", "  info FILE.h5                          summarise a value table\n", run_info},
       {"problems", "  problems                              list the problems and their parameters\n",
-       run_problems},
+       run_problems, false},
       {"train",
        "  train --algo ppo|sac [--problem P]    train an RL agent on a problem's MDP, write a policy file\n",
        run_train},
@@ -65,7 +65,7 @@ const std::vector<Command>& commands() {
        "  diffusion --table T.h5 [--train.steps] the Foellmer sampler's table against its closed form, and\n"
        "                                        a score-matching drift against the exact one (path KL)\n",
        run_diffusion},
-      {"version", "  version                               print the version\n", run_version},
+      {"version", "  version                               print the version\n", run_version, false},
   };
   return list;
 }
@@ -89,6 +89,8 @@ int run(const CommandContext& context) {
     if (args[0] == c.name) {
       CommandContext rest = context;
       rest.args.assign(args.begin() + 1, args.end());
+      HJB_CHECK(c.takes_arguments || rest.args.empty(), UsageError,
+                "usage: hjbench " << c.name << " (no arguments; got '" << rest.args.front() << "')");
       return c.run(rest);
     }
   throw UsageError("unknown command '" + args[0] + "'\n" + usage());

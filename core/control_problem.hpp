@@ -67,16 +67,15 @@ inline std::string parameter_text(double value) {
   const auto end = std::to_chars(text, text + sizeof text, value).ptr;
   return std::string(text, end);
 }
-/// Range checks for a problem's validate(): each throws UsageError naming --problem.NAME. Every
-/// bound is finite, so infinity and NaN fail each check.
+/// Range checks for a problem's validate(): each throws UsageError naming --problem.NAME. (A
+/// non-finite value never gets here: apply_parameters, core/parameters.hpp, refuses it first.)
 inline void require_positive(const char* name, double value) {
-  if (!(value > 0 && std::isfinite(value)))
-    throw UsageError(std::string("--problem.") + name + " must be positive and finite, got " +
-                     parameter_text(value));
+  if (!(value > 0))
+    throw UsageError(std::string("--problem.") + name + " must be positive, got " + parameter_text(value));
 }
 inline void require_nonnegative(const char* name, double value) {
-  if (!(value >= 0 && std::isfinite(value)))
-    throw UsageError(std::string("--problem.") + name + " must be non-negative and finite, got " +
+  if (!(value >= 0))
+    throw UsageError(std::string("--problem.") + name + " must be non-negative, got " +
                      parameter_text(value));
 }
 inline void require_whole_positive(const char* name, double value) {
