@@ -11,53 +11,27 @@
 #
 #   bench/air3d_domain.sh [RANKS] [CFL]     (after scripts/build.sh; default 2 ranks, CFL 6; ~4 min on 2 cores)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 ranks=${1:-2}
 cfl=${2:-6}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-hjbench=$root/build/hjbench
-[[ -x "$hjbench" ]] || { echo "build/ first (scripts/build.sh)" >&2; exit 3; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $ranks ranks"
-# shellcheck disable=SC2054  # the commas separate coordinates within one option value
-wide=(--grid.lo -16.4,-20,0 --grid.hi 30.4,20,6.283185307179586 --grid.shape 181,201,100)
+# shellcheck source=bench/air3d_common.sh
+. "$(dirname "$0")/air3d_common.sh"
+# shellcheck disable=SC2054  # the commas separate sizes within one option value
+wide=("${wide_box[@]}" --grid.shape 181,201,100)
 sl=(--scheme.method semi_lagrangian --scheme.cfl "$cfl")
-run() {  # OUT ARGS...
-  local out=$1
-  shift
-  mpirun -n "$ranks" "$hjbench" solve "$root/data/configs/air3d.ini" "$@" --output.file "$tmp/$out.h5" --overwrite \
-    --output.progress_seconds 1000 > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
-  grep -E "^horizon reached" "$tmp/log" | sed "s/^/$out: /"
-}
 run weno
 run weno_wide "${wide[@]}"
 run sl "${sl[@]}"
 run sl_wide "${sl[@]}" "${wide[@]}"
-/usr/bin/python3 - "$tmp" "$root/data/reference/air3d/air3d_brt_hj_reachability.h5" "$cfl" <<'PY'
+PYTHONPATH=$root/bench /usr/bin/python3 - "$tmp" "$root" "$cfl" <<'PY'
 import sys
-import h5py
 import numpy as np
-tmp, reference, cfl = sys.argv[1:]
-with h5py.File(reference, "r") as f:
-    ref = f["value/weno5_tvdrk3_201x201x200"][...].astype(np.float64)
-    ref_axes = [f["axes/" + n][...] for n in ("x", "y")]
-    psi = f["axes/psi"][...]
-def table(name):  # the table on the reference's lattice
-    with h5py.File(f"{tmp}/{name}.h5", "r") as f:
-        v = f["value/final"][...]
-        idx = []
-        for n, r in zip(("x", "y"), ref_axes):
-            c = f["axes/" + n][...]
-            i = np.clip(np.searchsorted(c, r - 1e-9), 0, len(c) - 1)
-            assert np.abs(c[i] - r).max() < 1e-6, (name, n)
-            idx.append(i)
-        return v[np.ix_(idx[0], idx[1], np.arange(v.shape[2]))]
-t = {n: table(n) for n in ("weno", "weno_wide", "sl", "sl_wide")}
+from air3d_lattice import lattice, on_lattice, ridge_mask
+tmp, root, cfl = sys.argv[1:]
+axes, psi, ref = lattice(root)
+t = {n: on_lattice(f"{tmp}/{n}.h5", axes, len(psi)) for n in ("weno", "weno_wide", "sl", "sl_wide")}
 reached = (np.abs(t["weno"] - t["weno_wide"]) >= 1e-3) | (np.abs(t["sl"] - t["sl_wide"]) >= 1e-3)
 print(f"nodes the boundary reached (either scheme's table moves by >= 1e-3 on the wider box): {reached.mean():.3f}")
-h = psi[1] - psi[0]
-ridge = np.minimum(psi, 2 * np.pi - psi) <= 2.5 * h
+ridge = ridge_mask(psi)
 by_reach, by_heading = [], []
 for label, n in (("WENO5 + TVD-RK3, CFL 0.75", "weno"), (f"semi-Lagrangian cubic, CFL {cfl}", "sl")):
     d, moved = np.abs(t[n] - ref), t[n] - t[n + "_wide"]
